@@ -1,0 +1,20 @@
+package dev.toolgate.core.config;
+
+/**
+ * Where credentials and the audit log live.
+ *
+ * @param kind {@code sqlite} (embedded default) or {@code postgresql}
+ * @param path SQLite database file (kind sqlite)
+ * @param url JDBC URL (kind postgresql)
+ * @param user database user (kind postgresql), may be null
+ * @param passwordEnv name of the environment variable holding the database password, may be null
+ * @param masterKeyFile file holding the key that encrypts signing secrets at rest, used when the
+ *     environment variable {@code TOOLGATE_MASTER_KEY} is not set
+ */
+public record StoreSettings(Kind kind, String path, String url, String user, String passwordEnv, String masterKeyFile) {
+  public enum Kind { SQLITE, POSTGRESQL }
+
+  public static StoreSettings defaults() {
+    return new StoreSettings(Kind.SQLITE, "toolgate.db", null, null, null, "toolgate.key");
+  }
+}

@@ -1,0 +1,25 @@
+package dev.toolgate.core.credential;
+
+import dev.toolgate.core.decision.DenialCode;
+
+/**
+ * What one verifier concluded about one credential.
+ *
+ * @param clientId owner of the matched credential (when passed)
+ * @param credentialId id of the matched credential (when passed, or when a known one was refused)
+ * @param code why it failed (when not passed)
+ * @param detail explanation for the decision trace; never a secret value
+ */
+public record Verification(boolean passed, String clientId, String credentialId, DenialCode code, String detail) {
+  public static Verification pass(String clientId, String credentialId, String detail) {
+    return new Verification(true, clientId, credentialId, null, detail);
+  }
+
+  public static Verification fail(DenialCode code, String detail) {
+    return new Verification(false, null, null, code, detail);
+  }
+
+  public static Verification fail(DenialCode code, String credentialId, String detail) {
+    return new Verification(false, null, credentialId, code, detail);
+  }
+}

@@ -1,0 +1,37 @@
+package dev.toolgate.core.decision;
+
+import java.util.List;
+
+/**
+ * The outcome of evaluating a call against a tool's policy: data, not an exception.
+ *
+ * @param code null when allowed
+ * @param clientId the client all credentials agreed on; null when anonymous or refused early
+ * @param credentialIds ids (never values) of the credentials that matched
+ * @param challenges {@code WWW-Authenticate} values for a 401
+ * @param trace every check that ran, in order
+ */
+public record Decision(boolean allowed, DenialCode code, String detail, String clientId, List<String> credentialIds, List<String> challenges, List<Check> trace) {
+  public Decision {
+    credentialIds = List.copyOf(credentialIds);
+    challenges = List.copyOf(challenges);
+    trace = List.copyOf(trace);
+  }
+
+  public static Decision allow(String clientId, List<String> credentialIds, List<Check> trace) {
+    return new Decision(true, null, null, clientId, credentialIds, List.of(), trace);
+  }
+
+  public static Decision deny(DenialCode code, String detail, String clientId, List<String> credentialIds, List<String> challenges, List<Check> trace) {
+    return new Decision(false, code, detail, clientId, credentialIds, challenges, trace);
+  }
+
+  /** A refusal made before any policy ran (no route, bad path, body too large...). */
+  public static Decision refuse(DenialCode code, String detail) {
+    return deny(code, detail, null, List.of(), List.of(), List.of(new Check("request", false, detail)));
+  }
+
+  public int status() {
+    return allowed ? 200 : code.status();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.toolgate.core.decision;
+
+/**
+ * Stable machine codes of every way a call can be refused, with the HTTP status each answers.
+ * These strings are an API: clients and dashboards match on them. Add, never rename.
+ */
+public enum DenialCode {
+  BAD_PATH(400, "bad_path", "Request path is not routable"),
+  ROUTE_NOT_FOUND(404, "route_not_found", "No tool matches this route"),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed", "The tool does not accept this method"),
+  BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),
+
+  SIGNATURE_MISSING(401, "signature_missing", "Request signature is missing"),
+  SIGNATURE_INVALID(401, "signature_invalid", "Request signature is invalid"),
+  TOKEN_MISSING(401, "token_missing", "Bearer token is missing"),
+  TOKEN_INVALID(401, "token_invalid", "Bearer token is invalid"),
+  TOKEN_EXPIRED(401, "token_expired", "Bearer token has expired"),
+  TOKEN_REVOKED(401, "token_revoked", "Bearer token has been revoked"),
+  API_KEY_MISSING(401, "api_key_missing", "API key is missing"),
+  API_KEY_INVALID(401, "api_key_invalid", "API key is invalid"),
+  API_KEY_EXPIRED(401, "api_key_expired", "API key has expired"),
+  API_KEY_REVOKED(401, "api_key_revoked", "API key has been revoked"),
+
+  CLIENT_DISABLED(403, "client_disabled", "Client is disabled"),
+  CLIENT_MISMATCH(403, "client_mismatch", "Credentials belong to different clients"),
+  NOT_ALLOWED(403, "not_allowed", "Not allowed to call this tool"),
+
+  UPSTREAM_UNREACHABLE(502, "upstream_unreachable", "Upstream is unreachable"),
+  UNAVAILABLE(503, "unavailable", "Toolgate is not ready"),
+  UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time");
+
+  private final int status;
+  private final String code;
+  private final String title;
+
+  DenialCode(int status, String code, String title) {
+    this.status = status;
+    this.code = code;
+    this.title = title;
+  }
+
+  public int status() { return status; }
+  public String code() { return code; }
+  public String title() { return title; }
+}

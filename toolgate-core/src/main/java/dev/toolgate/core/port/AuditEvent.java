@@ -1,0 +1,34 @@
+package dev.toolgate.core.port;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One recorded decision. Carries ids of the credentials that matched, never their values.
+ *
+ * @param tool tool name, null when no route matched
+ * @param clientId authenticated client, null when none
+ * @param decision {@code allow} or {@code deny}
+ * @param code stable machine code of a denial ({@code ok} when allowed)
+ * @param status HTTP status answered to the caller
+ * @param latencyMicros time from request start to the decision being answered or forwarded
+ * @param detail human explanation of a denial, never containing secrets
+ */
+public record AuditEvent(
+    Instant time,
+    String requestId,
+    String method,
+    String path,
+    String remoteAddress,
+    String tool,
+    String clientId,
+    List<String> credentialIds,
+    String decision,
+    String code,
+    int status,
+    long latencyMicros,
+    String detail) {
+  public AuditEvent {
+    credentialIds = List.copyOf(credentialIds);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.toolgate.core.port;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What verifiers read on the hot path. Implementations answer from memory: a request never waits
+ * for a database. Revoked and expired entries are still returned so the verifier can say why.
+ */
+public interface CredentialDirectory {
+  Optional<ClientRecord> client(String clientId);
+
+  /** Signing secrets of the enabled clients of {@code platform} (every platform when null). */
+  List<SigningSecret> signingSecrets(String platform);
+
+  Optional<StaticToken> staticTokenByDigest(String digest);
+
+  Optional<ApiKey> apiKeyByDigest(String digest);
+}

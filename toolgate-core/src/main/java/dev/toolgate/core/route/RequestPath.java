@@ -1,0 +1,51 @@
+package dev.toolgate.core.route;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The request path as routing sees it. Paths that could route one way here and another way upstream
+ * are refused rather than "fixed": dot segments, empty segments, encoded slashes, backslashes,
+ * encoded dots and control characters. Routing and forwarding then use the same string.
+ */
+public record RequestPath(String raw, List<String> segments) {
+
+  /** Empty when the path is not one Toolgate will route. */
+  public static Optional<RequestPath> parse(String raw) {
+    if (raw == null || raw.isEmpty() || raw.charAt(0) != '/' || raw.length() > 8192) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      // Printable ASCII only; ';' is refused because servlet containers read "..;" as "..".
+      if (c < 0x21 || c > 0x7e || c == '\\' || c == '?' || c == '#' || c == ';') {
+        return Optional.empty();
+      }
+      if (c == '%') {
+        if (i + 2 >= raw.length() || !isHex(raw.charAt(i + 1)) || !isHex(raw.charAt(i + 2))) {
+          return Optional.empty();
+        }
+        String escape = raw.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT);
+        // %2f '/', %5c '\', %2e '.', %00 NUL, %3b ';': each can make a path mean two different things.
+        if (escape.equals("2f") || escape.equals("5c") || escape.equals("2e") || escape.equals("00") || escape.equals("3b")) {
+          return Optional.empty();
+        }
+      }
+    }
+    List<String> segments = new ArrayList<>();
+    if (raw.length() > 1) {
+      for (String part : raw.substring(1).split("/", -1)) {
+        if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+          return Optional.empty();
+        }
+        segments.add(part);
+      }
+    }
+    return Optional.of(new RequestPath(raw, List.copyOf(segments)));
+  }
+
+  private static boolean isHex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+}

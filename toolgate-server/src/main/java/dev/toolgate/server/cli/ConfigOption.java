@@ -1,0 +1,21 @@
+package dev.toolgate.server.cli;
+
+import dev.toolgate.core.config.ConfigLoader;
+import dev.toolgate.core.config.GatewayConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code -c/--config}: shared by every command that needs the configuration. */
+final class ConfigOption {
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "toolgate.yaml",
+      description = "Configuration file (default: ${DEFAULT-VALUE}).")
+  Path file;
+
+  GatewayConfig load() {
+    if (!Files.exists(file)) {
+      throw new UserError(file + " does not exist; run `toolgate init` to write a starter configuration, or pass --config");
+    }
+    return ConfigLoader.load(file);
+  }
+}

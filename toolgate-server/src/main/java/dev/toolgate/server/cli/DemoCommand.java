@@ -1,0 +1,150 @@
+package dev.toolgate.server.cli;
+
+import dev.toolgate.core.config.ConfigLoader;
+import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.credential.SendbirdSignatureVerifier;
+import dev.toolgate.core.port.ApiKey;
+import dev.toolgate.core.port.ClientRecord;
+import dev.toolgate.core.port.StaticToken;
+import dev.toolgate.core.secret.SecretGenerator;
+import dev.toolgate.server.Toolgate;
+import dev.toolgate.server.demo.DemoUpstream;
+import dev.toolgate.server.store.IssuedSecret;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Start a complete demo: the gateway on an embedded store with sample tools, a sample",
+        "upstream (profile lookup, order status, refunds, catalog search), demo credentials, and",
+        "ready-to-paste curl commands for allowed and denied calls of every credential kind."})
+final class DemoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Option(names = "--port", defaultValue = "8080", description = "Gateway port (default: ${DEFAULT-VALUE}).") int port;
+  @Option(names = "--upstream-port", defaultValue = "9090", description = "Sample upstream port (default: ${DEFAULT-VALUE}).") int upstreamPort;
+  @Option(names = "--dir", paramLabel = "DIR", description = "Where to keep the demo's config and database (default: a new temporary directory).") Path dir;
+
+  @Override
+  public Integer call() throws Exception {
+    Path home = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("toolgate-demo-");
+    Vertx upstreamVertx = Vertx.vertx();
+    DemoUpstream upstream;
+    try {
+      upstream = DemoUpstream.start(upstreamVertx, "127.0.0.1", upstreamPort)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      upstreamVertx.close();
+      throw new UserError("cannot start the sample upstream on 127.0.0.1:" + upstreamPort + " (" + rootMessage(e) + "); try --upstream-port");
+    }
+    Path configFile = home.resolve("toolgate.yaml");
+    Files.writeString(configFile, demoConfig(port, "http://127.0.0.1:" + upstream.port()), StandardCharsets.UTF_8);
+    GatewayConfig config = ConfigLoader.load(configFile);
+
+    DemoCredentials creds = createCredentials(config);
+    Toolgate toolgate;
+    try {
+      toolgate = Toolgate.start(config);
+    } catch (RuntimeException e) {
+      upstreamVertx.close();
+      throw new UserError("cannot start the gateway on 127.0.0.1:" + port + " (" + rootMessage(e) + "); try --port");
+    }
+    printWalkthrough(spec.commandLine().getOut(), "http://127.0.0.1:" + toolgate.port(), configFile, creds);
+    ServeCommand.awaitShutdown(toolgate, upstreamVertx::close);
+    return 0;
+  }
+
+  record DemoCredentials(String masterToken, String staticToken, String refundKey, String catalogKey) {}
+
+  private static DemoCredentials createCredentials(GatewayConfig config) {
+    try (StoreSession s = new StoreSession(config)) {
+      ClientRecord sendbird = s.credentials.createClient("sendbird-demo", "sendbird");
+      String master = SecretGenerator.secret(SecretGenerator.SIGNING_SECRET_PREFIX);
+      s.credentials.addSigningSecret(sendbird.id(), master.getBytes(StandardCharsets.UTF_8), null);
+      IssuedSecret<StaticToken> token = s.credentials.createStaticToken(sendbird.id(), null);
+      IssuedSecret<ApiKey> refundKey = s.credentials.createApiKey(sendbird.id(), Set.of("refund_order", "catalog_search"), null);
+      IssuedSecret<ApiKey> catalogKey = s.credentials.createApiKey(sendbird.id(), Set.of("catalog_search"), null);
+      return new DemoCredentials(master, token.plaintext(), refundKey.plaintext(), catalogKey.plaintext());
+    }
+  }
+
+  static String demoConfig(int port, String upstream) throws IOException {
+    try (InputStream in = DemoUpstream.class.getResourceAsStream("demo-toolgate.yaml")) {
+      String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return template.replace("${PORT}", Integer.toString(port)).replace("${UPSTREAM}", upstream);
+    }
+  }
+
+  private static void printWalkthrough(PrintWriter out, String base, Path configFile, DemoCredentials c) {
+    String order = "{\"order_id\":\"A-1001\"}";
+    String refund = "{\"order_id\":\"A-1001\",\"amount\":25}";
+    String orderSig = sign(c.masterToken(), order);
+    String refundSig = sign(c.masterToken(), refund);
+    out.println();
+    out.println("Toolgate demo is running at " + base + "  (config: " + configFile + ")");
+    out.println("Demo client 'sendbird-demo' (platform sendbird). Its Sendbird master API token: " + c.masterToken());
+    out.println();
+    out.println("# 1. Sendbird signature (x-sendbird-signature = hex HMAC-SHA256 of the raw body)");
+    out.println("#    allowed:");
+    out.println("curl -i -X POST " + base + "/orders/status -H 'content-type: application/json' -H 'x-sendbird-signature: " + orderSig + "' --data-raw '" + order + "'");
+    out.println("#    denied, body changed by one character (401 signature_invalid):");
+    out.println("curl -i -X POST " + base + "/orders/status -H 'content-type: application/json' -H 'x-sendbird-signature: " + orderSig + "' --data-raw '" + order.replace("1001", "1002") + "'");
+    out.println("#    denied, no signature (401 signature_missing):");
+    out.println("curl -i -X POST " + base + "/orders/status -H 'content-type: application/json' --data-raw '" + order + "'");
+    out.println("#    sign any body yourself:  java -jar <toolgate.jar> sign --secret '" + c.masterToken() + "' --body '<body>'  (or ./toolgate sign ...)");
+    out.println();
+    out.println("# 2. Static bearer token");
+    out.println("#    allowed:");
+    out.println("curl -i " + base + "/users/u-42/profile -H 'authorization: Bearer " + c.staticToken() + "'");
+    out.println("#    denied, token with one extra character (401 token_invalid):");
+    out.println("curl -i " + base + "/users/u-42/profile -H 'authorization: Bearer " + c.staticToken() + "x'");
+    out.println();
+    out.println("# 3. API key");
+    out.println("#    allowed:");
+    out.println("curl -i '" + base + "/catalog/search?q=cable' -H 'api-key: " + c.catalogKey() + "'");
+    out.println("#    denied, unknown key (401 api_key_invalid):");
+    out.println("curl -i '" + base + "/catalog/search?q=cable' -H 'api-key: tgk_not-a-real-key'");
+    out.println();
+    out.println("# 4. Signature AND API key on a high-risk tool");
+    out.println("#    allowed:");
+    out.println("curl -i -X POST " + base + "/orders/refund -H 'content-type: application/json' -H 'x-sendbird-signature: " + refundSig + "' -H 'api-key: " + c.refundKey() + "' --data-raw '" + refund + "'");
+    out.println("#    denied, key not scoped to refund_order (403 not_allowed):");
+    out.println("curl -i -X POST " + base + "/orders/refund -H 'content-type: application/json' -H 'x-sendbird-signature: " + refundSig + "' -H 'api-key: " + c.catalogKey() + "' --data-raw '" + refund + "'");
+    out.println();
+    out.println("# 5. Anonymous on purpose, and an undeclared route");
+    out.println("curl -i " + base + "/status");
+    out.println("curl -i " + base + "/admin/secrets        # 404 route_not_found");
+    out.println();
+    out.println("# Every decision is in the audit log; each response carries x-request-id:");
+    out.println("#   ./toolgate audit --config " + configFile + "");
+    out.println("#   ./toolgate audit --config " + configFile + " --request <x-request-id>");
+    out.println("# Manage credentials while it runs (changes apply within a second):");
+    out.println("#   ./toolgate token list --config " + configFile + "");
+    out.println();
+    out.println("Press Ctrl-C to stop.");
+    out.flush();
+  }
+
+  private static String sign(String secret, String body) {
+    return HexFormat.of().formatHex(SendbirdSignatureVerifier.hmac(secret.getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.toolgate.server.http;
+
+import dev.toolgate.core.config.ServerSettings;
+import dev.toolgate.core.engine.PolicyEngine;
+import dev.toolgate.core.port.AuditSink;
+import dev.toolgate.core.route.Route;
+import dev.toolgate.core.route.RouteTable;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One event loop's HTTP server and upstream client. Several instances share the listening port;
+ * the engine, routes and caches they use are shared and thread-safe.
+ */
+public final class GatewayVerticle extends VerticleBase {
+  private final RouteTable routes;
+  private final PolicyEngine engine;
+  private final AuditSink audit;
+  private final ServerSettings settings;
+  private final Readiness readiness;
+  private final int port;
+  private HttpServer server;
+  private HttpClient client;
+
+  public GatewayVerticle(RouteTable routes, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port) {
+    this.routes = routes;
+    this.engine = engine;
+    this.audit = audit;
+    this.settings = settings;
+    this.readiness = readiness;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false),
+        new PoolOptions().setHttp1MaxSize(256));
+    Map<Route, UpstreamTarget> targets = new HashMap<>();
+    for (Route route : routes.routes()) {
+      targets.put(route, UpstreamTarget.of(route.tool().upstream()));
+    }
+    ToolCallHandler tools = new ToolCallHandler(routes, targets, engine, audit, client, settings);
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setTcpNoDelay(true)
+        .setHandle100ContinueAutomatically(false)
+        .setCompressionSupported(false));
+    server.requestHandler(req -> route(req, tools));
+    return server.listen(port, settings.host());
+  }
+
+  private void route(HttpServerRequest req, ToolCallHandler tools) {
+    switch (req.path()) {
+      case "/healthz" -> req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
+      case "/readyz" -> req.response()
+          .setStatusCode(readiness.isReady() ? 200 : 503)
+          .putHeader("content-type", "application/json")
+          .end(new JsonObject().put("status", readiness.isReady() ? "ready" : "not_ready").put("reason", readiness.reason()).toBuffer());
+      default -> tools.handle(req);
+    }
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    // shutdown() stops accepting, lets in-flight exchanges finish (up to the grace period), then closes.
+    return server.shutdown(settings.shutdownGrace()).eventually(() -> client.close());
+  }
+}

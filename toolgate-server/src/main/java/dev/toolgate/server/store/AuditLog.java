@@ -1,0 +1,170 @@
+package dev.toolgate.server.store;
+
+import dev.toolgate.core.port.AuditEvent;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The audit table: one row per decision, keyed by request id. Writes come in batches from
+ * {@link AuditWriter}; reads answer "why was this call denied?" by request id or by filters.
+ *
+ * <p>Blocking: call from worker threads.
+ */
+public final class AuditLog {
+  private static final String COLUMNS =
+      "request_id, occurred_at, method, path, remote_address, tool, client_id, credential_ids, decision, code, status, latency_micros, detail";
+
+  /**
+   * ON CONFLICT DO NOTHING (the same syntax on SQLite 3.24+ and PostgreSQL 9.5+) makes a batch safe
+   * to write again: if a commit succeeded but its acknowledgement was lost, the retry is a no-op
+   * instead of a primary-key error that would block the writer forever.
+   */
+  private static final String INSERT =
+      "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+
+  private final Jdbc jdbc;
+
+  public AuditLog(Database database) {
+    this.jdbc = new Jdbc(database);
+  }
+
+  /** Writes the events in one transaction: all of them or none. Events already stored are skipped. */
+  public void appendBatch(List<AuditEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    events.forEach(AuditLog::requireStorable);
+    jdbc.write("append " + events.size() + " audit events", connection -> {
+      try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+        for (AuditEvent event : events) {
+          bind(insert, event);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  /** Events matching every filter of the query, newest first, at most {@code limit}. */
+  public List<AuditEvent> query(AuditQuery query) {
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM audit_events WHERE 1 = 1");
+    List<Object> parameters = new ArrayList<>();
+    filter(sql, parameters, "request_id = ?", query.requestId());
+    filter(sql, parameters, "tool = ?", query.tool());
+    filter(sql, parameters, "client_id = ?", query.clientId());
+    filter(sql, parameters, "decision = ?", query.decision());
+    filter(sql, parameters, "code = ?", query.code());
+    filter(sql, parameters, "occurred_at >= ?", query.since() == null ? null : query.since().toEpochMilli());
+    filter(sql, parameters, "occurred_at < ?", query.until() == null ? null : query.until().toEpochMilli());
+    // request_id breaks ties between events of the same millisecond, so paging is stable.
+    sql.append(" ORDER BY occurred_at DESC, request_id DESC LIMIT ?");
+    parameters.add(query.limit());
+
+    return jdbc.read("query audit log", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+        for (int i = 0; i < parameters.size(); i++) {
+          Object value = parameters.get(i);
+          if (value instanceof String) {
+            statement.setString(i + 1, (String) value);
+          } else if (value instanceof Long) {
+            statement.setLong(i + 1, (Long) value);
+          } else {
+            statement.setInt(i + 1, (Integer) value);
+          }
+        }
+        try (ResultSet rows = statement.executeQuery()) {
+          List<AuditEvent> events = new ArrayList<>();
+          while (rows.next()) {
+            events.add(map(rows));
+          }
+          return events;
+        }
+      }
+    });
+  }
+
+  /** The event of one request, if it was recorded. */
+  public Optional<AuditEvent> find(String requestId) {
+    List<AuditEvent> found = query(AuditQuery.latest(1).withRequestId(requestId));
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** Deletes events older than {@code cutoff}, for retention; returns how many. */
+  public int deleteOlderThan(Instant cutoff) {
+    return jdbc.write("delete old audit events", connection -> {
+      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM audit_events WHERE occurred_at < ?")) {
+        delete.setLong(1, cutoff.toEpochMilli());
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  /**
+   * The two columns without which a row cannot be stored. Checked before writing, so a bad event is
+   * refused by whoever built it instead of failing a batch (and its retries) later.
+   */
+  static void requireStorable(AuditEvent event) {
+    if (event.requestId() == null || event.requestId().isEmpty()) {
+      throw new IllegalArgumentException("audit event without a request id");
+    }
+    if (event.time() == null) {
+      throw new IllegalArgumentException("audit event " + event.requestId() + " without a time");
+    }
+  }
+
+  private static void filter(StringBuilder sql, List<Object> parameters, String condition, Object value) {
+    if (value != null) {
+      sql.append(" AND ").append(condition);
+      parameters.add(value);
+    }
+  }
+
+  private static void bind(PreparedStatement insert, AuditEvent event) throws SQLException {
+    insert.setString(1, clean(event.requestId()));
+    Columns.setInstant(insert, 2, event.time());
+    Columns.setText(insert, 3, clean(event.method()));
+    Columns.setText(insert, 4, clean(event.path()));
+    Columns.setText(insert, 5, clean(event.remoteAddress()));
+    Columns.setText(insert, 6, clean(event.tool()));
+    Columns.setText(insert, 7, clean(event.clientId()));
+    Columns.setText(insert, 8, event.credentialIds().isEmpty() ? null : clean(String.join(",", event.credentialIds())));
+    Columns.setText(insert, 9, clean(event.decision()));
+    Columns.setText(insert, 10, clean(event.code()));
+    insert.setInt(11, event.status());
+    insert.setLong(12, event.latencyMicros());
+    Columns.setText(insert, 13, clean(event.detail()));
+  }
+
+  /**
+   * PostgreSQL rejects NUL characters in text, and a request path can carry one (%00). One such
+   * event would fail its whole batch on every retry, so replace NUL with U+FFFD on both backends.
+   */
+  private static String clean(String value) {
+    return value == null || value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
+  }
+
+  private static AuditEvent map(ResultSet row) throws SQLException {
+    String credentialIds = row.getString("credential_ids");
+    return new AuditEvent(
+        Columns.getInstant(row, "occurred_at"),
+        row.getString("request_id"),
+        row.getString("method"),
+        row.getString("path"),
+        row.getString("remote_address"),
+        row.getString("tool"),
+        row.getString("client_id"),
+        credentialIds == null || credentialIds.isEmpty() ? List.of() : Arrays.asList(credentialIds.split(",")),
+        row.getString("decision"),
+        row.getString("code"),
+        row.getInt("status"),
+        row.getLong("latency_micros"),
+        row.getString("detail"));
+  }
+}

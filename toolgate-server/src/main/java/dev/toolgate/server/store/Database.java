@@ -1,0 +1,201 @@
+package dev.toolgate.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.toolgate.core.config.StoreSettings;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * An open, migrated database: a connection pool plus the schema from {@code db/migration}.
+ *
+ * <p>Two backends, one set of migrations: SQLite (the embedded default, one file) and PostgreSQL.
+ * Opening applies any pending migration, so a fresh file or an empty schema is ready to use and
+ * reopening an up-to-date database changes nothing.
+ */
+public final class Database implements AutoCloseable {
+  public static final String MIGRATIONS = "classpath:db/migration";
+
+  /** SQLite serialises writers anyway; a few connections let readers proceed beside one writer. */
+  private static final int SQLITE_POOL_SIZE = 4;
+
+  private static final int POSTGRES_POOL_SIZE = 8;
+  private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 5_000;
+  private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+
+  private final HikariDataSource pool;
+  private final StoreSettings.Kind kind;
+  private final String target;
+
+  private Database(HikariDataSource pool, StoreSettings.Kind kind, String target) {
+    this.pool = pool;
+    this.kind = kind;
+    this.target = target;
+  }
+
+  /** Opens the store the settings describe; the PostgreSQL password comes from the environment. */
+  public static Database open(StoreSettings settings) {
+    return open(settings, System::getenv);
+  }
+
+  /** As {@link #open(StoreSettings)}, reading environment variables through {@code env}. */
+  public static Database open(StoreSettings settings, Function<String, String> env) {
+    Objects.requireNonNull(settings, "settings");
+    if (settings.kind() == null) {
+      throw new StoreException("store kind is not set (expected sqlite or postgresql)");
+    }
+    switch (settings.kind()) {
+      case SQLITE:
+        if (settings.path() == null || settings.path().isBlank()) {
+          throw new StoreException("SQLite store: no database file path configured (store.path)");
+        }
+        return openSqlite(Path.of(settings.path()));
+      case POSTGRESQL:
+        return openPostgres(settings.url(), settings.user(), password(settings, env), null);
+      default:
+        throw new StoreException("unsupported store kind " + settings.kind());
+    }
+  }
+
+  /**
+   * Opens (creating if needed) a SQLite database file.
+   *
+   * <p>Every pragma is part of the driver configuration, so each pooled connection gets it when it
+   * is opened, not just the first one: WAL lets readers run beside the writer and survives a crash
+   * mid-write; synchronous=FULL syncs the WAL on every commit, so a commit reported is a commit kept
+   * even on power loss; busy_timeout makes a second process (the CLI beside the server) wait for
+   * the write lock instead of failing; foreign_keys is off by default in SQLite.
+   */
+  public static Database openSqlite(Path file) {
+    Path absolute = file.toAbsolutePath();
+    String target = "SQLite database " + absolute;
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+    config.enforceForeignKeys(true);
+    SQLiteDataSource driver = new SQLiteDataSource(config);
+    driver.setUrl("jdbc:sqlite:" + absolute);
+
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("toolgate-sqlite");
+    hikari.setDataSource(driver);
+    hikari.setMaximumPoolSize(SQLITE_POOL_SIZE);
+    hikari.setMinimumIdle(1);
+    return start(hikari, StoreSettings.Kind.SQLITE, target, null);
+  }
+
+  /**
+   * Opens a PostgreSQL database. {@code schema} (may be null: the connection's default search
+   * path) is created if missing and used for both the tables and Flyway's history, which is how
+   * tests isolate themselves in a fresh schema.
+   */
+  public static Database openPostgres(String url, String user, String password, String schema) {
+    if (url == null || !url.startsWith("jdbc:postgresql:")) {
+      throw new StoreException(
+          "PostgreSQL store: store.url must be a jdbc:postgresql: URL, got "
+              + (url == null ? "nothing" : "'" + redact(url) + "'"));
+    }
+    if (schema != null && !SCHEMA_NAME.matcher(schema).matches()) {
+      throw new StoreException("PostgreSQL store: invalid schema name '" + schema + "'");
+    }
+    String target =
+        "PostgreSQL database "
+            + redact(url)
+            + (user == null ? "" : " as user " + user)
+            + (schema == null ? "" : " in schema " + schema);
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("toolgate-postgresql");
+    hikari.setJdbcUrl(url);
+    hikari.setUsername(user);
+    hikari.setPassword(password);
+    hikari.setMaximumPoolSize(POSTGRES_POOL_SIZE);
+    hikari.setMinimumIdle(1);
+    hikari.setConnectionTimeout(10_000);
+    if (schema != null) {
+      hikari.setSchema(schema);
+    }
+    // The server's "Detail:" text can quote row values; keep them out of exception messages
+    // (which end up in logs and admin responses).
+    hikari.addDataSourceProperty("logServerErrorDetail", "false");
+    return start(hikari, StoreSettings.Kind.POSTGRESQL, target, schema);
+  }
+
+  private static Database start(HikariConfig hikari, StoreSettings.Kind kind, String target, String schema) {
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(hikari);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open " + target + ": " + rootMessage(e), e);
+    }
+    try {
+      FluentConfiguration flyway = Flyway.configure().dataSource(pool).locations(MIGRATIONS).failOnMissingLocations(true);
+      if (schema != null) {
+        flyway.schemas(schema).defaultSchema(schema);
+      }
+      flyway.load().migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw new StoreException("cannot apply migrations to " + target + ": " + rootMessage(e), e);
+    }
+    return new Database(pool, kind, target);
+  }
+
+  private static String password(StoreSettings settings, Function<String, String> env) {
+    String variable = settings.passwordEnv();
+    if (variable == null || variable.isBlank()) {
+      return null;
+    }
+    String value = env.apply(variable);
+    if (value == null) {
+      throw new StoreException(
+          "PostgreSQL store: environment variable " + variable + " (store.passwordEnv) is not set");
+    }
+    return value;
+  }
+
+  /** A URL may carry {@code password=…}; messages must not. */
+  static String redact(String url) {
+    return URL_PASSWORD.matcher(url).replaceAll("$1***");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message;
+  }
+
+  public StoreSettings.Kind kind() {
+    return kind;
+  }
+
+  /** What this database is, for messages: backend and file or redacted URL (never a password). */
+  public String target() {
+    return target;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Database[" + target + "]";
+  }
+}
