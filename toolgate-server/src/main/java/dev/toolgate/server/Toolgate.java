@@ -16,7 +16,6 @@ import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.UsageWriter;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Clock;
@@ -61,7 +60,6 @@ public final class Toolgate implements AutoCloseable {
     try {
       CredentialStore store = new CredentialStore(database, MasterKey.load(config.store()), clock);
       CredentialCache credentials = new CredentialCache(store);
-      credentials.refresh();
       AuditWriter audit = new AuditWriter(new AuditLog(database), config.audit());
       UsageWriter usage = new UsageWriter(store, config.audit().flushInterval());
 
@@ -74,14 +72,10 @@ public final class Toolgate implements AutoCloseable {
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
       Readiness readiness = new Readiness();
-      // The first instance binds (possibly port 0); the others share its actual port.
-      GatewayVerticle first = new GatewayVerticle(routes, engine, audit, config.server(), readiness, config.server().port());
-      await(vertx.deployVerticle(first));
-      int port = first.actualPort();
-      if (loops > 1) {
-        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, engine, audit, config.server(), readiness, port),
-            new DeploymentOptions().setInstances(loops - 1)));
-      }
+      // Instances share one listening socket only when they ask for the same port, so resolve 0 first.
+      int port = config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
+      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, engine, audit, config.server(), readiness, port),
+          new DeploymentOptions().setInstances(loops)));
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
@@ -140,6 +134,14 @@ public final class Toolgate implements AutoCloseable {
       audit.close();
       usage.close();
       database.close();
+    }
+  }
+
+  private static int freePort(String host) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot find a free port on " + host + ": " + e.getMessage(), e);
     }
   }
 

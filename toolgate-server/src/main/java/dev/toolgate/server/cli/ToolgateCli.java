@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServeCommand.class, InitCommand.class, DemoCommand.class,
         ClientCommand.class, SecretCommand.class, TokenCommand.class, ApiKeyCommand.class,
-        SignCommand.class, AuditCommand.class,
+        SignCommand.class, AuditCommand.class, SampleUpstreamCommand.class,
         CommandLine.HelpCommand.class})
 public final class ToolgateCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

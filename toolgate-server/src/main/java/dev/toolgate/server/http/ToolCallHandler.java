@@ -140,12 +140,9 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     if (!resp.headers().contains("content-length")) {
       resp.setChunked(true);
     }
-    answer.pipeTo(resp).onComplete(done -> {
-      if (done.failed()) {
-        ex.req.connection().close(); // upstream broke mid-body: the caller must not take a truncated body as whole
-      }
-      record(ex, route, decision, "ok", answer.statusCode(), done.failed() ? "upstream response ended early" : null);
-    });
+    // Recorded when the upstream's status is known, before the caller sees any byte of the answer.
+    record(ex, route, decision, "ok", answer.statusCode(), null);
+    answer.pipeTo(resp).onFailure(e -> ex.req.connection().close()); // never let a truncated body pass for a whole one
   }
 
   /** Copies a body the policy did not need straight through, enforcing the size limit on the way. */
@@ -214,8 +211,8 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       return;
     }
     ex.answered = true;
-    Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
     record(ex, route, decision, code.code(), code.status(), detail);
+    Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
   }
 
   private void refuse(Exchange ex, Route route, Decision decision) {
@@ -225,11 +222,12 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     ex.answered = true;
     HttpServerRequest req = ex.req;
     if (!req.isEnded()) {
-      // The body was not read; closing is cheaper and safer than draining it.
-      req.response().putHeader("connection", "close");
+      // The body was not read: close rather than drain it (it may be large, or never end).
+      req.response().putHeader("connection", "close").endHandler(v -> req.connection().close());
     }
-    Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges());
     record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
+    Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges());
+
   }
 
   private void record(Exchange ex, Route route, Decision decision, String code, int status, String detail) {

@@ -17,7 +17,7 @@ import java.time.Instant;
 public record AuditQuery(
     String requestId, String tool, String clientId, String decision, String code, Instant since, Instant until, int limit) {
   public static final int DEFAULT_LIMIT = 100;
-  public static final int MAX_LIMIT = 10_000;
+  public static final int MAX_LIMIT = 100_000;
 
   public AuditQuery {
     if (limit < 1 || limit > MAX_LIMIT) {

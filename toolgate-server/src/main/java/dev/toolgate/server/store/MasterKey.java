@@ -104,7 +104,7 @@ public final class MasterKey {
   public static MasterKey generate() {
     byte[] bytes = new byte[LENGTH_BYTES];
     RANDOM.nextBytes(bytes);
-    return new MasterKey(bytes, "generated");
+    return new MasterKey(bytes, "a generated key");
   }
 
   /**

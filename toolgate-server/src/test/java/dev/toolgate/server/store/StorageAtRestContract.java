@@ -1,13 +1,17 @@
 package dev.toolgate.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toolgate.core.config.StoreSettings;
 import dev.toolgate.core.port.ApiKey;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.port.StaticToken;
 import dev.toolgate.core.secret.SecretDigest;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,7 +45,7 @@ abstract class StorageAtRestContract extends StoreTestBase {
   }
 
   private String trueLiteral() {
-    return backend.kind() == dev.toolgate.core.config.StoreSettings.Kind.POSTGRESQL ? "true" : "1";
+    return backend.kind() == StoreSettings.Kind.POSTGRESQL ? "true" : "1";
   }
 
   @Test
@@ -50,7 +54,7 @@ abstract class StorageAtRestContract extends StoreTestBase {
     ClientRecord client = store.createClient("c", "sendbird");
     IssuedSecret<StaticToken> token = store.createStaticToken(client.id(), null);
     IssuedSecret<ApiKey> key = store.createApiKey(client.id(), Set.of("t"), null);
-    IssuedSecret<StaticToken> rotated = store.rotateStaticToken(token.record().id(), java.time.Duration.ofMinutes(1));
+    IssuedSecret<StaticToken> rotated = store.rotateStaticToken(token.record().id(), Duration.ofMinutes(1));
 
     for (IssuedSecret<?> issued : List.of(token, key, rotated)) {
       String plaintext = issued.plaintext();
@@ -125,8 +129,8 @@ abstract class StorageAtRestContract extends StoreTestBase {
 
   @Test
   void foreignKeysAreEnforced() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> update(database,
+    assertThatThrownBy(() -> update(database,
             "INSERT INTO static_tokens (id, client_id, digest, created_at) VALUES ('tok_x', ?, 'd', 0)", "cl_missing"))
-        .hasRootCauseInstanceOf(java.sql.SQLException.class);
+        .hasRootCauseInstanceOf(SQLException.class);
   }
 }

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Gateway benchmark: one run measures, side by side on loopback,
+#   1. the sample upstream directly (baseline),
+#   2. through Toolgate to a tool that declares anonymous access,
+#   3. a Sendbird-signed 512 B POST,
+#   4. a static bearer token,
+#   5. signature + API key,
+# and prints requests/s, p99 and each ratio to the anonymous call through Toolgate.
+# Usage: bench/run.sh [duration_seconds=20] [connections=32] [warmup_seconds=10]
+# Needs: wrk (apt-get install wrk), curl, a JDK. Bounded in time: about 5 x (warmup + duration) seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-20}
+CONNS=${2:-32}
+WARMUP=${3:-10}
+THREADS=2
+JAVA=${BENCH_JAVA:-java}
+GW_PORT=${BENCH_GW_PORT:-18080}
+UP_PORT=${BENCH_UP_PORT:-19090}
+
+command -v wrk >/dev/null || { echo "wrk is required: apt-get install wrk" >&2; exit 1; }
+[[ -f toolgate-server/target/toolgate.jar ]] || mvn -q -B -DskipTests package
+JAR=toolgate-server/target/toolgate.jar
+WORK=$(mktemp -d /tmp/toolgate-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+tg() { "$JAVA" -jar "$JAR" "$@" --config "$WORK/toolgate.yaml"; }
+
+cat > "$WORK/toolgate.yaml" <<YAML
+server:
+  host: 127.0.0.1
+  port: $GW_PORT
+platforms:
+  sendbird: {}
+tools:
+  - { name: anon, method: POST, path: /echo/anon, upstream: "http://127.0.0.1:$UP_PORT", policy: { anonymous: true } }
+  - { name: signed, platform: sendbird, method: POST, path: /echo/signed, upstream: "http://127.0.0.1:$UP_PORT", policy: { require: [sendbird_signature] } }
+  - { name: bearer, platform: sendbird, method: POST, path: /echo/bearer, upstream: "http://127.0.0.1:$UP_PORT", policy: { require: [static_token] } }
+  - { name: signed_key, platform: sendbird, method: POST, path: /echo/signed-key, upstream: "http://127.0.0.1:$UP_PORT", policy: { require: [sendbird_signature, api_key] } }
+YAML
+
+# A 512-byte JSON body, as a Sendbird tool call would carry.
+python3 - "$WORK/body.json" <<'PY'
+import json, sys
+body = {"tool": "lookup_order", "user_id": "u-42", "args": {"order_id": "A-1001"}, "pad": ""}
+s = json.dumps(body, separators=(",", ":"))
+body["pad"] = "x" * (512 - len(s))
+open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
+PY
+[[ $(wc -c < "$WORK/body.json") -eq 512 ]]
+
+export BENCH_MASTER=bench-master-api-token-0123456789abcdef
+tg client create bench --platform sendbird >/dev/null
+echo "$BENCH_MASTER" | tg secret add --client bench --from-stdin >/dev/null
+TOKEN=$(tg token create --client bench | sed -n 's/^Value (shown once, store it now): //p')
+KEY=$(tg apikey create --client bench --tools signed_key | sed -n 's/^Value (shown once, store it now): //p')
+SIG=$("$JAVA" -jar "$JAR" sign --secret-env BENCH_MASTER --body-file "$WORK/body.json")
+
+"$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & pids+=($!)
+"$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/toolgate.yaml" > "$WORK/gateway.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$GW_PORT/readyz" >/dev/null && curl -sf -o /dev/null -X POST "http://127.0.0.1:$UP_PORT/echo/x" && break
+  sleep 0.2
+done
+
+export BENCH_BODY_FILE="$WORK/body.json"
+run() { # name url headers
+  export BENCH_HEADERS="$3"
+  # Sanity: one request must succeed before we measure it.
+  local hdrs=(); IFS='|' read -ra parts <<< "$3"; for p in "${parts[@]}"; do [[ -n "$p" ]] && hdrs+=(-H "$p"); done
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "${hdrs[@]}" -H 'content-type: application/json' --data-binary @"$WORK/body.json" "$2")
+  [[ "$code" == 2* ]] || { echo "$1: sanity request answered $code" >&2; exit 1; }
+  wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s bench/post.lua "$2" >/dev/null
+  local line; line=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s bench/post.lua "$2" | grep '^BENCH')
+  echo "$1 $line"
+}
+
+GW=http://127.0.0.1:$GW_PORT
+results=$(
+  run direct       "http://127.0.0.1:$UP_PORT/echo/direct" ""
+  run anonymous    "$GW/echo/anon"       ""
+  run signed       "$GW/echo/signed"     "x-sendbird-signature: $SIG"
+  run bearer       "$GW/echo/bearer"     "authorization: Bearer $TOKEN"
+  run signed+key   "$GW/echo/signed-key" "x-sendbird-signature: $SIG|api-key: $KEY"
+)
+
+echo
+echo "Toolgate gateway benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
+echo "wrk -t$THREADS -c$CONNS -d${DURATION}s (after ${WARMUP}s warm-up each), 512 B JSON POST, keep-alive, loopback"
+echo
+anon_rps=$(echo "$results" | awk '$1=="anonymous"{split($2,a,"="); print a[2]}')
+printf '| %-12s | %10s | %8s | %8s | %-22s |\n' scenario "req/s" "p50 ms" "p99 ms" "ratio to anonymous"
+printf '|%s|%s|%s|%s|%s|\n' "--------------" "------------" "----------" "----------" "------------------------"
+echo "$results" | while read -r name rps p50 p99 non2xx total; do
+  r=${rps#rps=}; printf '| %-12s | %10s | %8s | %8s | %-22s |\n' "$name" "$r" "${p50#p50_ms=}" "${p99#p99_ms=}" \
+    "$(awk -v a="$r" -v b="$anon_rps" 'BEGIN{printf "%.2f", a/b}')$( [[ ${non2xx#non2xx=} != 0 ]] && echo " (${non2xx#non2xx=} non-2xx!)")"
+done
