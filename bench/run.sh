@@ -66,26 +66,32 @@ for _ in $(seq 1 100); do
 done
 
 export BENCH_BODY_FILE="$WORK/body.json"
-run() { # name url headers
-  export BENCH_HEADERS="$3"
-  # Sanity: one request must succeed before we measure it.
+headers_for() { BENCH_HEADERS="$1"; export BENCH_HEADERS; }
+check() { # name url headers: one request must succeed before we measure it
   local hdrs=(); IFS='|' read -ra parts <<< "$3"; for p in "${parts[@]}"; do [[ -n "$p" ]] && hdrs+=(-H "$p"); done
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "${hdrs[@]}" -H 'content-type: application/json' --data-binary @"$WORK/body.json" "$2")
   [[ "$code" == 2* ]] || { echo "$1: sanity request answered $code" >&2; exit 1; }
-  wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s bench/post.lua "$2" >/dev/null
+}
+warm() { headers_for "$3"; wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" -s bench/post.lua "$2" >/dev/null; }
+measure() {
+  headers_for "$3"
   local line; line=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -s bench/post.lua "$2" | grep '^BENCH')
-  echo "$1 $line"
+  echo "$1 ${line#BENCH }"
 }
 
 GW=http://127.0.0.1:$GW_PORT
-results=$(
-  run direct       "http://127.0.0.1:$UP_PORT/echo/direct" ""
-  run anonymous    "$GW/echo/anon"       ""
-  run signed       "$GW/echo/signed"     "x-sendbird-signature: $SIG"
-  run bearer       "$GW/echo/bearer"     "authorization: Bearer $TOKEN"
-  run signed+key   "$GW/echo/signed-key" "x-sendbird-signature: $SIG|api-key: $KEY"
+SCENARIOS=(
+  "direct|http://127.0.0.1:$UP_PORT/echo/direct|"
+  "anonymous|$GW/echo/anon|"
+  "signed|$GW/echo/signed|x-sendbird-signature: $SIG"
+  "bearer|$GW/echo/bearer|authorization: Bearer $TOKEN"
+  "signed+key|$GW/echo/signed-key|x-sendbird-signature: $SIG|api-key: $KEY"
 )
-
+each() { for s in "${SCENARIOS[@]}"; do IFS='|' read -r name url rest <<< "$s"; "$1" "$name" "$url" "$rest"; done; }
+each check
+# Warm every path first (the JIT keeps improving for a while), then measure each in turn.
+each warm
+results=$(each measure)
 echo
 echo "Toolgate gateway benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
 echo "wrk -t$THREADS -c$CONNS -d${DURATION}s (after ${WARMUP}s warm-up each), 512 B JSON POST, keep-alive, loopback"

@@ -26,7 +26,13 @@ final class ClientCommand {
       if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
         throw new UserError("client name must be 1-64 characters of letters, digits, '.', '_' or '-'");
       }
-      try (StoreSession s = new StoreSession(config.load())) {
+      var loaded = config.load();
+      var known = new java.util.TreeSet<>(loaded.platforms().keySet());
+      loaded.tools().stream().map(t -> t.platform()).filter(java.util.Objects::nonNull).forEach(known::add);
+      if (!known.contains(platform)) {
+        throw new UserError("platform '" + platform + "' is not used in " + loaded.source() + " (known: " + String.join(", ", known) + ")");
+      }
+      try (StoreSession s = new StoreSession(loaded)) {
         ClientRecord c = s.credentials.createClient(name, platform);
         spec.commandLine().getOut().println("Created client " + c.id() + " (" + c.name() + ", platform " + c.platform() + ")");
       }

@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("# 5. Anonymous on purpose, and an undeclared route");
     out.println("curl -i " + base + "/status");
-    out.println("curl -i " + base + "/admin/secrets        # 404 route_not_found");
+    out.println("curl -i " + base + "/internal/secrets     # 404 route_not_found");
     out.println();
     out.println("# Every decision is in the audit log; each response carries x-request-id:");
     out.println("#   ./toolgate audit --config " + configFile + "");

@@ -33,6 +33,10 @@ final class GatewayHarness implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
   GatewayHarness(String toolsYaml) throws Exception {
+    this(toolsYaml, "1s");
+  }
+
+  GatewayHarness(String toolsYaml, String upstreamTimeout) throws Exception {
     dir = Files.createTempDirectory("toolgate-it-");
     upstream = new RecordingUpstream();
     String yaml = """
@@ -40,7 +44,7 @@ final class GatewayHarness implements AutoCloseable {
           host: 127.0.0.1
           port: 0
           max_body_bytes: 4096
-          upstream_timeout: 1s
+          upstream_timeout: TIMEOUT
           shutdown_grace: 5s
         audit:
           batch_size: 100
@@ -53,7 +57,7 @@ final class GatewayHarness implements AutoCloseable {
           asapp:
             api_key_header: X-Api-Key
         tools:
-        """ + toolsYaml.replace("UPSTREAM", upstream.url());
+        """.replace("TIMEOUT", upstreamTimeout) + toolsYaml.replace("UPSTREAM", upstream.url());
     Path file = dir.resolve("toolgate.yaml");
     Files.writeString(file, yaml);
     config = ConfigLoader.load(file);
