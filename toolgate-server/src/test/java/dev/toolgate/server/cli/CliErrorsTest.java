@@ -1,0 +1,326 @@
+package dev.toolgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.core.config.StarterConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mistakes on the command line. Malformed invocations are usage errors (exit 2, the message and
+ * the command's usage on stderr); well-formed requests the store or the configuration cannot honour
+ * are user errors (exit 1, one line {@code error: ...} on stderr, never a stack trace).
+ */
+class CliErrorsTest extends CliTestSupport {
+
+  @Nested
+  class UsageErrors {
+    @Test
+    void unknownOption() {
+      Run r = cmd("client", "list", "--bogus").usageError("Unknown option: '--bogus'", "Usage: toolgate client list");
+      assertThat(r.out()).isEmpty();
+      run("--bogus").usageError("Unknown option: '--bogus'", "Usage: toolgate ");
+      // A near miss gets a suggestion instead of the usage.
+      cmd("token", "create", "--client", "x", "--expire", "1d").rejected("'--expire'", "--expires");
+    }
+
+    @Test
+    void missingRequiredOption() {
+      cmd("client", "create", "acme").usageError("Missing required option: '--platform=PLATFORM'", "Usage: toolgate client create");
+      cmd("token", "create").usageError("Missing required option: '--client=CLIENT'", "Usage: toolgate token create");
+      cmd("apikey", "create", "--client", "acme").usageError("'--tools=TOOL'", "Usage: toolgate apikey create");
+      cmd("secret", "list").usageError("'--client=CLIENT'", "Usage: toolgate secret list");
+    }
+
+    @Test
+    void missingRequiredChoiceOrParameter() {
+      cmd("secret", "add", "--client", "acme").usageError("--from-stdin", "--from-env", "--generate", "Usage: toolgate secret add");
+      cmd("token", "revoke").usageError("TOKEN_ID", "Usage: toolgate token revoke");
+      cmd("client", "disable").usageError("CLIENT", "Usage: toolgate client disable");
+      run("sign", "--secret", "s").usageError("--body", "Usage: toolgate sign");
+      run("sign", "--body", "{}").usageError("--secret", "Usage: toolgate sign");
+    }
+
+    @Test
+    void mutuallyExclusiveOptions() {
+      run("sign", "--secret", "s", "--secret-env", "S", "--body", "{}").usageError("mutually exclusive", "Usage: toolgate sign");
+      cmd("secret", "add", "--client", "acme", "--generate", "--from-env", "X").usageError("mutually exclusive");
+    }
+
+    @Test
+    void unknownSubcommand() {
+      run("frobnicate").rejected("Unmatched argument at index 0: 'frobnicate'");
+      cmd("client", "frobnicate").rejected("'frobnicate'");
+      cmd("token", "delete", "tok_x").rejected("'delete'");
+      cmd("apikey", "remove", "key_x").rejected("'remove'");
+    }
+
+    @Test
+    void groupCommandWithoutSubcommand() {
+      Run r = run("token");
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).contains("Usage: toolgate token").contains("create").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badOptionValue() {
+      cmd("audit", "--limit", "many").usageError("--limit", "'many'");
+      run("demo", "--port", "http").usageError("--port");
+    }
+  }
+
+  @Nested
+  class UserErrors {
+    @Test
+    void unknownClient() {
+      cmd("token", "create", "--client", "nobody").userError("no client with id or name 'nobody'", "toolgate client list");
+      cmd("client", "disable", "nobody").userError("no client with id or name 'nobody'");
+      cmd("client", "enable", "cl_nobody").userError("no client with id or name 'cl_nobody'");
+      cmd("secret", "add", "--client", "nobody", "--generate").userError("no client with id or name 'nobody'");
+      cmd("secret", "list", "--client", "nobody").userError("no client with id or name 'nobody'");
+      cmd("apikey", "create", "--client", "nobody", "--tools", "catalog_search").userError("no client with id or name 'nobody'");
+      cmd("token", "list", "--client", "nobody").userError("no client with id or name 'nobody'");
+      cmd("apikey", "list", "--client", "nobody").userError("no client with id or name 'nobody'");
+      // Nothing was half-created on the way.
+      assertThat(clients()).isEmpty();
+    }
+
+    @Test
+    void unknownCredentialId() {
+      cmd("token", "revoke", "tok_nope").userError("no static token with id 'tok_nope'");
+      cmd("token", "rotate", "tok_nope").userError("no static token with id 'tok_nope'");
+      cmd("apikey", "revoke", "key_nope").userError("no API key with id 'key_nope'");
+      cmd("secret", "revoke", "sec_nope").userError("no signing secret with id 'sec_nope'");
+    }
+
+    @Test
+    void missingConfigFile() {
+      Path missing = dir.resolve("elsewhere/missing.yaml");
+      run("client", "list", "-c", missing.toString()).userError(missing.toString(), "does not exist", "toolgate init");
+      run("audit", "--config", missing.toString()).userError("does not exist");
+      assertThat(missing.getParent()).doesNotExist();
+    }
+
+    @Test
+    void invalidExpires() {
+      createClient("acme");
+      cmd("token", "create", "--client", "acme", "--expires", "90x").userError("--expires must be a lifetime like 90d", "'90x'");
+      cmd("token", "create", "--client", "acme", "--expires", "0d").userError("--expires");
+      cmd("token", "create", "--client", "acme", "--expires", "2020-01-01T00:00:00Z").userError("--expires 2020-01-01T00:00:00Z is in the past");
+      cmd("apikey", "create", "--client", "acme", "--tools", "*", "--expires", "soon").userError("--expires");
+      cmd("secret", "add", "--client", "acme", "--generate", "--expires", "-1d").userError("--expires");
+      withStore(s -> {
+        assertThat(s.listStaticTokens(null)).isEmpty();
+        assertThat(s.listApiKeys(null)).isEmpty();
+        assertThat(s.listSigningSecrets(s.findClient("acme").orElseThrow().id())).isEmpty();
+        return null;
+      });
+    }
+
+    @Test
+    void apiKeyForAnUndeclaredTool() {
+      createClient("acme");
+      cmd("apikey", "create", "--client", "acme", "--tools", "catalog_search,catalog_serach")
+          .userError("tool 'catalog_serach' is not declared in " + config, "known: order_status, get_profile, catalog_search, refund_order, service_status");
+      assertThat(apiKeys()).isEmpty();
+    }
+
+    @Test
+    void clientOfAPlatformNotInTheConfig() {
+      cmd("client", "create", "acme", "--platform", "asapp").userError("platform 'asapp' is not used in " + config, "known: sendbird");
+      assertThat(clients()).isEmpty();
+    }
+
+    @Test
+    void clientNameWithIllegalCharacters() {
+      for (String name : new String[] {"acme prod", "acme/prod", "ünïcode", "x".repeat(65), "a;b"}) {
+        cmd("client", "create", name, "--platform", "sendbird").userError("client name must be 1-64 characters");
+      }
+      assertThat(clients()).isEmpty();
+      createClient("x".repeat(64));
+      createClient("Acme_prod-2.eu");
+    }
+
+    @Test
+    void duplicateClientName() {
+      String id = createClient("acme");
+      cmd("client", "create", "acme", "--platform", "sendbird").userError("a client named 'acme' already exists");
+      assertThat(clients()).singleElement().satisfies(c -> assertThat(c.id()).isEqualTo(id));
+    }
+
+    @Test
+    void initOverAnExistingFile() throws IOException {
+      String before = Files.readString(config);
+      run("init", "-c", config.toString()).userError(config + " already exists; pass --force to overwrite it");
+      assertThat(Files.readString(config)).isEqualTo(before);
+      run("init", "-c", config.toString(), "--force").ok();
+      assertThat(Files.readString(config)).isEqualTo(StarterConfig.text());
+    }
+
+    @Test
+    void rotatingARevokedTokenIsRefused() {
+      createClient("acme");
+      String id = cmd("token", "create", "--client", "acme").ok().find("Created static token (tok_\\w+)");
+      cmd("token", "revoke", id).ok();
+      cmd("token", "rotate", id).userError("static token " + id + " is revoked");
+      assertThat(tokens()).hasSize(1);
+    }
+
+    @Test
+    void auditArgumentsOutOfRange() {
+      cmd("audit", "--decision", "maybe").userError("--decision must be allow or deny");
+      cmd("audit", "--limit", "0").userError("--limit must be between 1 and 100000");
+      cmd("audit", "--since", "yesterday").userError("--since must be an instant");
+    }
+
+    @Test
+    void secretFromAnUnsetEnvironmentVariable() {
+      createClient("acme");
+      String unset = unsetVariable();
+      cmd("secret", "add", "--client", "acme", "--from-env", unset).userError("environment variable " + unset + " is not set or empty");
+    }
+  }
+
+  @Nested
+  class ConfigErrors {
+    @Test
+    void unknownKeyNamesFileLineAndField() throws IOException {
+      Files.writeString(config, """
+          platforms:
+            sendbird: {}
+          tools:
+            - name: service_status
+              method: GET
+              path: /status
+              upstream: "http://127.0.0.1:9"
+              policy: { anonymous: true }
+              descripton: the service status
+          """, StandardCharsets.UTF_8);
+      Run r = cmd("client", "list");
+      r.userError(config + ":9: tools[0].descripton: unknown key 'descripton'");
+      assertThat(r.err()).startsWith("error: " + config + ":9: tools[0].descripton: unknown key 'descripton'");
+      assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void unknownCredentialKindNamesLineAndField() throws IOException {
+      Files.writeString(config, CONFIG.replace("require: [api_key]", "require: [apikey]"), StandardCharsets.UTF_8);
+      Run r = cmd("token", "list").userError();
+      assertThat(r.err()).startsWith("error: " + config + ":10: tools[2].policy.require[0]: unknown credential kind 'apikey'");
+    }
+
+    @Test
+    void everyErrorOfTheFileIsListedOnePerLine() throws IOException {
+      Files.writeString(config, """
+          servr:
+            port: 8080
+          tools:
+            - name: service_status
+              method: GET
+              path: /status
+              upstream: "http://127.0.0.1:9"
+              polcy: { anonymous: true }
+          """, StandardCharsets.UTF_8);
+      Run r = cmd("client", "list");
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().lines().toList()).hasSize(3).first().asString().startsWith("error: " + config + ":1: servr: unknown key 'servr'");
+      assertThat(r.err()).contains(config + ":8: tools[0].polcy: unknown key 'polcy'").doesNotContain("\tat ");
+    }
+
+    @Test
+    void yamlSyntaxError() throws IOException {
+      Files.writeString(config, "platforms:\n  sendbird: {\n", StandardCharsets.UTF_8);
+      Run r = cmd("client", "list");
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err()).startsWith("error: " + config + ":").doesNotContain("\tat ");
+    }
+  }
+
+  /** Failures the error handler does not yet turn into one clear line; see the @Disabled reasons. */
+  @Nested
+  class KnownBugs {
+    @Test
+    @Disabled("BUG: SignCommand.call (SignCommand.java:48) lets NoSuchFileException escape; ErrorHandler prints "
+        + "'error: unexpected error: java.nio.file.NoSuchFileException: <path>'. Should be a UserError like "
+        + "'cannot read --body-file <path>: no such file'.")
+    void signWithAMissingBodyFile() {
+      Path missing = dir.resolve("no-body.json");
+      run("sign", "--secret", "s", "--body-file", missing.toString()).userError(missing.toString());
+    }
+
+    @Test
+    @Disabled("BUG: ErrorHandler.java:13-19 does not treat MasterKeyException (nor StoreException) as an expected "
+        + "failure: a malformed key file prints 'error: unexpected error: dev.toolgate.server.store.MasterKeyException: "
+        + "malformed master key in key file ...'. Their messages are written for operators; print them as-is.")
+    void malformedMasterKeyFile() throws IOException {
+      Files.writeString(dir.resolve("toolgate.key"), "not a key\n", StandardCharsets.US_ASCII);
+      cmd("client", "list").userError("malformed master key in key file");
+    }
+
+    @Test
+    @Disabled("BUG: ErrorHandler.java:13-19 reports StoreException as 'unexpected error: dev.toolgate.server.store."
+        + "StoreException: cannot open SQLite database ...'; the message already explains the problem.")
+    void storeThatCannotBeOpened() throws IOException {
+      Files.writeString(config, CONFIG + "store:\n  path: no-such-dir/toolgate.db\n  master_key_file: toolgate.key\n", StandardCharsets.UTF_8);
+      cmd("client", "list").userError("SQLite database");
+    }
+
+    @Test
+    @Disabled("BUG: TokenCommand.Rotate (TokenCommand.java:70) parses --overlap with Expiry.parse, whose message "
+        + "names the wrong option: 'error: --expires must be a lifetime like 90d ...' for `token rotate ID --overlap 5x`. "
+        + "Give Expiry.parse the option name (or a Duration parser for --overlap) so the message says --overlap.")
+    void badOverlapIsReportedAsOverlap() {
+      createClient("acme");
+      String id = cmd("token", "create", "--client", "acme").ok().find("Created static token (tok_\\w+)");
+      Run r = cmd("token", "rotate", id, "--overlap", "5x").userError("--overlap");
+      assertThat(r.err()).doesNotContain("--expires");
+    }
+
+    @Test
+    @Disabled("BUG: TokenCommand.Rotate (TokenCommand.java:70) accepts an instant as --overlap: "
+        + "`--overlap 2030-01-01T00:00:00Z` becomes Duration.between(EPOCH, 2030) = ~60 years of overlap. "
+        + "--overlap should accept only durations (30m, 24h, 7d, 0).")
+    void overlapIsADurationNotAnInstant() {
+      createClient("acme");
+      String id = cmd("token", "create", "--client", "acme").ok().find("Created static token (tok_\\w+)");
+      cmd("token", "rotate", id, "--overlap", "2030-01-01T00:00:00Z").userError("--overlap");
+    }
+
+    @Test
+    @Disabled("BUG: TokenCommand.Rotate (TokenCommand.java:74) always prints 'Old token ID stays valid for <overlap>.', "
+        + "but CredentialStore.rotateStaticToken keeps an earlier expiry: a token expiring in 1h rotated with the "
+        + "default 24h overlap still expires in 1h. Print the old token's actual expiry instead.")
+    void rotateReportsTheOldTokensRealExpiry() {
+      createClient("acme");
+      String id = cmd("token", "create", "--client", "acme", "--expires", "1h").ok().find("Created static token (tok_\\w+)");
+      Run r = cmd("token", "rotate", id).ok();
+      Instant oldExpiry = withStore(s -> s.listStaticTokens(null).stream().filter(t -> t.id().equals(id)).findFirst().orElseThrow().expiresAt());
+      assertThat(oldExpiry).isBefore(Instant.now().plus(Duration.ofHours(2)));
+      assertThat(r.out()).doesNotContain("stays valid for 24h").contains(oldExpiry.toString());
+    }
+
+    @Test
+    @Disabled("BUG: ApiKeyCommand.List (ApiKeyCommand.java:60) joins k.tools(), a Set.copyOf whose iteration order "
+        + "is randomised per JVM, so `apikey list` shows 'refund_order,catalog_search' in one run and "
+        + "'catalog_search,refund_order' in the next. Sort before joining: String.join(\",\", new TreeSet<>(k.tools())).")
+    void apikeyListShowsToolsInAStableOrder() {
+      createClient("acme");
+      cmd("apikey", "create", "--client", "acme", "--tools", "refund_order,catalog_search,order_status").ok();
+      assertThat(cmd("apikey", "list").ok().out()).contains(" catalog_search,order_status,refund_order ");
+    }
+  }
+
+  /** A variable name that is certainly not set in this process. */
+  static String unsetVariable() {
+    String name = "TOOLGATE_TEST_UNSET_" + Long.toHexString(System.nanoTime()).toUpperCase();
+    assertThat(System.getenv(name)).isNull();
+    return name;
+  }
+}

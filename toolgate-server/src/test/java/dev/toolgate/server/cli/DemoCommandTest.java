@@ -1,0 +1,149 @@
+package dev.toolgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.core.config.ConfigLoader;
+import dev.toolgate.core.config.CredentialKind;
+import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.config.ToolConfig;
+import dev.toolgate.server.demo.DemoUpstream;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The demo's configuration is valid and every tool in it reaches a route of the sample upstream. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoCommandTest {
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}/]+)\\}");
+
+  private Vertx vertx;
+  private DemoUpstream upstream;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  void startUpstream() throws Exception {
+    vertx = Vertx.vertx();
+    upstream = DemoUpstream.start(vertx, "127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private String upstreamBase() {
+    return "http://127.0.0.1:" + upstream.port();
+  }
+
+  private GatewayConfig demoConfig() throws Exception {
+    String text = DemoCommand.demoConfig(18080, upstreamBase());
+    assertThat(text).doesNotContain("${");
+    return ConfigLoader.parse(text, Path.of("demo", "toolgate.yaml"));
+  }
+
+  @Test
+  void demoConfigIsValid() throws Exception {
+    GatewayConfig config = demoConfig();
+    assertThat(config.server().port()).isEqualTo(18080);
+    assertThat(config.platforms()).containsKey("sendbird");
+    Map<String, ToolConfig> tools = config.tools().stream().collect(Collectors.toMap(ToolConfig::name, t -> t));
+    assertThat(tools).containsOnlyKeys("order_status", "refund_order", "get_profile", "catalog_search", "service_status");
+    // What the walkthrough promises for each credential kind.
+    assertThat(tools.get("order_status").policy().require()).containsExactly(CredentialKind.SENDBIRD_SIGNATURE);
+    assertThat(tools.get("refund_order").policy().require()).containsExactlyInAnyOrder(CredentialKind.SENDBIRD_SIGNATURE, CredentialKind.API_KEY);
+    assertThat(tools.get("get_profile").policy().require()).containsExactly(CredentialKind.STATIC_TOKEN);
+    assertThat(tools.get("catalog_search").policy().require()).containsExactly(CredentialKind.API_KEY);
+    assertThat(tools.get("service_status").policy().anonymous()).isTrue();
+    for (ToolConfig tool : config.tools()) {
+      assertThat(tool.upstream().getHost()).as(tool.name()).isEqualTo("127.0.0.1");
+      assertThat(tool.upstream().getPort()).as(tool.name()).isEqualTo(upstream.port());
+    }
+  }
+
+  @Test
+  void demoConfigTakesAnyPortAndUpstream() throws Exception {
+    GatewayConfig config = ConfigLoader.parse(DemoCommand.demoConfig(9, "https://example.test:8443"), Path.of("toolgate.yaml"));
+    assertThat(config.server().port()).isEqualTo(9);
+    assertThat(config.tools()).allSatisfy(t -> assertThat(t.upstream().getAuthority()).isEqualTo("example.test:8443"));
+  }
+
+  @Test
+  void everyToolReachesARouteOfTheSampleUpstream() throws Exception {
+    GatewayConfig config = demoConfig();
+    for (ToolConfig tool : config.tools()) {
+      // A plausible call of the tool: path parameters filled in, a JSON body for POST, a query for search.
+      Map<String, String> params = new java.util.HashMap<>();
+      String requestPath = fill(tool.path(), params);
+      String upstreamPath = tool.upstream().getPath() == null || tool.upstream().getPath().isEmpty()
+          ? requestPath : fill(tool.upstream().getPath(), params);
+      String query = tool.name().equals("catalog_search") ? "?q=x" : "";
+      URI target = URI.create(upstreamBase() + upstreamPath + query);
+      HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10));
+      if (tool.method().equals("POST")) {
+        request.header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"order_id\":\"A-1\",\"amount\":25}"));
+      } else {
+        assertThat(tool.method()).as(tool.name()).isEqualTo("GET");
+        request.GET();
+      }
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("%s %s -> %s", tool.method(), target, response.body()).isEqualTo(200);
+      JsonObject body = new JsonObject(response.body());
+      assertThat(body.getJsonObject("upstream_saw")).as(tool.name()).isNotNull();
+    }
+  }
+
+  @Test
+  void sampleUpstreamAnswersTheDocumentedRoutes() throws Exception {
+    assertThat(get("/profile/u-1").getString("user_id")).isEqualTo("u-1");
+    assertThat(post("/orders/status", "{\"order_id\":\"A-1\"}").getString("order_id")).isEqualTo("A-1");
+    JsonObject refund = post("/orders/refund", "{\"order_id\":\"A-1\",\"amount\":25}");
+    assertThat(refund.getString("refund")).isEqualTo("accepted");
+    assertThat(refund.getInteger("amount")).isEqualTo(25);
+    assertThat(get("/catalog/search?q=x").getString("query")).isEqualTo("x");
+    assertThat(get("/status").getString("status")).isEqualTo("ok");
+    assertThat(post("/echo/anything", "{}").getString("method")).isEqualTo("POST");
+  }
+
+  private JsonObject get(String path) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(upstreamBase() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET " + path).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  private JsonObject post(String path, String json) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(upstreamBase() + path))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("POST " + path).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  /** Replaces each {name} with a value (the same value for the same name). */
+  private static String fill(String template, Map<String, String> params) {
+    Matcher m = PLACEHOLDER.matcher(template);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String value = params.computeIfAbsent(m.group(1), n -> "u-1");
+      m.appendReplacement(sb, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+}
