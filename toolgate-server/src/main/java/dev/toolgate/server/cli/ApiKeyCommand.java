@@ -57,7 +57,7 @@ final class ApiKeyCommand {
         String clientId = client == null ? null : Clients.find(s, client).id();
         Table t = new Table("ID", "CLIENT", "TOOLS", "CREATED", "EXPIRES", "REVOKED", "LAST USED");
         for (ApiKey k : s.credentials.listApiKeys(clientId)) {
-          t.row(k.id(), k.clientId(), String.join(",", k.tools()), k.createdAt(), k.expiresAt(), k.revokedAt(), k.lastUsedAt());
+          t.row(k.id(), k.clientId(), String.join(",", new java.util.TreeSet<>(k.tools())), k.createdAt(), k.expiresAt(), k.revokedAt(), k.lastUsedAt());
         }
         t.print(spec.commandLine().getOut());
       }

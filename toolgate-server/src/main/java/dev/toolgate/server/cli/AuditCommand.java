@@ -18,7 +18,7 @@ final class AuditCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Option(names = "--request", paramLabel = "ID", description = "Only this request id (as returned in x-request-id / problem bodies); shows its details.") String requestId;
   @Option(names = "--tool", paramLabel = "TOOL", description = "Only calls of this tool.") String tool;
-  @Option(names = "--client", paramLabel = "CLIENT_ID", description = "Only calls authenticated as this client id.") String client;
+  @Option(names = "--client", paramLabel = "CLIENT_ID", description = "Only calls authenticated as this client (id or name).") String client;
   @Option(names = "--decision", paramLabel = "allow|deny", description = "Only allowed or only denied calls.") String decision;
   @Option(names = "--code", paramLabel = "CODE", description = "Only this code, e.g. signature_invalid.") String code;
   @Option(names = "--since", paramLabel = "WHEN", description = "Only after this: an instant (2026-11-21T10:00:00Z) or an age (30m, 2h, 7d).") String since;
@@ -34,7 +34,8 @@ final class AuditCommand implements Callable<Integer> {
     }
     Instant sinceAt = since == null ? null : parseSince(since);
     try (StoreSession s = new StoreSession(config.load())) {
-      var events = s.audit.query(new AuditQuery(requestId, tool, client, decision, code, sinceAt, null, limit));
+      String clientId = client == null ? null : s.credentials.findClient(client).map(c -> c.id()).orElse(client);
+      var events = s.audit.query(new AuditQuery(requestId, tool, clientId, decision, code, sinceAt, null, limit));
       var out = spec.commandLine().getOut();
       if (requestId != null && events.size() == 1) {
         AuditEvent e = events.get(0);
@@ -63,9 +64,8 @@ final class AuditCommand implements Callable<Integer> {
   }
 
   private static Instant parseSince(String text) {
-    Instant now = Instant.now();
-    if (text.matches("[1-9][0-9]*[dhm]")) {
-      return now.minus(Expiry.parse(text, now).toEpochMilli() - now.toEpochMilli(), java.time.temporal.ChronoUnit.MILLIS);
+    if (text.matches("[0-9]+[dhm]")) {
+      return Instant.now().minus(Expiry.lifetime("--since", text));
     }
     try {
       return Instant.parse(text);

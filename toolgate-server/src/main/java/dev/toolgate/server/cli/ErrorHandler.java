@@ -1,7 +1,9 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.ConfigException;
+import dev.toolgate.server.store.MasterKeyException;
 import dev.toolgate.server.store.NotFoundException;
+import dev.toolgate.server.store.StoreException;
 import dev.toolgate.server.store.StoreConflictException;
 import picocli.CommandLine;
 
@@ -11,7 +13,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     String message;
     if (e instanceof ConfigException || e instanceof UserError || e instanceof NotFoundException
-        || e instanceof StoreConflictException || e instanceof IllegalArgumentException) {
+        || e instanceof StoreConflictException || e instanceof IllegalArgumentException
+        || e instanceof MasterKeyException || e instanceof StoreException) {
       message = e.getMessage();
     } else if (e instanceof IllegalStateException && e.getMessage() != null) {
       message = e.getMessage();

@@ -45,7 +45,12 @@ final class SignCommand implements Callable<Integer> {
     if (key.isEmpty()) {
       throw new UserError("the secret is empty");
     }
-    byte[] bytes = body.file != null ? Files.readAllBytes(body.file) : body.text.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes;
+    try {
+      bytes = body.file != null ? Files.readAllBytes(body.file) : body.text.getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError("cannot read --body-file " + body.file + (java.nio.file.Files.exists(body.file) ? "" : ": no such file"));
+    }
     byte[] mac = SendbirdSignatureVerifier.hmac(key.getBytes(StandardCharsets.UTF_8), bytes);
     spec.commandLine().getOut().println(HexFormat.of().formatHex(mac));
     return 0;

@@ -67,11 +67,13 @@ final class TokenCommand {
 
     @Override
     public Integer call() {
-      Duration keep = overlap.equals("0") ? Duration.ZERO : Duration.between(Instant.EPOCH, Expiry.parse(overlap, Instant.EPOCH));
+      Duration keep = overlap.equals("0") ? Duration.ZERO : Expiry.lifetime("--overlap", overlap);
       try (StoreSession s = new StoreSession(config.load())) {
         IssuedSecret<StaticToken> issued = s.credentials.rotateStaticToken(id, keep);
         printIssued(spec, "static token", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
-        spec.commandLine().getOut().println("Old token " + id + " stays valid for " + overlap + ".");
+        Instant oldExpiry = s.credentials.listStaticTokens(null).stream().filter(t -> t.id().equals(id))
+            .map(StaticToken::expiresAt).findFirst().orElse(null);
+        spec.commandLine().getOut().println("Old token " + id + " stays valid until " + oldExpiry + ".");
       }
       return 0;
     }
