@@ -74,7 +74,7 @@ public final class Toolgate implements AutoCloseable {
       Readiness readiness = new Readiness();
       // Instances share one listening socket only when they ask for the same port, so resolve 0 first.
       int port = config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
-      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, engine, audit, config.server(), readiness, port),
+      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, engine, audit, config.server(), readiness, port, List.of()),
           new DeploymentOptions().setInstances(loops)));
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port);

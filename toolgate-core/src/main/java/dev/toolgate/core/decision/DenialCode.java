@@ -25,6 +25,7 @@ public enum DenialCode {
   CLIENT_MISMATCH(403, "client_mismatch", "Credentials belong to different clients"),
   NOT_ALLOWED(403, "not_allowed", "Not allowed to call this tool"),
 
+  INTERNAL_ERROR(500, "internal_error", "Internal error"),
   UPSTREAM_UNREACHABLE(502, "upstream_unreachable", "Upstream is unreachable"),
   UNAVAILABLE(503, "unavailable", "Toolgate is not ready"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time");

@@ -14,7 +14,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
+import dev.toolgate.core.decision.DenialCode;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,16 +27,19 @@ import java.util.Map;
  * the engine, routes and caches they use are shared and thread-safe.
  */
 public final class GatewayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private final RouteTable routes;
   private final PolicyEngine engine;
   private final AuditSink audit;
   private final ServerSettings settings;
   private final Readiness readiness;
   private final int port;
+  private final List<Endpoint> endpoints;
   private HttpServer server;
   private HttpClient client;
 
-  public GatewayVerticle(RouteTable routes, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port) {
+  public GatewayVerticle(RouteTable routes, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
+    this.endpoints = List.copyOf(endpoints);
     this.routes = routes;
     this.engine = engine;
     this.audit = audit;
@@ -54,19 +62,46 @@ public final class GatewayVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
-    server.requestHandler(req -> route(req, tools));
+    Router system = systemRouter();
+    server.requestHandler(req -> route(req, tools, system));
     return server.listen(port, settings.host());
   }
 
-  private void route(HttpServerRequest req, ToolCallHandler tools) {
+  private void route(HttpServerRequest req, ToolCallHandler tools, Router system) {
     switch (req.path()) {
       case "/healthz" -> req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
       case "/readyz" -> req.response()
           .setStatusCode(readiness.isReady() ? 200 : 503)
           .putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", readiness.isReady() ? "ready" : "not_ready").put("reason", readiness.reason()).toBuffer());
-      default -> tools.handle(req);
+      default -> {
+        if (SYSTEM_PREFIXES.stream().anyMatch(p -> req.path().startsWith(p))) {
+          system.handle(req);
+        } else {
+          tools.handle(req);
+        }
+      }
     }
+  }
+
+  /** Toolgate's own endpoints; config validation keeps tools off these prefixes. */
+  private static final List<String> SYSTEM_PREFIXES = List.of("/oauth/", "/.well-known/", "/auth/", "/admin/", "/decisions", "/metrics");
+
+  private Router systemRouter() {
+    Router router = Router.router(vertx);
+    for (Endpoint endpoint : endpoints) {
+      endpoint.mount(router);
+    }
+    router.route().last().handler(ctx -> Problem.send(ctx.response(), DenialCode.ROUTE_NOT_FOUND,
+        "no endpoint " + ctx.request().method().name() + " " + ctx.request().path(), RequestIds.next(), null, List.of()));
+    // Whatever a handler throws, the caller gets a plain 500 problem, never a stack trace.
+    router.errorHandler(500, ctx -> {
+      LOG.error("endpoint {} failed", ctx.request().path(), ctx.failure());
+      if (!ctx.response().headWritten()) {
+        Problem.send(ctx.response(), DenialCode.INTERNAL_ERROR, "internal error; see the server log", RequestIds.next(), null, List.of());
+      }
+    });
+    return router;
   }
 
   public int actualPort() {
