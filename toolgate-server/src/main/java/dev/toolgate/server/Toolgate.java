@@ -6,6 +6,7 @@ import dev.toolgate.core.credential.SendbirdSignatureVerifier;
 import dev.toolgate.core.credential.StaticTokenVerifier;
 import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.route.RouteTable;
+import dev.toolgate.server.http.Forwarding;
 import dev.toolgate.server.http.GatewayVerticle;
 import dev.toolgate.server.http.Readiness;
 import dev.toolgate.server.store.AuditLog;
@@ -74,7 +75,8 @@ public final class Toolgate implements AutoCloseable {
       Readiness readiness = new Readiness();
       // Instances share one listening socket only when they ask for the same port, so resolve 0 first.
       int port = config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
-      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, engine, audit, config.server(), readiness, port, List.of()),
+      Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
+      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, engine, audit, config.server(), readiness, port, List.of()),
           new DeploymentOptions().setInstances(loops)));
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port);

@@ -1,12 +1,16 @@
 package dev.toolgate.core.config;
 
 import dev.toolgate.core.route.PathPattern;
+import dev.toolgate.core.token.SigningAlgorithm;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -26,13 +31,24 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * section, recording every error with its line and field path. Used once per load.
  */
 final class ConfigReader {
-  static final List<String> ROOT_KEYS = List.of("server", "store", "audit", "platforms", "tools");
+  static final List<String> ROOT_KEYS =
+      List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools");
   static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace");
   static final List<String> STORE_KEYS = List.of("kind", "path", "url", "user", "password_env", "master_key_file");
   static final List<String> AUDIT_KEYS = List.of("batch_size", "flush_interval");
+  static final List<String> AUTH_SERVER_KEYS = List.of("issuer", "signing_algorithm", "access_token_ttl", "max_token_ttl",
+      "default_resource", "customer_token", "password_hash", "login_throttle");
+  static final List<String> CUSTOMER_TOKEN_KEYS = List.of("ttl", "audience", "scopes", "subject");
+  static final List<String> PASSWORD_HASH_KEYS = List.of("memory_kib", "iterations", "parallelism");
+  static final List<String> LOGIN_THROTTLE_KEYS = List.of("per_user_failures", "per_ip_failures", "window");
+  static final List<String> TRUSTED_ISSUER_KEYS = List.of("issuer", "jwks_uri", "audiences", "algorithms", "clock_skew",
+      "jwks_cache_ttl", "jwks_min_refresh_interval");
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header");
   static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "policy");
-  static final List<String> POLICY_KEYS = List.of("require", "anonymous");
+  static final List<String> POLICY_KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt");
+  static final List<String> CLIENT_TOKEN_KEYS = List.of("scopes", "audience");
+  static final List<String> USER_TOKEN_KEYS = List.of("header", "scheme", "body_field", "query_param", "issuer", "scopes");
+  static final List<String> EXTERNAL_JWT_KEYS = List.of("issuer", "header", "scheme", "scopes");
 
   static final String NO_SECRETS = "secrets never go in this file";
   private static final Map<String, String> STORE_REFUSED = Map.of(
@@ -40,6 +56,16 @@ final class ConfigReader {
           + "; put the password in an environment variable and name that variable with `password_env`",
       "master_key", "a literal master key is refused: " + NO_SECRETS
           + "; set the environment variable TOOLGATE_MASTER_KEY or name a key file with `master_key_file`");
+  private static final String SIGNING_KEY_REFUSED = "a literal signing key is refused: " + NO_SECRETS
+      + "; Toolgate generates its signing keys on first start and keeps them encrypted in the store";
+  private static final Map<String, String> AUTH_SERVER_REFUSED = Map.of(
+      "signing_key", SIGNING_KEY_REFUSED,
+      "private_key", SIGNING_KEY_REFUSED);
+  private static final String SHARED_SECRET_REFUSED = "a shared secret is refused: " + NO_SECRETS
+      + "; a trusted issuer is verified with the public keys at its jwks_uri (HMAC-signed tokens are not accepted)";
+  private static final Map<String, String> TRUSTED_ISSUER_REFUSED = Map.of(
+      "secret", SHARED_SECRET_REFUSED,
+      "client_secret", SHARED_SECRET_REFUSED);
 
   static final int MAX_BATCH_SIZE = 100_000;
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]+");
@@ -48,15 +74,29 @@ final class ConfigReader {
   private static final Pattern PLATFORM_NAME = Pattern.compile("[a-z0-9_-]{1,64}");
   private static final Pattern TOOL_NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern ISSUER_NAME = Pattern.compile("[a-z0-9_-]{1,64}");
+  /** RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+  private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
+  private static final Pattern QUERY_PARAM = Pattern.compile("[A-Za-z0-9._~-]{1,128}");
   private static final String JDBC_PREFIX = "jdbc:postgresql://";
   private static final String KNOWN_KINDS =
       Arrays.stream(CredentialKind.values()).map(CredentialKind::yamlName).collect(Collectors.joining(", "));
   private static final String KNOWN_ENCODINGS =
       Arrays.stream(SignatureEncoding.values()).map(SignatureEncoding::yamlName).collect(Collectors.joining(", "));
+  private static final List<String> SIGNING_ALGORITHMS =
+      Arrays.stream(SigningAlgorithm.values()).map(a -> a.jws().getName()).toList();
+  private static final List<String> SUBJECTS =
+      Arrays.stream(CustomerTokenSettings.Subject.values()).map(CustomerTokenSettings.Subject::yamlName).toList();
+  /** The policy section of each JWT kind, in the order of {@link #POLICY_KEYS}. */
+  private static final Map<String, CredentialKind> POLICY_SECTIONS = sections();
 
   private final Problems problems;
   private final Path source;
   private final Path baseDir;
+  /** Read before the tools, whose policies refer to them. */
+  private AuthServerSettings authorizationServer;
+  private final Set<String> issuerNames = new LinkedHashSet<>();
+  private Map<String, PlatformConfig> platformConfigs = Map.of();
 
   /** A tool as read, kept even when incomplete so that the checks across tools still run. */
   private record Draft(int index, String name, Node nameNode, String method, PathPattern pattern, Node pathNode, int line, ToolConfig config) {}
@@ -88,13 +128,16 @@ final class ConfigReader {
     ServerSettings server = readServer(root);
     StoreSettings store = readStore(root);
     AuditSettings audit = readAudit(root);
+    authorizationServer = readAuthorizationServer(root, server);
+    Map<String, TrustedIssuer> trustedIssuers = readTrustedIssuers(root);
     Set<String> platformNames = new LinkedHashSet<>();
     Map<String, PlatformConfig> platforms = readPlatforms(root, platformNames);
+    platformConfigs = platforms;
     List<ToolConfig> tools = readTools(root, platformNames);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new GatewayConfig(source, server, store, audit, platforms, tools);
+    return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers);
   }
 
   // ---------------------------------------------------------------- server
@@ -225,6 +268,428 @@ final class ConfigReader {
     return new AuditSettings(
         batchSize != null ? batchSize.intValue() : d.batchSize(),
         flushInterval != null ? flushInterval : d.flushInterval());
+  }
+
+  // ---------------------------------------------------------------- authorization_server
+
+  private AuthServerSettings readAuthorizationServer(YamlMap root, ServerSettings server) {
+    AuthServerSettings d = AuthServerSettings.defaults(server);
+    YamlMap m = YamlMap.read(root.value("authorization_server"), "authorization_server", problems, AUTH_SERVER_KEYS, AUTH_SERVER_REFUSED);
+    if (m == null) {
+      return d;
+    }
+    URI issuer = d.issuer();
+    String issuerText = m.nonEmpty("issuer");
+    if (issuerText != null) {
+      try {
+        issuer = HttpUrl.ISSUER.parse(issuerText);
+      } catch (IllegalArgumentException e) {
+        m.error("issuer", e.getMessage());
+      }
+    }
+
+    SigningAlgorithm algorithm = d.signingAlgorithm();
+    String algorithmText = m.string("signing_algorithm");
+    if (algorithmText != null) {
+      Optional<SigningAlgorithm> found =
+          Arrays.stream(SigningAlgorithm.values()).filter(a -> a.jws().getName().equals(algorithmText)).findFirst();
+      if (found.isPresent()) {
+        algorithm = found.get();
+      } else if (algorithmText.toUpperCase(Locale.ROOT).startsWith("HS")) {
+        m.error("signing_algorithm", "HMAC algorithms (" + Yaml.quote(algorithmText) + ") are not offered: tokens Toolgate signs are"
+            + " verified by others with its public keys (JWKS), which needs a public-key algorithm (known: "
+            + String.join(", ", SIGNING_ALGORITHMS) + ")");
+      } else {
+        m.error("signing_algorithm", "unknown signing algorithm " + Yaml.quote(algorithmText) + " (known: "
+            + String.join(", ", SIGNING_ALGORITHMS) + caseHint(algorithmText, SIGNING_ALGORITHMS) + ")");
+      }
+    }
+
+    Duration accessTtl = tokenTtl(m, "access_token_ttl");
+    Duration maxTtl = tokenTtl(m, "max_token_ttl");
+    if (maxTtl != null && maxTtl.compareTo(AuthServerSettings.MAX_TOKEN_TTL_LIMIT) > 0) {
+      m.error("max_token_ttl", "must be at most " + Units.format(AuthServerSettings.MAX_TOKEN_TTL_LIMIT) + " (365 days), got "
+          + Units.format(maxTtl));
+      maxTtl = null;
+    }
+
+    String defaultResource = AuthServerSettings.resourceOf(issuer);
+    String resourceText = m.nonEmpty("default_resource");
+    if (resourceText != null) {
+      String problem = resourceProblem(resourceText);
+      if (problem != null) {
+        m.error("default_resource", problem);
+      } else {
+        defaultResource = resourceText;
+      }
+    }
+
+    YamlMap customerMap = YamlMap.read(m.value("customer_token"), m.field("customer_token"), problems, CUSTOMER_TOKEN_KEYS);
+    Duration customerTtl = customerMap == null ? null : tokenTtl(customerMap, "ttl");
+    CustomerTokenSettings customer = readCustomerToken(customerMap, customerTtl);
+    PasswordHashSettings passwordHash = readPasswordHash(m);
+    LoginThrottleSettings loginThrottle = readLoginThrottle(m);
+
+    // Lifetimes: nothing Toolgate issues may outlive max_token_ttl. A value that was wrong is not compared.
+    Duration max = maxTtl != null ? maxTtl : d.maxTokenTtl();
+    boolean maxUsable = maxTtl != null || !m.has("max_token_ttl");
+    if (maxUsable) {
+      checkWithinMax(m, "access_token_ttl", accessTtl, d.accessTokenTtl(), m, max);
+      if (customerMap != null) {
+        checkWithinMax(customerMap, "ttl", customerTtl, CustomerTokenSettings.DEFAULT_TTL, m, max);
+      }
+    }
+
+    return new AuthServerSettings(
+        issuer,
+        algorithm,
+        accessTtl != null ? accessTtl : d.accessTokenTtl(),
+        maxTtl != null ? maxTtl : d.maxTokenTtl(),
+        defaultResource,
+        customer,
+        passwordHash,
+        loginThrottle);
+  }
+
+  /** A token lifetime: a positive duration in whole seconds (JWT times and expires_in are seconds). */
+  private static Duration tokenTtl(YamlMap m, String key) {
+    Duration d = m.duration(key);
+    if (d != null && d.getNano() != 0) {
+      m.error(key, "must be a whole number of seconds (token lifetimes are counted in seconds), got " + Units.format(d));
+      return null;
+    }
+    return d;
+  }
+
+  /**
+   * Reports a lifetime longer than max_token_ttl: at the lifetime when it is written (and valid), at
+   * max_token_ttl when the lifetime is its default.
+   */
+  private void checkWithinMax(YamlMap lm, String key, Duration written, Duration dflt, YamlMap m, Duration max) {
+    if (lm.has(key) && written == null) {
+      return; // wrong value, already reported
+    }
+    Duration ttl = written != null ? written : dflt;
+    if (ttl.compareTo(max) <= 0) {
+      return;
+    }
+    if (written != null) {
+      lm.error(key, "must not exceed authorization_server.max_token_ttl (" + Units.format(max) + "), got " + Units.format(ttl)
+          + ": no token Toolgate issues may outlive max_token_ttl");
+    } else {
+      m.error("max_token_ttl", "is shorter than " + lm.field(key) + " (" + Units.format(ttl) + ", the default): no token Toolgate"
+          + " issues may outlive max_token_ttl; raise max_token_ttl or set a shorter " + key);
+    }
+  }
+
+  /**
+   * The customer_token section (null map: it was not a mapping, error recorded; its defaults apply).
+   * Its {@code ttl} is read by the caller, which compares it with max_token_ttl.
+   */
+  private CustomerTokenSettings readCustomerToken(YamlMap m, Duration ttl) {
+    CustomerTokenSettings d = CustomerTokenSettings.defaults();
+    if (m == null) {
+      return d;
+    }
+    List<String> audience = strings(m, "audience", "an audience", ConfigReader::audienceProblem);
+    if (isEmptyList(m, "audience")) {
+      m.error("audience", "must list at least one audience: a token for no audience is accepted nowhere (default: [toolgate])");
+    }
+    List<String> scopes = strings(m, "scopes", "a scope", ConfigReader::scopeProblem);
+    CustomerTokenSettings.Subject subject = d.subject();
+    String subjectText = m.string("subject");
+    if (subjectText != null) {
+      Optional<CustomerTokenSettings.Subject> found =
+          Arrays.stream(CustomerTokenSettings.Subject.values()).filter(x -> x.yamlName().equals(subjectText)).findFirst();
+      if (found.isPresent()) {
+        subject = found.get();
+      } else {
+        m.error("subject", "unknown subject " + Yaml.quote(subjectText) + " (known: " + String.join(", ", SUBJECTS)
+            + caseHint(subjectText, SUBJECTS) + ")");
+      }
+    }
+    return new CustomerTokenSettings(
+        ttl != null ? ttl : d.ttl(),
+        audience != null && !audience.isEmpty() ? audience : d.audience(),
+        scopes != null ? scopes : d.scopes(),
+        subject);
+  }
+
+  private PasswordHashSettings readPasswordHash(YamlMap parent) {
+    PasswordHashSettings d = PasswordHashSettings.defaults();
+    YamlMap m = YamlMap.read(parent.value("password_hash"), parent.field("password_hash"), problems, PASSWORD_HASH_KEYS);
+    if (m == null) {
+      return d;
+    }
+    Long memory = m.whole("memory_kib", PasswordHashSettings.MIN_MEMORY_KIB, PasswordHashSettings.MAX_MEMORY_KIB);
+    Long iterations = m.whole("iterations", 1, PasswordHashSettings.MAX_ITERATIONS);
+    Long parallelism = m.whole("parallelism", 1, PasswordHashSettings.MAX_PARALLELISM);
+    return new PasswordHashSettings(
+        memory != null ? memory.intValue() : d.memoryKib(),
+        iterations != null ? iterations.intValue() : d.iterations(),
+        parallelism != null ? parallelism.intValue() : d.parallelism());
+  }
+
+  private LoginThrottleSettings readLoginThrottle(YamlMap parent) {
+    LoginThrottleSettings d = LoginThrottleSettings.defaults();
+    YamlMap m = YamlMap.read(parent.value("login_throttle"), parent.field("login_throttle"), problems, LOGIN_THROTTLE_KEYS);
+    if (m == null) {
+      return d;
+    }
+    Long perUser = m.whole("per_user_failures", 1, LoginThrottleSettings.MAX_PER_USER_FAILURES);
+    Long perIp = m.whole("per_ip_failures", 1, LoginThrottleSettings.MAX_PER_IP_FAILURES);
+    Duration window = m.duration("window");
+    return new LoginThrottleSettings(
+        perUser != null ? perUser.intValue() : d.perUserFailures(),
+        perIp != null ? perIp.intValue() : d.perIpFailures(),
+        window != null ? window : d.window());
+  }
+
+  /**
+   * A resource indicator (RFC 8707): an absolute URI without a fragment; an http(s) one needs a valid
+   * host and port. Null when fine. The value is not echoed: it may be a URL carrying a password.
+   */
+  private static final String USER_INFO_REFUSED = "must not contain user info (user:password@): credentials never go in this file";
+
+  static String resourceProblem(String text) {
+    String help = " (an RFC 8707 resource indicator: an absolute URI such as https://api.example.com or urn:example:tools)";
+    if (text.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+      return "must not contain spaces or control characters" + help;
+    }
+    int authorityStart = text.indexOf("://");
+    if (authorityStart >= 0 && text.substring(authorityStart + 3).split("[/?#]", 2)[0].contains("@")) {
+      return USER_INFO_REFUSED;
+    }
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException e) {
+      return "is not a valid URI: " + e.getReason().toLowerCase(Locale.ROOT) + " at character " + (e.getIndex() + 1) + help;
+    }
+    if (uri.getScheme() == null) {
+      return "must be an absolute URI, with a scheme" + help;
+    }
+    if (uri.getRawFragment() != null) {
+      return "must not have a fragment (#...)" + help;
+    }
+    if (uri.getRawUserInfo() != null) {
+      return USER_INFO_REFUSED;
+    }
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("http") || scheme.equals("https")) {
+      if (uri.getHost() == null) {
+        return "has no valid host name or IP address" + help;
+      }
+      if (uri.getPort() == 0 || uri.getPort() > 65535) {
+        return "port must be from 1 to 65535";
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- trusted_issuers
+
+  private Map<String, TrustedIssuer> readTrustedIssuers(YamlMap root) {
+    Map<String, TrustedIssuer> issuers = new LinkedHashMap<>();
+    YamlMap m = YamlMap.read(root.value("trusted_issuers"), "trusted_issuers", problems, null);
+    if (m == null) {
+      return issuers;
+    }
+    for (Map.Entry<String, NodeTuple> e : m.entries().entrySet()) {
+      String name = e.getKey();
+      String field = m.field(name);
+      Node keyNode = e.getValue().getKeyNode();
+      if (!ISSUER_NAME.matcher(name).matches()) {
+        issuerNames.add(name); // so policies naming it get no second, misleading error
+        problems.add(keyNode, field,
+            "invalid trusted issuer name " + Yaml.quote(name) + " (1 to 64 characters from a-z, 0-9, '_' and '-')");
+        continue;
+      }
+      if (name.equals(TrustedIssuer.TOOLGATE)) {
+        problems.add(keyNode, field, "the name '" + TrustedIssuer.TOOLGATE + "' is reserved: it means Toolgate itself"
+            + " (`issuer: toolgate` in a user_token policy); give the external issuer another name");
+        continue;
+      }
+      issuerNames.add(name);
+      TrustedIssuer issuer = readTrustedIssuer(name, e.getValue(), field);
+      if (issuer != null) {
+        issuers.put(name, issuer);
+      }
+    }
+    return issuers;
+  }
+
+  private TrustedIssuer readTrustedIssuer(String name, NodeTuple tuple, String field) {
+    if (Yaml.isNull(tuple.getValueNode())) {
+      problems.add(tuple.getKeyNode(), field, "expected the issuer's settings (a mapping with issuer, jwks_uri, audiences), got nothing");
+      return null;
+    }
+    YamlMap m = YamlMap.read(tuple.getValueNode(), field, problems, TRUSTED_ISSUER_KEYS, TRUSTED_ISSUER_REFUSED);
+    if (m == null) {
+      return null;
+    }
+    int errorsBefore = problems.size();
+
+    String issuer = null;
+    if (m.require("issuer", "the exact `iss` claim of the issuer's tokens, e.g. `issuer: https://login.example.com/`")) {
+      issuer = m.nonEmpty("issuer");
+      if (issuer != null && issuer.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+        m.error("issuer", "must not contain spaces or control characters (it is compared with the tokens' `iss` claim exactly)");
+      } else if (issuer != null && issuer.equals(authorizationServer.issuer().toString())) {
+        m.error("issuer", "is Toolgate's own issuer (authorization_server.issuer): its tokens need no trusted issuer;"
+            + " write `issuer: toolgate` in a user_token policy, or require client_token");
+      }
+    }
+
+    URI jwksUri = null;
+    if (m.require("jwks_uri", "where the issuer publishes its public keys, e.g. `jwks_uri: https://login.example.com/.well-known/jwks.json`")) {
+      String text = m.nonEmpty("jwks_uri");
+      if (text != null) {
+        try {
+          jwksUri = HttpUrl.JWKS.parse(text);
+        } catch (IllegalArgumentException e) {
+          m.error("jwks_uri", e.getMessage());
+        }
+      }
+    }
+
+    List<String> audiences = List.of();
+    if (m.require("audiences", "the audiences the issuer's tokens must be meant for (at least one in their `aud`), e.g. `audiences: [toolgate]`")) {
+      List<String> read = strings(m, "audiences", "an audience", ConfigReader::audienceProblem);
+      if (isEmptyList(m, "audiences")) {
+        m.error("audiences", "must list at least one audience: a token must be meant for Toolgate, not merely signed by the issuer");
+      }
+      audiences = read != null ? read : List.of();
+    }
+
+    Set<String> algorithms = new LinkedHashSet<>(TrustedIssuer.DEFAULT_ALGORITHMS);
+    List<String> algorithmList = strings(m, "algorithms", "a JWS algorithm", ConfigReader::algorithmProblem);
+    if (isEmptyList(m, "algorithms")) {
+      m.error("algorithms", "must list at least one algorithm (without the key: RS256)");
+    } else if (algorithmList != null) {
+      algorithms = new LinkedHashSet<>(algorithmList);
+    }
+
+    Duration clockSkew = m.duration("clock_skew");
+    if (clockSkew != null && clockSkew.compareTo(TrustedIssuer.MAX_CLOCK_SKEW) > 0) {
+      m.error("clock_skew", "must be at most " + Units.format(TrustedIssuer.MAX_CLOCK_SKEW) + ", got " + Units.format(clockSkew)
+          + ": a larger skew keeps expired tokens valid for longer");
+    }
+    Duration cacheTtl = m.duration("jwks_cache_ttl");
+    if (cacheTtl != null && cacheTtl.compareTo(TrustedIssuer.MAX_JWKS_CACHE_TTL) > 0) {
+      m.error("jwks_cache_ttl", "must be at most " + Units.format(TrustedIssuer.MAX_JWKS_CACHE_TTL) + ", got " + Units.format(cacheTtl)
+          + ": a key the issuer has withdrawn stays trusted until the cached JWKS expires");
+      cacheTtl = null;
+    }
+    Duration minRefresh = m.duration("jwks_min_refresh_interval");
+    if (minRefresh != null && minRefresh.compareTo(Duration.ofSeconds(1)) < 0) {
+      m.error("jwks_min_refresh_interval", "must be at least 1s, got " + Units.format(minRefresh)
+          + ": it limits how often tokens with unknown key ids make Toolgate fetch the JWKS");
+      minRefresh = null;
+    }
+    Duration effectiveTtl = cacheTtl != null ? cacheTtl : TrustedIssuer.DEFAULT_JWKS_CACHE_TTL;
+    Duration effectiveRefresh = minRefresh != null ? minRefresh : TrustedIssuer.DEFAULT_JWKS_MIN_REFRESH_INTERVAL;
+    boolean bothUsable = (cacheTtl != null || !m.has("jwks_cache_ttl")) && (minRefresh != null || !m.has("jwks_min_refresh_interval"));
+    if (bothUsable && effectiveRefresh.compareTo(effectiveTtl) > 0) {
+      if (minRefresh != null) {
+        m.error("jwks_min_refresh_interval", "must not exceed jwks_cache_ttl (" + Units.format(effectiveTtl) + "), got "
+            + Units.format(minRefresh));
+      } else {
+        m.error("jwks_cache_ttl", "is shorter than jwks_min_refresh_interval (" + Units.format(effectiveRefresh)
+            + ", the default): set jwks_min_refresh_interval to at most " + Units.format(effectiveTtl));
+      }
+    }
+
+    if (problems.size() != errorsBefore) {
+      return null;
+    }
+    return new TrustedIssuer(name, issuer, jwksUri, audiences, algorithms,
+        clockSkew != null ? clockSkew : TrustedIssuer.DEFAULT_CLOCK_SKEW,
+        effectiveTtl,
+        effectiveRefresh,
+        Yaml.line(tuple.getKeyNode()));
+  }
+
+  /** Null when the algorithm may be accepted from a trusted issuer, else why not. */
+  private static String algorithmProblem(String name) {
+    if (TrustedIssuer.ALLOWED_ALGORITHMS.contains(name)) {
+      return null;
+    }
+    if (name.equalsIgnoreCase("none")) {
+      return "algorithm " + Yaml.quote(name) + " is refused: it means an unsigned token, which anyone can forge";
+    }
+    if (name.toUpperCase(Locale.ROOT).startsWith("HS")) {
+      return "algorithm " + Yaml.quote(name) + " is refused: HMAC algorithms need a shared secret, and accepting them from an issuer"
+          + " known by its public keys is the classic algorithm-confusion attack (the public key used as the HMAC secret);"
+          + " use the issuer's public-key algorithm (" + String.join(", ", TrustedIssuer.ALLOWED_ALGORITHMS) + ")";
+    }
+    return "unknown algorithm " + Yaml.quote(name) + " (allowed: " + String.join(", ", TrustedIssuer.ALLOWED_ALGORITHMS)
+        + caseHint(name, TrustedIssuer.ALLOWED_ALGORITHMS) + ")";
+  }
+
+  // ---------------------------------------------------------------- lists and names shared by the sections
+
+  /**
+   * A list of distinct strings, each checked by {@code check} (which returns an error message, or
+   * null when the item is fine). Null when absent, null or not a list (error recorded); items with
+   * errors are left out.
+   */
+  private List<String> strings(YamlMap m, String key, String itemWhat, Function<String, String> check) {
+    SequenceNode seq = m.list(key);
+    if (seq == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    Map<String, Integer> firstLine = new HashMap<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      Node item = seq.getValue().get(i);
+      String itemField = Yaml.index(m.field(key), i);
+      if (Yaml.isNull(item)) {
+        problems.add(item, itemField, "expected " + itemWhat + ", got nothing");
+        continue;
+      }
+      String text = Yaml.text(item, itemField, problems);
+      if (text == null) {
+        continue;
+      }
+      String problem = check.apply(text);
+      if (problem != null) {
+        problems.add(item, itemField, problem);
+        continue;
+      }
+      Integer first = firstLine.putIfAbsent(text, Yaml.line(item));
+      if (first != null) {
+        problems.add(item, itemField, Yaml.quote(text) + " is listed twice (first at line " + first + ")");
+        continue;
+      }
+      out.add(text);
+    }
+    return out;
+  }
+
+  /** True when the key holds a list with no items ({@code []}). */
+  private static boolean isEmptyList(YamlMap m, String key) {
+    return m.value(key) instanceof SequenceNode seq && seq.getValue().isEmpty();
+  }
+
+  private static String scopeProblem(String scope) {
+    return SCOPE_TOKEN.matcher(scope).matches() ? null
+        : "invalid scope " + Yaml.quote(scope) + " (an RFC 6749 scope token: printable ASCII without spaces, '\"' or '\\')";
+  }
+
+  private static String audienceProblem(String audience) {
+    if (audience.isBlank()) {
+      return "an audience must not be empty";
+    }
+    return audience.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)
+        ? "invalid audience " + Yaml.quote(audience) + " (no spaces or control characters)"
+        : null;
+  }
+
+  /** "; did you mean 'X'?" when the text matches a known name but for case, else "". */
+  private static String caseHint(String text, List<String> known) {
+    return known.stream().filter(k -> k.equalsIgnoreCase(text)).findFirst()
+        .map(k -> "; names are case-sensitive: did you mean '" + k + "'?").orElse("");
   }
 
   // ---------------------------------------------------------------- platforms
@@ -410,7 +875,9 @@ final class ConfigReader {
       problems.add(m.lineOf("policy"), m.field("policy"),
           "every tool needs a policy; declare `anonymous: true` for open access");
     } else {
-      policy = readPolicy(m.value("policy"), m.field("policy"));
+      // The platform says where signatures and API keys arrive; an unknown platform (already an error) gives null.
+      PlatformConfig platformConfig = platform == null ? PlatformConfig.withDefaults("") : platformConfigs.get(platform);
+      policy = readPolicy(m.value("policy"), m.field("policy"), platformConfig);
     }
 
     int line = m.line();
@@ -420,35 +887,42 @@ final class ConfigReader {
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
   }
 
-  private Policy readPolicy(Node node, String field) {
+  private Policy readPolicy(Node node, String field, PlatformConfig platform) {
     YamlMap m = YamlMap.read(node, field, problems, POLICY_KEYS);
     if (m == null) {
       return null;
     }
     int errorsBefore = problems.size();
     List<CredentialKind> kinds = new ArrayList<>();
+    Map<CredentialKind, Node> requireItems = new LinkedHashMap<>();
+    Map<CredentialKind, String> requireFields = new LinkedHashMap<>();
     SequenceNode require = m.list("require");
     int written = require == null ? 0 : require.getValue().size();
+    boolean requireReadable = !m.has("require") || require != null;
     if (require != null) {
-      Map<CredentialKind, Integer> firstLine = new LinkedHashMap<>();
       for (int i = 0; i < require.getValue().size(); i++) {
         Node item = require.getValue().get(i);
         String itemField = Yaml.index(m.field("require"), i);
         if (Yaml.isNull(item)) {
           problems.add(item, itemField, "expected a credential kind (" + KNOWN_KINDS + "), got nothing");
+          requireReadable = false;
           continue;
         }
         String text = Yaml.text(item, itemField, problems);
         if (text == null) {
+          requireReadable = false;
           continue;
         }
         Optional<CredentialKind> kind = CredentialKind.fromYaml(text);
         if (kind.isEmpty()) {
           problems.add(item, itemField, "unknown credential kind " + Yaml.quote(text) + " (known: " + KNOWN_KINDS + ")");
-        } else if (firstLine.containsKey(kind.get())) {
-          problems.add(item, itemField, "credential kind '" + text + "' is listed twice (first at line " + firstLine.get(kind.get()) + ")");
+          requireReadable = false;
+        } else if (requireItems.containsKey(kind.get())) {
+          problems.add(item, itemField, "credential kind '" + text + "' is listed twice (first at line "
+              + Yaml.line(requireItems.get(kind.get())) + ")");
         } else {
-          firstLine.put(kind.get(), Yaml.line(item));
+          requireItems.put(kind.get(), item);
+          requireFields.put(kind.get(), itemField);
           kinds.add(kind.get());
         }
       }
@@ -463,7 +937,267 @@ final class ConfigReader {
       problems.add(line, field, "the policy requires nothing: list credential kinds under `require` (" + KNOWN_KINDS
           + "), or declare `anonymous: true` for open access");
     }
-    return problems.size() == errorsBefore ? new Policy(kinds, anonymous) : null;
+
+    // A JWT kind's section only goes with the kind. When `require` itself has errors, a section may
+    // well belong to the kind that was misspelt there: no second, misleading error then.
+    if (requireReadable) {
+      for (Map.Entry<String, CredentialKind> section : POLICY_SECTIONS.entrySet()) {
+        String key = section.getKey();
+        if (m.has(key) && !kinds.contains(section.getValue())) {
+          problems.add(m.lineOf(key), m.field(key), "policy." + key + " is set but " + key + " is not required: add " + key
+              + " to `require`, or remove the section");
+        }
+      }
+    }
+    Map<CredentialKind, Where> headerWritten = new LinkedHashMap<>();
+    ClientTokenPolicy clientToken = kinds.contains(CredentialKind.CLIENT_TOKEN) ? readClientToken(m) : null;
+    UserTokenPolicy userToken = kinds.contains(CredentialKind.USER_TOKEN) ? readUserToken(m, headerWritten) : null;
+    ExternalJwtPolicy externalJwt = kinds.contains(CredentialKind.EXTERNAL_JWT)
+        ? readExternalJwt(m, requireItems.get(CredentialKind.EXTERNAL_JWT), headerWritten)
+        : null;
+    if (problems.size() == errorsBefore) {
+      checkHeaders(kinds, requireItems, requireFields, headerWritten, platform, userToken, externalJwt);
+    }
+    return problems.size() == errorsBefore ? new Policy(kinds, anonymous, clientToken, userToken, externalJwt) : null;
+  }
+
+  private static Map<String, CredentialKind> sections() {
+    Map<String, CredentialKind> sections = new LinkedHashMap<>();
+    sections.put("client_token", CredentialKind.CLIENT_TOKEN);
+    sections.put("user_token", CredentialKind.USER_TOKEN);
+    sections.put("external_jwt", CredentialKind.EXTERNAL_JWT);
+    return Collections.unmodifiableMap(sections);
+  }
+
+  /** policy.client_token; absent: no scopes, the default resource as audience. */
+  private ClientTokenPolicy readClientToken(YamlMap policy) {
+    YamlMap m = YamlMap.read(policy.value("client_token"), policy.field("client_token"), problems, CLIENT_TOKEN_KEYS);
+    if (m == null) {
+      return null;
+    }
+    List<String> scopes = strings(m, "scopes", "a scope", ConfigReader::scopeProblem);
+    String audience = authorizationServer.defaultResource();
+    String audienceText = m.nonEmpty("audience");
+    if (audienceText != null) {
+      String problem = resourceProblem(audienceText);
+      if (problem != null) {
+        m.error("audience", problem);
+      } else {
+        audience = audienceText;
+      }
+    }
+    return new ClientTokenPolicy(scopes != null ? scopes : List.of(), audience);
+  }
+
+  /** policy.user_token; absent: {@code customer-auth: JWT <token>} issued by Toolgate. */
+  private UserTokenPolicy readUserToken(YamlMap policy, Map<CredentialKind, Where> headerWritten) {
+    if (!policy.has("user_token")) {
+      return UserTokenPolicy.defaults();
+    }
+    YamlMap m = YamlMap.read(policy.value("user_token"), policy.field("user_token"), problems, USER_TOKEN_KEYS);
+    if (m == null) {
+      return null;
+    }
+    String header = header(m, "header");
+    if (m.has("header")) {
+      headerWritten.put(CredentialKind.USER_TOKEN, new Where(m.lineOf("header"), m.field("header")));
+    }
+    String scheme = scheme(m);
+    if (m.has("scheme") && !m.has("header")) {
+      m.error("scheme", "applies to `header` only: in body_field or query_param the value is the bare token");
+    }
+    String bodyPointer = m.nonEmpty("body_field");
+    if (bodyPointer != null) {
+      String problem = jsonPointerProblem(bodyPointer);
+      if (problem != null) {
+        m.error("body_field", problem);
+      }
+    }
+    String queryParam = m.nonEmpty("query_param");
+    if (queryParam != null && !QUERY_PARAM.matcher(queryParam).matches()) {
+      m.error("query_param", "invalid query parameter name " + Yaml.quote(queryParam)
+          + " (1 to 128 characters from letters, digits, '.', '_', '~' and '-')");
+    }
+    if (!m.has("header") && !m.has("body_field") && !m.has("query_param")) {
+      problems.add(m.line(), m.path(), "say where the user token is: set at least one of header (e.g. `header: customer-auth`),"
+          + " body_field (a JSON Pointer, e.g. `body_field: /context/jwt`) or query_param (e.g. `query_param: jwt`)");
+    }
+    String issuer = TrustedIssuer.TOOLGATE;
+    String issuerText = m.nonEmpty("issuer");
+    if (issuerText != null) {
+      if (!issuerText.equals(TrustedIssuer.TOOLGATE) && !issuerNames.contains(issuerText)) {
+        m.error("issuer", unknownIssuer(issuerText) + "; `toolgate` means Toolgate's own customer tokens");
+      }
+      issuer = issuerText;
+    }
+    List<String> scopes = strings(m, "scopes", "a scope", ConfigReader::scopeProblem);
+    return new UserTokenPolicy(header, header == null ? null : scheme != null ? scheme : UserTokenPolicy.DEFAULT_SCHEME,
+        bodyPointer, queryParam, issuer, scopes != null ? scopes : List.of());
+  }
+
+  /** policy.external_jwt; it must name a trusted issuer, so it is required with the kind. */
+  private ExternalJwtPolicy readExternalJwt(YamlMap policy, Node requireItem, Map<CredentialKind, Where> headerWritten) {
+    if (!policy.has("external_jwt")) {
+      problems.add(requireItem, policy.field("external_jwt"), "required: external_jwt needs a section naming the trusted issuer"
+          + " of its tokens, e.g. `external_jwt: {issuer: okta}`" + declaredIssuers());
+      return null;
+    }
+    YamlMap m = YamlMap.read(policy.value("external_jwt"), policy.field("external_jwt"), problems, EXTERNAL_JWT_KEYS);
+    if (m == null) {
+      return null;
+    }
+    String issuer = null;
+    if (m.require("issuer", "the name of the trusted issuer of its tokens, declared under `trusted_issuers`" + declaredIssuers())) {
+      issuer = m.nonEmpty("issuer");
+      if (TrustedIssuer.TOOLGATE.equals(issuer)) {
+        m.error("issuer", "'toolgate' is Toolgate itself, not an external issuer: for Toolgate's access tokens require client_token,"
+            + " for its customer tokens user_token");
+      } else if (issuer != null && !issuerNames.contains(issuer)) {
+        m.error("issuer", unknownIssuer(issuer));
+      }
+    }
+    String header = header(m, "header");
+    // Without a header key, a conflict over the default header is reported at the section.
+    headerWritten.put(CredentialKind.EXTERNAL_JWT, m.has("header")
+        ? new Where(m.lineOf("header"), m.field("header"))
+        : new Where(m.line(), m.path()));
+    String scheme = scheme(m);
+    List<String> scopes = strings(m, "scopes", "a scope", ConfigReader::scopeProblem);
+    return new ExternalJwtPolicy(issuer,
+        header != null ? header : ExternalJwtPolicy.DEFAULT_HEADER,
+        scheme != null ? scheme : ExternalJwtPolicy.DEFAULT_SCHEME,
+        scopes != null ? scopes : List.of());
+  }
+
+  /** The word before the token in its header (an RFC 9110 token), or "" for a bare token; null when absent or wrong. */
+  private static String scheme(YamlMap m) {
+    String scheme = m.string("scheme");
+    if (scheme == null || scheme.isEmpty()) {
+      return scheme;
+    }
+    if (!HEADER_TOKEN.matcher(scheme).matches()) {
+      m.error("scheme", "invalid scheme " + Yaml.quote(scheme) + " (one word such as JWT or Bearer, matched in any case;"
+          + " \"\" when the header holds the bare token)");
+      return null;
+    }
+    return scheme;
+  }
+
+  /** Null when the text is an RFC 6901 JSON Pointer into the body, else what is wrong. */
+  static String jsonPointerProblem(String pointer) {
+    if (pointer.charAt(0) != '/') {
+      return "invalid JSON Pointer " + Yaml.quote(pointer) + ": it starts with '/' (RFC 6901), e.g. /context/jwt";
+    }
+    for (int i = 0; i < pointer.length(); i++) {
+      char c = pointer.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        return "invalid JSON Pointer " + Yaml.quote(pointer) + ": control characters are not allowed";
+      }
+      if (c == '~' && (i + 1 == pointer.length() || (pointer.charAt(i + 1) != '0' && pointer.charAt(i + 1) != '1'))) {
+        return "invalid JSON Pointer " + Yaml.quote(pointer) + ": '~' must be followed by 0 or 1 (RFC 6901: ~0 is '~', ~1 is '/')";
+      }
+    }
+    return null;
+  }
+
+  private String unknownIssuer(String name) {
+    return "unknown trusted issuer " + Yaml.quote(name) + (issuerNames.isEmpty()
+        ? " (no trusted issuers are declared under `trusted_issuers:`)"
+        : " (declared: " + String.join(", ", issuerNames) + ")");
+  }
+
+  private String declaredIssuers() {
+    return issuerNames.isEmpty() ? " (none are declared yet)" : " (declared: " + String.join(", ", issuerNames) + ")";
+  }
+
+  /** Where something is written, for messages. */
+  private record Where(int line, String field) {}
+
+  /** One header a required credential is read from, and where the policy says so (for messages). */
+  private record HeaderUse(CredentialKind kind, String header, String scheme, int line, String field, boolean configurable, int order) {
+    String shown() {
+      String name = header.equals("authorization") ? "Authorization" : header;
+      return scheme == null || scheme.isEmpty() ? name : name + ": " + scheme;
+    }
+  }
+
+  /**
+   * Two credentials read from one header would compete for it: a request carries one value of a
+   * header. A user token must also stay out of the headers where the platform sends its signature
+   * and API keys.
+   */
+  private void checkHeaders(List<CredentialKind> kinds, Map<CredentialKind, Node> items, Map<CredentialKind, String> fields,
+      Map<CredentialKind, Where> headerWritten, PlatformConfig platform, UserTokenPolicy userToken, ExternalJwtPolicy externalJwt) {
+    List<HeaderUse> uses = new ArrayList<>();
+    for (CredentialKind kind : kinds) {
+      // Reported at the header key when written (or the section), else at the kind in `require`.
+      Where where = headerWritten.getOrDefault(kind, new Where(Yaml.line(items.get(kind)), fields.get(kind)));
+      int line = where.line();
+      String field = where.field();
+      int order = uses.size();
+      switch (kind) {
+        case SENDBIRD_SIGNATURE -> {
+          if (platform != null) {
+            uses.add(new HeaderUse(kind, platform.signatureHeader(), null, line, field, false, order));
+          }
+        }
+        case API_KEY -> {
+          if (platform != null) {
+            uses.add(new HeaderUse(kind, platform.apiKeyHeader(), null, line, field, false, order));
+          }
+        }
+        case STATIC_TOKEN, CLIENT_TOKEN -> uses.add(new HeaderUse(kind, "authorization", "Bearer", line, field, false, order));
+        case USER_TOKEN -> {
+          if (userToken.header() != null) {
+            uses.add(new HeaderUse(kind, userToken.header(), userToken.scheme(), line, field, true, order));
+          }
+        }
+        case EXTERNAL_JWT -> uses.add(new HeaderUse(kind, externalJwt.header(), externalJwt.scheme(), line, field, true, order));
+      }
+    }
+    List<HeaderUse> remaining = new ArrayList<>();
+    for (HeaderUse use : uses) {
+      String platformKey = null;
+      if (use.configurable() && platform != null) {
+        if (use.header().equals(platform.apiKeyHeader())) {
+          platformKey = "api_key_header";
+        } else if (use.header().equals(platform.signatureHeader())) {
+          platformKey = "signature_header";
+        }
+      }
+      if (platformKey == null) {
+        remaining.add(use);
+        continue;
+      }
+      String whose = platform.name().isEmpty() ? "the default " + platformKey + " (the tool names no platform)"
+          : "the " + platformKey + " of platform '" + platform.name() + "'";
+      problems.add(use.line(), use.field(), use.kind().yamlName() + " reads the header '" + use.header() + "', which is " + whose
+          + ", where the platform sends its " + (platformKey.equals("api_key_header") ? "API keys" : "request signature")
+          + ": set " + use.kind().yamlName() + ".header to another header");
+    }
+    for (int j = 0; j < remaining.size(); j++) {
+      for (int i = 0; i < j; i++) {
+        HeaderUse a = remaining.get(i);
+        HeaderUse b = remaining.get(j);
+        if (!a.header().equals(b.header())) {
+          continue;
+        }
+        boolean bLater = b.line() > a.line() || b.line() == a.line() && b.order() > a.order();
+        HeaderUse first = bLater ? a : b;
+        HeaderUse later = bLater ? b : a;
+        String name = a.header().equals("authorization") ? "Authorization" : a.header();
+        String what = first.shown().equals(later.shown())
+            ? first.kind().yamlName() + " and " + later.kind().yamlName() + " both read `" + first.shown() + " ...`"
+            : first.kind().yamlName() + " (`" + first.shown() + " ...`) and " + later.kind().yamlName() + " (`" + later.shown()
+                + " ...`) both read the " + name + " header";
+        HeaderUse movable = later.configurable() ? later : first.configurable() ? first : null;
+        String advice = movable != null
+            ? "set " + movable.kind().yamlName() + ".header to another header"
+            : "require only one of them";
+        problems.add(later.line(), later.field(), what + ": they would compete for one header (a request carries one "
+            + name + " value); " + advice);
+      }
+    }
   }
 
   private void checkUniqueNames(List<Draft> drafts) {

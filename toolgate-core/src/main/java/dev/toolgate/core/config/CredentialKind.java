@@ -5,9 +5,21 @@ import java.util.Optional;
 
 /** The credential kinds a policy can require, by their names in {@code toolgate.yaml}. */
 public enum CredentialKind {
+  /** The platform's HMAC request signature, in the platform's {@code signature_header}. */
   SENDBIRD_SIGNATURE("sendbird_signature"),
+  /** A static bearer token from the store: {@code Authorization: Bearer tgt_...}. */
   STATIC_TOKEN("static_token"),
-  API_KEY("api_key");
+  /** An API key from the store, in the platform's {@code api_key_header}. */
+  API_KEY("api_key"),
+  /** An OAuth 2.0 access token Toolgate issued (a JWT, RFC 9068): {@code Authorization: Bearer ...}; see {@link ClientTokenPolicy}. */
+  CLIENT_TOKEN("client_token"),
+  /**
+   * An end-user JWT, from Toolgate's customer login or a trusted issuer, in a header, a JSON body
+   * field or a query parameter; see {@link UserTokenPolicy}.
+   */
+  USER_TOKEN("user_token"),
+  /** A bearer JWT from a trusted external issuer, verified with its JWKS; see {@link ExternalJwtPolicy}. */
+  EXTERNAL_JWT("external_jwt");
 
   private final String yamlName;
 

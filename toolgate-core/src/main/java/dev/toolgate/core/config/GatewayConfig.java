@@ -1,20 +1,75 @@
 package dev.toolgate.core.config;
 
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The whole of a validated {@code toolgate.yaml}. Policy only: no credentials live here. */
+/**
+ * The whole of a validated {@code toolgate.yaml}. Policy only: no credentials live here.
+ *
+ * @param authorizationServer Toolgate's own authorization server; never null (defaults derived from
+ *     {@code server} when null is given)
+ * @param trustedIssuers external token issuers by name, in file order; never null
+ */
 public record GatewayConfig(
     Path source,
     ServerSettings server,
     StoreSettings store,
     AuditSettings audit,
     Map<String, PlatformConfig> platforms,
-    List<ToolConfig> tools) {
+    List<ToolConfig> tools,
+    AuthServerSettings authorizationServer,
+    Map<String, TrustedIssuer> trustedIssuers) {
 
   public GatewayConfig {
     platforms = Map.copyOf(platforms);
     tools = List.copyOf(tools);
+    if (authorizationServer == null) {
+      authorizationServer = AuthServerSettings.defaults(server);
+    }
+    trustedIssuers = trustedIssuers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(trustedIssuers));
+  }
+
+  /** Without an authorization server section or trusted issuers: both take their defaults. */
+  public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
+      Map<String, PlatformConfig> platforms, List<ToolConfig> tools) {
+    this(source, server, store, audit, platforms, tools, null, null);
+  }
+
+  /**
+   * This configuration as served on {@code port}, for a server configured with {@code server.port: 0}
+   * (a free port, in tests): {@code server.port} becomes {@code port}, and so do the port of a
+   * default issuer and of every value derived from it (the default resource, and client_token
+   * audiences that took it as their default). A configuration with a fixed port is returned as is.
+   */
+  public GatewayConfig withBoundPort(int port) {
+    if (server == null || server.port() != 0 || port == 0) {
+      return this;
+    }
+    ServerSettings s = new ServerSettings(server.host(), port, server.maxBodyBytes(), server.upstreamTimeout(), server.shutdownGrace());
+    AuthServerSettings a = authorizationServer;
+    String oldResource = a.defaultResource();
+    if (a.issuer().getPort() == 0) {
+      URI issuer = AuthServerSettings.defaultIssuer(server.host(), port);
+      String resource = oldResource.equals(AuthServerSettings.resourceOf(a.issuer())) ? AuthServerSettings.resourceOf(issuer) : oldResource;
+      a = new AuthServerSettings(issuer, a.signingAlgorithm(), a.accessTokenTtl(), a.maxTokenTtl(), resource,
+          a.customerToken(), a.passwordHash(), a.loginThrottle());
+    }
+    String newResource = a.defaultResource();
+    List<ToolConfig> t = new ArrayList<>(tools.size());
+    for (ToolConfig tool : tools) {
+      Policy p = tool.policy();
+      if (p != null && p.clientToken() != null && p.clientToken().audience().equals(oldResource) && !oldResource.equals(newResource)) {
+        Policy moved = new Policy(p.require(), p.anonymous(), new ClientTokenPolicy(p.clientToken().scopes(), newResource),
+            p.userToken(), p.externalJwt());
+        tool = new ToolConfig(tool.name(), tool.method(), tool.path(), tool.upstream(), tool.platform(), moved, tool.line());
+      }
+      t.add(tool);
+    }
+    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers);
   }
 }

@@ -25,7 +25,7 @@ final class SafeYaml {
   static final int MAX_CHARS = 1 << 20;
   /** Most aliases ({@code *name}) to lists or mappings in one document. */
   static final int MAX_COLLECTION_ALIASES = 50;
-  /** Deepest nesting of lists and mappings; the config itself needs 5. */
+  /** Deepest nesting of lists and mappings; the config itself needs 6 (tools[].policy.user_token.scopes). */
   static final int MAX_DEPTH = 32;
 
   /** A document that cannot be read as YAML at all; line 0 when unknown. */

@@ -43,6 +43,21 @@ final class Units {
     }
   }
 
+  /** A duration as this file writes it, in the largest unit that divides it: {@code 24h}, {@code 90m}, {@code 1500ms}. */
+  static String format(Duration d) {
+    long seconds = d.getSeconds();
+    if (d.getNano() != 0) {
+      return (seconds * 1000 + d.getNano() / 1_000_000) + "ms";
+    }
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
+  }
+
   /** A positive number of bytes; the exception message is a complete sentence for a config error. */
   static long parseSize(String text) {
     Matcher m = SIZE.matcher(text);

@@ -7,11 +7,12 @@ import java.util.List;
  *
  * @param code null when allowed
  * @param clientId the client all credentials agreed on; null when anonymous or refused early
+ * @param subject the end user the call is for (from a user token), or null
  * @param credentialIds ids (never values) of the credentials that matched
  * @param challenges {@code WWW-Authenticate} values for a 401
  * @param trace every check that ran, in order
  */
-public record Decision(boolean allowed, DenialCode code, String detail, String clientId, List<String> credentialIds, List<String> challenges, List<Check> trace) {
+public record Decision(boolean allowed, DenialCode code, String detail, String clientId, String subject, List<String> credentialIds, List<String> challenges, List<Check> trace) {
   public Decision {
     credentialIds = List.copyOf(credentialIds);
     challenges = List.copyOf(challenges);
@@ -19,11 +20,15 @@ public record Decision(boolean allowed, DenialCode code, String detail, String c
   }
 
   public static Decision allow(String clientId, List<String> credentialIds, List<Check> trace) {
-    return new Decision(true, null, null, clientId, credentialIds, List.of(), trace);
+    return allow(clientId, null, credentialIds, trace);
+  }
+
+  public static Decision allow(String clientId, String subject, List<String> credentialIds, List<Check> trace) {
+    return new Decision(true, null, null, clientId, subject, credentialIds, List.of(), trace);
   }
 
   public static Decision deny(DenialCode code, String detail, String clientId, List<String> credentialIds, List<String> challenges, List<Check> trace) {
-    return new Decision(false, code, detail, clientId, credentialIds, challenges, trace);
+    return new Decision(false, code, detail, clientId, null, credentialIds, challenges, trace);
   }
 
   /** A refusal made before any policy ran (no route, bad path, body too large...). */

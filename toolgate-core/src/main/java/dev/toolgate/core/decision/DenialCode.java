@@ -6,9 +6,12 @@ package dev.toolgate.core.decision;
  */
 public enum DenialCode {
   BAD_PATH(400, "bad_path", "Request path is not routable"),
+  BAD_REQUEST(400, "bad_request", "Malformed request"),
+  REQUEST_TIMEOUT(408, "request_timeout", "The request body did not arrive in time"),
   ROUTE_NOT_FOUND(404, "route_not_found", "No tool matches this route"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "The tool does not accept this method"),
   BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),
+  BODY_NOT_JSON(400, "body_not_json", "Request body is not a JSON object"),
 
   SIGNATURE_MISSING(401, "signature_missing", "Request signature is missing"),
   SIGNATURE_INVALID(401, "signature_invalid", "Request signature is invalid"),
@@ -21,6 +24,11 @@ public enum DenialCode {
   API_KEY_EXPIRED(401, "api_key_expired", "API key has expired"),
   API_KEY_REVOKED(401, "api_key_revoked", "API key has been revoked"),
 
+  USER_TOKEN_MISSING(401, "user_token_missing", "End-user token is missing"),
+  USER_TOKEN_INVALID(401, "user_token_invalid", "End-user token is invalid"),
+  USER_TOKEN_EXPIRED(401, "user_token_expired", "End-user token has expired"),
+  USER_TOKEN_REVOKED(401, "user_token_revoked", "End-user token has been revoked"),
+  INSUFFICIENT_SCOPE(403, "insufficient_scope", "The token lacks a required scope"),
   CLIENT_DISABLED(403, "client_disabled", "Client is disabled"),
   CLIENT_MISMATCH(403, "client_mismatch", "Credentials belong to different clients"),
   NOT_ALLOWED(403, "not_allowed", "Not allowed to call this tool"),

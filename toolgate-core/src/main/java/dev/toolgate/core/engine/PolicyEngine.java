@@ -58,15 +58,23 @@ public final class PolicyEngine {
 
     List<String> credentialIds = new ArrayList<>(2);
     String clientId = null;
+    String subject = null;
     for (CredentialKind kind : route.tool().policy().require()) {
       CredentialVerifier verifier = verifiers.get(kind);
       Verification v = verifier.verify(call, route);
       trace.add(new Check(kind.yamlName(), v.passed(), v.detail()));
       if (!v.passed()) {
-        List<String> challenges = v.code().status() == 401 ? List.of(verifier.challenge(route, v)) : List.of();
-        return Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenges, trace);
+        // RFC 6750 §3: a challenge on 401, and on 403 insufficient_scope so the client learns the scope.
+        boolean challenge = v.code().status() == 401 || v.code() == DenialCode.INSUFFICIENT_SCOPE;
+        return Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace);
       }
       credentialIds.add(v.credentialId());
+      if (v.subject() != null) {
+        subject = v.subject();
+      }
+      if (v.clientId() == null) {
+        continue; // an end-user credential: it says who the user is, not which client calls
+      }
       if (clientId == null) {
         clientId = v.clientId();
       } else if (!clientId.equals(v.clientId())) {
@@ -76,23 +84,29 @@ public final class PolicyEngine {
       }
     }
 
-    Optional<ClientRecord> client = directory.client(clientId);
-    if (client.isEmpty() || !client.get().enabled()) {
-      String detail = "client " + clientId + " is disabled";
-      trace.add(new Check("client", false, detail));
-      return Decision.deny(DenialCode.CLIENT_DISABLED, detail, clientId, credentialIds, List.of(), trace);
+    if (clientId != null) {
+      Optional<ClientRecord> client = directory.client(clientId);
+      if (client.isEmpty() || !client.get().enabled()) {
+        String detail = "client " + clientId + " is disabled";
+        trace.add(new Check("client", false, detail));
+        return Decision.deny(DenialCode.CLIENT_DISABLED, detail, clientId, credentialIds, List.of(), trace);
+      }
+      String platform = route.tool().platform();
+      if (platform != null && !platform.equals(client.get().platform())) {
+        String detail = "client " + clientId + " is of platform " + client.get().platform() + "; tool " + route.name() + " accepts only " + platform;
+        trace.add(new Check("platform", false, detail));
+        return Decision.deny(DenialCode.NOT_ALLOWED, detail, clientId, credentialIds, List.of(), trace);
+      }
+      trace.add(new Check("client", true, "client " + clientId + " (" + client.get().name() + ") is enabled"));
+    } else if (credentialIds.isEmpty()) {
+      String detail = "policy of tool " + route.name() + " requires no credential and does not declare anonymous access";
+      trace.add(new Check("policy", false, detail));
+      return Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace);
     }
-    String platform = route.tool().platform();
-    if (platform != null && !platform.equals(client.get().platform())) {
-      String detail = "client " + clientId + " is of platform " + client.get().platform() + "; tool " + route.name() + " accepts only " + platform;
-      trace.add(new Check("platform", false, detail));
-      return Decision.deny(DenialCode.NOT_ALLOWED, detail, clientId, credentialIds, List.of(), trace);
-    }
-    trace.add(new Check("client", true, "client " + clientId + " (" + client.get().name() + ") is enabled"));
     var now = clock.instant();
     for (String id : credentialIds) {
       usage.used(id, now);
     }
-    return Decision.allow(clientId, credentialIds, trace);
+    return Decision.allow(clientId, subject, credentialIds, trace);
   }
 }

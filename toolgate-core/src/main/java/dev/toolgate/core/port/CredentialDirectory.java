@@ -16,4 +16,7 @@ public interface CredentialDirectory {
   Optional<StaticToken> staticTokenByDigest(String digest);
 
   Optional<ApiKey> apiKeyByDigest(String digest);
+
+  /** True when a token with this {@code jti} was revoked before its expiry. */
+  boolean isRevoked(String jti);
 }

@@ -18,8 +18,9 @@ public record RequestPath(String raw, List<String> segments) {
     }
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
-      // Printable ASCII only; ';' is refused because servlet containers read "..;" as "..".
-      if (c < 0x21 || c > 0x7e || c == '\\' || c == '?' || c == '#' || c == ';') {
+      // Printable ASCII that RFC 3986 allows in a path; ';' is refused too, because servlet
+      // containers read "..;" as "..", and braces because upstream URL templates use them.
+      if (c < 0x21 || c > 0x7e || "\\?#;{}\"<>^`|".indexOf(c) >= 0) {
         return Optional.empty();
       }
       if (c == '%') {
@@ -28,7 +29,8 @@ public record RequestPath(String raw, List<String> segments) {
         }
         String escape = raw.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT);
         // %2f '/', %5c '\', %2e '.', %00 NUL, %3b ';': each can make a path mean two different things.
-        if (escape.equals("2f") || escape.equals("5c") || escape.equals("2e") || escape.equals("00") || escape.equals("3b")) {
+        if (escape.equals("2f") || escape.equals("5c") || escape.equals("2e") || escape.equals("00") || escape.equals("3b")
+            || escape.equals("7b") || escape.equals("7d")) {
           return Optional.empty();
         }
       }

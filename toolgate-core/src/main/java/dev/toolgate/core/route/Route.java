@@ -9,6 +9,13 @@ public record Route(ToolConfig tool, PathPattern pattern, PlatformConfig platfor
     return tool.name();
   }
 
+  /** Whether a check reads the body: a signature over it, or a user token inside it. */
+  public boolean needsBody() {
+    var policy = tool.policy();
+    return policy.requires(dev.toolgate.core.config.CredentialKind.SENDBIRD_SIGNATURE)
+        || policy.requires(dev.toolgate.core.config.CredentialKind.USER_TOKEN) && policy.userToken() != null && policy.userToken().bodyPointer() != null;
+  }
+
   public boolean acceptsMethod(String method) {
     return tool.method().equals("*") || tool.method().equals(method);
   }

@@ -16,6 +16,8 @@ public final class KeyRing {
   private final SigningKey active;
   private final Map<String, SigningKey> published;
   private final JWKSet publicSet;
+  /** Public JWKs by kid, made once: verification looks keys up per token. */
+  private final Map<String, List<JWK>> publicByKid;
 
   public KeyRing(SigningKey active, List<SigningKey> published) {
     this.active = active;
@@ -26,10 +28,14 @@ public final class KeyRing {
     }
     this.published = Map.copyOf(byKid);
     List<JWK> publicKeys = new ArrayList<>();
+    Map<String, List<JWK>> publicByKid = new LinkedHashMap<>();
     for (SigningKey key : byKid.values()) {
-      publicKeys.add(key.publicJwk());
+      JWK publicJwk = key.publicJwk();
+      publicKeys.add(publicJwk);
+      publicByKid.put(key.kid(), List.of(publicJwk));
     }
     this.publicSet = new JWKSet(publicKeys);
+    this.publicByKid = Map.copyOf(publicByKid);
   }
 
   public SigningKey active() {
@@ -47,5 +53,14 @@ public final class KeyRing {
 
   public String jwksJson() {
     return publicSet.toString(true);
+  }
+
+  /** This ring's published keys as a verifier's key source (public parts only). */
+  public JwtKeys asJwtKeys() {
+    return this::candidates;
+  }
+
+  List<JWK> candidates(String kid) {
+    return kid == null ? publicSet.getKeys() : publicByKid.getOrDefault(kid, List.of());
   }
 }

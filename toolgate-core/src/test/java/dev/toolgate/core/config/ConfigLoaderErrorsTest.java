@@ -50,7 +50,7 @@ class ConfigLoaderErrorsTest {
     assertThat(e.line()).isEqualTo(19);
     assertThat(e.field()).isEqualTo("tools[2].policy.require[1]");
     assertThat(e.getMessage()).isEqualTo(
-        "toolgate.yaml:19: tools[2].policy.require[1]: unknown credential kind 'apikey' (known: sendbird_signature, static_token, api_key)");
+        "toolgate.yaml:19: tools[2].policy.require[1]: unknown credential kind 'apikey' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt)");
   }
 
   @Test
@@ -95,7 +95,7 @@ class ConfigLoaderErrorsTest {
     ConfigException e = error("- tools\n");
     assertThat(e.line()).isEqualTo(1);
     assertThat(e.field()).isEqualTo("(document)");
-    assertThat(e.getMessage()).contains("expected a mapping with the sections server, store, audit, platforms, tools, got a list");
+    assertThat(e.getMessage()).contains("expected a mapping with the sections server, store, audit, authorization_server, trusted_issuers, platforms, tools, got a list");
   }
 
   @Test
@@ -130,7 +130,7 @@ class ConfigLoaderErrorsTest {
 
   @Test
   void unknownKeysAtEveryLevelNameTheKeyAndTheAllowedOnes() {
-    assertUnknown("serve:\n  port: 1\n" + ONE_TOOL, 1, "serve", "server, store, audit, platforms, tools");
+    assertUnknown("serve:\n  port: 1\n" + ONE_TOOL, 1, "serve", "server, store, audit, authorization_server, trusted_issuers, platforms, tools");
     assertUnknown("store:\n  kind: sqlite\n  file: x.db\n" + ONE_TOOL, 3, "store.file",
         "kind, path, url, user, password_env, master_key_file");
     assertUnknown("audit:\n  batch: 5\n" + ONE_TOOL, 2, "audit.batch", "batch_size, flush_interval");
@@ -154,7 +154,7 @@ class ConfigLoaderErrorsTest {
             policy:
               anonymous: true
               scopes: [read]
-        """, 8, "tools[0].policy.scopes", "require, anonymous");
+        """, 8, "tools[0].policy.scopes", "require, anonymous, client_token, user_token, external_jwt");
   }
 
   private static void assertUnknown(String yaml, int line, String field, String allowed) {
@@ -308,7 +308,7 @@ class ConfigLoaderErrorsTest {
             path: /a
             upstream: http://127.0.0.1:9000
             policy: {require: [API_KEY]}
-        """, 6, "tools[0].policy.require[0]", "unknown credential kind 'API_KEY' (known: sendbird_signature, static_token, api_key)");
+        """, 6, "tools[0].policy.require[0]", "unknown credential kind 'API_KEY' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt)");
   }
 
   @Test

@@ -4,12 +4,15 @@ import static dev.toolgate.core.config.ConfigTesting.ONE_TOOL;
 import static dev.toolgate.core.config.ConfigTesting.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolgate.core.token.SigningAlgorithm;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +43,7 @@ class ConfigLoaderHappyPathTest {
     assertThat(config.platforms().get("asapp")).isEqualTo(PlatformConfig.withDefaults("asapp"));
 
     List<ToolConfig> tools = config.tools();
-    assertThat(tools).extracting(ToolConfig::name).containsExactly("order_status", "profile", "health");
+    assertThat(tools).extracting(ToolConfig::name).containsExactly("order_status", "profile", "health", "get_profile", "partner_orders");
     ToolConfig order = tools.get(0);
     assertThat(order.method()).isEqualTo("GET");
     assertThat(order.path()).isEqualTo("/orders/{order_id}");
@@ -64,6 +67,31 @@ class ConfigLoaderHappyPathTest {
     assertThat(health.upstream().getHost()).isEqualTo("[::1]");
     assertThat(health.policy()).isEqualTo(new Policy(List.of(), true));
     assertThat(health.line()).isEqualTo(40);
+
+    ToolConfig getProfile = tools.get(3);
+    assertThat(getProfile.line()).isEqualTo(46);
+    assertThat(getProfile.policy()).isEqualTo(new Policy(
+        List.of(CredentialKind.CLIENT_TOKEN, CredentialKind.USER_TOKEN, CredentialKind.API_KEY), false,
+        new ClientTokenPolicy(List.of("profile.read"), "https://api.example.com"),
+        new UserTokenPolicy("customer-auth", "JWT", "/context/jwt", "jwt", "okta", List.of("profile.read")),
+        null));
+    assertThat(tools.get(4).policy()).isEqualTo(new Policy(List.of(CredentialKind.EXTERNAL_JWT), false, null, null,
+        new ExternalJwtPolicy("okta", "x-partner-jwt", "", List.of("orders.read"))));
+
+    assertThat(config.authorizationServer()).isEqualTo(new AuthServerSettings(
+        URI.create("https://gateway.example.com"),
+        SigningAlgorithm.ES256,
+        Duration.ofMinutes(30),
+        Duration.ofHours(12),
+        "https://api.example.com",
+        new CustomerTokenSettings(Duration.ofHours(2), List.of("toolgate", "asapp"), List.of("profile.read"),
+            CustomerTokenSettings.Subject.USER_ID),
+        new PasswordHashSettings(47104, 1, 2),
+        new LoginThrottleSettings(10, 50, Duration.ofMinutes(30))));
+    assertThat(config.trustedIssuers()).containsOnlyKeys("okta");
+    assertThat(config.trustedIssuers().get("okta")).isEqualTo(new TrustedIssuer("okta",
+        "https://example.okta.com/oauth2/default", URI.create("https://example.okta.com/oauth2/default/v1/keys"),
+        List.of("api://toolgate"), Set.of("RS256", "ES256"), Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofMinutes(1), 92));
   }
 
   @Test
@@ -74,6 +102,8 @@ class ConfigLoaderHappyPathTest {
     assertThat(config.server()).isEqualTo(ServerSettings.defaults());
     assertThat(config.audit()).isEqualTo(AuditSettings.defaults());
     assertThat(config.platforms()).isEmpty();
+    assertThat(config.authorizationServer()).isEqualTo(AuthServerSettings.defaults(ServerSettings.defaults()));
+    assertThat(config.trustedIssuers()).isEmpty();
     StoreSettings d = StoreSettings.defaults();
     assertThat(config.store()).isEqualTo(new StoreSettings(StoreSettings.Kind.SQLITE,
         dir.resolve(d.path()).toString(), null, null, null, dir.resolve(d.masterKeyFile()).toString()));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,26 +25,73 @@ class StarterConfigTest {
     StoreSettings d = StoreSettings.defaults();
     assertThat(config.store()).isEqualTo(new StoreSettings(d.kind(), dir.resolve(d.path()).toString(), null, null, null,
         dir.resolve(d.masterKeyFile()).toString()));
-    assertThat(config.platforms()).containsOnlyKeys("sendbird");
+    assertThat(config.platforms()).containsOnlyKeys("sendbird", "asapp");
     assertThat(config.platforms().get("sendbird")).isEqualTo(PlatformConfig.withDefaults("sendbird"));
+    assertThat(config.platforms().get("asapp")).isEqualTo(PlatformConfig.withDefaults("asapp"));
+    assertThat(config.authorizationServer()).isEqualTo(AuthServerSettings.defaults(ServerSettings.defaults()));
+    assertThat(config.trustedIssuers()).isEmpty();
   }
 
   @Test
-  void starterHasTheThreeExampleTools() {
+  void starterHasTheExampleTools() {
     List<ToolConfig> tools = ConfigLoader.parse(StarterConfig.text(), Path.of("toolgate.yaml")).tools();
-    assertThat(tools).hasSize(3);
+    assertThat(tools).extracting(ToolConfig::name).containsExactly("order_status", "customer_profile", "get_profile", "service_health");
     assertThat(tools.get(0).platform()).isEqualTo("sendbird");
     assertThat(tools.get(0).policy().require()).containsExactly(CredentialKind.SENDBIRD_SIGNATURE);
     assertThat(tools.get(1).policy().require()).containsExactlyInAnyOrder(CredentialKind.API_KEY, CredentialKind.STATIC_TOKEN);
-    assertThat(tools.get(2).policy().anonymous()).isTrue();
-    assertThat(tools.get(2).policy().require()).isEmpty();
+    assertThat(tools.get(3).policy().anonymous()).isTrue();
+    assertThat(tools.get(3).policy().require()).isEmpty();
+  }
+
+  @Test
+  void starterHasTheAsappGetProfileExample() {
+    ToolConfig profile = ConfigLoader.parse(StarterConfig.text(), Path.of("toolgate.yaml")).tools().get(2);
+    assertThat(profile.name()).isEqualTo("get_profile");
+    assertThat(profile.method()).isEqualTo("POST");
+    assertThat(profile.path()).isEqualTo("/account/getprofile");
+    assertThat(profile.platform()).isEqualTo("asapp");
+    Policy policy = profile.policy();
+    assertThat(policy.require()).containsExactly(CredentialKind.CLIENT_TOKEN, CredentialKind.USER_TOKEN, CredentialKind.API_KEY);
+    assertThat(policy.clientToken()).isEqualTo(new ClientTokenPolicy(List.of("profile.read"), "http://127.0.0.1:8080"));
+    assertThat(policy.userToken()).isEqualTo(UserTokenPolicy.defaults());
+    assertThat(policy.externalJwt()).isNull();
+  }
+
+  /** The commented trusted_issuers and external_jwt examples are valid once uncommented. */
+  @Test
+  void commentedExamplesAreValidWhenUncommented() {
+    String text = uncomment(uncomment(StarterConfig.text(), "# trusted_issuers:"), "  # - name: partner_orders");
+    GatewayConfig config = ConfigLoader.parse(text, Path.of("toolgate.yaml"));
+    assertThat(config.trustedIssuers()).containsOnlyKeys("okta");
+    TrustedIssuer okta = config.trustedIssuers().get("okta");
+    assertThat(okta.issuer()).isEqualTo("https://example.okta.com/oauth2/default");
+    assertThat(okta.audiences()).containsExactly("api://toolgate");
+    assertThat(config.tools()).extracting(ToolConfig::name).contains("partner_orders");
+    ToolConfig partner = config.tools().stream().filter(t -> t.name().equals("partner_orders")).findFirst().orElseThrow();
+    assertThat(partner.policy().externalJwt()).isEqualTo(new ExternalJwtPolicy("okta", "authorization", "Bearer", List.of("orders.read")));
+  }
+
+  /** Removes "# " from the block of commented lines that starts with {@code firstLine}. */
+  private static String uncomment(String text, String firstLine) {
+    int start = text.indexOf("\n" + firstLine) + 1;
+    assertThat(start).as(firstLine).isPositive();
+    int end = start;
+    Matcher commented = Pattern.compile("(?m)^[ ]*#.*$").matcher(text);
+    while (commented.find(end) && commented.start() == end) {
+      end = commented.end() + 1;
+    }
+    String block = text.substring(start, end).replaceAll("(?m)^( *)# ?", "$1");
+    return text.substring(0, start) + block + text.substring(end);
   }
 
   @Test
   void starterMentionsEveryKey() {
     String text = StarterConfig.text();
     Stream.of(ConfigReader.ROOT_KEYS, ConfigReader.SERVER_KEYS, ConfigReader.STORE_KEYS, ConfigReader.AUDIT_KEYS,
-            ConfigReader.PLATFORM_KEYS, ConfigReader.TOOL_KEYS, ConfigReader.POLICY_KEYS)
+            ConfigReader.AUTH_SERVER_KEYS, ConfigReader.CUSTOMER_TOKEN_KEYS, ConfigReader.PASSWORD_HASH_KEYS,
+            ConfigReader.LOGIN_THROTTLE_KEYS, ConfigReader.TRUSTED_ISSUER_KEYS,
+            ConfigReader.PLATFORM_KEYS, ConfigReader.TOOL_KEYS, ConfigReader.POLICY_KEYS,
+            ConfigReader.CLIENT_TOKEN_KEYS, ConfigReader.USER_TOKEN_KEYS, ConfigReader.EXTERNAL_JWT_KEYS)
         .flatMap(List::stream)
         .forEach(key -> assertThat(text).as(key).containsPattern("(?m)^[ #]*(- )?" + key + ":"));
   }

@@ -24,6 +24,20 @@ class UnitsTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
+      "24h    | 24h",
+      "1440m  | 24h",
+      "90m    | 90m",
+      "3600s  | 1h",
+      "61s    | 61s",
+      "1000ms | 1s",
+      "1500ms | 1500ms",
+  })
+  void durationsAreFormattedInTheLargestUnitThatDividesThem(String text, String formatted) {
+    assertThat(Units.format(Units.parseDuration(text))).isEqualTo(formatted);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
       "10       | duration '10' has no unit (use a whole number followed by ms, s, m or h, e.g. 250ms, 10s, 2m)",
       "0s       | duration must be positive, got '0s'",
       "-5s      | invalid duration '-5s'",

@@ -97,4 +97,17 @@ public final class InMemoryCredentialDirectory implements CredentialDirectory {
   public Optional<ApiKey> apiKeyByDigest(String digest) {
     return Optional.ofNullable(apiKeys.get(digest));
   }
+
+  private final java.util.Set<String> revokedJtis = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Marks a token id as revoked. */
+  public InMemoryCredentialDirectory revoke(String jti) {
+    revokedJtis.add(jti);
+    return this;
+  }
+
+  @Override
+  public boolean isRevoked(String jti) {
+    return jti != null && revokedJtis.contains(jti);
+  }
 }

@@ -124,5 +124,10 @@ class WycheproofHmacSha256Test {
     public Optional<ApiKey> apiKeyByDigest(String digest) {
       return Optional.empty();
     }
+
+    @Override
+    public boolean isRevoked(String jti) {
+      return false;
+    }
   }
 }

@@ -260,7 +260,7 @@ class PolicyEngineTest {
     // Config validation refuses this policy; the engine must still not allow it.
     Route nothing = toolRoute(PLATFORM, new Policy(List.of(), false));
     Decision d = decide(nothing, noHeaders());
-    assertDenied(d, DenialCode.CLIENT_DISABLED);
+    assertDenied(d, DenialCode.NOT_ALLOWED);
   }
 
   @Test

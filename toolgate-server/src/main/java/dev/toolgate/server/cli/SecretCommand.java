@@ -45,10 +45,7 @@ final class SecretCommand {
       if (source.generate) {
         value = SecretGenerator.secret(SecretGenerator.SIGNING_SECRET_PREFIX);
       } else if (source.env != null) {
-        value = System.getenv(source.env);
-        if (value == null || value.isBlank()) {
-          throw new UserError("environment variable " + source.env + " is not set or empty");
-        }
+        value = Secrets.fromEnv("--from-env", source.env);
       } else {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         value = in.readLine();

@@ -37,10 +37,7 @@ final class SignCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     String key = secret.value;
     if (secret.env != null) {
-      key = System.getenv(secret.env);
-      if (key == null || key.isEmpty()) {
-        throw new UserError("environment variable " + secret.env + " is not set or empty");
-      }
+      key = Secrets.fromEnv("--secret-env", secret.env);
     }
     if (key.isEmpty()) {
       throw new UserError("the secret is empty");

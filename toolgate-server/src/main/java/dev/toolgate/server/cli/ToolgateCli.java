@@ -36,6 +36,17 @@ public final class ToolgateCli implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ToolgateCli());
     cli.setExecutionExceptionHandler(new ErrorHandler());
+    cli.setParameterExceptionHandler(ToolgateCli::badArguments);
     return cli;
+  }
+
+  /** Picocli's usage errors, with anything that looks like a Toolgate secret masked (it may have been mistyped as an argument). */
+  private static int badArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    cli.getErr().println(cli.getColorScheme().errorText(Secrets.redact(e.getMessage())));
+    if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cli.getErr())) {
+      e.getCommandLine().usage(cli.getErr(), cli.getColorScheme());
+    }
+    return cli.getCommandSpec().exitCodeOnInvalidInput();
   }
 }

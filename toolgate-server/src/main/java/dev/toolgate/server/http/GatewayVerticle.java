@@ -28,7 +28,10 @@ import java.util.Map;
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** Keep-alive connections with no traffic for this long are closed. */
+  static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(120);
   private final RouteTable routes;
+  private final Forwarding forwarding;
   private final PolicyEngine engine;
   private final AuditSink audit;
   private final ServerSettings settings;
@@ -38,7 +41,8 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpClient client;
 
-  public GatewayVerticle(RouteTable routes, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
+  public GatewayVerticle(RouteTable routes, Forwarding forwarding, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
+    this.forwarding = forwarding;
     this.endpoints = List.copyOf(endpoints);
     this.routes = routes;
     this.engine = engine;
@@ -57,9 +61,12 @@ public final class GatewayVerticle extends VerticleBase {
     for (Route route : routes.routes()) {
       targets.put(route, UpstreamTarget.of(route.tool().upstream()));
     }
-    ToolCallHandler tools = new ToolCallHandler(routes, targets, engine, audit, client, settings);
+    ToolCallHandler tools = new ToolCallHandler(vertx, routes, targets, forwarding, engine, audit, client, settings);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setTcpNoDelay(true)
+        // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) IDLE_CONNECTION_TIMEOUT.toSeconds())
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
     Router system = systemRouter();

@@ -6,12 +6,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * Request ids: unique, unguessable enough to not be enumerable, cheap (no SecureRandom on the hot
  * path: they are not secrets). 96 random bits after a millisecond prefix so ids sort by time.
  */
-final class RequestIds {
+public final class RequestIds {
   private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
 
   private RequestIds() {}
 
-  static String next() {
+  public static String next() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     char[] out = new char[4 + 9 + 20];
     "req_".getChars(0, 4, out, 0);

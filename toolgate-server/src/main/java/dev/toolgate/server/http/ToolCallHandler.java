@@ -1,6 +1,5 @@
 package dev.toolgate.server.http;
 
-import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.ServerSettings;
 import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
@@ -13,6 +12,7 @@ import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
 import dev.toolgate.core.route.RouteTable;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,20 +29,27 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The gateway's request pipeline, top to bottom:
- * path → route → body (only when a signature needs it, bounded) → policy decision → audit →
- * forward and stream back, or refuse with problem+json.
+ * framing and path → route → body (only when a check reads it, bounded in size and time) →
+ * policy decision → audit → forward and stream back, or refuse with problem+json.
  */
 final class ToolCallHandler implements Handler<HttpServerRequest> {
+  /** A caller that has not finished sending its body by then is cut off (slow-body attacks hold memory). */
+  static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(30);
+
   private final RouteTable routes;
   private final Map<Route, UpstreamTarget> targets;
+  private final Forwarding forwarding;
   private final PolicyEngine engine;
   private final AuditSink audit;
   private final HttpClient upstream;
   private final ServerSettings settings;
+  private final Vertx vertx;
 
-  ToolCallHandler(RouteTable routes, Map<Route, UpstreamTarget> targets, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
+  ToolCallHandler(Vertx vertx, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
+    this.vertx = vertx;
     this.routes = routes;
     this.targets = targets;
+    this.forwarding = forwarding;
     this.engine = engine;
     this.audit = audit;
     this.upstream = upstream;
@@ -53,9 +61,18 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     req.pause(); // nothing is read until the policy says what it needs
     Exchange ex = new Exchange(req, RequestIds.next(), System.nanoTime());
 
+    String transferEncoding = req.getHeader("transfer-encoding");
+    if (transferEncoding != null && !transferEncoding.strip().equalsIgnoreCase("chunked")) {
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "Transfer-Encoding other than chunked is not accepted (RFC 9112 §6.1)"));
+      return;
+    }
     Optional<RequestPath> path = RequestPath.parse(req.path());
     if (path.isEmpty()) {
-      refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, "path has dot segments, empty segments, encoded '/', '\\' or '.', or control characters"));
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, "path has dot segments, empty segments, encoded '/', '\\' or '.', or characters outside RFC 3986"));
+      return;
+    }
+    if (!QuerySyntax.isValid(req.query())) {
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "query string has characters outside RFC 3986 or a broken %-escape"));
       return;
     }
     RouteTable.Lookup lookup = routes.lookup(req.method().name(), path.get());
@@ -70,13 +87,12 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     RouteMatch match = found.match();
     Route route = match.route();
-    long declaredLength = declaredLength(req);
-    if (declaredLength > settings.maxBodyBytes()) {
+    if (declaredLength(req) > settings.maxBodyBytes()) {
       refuse(ex, route, tooLarge());
       return;
     }
 
-    if (route.tool().policy().requires(CredentialKind.SENDBIRD_SIGNATURE)) {
+    if (route.needsBody()) {
       readBody(ex, route, body -> decide(ex, match, path.get(), body));
     } else {
       decide(ex, match, path.get(), null);
@@ -105,11 +121,12 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         .setPort(target.port())
         .setSsl(target.tls())
         .setURI(target.uri(match, req.path(), req.query()))
-        .setHeaders(Forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), ex.requestId, peer(req),
+        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, peer(req),
             req.authority() == null ? null : req.authority().toString(), req.isSSL()))
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
         .setIdleTimeout(settings.upstreamTimeout().toMillis());
     options.getHeaders().set("host", target.authority());
+    ex.forwardStartNanos = System.nanoTime();
 
     upstream.request(options).onComplete(opened -> {
       if (opened.failed()) {
@@ -117,6 +134,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         return;
       }
       HttpClientRequest up = opened.result();
+      up.exceptionHandler(e -> { }); // failures arrive through the response future below
       up.response().onComplete(answered -> {
         if (answered.failed()) {
           upstreamFailed(ex, route, decision, answered.cause());
@@ -127,12 +145,23 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       if (body != null) {
         up.end(body);
       } else {
-        streamBody(ex, route, decision, up);
+        streamBody(ex, route, up);
       }
     });
   }
 
   private void streamBack(Exchange ex, Route route, Decision decision, HttpClientResponse answer) {
+    if (ex.answered) {
+      answer.request().reset(); // the caller was already answered (e.g. 413 while streaming)
+      return;
+    }
+    if (answer.statusCode() < 200) {
+      // A final 1xx (101 Switching Protocols above all) would turn the caller's connection into a tunnel.
+      answer.request().reset();
+      upstreamFailed(ex, route, decision, new IllegalStateException("upstream answered " + answer.statusCode()));
+      return;
+    }
+    ex.answered = true;
     HttpServerResponse resp = ex.req.response();
     resp.setStatusCode(answer.statusCode());
     Forwarding.copyResponseHeaders(answer.headers(), resp.headers());
@@ -142,24 +171,69 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     // Recorded when the upstream's status is known, before the caller sees any byte of the answer.
     record(ex, route, decision, "ok", answer.statusCode(), null);
-    answer.pipeTo(resp).onFailure(e -> ex.req.connection().close()); // never let a truncated body pass for a whole one
+    relay(ex, answer, resp);
   }
 
-  /** Copies a body the policy did not need straight through, enforcing the size limit on the way. */
-  private void streamBody(Exchange ex, Route route, Decision decision, HttpClientRequest up) {
+  /**
+   * Streams the upstream's body to the caller with backpressure. An upstream that stalls for longer
+   * than the upstream timeout mid-body is cut off, and so is the caller's connection: a truncated
+   * body must never pass for a whole one.
+   */
+  private void relay(Exchange ex, HttpClientResponse answer, HttpServerResponse resp) {
+    long timeout = settings.upstreamTimeout().toNanos();
+    long[] lastData = {System.nanoTime()};
+    long[] watchdog = {0};
+    Runnable abort = () -> {
+      vertx.cancelTimer(watchdog[0]);
+      answer.request().reset();
+      ex.req.connection().close();
+    };
+    Handler<Long> check = new Handler<>() {
+      @Override
+      public void handle(Long id) {
+        long idle = System.nanoTime() - lastData[0];
+        if (idle >= timeout) {
+          abort.run();
+        } else {
+          watchdog[0] = vertx.setTimer(Math.max(1, (timeout - idle) / 1_000_000), this);
+        }
+      }
+    };
+    watchdog[0] = vertx.setTimer(Math.max(1, timeout / 1_000_000), check);
+    answer.handler(chunk -> {
+      lastData[0] = System.nanoTime();
+      resp.write(chunk);
+      if (resp.writeQueueFull()) {
+        answer.pause();
+        resp.drainHandler(v -> answer.resume());
+      }
+    });
+    answer.endHandler(v -> {
+      vertx.cancelTimer(watchdog[0]);
+      resp.end();
+    });
+    answer.exceptionHandler(e -> abort.run());
+    resp.closeHandler(v -> {
+      if (!resp.ended()) {
+        abort.run(); // the caller left: stop pulling from the upstream
+      }
+    });
+  }
+
+  /** Copies a body no check needed straight through, enforcing size and time limits on the way. */
+  private void streamBody(Exchange ex, Route route, HttpClientRequest up) {
     HttpServerRequest req = ex.req;
     if (req.headers().contains("transfer-encoding")) {
       up.setChunked(true);
     }
     long[] seen = {0};
+    long deadline = bodyDeadline(ex, route, up);
     req.handler(chunk -> {
       seen[0] += chunk.length();
       if (seen[0] > settings.maxBodyBytes()) {
         req.handler(null);
+        refuse(ex, route, tooLarge()); // answer first: the reset below fails the upstream exchange
         up.reset();
-        if (!ex.answered) {
-          refuse(ex, route, tooLarge());
-        }
         return;
       }
       up.write(chunk);
@@ -168,17 +242,24 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         up.drainHandler(v -> req.resume());
       }
     });
-    req.endHandler(v -> up.end());
-    req.exceptionHandler(e -> up.reset());
+    req.endHandler(v -> {
+      vertx.cancelTimer(deadline);
+      up.end();
+    });
+    req.exceptionHandler(e -> {
+      ex.clientGone = true;
+      up.reset();
+    });
     expectContinue(req);
     req.resume();
   }
 
-  /** Buffers the body for a signature check, never more than the configured maximum. */
+  /** Buffers the body for a check that reads it, never more than the configured maximum. */
   private void readBody(Exchange ex, Route route, Handler<Buffer> then) {
     HttpServerRequest req = ex.req;
     long declared = declaredLength(req);
     Buffer body = Buffer.buffer((int) Math.max(0, Math.min(declared, 64 * 1024)));
+    long deadline = bodyDeadline(ex, route, null);
     req.handler(chunk -> {
       if (ex.answered) {
         return;
@@ -190,27 +271,49 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       body.appendBuffer(chunk);
     });
     req.endHandler(v -> {
+      vertx.cancelTimer(deadline);
       if (!ex.answered) {
         then.handle(body);
       }
     });
-    req.exceptionHandler(e -> ex.req.connection().close());
+    req.exceptionHandler(e -> {
+      ex.clientGone = true;
+      req.connection().close();
+    });
     expectContinue(req);
     req.resume();
   }
 
+  private long bodyDeadline(Exchange ex, Route route, HttpClientRequest up) {
+    return vertx.setTimer(BODY_READ_TIMEOUT.toMillis(), id -> {
+      if (!ex.req.isEnded()) {
+        refuse(ex, route, Decision.refuse(DenialCode.REQUEST_TIMEOUT, "the body did not arrive within " + BODY_READ_TIMEOUT.toSeconds() + " s"));
+        if (up != null) {
+          up.reset();
+        }
+      }
+    });
+  }
+
   private void upstreamFailed(Exchange ex, Route route, Decision decision, Throwable cause) {
-    boolean timeout = cause instanceof TimeoutException;
+    if (ex.answered) {
+      if (!ex.req.response().ended()) {
+        ex.req.connection().close();
+      }
+      return; // the caller already has an answer, and the audit its record
+    }
+    ex.answered = true;
+    if (ex.clientGone) {
+      record(ex, route, decision, "client_aborted", 499, "the caller went away before the call completed");
+      return;
+    }
+    // Idle timeouts surface as TimeoutException or as a closed connection, depending on where they hit.
+    boolean timeout = cause instanceof TimeoutException
+        || System.nanoTime() - ex.forwardStartNanos >= settings.upstreamTimeout().toNanos();
     DenialCode code = timeout ? DenialCode.UPSTREAM_TIMEOUT : DenialCode.UPSTREAM_UNREACHABLE;
     String detail = timeout
         ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"
-        : "upstream of tool " + route.name() + " could not be reached";
-    if (ex.answered || ex.req.response().headWritten()) {
-      ex.req.connection().close();
-      record(ex, route, decision, code.code(), code.status(), detail);
-      return;
-    }
-    ex.answered = true;
+        : "upstream of tool " + route.name() + " could not be reached or broke the exchange";
     record(ex, route, decision, code.code(), code.status(), detail);
     Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
   }
@@ -227,7 +330,6 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
     Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges());
-
   }
 
   private void record(Exchange ex, Route route, Decision decision, String code, int status, String detail) {
@@ -263,12 +365,14 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     return req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
   }
 
-  /** Per-request state the steps share. */
+  /** Per-request state the steps share; only touched on the request's event loop. */
   private static final class Exchange {
     final HttpServerRequest req;
     final String requestId;
     final long startNanos;
     boolean answered;
+    boolean clientGone;
+    long forwardStartNanos;
 
     Exchange(HttpServerRequest req, String requestId, long startNanos) {
       this.req = req;

@@ -5,11 +5,15 @@ import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.CredentialDirectory;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.port.StaticToken;
+import dev.toolgate.core.token.KeyRing;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * The hot path's view of the credentials: an immutable in-memory copy of a {@link Snapshot},
  * replaced as a whole when the store changes. Lookups are map reads and never touch the database;
  * a request therefore never waits for the store, and a store outage leaves the last good view in
- * place.
+ * place. The gateway and the token endpoint both read from it: client secrets, OAuth settings,
+ * revoked token ids and the signing key ring are part of the same view.
  *
  * <p>Revoked and expired entries stay in the maps so the verifier can say why they fail. Entries of
  * disabled clients stay too ({@link #client} reports enabled=false), except signing secrets, which
@@ -30,17 +35,39 @@ public final class CredentialCache implements CredentialDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialCache.class);
 
   private final CredentialStore store;
+  /** Null when the cache was made without signing keys. */
+  private final Duration maxTokenLifetime;
   private volatile View view;
 
-  /** Loads the first snapshot now, so the cache is never empty. */
+  /** A cache without signing keys ({@link #keyRing()} is unavailable): for a gateway that issues no tokens. Loads the first snapshot now. */
   public CredentialCache(CredentialStore store) {
-    this.store = store;
-    this.view = load();
+    this.store = Objects.requireNonNull(store, "store");
+    this.maxTokenLifetime = null;
+    this.view = load(null);
+  }
+
+  /**
+   * A cache that also holds the signing key ring: the active key and every key retired less than
+   * {@code maxTokenLifetime} ago, rebuilt at each load. Loads the first snapshot now. It only
+   * reads: call {@link SigningKeyStore#loadKeyRing} first, which creates the first key on a new
+   * store. When a later load finds no usable active key (another process rotated with a different
+   * master key), the cache keeps its previous ring and reports the problem.
+   *
+   * @param maxTokenLifetime the longest lifetime of any token the server issues; retired keys stay
+   *     in the ring that long
+   * @throws MasterKeyException if the active signing key cannot be opened with the master key in use
+   * @throws IllegalStateException if the store has no active signing key
+   */
+  public CredentialCache(CredentialStore store, Duration maxTokenLifetime) {
+    this.store = Objects.requireNonNull(store, "store");
+    SigningKeyStore.requireLifetime(maxTokenLifetime);
+    this.maxTokenLifetime = maxTokenLifetime;
+    this.view = load(null);
   }
 
   /** Reloads from the store, whether or not it changed. */
   public synchronized void refresh() {
-    view = load();
+    view = load(view);
   }
 
   /**
@@ -53,7 +80,7 @@ public final class CredentialCache implements CredentialDirectory {
     if (store.revision() == view.revision) {
       return false;
     }
-    view = load();
+    view = load(view);
     return true;
   }
 
@@ -67,12 +94,25 @@ public final class CredentialCache implements CredentialDirectory {
     return view.problems;
   }
 
-  private View load() {
-    Snapshot snapshot = store.loadSnapshot();
+  private View load(View previous) {
+    Snapshot snapshot = maxTokenLifetime == null ? store.loadSnapshot() : store.loadSnapshot(maxTokenLifetime);
     for (String problem : snapshot.problems()) {
       LOG.error("credential left out of the in-memory view: {}", problem);
     }
-    return View.of(snapshot);
+    KeyRing ring = snapshot.keyRing();
+    if (maxTokenLifetime != null && ring == null) {
+      // The active key vanished or cannot be opened (a process with another master key rotated).
+      // Keep signing with the keys we have rather than stop issuing tokens; the problems say why.
+      if (previous == null || previous.keyRing == null) {
+        if (snapshot.problems().isEmpty()) {
+          throw new IllegalStateException("the store has no active signing key (SigningKeyStore.loadKeyRing creates the first one)");
+        }
+        throw new MasterKeyException("no usable active signing key: " + String.join("; ", snapshot.problems()));
+      }
+      LOG.error("no usable active signing key in the store; keeping the previous key ring (active key {})", previous.keyRing.active().kid());
+      ring = previous.keyRing;
+    }
+    return new View(snapshot, ring);
   }
 
   @Override
@@ -96,6 +136,35 @@ public final class CredentialCache implements CredentialDirectory {
     return Optional.ofNullable(view.apiKeysByDigest.get(digest));
   }
 
+  /** The OAuth client secret with this digest, revoked and expired ones included (the caller checks, and checks the client is enabled). */
+  public Optional<ClientSecret> clientSecretByDigest(String digest) {
+    return Optional.ofNullable(view.clientSecretsByDigest.get(digest));
+  }
+
+  /** The client's OAuth settings; empty for an unknown client (or one whose stored settings are invalid, see {@link #problems()}). */
+  public Optional<OAuthSettings> oauthSettings(String clientId) {
+    return Optional.ofNullable(clientId == null ? null : view.oauthSettings.get(clientId));
+  }
+
+  /** Whether the JWT with this jti was revoked (and has not long expired). */
+  public boolean isRevoked(String jti) {
+    return jti != null && view.revokedTokenIds.contains(jti);
+  }
+
+  /**
+   * The signing keys: the active one and those retired less than the max token lifetime ago, as
+   * of the last load.
+   *
+   * @throws IllegalStateException if this cache was made without signing keys
+   */
+  public KeyRing keyRing() {
+    KeyRing ring = view.keyRing;
+    if (ring == null) {
+      throw new IllegalStateException("this credential cache was created without signing keys");
+    }
+    return ring;
+  }
+
   /** One immutable snapshot, indexed the way lookups need it. */
   private static final class View {
     final long revision;
@@ -104,11 +173,16 @@ public final class CredentialCache implements CredentialDirectory {
     final List<SigningSecret> allEnabledSecrets;
     final Map<String, StaticToken> tokensByDigest;
     final Map<String, ApiKey> apiKeysByDigest;
+    final Map<String, ClientSecret> clientSecretsByDigest;
+    final Map<String, OAuthSettings> oauthSettings;
+    final Set<String> revokedTokenIds;
+    final KeyRing keyRing;
     final List<String> problems;
 
-    private View(Snapshot snapshot) {
+    View(Snapshot snapshot, KeyRing keyRing) {
       revision = snapshot.revision();
       problems = snapshot.problems();
+      this.keyRing = keyRing;
       Map<String, ClientRecord> clientsById = new HashMap<>();
       for (ClientRecord client : snapshot.clients()) {
         clientsById.put(client.id(), client);
@@ -140,10 +214,15 @@ public final class CredentialCache implements CredentialDirectory {
         keys.put(key.digest(), key);
       }
       apiKeysByDigest = Map.copyOf(keys);
-    }
 
-    static View of(Snapshot snapshot) {
-      return new View(snapshot);
+      Map<String, ClientSecret> secrets = new HashMap<>();
+      for (ClientSecret secret : snapshot.clientSecrets()) {
+        secrets.put(secret.digest(), secret);
+      }
+      clientSecretsByDigest = Map.copyOf(secrets);
+
+      oauthSettings = snapshot.oauthSettings();
+      revokedTokenIds = snapshot.revokedTokenIds();
     }
   }
 }

@@ -10,13 +10,14 @@ import java.util.Map;
 
 /**
  * Operations shared by the credential tables ({@code signing_secrets}, {@code static_tokens},
- * {@code api_keys}), which all have {@code id} and {@code revoked_at}. Table names come from
- * constants in this package, never from input.
+ * {@code api_keys}, {@code client_secrets}), which all have {@code id} and {@code revoked_at}.
+ * Table names come from constants in this package, never from input.
  */
 final class CredentialRows {
   static final String SIGNING_SECRETS = "signing_secrets";
   static final String STATIC_TOKENS = "static_tokens";
   static final String API_KEYS = "api_keys";
+  static final String CLIENT_SECRETS = "client_secrets";
 
   private CredentialRows() {}
 

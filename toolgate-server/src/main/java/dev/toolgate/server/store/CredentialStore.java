@@ -6,6 +6,7 @@ import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.port.StaticToken;
 import dev.toolgate.core.secret.SecretDigest;
 import dev.toolgate.core.secret.SecretGenerator;
+import dev.toolgate.core.token.KeyRing;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -28,6 +29,10 @@ import java.util.TreeSet;
  * made by another process with one cheap query ({@link #revision()}). Tokens and API keys are
  * stored only as digests; signing secrets are sealed with the {@link SecretBox}.
  *
+ * <p>The authorization server's data is written by {@link OAuthClientStore} (OAuth settings, client
+ * secrets, revoked tokens) and {@link SigningKeyStore} (signing keys); {@link #loadSnapshot} reads it
+ * all, so the hot path has one snapshot of everything.
+ *
  * <p>All methods block on the database: call them from worker threads.
  */
 public final class CredentialStore {
@@ -35,6 +40,7 @@ public final class CredentialStore {
   private static final String SIGNING_SECRET_ID_PREFIX = "sec";
   private static final String STATIC_TOKEN_ID_PREFIX = "tok";
   private static final String API_KEY_ID_PREFIX = "key";
+  private static final String CLIENT_SECRET_ID_PREFIX = "cs";
 
   private final Jdbc jdbc;
   private final SecretBox box;
@@ -257,19 +263,39 @@ public final class CredentialStore {
   }
 
   /**
-   * Everything the hot path needs, read in one consistent transaction, signing secrets decrypted.
-   * A signing secret that cannot be decrypted (sealed under another master key) is left out and
-   * explained in {@link Snapshot#problems()}.
+   * Everything the hot path needs except signing keys ({@link Snapshot#keyRing()} is null), read
+   * in one consistent transaction, signing secrets decrypted. A signing secret that cannot be
+   * decrypted (sealed under another master key) is left out and explained in {@link
+   * Snapshot#problems()}.
    */
   public Snapshot loadSnapshot() {
+    return load(null);
+  }
+
+  /**
+   * As {@link #loadSnapshot()}, with the key ring: the active signing key and every key retired
+   * less than {@code maxTokenLifetime} ago, decrypted. Does not create a key: on a store without
+   * an active key (or one that cannot be opened) the ring is null; {@link
+   * SigningKeyStore#loadKeyRing} creates the first key.
+   */
+  public Snapshot loadSnapshot(Duration maxTokenLifetime) {
+    SigningKeyStore.requireLifetime(maxTokenLifetime);
+    return load(maxTokenLifetime);
+  }
+
+  private Snapshot load(Duration maxTokenLifetime) {
+    Instant now = now();
     return jdbc.snapshot("load credential snapshot", connection -> {
       long revision = RevisionTable.current(connection);
       List<ClientRecord> clients = ClientTable.all(connection);
       List<SigningSecretTable.Row> sealed = SigningSecretTable.list(connection, null);
       List<StaticToken> tokens = StaticTokenTable.list(connection, null);
       List<ApiKey> keys = ApiKeyTable.list(connection, null);
-      List<SigningSecret> secrets = new ArrayList<>();
+      List<ClientSecret> clientSecrets = ClientSecretTable.list(connection, null);
+      Set<String> revoked = RevokedTokenTable.idsExpiringAfter(connection, now.minus(OAuthClientStore.REVOCATION_SKEW_MARGIN));
       List<String> problems = new ArrayList<>();
+      Map<String, OAuthSettings> settings = ClientOAuthTable.all(connection, problems);
+      List<SigningSecret> secrets = new ArrayList<>();
       for (SigningSecretTable.Row row : sealed) {
         try {
           byte[] key = box.open(row.id(), row.sealed());
@@ -278,34 +304,46 @@ public final class CredentialStore {
           problems.add(e.getMessage());
         }
       }
-      return new Snapshot(revision, clients, secrets, tokens, keys, problems);
+      KeyRing ring = null;
+      if (maxTokenLifetime != null) {
+        SigningKeyStore.RingRead read = SigningKeyStore.readRing(connection, box, now, maxTokenLifetime);
+        ring = read.ring();
+        problems.addAll(read.problems());
+      }
+      return new Snapshot(revision, clients, secrets, tokens, keys, settings, clientSecrets, revoked, ring, problems);
     });
   }
 
   /**
-   * Records when tokens ({@code tok_…}) and API keys ({@code key_…}) were last used; other ids are
-   * ignored. Times only move forward. Does not bump the revision: last-used times are for people,
-   * and reloading every server's snapshot on each use would defeat the cache.
+   * Records when tokens ({@code tok_…}), API keys ({@code key_…}) and client secrets ({@code
+   * cs_…}) were last used; other ids are ignored. Times only move forward. Does not bump the
+   * revision: last-used times are for people, and reloading every server's snapshot on each use
+   * would defeat the cache.
    */
   public void touchLastUsed(Map<String, Instant> lastUsedById) {
     List<Map.Entry<String, Instant>> tokens = new ArrayList<>();
     List<Map.Entry<String, Instant>> keys = new ArrayList<>();
+    List<Map.Entry<String, Instant>> clientSecrets = new ArrayList<>();
     for (Map.Entry<String, Instant> entry : lastUsedById.entrySet()) {
       Map.Entry<String, Instant> usage = Map.entry(entry.getKey(), Columns.millis(entry.getValue()));
       if (entry.getKey().startsWith(STATIC_TOKEN_ID_PREFIX + "_")) {
         tokens.add(usage);
       } else if (entry.getKey().startsWith(API_KEY_ID_PREFIX + "_")) {
         keys.add(usage);
+      } else if (entry.getKey().startsWith(CLIENT_SECRET_ID_PREFIX + "_")) {
+        clientSecrets.add(usage);
       }
     }
-    if (tokens.isEmpty() && keys.isEmpty()) {
+    if (tokens.isEmpty() && keys.isEmpty() && clientSecrets.isEmpty()) {
       return;
     }
     tokens.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
     keys.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
+    clientSecrets.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
     jdbc.write("update last-used times", (Connection connection) -> {
       CredentialRows.touchLastUsed(connection, CredentialRows.STATIC_TOKENS, tokens);
       CredentialRows.touchLastUsed(connection, CredentialRows.API_KEYS, keys);
+      CredentialRows.touchLastUsed(connection, CredentialRows.CLIENT_SECRETS, clientSecrets);
       return null;
     });
   }

@@ -11,7 +11,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 
 /**
- * Encrypts signing secrets for storage with AES-256-GCM under the {@link MasterKey}.
+ * Encrypts signing secrets and signing keys for storage with AES-256-GCM under the {@link MasterKey}.
  *
  * <p>Signing secrets (a Sendbird master API token, used as an HMAC key) must be recovered in clear
  * to verify signatures, so unlike tokens they cannot be stored as digests. Each value gets a fresh
@@ -66,15 +66,26 @@ public final class SecretBox {
   }
 
   /**
-   * Decrypts the value sealed for {@code rowId}.
+   * Decrypts the signing secret sealed for {@code rowId}.
    *
    * @throws MasterKeyException if it was sealed under another master key, or does not authenticate
    *     (altered, or moved from another row)
    */
   public byte[] open(String rowId, Sealed sealed) {
+    return open("signing secret", rowId, sealed);
+  }
+
+  /**
+   * Decrypts the value sealed for {@code rowId}; {@code kind} names what it is in messages
+   * ("signing secret", "signing key").
+   *
+   * @throws MasterKeyException if it was sealed under another master key, or does not authenticate
+   *     (altered, or moved from another row)
+   */
+  public byte[] open(String kind, String rowId, Sealed sealed) {
     if (!sealed.keyId().equals(key.id())) {
       throw new MasterKeyException(
-          "signing secret " + rowId + " was encrypted with master key " + sealed.keyId()
+          kind + " " + rowId + " was encrypted with master key " + sealed.keyId()
               + "; the key in use is " + key.id() + " from " + key.source()
               + " (set " + MasterKey.ENV_VAR + " or restore the key file)");
     }
@@ -82,10 +93,10 @@ public final class SecretBox {
     try {
       stored = Base64.getDecoder().decode(sealed.ciphertext());
     } catch (IllegalArgumentException e) {
-      throw new MasterKeyException("signing secret " + rowId + " is corrupt: its ciphertext is not valid base64");
+      throw new MasterKeyException(kind + " " + rowId + " is corrupt: its ciphertext is not valid base64");
     }
     if (stored.length < NONCE_BYTES + TAG_BITS / 8) {
-      throw new MasterKeyException("signing secret " + rowId + " is corrupt: its ciphertext is too short");
+      throw new MasterKeyException(kind + " " + rowId + " is corrupt: its ciphertext is too short");
     }
     try {
       Cipher cipher = Cipher.getInstance(TRANSFORMATION);
@@ -94,7 +105,7 @@ public final class SecretBox {
       return cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
     } catch (AEADBadTagException e) {
       throw new MasterKeyException(
-          "signing secret " + rowId + " does not decrypt under master key " + key.id()
+          kind + " " + rowId + " does not decrypt under master key " + key.id()
               + ": the stored value was altered or copied from another row");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is required by every Java platform", e);

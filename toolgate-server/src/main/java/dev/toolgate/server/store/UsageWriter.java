@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps last-used times of static tokens and API keys without a write per request: uses are
- * coalesced in memory (latest time per credential) and written in one batch periodically and on
- * close. A busy token costs one row update per interval, however many requests it served.
+ * Keeps last-used times of static tokens, API keys and client secrets without a write per
+ * request: uses are coalesced in memory (latest time per credential) and written in one batch
+ * periodically and on close. A busy token costs one row update per interval, however many
+ * requests it served.
  */
 public final class UsageWriter implements UsageSink, AutoCloseable {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
@@ -45,13 +46,16 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     timer.scheduleWithFixedDelay(this::writeQuietly, millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  /** Remembers the use; never blocks on the database. Only token and API key ids are kept. */
+  /**
+   * Remembers the use; never blocks on the database. Only static token, API key and client secret
+   * ids are kept.
+   */
   @Override
   public void used(String credentialId, Instant at) {
     if (closed || credentialId == null || at == null) {
       return;
     }
-    if (credentialId.startsWith("tok_") || credentialId.startsWith("key_")) {
+    if (credentialId.startsWith("tok_") || credentialId.startsWith("key_") || credentialId.startsWith("cs_")) {
       pending.merge(credentialId, at, (old, now) -> now.isAfter(old) ? now : old);
     }
   }

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import org.flywaydb.core.Flyway;
 
 /**
  * A fresh, randomly named schema in the test PostgreSQL (trust auth, user postgres), dropped
@@ -38,6 +39,17 @@ final class PostgresBackend implements TestBackend {
   @Override
   public Database open() {
     return Database.openPostgres(URL, USER, null, schema);
+  }
+
+  @Override
+  public void migrateTo(String version) {
+    Flyway.configure().dataSource(URL, USER, null).schemas(schema).defaultSchema(schema)
+        .locations(Database.MIGRATIONS).target(version).load().migrate();
+  }
+
+  @Override
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(URL + "?currentSchema=" + schema, USER, null);
   }
 
   @Override

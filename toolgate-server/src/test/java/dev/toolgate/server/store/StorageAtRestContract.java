@@ -9,18 +9,35 @@ import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.port.StaticToken;
 import dev.toolgate.core.secret.SecretDigest;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.toolgate.core.token.KeyRing;
+import dev.toolgate.core.token.SigningAlgorithm;
+import dev.toolgate.core.token.SigningKey;
+import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** What is actually in the tables, migrations and reopening; run on every backend by the subclasses. */
 abstract class StorageAtRestContract extends StoreTestBase {
-  static final List<String> CREDENTIAL_TABLES = List.of("clients", "signing_secrets", "static_tokens", "api_keys", "store_revision");
+  static final List<String> CREDENTIAL_TABLES = List.of(
+      "clients", "signing_secrets", "static_tokens", "api_keys", "store_revision", "signing_keys", "client_secrets", "revoked_tokens");
+  static final Duration HOUR = Duration.ofHours(1);
 
   @Test
   void reportsItsKind() {
@@ -37,7 +54,9 @@ abstract class StorageAtRestContract extends StoreTestBase {
 
     database = backend.open(); // migrations already applied: nothing to do
     try (Database second = backend.open()) {
-      assertThat(count(second, "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL' AND success = " + trueLiteral())).isEqualTo(1);
+      assertThat(count(second, "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL' AND success = " + trueLiteral()))
+          .isEqualTo(migrationScripts())
+          .isGreaterThanOrEqualTo(2);
     }
     CredentialStore reopened = newStore();
     assertThat(reopened.findClient("c")).contains(client);
@@ -46,6 +65,177 @@ abstract class StorageAtRestContract extends StoreTestBase {
 
   private String trueLiteral() {
     return backend.kind() == StoreSettings.Kind.POSTGRESQL ? "true" : "1";
+  }
+
+  /** How many versioned scripts db/migration holds (test classpath: a directory). */
+  private static long migrationScripts() {
+    try (Stream<Path> files = Files.list(Path.of(StorageAtRestContract.class.getClassLoader().getResource("db/migration").toURI()))) {
+      return files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+    } catch (IOException | URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void v2AppliesOnTopOfV1WithExistingData() throws SQLException {
+    TestBackend old = newBackend();
+    try {
+      old.migrateTo("1");
+      SecretBox box = new SecretBox(masterKey);
+      SecretBox.Sealed sealed = box.seal("sec_old", new byte[] {7, 7});
+      try (Connection connection = old.connect(); Statement statement = connection.createStatement()) {
+        statement.executeUpdate("INSERT INTO clients (id, name, platform, enabled, created_at) VALUES ('cl_old', 'old', 'sendbird', 1, 1000)");
+        statement.executeUpdate("INSERT INTO static_tokens (id, client_id, digest, created_at) VALUES ('tok_old', 'cl_old', 'digest-old', 1000)");
+        statement.executeUpdate("INSERT INTO signing_secrets (id, client_id, master_key_id, ciphertext, created_at) VALUES ('sec_old', 'cl_old', '"
+            + sealed.keyId() + "', '" + sealed.ciphertext() + "', 1000)");
+        statement.executeUpdate("UPDATE store_revision SET revision = 41");
+        try (ResultSet tables = connection.getMetaData().getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
+          List<String> names = new java.util.ArrayList<>();
+          while (tables.next()) {
+            names.add(tables.getString("TABLE_NAME").toLowerCase(java.util.Locale.ROOT));
+          }
+          assertThat(names).contains("clients").doesNotContain("signing_keys", "client_secrets", "revoked_tokens");
+        }
+      }
+
+      try (Database upgraded = old.open()) {
+        assertThat(count(upgraded, "SELECT COUNT(*) FROM flyway_schema_history WHERE version = '2' AND success = " + trueLiteral())).isEqualTo(1);
+        try (Connection connection = upgraded.dataSource().getConnection();
+            Statement statement = connection.createStatement();
+            ResultSet row = statement.executeQuery("SELECT allowed_scopes, token_ttl_seconds, auth_methods, jwks FROM clients WHERE id = 'cl_old'")) {
+          assertThat(row.next()).isTrue();
+          assertThat(row.getString("allowed_scopes")).isEmpty();
+          assertThat(row.getLong("token_ttl_seconds")).isEqualTo(3600);
+          assertThat(row.getString("auth_methods")).isEqualTo("client_secret_basic client_secret_post");
+          assertThat(row.getString("jwks")).isNull();
+        }
+        CredentialStore store = new CredentialStore(upgraded, box, clock);
+        OAuthClientStore oauth = new OAuthClientStore(upgraded, clock);
+        assertThat(store.revision()).isEqualTo(41);
+        assertThat(oauth.oauthSettings("cl_old")).isEqualTo(OAuthSettings.DEFAULT);
+        Snapshot snapshot = store.loadSnapshot(HOUR);
+        assertThat(snapshot.clients()).extracting(ClientRecord::id).containsExactly("cl_old");
+        assertThat(snapshot.staticTokens()).extracting(StaticToken::id).containsExactly("tok_old");
+        assertThat(snapshot.signingSecrets()).singleElement().satisfies(s -> assertThat(s.key()).isEqualTo(new byte[] {7, 7}));
+        assertThat(snapshot.oauthSettings()).containsEntry("cl_old", OAuthSettings.DEFAULT);
+        assertThat(snapshot.keyRing()).as("no key until the first start creates one").isNull();
+        assertThat(snapshot.problems()).isEmpty();
+        // The old client takes the new credentials.
+        assertThat(oauth.createClientSecret("cl_old", null).record().clientId()).isEqualTo("cl_old");
+        assertThat(new SigningKeyStore(upgraded, box, clock).loadKeyRing(HOUR).active().algorithm()).isEqualTo(SigningAlgorithm.RS256);
+        // A client created by V1-era code (ClientTable names only the V1 columns) gets the defaults too.
+        ClientRecord fresh = store.createClient("fresh", "asapp");
+        assertThat(oauth.oauthSettings(fresh.id())).isEqualTo(OAuthSettings.DEFAULT);
+      }
+    } finally {
+      old.close();
+    }
+  }
+
+  @Test
+  void signingKeysAreStoredOnlySealed() throws Exception {
+    SigningKeyStore keys = newSigningKeys();
+    List<SigningKey> made = new java.util.ArrayList<>();
+    made.add(keys.loadKeyRing(HOUR).active());
+    made.add(keys.rotate(SigningAlgorithm.ES256));
+    made.add(keys.rotate(SigningAlgorithm.EDDSA));
+    made.add(keys.create(SigningAlgorithm.RS256));
+
+    List<String> cells = cells(database, "signing_keys");
+    assertThat(cells).as("no private JWK member in clear").noneMatch(cell -> cell != null && cell.replace(" ", "").contains("\"d\":"));
+    assertThat(cells).contains(masterKey.id());
+    for (SigningKey key : made) {
+      assertThat(key.privateJwk().isPrivate()).isTrue();
+      String d = String.valueOf(key.privateJwk().toJSONObject().get("d"));
+      assertThat(d).hasSizeGreaterThan(20);
+      for (String table : CREDENTIAL_TABLES) {
+        assertThat(cells(database, table)).as("cells of %s", table).noneMatch(cell -> cell != null && cell.contains(d));
+      }
+      String publicColumn = single(database, "SELECT public_jwk FROM signing_keys WHERE kid = ?", key.kid());
+      JWK stored = JWK.parse(publicColumn);
+      assertThat(stored.isPrivate()).isFalse();
+      assertThat(stored).isEqualTo(key.publicJwk());
+    }
+    KeyRing ring = keys.loadKeyRing(HOUR);
+    assertThat(ring.jwksJson()).doesNotContain("\"d\"");
+    assertThat(ring.publicJwkSet().getKeys()).noneMatch(JWK::isPrivate);
+  }
+
+  @Test
+  void theKeyRingComesFromTheSealedKeyNotThePublicColumn() throws Exception {
+    SigningKeyStore keys = newSigningKeys();
+    SigningKey real = keys.loadKeyRing(HOUR).active();
+    JWK attacker = new RSAKeyGenerator(2048).keyID(real.kid()).algorithm(JWSAlgorithm.RS256).generate().toPublicJWK();
+
+    update(database, "UPDATE signing_keys SET public_jwk = ? WHERE kid = ?", attacker.toJSONString(), real.kid());
+
+    KeyRing ring = keys.loadKeyRing(HOUR);
+    assertThat(ring.publicJwkSet().getKeys()).containsExactly(real.publicJwk());
+    assertThat(ring.publicJwkSet().getKeys()).doesNotContain(attacker);
+  }
+
+  @Test
+  void aSigningKeyCiphertextMovedToAnotherRowOrRelabelledDoesNotOpen() {
+    SigningKeyStore keys = newSigningKeys();
+    SigningKey first = keys.loadKeyRing(HOUR).active();
+    SigningKey second = keys.rotate(SigningAlgorithm.RS256);
+
+    update(database, "UPDATE signing_keys SET private_jwk = (SELECT private_jwk FROM signing_keys WHERE kid = ?) WHERE kid = ?", first.kid(), second.kid());
+    assertThatThrownBy(() -> keys.loadKeyRing(HOUR))
+        .isInstanceOf(MasterKeyException.class)
+        .hasMessageContaining("signing key " + second.kid())
+        .hasMessageContaining("copied from another row");
+
+    SigningKey third = keys.rotate(SigningAlgorithm.RS256);
+    update(database, "UPDATE signing_keys SET algorithm = 'ES256' WHERE kid = ?", third.kid());
+    assertThatThrownBy(() -> keys.loadKeyRing(HOUR))
+        .isInstanceOf(MasterKeyException.class)
+        .hasMessageContaining("signing key " + third.kid() + " is corrupt")
+        .hasMessageContaining("the row says ES256");
+  }
+
+  @Test
+  void clientSecretsAreStoredOnlyAsDigests() {
+    CredentialStore store = newStore();
+    OAuthClientStore oauth = newOAuthStore();
+    ClientRecord client = store.createClient("c", "asapp");
+    IssuedSecret<ClientSecret> issued = oauth.createClientSecret(client.id(), null);
+    String randomPart = issued.plaintext().substring(OAuthClientStore.CLIENT_SECRET_PREFIX.length());
+
+    for (String table : CREDENTIAL_TABLES) {
+      assertThat(cells(database, table)).as("cells of %s", table)
+          .noneMatch(cell -> cell != null && (cell.contains(issued.plaintext()) || cell.contains(randomPart)));
+    }
+    assertThat(cells(database, "client_secrets")).contains(SecretDigest.of(issued.plaintext()));
+  }
+
+  @Test
+  void aDifferentMasterKeyIsReportedClearlyForSigningKeys() {
+    SigningKey active = newSigningKeys().loadKeyRing(HOUR).active();
+    MasterKey other = MasterKey.generate();
+    SigningKeyStore wrongKey = new SigningKeyStore(database, new SecretBox(other), clock);
+
+    assertThatThrownBy(() -> wrongKey.loadKeyRing(HOUR))
+        .isInstanceOf(MasterKeyException.class)
+        .hasMessageContaining("signing key " + active.kid() + " was encrypted with master key " + masterKey.id())
+        .hasMessageContaining("the key in use is " + other.id())
+        .hasMessageContaining("set TOOLGATE_MASTER_KEY or restore the key file")
+        .hasMessageNotContaining(masterKey.toBase64())
+        .hasMessageNotContaining(other.toBase64());
+    assertThat(count(database, "SELECT COUNT(*) FROM signing_keys")).as("no second key made").isEqualTo(1);
+  }
+
+  private static String single(Database database, String sql, String parameter) {
+    try (Connection connection = database.dataSource().getConnection();
+        PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setString(1, parameter);
+      try (ResultSet row = query.executeQuery()) {
+        row.next();
+        return row.getString(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

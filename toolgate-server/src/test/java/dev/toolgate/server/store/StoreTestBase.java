@@ -48,6 +48,14 @@ abstract class StoreTestBase {
     return new CredentialStore(database, new SecretBox(masterKey), clock);
   }
 
+  SigningKeyStore newSigningKeys() {
+    return new SigningKeyStore(database, new SecretBox(masterKey), clock);
+  }
+
+  OAuthClientStore newOAuthStore() {
+    return new OAuthClientStore(database, clock);
+  }
+
   /** Every cell of every row of a table, as text: for "this value is stored nowhere" checks. */
   static List<String> cells(Database database, String table) {
     try (Connection connection = database.dataSource().getConnection();

@@ -1,0 +1,401 @@
+#!/usr/bin/env bash
+# Token benchmark: Toolgate's authorization server side by side with Keycloak, in one run, on
+# loopback, on the same JDK:
+#   - client credentials grant (client_secret_basic): Keycloak RS256; Toolgate RS256, then ES256
+#     and EdDSA after `toolgate keys rotate`;
+#   - introspection of a valid token (the caller authenticates with client_secret_basic);
+#   - the JWKS;
+#   - a Toolgate tool protected by client_token: the same token again and again (the verified-token
+#     cache) and N distinct pre-issued tokens in turn ("first use": signature checks);
+#   - launch -> first token (a restart with the realm/client already configured) and idle RSS.
+# Prints one table (req/s, p99, ratio Toolgate/Keycloak, goal) and writes it to bench/results/.
+#
+# Usage: bench/tokens.sh [duration_s=20] [connections=16,64] [warmup_s=30]
+# Environment (all optional):
+#   BENCH_JAVA_HOME        JDK for both servers (default /usr/lib/jvm/temurin-25-jdk-amd64)
+#   BENCH_CACHE            where Keycloak is downloaded and built (default ~/.cache/toolgate-bench)
+#   BENCH_KC_VERSION       pin a Keycloak version (default: newest that resolves on Maven Central)
+#   BENCH_SERVERS          "keycloak toolgate" (default), or just one of them (smoke runs)
+#   BENCH_DISTINCT_TOKENS  tokens cycled through by the first-use tool call (default 2000)
+#   BENCH_KC_PORT / BENCH_TG_PORT / BENCH_UP_PORT   8180 / 18090 / 19091
+#   TOOLGATE_JAVA_OPTS     JVM options for `toolgate serve` (default: none, the JVM's defaults)
+#   BENCH_JAR              the Toolgate jar (default toolgate-server/target/toolgate.jar, built if missing)
+# Needs: wrk, curl, python3, unzip, Maven (only if the jar is missing). Bounded in time: roughly
+# 3 min of set-up + 10 x warmup + 10 x (number of connection counts) x duration; a watchdog ends
+# the run at twice that. Everything it starts is stopped on exit, also on failure or Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DURATION=${1:-20}
+CONNS_ARG=${2:-16,64}
+WARMUP=${3:-30}
+IFS=',' read -ra CONNS <<< "$CONNS_ARG"
+MAX_CONNS=$(printf '%s\n' "${CONNS[@]}" | sort -n | tail -1)
+THREADS=2
+JAVA_HOME=${BENCH_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+CACHE=${BENCH_CACHE:-$HOME/.cache/toolgate-bench}
+KC_PORT=${BENCH_KC_PORT:-8180}
+TG_PORT=${BENCH_TG_PORT:-18090}
+UP_PORT=${BENCH_UP_PORT:-19091}
+SERVERS=${BENCH_SERVERS:-keycloak toolgate}
+DISTINCT=${BENCH_DISTINCT_TOKENS:-2000}
+KC_ADMIN_PASS=bench-admin-password
+KC_CLIENT_SECRET=bench-client-secret-0123456789abcdef
+JAR=${BENCH_JAR:-$ROOT/toolgate-server/target/toolgate.jar}
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+now_ms() { date +%s%3N; }
+has() { [[ " $SERVERS " == *" $1 "* ]]; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+json_field() { python3 -c 'import json,sys; v=json.load(sys.stdin).get(sys.argv[1]); print(v if v is not None else "")' "$1"; }
+basic() { printf 'Authorization: Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }
+
+for tool in wrk curl python3 unzip; do command -v "$tool" >/dev/null || die "$tool is required (apt-get install $tool)"; done
+[[ -x "$JAVA" ]] || die "no JDK at $JAVA_HOME (BENCH_JAVA_HOME)"
+[[ "$DURATION" =~ ^[0-9]+$ && "$WARMUP" =~ ^[0-9]+$ && "$DURATION" -gt 0 ]] || die "usage: bench/tokens.sh [duration_s] [conns,conns] [warmup_s]"
+
+# ---------------------------------------------------------------- processes and clean-up
+PIDS=()
+track_pid() { PIDS+=("$1"); }
+untrack_pid() { local p keep=(); for p in "${PIDS[@]}"; do [[ "$p" != "$1" ]] && keep+=("$p"); done; PIDS=("${keep[@]}"); }
+stop_pid() { # TERM, then KILL after 20 s; works for grandchildren too (no `wait`)
+  local pid=$1 _
+  [[ -n "$pid" ]] || return 0
+  untrack_pid "$pid"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+WORK=""
+cleanup() {
+  local rc=$? p
+  trap - EXIT INT TERM
+  local all=("${PIDS[@]}")
+  for p in "${all[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${all[@]}"; do stop_pid "$p"; done
+  wait 2>/dev/null || true
+  if [[ $rc -ne 0 && -n "$WORK" && -d "$WORK" ]]; then
+    mkdir -p bench/results && local keep=bench/results/failed-$(date -u +%Y%m%dT%H%M%SZ)
+    mkdir -p "$keep" && cp "$WORK"/*.log "$keep"/ 2>/dev/null && log "logs of the failed run kept in $keep"
+  fi
+  [[ -n "$WORK" ]] && rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p "$CACHE"
+exec 9> "$CACHE/.lock"
+flock -n 9 || die "another bench/tokens.sh is running (lock $CACHE/.lock)"
+WORK=$(mktemp -d /tmp/toolgate-tokens.XXXXXX)
+
+# Watchdog: the run is bounded even if a server hangs.
+BUDGET=$(( 180 + 10 * WARMUP + 10 * ${#CONNS[@]} * DURATION + 12 * 30 ))
+( trap 'kill "$sp" 2>/dev/null; exit 0' TERM; sleep $(( 2 * BUDGET )) & sp=$!; wait "$sp"
+  echo "watchdog: run exceeded $(( 2 * BUDGET )) s, stopping" >&2; kill -TERM $$ ) &
+track_pid $!
+
+# shellcheck source=bench/keycloak.sh
+source bench/keycloak.sh
+
+# Poll the token endpoint until it returns an access token; FIRST_MS = ms since launch.
+wait_first_token() { # url basic_header launch_ms pid log
+  local deadline=$(( $3 + 180000 ))
+  while :; do
+    if curl -s --max-time 2 -H "$2" -d grant_type=client_credentials "$1" 2>/dev/null | grep -q '"access_token"'; then
+      FIRST_MS=$(( $(now_ms) - $3 )); return 0
+    fi
+    kill -0 "$4" 2>/dev/null || { tail -30 "$5" >&2; die "server exited before issuing a token"; }
+    (( $(now_ms) < deadline )) || { tail -30 "$5" >&2; die "no token 180 s after launch"; }
+    sleep 0.02
+  done
+}
+fetch_token() { # url basic_header -> access token
+  curl -fsS --max-time 10 -H "$2" -d grant_type=client_credentials "$1" | json_field access_token
+}
+busy() { printf 'load %s, cpu pressure %s' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(awk '/^some/{sub("avg60=","",$3); print $3 "%"}' /proc/pressure/cpu 2>/dev/null)"; }
+rss_kib() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
+
+# ---------------------------------------------------------------- Keycloak
+kc_setup() {
+  kc_prepare
+  KC_BASIC=$(basic bench-client "$KC_CLIENT_SECRET")
+  rm -rf "$KC_HOME/data"   # a fresh dev-file database each run (the cache dir is locked)
+  log "Keycloak $KC_VERSION: first start, configuring realm bench"
+  kc_start; kc_wait_ready; kc_configure
+  fetch_token "$(kc_token_url)" "$KC_BASIC" | grep -q . || die "Keycloak issued no token"
+  kc_stop
+  local kc=$KC_BASE/realms/bench/protocol/openid-connect
+  def_target kc.cc POST "$kc/token" "grant_type=client_credentials" "$KC_BASIC" token
+  def_target kc.introspect POST "$kc/token/introspect" "" "$KC_BASIC" active
+  def_target kc.jwks GET "$kc/certs" "" "" jwks
+}
+
+# ---------------------------------------------------------------- Toolgate
+tg() { "$JAVA" -jar "$JAR" "$@" --config "$WORK/toolgate.yaml"; }
+tg_start() {
+  port_free "$TG_PORT" || die "port $TG_PORT is in use (BENCH_TG_PORT to change)"
+  TG_LAUNCH_MS=$(now_ms)
+  # shellcheck disable=SC2086
+  "$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/toolgate.yaml" >> "$WORK/toolgate.log" 2>&1 &
+  TG_PID=$!; track_pid "$TG_PID"
+}
+tg_stop() { stop_pid "$TG_PID"; TG_PID=""; }
+tg_setup() {
+  if [[ ! -f "$JAR" ]]; then log "building $JAR"; mvn -q -B -DskipTests package >&2; fi
+  TG_BASE=http://127.0.0.1:$TG_PORT
+  cat > "$WORK/toolgate.yaml" <<YAML
+server:
+  host: 127.0.0.1
+  port: $TG_PORT
+authorization_server:
+  issuer: $TG_BASE
+platforms:
+  bench: {}
+tools:
+  - { name: jwt_tool, platform: bench, method: POST, path: /echo/jwt, upstream: "http://127.0.0.1:$UP_PORT",
+      policy: { require: [client_token], client_token: { scopes: [tools.read] } } }
+YAML
+  tg client create bench --platform bench > "$WORK/cli.log" 2>&1 || { cat "$WORK/cli.log" >&2; die "toolgate client create"; }
+  tg client-oauth bench --scopes "tools.read" >> "$WORK/cli.log" 2>&1 || { cat "$WORK/cli.log" >&2; die "toolgate client-oauth"; }
+  local out
+  out=$(tg client-secret create --client bench 2>&1) || { echo "$out" >&2; die "toolgate client-secret create"; }
+  TG_CLIENT_ID=$(printf '%s\n' "$out" | sed -n 's/^client_id: *//p' | head -1)
+  TG_SECRET=$(printf '%s\n' "$out" | sed -n 's/^client_secret[^:]*: *//p' | head -1)
+  [[ -n "$TG_CLIENT_ID" && -n "$TG_SECRET" ]] || { echo "$out" >&2; die "no client_id / client_secret in the output of client-secret create"; }
+  TG_BASIC=$(basic "$TG_CLIENT_ID" "$TG_SECRET")
+
+  port_free "$UP_PORT" || die "port $UP_PORT is in use (BENCH_UP_PORT to change)"
+  "$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & track_pid $!
+
+  log "Toolgate: first start (generates its signing key)"
+  tg_start
+  wait_first_token "$TG_BASE/oauth/token" "$TG_BASIC" "$TG_LAUNCH_MS" "$TG_PID" "$WORK/toolgate.log"
+  tg_stop
+  for _ in $(seq 1 100); do curl -fs -o /dev/null -X POST "http://127.0.0.1:$UP_PORT/echo/x" && break; sleep 0.1; done
+
+  python3 - "$WORK/body.json" <<'PY'
+import json, sys
+body = {"tool": "lookup_order", "user_id": "u-42", "args": {"order_id": "A-1001"}, "pad": ""}
+s = json.dumps(body, separators=(",", ":"))
+body["pad"] = "x" * (512 - len(s))
+open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
+PY
+  def_target tg.cc POST "$TG_BASE/oauth/token" "grant_type=client_credentials" "$TG_BASIC" token
+  def_target tg.introspect POST "$TG_BASE/oauth/introspect" "" "$TG_BASIC" active
+  def_target tg.jwks GET "$TG_BASE/.well-known/jwks.json" "" "" jwks
+  def_target tg.tool.cached POST "$TG_BASE/echo/jwt" "" "" 2xx
+  def_target tg.tool.first POST "$TG_BASE/echo/jwt" "" "" 2xx
+  T_BODYFILE[tg.tool.cached]=$WORK/body.json; T_CTYPE[tg.tool.cached]=application/json
+  T_BODYFILE[tg.tool.first]=$WORK/body.json; T_CTYPE[tg.tool.first]=application/json
+}
+jwt_alg() { python3 -c 'import base64,json,sys; h=sys.argv[1].split(".")[0]; print(json.loads(base64.urlsafe_b64decode(h+"="*(-len(h)%4)))["alg"])' "$1"; }
+# Issue N tokens over one keep-alive connection, one per line.
+issue_tokens() { # n file
+  python3 - "$1" "$2" "$TG_PORT" "$TG_BASIC" <<'PY'
+import http.client, json, sys
+n, out, port, auth = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4].split(": ", 1)[1]
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+seen = set()
+with open(out, "w") as f:
+    for _ in range(n):
+        c.request("POST", "/oauth/token", "grant_type=client_credentials",
+                  {"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"})
+        r = c.getresponse(); body = r.read()
+        if r.status != 200: sys.exit("token request answered %d: %s" % (r.status, body[:200]))
+        t = json.loads(body)["access_token"]; seen.add(t); f.write(t + "\n")
+if len(seen) != n: sys.exit("only %d distinct tokens out of %d" % (len(seen), n))
+PY
+}
+# Make a new key active with `toolgate keys rotate` and wait until the running server signs with it
+# (restarting it if it does not pick the new key up within 15 s).
+tg_rotate() { # alg
+  tg keys rotate --algorithm "$1" >> "$WORK/cli.log" 2>&1 || { tail -20 "$WORK/cli.log" >&2; die "toolgate keys rotate --algorithm $1"; }
+  local _ tok
+  for _ in $(seq 1 75); do
+    tok=$(fetch_token "$TG_BASE/oauth/token" "$TG_BASIC")
+    [[ "$(jwt_alg "$tok")" == "$1" ]] && return 0
+    sleep 0.2
+  done
+  log "the running server did not switch to $1 within 15 s: restarting it (its JIT warm-up is lost)"
+  ROTATE_NOTE+=" $1: server restarted after rotate;"
+  tg_stop; tg_start
+  wait_first_token "$TG_BASE/oauth/token" "$TG_BASIC" "$TG_LAUNCH_MS" "$TG_PID" "$WORK/toolgate.log"
+  [[ "$(jwt_alg "$(fetch_token "$TG_BASE/oauth/token" "$TG_BASIC")")" == "$1" ]] || die "tokens are not $1 after keys rotate and a restart"
+}
+
+# ---------------------------------------------------------------- targets, checks, measurements
+declare -A T_METHOD T_URL T_BODY T_HDRS T_CHECK T_BODYFILE T_CTYPE T_TOKFILE R_RPS R_P99 R_ERR
+def_target() { # name method url body headers check
+  T_METHOD[$1]=$2; T_URL[$1]=$3; T_BODY[$1]=$4; T_HDRS[$1]=$5; T_CHECK[$1]=$6
+  T_BODYFILE[$1]=""; T_CTYPE[$1]=""; T_TOKFILE[$1]=""
+}
+# One request with the same shape as the wrk script sends; its answer must be what we measure.
+check() {
+  local t=$1
+  local args=(-s --max-time 10 -o "$WORK/check.out" -w '%{http_code}' -X "${T_METHOD[$t]}")
+  local h hdrs; IFS='|' read -ra hdrs <<< "${T_HDRS[$t]}"
+  for h in "${hdrs[@]}"; do [[ -n "$h" ]] && args+=(-H "$h"); done
+  [[ -n "${T_TOKFILE[$t]}" ]] && args+=(-H "Authorization: Bearer $(head -1 "${T_TOKFILE[$t]}")")
+  [[ -n "${T_BODY[$t]}" ]] && args+=(-H "Content-Type: application/x-www-form-urlencoded" --data-raw "${T_BODY[$t]}")
+  [[ -n "${T_BODYFILE[$t]}" ]] && args+=(-H "Content-Type: ${T_CTYPE[$t]}" --data-binary "@${T_BODYFILE[$t]}")
+  local code ok=1; code=$(curl "${args[@]}" "${T_URL[$t]}") || true
+  [[ "$code" == 2* ]] || ok=0
+  case ${T_CHECK[$t]} in
+    token) grep -q '"access_token"' "$WORK/check.out" || ok=0 ;;
+    active) grep -Eq '"active" *: *true' "$WORK/check.out" || ok=0 ;;
+    jwks) grep -q '"keys"' "$WORK/check.out" || ok=0 ;;
+  esac
+  [[ $ok == 1 ]] || { head -c 400 "$WORK/check.out" >&2; echo >&2; die "$t: check request answered $code"; }
+}
+run_wrk() { # target conns seconds
+  local t=$1
+  ( export BENCH_METHOD=${T_METHOD[$t]} BENCH_BODY=${T_BODY[$t]} BENCH_HEADERS=${T_HDRS[$t]} \
+      BENCH_BODY_FILE=${T_BODYFILE[$t]} BENCH_CONTENT_TYPE=${T_CTYPE[$t]} BENCH_TOKENS_FILE=${T_TOKFILE[$t]} \
+      BENCH_THREADS=$THREADS
+    timeout $(( $3 + 60 )) wrk -t"$THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s bench/oauth.lua "${T_URL[$t]}" )
+}
+measure() { # label target conns
+  local out line
+  out=$(run_wrk "$2" "$3" "$DURATION") || die "$1: wrk failed"
+  printf '### %s (%s) c=%s, %s\n%s\n' "$1" "${T_URL[$2]}" "$3" "$(busy)" "$out" >> "$RAW"
+  line=$(grep '^BENCH' <<< "$out") || die "$1: no BENCH line from wrk"
+  set -- "$1" "$2" "$3" $line
+  R_RPS[$1@$3]=${5#rps=}; R_P99[$1@$3]=${7#p99_ms=}
+  local non2xx=${8#non2xx=} sockerr=${9#sockerr=}
+  R_ERR[$1@$3]=$(( non2xx + sockerr ))
+  log "  $1 c=$3: ${R_RPS[$1@$3]} req/s, p99 ${R_P99[$1@$3]} ms$( (( non2xx + sockerr )) && echo ", $non2xx non-2xx, $sockerr socket errors")"
+}
+# A request kind: check every target, warm each (same time, same connections), measure each at
+# every connection count (interleaved, so both servers see the same machine), check again.
+phase() { # label=target ...
+  local p
+  for p; do check "${p#*=}"; done
+  if (( WARMUP > 0 )); then
+    for p; do log "warm-up ${p%%=*} (${WARMUP}s, c=$MAX_CONNS)"; run_wrk "${p#*=}" "$MAX_CONNS" "$WARMUP" > /dev/null || die "warm-up failed"; done
+  fi
+  local c
+  for c in "${CONNS[@]}"; do for p; do measure "${p%%=*}" "${p#*=}" "$c"; done; done
+  for p; do check "${p#*=}"; done
+}
+
+# ---------------------------------------------------------------- the run
+mkdir -p bench/results
+RUN_ID=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=bench/results/tokens-$RUN_ID.md
+RAW=bench/results/tokens-$RUN_ID.raw.txt
+: > "$RAW"
+ROTATE_NOTE=""
+KC_PID=""; TG_PID=""; LOAD_START=$(busy)
+has keycloak && kc_setup
+has toolgate && tg_setup
+
+# Launch -> first token: restarts with the realm / client and keys already in place, alternating
+# the servers (each timed while the other is stopped, except Toolgate's last start, which runs
+# next to an idle Keycloak); the median of BENCH_LAUNCHES (default 3) counts.
+LAUNCHES=${BENCH_LAUNCHES:-3}
+KC_FIRSTS=(); TG_FIRSTS=()
+for i in $(seq 1 "$LAUNCHES"); do
+  if has keycloak; then
+    kc_start
+    wait_first_token "$(kc_token_url)" "$KC_BASIC" "$KC_LAUNCH_MS" "$KC_PID" "$WORK/keycloak.log"
+    KC_FIRSTS+=("$FIRST_MS"); log "Keycloak: launch -> first token $FIRST_MS ms"
+    (( i < LAUNCHES )) && kc_stop
+  fi
+  if has toolgate; then
+    tg_start
+    wait_first_token "$TG_BASE/oauth/token" "$TG_BASIC" "$TG_LAUNCH_MS" "$TG_PID" "$WORK/toolgate.log"
+    TG_FIRSTS+=("$FIRST_MS"); log "Toolgate: launch -> first token $FIRST_MS ms"
+    (( i < LAUNCHES )) && tg_stop
+  fi
+done
+median() { printf '%s\n' "$@" | sort -n | awk 'NF{a[++n]=$1} END{if (n) print a[int((n+1)/2)]}'; }
+KC_FIRST_MS=$(median "${KC_FIRSTS[@]}"); TG_FIRST_MS=$(median "${TG_FIRSTS[@]}")
+
+both() { # label kc_target tg_target -> phase args for the servers in this run
+  local a=()
+  has keycloak && [[ -n "$2" ]] && a+=("kc.$1=$2")
+  has toolgate && [[ -n "$3" ]] && a+=("tg.$1=$3")
+  phase "${a[@]}"
+}
+log "client credentials (RS256)"
+both cc.RS256 kc.cc tg.cc
+log "introspection"
+has keycloak && T_BODY[kc.introspect]="token=$(fetch_token "$(kc_token_url)" "$KC_BASIC")"
+has toolgate && T_BODY[tg.introspect]="token=$(fetch_token "$TG_BASE/oauth/token" "$TG_BASIC")"
+both introspect kc.introspect tg.introspect
+log "JWKS"
+both jwks kc.jwks tg.jwks
+if has toolgate; then
+  log "tool call with client_token: one token (cached), then $DISTINCT distinct tokens (first use)"
+  T_HDRS[tg.tool.cached]="Authorization: Bearer $(fetch_token "$TG_BASE/oauth/token" "$TG_BASIC")"
+  issue_tokens "$DISTINCT" "$WORK/tokens.txt" || die "issuing $DISTINCT tokens failed"
+  T_TOKFILE[tg.tool.first]=$WORK/tokens.txt
+  both tool.cached "" tg.tool.cached
+  both tool.first "" tg.tool.first
+  for alg in ES256 EdDSA; do
+    log "client credentials ($alg, after keys rotate)"
+    tg_rotate "$alg"
+    both "cc.$alg" "" tg.cc
+  done
+fi
+
+log "idle 10 s, then RSS"
+sleep 10
+KC_RSS=""; KC_HWM=""; TG_RSS=""; TG_HWM=""
+if has keycloak; then KC_RSS=$(rss_kib "$KC_PID" VmRSS); KC_HWM=$(rss_kib "$KC_PID" VmHWM); fi
+if has toolgate; then TG_RSS=$(rss_kib "$TG_PID" VmRSS); TG_HWM=$(rss_kib "$TG_PID" VmHWM); fi
+
+# ---------------------------------------------------------------- report
+ratio() { [[ -n "$1" && -n "$2" ]] && awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else printf "—" }' || printf '—'; }
+goal() { # ratio op target
+  [[ "$1" == "—" || -z "$3" ]] && { printf '%s' "${3:+$2 $3}"; return; }
+  if awk -v r="$1" -v g="$3" -v op="$2" 'BEGIN{ exit !((op == "≥" && r >= g) || (op == "≤" && r <= g)) }'; then
+    printf '%s %s met' "$2" "$3"; else printf '%s %s **not met**' "$2" "$3"; fi
+}
+cell_rps() { local v=${R_RPS[$1]:-}; [[ -z "$v" ]] && { printf '—'; return; }; printf '%s' "$v"; (( ${R_ERR[$1]:-0} )) && printf ' (%s errors!)' "${R_ERR[$1]}"; return 0; }
+mib() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || printf '—'; }
+{
+  echo "Toolgate vs Keycloak token benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+  echo "- machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), shared by wrk and both servers; loopback, keep-alive"
+  echo "- JDK: $("$JAVA" -version 2>&1 | head -1) for both servers"
+  has keycloak && echo "- Keycloak $KC_VERSION (Maven Central keycloak-quarkus-dist), dev-file DB, kc.sh's default JVM options (-Xms64m -Xmx512m, G1)"
+  has toolgate && echo "- Toolgate $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- toolgate-core toolgate-server 2>/dev/null || echo '+uncommitted'), SQLite store, JVM options: ${TOOLGATE_JAVA_OPTS:-none (JVM defaults)}"
+  echo "- command: bench/tokens.sh $DURATION $CONNS_ARG $WARMUP (wrk -t$THREADS -d${DURATION}s --latency after ${WARMUP}s warm-up per endpoint and server at c=$MAX_CONNS)"
+  echo "- machine load: at the start $LOAD_START; at the end $(busy) (load averages 1/5/15 min and the share of the last 60 s some task waited for a CPU: with $(nproc) cores, load above $(nproc) means other work shared the machine; per-run figures in the raw file)"
+  [[ -n "$ROTATE_NOTE" ]] && echo "- note:$ROTATE_NOTE"
+  echo
+  echo "| request | conns | Keycloak req/s | Keycloak p99 ms | Toolgate req/s | Toolgate p99 ms | Toolgate/Keycloak | goal |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  row() { # title kc_label tg_label op goal (rows without a goal show only when Toolgate was measured)
+    local c kr tr r
+    for c in "${CONNS[@]}"; do
+      kr=${R_RPS[$2@$c]:-}; tr=${R_RPS[$3@$c]:-}; r=$(ratio "$tr" "$kr")
+      [[ -z "$tr" && ( -z "$kr" || -z "$5" ) ]] && continue
+      echo "| $1 | $c | $(cell_rps "$2@$c") | ${R_P99[$2@$c]:-—} | $(cell_rps "$3@$c") | ${R_P99[$3@$c]:-—} | $r | $(goal "$r" "$4" "$5") |"
+    done
+  }
+  row "client credentials, RS256" kc.cc.RS256 tg.cc.RS256 "≥" 1.8
+  row "client credentials, Toolgate ES256 (vs Keycloak RS256)" kc.cc.RS256 tg.cc.ES256 "" ""
+  row "client credentials, Toolgate EdDSA (vs Keycloak RS256)" kc.cc.RS256 tg.cc.EdDSA "" ""
+  row "introspection (valid token)" kc.introspect tg.introspect "≥" 8
+  row "JWKS" kc.jwks tg.jwks "≥" 8
+  row "tool call, client_token, same token (cached)" - tg.tool.cached "" ""
+  row "tool call, client_token, $DISTINCT distinct tokens (first use)" - tg.tool.first "" ""
+  echo
+  echo "| | Keycloak | Toolgate | Toolgate/Keycloak | goal |"
+  echo "| --- | ---: | ---: | ---: | --- |"
+  r=$(ratio "$TG_FIRST_MS" "$KC_FIRST_MS")
+  echo "| launch → first token, ms (median of $LAUNCHES restarts, configured) | ${KC_FIRST_MS:-—} (${KC_FIRSTS[*]:-}) | ${TG_FIRST_MS:-—} (${TG_FIRSTS[*]:-}) | $r | $(goal "$r" "≤" 0.2) |"
+  r=$(ratio "$TG_RSS" "$KC_RSS")
+  echo "| idle RSS, MiB (after the runs + 10 s idle) | $(mib "$KC_RSS") | $(mib "$TG_RSS") | $r | $(goal "$r" "≤" 0.33) |"
+  echo "| peak RSS, MiB (VmHWM) | $(mib "$KC_HWM") | $(mib "$TG_HWM") | $(ratio "$TG_HWM" "$KC_HWM") | |"
+} > "$OUT"
+echo
+cat "$OUT"
+echo
+log "written to $OUT (raw wrk output: $RAW)"

@@ -1,0 +1,36 @@
+package dev.toolgate.core.config;
+
+import java.util.List;
+
+/**
+ * Where a tool finds the end-user JWT of a {@code user_token} credential, and who must have issued
+ * it. At least one location is set (header, body field or query parameter); several may be, for a
+ * tool called both by a platform that can set headers and by one that can only fill the body or the
+ * URL. A request must carry the token in exactly one of the configured locations.
+ *
+ * @param header header carrying the token, lower case (e.g. {@code customer-auth}); null when not read from a header
+ * @param scheme word before the token in that header (e.g. {@code JWT} in {@code customer-auth: JWT eyJ...}),
+ *     matched case-insensitively; {@code ""} when the header holds the bare token; null when {@code header} is null
+ * @param bodyPointer RFC 6901 JSON Pointer to a string field of the JSON body (e.g. {@code /context/jwt}); null when not read from the body
+ * @param queryParam query parameter carrying the token; null when not read from the query
+ * @param issuer {@link TrustedIssuer#TOOLGATE} for tokens from Toolgate's customer login, otherwise the name of an entry of {@code trusted_issuers}
+ * @param scopes scopes the token must all carry; empty: any scope will do
+ */
+public record UserTokenPolicy(String header, String scheme, String bodyPointer, String queryParam, String issuer, List<String> scopes) {
+  public static final String DEFAULT_HEADER = "customer-auth";
+  public static final String DEFAULT_SCHEME = "JWT";
+
+  public UserTokenPolicy {
+    scopes = List.copyOf(scopes);
+  }
+
+  /** {@code customer-auth: JWT <token>}, issued by Toolgate, no scopes required: a policy requiring user_token without a section. */
+  public static UserTokenPolicy defaults() {
+    return new UserTokenPolicy(DEFAULT_HEADER, DEFAULT_SCHEME, null, null, TrustedIssuer.TOOLGATE, List.of());
+  }
+
+  /** True when the token must come from Toolgate's own customer login. */
+  public boolean issuedByToolgate() {
+    return TrustedIssuer.TOOLGATE.equals(issuer);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.toolgate.core.credential;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.toolgate.core.config.CredentialKind;
+import dev.toolgate.core.config.UserTokenPolicy;
+import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.port.CredentialDirectory;
+import dev.toolgate.core.port.VerifiedTokenCache;
+import dev.toolgate.core.request.JsonBody;
+import dev.toolgate.core.request.QueryString;
+import dev.toolgate.core.request.ToolCall;
+import dev.toolgate.core.route.Route;
+import dev.toolgate.core.token.JwtFailure;
+import dev.toolgate.core.token.JwtResult;
+import dev.toolgate.core.token.JwtVerifier;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An end-user JWT (Toolgate's customer login, or a trusted issuer's), read from wherever the
+ * platform can put it: a header ({@code customer-auth: JWT …}), a JSON body field (Sendbird puts the
+ * messenger {@code context} there) or a query parameter. Exactly one configured place may carry it.
+ * It identifies the user (its {@code sub}), not the calling client.
+ */
+public final class UserTokenVerifier implements CredentialVerifier {
+  private final Map<String, JwtVerifier> verifiersByIssuer;
+  private final Map<String, VerifiedTokenCache> cachesByIssuer;
+  private final CredentialDirectory directory;
+  private final Clock clock;
+
+  /**
+   * @param verifiersByIssuer {@code toolgate} for Toolgate's own customer tokens, plus one per trusted issuer name
+   * @param cachesByIssuer one cache per issuer: a token verified under one issuer's rules must not be reused under another's
+   */
+  public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer, CredentialDirectory directory, Clock clock) {
+    this.verifiersByIssuer = Map.copyOf(verifiersByIssuer);
+    this.cachesByIssuer = Map.copyOf(cachesByIssuer);
+    this.directory = directory;
+    this.clock = clock;
+  }
+
+  @Override
+  public CredentialKind kind() {
+    return CredentialKind.USER_TOKEN;
+  }
+
+  @Override
+  public Verification verify(ToolCall call, Route route) {
+    UserTokenPolicy policy = route.tool().policy().userToken();
+    Found found = find(call, policy);
+    if (found.failure() != null) {
+      return found.failure();
+    }
+    JwtVerifier verifier = verifiersByIssuer.get(policy.issuer());
+    if (verifier == null) {
+      throw new IllegalStateException("no verifier for issuer " + policy.issuer() + "; config validation should have refused it");
+    }
+    VerifiedTokenCache cache = cachesByIssuer.getOrDefault(policy.issuer(), VerifiedTokenCache.NONE);
+    Optional<JWTClaimsSet> cached = cache.get(found.token());
+    JWTClaimsSet claims;
+    if (cached.isPresent()) {
+      claims = cached.get();
+    } else {
+      JwtResult result = verifier.verify(found.token());
+      if (result instanceof JwtResult.Invalid invalid) {
+        DenialCode code = invalid.failure() == JwtFailure.EXPIRED ? DenialCode.USER_TOKEN_EXPIRED : DenialCode.USER_TOKEN_INVALID;
+        return Verification.fail(code, "user token from " + found.place() + " rejected: " + invalid.detail());
+      }
+      claims = ((JwtResult.Valid) result).claims();
+      cache.put(found.token(), claims, claims.getExpirationTime().toInstant());
+    }
+    String jti = claims.getJWTID();
+    String credentialId = "ut:" + (jti == null ? "?" : jti);
+    if (!clock.instant().isBefore(claims.getExpirationTime().toInstant())) {
+      return Verification.fail(DenialCode.USER_TOKEN_EXPIRED, credentialId, "user token expired at " + claims.getExpirationTime().toInstant());
+    }
+    if (jti != null && directory.isRevoked(jti)) {
+      return Verification.fail(DenialCode.USER_TOKEN_REVOKED, credentialId, "user token " + jti + " was revoked (logout)");
+    }
+    String subject = claims.getSubject();
+    if (subject == null || subject.isEmpty()) {
+      return Verification.fail(DenialCode.USER_TOKEN_INVALID, credentialId, "user token has no subject");
+    }
+    List<String> granted = ClientTokenVerifier.scopes(claims);
+    List<String> missing = policy.scopes().stream().filter(s -> !granted.contains(s)).toList();
+    if (!missing.isEmpty()) {
+      return Verification.fail(DenialCode.INSUFFICIENT_SCOPE, credentialId, "user token lacks scope " + String.join(" ", missing));
+    }
+    return Verification.passUser(subject, credentialId, "user token from " + found.place() + " (issuer " + policy.issuer() + ") is valid for user " + subject);
+  }
+
+  @Override
+  public String challenge(Route route, Verification failure) {
+    UserTokenPolicy policy = route.tool().policy().userToken();
+    StringBuilder where = new StringBuilder();
+    if (policy.header() != null) where.append("header=\"").append(policy.header()).append('"');
+    if (policy.bodyPointer() != null) where.append(where.isEmpty() ? "" : ", ").append("body_field=\"").append(policy.bodyPointer()).append('"');
+    if (policy.queryParam() != null) where.append(where.isEmpty() ? "" : ", ").append("query_param=\"").append(policy.queryParam()).append('"');
+    String scheme = policy.scheme() == null || policy.scheme().isEmpty() ? "UserToken" : policy.scheme();
+    return scheme + " realm=\"toolgate\", " + where;
+  }
+
+  private record Found(String token, String place, Verification failure) {}
+
+  /** The one token the request carries in the configured places, or why there is not exactly one. */
+  private static Found find(ToolCall call, UserTokenPolicy policy) {
+    List<Found> candidates = new ArrayList<>(1);
+    if (policy.header() != null) {
+      HeaderValue sent = HeaderValue.single(call.headers(), policy.header());
+      if (sent.problem() == HeaderValue.Problem.REPEATED) {
+        return failure(DenialCode.USER_TOKEN_INVALID, policy.header() + " header sent more than once");
+      }
+      if (sent.problem() == HeaderValue.Problem.NONE) {
+        String value = sent.value();
+        String scheme = policy.scheme() == null ? "" : policy.scheme();
+        if (!scheme.isEmpty()) {
+          if (!value.regionMatches(true, 0, scheme + " ", 0, scheme.length() + 1)) {
+            return failure(DenialCode.USER_TOKEN_INVALID, policy.header() + " must be '" + scheme + " <token>'");
+          }
+          value = value.substring(scheme.length() + 1).strip();
+        }
+        candidates.add(new Found(value, "header " + policy.header(), null));
+      }
+    }
+    if (policy.bodyPointer() != null && call.body() != null && call.body().length > 0) {
+      JsonBody.Lookup lookup = call.json().at(policy.bodyPointer());
+      if (!lookup.bodyIsJson()) {
+        return failure(DenialCode.BODY_NOT_JSON, "the user token is read from body field " + policy.bodyPointer() + " but the body is not a JSON object");
+      }
+      if (lookup.value() != null) {
+        if (lookup.asString().isEmpty()) {
+          return failure(DenialCode.USER_TOKEN_INVALID, "body field " + policy.bodyPointer() + " is not a string");
+        }
+        candidates.add(new Found(lookup.asString().get(), "body field " + policy.bodyPointer(), null));
+      }
+    }
+    if (policy.queryParam() != null) {
+      List<String> values = QueryString.values(call.query(), policy.queryParam());
+      if (values.size() > 1) {
+        return failure(DenialCode.USER_TOKEN_INVALID, "query parameter " + policy.queryParam() + " sent more than once");
+      }
+      if (values.size() == 1 && !values.get(0).isEmpty()) {
+        candidates.add(new Found(values.get(0), "query parameter " + policy.queryParam(), null));
+      }
+    }
+    if (candidates.isEmpty()) {
+      return failure(DenialCode.USER_TOKEN_MISSING, "no user token in " + describe(policy));
+    }
+    if (candidates.size() > 1) {
+      // Two places could carry two different users; refuse rather than pick one.
+      return failure(DenialCode.USER_TOKEN_INVALID, "user token found in more than one place (" + candidates.get(0).place() + ", " + candidates.get(1).place() + ")");
+    }
+    Found one = candidates.get(0);
+    if (one.token().isEmpty()) {
+      return failure(DenialCode.USER_TOKEN_MISSING, "empty user token in " + one.place());
+    }
+    return one;
+  }
+
+  private static Found failure(DenialCode code, String detail) {
+    return new Found(null, null, Verification.fail(code, detail));
+  }
+
+  private static String describe(UserTokenPolicy policy) {
+    List<String> places = new ArrayList<>();
+    if (policy.header() != null) places.add("header " + policy.header());
+    if (policy.bodyPointer() != null) places.add("body field " + policy.bodyPointer());
+    if (policy.queryParam() != null) places.add("query parameter " + policy.queryParam());
+    return String.join(", ", places);
+  }
+}

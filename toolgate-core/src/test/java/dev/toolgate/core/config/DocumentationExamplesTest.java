@@ -1,0 +1,76 @@
+package dev.toolgate.core.config;
+
+import static dev.toolgate.core.config.ConfigTesting.error;
+import static dev.toolgate.core.config.ConfigTesting.lines;
+import static dev.toolgate.core.config.ConfigTesting.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The examples in docs/configuration.md are what the loader accepts and says. */
+class DocumentationExamplesTest {
+  private static final Path DOC = Path.of("..", "docs", "configuration.md");
+  private static final Pattern BLOCK = Pattern.compile("(?ms)^```(\\w*)\\n(.*?)^```$");
+  private static String doc;
+
+  @BeforeAll
+  static void read() throws IOException {
+    assumeTrue(Files.isRegularFile(DOC), "docs/configuration.md is next to the module when built from the repository");
+    doc = Files.readString(DOC);
+  }
+
+  /** The code blocks of a section (from its heading to the next heading of the same level). */
+  private static List<String> blocks(String heading, String language) {
+    int start = doc.indexOf("\n" + heading + "\n");
+    assertThat(start).as(heading).isNotNegative();
+    String level = heading.substring(0, heading.indexOf(' ') + 1);
+    int end = doc.indexOf("\n" + level, start + heading.length() + 1);
+    String section = doc.substring(start, end < 0 ? doc.length() : end);
+    List<String> found = new ArrayList<>();
+    Matcher m = BLOCK.matcher(section);
+    while (m.find()) {
+      if (m.group(1).equals(language)) {
+        found.add(m.group(2));
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void theMinimalFileLoads() {
+    assertThat(parse(blocks("## A minimal file", "yaml").get(0)).tools()).hasSize(1);
+  }
+
+  @Test
+  void theCompleteFileLoadsAndSetsTheNewSections() {
+    GatewayConfig config = parse(blocks("## A complete file", "yaml").get(0));
+    assertThat(config.authorizationServer()).isNotEqualTo(AuthServerSettings.defaults(config.server()));
+    assertThat(config.trustedIssuers()).containsOnlyKeys("okta");
+    assertThat(config.tools()).extracting(ToolConfig::name).contains("get_profile", "partner_orders");
+    Policy profile = config.tools().stream().filter(t -> t.name().equals("get_profile")).findFirst().orElseThrow().policy();
+    assertThat(profile.userToken().header()).isEqualTo("customer-auth");
+    assertThat(profile.clientToken().audience()).isEqualTo("https://api.example.com/profile");
+  }
+
+  @Test
+  void theTrustedIssuersExampleLoads() {
+    String issuers = blocks("## `trusted_issuers`", "yaml").get(0);
+    assertThat(parse(issuers + ConfigTesting.ONE_TOOL).trustedIssuers()).containsOnlyKeys("okta", "auth0");
+  }
+
+  @Test
+  void theErrorExampleGivesExactlyTheDocumentedErrors() {
+    String yaml = blocks("## Errors", "yaml").get(0);
+    List<String> documented = blocks("## Errors", "").get(1).lines().toList();
+    assertThat(lines(error(yaml))).containsExactlyElementsOf(documented);
+  }
+}

@@ -1,0 +1,18 @@
+package dev.toolgate.server.admin;
+
+import java.time.Instant;
+
+/**
+ * A bearer token of the admin API ({@code tga_…}), as stored: its value is known only by digest.
+ *
+ * @param id {@code adm_…}, safe to show and log
+ * @param name a label saying who or what holds it ({@code ops}, {@code ci})
+ * @param digest SHA-256 hex of the token value
+ * @param expiresAt null: never
+ */
+public record AdminToken(String id, String name, String digest, Instant createdAt, Instant expiresAt, Instant revokedAt, Instant lastUsedAt) {
+  /** Not revoked and not expired at {@code now}. */
+  public boolean activeAt(Instant now) {
+    return revokedAt == null && (expiresAt == null || expiresAt.isAfter(now));
+  }
+}

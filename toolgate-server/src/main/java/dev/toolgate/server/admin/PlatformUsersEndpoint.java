@@ -1,0 +1,135 @@
+package dev.toolgate.server.admin;
+
+import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.store.IssuedSecret;
+import dev.toolgate.server.store.NotFoundException;
+import dev.toolgate.server.users.PlatformUser;
+import dev.toolgate.server.users.SessionToken;
+import dev.toolgate.server.users.User;
+import dev.toolgate.server.users.UserStore;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Platform users and their session tokens on the admin API, in the style of Sendbird's Platform
+ * API (admin-token authenticated). {@code {platform}} is a platform name ({@code sendbird}),
+ * {@code {user_id}} the platform's own user id.
+ *
+ * <pre>
+ * POST   /admin/platforms/{platform}/users                      {"user_id", "username"} → 200 platform user
+ * GET    /admin/platforms/{platform}/users/{user_id}                                    → 200 platform user
+ * POST   /admin/platforms/{platform}/users/{user_id}/token      {"expires_at"?}        → 200 {"token", "expires_at", "token_id"}
+ * GET    /admin/platforms/{platform}/users/{user_id}/token                              → 200 {"tokens": [...]}
+ * DELETE /admin/platforms/{platform}/users/{user_id}/token/{token_id}                   → 200 {"token_id", "revoked"}
+ * DELETE /admin/platforms/{platform}/users/{user_id}/token                              → 200 {"revoked": n}
+ * </pre>
+ *
+ * A platform user is {@code {"platform", "user_id", "toolgate_user_id", "username", "created_at"}}.
+ * Mapping the same user_id to the same user again answers the existing mapping. A session token's
+ * value ({@code tgu_…}) is in the creation response only; {@code expires_at} (epoch ms) defaults
+ * to 7 days from now, must be in the future and at most 365 days away.
+ */
+public final class PlatformUsersEndpoint implements Endpoint {
+  private static final String BASE = "/admin/platforms/:platform/users";
+
+  private final AdminAuth auth;
+  private final UserStore users;
+  private final Clock clock;
+
+  public PlatformUsersEndpoint(AdminAuth auth, UserStore users, Clock clock) {
+    this.auth = Objects.requireNonNull(auth, "auth");
+    this.users = Objects.requireNonNull(users, "users");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.post(BASE).handler(AdminJson.bodyHandler()).handler(auth).handler(this::map).failureHandler(AdminProblems::failed);
+    router.get(BASE + "/:user_id").handler(auth).handler(this::get).failureHandler(AdminProblems::failed);
+    router.post(BASE + "/:user_id/token").handler(AdminJson.bodyHandler()).handler(auth).handler(this::issue).failureHandler(AdminProblems::failed);
+    router.get(BASE + "/:user_id/token").handler(auth).handler(this::listTokens).failureHandler(AdminProblems::failed);
+    router.delete(BASE + "/:user_id/token/:token_id").handler(auth).handler(this::revokeOne).failureHandler(AdminProblems::failed);
+    router.delete(BASE + "/:user_id/token").handler(auth).handler(this::revokeAll).failureHandler(AdminProblems::failed);
+  }
+
+  private void map(RoutingContext ctx) {
+    String platform = ctx.pathParam("platform");
+    AdminJson.respond(ctx, 200, () -> {
+      JsonObject body = AdminJson.body(ctx);
+      String platformUserId = AdminJson.string(body, "user_id", true);
+      String username = AdminJson.string(body, "username", true);
+      PlatformUser mapped = users.mapPlatformUser(platform, platformUserId, username);
+      return json(mapped, users.findUser(mapped.userId()).orElse(null));
+    }, json -> json);
+  }
+
+  private void get(RoutingContext ctx) {
+    String platform = ctx.pathParam("platform");
+    String platformUserId = ctx.pathParam("user_id");
+    AdminJson.respond(ctx, 200, () -> {
+      PlatformUser mapped = users.findPlatformUser(platform, platformUserId)
+          .orElseThrow(() -> new NotFoundException("no user_id '" + platformUserId + "' on platform " + platform));
+      return json(mapped, users.findUser(mapped.userId()).orElse(null));
+    }, json -> json);
+  }
+
+  private void issue(RoutingContext ctx) {
+    String platform = ctx.pathParam("platform");
+    String platformUserId = ctx.pathParam("user_id");
+    AdminJson.respond(ctx, 200, () -> {
+      Long expiresAt = AdminJson.integer(AdminJson.body(ctx), "expires_at");
+      return users.createSessionToken(platform, platformUserId, expiresAt == null ? null : Instant.ofEpochMilli(expiresAt));
+    }, (IssuedSecret<SessionToken> issued) -> new JsonObject()
+        .put("token", issued.plaintext())
+        .put("expires_at", issued.record().expiresAt().toEpochMilli())
+        .put("token_id", issued.record().id()));
+  }
+
+  private void listTokens(RoutingContext ctx) {
+    String platform = ctx.pathParam("platform");
+    String platformUserId = ctx.pathParam("user_id");
+    AdminJson.respond(ctx, 200, () -> users.listSessionTokens(platform, platformUserId), (List<SessionToken> tokens) -> {
+      Instant now = clock.instant();
+      JsonArray array = new JsonArray();
+      for (SessionToken t : tokens) {
+        array.add(new JsonObject()
+            .put("token_id", t.id())
+            .put("created_at", AdminJson.millis(t.createdAt()))
+            .put("expires_at", AdminJson.millis(t.expiresAt()))
+            .put("revoked_at", AdminJson.millis(t.revokedAt()))
+            .put("active", t.activeAt(now)));
+      }
+      return new JsonObject().put("tokens", array);
+    });
+  }
+
+  private void revokeOne(RoutingContext ctx) {
+    String platform = ctx.pathParam("platform");
+    String platformUserId = ctx.pathParam("user_id");
+    String tokenId = ctx.pathParam("token_id");
+    AdminJson.respond(ctx, 200, () -> users.revokeSessionToken(platform, platformUserId, tokenId),
+        revoked -> new JsonObject().put("token_id", tokenId).put("revoked", revoked));
+  }
+
+  private void revokeAll(RoutingContext ctx) {
+    String platform = ctx.pathParam("platform");
+    String platformUserId = ctx.pathParam("user_id");
+    AdminJson.respond(ctx, 200, () -> users.revokeAllSessionTokens(platform, platformUserId),
+        revoked -> new JsonObject().put("revoked", revoked));
+  }
+
+  private static JsonObject json(PlatformUser mapped, User user) {
+    return new JsonObject()
+        .put("platform", mapped.platform())
+        .put("user_id", mapped.platformUserId())
+        .put("toolgate_user_id", mapped.userId())
+        .put("username", user == null ? null : user.username())
+        .put("created_at", AdminJson.millis(mapped.createdAt()));
+  }
+}

@@ -1,0 +1,87 @@
+package dev.toolgate.server.cli;
+
+import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.token.SigningAlgorithm;
+import dev.toolgate.core.token.SigningKey;
+import dev.toolgate.server.store.MasterKey;
+import dev.toolgate.server.store.SigningKeyInfo;
+import dev.toolgate.server.store.SigningKeyStore;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "keys", mixinStandardHelpOptions = true,
+    description = {"Manage the keys Toolgate signs its tokens with (published at /.well-known/jwks.json).",
+        "The first key is generated when the server first starts. Private keys are stored encrypted",
+        "under the master key; the JWKS carries public keys only."},
+    subcommands = {KeysCommand.Rotate.class, KeysCommand.List.class})
+final class KeysCommand {
+  /** The server's default maximum token lifetime, for showing which retired keys are still published. */
+  static final String DEFAULT_MAX_TOKEN_LIFETIME = "24h";
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = {"Generate a new signing key and make it the active one (a running server uses it within a second).",
+          "The previous key stays in the JWKS until every token it signed has expired."})
+  static final class Rotate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConfigOption config;
+    @Option(names = "--algorithm", defaultValue = "RS256", paramLabel = "ALG",
+        description = "RS256, ES256 or EdDSA (Ed25519) (default: ${DEFAULT-VALUE}).") String algorithm;
+    @Option(names = "--allow-master-key-change",
+        description = {"Rotate even though the active key is encrypted under another master key than the one in use.",
+            "Only after losing that master key: every server must then use this one."}) boolean allowMasterKeyChange;
+
+    @Override
+    public Integer call() {
+      SigningAlgorithm alg = SigningAlgorithm.parse(algorithm)
+          .orElseThrow(() -> new UserError("--algorithm must be RS256, ES256 or EdDSA, got '" + algorithm + "'"));
+      GatewayConfig loaded = config.load();
+      try (StoreSession s = new StoreSession(loaded)) {
+        SigningKeyStore keys = signingKeys(s, loaded);
+        Optional<SigningKeyInfo> previous = keys.list(Duration.ofDays(1)).stream()
+            .filter(k -> k.state() == SigningKeyInfo.State.ACTIVE).findFirst();
+        SigningKey key = keys.rotate(alg, allowMasterKeyChange);
+        var out = spec.commandLine().getOut();
+        out.println("Signing key " + key.kid() + " (" + alg.jws().getName() + ") is now active; new tokens are signed with it.");
+        previous.ifPresent(p -> out.println(
+            "Previous key " + p.kid() + " is retired and stays in the JWKS until the tokens it signed have expired."));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"List signing keys, newest first: state, dates and master key id (never key material).",
+          "States: active (signs), published (retired, still in the JWKS), expired (can be purged), pending (never used)."})
+  static final class List implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConfigOption config;
+    @Option(names = "--max-token-lifetime", defaultValue = DEFAULT_MAX_TOKEN_LIFETIME, paramLabel = "DURATION",
+        description = "The server's maximum token lifetime, which decides published vs expired: 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
+    String maxTokenLifetime;
+
+    @Override
+    public Integer call() {
+      Duration lifetime = Expiry.lifetime("--max-token-lifetime", maxTokenLifetime);
+      GatewayConfig loaded = config.load();
+      try (StoreSession s = new StoreSession(loaded)) {
+        Table t = new Table("KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "MASTER KEY");
+        for (SigningKeyInfo k : signingKeys(s, loaded).list(lifetime)) {
+          t.row(k.kid(), k.algorithm() == null ? "?" : k.algorithm().jws().getName(), k.state().name().toLowerCase(java.util.Locale.ROOT),
+              k.createdAt(), k.activatedAt(), k.retiredAt(), k.masterKeyId());
+        }
+        t.print(spec.commandLine().getOut());
+      }
+      return 0;
+    }
+  }
+
+  private static SigningKeyStore signingKeys(StoreSession s, GatewayConfig loaded) {
+    return new SigningKeyStore(s.database, MasterKey.load(loaded.store()));
+  }
+}

@@ -1,0 +1,194 @@
+package dev.toolgate.server.oauth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.toolgate.core.port.ClientRecord;
+import dev.toolgate.core.port.UsageSink;
+import dev.toolgate.core.secret.SecretDigest;
+import dev.toolgate.core.token.JwtResult;
+import dev.toolgate.core.token.JwtRules;
+import dev.toolgate.core.token.JwtVerifier;
+import dev.toolgate.server.store.ClientSecret;
+import dev.toolgate.server.store.CredentialCache;
+import dev.toolgate.server.store.OAuthSettings;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Authenticates the client of a token, introspection or revocation request (RFC 6749 §2.3):
+ * {@code client_secret_basic}, {@code client_secret_post} or {@code private_key_jwt} (RFC 7523).
+ * Exactly one method per request; the method must be one the client is registered for. Everything
+ * is answered from memory: secrets by digest, registered keys from the credential snapshot.
+ */
+public final class ClientAuthenticator {
+  static final String BASIC = "client_secret_basic";
+  static final String POST = "client_secret_post";
+  static final String PRIVATE_KEY_JWT = "private_key_jwt";
+  private static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+  /** Client assertions are meant to be used at once; a longer one is refused. */
+  private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(10);
+  private static final Set<JWSAlgorithm> ASSERTION_ALGORITHMS = Set.of(
+      JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512, JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
+      JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512, JWSAlgorithm.EdDSA);
+
+  /** Who authenticated, and how. */
+  public record Authenticated(ClientRecord client, OAuthSettings settings, String method) {}
+
+  /** Either an authenticated client or the error to answer. */
+  public record Outcome(Authenticated client, OAuthError error) {}
+
+  private final CredentialCache credentials;
+  private final UsageSink usage;
+  private final Set<String> assertionAudiences;
+  private final Clock clock;
+  private final Cache<String, Boolean> usedAssertionIds;
+
+  public ClientAuthenticator(CredentialCache credentials, UsageSink usage, Set<String> assertionAudiences, Clock clock) {
+    this.credentials = credentials;
+    this.usage = usage;
+    this.assertionAudiences = Set.copyOf(assertionAudiences);
+    this.clock = clock;
+    this.usedAssertionIds = Caffeine.newBuilder().expireAfterWrite(MAX_ASSERTION_LIFETIME.plusMinutes(2)).maximumSize(1_000_000).build();
+  }
+
+  Outcome authenticate(HttpServerRequest request, FormRequest form) {
+    String authorization = request.getHeader("authorization");
+    boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+    boolean post = form.get("client_secret").isPresent();
+    boolean assertion = form.get("client_assertion").isPresent() || form.get("client_assertion_type").isPresent();
+    int methods = (basic ? 1 : 0) + (post ? 1 : 0) + (assertion ? 1 : 0);
+    if (methods == 0) {
+      return failed(OAuthError.invalidClient("no client authentication: use HTTP Basic, client_secret in the body, or a client_assertion", authorization != null));
+    }
+    if (methods > 1) {
+      return failed(OAuthError.invalidRequest("more than one client authentication method in one request"));
+    }
+    if (basic) {
+      return basic(authorization.substring(6).strip(), form);
+    }
+    if (post) {
+      return secret(form.get("client_id").orElse(null), form.get("client_secret").get(), POST, false);
+    }
+    return assertion(form);
+  }
+
+  private Outcome basic(String encoded, FormRequest form) {
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return failed(OAuthError.invalidClient("the Basic credentials are not valid base64", true));
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      return failed(OAuthError.invalidClient("the Basic credentials are not client_id:client_secret", true));
+    }
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before Basic encoding.
+    String clientId;
+    String secret;
+    try {
+      clientId = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+      secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return failed(OAuthError.invalidClient("the Basic credentials are not form-urlencoded", true));
+    }
+    Optional<String> bodyClientId = form.get("client_id");
+    if (bodyClientId.isPresent() && !bodyClientId.get().equals(clientId)) {
+      return failed(OAuthError.invalidRequest("client_id in the body differs from the authenticated client"));
+    }
+    return secret(clientId, secret, BASIC, true);
+  }
+
+  private Outcome secret(String clientId, String secret, String method, boolean basic) {
+    if (clientId == null || clientId.isEmpty()) {
+      return failed(OAuthError.invalidClient("client_id is missing", basic));
+    }
+    Optional<ClientSecret> found = credentials.clientSecretByDigest(SecretDigest.of(secret));
+    Instant now = clock.instant();
+    // One message for every way it can be wrong: which part failed is not the caller's business.
+    OAuthError wrong = OAuthError.invalidClient("unknown client or wrong client secret", basic);
+    if (found.isEmpty() || !found.get().clientId().equals(clientId)) {
+      return failed(wrong);
+    }
+    ClientSecret cs = found.get();
+    if (cs.revokedAt() != null || cs.expiresAt() != null && !now.isBefore(cs.expiresAt())) {
+      return failed(wrong);
+    }
+    Outcome outcome = registered(clientId, method, basic);
+    if (outcome.client() != null) {
+      usage.used(cs.id(), now);
+    }
+    return outcome;
+  }
+
+  private Outcome assertion(FormRequest form) {
+    if (!form.get("client_assertion_type").map(JWT_BEARER::equals).orElse(false)) {
+      return failed(OAuthError.invalidRequest("client_assertion_type must be " + JWT_BEARER));
+    }
+    Optional<String> jwt = form.get("client_assertion");
+    if (jwt.isEmpty()) {
+      return failed(OAuthError.invalidRequest("client_assertion is missing"));
+    }
+    String subject;
+    try {
+      // Only to find whose keys to verify with; nothing is trusted before the signature check.
+      subject = SignedJWT.parse(jwt.get()).getJWTClaimsSet().getSubject();
+    } catch (java.text.ParseException | RuntimeException e) {
+      return failed(OAuthError.invalidClient("client_assertion is not a signed JWT", false));
+    }
+    if (subject == null || form.get("client_id").map(id -> !id.equals(subject)).orElse(false)) {
+      return failed(OAuthError.invalidClient("client_assertion subject is missing or differs from client_id", false));
+    }
+    Optional<OAuthSettings> settings = credentials.oauthSettings(subject);
+    JWKSet keys = settings.map(OAuthSettings::jwks).orElse(null);
+    if (keys == null || keys.isEmpty()) {
+      return failed(OAuthError.invalidClient("unknown client or no registered keys for private_key_jwt", false));
+    }
+    JwtVerifier verifier = new JwtVerifier(kid -> kid == null ? keys.getKeys() : keys.getKeys().stream().filter(k -> kid.equals(k.getKeyID())).toList(),
+        new JwtRules(subject, assertionAudiences, ASSERTION_ALGORITHMS, Set.of(), Duration.ofSeconds(60), 16 * 1024, true), clock);
+    JwtResult result = verifier.verify(jwt.get());
+    if (!(result instanceof JwtResult.Valid valid)) {
+      return failed(OAuthError.invalidClient("client_assertion rejected: " + ((JwtResult.Invalid) result).detail(), false));
+    }
+    JWTClaimsSet claims = valid.claims();
+    if (!subject.equals(claims.getIssuer())) {
+      return failed(OAuthError.invalidClient("client_assertion iss and sub must both be the client_id", false));
+    }
+    Instant exp = claims.getExpirationTime().toInstant();
+    if (exp.isAfter(clock.instant().plus(MAX_ASSERTION_LIFETIME))) {
+      return failed(OAuthError.invalidClient("client_assertion lives longer than " + MAX_ASSERTION_LIFETIME.toMinutes() + " minutes", false));
+    }
+    if (usedAssertionIds.asMap().putIfAbsent(subject + "\u0000" + claims.getJWTID(), Boolean.TRUE) != null) {
+      return failed(OAuthError.invalidClient("client_assertion was already used (jti replay)", false));
+    }
+    return registered(subject, PRIVATE_KEY_JWT, false);
+  }
+
+  /** The client exists, is enabled and may use this method. */
+  private Outcome registered(String clientId, String method, boolean basic) {
+    Optional<ClientRecord> client = credentials.client(clientId);
+    Optional<OAuthSettings> settings = credentials.oauthSettings(clientId);
+    if (client.isEmpty() || !client.get().enabled() || settings.isEmpty()) {
+      return failed(OAuthError.invalidClient("unknown client or wrong client secret", basic));
+    }
+    if (!settings.get().authMethods().contains(method)) {
+      return failed(OAuthError.invalidClient("this client is not registered for " + method, basic));
+    }
+    return new Outcome(new Authenticated(client.get(), settings.get(), method), null);
+  }
+
+  private static Outcome failed(OAuthError error) {
+    return new Outcome(null, error);
+  }
+}

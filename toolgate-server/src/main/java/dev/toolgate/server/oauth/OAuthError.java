@@ -1,0 +1,32 @@
+package dev.toolgate.server.oauth;
+
+/**
+ * An RFC 6749 §5.2 error answer (also used by RFC 7009/7662/8707 endpoints).
+ *
+ * @param basicChallenge true when the client tried HTTP Basic, so a 401 must carry a Basic challenge
+ */
+public record OAuthError(int status, String error, String description, boolean basicChallenge) {
+  static OAuthError invalidRequest(String description) {
+    return new OAuthError(400, "invalid_request", description, false);
+  }
+
+  static OAuthError invalidClient(String description, boolean basic) {
+    return new OAuthError(401, "invalid_client", description, basic);
+  }
+
+  static OAuthError invalidScope(String description) {
+    return new OAuthError(400, "invalid_scope", description, false);
+  }
+
+  static OAuthError invalidTarget(String description) {
+    return new OAuthError(400, "invalid_target", description, false);
+  }
+
+  static OAuthError unsupportedGrantType(String description) {
+    return new OAuthError(400, "unsupported_grant_type", description, false);
+  }
+
+  static OAuthError unauthorizedClient(String description) {
+    return new OAuthError(400, "unauthorized_client", description, false);
+  }
+}

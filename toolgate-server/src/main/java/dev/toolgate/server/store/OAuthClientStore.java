@@ -1,0 +1,177 @@
+package dev.toolgate.server.store;
+
+import dev.toolgate.core.secret.SecretDigest;
+import dev.toolgate.core.secret.SecretGenerator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The authorization server's view of clients, in the database: each client's OAuth settings, its
+ * client secrets, and the JWTs revoked before they expire. The admin surfaces and the token,
+ * introspection and revocation endpoints write here; the hot path reads the same data from the
+ * {@link Snapshot} through {@link CredentialCache}.
+ *
+ * <p>Client secrets ({@code tgc_…}, 32 random bytes) are stored only as SHA-256 digests and shown
+ * once. Every change bumps the store revision in the same transaction, first, as for every other
+ * credential.
+ *
+ * <p>All methods block on the database: call them from worker threads.
+ */
+public final class OAuthClientStore {
+  /** Prefix of client secret values, so scanners and people can tell what leaked. */
+  public static final String CLIENT_SECRET_PREFIX = "tgc_";
+
+  /**
+   * How long after its expiry a revoked token's jti is still kept in the snapshot and in the
+   * table: a verifier that allows clock skew may accept a token slightly past its {@code exp},
+   * and must still see it revoked then. Allowed skews must stay below this.
+   */
+  public static final Duration REVOCATION_SKEW_MARGIN = Duration.ofMinutes(5);
+
+  /** Longest jti accepted; Toolgate's own are far shorter. */
+  static final int MAX_JTI_LENGTH = 256;
+
+  private static final String CLIENT_SECRET_ID_PREFIX = "cs";
+
+  private final Jdbc jdbc;
+  private final Clock clock;
+
+  public OAuthClientStore(Database database) {
+    this(database, Clock.systemUTC());
+  }
+
+  public OAuthClientStore(Database database, Clock clock) {
+    this.jdbc = new Jdbc(database);
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  // ---- settings ----
+
+  /**
+   * Replaces the client's OAuth settings.
+   *
+   * @param jwksJsonOrNull the client's public keys for {@code private_key_jwt}: a JWK set or one
+   *     JWK, as JSON; null or blank for none
+   * @throws IllegalArgumentException if a value is invalid (see {@link OAuthSettings}); the message
+   *     says which and why
+   * @throws NotFoundException if there is no such client
+   */
+  public OAuthSettings setOAuthSettings(
+      String clientId, Set<String> allowedScopes, Duration tokenTtl, Set<String> authMethods, String jwksJsonOrNull) {
+    OAuthSettings settings = new OAuthSettings(allowedScopes, tokenTtl, authMethods, OAuthSettings.parseJwks(jwksJsonOrNull));
+    return jdbc.write("set OAuth settings", connection -> {
+      RevisionTable.bump(connection);
+      if (!ClientOAuthTable.update(connection, clientId, settings)) {
+        throw new NotFoundException("no client with id '" + clientId + "'");
+      }
+      return settings;
+    });
+  }
+
+  /**
+   * The client's OAuth settings ({@link OAuthSettings#DEFAULT} until set).
+   *
+   * @throws NotFoundException if there is no such client
+   * @throws IllegalStateException if the stored settings were edited into something invalid
+   */
+  public OAuthSettings oauthSettings(String clientId) {
+    ClientOAuthTable.Entry entry = jdbc.read("read OAuth settings", connection -> ClientOAuthTable.find(connection, clientId))
+        .orElseThrow(() -> new NotFoundException("no client with id '" + clientId + "'"));
+    if (entry.settings() == null) {
+      throw new IllegalStateException(entry.problem());
+    }
+    return entry.settings();
+  }
+
+  // ---- client secrets ----
+
+  /**
+   * Issues a client secret; its value is returned once and stored only as a digest. A client may
+   * hold several (to rotate: create a new one, switch, revoke the old one).
+   *
+   * @param expiresAtOrNull null: does not expire
+   */
+  public IssuedSecret<ClientSecret> createClientSecret(String clientId, Instant expiresAtOrNull) {
+    Instant now = now();
+    Instant expires = Columns.millis(expiresAtOrNull);
+    if (expires != null && !expires.isAfter(now)) {
+      throw new IllegalArgumentException("expiry " + expires + " is not in the future");
+    }
+    String plaintext = SecretGenerator.secret(CLIENT_SECRET_PREFIX);
+    ClientSecret secret = new ClientSecret(
+        SecretGenerator.id(CLIENT_SECRET_ID_PREFIX), clientId, SecretDigest.of(plaintext), now, expires, null, null);
+    return jdbc.write("create client secret", connection -> {
+      RevisionTable.bump(connection);
+      ClientTable.require(connection, clientId);
+      ClientSecretTable.insert(connection, secret);
+      return new IssuedSecret<>(secret, plaintext);
+    });
+  }
+
+  /** The client's secrets (ids, digests, dates), oldest first. */
+  public List<ClientSecret> listClientSecrets(String clientId) {
+    return jdbc.read("list client secrets", connection -> {
+      ClientTable.require(connection, clientId);
+      return ClientSecretTable.list(connection, clientId);
+    });
+  }
+
+  /** Revokes a client secret; true if this call revoked it, false if it already was. */
+  public boolean revokeClientSecret(String id) {
+    Instant now = now();
+    return jdbc.write("revoke client secret", connection -> {
+      RevisionTable.bump(connection);
+      return CredentialRows.revoke(connection, CredentialRows.CLIENT_SECRETS, "client secret", id, now);
+    });
+  }
+
+  // ---- revoked tokens ----
+
+  /**
+   * Records that the JWT with this {@code jti} is revoked. Idempotent: revoking it again keeps the
+   * first record. A running server sees it after its next snapshot load (at once if it made the
+   * change itself and refreshes).
+   *
+   * @param clientIdOrNull the client the token was issued to, if any (not checked: a revocation
+   *     must never fail because of it)
+   * @param expiresAt the token's {@code exp}; the record is kept until a little after it
+   */
+  public void revokeToken(String jti, String clientIdOrNull, Instant expiresAt) {
+    if (jti == null || jti.isBlank() || jti.length() > MAX_JTI_LENGTH) {
+      throw new IllegalArgumentException("a token id (jti) must be 1-" + MAX_JTI_LENGTH + " characters");
+    }
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    Instant now = now();
+    jdbc.write("revoke token", connection -> {
+      RevisionTable.bump(connection);
+      RevokedTokenTable.insertIfAbsent(connection, jti, clientIdOrNull, Columns.millis(expiresAt), now);
+      return null;
+    });
+  }
+
+  /**
+   * Deletes the revocations that can no longer matter: those of tokens that expired more than
+   * {@link #REVOCATION_SKEW_MARGIN} before {@code now}.
+   *
+   * @return how many were deleted; the revision moves only if there were any
+   */
+  public int purgeRevokedTokens(Instant now) {
+    Instant cutoff = Columns.millis(now).minus(REVOCATION_SKEW_MARGIN);
+    long expired = jdbc.read("count expired token revocations", connection -> RevokedTokenTable.countExpiredBefore(connection, cutoff));
+    if (expired == 0) {
+      return 0;
+    }
+    return jdbc.write("purge expired token revocations", connection -> {
+      RevisionTable.bump(connection);
+      return RevokedTokenTable.deleteExpiredBefore(connection, cutoff);
+    });
+  }
+
+  private Instant now() {
+    return Columns.millis(clock.instant());
+  }
+}

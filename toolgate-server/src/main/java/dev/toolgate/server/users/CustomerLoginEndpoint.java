@@ -1,0 +1,360 @@
+package dev.toolgate.server.users;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.toolgate.core.token.JwtFailure;
+import dev.toolgate.core.token.JwtIssuer;
+import dev.toolgate.core.token.JwtKeys;
+import dev.toolgate.core.token.JwtResult;
+import dev.toolgate.core.token.JwtRules;
+import dev.toolgate.core.token.JwtVerifier;
+import dev.toolgate.core.token.KeyRing;
+import dev.toolgate.core.token.SigningAlgorithm;
+import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.http.RequestIds;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Customer login and logout, the ASAPP way.
+ *
+ * <p>{@code POST /auth/customer_authenticate} takes a form ({@code username}, {@code password}) and
+ * answers {@code {"issued_at": "<ms>", "JWT": "<jwt>", "expires_in": "<s>"}} (all strings, as in
+ * ASAPP's example). The JWT is signed with Toolgate's active key, {@code typ: JWT}, and carries
+ * iss, sub, aud, iat, exp, jti, scope and {@code token_use: "customer"}.
+ *
+ * <p>Unknown user, wrong password and disabled user get byte-identical 401s after the same work
+ * (one database read and one Argon2id verification each: unknown users are checked against a
+ * dummy hash). Failed attempts are throttled per username and per client address
+ * ({@link LoginThrottle}); a refused attempt gets 429 with {@code Retry-After} and costs no hash.
+ * Password hashing, the database and signing run on worker threads.
+ *
+ * <p>{@code POST /auth/logout} with the customer JWT ({@code Authorization: Bearer <JWT>} or
+ * {@code customer-auth: JWT <JWT>}) verifies it and hands its {@code jti} and {@code exp} to
+ * {@code revokeJti}; 204 on success (and for a token that has already expired: nothing to do).
+ * There is no refresh token: a customer renews by logging in again.
+ */
+public final class CustomerLoginEndpoint implements Endpoint {
+  public static final String LOGIN_PATH = "/auth/customer_authenticate";
+  public static final String LOGOUT_PATH = "/auth/logout";
+  /** The {@code token_use} claim of customer tokens, which tells them apart from access tokens. */
+  public static final String TOKEN_USE = "customer";
+  /** Largest login form accepted: a username and a 128-character password fit many times over. */
+  public static final int MAX_FORM_BYTES = 8 * 1024;
+
+  static final String FORM_TYPE = "application/x-www-form-urlencoded";
+  /** The one body every refused login gets, whatever was wrong: unknown user, password, disabled. */
+  static final Buffer INVALID_CREDENTIALS = Buffer.buffer(
+      "{\"error\":\"invalid_credentials\",\"error_description\":\"the username or password is incorrect\"}");
+
+  private static final Logger LOG = LoggerFactory.getLogger(CustomerLoginEndpoint.class);
+  private static final String REQUEST_ID_KEY = "toolgate.request_id";
+  private static final int MAX_TOKEN_CHARS = 8 * 1024;
+
+  private final UserStore users;
+  private final PasswordHasher hasher;
+  private final JwtIssuer issuer;
+  private final JwtVerifier verifier;
+  private final LoginThrottle throttle;
+  private final OpaqueIds opaqueIds;
+  private final CustomerLoginSettings settings;
+  private final BiConsumer<String, Instant> revokeJti;
+  private final Clock clock;
+
+  /**
+   * @param keys Toolgate's current key ring (the one {@code issuer} signs with), to verify tokens at logout
+   * @param opaqueIds may be null only if {@code settings.subject()} is {@link CustomerLoginSettings.Subject#USER_ID}
+   * @param revokeJti records a revoked token id until its expiry; called on a worker thread, may block
+   */
+  public CustomerLoginEndpoint(UserStore users, PasswordHasher hasher, JwtIssuer issuer, Supplier<KeyRing> keys,
+      LoginThrottle throttle, OpaqueIds opaqueIds, CustomerLoginSettings settings,
+      BiConsumer<String, Instant> revokeJti, Clock clock) {
+    this.users = Objects.requireNonNull(users, "users");
+    this.hasher = Objects.requireNonNull(hasher, "hasher");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    this.throttle = Objects.requireNonNull(throttle, "throttle");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.revokeJti = Objects.requireNonNull(revokeJti, "revokeJti");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (opaqueIds == null && settings.subject() == CustomerLoginSettings.Subject.OPAQUE_ID) {
+      throw new IllegalArgumentException("customer tokens with opaque subjects need OpaqueIds");
+    }
+    this.opaqueIds = opaqueIds;
+    Objects.requireNonNull(keys, "keys");
+    this.verifier = new JwtVerifier(
+        JwtKeys.fromKeyRing(keys),
+        new JwtRules(settings.issuer(), Set.copyOf(settings.audience()),
+            Arrays.stream(SigningAlgorithm.values()).map(SigningAlgorithm::jws).collect(Collectors.toUnmodifiableSet()),
+            Set.of(JOSEObjectType.JWT), Duration.ZERO, MAX_TOKEN_CHARS, true),
+        clock);
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.post(LOGIN_PATH)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES).setMergeFormAttributes(false))
+        .handler(this::login)
+        .failureHandler(this::failed);
+    router.post(LOGOUT_PATH).handler(this::logout).failureHandler(this::failed);
+  }
+
+  // ---- login ----
+
+  private void login(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    if (!FORM_TYPE.equals(mediaType(req.getHeader("content-type")))) {
+      invalidRequest(ctx, "send username and password as an " + FORM_TYPE + " form");
+      return;
+    }
+    MultiMap form = req.formAttributes();
+    String username = single(ctx, form, "username");
+    if (username == null) {
+      return;
+    }
+    String password = single(ctx, form, "password");
+    if (password == null) {
+      return;
+    }
+    String name = UserStore.normalizeUsername(username);
+    LoginThrottle.Attempt attempt = throttle.begin(name, clientAddress(req));
+    if (!attempt.allowed()) {
+      long seconds = attempt.retryAfter().toSeconds();
+      ctx.response().putHeader("retry-after", Long.toString(seconds));
+      error(ctx, 429, "too_many_attempts", "too many failed logins; try again in " + seconds + " seconds");
+      return;
+    }
+    ctx.vertx().executeBlocking(() -> authenticate(name, password), false).onComplete(done -> {
+      if (done.failed()) {
+        attempt.cancelled();
+        LOG.error("customer login could not be completed (request {})", requestId(ctx), done.cause());
+        unavailable(ctx);
+      } else if (done.result() == null) {
+        attempt.failed();
+        json(ctx, 401).end(INVALID_CREDENTIALS);
+      } else {
+        attempt.succeeded();
+        json(ctx, 200).end(done.result());
+      }
+    });
+  }
+
+  /**
+   * On a worker thread: one user lookup and one Argon2id verification whatever the outcome.
+   *
+   * @return the response body, or null for refused credentials
+   */
+  private Buffer authenticate(String username, String password) {
+    User user = users.findUserByUsername(username).orElse(null);
+    if (user == null) {
+      hasher.verifyNothing(password);
+      return null;
+    }
+    boolean matches = hasher.verify(password, user.passwordHash());
+    if (!matches || user.disabled()) {
+      return null;
+    }
+    upgradeHash(user, password);
+    return issue(user);
+  }
+
+  private void upgradeHash(User user, String password) {
+    if (!hasher.needsRehash(user.passwordHash())) {
+      return;
+    }
+    try {
+      users.upgradePasswordHash(user.id(), user.passwordHash(), hasher.hash(password));
+    } catch (RuntimeException e) {
+      LOG.warn("could not upgrade the password hash of user {} to {}: {}", user.id(), hasher.parameters(), e.getMessage());
+    }
+  }
+
+  private Buffer issue(User user) {
+    Instant now = clock.instant();
+    long issuedAtMillis = now.toEpochMilli();
+    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
+    Instant exp = iat.plus(settings.lifetime());
+    String subject = settings.subject() == CustomerLoginSettings.Subject.OPAQUE_ID
+        ? opaqueIds.idFor(settings.opaqueIdPlatform(), user.id())
+        : user.id();
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+        .issuer(settings.issuer())
+        .subject(subject)
+        .audience(settings.audience())
+        .issueTime(Date.from(iat))
+        .expirationTime(Date.from(exp))
+        .jwtID(UUID.randomUUID().toString())
+        .claim("token_use", TOKEN_USE);
+    if (!settings.scopes().isEmpty()) {
+      claims.claim("scope", String.join(" ", settings.scopes()));
+    }
+    String jwt = issuer.sign(claims.build(), JOSEObjectType.JWT);
+    long expiresIn = Math.max(0, (exp.toEpochMilli() - issuedAtMillis) / 1000);
+    return new JsonObject()
+        .put("issued_at", Long.toString(issuedAtMillis))
+        .put("JWT", jwt)
+        .put("expires_in", Long.toString(expiresIn))
+        .toBuffer();
+  }
+
+  // ---- logout ----
+
+  private void logout(RoutingContext ctx) {
+    String token = presentedToken(ctx.request());
+    if (token == null) {
+      invalidToken(ctx, "send the customer JWT as Authorization: Bearer <JWT>");
+      return;
+    }
+    ctx.vertx().executeBlocking(() -> revoke(token), false).onComplete(done -> {
+      if (done.failed()) {
+        LOG.error("customer logout could not be completed (request {})", requestId(ctx), done.cause());
+        unavailable(ctx);
+      } else if (!done.result()) {
+        invalidToken(ctx, "the token is not a valid customer token of this server");
+      } else {
+        ctx.response().setStatusCode(204).putHeader("cache-control", "no-store")
+            .putHeader("x-request-id", requestId(ctx)).end();
+      }
+    });
+  }
+
+  /** On a worker thread. True if the token is ours (revoked now, or expired already); false if not ours. */
+  private boolean revoke(String token) {
+    JwtResult result = verifier.verify(token);
+    if (result instanceof JwtResult.Invalid invalid) {
+      return invalid.failure() == JwtFailure.EXPIRED; // already unusable: nothing to revoke
+    }
+    JWTClaimsSet claims = ((JwtResult.Valid) result).claims();
+    if (!TOKEN_USE.equals(claims.getClaim("token_use")) || claims.getExpirationTime() == null || claims.getJWTID() == null) {
+      return false;
+    }
+    revokeJti.accept(claims.getJWTID(), claims.getExpirationTime().toInstant());
+    return true;
+  }
+
+  private static String presentedToken(HttpServerRequest req) {
+    List<String> authorization = req.headers().getAll("authorization");
+    List<String> customerAuth = req.headers().getAll("customer-auth");
+    if (authorization.size() + customerAuth.size() != 1) {
+      return null;
+    }
+    String header = authorization.isEmpty() ? customerAuth.get(0) : authorization.get(0);
+    String scheme = authorization.isEmpty() ? "jwt " : "bearer ";
+    if (header.length() <= scheme.length() || !header.regionMatches(true, 0, scheme, 0, scheme.length())) {
+      return null;
+    }
+    String token = header.substring(scheme.length()).strip();
+    return token.isEmpty() || token.length() > MAX_TOKEN_CHARS ? null : token;
+  }
+
+  // ---- responses ----
+
+  /** Sets the status and the headers every JSON answer of these endpoints carries. */
+  private static HttpServerResponse json(RoutingContext ctx, int status) {
+    return ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-store")
+        .putHeader("pragma", "no-cache")
+        .putHeader("x-request-id", requestId(ctx));
+  }
+
+  private static void error(RoutingContext ctx, int status, String error, String description) {
+    Buffer body = new JsonObject().put("error", error).put("error_description", description).toBuffer();
+    json(ctx, status).end(body);
+  }
+
+  private static void invalidRequest(RoutingContext ctx, String description) {
+    error(ctx, 400, "invalid_request", description);
+  }
+
+  private static void invalidToken(RoutingContext ctx, String description) {
+    ctx.response().putHeader("www-authenticate", "Bearer realm=\"toolgate\", error=\"invalid_token\"");
+    error(ctx, 401, "invalid_token", description);
+  }
+
+  private static void unavailable(RoutingContext ctx) {
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("retry-after", "5");
+      error(ctx, 503, "temporarily_unavailable", "the service cannot handle this request now; try again later");
+    }
+  }
+
+  /** Body too large, undecodable form, or anything unexpected: a clear JSON error, never a stack trace. */
+  private void failed(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      return;
+    }
+    int status = ctx.statusCode();
+    if (status == 413) {
+      invalidRequest(ctx, "the request body is larger than " + MAX_FORM_BYTES + " bytes");
+    } else if (status >= 400 && status < 500) {
+      invalidRequest(ctx, "the request could not be read as an " + FORM_TYPE + " form");
+    } else if (ctx.failure() instanceof IllegalArgumentException || ctx.failure() instanceof io.netty.handler.codec.DecoderException) {
+      invalidRequest(ctx, "the request body could not be decoded as an " + FORM_TYPE + " form");
+    } else {
+      LOG.error("customer login endpoint failed (request {})", requestId(ctx), ctx.failure());
+      error(ctx, 500, "server_error", "internal error; see the server log");
+    }
+  }
+
+  // ---- request helpers ----
+
+  /** The one value of a form field; null (and a 400 sent) when it is missing, empty or repeated. */
+  private static String single(RoutingContext ctx, MultiMap form, String field) {
+    List<String> values = form.getAll(field);
+    if (values.isEmpty() || values.get(0).isEmpty()) {
+      invalidRequest(ctx, "missing " + field);
+      return null;
+    }
+    if (values.size() > 1) {
+      invalidRequest(ctx, field + " is repeated");
+      return null;
+    }
+    return values.get(0);
+  }
+
+  static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+  }
+
+  /** The connection peer. (X-Forwarded-For is not trusted until trusted proxies can be configured.) */
+  private static String clientAddress(HttpServerRequest req) {
+    SocketAddress remote = req.remoteAddress();
+    return remote == null || remote.host() == null ? "unknown" : remote.host();
+  }
+
+  private static String requestId(RoutingContext ctx) {
+    String id = ctx.get(REQUEST_ID_KEY);
+    if (id == null) {
+      id = RequestIds.next();
+      ctx.put(REQUEST_ID_KEY, id);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,147 @@
+package dev.toolgate.server.users;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * {@link LoginThrottle} with one Bucket4j token bucket per username and per client address, in
+ * this process. A bucket holds {@code limit} failures and refills greedily over the window (one
+ * failure every window / limit), so a locked-out user waits minutes, not the whole window.
+ *
+ * <p>Memory is bounded: buckets live in Caffeine caches of at most {@value #MAX_KEYS} entries each,
+ * dropped after a window without use (an unused bucket is full again by then anyway). IPv6
+ * clients are counted per /64, since one host usually holds a whole /64.
+ */
+public final class InMemoryLoginThrottle implements LoginThrottle {
+  static final int MAX_KEYS = 100_000;
+  private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+  private final Limits limits;
+  private final TimeMeter time;
+  private final Cache<String, Bucket> byUsername;
+  private final Cache<String, Bucket> byAddress;
+
+  public InMemoryLoginThrottle(Limits limits) {
+    this(limits, Clock.systemUTC());
+  }
+
+  /** {@code clock} drives refills (tests move it by hand). */
+  public InMemoryLoginThrottle(Limits limits, Clock clock) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(clock, "clock");
+    this.time = new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        return clock.millis() * 1_000_000L;
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return true;
+      }
+    };
+    this.byUsername = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(limits.usernameWindow()).build();
+    this.byAddress = Caffeine.newBuilder().maximumSize(MAX_KEYS).expireAfterAccess(limits.addressWindow()).build();
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  @Override
+  public Attempt begin(String username, String clientAddress) {
+    Bucket address = byAddress.get(addressKey(clientAddress), k -> bucket(limits.perAddress(), limits.addressWindow()));
+    Bucket user = byUsername.get(username == null ? "" : username, k -> bucket(limits.perUsername(), limits.usernameWindow()));
+    if (!address.tryConsume(1)) {
+      return refused(address);
+    }
+    if (!user.tryConsume(1)) {
+      address.addTokens(1);
+      return refused(user);
+    }
+    return new Reserved(user, address);
+  }
+
+  private Bucket bucket(int capacity, Duration window) {
+    return Bucket.builder()
+        .addLimit(limit -> limit.capacity(capacity).refillGreedy(capacity, window))
+        .withCustomTimePrecision(time)
+        .build();
+  }
+
+  private static Attempt refused(Bucket exhausted) {
+    long nanos = exhausted.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+    long seconds = Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
+    Duration wait = Duration.ofSeconds(seconds);
+    return new Attempt() {
+      @Override public boolean allowed() { return false; }
+      @Override public Duration retryAfter() { return wait; }
+      @Override public void succeeded() {}
+      @Override public void failed() {}
+      @Override public void cancelled() {}
+    };
+  }
+
+  /** IPv4 as is, IPv6 by its /64 prefix; anything unparsable as itself. */
+  static String addressKey(String address) {
+    if (address == null || address.isEmpty()) {
+      return "unknown";
+    }
+    String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+    if (literal.indexOf(':') < 0 || !IPV6_LITERAL.matcher(literal).matches()) {
+      return literal; // IPv4 (or not an address at all)
+    }
+    try {
+      byte[] bytes = InetAddress.getByName(literal).getAddress(); // contains ':': parsed as IPv6, never looked up
+      return bytes.length == 16 ? HexFormat.of().formatHex(bytes, 0, 8) + "::/64" : literal;
+    } catch (UnknownHostException e) {
+      return literal;
+    }
+  }
+
+  private static final class Reserved implements Attempt {
+    private final Bucket user;
+    private final Bucket address;
+    private boolean done;
+
+    Reserved(Bucket user, Bucket address) {
+      this.user = user;
+      this.address = address;
+    }
+
+    @Override public boolean allowed() { return true; }
+    @Override public Duration retryAfter() { return Duration.ZERO; }
+
+    @Override
+    public synchronized void succeeded() {
+      giveBack();
+    }
+
+    @Override
+    public synchronized void failed() {
+      done = true;
+    }
+
+    @Override
+    public synchronized void cancelled() {
+      giveBack();
+    }
+
+    private void giveBack() {
+      if (!done) {
+        done = true;
+        user.addTokens(1);
+        address.addTokens(1);
+      }
+    }
+  }
+}

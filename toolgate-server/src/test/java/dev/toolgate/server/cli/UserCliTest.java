@@ -1,0 +1,157 @@
+package dev.toolgate.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.secret.SecretDigest;
+import dev.toolgate.server.admin.AdminToken;
+import dev.toolgate.server.admin.AdminTokenStore;
+import dev.toolgate.server.store.Database;
+import dev.toolgate.server.users.PasswordHasher;
+import dev.toolgate.server.users.SessionToken;
+import dev.toolgate.server.users.User;
+import dev.toolgate.server.users.UserStore;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code toolgate user|admin-token|session ...} in-process against a SQLite store. */
+class UserCliTest extends CliTestSupport {
+  private final InputStream originalIn = System.in;
+
+  @AfterEach
+  void restoreStdin() {
+    System.setIn(originalIn);
+  }
+
+  /** The commands of this feature, registered here until ToolgateCli lists them. */
+  static void register(CommandLine cli) {
+    if (!cli.getSubcommands().containsKey("user")) {
+      cli.addSubcommand(new UserCommand());
+    }
+    if (!cli.getSubcommands().containsKey("admin-token")) {
+      cli.addSubcommand(new AdminTokenCommand());
+    }
+    if (!cli.getSubcommands().containsKey("session")) {
+      cli.addSubcommand(new SessionCommand());
+    }
+  }
+
+  Run tg(String... args) {
+    String[] all = Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "-c";
+    all[args.length + 1] = config.toString();
+    return run(UserCliTest::register, all);
+  }
+
+  Run tgWithStdin(String stdin, String... args) {
+    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    return tg(args);
+  }
+
+  <T> T withDb(Function<Database, T> use) {
+    GatewayConfig c = loadedConfig();
+    try (Database db = Database.open(c.store())) {
+      return use.apply(db);
+    }
+  }
+
+  @Test
+  void createsUsersWithThePasswordFromStdinNeverArgv() {
+    String id = tgWithStdin("correct horse battery\n", "user", "create", "Alice").ok().find("Created user (usr_\\w+) \\(alice\\)");
+    User alice = withDb(db -> new UserStore(db).findUser(id).orElseThrow());
+    assertThat(alice.passwordHash()).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    assertThat(new PasswordHasher(PasswordHasher.Parameters.OWASP_2023).verify("correct horse battery", alice.passwordHash())).isTrue();
+
+    tgWithStdin("another password\n", "user", "create", "ALICE").userError("already exists");
+    tgWithStdin("short\n", "user", "create", "bob").userError("8-128 characters");
+    tgWithStdin("", "user", "create", "bob").userError("no password on standard input");
+    tg("user", "create", "bob", "--password-env", "TOOLGATE_TEST_SURELY_UNSET").userError("TOOLGATE_TEST_SURELY_UNSET is not set");
+    tgWithStdin("long enough pw\n", "user", "create", "bad name").userError("username must be");
+    tg("user", "create", "bob", "--password", "secret123").rejected("--password");
+
+    Run list = tg("user", "list").ok();
+    assertThat(list.out()).contains(id).contains("alice").doesNotContain("argon2");
+  }
+
+  @Test
+  void disablesEnablesAndResetsPasswords() {
+    String id = tgWithStdin("correct horse battery\n", "user", "create", "carol").ok().find("Created user (usr_\\w+)");
+    tg("user", "disable", "carol").ok();
+    assertThat(withDb(db -> new UserStore(db).findUser(id).orElseThrow().disabled())).isTrue();
+    tg("user", "enable", id).ok();
+    assertThat(withDb(db -> new UserStore(db).findUser(id).orElseThrow().disabled())).isFalse();
+    tg("user", "disable", "nobody").userError("no user with id or name 'nobody'");
+
+    tgWithStdin("a new password here\n", "user", "reset-password", "carol").ok();
+    String hash = withDb(db -> new UserStore(db).findUser(id).orElseThrow().passwordHash());
+    PasswordHasher hasher = new PasswordHasher(PasswordHasher.Parameters.OWASP_2023);
+    assertThat(hasher.verify("a new password here", hash)).isTrue();
+    assertThat(hasher.verify("correct horse battery", hash)).isFalse();
+  }
+
+  @Test
+  void adminTokenLifecycle() {
+    Run created = tg("admin-token", "create", "--name", "ops", "--expires", "90d").ok();
+    String id = created.find("Created admin token (adm_\\w+)");
+    String value = created.find("Value \\(shown once, store it now\\): (tga_[A-Za-z0-9_-]+)");
+    List<AdminToken> stored = withDb(db -> new AdminTokenStore(db).list());
+    assertThat(stored).singleElement().satisfies(t -> {
+      assertThat(t.id()).isEqualTo(id);
+      assertThat(t.digest()).isEqualTo(SecretDigest.of(value));
+      assertThat(t.expiresAt()).isNotNull();
+    });
+    assertThat(tg("admin-token", "list").ok().out()).contains(id).contains("ops").doesNotContain(value);
+    tg("admin-token", "create", "--name", "bad name").userError("admin token name");
+    tg("admin-token", "revoke", id).ok();
+    assertThat(tg("admin-token", "revoke", id).ok().out()).contains("already revoked");
+    tg("admin-token", "revoke", "adm_nope").userError("no admin token");
+    assertThat(withDb(db -> new AdminTokenStore(db).active())).isEmpty();
+  }
+
+  @Test
+  void platformUserSessionLifecycle() {
+    tgWithStdin("correct horse battery\n", "user", "create", "dave").ok();
+    tg("user", "map", "dave", "--platform", "sendbird", "--platform-user-id", "sb-dave").ok();
+    tg("session", "create", "--platform", "sendbird", "--user", "sb-nobody").userError("no user_id 'sb-nobody'");
+
+    Run first = tg("session", "create", "--platform", "sendbird", "--user", "sb-dave").ok();
+    String firstId = first.find("Created session token (sess_\\w+)");
+    String value = first.find("(tgu_[A-Za-z0-9_-]+)");
+    tg("session", "create", "--platform", "sendbird", "--user", "sb-dave", "--expires", "1h").ok();
+    List<SessionToken> tokens = withDb(db -> new UserStore(db).listSessionTokens("sendbird", "sb-dave"));
+    assertThat(tokens).hasSize(2);
+    assertThat(withDb(db -> new UserStore(db).findSessionTokenByValue(value)).orElseThrow().id()).isEqualTo(firstId);
+
+    assertThat(tg("session", "list", "--platform", "sendbird", "--user", "sb-dave").ok().out())
+        .contains(firstId).doesNotContain(value).contains("active");
+    tg("session", "revoke", firstId).ok();
+    assertThat(tg("session", "revoke-all", "--platform", "sendbird", "--user", "sb-dave").ok().out()).contains("Revoked 1 session token");
+    assertThat(withDb(db -> new UserStore(db).listSessionTokens("sendbird", "sb-dave")))
+        .allSatisfy(t -> assertThat(t.revokedAt()).isNotNull());
+  }
+
+  @Test
+  void opaqueIdsFromTheCommandLine() {
+    String id = tgWithStdin("correct horse battery\n", "user", "create", "erin").ok().find("Created user (usr_\\w+)");
+    String opaque = tg("user", "opaque-id", "erin").ok().out().strip();
+    assertThat(opaque).matches("oc1_[A-Za-z0-9_-]{32}");
+    assertThat(tg("user", "opaque-id", id).ok().out().strip()).isEqualTo(opaque);
+    assertThat(tg("user", "opaque-id", "erin", "--platform", "sendbird").ok().out().strip()).isNotEqualTo(opaque);
+    assertThat(tg("user", "rotate-opaque-key").ok().out()).contains("version 2");
+    assertThat(tg("user", "opaque-id", "erin").ok().out().strip()).as("existing ids stay").isEqualTo(opaque);
+  }
+
+  @Test
+  void helpDescribesTheCommands() {
+    assertThat(run(UserCliTest::register, "user", "--help").ok().out()).contains("create").contains("reset-password").contains("never taken from the command line");
+    assertThat(run(UserCliTest::register, "admin-token", "--help").ok().out()).contains("Authorization: Bearer tga_");
+    assertThat(run(UserCliTest::register, "session", "--help").ok().out()).contains("revoke-all");
+  }
+}
