@@ -1,6 +1,31 @@
 package dev.toolgate.server;
 
 import dev.toolgate.core.config.GatewayConfig;
+import com.nimbusds.jose.JOSEObjectType;
+import dev.toolgate.core.config.AuthServerSettings;
+import dev.toolgate.core.config.CredentialKind;
+import dev.toolgate.core.config.ToolConfig;
+import dev.toolgate.core.credential.ClientTokenVerifier;
+import dev.toolgate.core.credential.UserTokenVerifier;
+import dev.toolgate.core.token.JwtIssuer;
+import dev.toolgate.core.token.JwtKeys;
+import dev.toolgate.core.token.JwtRules;
+import dev.toolgate.core.token.JwtVerifier;
+import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.oauth.AccessTokenService;
+import dev.toolgate.server.oauth.CachedVerifiedTokens;
+import dev.toolgate.server.oauth.ClientAuthenticator;
+import dev.toolgate.server.oauth.IntrospectionEndpoint;
+import dev.toolgate.server.oauth.MetadataEndpoint;
+import dev.toolgate.server.oauth.OwnTokens;
+import dev.toolgate.server.oauth.RevocationEndpoint;
+import dev.toolgate.server.oauth.TokenEndpoint;
+import dev.toolgate.server.store.OAuthClientStore;
+import dev.toolgate.server.store.SigningKeyStore;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import dev.toolgate.core.credential.ApiKeyVerifier;
 import dev.toolgate.core.credential.SendbirdSignatureVerifier;
 import dev.toolgate.core.credential.StaticTokenVerifier;
@@ -34,6 +59,10 @@ public final class Toolgate implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Toolgate.class);
   /** How often a running server looks for credential changes made by another process (the CLI). */
   static final Duration CREDENTIAL_POLL = Duration.ofSeconds(1);
+  /** Verified JWTs remembered per verifier (each entry a few hundred bytes, gone at the token's exp). */
+  static final long VERIFIED_TOKEN_CACHE_SIZE = 100_000;
+  /** The issuer name policies use for Toolgate itself. */
+  static final String TOOLGATE_ISSUER = "toolgate";
 
   private final Database database;
   private final CredentialCache credentials;
@@ -42,9 +71,11 @@ public final class Toolgate implements AutoCloseable {
   private final Vertx vertx;
   private final Readiness readiness;
   private final int port;
+  private final String issuer;
   private volatile boolean closed;
 
-  private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port) {
+  private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer) {
+    this.issuer = issuer;
     this.database = database;
     this.credentials = credentials;
     this.audit = audit;
@@ -55,39 +86,121 @@ public final class Toolgate implements AutoCloseable {
   }
 
   /** Starts everything; returns once the port is listening. */
-  public static Toolgate start(GatewayConfig config) {
+  public static Toolgate start(GatewayConfig configured) {
     Clock clock = Clock.systemUTC();
+    // Instances share one listening socket only when they ask for the same port, so resolve 0 first;
+    // the issuer and resource ids derived from the port follow.
+    int port = configured.server().port() != 0 ? configured.server().port() : freePort(configured.server().host());
+    GatewayConfig config = configured.withBoundPort(port);
+    AuthServerSettings auth = config.authorizationServer();
+    String issuer = AuthServerSettings.resourceOf(auth.issuer());
+
     Database database = Database.open(config.store());
     try {
-      CredentialStore store = new CredentialStore(database, MasterKey.load(config.store()), clock);
-      CredentialCache credentials = new CredentialCache(store);
+      // Store and in-memory credentials.
+      MasterKey masterKey = MasterKey.load(config.store());
+      CredentialStore store = new CredentialStore(database, masterKey, clock);
+      OAuthClientStore oauthClients = new OAuthClientStore(database, clock);
+      new SigningKeyStore(database, masterKey, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
+      CredentialCache credentials = new CredentialCache(store, auth.maxTokenTtl());
       AuditWriter audit = new AuditWriter(new AuditLog(database), config.audit());
       UsageWriter usage = new UsageWriter(store, config.audit().flushInterval());
 
+      // The gateway engine: one verifier per credential kind.
       RouteTable routes = RouteTable.from(config);
-      PolicyEngine engine = new PolicyEngine(
-          List.of(new SendbirdSignatureVerifier(credentials, clock), new StaticTokenVerifier(credentials, clock), new ApiKeyVerifier(credentials, clock)),
+      JwtKeys ownKeys = JwtKeys.fromKeyRing(credentials::keyRing);
+      JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(auth.customerToken().audience()),
+          OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, false), clock);
+      PolicyEngine engine = new PolicyEngine(List.of(
+          new SendbirdSignatureVerifier(credentials, clock),
+          new StaticTokenVerifier(credentials, clock),
+          new ApiKeyVerifier(credentials, clock),
+          new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
+              credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE), clock),
+          new UserTokenVerifier(Map.of(TOOLGATE_ISSUER, customerTokens), Map.of(TOOLGATE_ISSUER, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE)),
+              credentials, clock)),
           credentials, usage, clock);
       engine.checkCovers(routes.routes());
+      refuseUnsupported(routes);
 
+      // Toolgate's own endpoints: the authorization server.
+      ClientAuthenticator clientAuth = new ClientAuthenticator(credentials, usage,
+          Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock);
+      OwnTokens ownTokens = new OwnTokens(credentials::keyRing, issuer, clock);
+      RevocationEndpoint.Revoker revoker = (jti, clientId, exp) -> {
+        oauthClients.revokeToken(jti, clientId, exp);
+        credentials.refresh(); // effective on this instance at once; others see the revision move within a second
+      };
+      List<Endpoint> endpoints = List.of(
+          new TokenEndpoint(clientAuth, new AccessTokenService(new JwtIssuer(credentials::keyRing), issuer, auth.maxTokenTtl(), clock),
+              resources(config), auth.defaultResource(), audit),
+          new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked),
+          new RevocationEndpoint(clientAuth, ownTokens, revoker),
+          new MetadataEndpoint(issuer, auth.defaultResource(), scopes(config), toolScopes(config), credentials::keyRing));
+
+      // HTTP: one verticle per event loop.
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
       Readiness readiness = new Readiness();
-      // Instances share one listening socket only when they ask for the same port, so resolve 0 first.
-      int port = config.server().port() != 0 ? config.server().port() : freePort(config.server().host());
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
-      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, engine, audit, config.server(), readiness, port, List.of()),
+      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, engine, audit, config.server(), readiness, port, endpoints),
           new DeploymentOptions().setInstances(loops)));
 
-      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port);
+      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
       readiness.ready();
-      LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}", config.server().host(), port, routes.routes().size(), database.kind());
+      LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}", config.server().host(), port, routes.routes().size(), database.kind(), issuer);
       return toolgate;
     } catch (RuntimeException e) {
       database.close();
       throw e;
     }
+  }
+
+  /** Tokens of trusted external issuers are configured but not verified yet: refuse to start rather than fail per call. */
+  private static void refuseUnsupported(RouteTable routes) {
+    for (var route : routes.routes()) {
+      var policy = route.tool().policy();
+      if (policy.requires(CredentialKind.USER_TOKEN) && !TOOLGATE_ISSUER.equals(policy.userToken().issuer())) {
+        throw new IllegalStateException("tool " + route.name() + ": user_token from trusted issuer '" + policy.userToken().issuer()
+            + "' is not supported yet; use issuer: toolgate");
+      }
+    }
+  }
+
+  /** RFC 8707 resource ids a client may ask a token for: the default and every tool's audience. */
+  private static Set<String> resources(GatewayConfig config) {
+    Set<String> out = new TreeSet<>();
+    out.add(config.authorizationServer().defaultResource());
+    for (ToolConfig tool : config.tools()) {
+      if (tool.policy().clientToken() != null) {
+        out.add(tool.policy().clientToken().audience());
+      }
+    }
+    return out;
+  }
+
+  private static Set<String> scopes(GatewayConfig config) {
+    Set<String> out = new TreeSet<>();
+    for (ToolConfig tool : config.tools()) {
+      if (tool.policy().clientToken() != null) {
+        out.addAll(tool.policy().clientToken().scopes());
+      }
+      if (tool.policy().userToken() != null) {
+        out.addAll(tool.policy().userToken().scopes());
+      }
+    }
+    return out;
+  }
+
+  private static List<MetadataEndpoint.ToolScopes> toolScopes(GatewayConfig config) {
+    List<MetadataEndpoint.ToolScopes> out = new ArrayList<>();
+    for (ToolConfig tool : config.tools()) {
+      if (tool.policy().clientToken() != null) {
+        out.add(new MetadataEndpoint.ToolScopes(tool.name(), tool.method(), tool.path(), tool.policy().clientToken().scopes()));
+      }
+    }
+    return out;
   }
 
   private void pollCredentials() {
@@ -110,6 +223,11 @@ public final class Toolgate implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The {@code iss} of the tokens this server issues (its base URL unless configured). */
+  public String issuer() {
+    return issuer;
   }
 
   /** Reloads credentials now (used after in-process changes, and by tests). */

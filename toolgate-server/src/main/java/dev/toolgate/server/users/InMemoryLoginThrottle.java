@@ -2,6 +2,7 @@ package dev.toolgate.server.users;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.toolgate.core.secret.SecretDigest;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
 import java.net.InetAddress;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class InMemoryLoginThrottle implements LoginThrottle {
   static final int MAX_KEYS = 100_000;
+  private static final int MAX_USERNAME_KEY = 128;
   private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
   private final Limits limits;
@@ -60,10 +62,10 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
   @Override
   public Attempt begin(String username, String clientAddress) {
     Bucket address = byAddress.get(addressKey(clientAddress), k -> bucket(limits.perAddress(), limits.addressWindow()));
-    Bucket user = byUsername.get(username == null ? "" : username, k -> bucket(limits.perUsername(), limits.usernameWindow()));
     if (!address.tryConsume(1)) {
-      return refused(address);
+      return refused(address); // before any username bucket is made: a throttled address cannot fill the cache
     }
+    Bucket user = byUsername.get(usernameKey(username), k -> bucket(limits.perUsername(), limits.usernameWindow()));
     if (!user.tryConsume(1)) {
       address.addTokens(1);
       return refused(user);
@@ -89,6 +91,14 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
       @Override public void failed() {}
       @Override public void cancelled() {}
     };
+  }
+
+  /** Usernames as typed are bounded only by the form size: long ones are keyed by digest. */
+  static String usernameKey(String username) {
+    if (username == null) {
+      return "";
+    }
+    return username.length() <= MAX_USERNAME_KEY ? username : "sha256:" + SecretDigest.of(username);
   }
 
   /** IPv4 as is, IPv6 by its /64 prefix; anything unparsable as itself. */

@@ -32,14 +32,14 @@ class UserCliTest extends CliTestSupport {
 
   /** The commands of this feature, registered here until ToolgateCli lists them. */
   static void register(CommandLine cli) {
-    if (!cli.getSubcommands().containsKey("user")) {
-      cli.addSubcommand(new UserCommand());
-    }
-    if (!cli.getSubcommands().containsKey("admin-token")) {
-      cli.addSubcommand(new AdminTokenCommand());
-    }
-    if (!cli.getSubcommands().containsKey("session")) {
-      cli.addSubcommand(new SessionCommand());
+    for (Object command : List.of(new UserCommand(), new AdminTokenCommand(), new SessionCommand())) {
+      String name = command.getClass().getAnnotation(CommandLine.Command.class).name();
+      if (!cli.getSubcommands().containsKey(name)) {
+        cli.addSubcommand(command);
+        // Settings made before a subcommand is added do not reach it: give it the same ones.
+        cli.getSubcommands().get(name).setOut(cli.getOut()).setErr(cli.getErr())
+            .setExecutionExceptionHandler(cli.getExecutionExceptionHandler());
+      }
     }
   }
 
@@ -84,9 +84,11 @@ class UserCliTest extends CliTestSupport {
   void disablesEnablesAndResetsPasswords() {
     String id = tgWithStdin("correct horse battery\n", "user", "create", "carol").ok().find("Created user (usr_\\w+)");
     tg("user", "disable", "carol").ok();
-    assertThat(withDb(db -> new UserStore(db).findUser(id).orElseThrow().disabled())).isTrue();
+    User disabled = withDb(db -> new UserStore(db).findUser(id).orElseThrow());
+    assertThat(disabled.disabled()).isTrue();
     tg("user", "enable", id).ok();
-    assertThat(withDb(db -> new UserStore(db).findUser(id).orElseThrow().disabled())).isFalse();
+    User enabled = withDb(db -> new UserStore(db).findUser(id).orElseThrow());
+    assertThat(enabled.disabled()).isFalse();
     tg("user", "disable", "nobody").userError("no user with id or name 'nobody'");
 
     tgWithStdin("a new password here\n", "user", "reset-password", "carol").ok();
@@ -112,7 +114,8 @@ class UserCliTest extends CliTestSupport {
     tg("admin-token", "revoke", id).ok();
     assertThat(tg("admin-token", "revoke", id).ok().out()).contains("already revoked");
     tg("admin-token", "revoke", "adm_nope").userError("no admin token");
-    assertThat(withDb(db -> new AdminTokenStore(db).active())).isEmpty();
+    List<AdminToken> active = withDb(db -> new AdminTokenStore(db).active());
+    assertThat(active).isEmpty();
   }
 
   @Test
@@ -127,14 +130,15 @@ class UserCliTest extends CliTestSupport {
     tg("session", "create", "--platform", "sendbird", "--user", "sb-dave", "--expires", "1h").ok();
     List<SessionToken> tokens = withDb(db -> new UserStore(db).listSessionTokens("sendbird", "sb-dave"));
     assertThat(tokens).hasSize(2);
-    assertThat(withDb(db -> new UserStore(db).findSessionTokenByValue(value)).orElseThrow().id()).isEqualTo(firstId);
+    SessionToken found = withDb(db -> new UserStore(db).findSessionTokenByValue(value).orElseThrow());
+    assertThat(found.id()).isEqualTo(firstId);
 
     assertThat(tg("session", "list", "--platform", "sendbird", "--user", "sb-dave").ok().out())
         .contains(firstId).doesNotContain(value).contains("active");
     tg("session", "revoke", firstId).ok();
     assertThat(tg("session", "revoke-all", "--platform", "sendbird", "--user", "sb-dave").ok().out()).contains("Revoked 1 session token");
-    assertThat(withDb(db -> new UserStore(db).listSessionTokens("sendbird", "sb-dave")))
-        .allSatisfy(t -> assertThat(t.revokedAt()).isNotNull());
+    List<SessionToken> after = withDb(db -> new UserStore(db).listSessionTokens("sendbird", "sb-dave"));
+    assertThat(after).allSatisfy(t -> assertThat(t.revokedAt()).isNotNull());
   }
 
   @Test

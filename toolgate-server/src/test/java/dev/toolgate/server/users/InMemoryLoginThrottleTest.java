@@ -105,4 +105,15 @@ class InMemoryLoginThrottleTest {
     assertThat(InMemoryLoginThrottle.addressKey("cafe")).as("never a name lookup").isEqualTo("cafe");
     assertThat(InMemoryLoginThrottle.addressKey(null)).isEqualTo("unknown");
   }
+
+  @Test
+  void longUsernamesAreKeyedByDigest() {
+    assertThat(InMemoryLoginThrottle.usernameKey("alice")).isEqualTo("alice");
+    String huge = "x".repeat(8000);
+    assertThat(InMemoryLoginThrottle.usernameKey(huge)).startsWith("sha256:").hasSize(7 + 64);
+    for (int i = 0; i < 5; i++) {
+      throttle.begin(huge, "10.9.9." + i).failed();
+    }
+    assertThat(throttle.begin(huge, "10.9.9.9").allowed()).isFalse();
+  }
 }

@@ -1,0 +1,59 @@
+package dev.toolgate.server.http;
+
+import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.server.store.CredentialStore;
+import dev.toolgate.server.store.Database;
+
+/** Lets tests in other packages drive a {@link GatewayHarness}. */
+public final class HarnessAccess implements AutoCloseable {
+  private final GatewayHarness h;
+
+  private HarnessAccess(GatewayHarness h) {
+    this.h = h;
+  }
+
+  public static HarnessAccess create(String toolsYaml) throws Exception {
+    return new HarnessAccess(new GatewayHarness(toolsYaml));
+  }
+
+  public void start() {
+    h.start();
+  }
+
+  public String base() {
+    return h.base();
+  }
+
+  public String issuer() {
+    return h.gateway.issuer();
+  }
+
+  public Database adminDb() {
+    return h.adminDb;
+  }
+
+  public CredentialStore admin() {
+    return h.admin;
+  }
+
+  public GatewayConfig config() {
+    return h.config;
+  }
+
+  public int upstreamHits() {
+    return h.upstream.hits.get();
+  }
+
+  public String lastUpstreamHeader(String name) {
+    return h.upstream.lastHeaders == null ? null : h.upstream.lastHeaders.get(name);
+  }
+
+  public void refresh() {
+    h.gateway.refreshCredentials();
+  }
+
+  @Override
+  public void close() {
+    h.close();
+  }
+}
