@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServeCommand.class, InitCommand.class, DemoCommand.class,
         ClientCommand.class, SecretCommand.class, TokenCommand.class, ApiKeyCommand.class,
+        ClientOAuthCommand.class, ClientSecretCommand.class, KeysCommand.class,
         SignCommand.class, AuditCommand.class, SampleUpstreamCommand.class,
         CommandLine.HelpCommand.class})
 public final class ToolgateCli implements Runnable {
