@@ -1,6 +1,21 @@
 package dev.toolgate.server;
 
 import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.config.CustomerTokenSettings;
+import dev.toolgate.core.config.LoginThrottleSettings;
+import dev.toolgate.core.config.PasswordHashSettings;
+import dev.toolgate.server.admin.AdminAuth;
+import dev.toolgate.server.admin.AdminTokenStore;
+import dev.toolgate.server.admin.PlatformUsersEndpoint;
+import dev.toolgate.server.admin.UserAdminEndpoint;
+import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.users.CustomerLoginEndpoint;
+import dev.toolgate.server.users.CustomerLoginSettings;
+import dev.toolgate.server.users.InMemoryLoginThrottle;
+import dev.toolgate.server.users.LoginThrottle;
+import dev.toolgate.server.users.OpaqueIds;
+import dev.toolgate.server.users.PasswordHasher;
+import dev.toolgate.server.users.UserStore;
 import com.nimbusds.jose.JOSEObjectType;
 import dev.toolgate.core.config.AuthServerSettings;
 import dev.toolgate.core.config.CredentialKind;
@@ -72,9 +87,11 @@ public final class Toolgate implements AutoCloseable {
   private final Readiness readiness;
   private final int port;
   private final String issuer;
+  private final AdminAuth adminAuth;
   private volatile boolean closed;
 
-  private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer) {
+  private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth) {
+    this.adminAuth = adminAuth;
     this.issuer = issuer;
     this.database = database;
     this.credentials = credentials;
@@ -131,7 +148,23 @@ public final class Toolgate implements AutoCloseable {
         oauthClients.revokeToken(jti, clientId, exp);
         credentials.refresh(); // effective on this instance at once; others see the revision move within a second
       };
+      // Users, customer login, platform users and session tokens, behind the admin API's authentication.
+      UserStore users = new UserStore(database, clock);
+      PasswordHashSettings hash = auth.passwordHash();
+      PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
+      LoginThrottleSettings throttle = auth.loginThrottle();
+      CustomerTokenSettings customer = auth.customerToken();
+      CustomerLoginSettings login = new CustomerLoginSettings(issuer, customer.audience(), customer.ttl(), customer.scopes(),
+          customer.subject() == CustomerTokenSettings.Subject.USER_ID ? CustomerLoginSettings.Subject.USER_ID : CustomerLoginSettings.Subject.OPAQUE_ID,
+          CustomerLoginSettings.DEFAULT_OPAQUE_ID_PLATFORM);
+      AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock);
       List<Endpoint> endpoints = List.of(
+          adminAuth,
+          new CustomerLoginEndpoint(users, hasher, new JwtIssuer(credentials::keyRing), credentials::keyRing,
+              new InMemoryLoginThrottle(new LoginThrottle.Limits(throttle.perUserFailures(), throttle.window(), throttle.perIpFailures(), throttle.window()), clock),
+              new OpaqueIds(database, new SecretBox(masterKey), clock), login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
+          new UserAdminEndpoint(adminAuth, users, hasher),
+          new PlatformUsersEndpoint(adminAuth, users, clock),
           new TokenEndpoint(clientAuth, new AccessTokenService(new JwtIssuer(credentials::keyRing), issuer, auth.maxTokenTtl(), clock),
               resources(config), auth.defaultResource(), audit),
           new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked),
@@ -141,12 +174,13 @@ public final class Toolgate implements AutoCloseable {
       // HTTP: one verticle per event loop.
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+      await(adminAuth.start(vertx));
       Readiness readiness = new Readiness();
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
       await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, engine, audit, config.server(), readiness, port, endpoints),
           new DeploymentOptions().setInstances(loops)));
 
-      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer);
+      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
       readiness.ready();
       LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}", config.server().host(), port, routes.routes().size(), database.kind(), issuer);
@@ -249,6 +283,7 @@ public final class Toolgate implements AutoCloseable {
     closed = true;
     readiness.notReady("shutting down");
     try {
+      adminAuth.stop();
       await(vertx.close());
     } finally {
       audit.close();
