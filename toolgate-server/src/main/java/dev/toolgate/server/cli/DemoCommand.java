@@ -10,6 +10,10 @@ import dev.toolgate.core.secret.SecretGenerator;
 import dev.toolgate.server.Toolgate;
 import dev.toolgate.server.demo.DemoUpstream;
 import dev.toolgate.server.store.IssuedSecret;
+import dev.toolgate.server.store.OAuthClientStore;
+import dev.toolgate.server.users.PasswordHasher;
+import dev.toolgate.server.users.UserStore;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +69,8 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  record DemoCredentials(String masterToken, String staticToken, String refundKey, String catalogKey) {}
+  record DemoCredentials(String masterToken, String staticToken, String refundKey, String catalogKey,
+      String asappClientId, String asappClientSecret, String asappKey, String username, String password) {}
 
   private static DemoCredentials createCredentials(GatewayConfig config) {
     try (StoreSession s = new StoreSession(config)) {
@@ -75,7 +80,18 @@ final class DemoCommand implements Callable<Integer> {
       IssuedSecret<StaticToken> token = s.credentials.createStaticToken(sendbird.id(), null);
       IssuedSecret<ApiKey> refundKey = s.credentials.createApiKey(sendbird.id(), Set.of("refund_order", "catalog_search"), null);
       IssuedSecret<ApiKey> catalogKey = s.credentials.createApiKey(sendbird.id(), Set.of("catalog_search"), null);
-      return new DemoCredentials(master, token.plaintext(), refundKey.plaintext(), catalogKey.plaintext());
+
+      // The ASAPP example: an OAuth client, its API key, and a customer who can log in.
+      ClientRecord asapp = s.credentials.createClient("asapp-demo", "asapp");
+      OAuthClientStore oauth = new OAuthClientStore(s.database);
+      oauth.setOAuthSettings(asapp.id(), Set.of("profile.read"), Duration.ofHours(1), Set.of("client_secret_basic", "client_secret_post"), null);
+      String clientSecret = oauth.createClientSecret(asapp.id(), null).plaintext();
+      IssuedSecret<ApiKey> asappKey = s.credentials.createApiKey(asapp.id(), Set.of("getprofile"), null);
+      String password = "demo-password-" + SecretGenerator.id("pw").substring(3, 9);
+      var hash = config.authorizationServer().passwordHash();
+      new UserStore(s.database).createUser("ada", new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism())).hash(password));
+      return new DemoCredentials(master, token.plaintext(), refundKey.plaintext(), catalogKey.plaintext(),
+          asapp.id(), clientSecret, asappKey.plaintext(), "ada", password);
     }
   }
 
@@ -122,7 +138,20 @@ final class DemoCommand implements Callable<Integer> {
     out.println("#    denied, key not scoped to refund_order (403 not_allowed):");
     out.println("curl -i -X POST " + base + "/orders/refund -H 'content-type: application/json' -H 'x-sendbird-signature: " + refundSig + "' -H 'api-key: " + c.catalogKey() + "' --data-raw '" + refund + "'");
     out.println();
-    out.println("# 5. Anonymous on purpose, and an undeclared route");
+    out.println("# 5. ASAPP: an OAuth access token, the customer's JWT and an API key on one call");
+    out.println("TOKEN=$(curl -s -X POST '" + base + "/oauth/access_token?grant_type=client_credentials' -d 'client_id=" + c.asappClientId()
+        + "&client_secret=" + c.asappClientSecret() + "' | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+    out.println("JWT=$(curl -s -X POST " + base + "/auth/customer_authenticate -d 'username=" + c.username() + "&password=" + c.password()
+        + "' | sed -E 's/.*\"JWT\":\"([^\"]+)\".*/\\1/')");
+    out.println("#    allowed (the upstream sees the customer's opaque id, no credentials):");
+    out.println("curl -i -X POST " + base + "/account/getprofile -H \"Authorization: Bearer $TOKEN\" -H \"customer-auth: JWT $JWT\" -H 'api-key: "
+        + c.asappKey() + "' -H 'content-type: application/json' -d '{}'");
+    out.println("#    denied, no customer JWT (401 user_token_missing):");
+    out.println("curl -i -X POST " + base + "/account/getprofile -H \"Authorization: Bearer $TOKEN\" -H 'api-key: " + c.asappKey()
+        + "' -H 'content-type: application/json' -d '{}'");
+    out.println("#    discovery and keys: curl " + base + "/.well-known/oauth-authorization-server ; curl " + base + "/.well-known/jwks.json");
+    out.println();
+    out.println("# 6. Anonymous on purpose, and an undeclared route");
     out.println("curl -i " + base + "/status");
     out.println("curl -i " + base + "/internal/secrets     # 404 route_not_found");
     out.println();

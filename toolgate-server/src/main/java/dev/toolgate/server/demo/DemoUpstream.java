@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class DemoUpstream implements AutoCloseable {
   /** Credential headers that must never reach an upstream through Toolgate. */
-  private static final List<String> CREDENTIAL_HEADERS = List.of("authorization", "x-sendbird-signature", "api-key");
+  private static final List<String> CREDENTIAL_HEADERS = List.of("authorization", "x-sendbird-signature", "api-key", "customer-auth");
 
   private final HttpServer server;
 
@@ -54,6 +54,11 @@ public final class DemoUpstream implements AutoCloseable {
     router.get("/catalog/search").handler(ctx -> reply(ctx, new JsonObject()
         .put("query", ctx.request().getParam("q", ""))
         .put("results", new JsonArray().add("USB-C cable").add("Travel adapter"))));
+    router.post("/account/getprofile").handler(ctx -> reply(ctx, new JsonObject()
+        .put("customer", ctx.request().getHeader("x-toolgate-user"))
+        .put("name", "Ada Lovelace")
+        .put("plan", "unlimited")
+        .put("balance_due", 0)));
     router.get("/status").handler(ctx -> reply(ctx, new JsonObject().put("status", "ok")));
     router.route("/echo/*").handler(ctx -> reply(ctx, new JsonObject()
         .put("method", ctx.request().method().name())
@@ -80,6 +85,7 @@ public final class DemoUpstream implements AutoCloseable {
     JsonObject saw = new JsonObject()
         .put("x-toolgate-tool", req.getHeader("x-toolgate-tool"))
         .put("x-toolgate-client", req.getHeader("x-toolgate-client"))
+        .put("x-toolgate-user", req.getHeader("x-toolgate-user"))
         .put("x-request-id", req.getHeader("x-request-id"));
     JsonArray leaked = new JsonArray();
     for (String h : CREDENTIAL_HEADERS) {
