@@ -21,9 +21,6 @@ import picocli.CommandLine.Model.CommandSpec;
         "under the master key; the JWKS carries public keys only."},
     subcommands = {KeysCommand.Rotate.class, KeysCommand.List.class})
 final class KeysCommand {
-  /** The server's default maximum token lifetime, for showing which retired keys are still published. */
-  static final String DEFAULT_MAX_TOKEN_LIFETIME = "24h";
-
   @Command(name = "rotate", mixinStandardHelpOptions = true,
       description = {"Generate a new signing key and make it the active one (a running server uses it within a second).",
           "The previous key stays in the JWKS until every token it signed has expired."})
@@ -43,7 +40,7 @@ final class KeysCommand {
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
         SigningKeyStore keys = signingKeys(s, loaded);
-        Optional<SigningKeyInfo> previous = keys.list(Duration.ofDays(1)).stream()
+        Optional<SigningKeyInfo> previous = keys.list(loaded.authorizationServer().maxTokenTtl()).stream()
             .filter(k -> k.state() == SigningKeyInfo.State.ACTIVE).findFirst();
         SigningKey key = keys.rotate(alg, allowMasterKeyChange);
         var out = spec.commandLine().getOut();
@@ -61,14 +58,17 @@ final class KeysCommand {
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;
-    @Option(names = "--max-token-lifetime", defaultValue = DEFAULT_MAX_TOKEN_LIFETIME, paramLabel = "DURATION",
-        description = "The server's maximum token lifetime, which decides published vs expired: 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-token-lifetime", paramLabel = "DURATION",
+        description = {"The maximum token lifetime, which decides published vs expired: 30m, 24h, 7d",
+            "(default: the configuration's, as the server uses it)."})
     String maxTokenLifetime;
 
     @Override
     public Integer call() {
-      Duration lifetime = Expiry.lifetime("--max-token-lifetime", maxTokenLifetime);
       GatewayConfig loaded = config.load();
+      Duration lifetime = maxTokenLifetime == null
+          ? loaded.authorizationServer().maxTokenTtl()
+          : Expiry.lifetime("--max-token-lifetime", maxTokenLifetime);
       try (StoreSession s = new StoreSession(loaded)) {
         Table t = new Table("KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "MASTER KEY");
         for (SigningKeyInfo k : signingKeys(s, loaded).list(lifetime)) {

@@ -74,7 +74,7 @@ class CliOAuthCommandsTest extends CliTestSupport {
   // ---- keys ----
 
   @Test
-  void keysRotateAndList() {
+  void keysRotateAndList() throws Exception {
     Run empty = oauthCmd("keys", "list").ok();
     assertThat(empty.out()).contains("KID").contains("(none)");
 
@@ -100,6 +100,19 @@ class CliOAuthCommandsTest extends CliTestSupport {
     List<SigningKeyInfo> stored = withKeys(k -> k.list(DAY));
     assertThat(stored).extracting(SigningKeyInfo::kid).containsExactlyInAnyOrder(k1, k2, k3);
     assertThat(withKeys(k -> k.loadKeyRing(DAY)).active().algorithm()).isEqualTo(SigningAlgorithm.EDDSA);
+
+    // Retired two days ago: expired under the configured maximum token lifetime (24h), unless told otherwise.
+    GatewayConfig c = loadedConfig();
+    try (Database db = Database.open(c.store());
+        java.sql.Connection connection = db.dataSource().getConnection();
+        java.sql.PreparedStatement age = connection.prepareStatement("UPDATE signing_keys SET retired_at = retired_at - ? WHERE kid = ?")) {
+      age.setLong(1, Duration.ofDays(2).toMillis());
+      age.setString(2, k1);
+      assertThat(age.executeUpdate()).isEqualTo(1);
+    }
+    assertThat(c.authorizationServer().maxTokenTtl()).isEqualTo(DAY);
+    assertThat(oauthCmd("keys", "list").ok().out()).containsPattern(k1 + "\\s+RS256\\s+expired");
+    assertThat(oauthCmd("keys", "list", "--max-token-lifetime", "7d").ok().out()).containsPattern(k1 + "\\s+RS256\\s+published");
   }
 
   @Test

@@ -63,11 +63,12 @@ class DemoCommandTest {
     assertThat(config.server().port()).isEqualTo(18080);
     assertThat(config.platforms()).containsKey("sendbird");
     Map<String, ToolConfig> tools = config.tools().stream().collect(Collectors.toMap(ToolConfig::name, t -> t));
-    assertThat(tools).containsOnlyKeys("order_status", "refund_order", "get_profile", "catalog_search", "service_status");
+    assertThat(tools).containsOnlyKeys("order_status", "refund_order", "lookup_profile", "catalog_search", "getprofile", "service_status");
+    assertThat(tools.get("getprofile").policy().require()).containsExactly(CredentialKind.CLIENT_TOKEN, CredentialKind.USER_TOKEN, CredentialKind.API_KEY);
     // What the walkthrough promises for each credential kind.
     assertThat(tools.get("order_status").policy().require()).containsExactly(CredentialKind.SENDBIRD_SIGNATURE);
     assertThat(tools.get("refund_order").policy().require()).containsExactlyInAnyOrder(CredentialKind.SENDBIRD_SIGNATURE, CredentialKind.API_KEY);
-    assertThat(tools.get("get_profile").policy().require()).containsExactly(CredentialKind.STATIC_TOKEN);
+    assertThat(tools.get("lookup_profile").policy().require()).containsExactly(CredentialKind.STATIC_TOKEN);
     assertThat(tools.get("catalog_search").policy().require()).containsExactly(CredentialKind.API_KEY);
     assertThat(tools.get("service_status").policy().anonymous()).isTrue();
     for (ToolConfig tool : config.tools()) {
