@@ -6,7 +6,9 @@
 #   - introspection of a valid token (the caller authenticates with client_secret_basic);
 #   - the JWKS;
 #   - a Toolgate tool protected by client_token: the same token again and again (the verified-token
-#     cache) and N distinct pre-issued tokens in turn ("first use": signature checks);
+#     cache), and "first use": N freshly issued tokens, each sent once (a signature check each:
+#     Toolgate's verified-token cache holds 100 000 tokens, so cycling through a few thousand
+#     would measure the cache again);
 #   - launch -> first token (a restart with the realm/client already configured) and idle RSS.
 # Prints one table (req/s, p99, ratio Toolgate/Keycloak, goal) and writes it to bench/results/.
 #
@@ -16,7 +18,8 @@
 #   BENCH_CACHE            where Keycloak is downloaded and built (default ~/.cache/toolgate-bench)
 #   BENCH_KC_VERSION       pin a Keycloak version (default: newest that resolves on Maven Central)
 #   BENCH_SERVERS          "keycloak toolgate" (default), or just one of them (smoke runs)
-#   BENCH_DISTINCT_TOKENS  tokens cycled through by the first-use tool call (default 2000)
+#   BENCH_FIRST_USE_TOKENS fresh tokens per first-use tool-call run (default 30000; a run ends when
+#                          they are used up, or after the duration)
 #   BENCH_KC_PORT / BENCH_TG_PORT / BENCH_UP_PORT   8180 / 18090 / 19091
 #   TOOLGATE_JAVA_OPTS     JVM options for `toolgate serve` (default: none, the JVM's defaults)
 #   BENCH_JAR              the Toolgate jar (default toolgate-server/target/toolgate.jar, built if missing)
@@ -39,7 +42,7 @@ KC_PORT=${BENCH_KC_PORT:-8180}
 TG_PORT=${BENCH_TG_PORT:-18090}
 UP_PORT=${BENCH_UP_PORT:-19091}
 SERVERS=${BENCH_SERVERS:-keycloak toolgate}
-DISTINCT=${BENCH_DISTINCT_TOKENS:-2000}
+FIRST_USE=${BENCH_FIRST_USE_TOKENS:-30000}
 KC_ADMIN_PASS=bench-admin-password
 KC_CLIENT_SECRET=bench-client-secret-0123456789abcdef
 JAR=${BENCH_JAR:-$ROOT/toolgate-server/target/toolgate.jar}
@@ -193,23 +196,26 @@ PY
   T_BODYFILE[tg.tool.first]=$WORK/body.json; T_CTYPE[tg.tool.first]=application/json
 }
 jwt_alg() { python3 -c 'import base64,json,sys; h=sys.argv[1].split(".")[0]; print(json.loads(base64.urlsafe_b64decode(h+"="*(-len(h)%4)))["alg"])' "$1"; }
-# Issue N tokens over one keep-alive connection, one per line.
+# Issue N distinct tokens (wrk with bench/issue.lua, as fast as the server gives them) into a file.
 issue_tokens() { # n file
-  python3 - "$1" "$2" "$TG_PORT" "$TG_BASIC" <<'PY'
-import http.client, json, sys
-n, out, port, auth = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4].split(": ", 1)[1]
-c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-seen = set()
-with open(out, "w") as f:
-    for _ in range(n):
-        c.request("POST", "/oauth/token", "grant_type=client_credentials",
-                  {"Authorization": auth, "Content-Type": "application/x-www-form-urlencoded"})
-        r = c.getresponse(); body = r.read()
-        if r.status != 200: sys.exit("token request answered %d: %s" % (r.status, body[:200]))
-        t = json.loads(body)["access_token"]; seen.add(t); f.write(t + "\n")
-if len(seen) != n: sys.exit("only %d distinct tokens out of %d" % (len(seen), n))
-PY
+  local n=$1 file=$2 attempt have per
+  : > "$file"
+  for attempt in 1 2 3 4 5; do
+    have=$(wc -l < "$file")
+    (( have >= n )) && break
+    per=$(( (n - have) / THREADS + (n - have) / 50 + 10 ))
+    rm -f "$WORK"/issued.*
+    BENCH_HEADERS=$TG_BASIC BENCH_ISSUE_OUT=$WORK/issued BENCH_ISSUE_COUNT=$per \
+      timeout 660 wrk -t"$THREADS" -c"$MAX_CONNS" -d600s --timeout 10s -s bench/issue.lua "$TG_BASE/oauth/token" > /dev/null \
+      || die "issuing tokens failed"
+    cat "$WORK"/issued.* >> "$file"
+  done
+  local distinct; distinct=$(sort -u "$file" | wc -l)
+  (( distinct >= n )) || die "got $distinct distinct tokens, wanted $n"
+  (( distinct == $(wc -l < "$file") )) || die "the token endpoint returned the same token twice"
 }
+# Before each run of the first-use tool call: fresh tokens, never sent before.
+prep_first_use() { issue_tokens "$FIRST_USE" "$WORK/first-use-tokens.txt"; }
 # Make a new key active with `toolgate keys rotate` and wait until the running server signs with it
 # (restarting it if it does not pick the new key up within 15 s).
 tg_rotate() { # alg
@@ -228,10 +234,10 @@ tg_rotate() { # alg
 }
 
 # ---------------------------------------------------------------- targets, checks, measurements
-declare -A T_METHOD T_URL T_BODY T_HDRS T_CHECK T_BODYFILE T_CTYPE T_TOKFILE R_RPS R_P99 R_ERR
+declare -A T_METHOD T_URL T_BODY T_HDRS T_CHECK T_BODYFILE T_CTYPE T_TOKFILE T_ONCE T_PREP R_RPS R_P99 R_ERR
 def_target() { # name method url body headers check
   T_METHOD[$1]=$2; T_URL[$1]=$3; T_BODY[$1]=$4; T_HDRS[$1]=$5; T_CHECK[$1]=$6
-  T_BODYFILE[$1]=""; T_CTYPE[$1]=""; T_TOKFILE[$1]=""
+  T_BODYFILE[$1]=""; T_CTYPE[$1]=""; T_TOKFILE[$1]=""; T_ONCE[$1]=""; T_PREP[$1]=""
 }
 # One request with the same shape as the wrk script sends; its answer must be what we measure.
 check() {
@@ -253,9 +259,10 @@ check() {
 }
 run_wrk() { # target conns seconds
   local t=$1
+  [[ -z "${T_PREP[$t]}" ]] || "${T_PREP[$t]}"
   ( export BENCH_METHOD=${T_METHOD[$t]} BENCH_BODY=${T_BODY[$t]} BENCH_HEADERS=${T_HDRS[$t]} \
       BENCH_BODY_FILE=${T_BODYFILE[$t]} BENCH_CONTENT_TYPE=${T_CTYPE[$t]} BENCH_TOKENS_FILE=${T_TOKFILE[$t]} \
-      BENCH_THREADS=$THREADS
+      BENCH_TOKENS_ONCE=${T_ONCE[$t]} BENCH_THREADS=$THREADS
     timeout $(( $3 + 60 )) wrk -t"$THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s bench/oauth.lua "${T_URL[$t]}" )
 }
 measure() { # label target conns
@@ -267,7 +274,7 @@ measure() { # label target conns
   R_RPS[$1@$3]=${5#rps=}; R_P99[$1@$3]=${7#p99_ms=}
   local non2xx=${8#non2xx=} sockerr=${9#sockerr=}
   R_ERR[$1@$3]=$(( non2xx + sockerr ))
-  log "  $1 c=$3: ${R_RPS[$1@$3]} req/s, p99 ${R_P99[$1@$3]} ms$( (( non2xx + sockerr )) && echo ", $non2xx non-2xx, $sockerr socket errors")"
+  log "  $1 c=$3: ${R_RPS[$1@$3]} req/s, p99 ${R_P99[$1@$3]} ms, ${10#total=} requests in ${11#secs=} s$( (( non2xx + sockerr )) && echo ", $non2xx non-2xx, $sockerr socket errors")"
 }
 # A request kind: check every target, warm each (same time, same connections), measure each at
 # every connection count (interleaved, so both servers see the same machine), check again.
@@ -330,10 +337,10 @@ both introspect kc.introspect tg.introspect
 log "JWKS"
 both jwks kc.jwks tg.jwks
 if has toolgate; then
-  log "tool call with client_token: one token (cached), then $DISTINCT distinct tokens (first use)"
+  log "tool call with client_token: one token (cached), then $FIRST_USE fresh tokens per run, each sent once (first use)"
   T_HDRS[tg.tool.cached]="Authorization: Bearer $(fetch_token "$TG_BASE/oauth/token" "$TG_BASIC")"
-  issue_tokens "$DISTINCT" "$WORK/tokens.txt" || die "issuing $DISTINCT tokens failed"
-  T_TOKFILE[tg.tool.first]=$WORK/tokens.txt
+  issue_tokens 10 "$WORK/first-use-tokens.txt"   # for the check request
+  T_TOKFILE[tg.tool.first]=$WORK/first-use-tokens.txt; T_ONCE[tg.tool.first]=1; T_PREP[tg.tool.first]=prep_first_use
   both tool.cached "" tg.tool.cached
   both tool.first "" tg.tool.first
   for alg in ES256 EdDSA; do
@@ -385,7 +392,7 @@ mib() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || printf 
   row "introspection (valid token)" kc.introspect tg.introspect "≥" 8
   row "JWKS" kc.jwks tg.jwks "≥" 8
   row "tool call, client_token, same token (cached)" - tg.tool.cached "" ""
-  row "tool call, client_token, $DISTINCT distinct tokens (first use)" - tg.tool.first "" ""
+  row "tool call, client_token, fresh tokens, each once (first use)" - tg.tool.first "" ""
   echo
   echo "| | Keycloak | Toolgate | Toolgate/Keycloak | goal |"
   echo "| --- | ---: | ---: | ---: | --- |"

@@ -1,6 +1,11 @@
 package dev.toolgate.server;
 
 import dev.toolgate.core.config.GatewayConfig;
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.toolgate.core.config.TrustedIssuer;
+import dev.toolgate.core.credential.ExternalJwtVerifier;
+import dev.toolgate.server.oauth.ExternalJwks;
+import dev.toolgate.server.oauth.ExternalKeyReadiness;
 import dev.toolgate.core.config.CustomerTokenSettings;
 import dev.toolgate.core.config.LoginThrottleSettings;
 import dev.toolgate.core.config.PasswordHashSettings;
@@ -128,7 +133,23 @@ public final class Toolgate implements AutoCloseable {
       JwtKeys ownKeys = JwtKeys.fromKeyRing(credentials::keyRing);
       JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(auth.customerToken().audience()),
           OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, false), clock);
+      // Trusted external issuers: their JWKS, fetched from the configured URL only, and a verifier each.
+      java.net.http.HttpClient jwksHttp = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+          .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+      Map<String, ExternalJwks> jwksByIssuer = new java.util.LinkedHashMap<>();
+      Map<String, ExternalJwtVerifier.Issuer> externalIssuers = new java.util.LinkedHashMap<>();
+      for (TrustedIssuer trusted : config.trustedIssuers().values()) {
+        ExternalJwks jwks = new ExternalJwks(trusted, jwksHttp, clock);
+        jwks.refresh(); // in the background: a slow issuer must not delay the start
+        jwksByIssuer.put(trusted.name(), jwks);
+        Set<JWSAlgorithm> algorithms = trusted.algorithms().stream().map(JWSAlgorithm::parse).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        externalIssuers.put(trusted.name(), new ExternalJwtVerifier.Issuer(
+            new JwtVerifier(jwks.asJwtKeys(), new JwtRules(trusted.issuer(), Set.copyOf(trusted.audiences()), algorithms, Set.of(),
+                trusted.clockSkew(), OwnTokens.MAX_TOKEN_CHARS * 2, false), clock),
+            jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE)));
+      }
       PolicyEngine engine = new PolicyEngine(List.of(
+          new ExternalJwtVerifier(externalIssuers, clock),
           new SendbirdSignatureVerifier(credentials, clock),
           new StaticTokenVerifier(credentials, clock),
           new ApiKeyVerifier(credentials, clock),
@@ -177,7 +198,7 @@ public final class Toolgate implements AutoCloseable {
       await(adminAuth.start(vertx));
       Readiness readiness = new Readiness();
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
-      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, engine, audit, config.server(), readiness, port, endpoints),
+      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, new ExternalKeyReadiness(jwksByIssuer), engine, audit, config.server(), readiness, port, endpoints),
           new DeploymentOptions().setInstances(loops)));
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth);
@@ -191,7 +212,7 @@ public final class Toolgate implements AutoCloseable {
     }
   }
 
-  /** Tokens of trusted external issuers are configured but not verified yet: refuse to start rather than fail per call. */
+  /** User tokens of trusted external issuers are configured but not verified yet: refuse to start rather than fail per call. */
   private static void refuseUnsupported(RouteTable routes) {
     for (var route : routes.routes()) {
       var policy = route.tool().policy();

@@ -36,6 +36,7 @@ public enum DenialCode {
   INTERNAL_ERROR(500, "internal_error", "Internal error"),
   UPSTREAM_UNREACHABLE(502, "upstream_unreachable", "Upstream is unreachable"),
   UNAVAILABLE(503, "unavailable", "Toolgate is not ready"),
+  ISSUER_UNAVAILABLE(503, "issuer_unavailable", "The token issuer's keys cannot be fetched"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time");
 
   private final int status;

@@ -32,6 +32,7 @@ public final class GatewayVerticle extends VerticleBase {
   static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(120);
   private final RouteTable routes;
   private final Forwarding forwarding;
+  private final KeyReadiness keyReadiness;
   private final PolicyEngine engine;
   private final AuditSink audit;
   private final ServerSettings settings;
@@ -41,8 +42,9 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpClient client;
 
-  public GatewayVerticle(RouteTable routes, Forwarding forwarding, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
+  public GatewayVerticle(RouteTable routes, Forwarding forwarding, KeyReadiness keyReadiness, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
     this.forwarding = forwarding;
+    this.keyReadiness = keyReadiness;
     this.endpoints = List.copyOf(endpoints);
     this.routes = routes;
     this.engine = engine;
@@ -61,7 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
     for (Route route : routes.routes()) {
       targets.put(route, UpstreamTarget.of(route.tool().upstream()));
     }
-    ToolCallHandler tools = new ToolCallHandler(vertx, routes, targets, forwarding, engine, audit, client, settings);
+    ToolCallHandler tools = new ToolCallHandler(vertx, keyReadiness, routes, targets, forwarding, engine, audit, client, settings);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setTcpNoDelay(true)
         // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.

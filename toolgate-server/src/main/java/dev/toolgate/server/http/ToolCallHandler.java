@@ -44,9 +44,11 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final HttpClient upstream;
   private final ServerSettings settings;
   private final Vertx vertx;
+  private final KeyReadiness keyReadiness;
 
-  ToolCallHandler(Vertx vertx, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
+  ToolCallHandler(Vertx vertx, KeyReadiness keyReadiness, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
     this.vertx = vertx;
+    this.keyReadiness = keyReadiness;
     this.routes = routes;
     this.targets = targets;
     this.forwarding = forwarding;
@@ -103,6 +105,17 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     HttpServerRequest req = ex.req;
     ToolCall call = new ToolCall(ex.requestId, req.method().name(), path, req.query(), new VertxHeaders(req.headers()),
         body == null ? null : body.getBytes(), peer(req));
+    var prepared = keyReadiness.prepare(call, match.route());
+    if (prepared.isDone()) {
+      decideNow(ex, match, call, body);
+    } else {
+      // A trusted issuer's keys are being fetched: decide on this event loop once they are in.
+      var context = vertx.getOrCreateContext();
+      prepared.whenComplete((v, e) -> context.runOnContext(x -> decideNow(ex, match, call, body)));
+    }
+  }
+
+  private void decideNow(Exchange ex, RouteMatch match, ToolCall call, Buffer body) {
     Decision decision = engine.decide(call, match.route());
     if (decision.allowed()) {
       forward(ex, match, decision, body);
