@@ -79,6 +79,7 @@ public final class Toolgate implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Toolgate.class);
   /** How often a running server looks for credential changes made by another process (the CLI). */
   static final Duration CREDENTIAL_POLL = Duration.ofSeconds(1);
+  static final Duration HOUSEKEEPING = Duration.ofMinutes(10);
   /** Verified JWTs remembered per verifier (each entry a few hundred bytes, gone at the token's exp). */
   static final long VERIFIED_TOKEN_CACHE_SIZE = 100_000;
   /** The issuer name policies use for Toolgate itself. */
@@ -203,6 +204,13 @@ public final class Toolgate implements AutoCloseable {
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
+      SigningKeyStore keys = new SigningKeyStore(database, masterKey, clock);
+      vertx.setPeriodic(HOUSEKEEPING.toMillis(), id -> vertx.executeBlocking(() -> {
+        // Rows nobody can need any more: keys whose last token expired, revocations of expired tokens.
+        keys.purgeExpired(auth.maxTokenTtl());
+        oauthClients.purgeRevokedTokens(clock.instant());
+        return null;
+      }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
       readiness.ready();
       LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}", config.server().host(), port, routes.routes().size(), database.kind(), issuer);
       return toolgate;
