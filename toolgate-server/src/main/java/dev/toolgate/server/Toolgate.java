@@ -133,13 +133,17 @@ public final class Toolgate implements AutoCloseable {
       RouteTable routes = RouteTable.from(config);
       JwtKeys ownKeys = JwtKeys.fromKeyRing(credentials::keyRing);
       JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(auth.customerToken().audience()),
-          OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, false), clock);
+          OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, true), clock);
       // Trusted external issuers: their JWKS, fetched from the configured URL only, and a verifier each.
       java.net.http.HttpClient jwksHttp = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
           .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
       Map<String, ExternalJwks> jwksByIssuer = new java.util.LinkedHashMap<>();
       Map<String, ExternalJwtVerifier.Issuer> externalIssuers = new java.util.LinkedHashMap<>();
       for (TrustedIssuer trusted : config.trustedIssuers().values()) {
+        if ("http".equals(trusted.jwksUri().getScheme()) && !isLoopback(trusted.jwksUri().getHost())) {
+          // Anyone on the path could swap the keys and mint tokens: plain http only to this machine.
+          throw new IllegalStateException("trusted issuer " + trusted.name() + ": jwks_uri must use https unless it is on loopback");
+        }
         ExternalJwks jwks = new ExternalJwks(trusted, jwksHttp, clock);
         jwks.refresh(); // in the background: a slow issuer must not delay the start
         jwksByIssuer.put(trusted.name(), jwks);
@@ -167,8 +171,11 @@ public final class Toolgate implements AutoCloseable {
           Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock);
       OwnTokens ownTokens = new OwnTokens(credentials::keyRing, issuer, clock);
       RevocationEndpoint.Revoker revoker = (jti, clientId, exp) -> {
+        if (credentials.isRevoked(jti)) {
+          return; // already revoked: no write, no cluster-wide reload for a repeat
+        }
         oauthClients.revokeToken(jti, clientId, exp);
-        credentials.refresh(); // effective on this instance at once; others see the revision move within a second
+        credentials.markRevoked(jti); // effective here at once; other instances see the revision move within a second
       };
       // Users, customer login, platform users and session tokens, behind the admin API's authentication.
       UserStore users = new UserStore(database, clock);
@@ -189,7 +196,8 @@ public final class Toolgate implements AutoCloseable {
           new PlatformUsersEndpoint(adminAuth, users, clock),
           new TokenEndpoint(clientAuth, new AccessTokenService(new JwtIssuer(credentials::keyRing), issuer, auth.maxTokenTtl(), clock),
               resources(config), auth.defaultResource(), audit),
-          new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked),
+          new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked,
+              id -> credentials.client(id).map(c -> c.enabled()).orElse(false)),
           new RevocationEndpoint(clientAuth, ownTokens, revoker),
           new MetadataEndpoint(issuer, auth.defaultResource(), scopes(config), toolScopes(config), credentials::keyRing));
 
@@ -319,6 +327,10 @@ public final class Toolgate implements AutoCloseable {
       usage.close();
       database.close();
     }
+  }
+
+  private static boolean isLoopback(String host) {
+    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
   }
 
   private static int freePort(String host) {

@@ -43,7 +43,8 @@ final class ConfigReader {
   static final List<String> LOGIN_THROTTLE_KEYS = List.of("per_user_failures", "per_ip_failures", "window");
   static final List<String> TRUSTED_ISSUER_KEYS = List.of("issuer", "jwks_uri", "audiences", "algorithms", "clock_skew",
       "jwks_cache_ttl", "jwks_min_refresh_interval");
-  static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header");
+  static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
+      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header");
   static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "policy");
   static final List<String> POLICY_KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt");
   static final List<String> CLIENT_TOKEN_KEYS = List.of("scopes", "audience");
@@ -736,15 +737,51 @@ final class ConfigReader {
         m.error("signature_encoding", "unknown signature encoding " + Yaml.quote(encodingText) + " (known: " + KNOWN_ENCODINGS + ")");
       }
     }
+    String stripeHeader = header(m, "stripe_signature_header");
+    Duration tolerance = replayDuration(m, "replay_tolerance",
+        "a signed timestamp may be this far from now, and every accepted message is remembered this long");
+    Duration sendbirdWindow = replayDuration(m, "sendbird_replay_window",
+        "every accepted body is remembered this long");
     PlatformConfig p = new PlatformConfig(name,
         signatureHeader != null ? signatureHeader : d.signatureHeader(),
         encoding,
-        apiKeyHeader != null ? apiKeyHeader : d.apiKeyHeader());
+        apiKeyHeader != null ? apiKeyHeader : d.apiKeyHeader(),
+        tolerance != null ? tolerance : d.replayTolerance(),
+        sendbirdWindow,
+        stripeHeader != null ? stripeHeader : d.stripeSignatureHeader());
     if (p.signatureHeader().equals(p.apiKeyHeader())) {
       String key = m.written("api_key_header") ? "api_key_header" : "signature_header";
       m.error(key, "signature_header and api_key_header must be different headers (both are '" + p.apiKeyHeader() + "')");
     }
+    for (String other : List.of("signature_header", "api_key_header")) {
+      String otherHeader = other.equals("signature_header") ? p.signatureHeader() : p.apiKeyHeader();
+      if (p.stripeSignatureHeader().equals(otherHeader)) {
+        // Reported at whichever of the two is written (stripe_signature_header when both are).
+        String key = m.written("stripe_signature_header") || !m.written(other) ? "stripe_signature_header" : other;
+        m.error(key, "stripe_signature_header and " + other + " must be different headers (both are '" + otherHeader + "')");
+      }
+    }
     return p;
+  }
+
+  /**
+   * replay_tolerance or sendbird_replay_window: whole seconds (signed timestamps are seconds), from
+   * 1s to 1h. Null when absent or wrong (error recorded).
+   */
+  private static Duration replayDuration(YamlMap m, String key, String why) {
+    Duration d = m.duration(key);
+    if (d == null) {
+      return null;
+    }
+    if (d.getNano() != 0) {
+      m.error(key, "must be a whole number of seconds (signed timestamps are counted in seconds), got " + Units.format(d));
+      return null;
+    }
+    if (d.compareTo(PlatformConfig.MAX_REPLAY_WINDOW) > 0) {
+      m.error(key, "must be at most " + Units.format(PlatformConfig.MAX_REPLAY_WINDOW) + ", got " + Units.format(d) + ": " + why);
+      return null;
+    }
+    return d;
   }
 
   /** An HTTP header name (RFC 9110 token), lower-cased. */
@@ -1113,6 +1150,9 @@ final class ConfigReader {
   /** Where something is written, for messages. */
   private record Where(int line, String field) {}
 
+  /** The fixed headers of a Standard Webhooks signature (dev.toolgate.core.credential.StandardWebhooksVerifier). */
+  private static final List<String> STANDARD_WEBHOOKS_HEADERS = List.of("webhook-id", "webhook-timestamp", "webhook-signature");
+
   /** One header a required credential is read from, and where the policy says so (for messages). */
   private record HeaderUse(CredentialKind kind, String header, String scheme, int line, String field, boolean configurable, int order) {
     String shown() {
@@ -1153,6 +1193,16 @@ final class ConfigReader {
           }
         }
         case EXTERNAL_JWT -> uses.add(new HeaderUse(kind, externalJwt.header(), externalJwt.scheme(), line, field, true, order));
+        case STANDARD_WEBHOOKS -> {
+          for (String header : STANDARD_WEBHOOKS_HEADERS) {
+            uses.add(new HeaderUse(kind, header, null, line, field, false, uses.size()));
+          }
+        }
+        case STRIPE_SIGNATURE -> {
+          if (platform != null) {
+            uses.add(new HeaderUse(kind, platform.stripeSignatureHeader(), null, line, field, false, order));
+          }
+        }
       }
     }
     List<HeaderUse> remaining = new ArrayList<>();
@@ -1163,6 +1213,8 @@ final class ConfigReader {
           platformKey = "api_key_header";
         } else if (use.header().equals(platform.signatureHeader())) {
           platformKey = "signature_header";
+        } else if (use.header().equals(platform.stripeSignatureHeader())) {
+          platformKey = "stripe_signature_header";
         }
       }
       if (platformKey == null) {

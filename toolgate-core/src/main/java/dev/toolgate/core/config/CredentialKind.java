@@ -19,7 +19,18 @@ public enum CredentialKind {
    */
   USER_TOKEN("user_token"),
   /** A bearer JWT from a trusted external issuer, verified with its JWKS; see {@link ExternalJwtPolicy}. */
-  EXTERNAL_JWT("external_jwt");
+  EXTERNAL_JWT("external_jwt"),
+  /**
+   * A Standard Webhooks signature: {@code webhook-id}, {@code webhook-timestamp} and
+   * {@code webhook-signature} ({@code v1} HMAC-SHA256, {@code v1a} Ed25519), within the platform's
+   * {@code replay_tolerance}, each id accepted once.
+   */
+  STANDARD_WEBHOOKS("standard_webhooks"),
+  /**
+   * A Stripe-style signature, {@code t=<unix seconds>,v1=<hex HMAC-SHA256>}, in the platform's
+   * {@code stripe_signature_header}, within its {@code replay_tolerance}, each message accepted once.
+   */
+  STRIPE_SIGNATURE("stripe_signature");
 
   private final String yamlName;
 

@@ -3,6 +3,22 @@ package dev.toolgate.core.credential;
 /** Parses {@code Authorization: Bearer <token>} per RFC 6750 §2.1; rejects anything else. */
 record BearerToken(String token, String problem) {
 
+  /** The token of the one {@code Authorization: Bearer} header, or the failure to report. */
+  record Extracted(String token, Verification failure) {}
+
+  static Extracted fromAuthorization(dev.toolgate.core.request.Headers headers) {
+    HeaderValue sent = HeaderValue.single(headers, "authorization");
+    switch (sent.problem()) {
+      case MISSING -> { return new Extracted(null, Verification.fail(dev.toolgate.core.decision.DenialCode.TOKEN_MISSING, "no Authorization header")); }
+      case REPEATED -> { return new Extracted(null, Verification.fail(dev.toolgate.core.decision.DenialCode.TOKEN_INVALID, "Authorization header sent more than once")); }
+      case NONE -> { }
+    }
+    BearerToken bearer = parse(sent.value());
+    return bearer.token() == null
+        ? new Extracted(null, Verification.fail(dev.toolgate.core.decision.DenialCode.TOKEN_INVALID, bearer.problem()))
+        : new Extracted(bearer.token(), null);
+  }
+
   static BearerToken parse(String authorization) {
     int space = authorization.indexOf(' ');
     if (space < 0 || !authorization.regionMatches(true, 0, "Bearer", 0, space) || space != 6) {

@@ -4,6 +4,7 @@ import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.SignatureEncoding;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.CredentialDirectory;
+import dev.toolgate.core.port.ReplayCache;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
@@ -11,6 +12,7 @@ import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -20,7 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Sendbird's {@code x-sendbird-signature}: HMAC-SHA256 of the exact raw body, keyed by the
  * platform's master API token, hex encoded. Every active secret of the platform's clients is tried,
- * so a rotation can overlap; the one that matched identifies client and secret.
+ * so a rotation can overlap; the one that matched identifies client and secret. A {@code whpk_} value
+ * (a Standard Webhooks public key, known to anyone) is never used as an HMAC key.
+ *
+ * <p>The signature covers the body only, with no timestamp or id, so a captured call verifies again
+ * forever. A platform may set {@code sendbird_replay_window}: the same body from the same client is
+ * then accepted once within that window (identical legitimate calls within it are refused too).
  */
 public final class SendbirdSignatureVerifier implements CredentialVerifier {
   private static final int MAC_LENGTH = 32;
@@ -33,10 +40,18 @@ public final class SendbirdSignatureVerifier implements CredentialVerifier {
   });
 
   private final CredentialDirectory directory;
+  private final ReplayCache replays;
   private final Clock clock;
 
+  /** Without a replay cache: a platform that sets {@code sendbird_replay_window} gets its calls refused (500), never unchecked. */
   public SendbirdSignatureVerifier(CredentialDirectory directory, Clock clock) {
+    this(directory, null, clock);
+  }
+
+  /** @param replays remembers accepted bodies for platforms with a {@code sendbird_replay_window}; may be null when none has one */
+  public SendbirdSignatureVerifier(CredentialDirectory directory, ReplayCache replays, Clock clock) {
     this.directory = directory;
+    this.replays = replays;
     this.clock = clock;
   }
 
@@ -66,17 +81,39 @@ public final class SendbirdSignatureVerifier implements CredentialVerifier {
     List<SigningSecret> secrets = directory.signingSecrets(route.tool().platform());
     int active = 0;
     for (SigningSecret secret : secrets) {
-      if (!secret.activeAt(now)) {
+      if (!secret.activeAt(now) || StandardWebhooksKey.isPublicKey(secret)) {
         continue;
       }
       active++;
       if (MessageDigest.isEqual(hmac(secret.key(), call.body()), provided)) {
-        return Verification.pass(secret.clientId(), secret.id(), "signature matches signing secret " + secret.id());
+        return onceWithinWindow(call, route, secret, now);
       }
     }
     return Verification.fail(DenialCode.SIGNATURE_INVALID, active == 0
         ? "no active signing secret is registered for this tool's platform"
         : "signature matches none of the " + active + " active signing secret(s) over the " + call.body().length + "-byte body");
+  }
+
+  /** The pass, unless the platform has a replay window and this body was already accepted from this client within it. */
+  private Verification onceWithinWindow(ToolCall call, Route route, SigningSecret secret, Instant now) {
+    String by = "signature matches signing secret " + secret.id();
+    Duration window = route.platform().sendbirdReplayWindow();
+    if (window == null) {
+      return Verification.pass(secret.clientId(), secret.id(), by);
+    }
+    if (replays == null) {
+      throw new IllegalStateException("platform " + route.platform().name() + " sets sendbird_replay_window but the "
+          + "SendbirdSignatureVerifier was built without a ReplayCache");
+    }
+    Instant until = now.plus(window);
+    Verification replay = ReplayGuard.firstUse(replays,
+        ReplayGuard.key(kind(), secret.clientId(), ReplayGuard.digest(call.body())), until, secret.id(),
+        "the same " + call.body().length + "-byte body was already accepted from client " + secret.clientId()
+            + " within sendbird_replay_window (" + window.getSeconds() + " s; " + by + ")");
+    if (replay != null) {
+      return replay;
+    }
+    return Verification.pass(secret.clientId(), secret.id(), by + "; body accepted once within sendbird_replay_window (until " + until + ")");
   }
 
   @Override

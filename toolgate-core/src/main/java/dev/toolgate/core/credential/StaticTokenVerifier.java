@@ -31,15 +31,9 @@ public final class StaticTokenVerifier implements CredentialVerifier {
 
   @Override
   public Verification verify(ToolCall call, Route route) {
-    HeaderValue sent = HeaderValue.single(call.headers(), "authorization");
-    switch (sent.problem()) {
-      case MISSING -> { return Verification.fail(DenialCode.TOKEN_MISSING, "no Authorization header"); }
-      case REPEATED -> { return Verification.fail(DenialCode.TOKEN_INVALID, "Authorization header sent more than once"); }
-      case NONE -> { }
-    }
-    BearerToken bearer = BearerToken.parse(sent.value());
-    if (bearer.token() == null) {
-      return Verification.fail(DenialCode.TOKEN_INVALID, bearer.problem());
+    BearerToken.Extracted bearer = BearerToken.fromAuthorization(call.headers());
+    if (bearer.failure() != null) {
+      return bearer.failure();
     }
     Optional<StaticToken> found = directory.staticTokenByDigest(SecretDigest.of(bearer.token()));
     if (found.isEmpty()) {

@@ -26,6 +26,7 @@ import java.util.Optional;
  * It identifies the user (its {@code sub}), not the calling client.
  */
 public final class UserTokenVerifier implements CredentialVerifier {
+  private static final String TOOLGATE = "toolgate";
   private final Map<String, JwtVerifier> verifiersByIssuer;
   private final Map<String, VerifiedTokenCache> cachesByIssuer;
   private final CredentialDirectory directory;
@@ -83,6 +84,10 @@ public final class UserTokenVerifier implements CredentialVerifier {
     String subject = claims.getSubject();
     if (subject == null || subject.isEmpty()) {
       return Verification.fail(DenialCode.USER_TOKEN_INVALID, credentialId, "user token has no subject");
+    }
+    if (TOOLGATE.equals(policy.issuer()) && !"customer".equals(claims.getClaim("token_use"))) {
+      // Defence in depth beyond typ: only Toolgate's customer login tokens are user tokens.
+      return Verification.fail(DenialCode.USER_TOKEN_INVALID, credentialId, "token is not a customer token (token_use)");
     }
     List<String> granted = ClientTokenVerifier.scopes(claims);
     List<String> missing = policy.scopes().stream().filter(s -> !granted.contains(s)).toList();

@@ -23,6 +23,8 @@ public enum DenialCode {
   API_KEY_INVALID(401, "api_key_invalid", "API key is invalid"),
   API_KEY_EXPIRED(401, "api_key_expired", "API key has expired"),
   API_KEY_REVOKED(401, "api_key_revoked", "API key has been revoked"),
+  REPLAYED(401, "replayed", "Request was already accepted once"),
+  TIMESTAMP_OUT_OF_WINDOW(401, "timestamp_out_of_window", "Request timestamp is outside the accepted window"),
 
   USER_TOKEN_MISSING(401, "user_token_missing", "End-user token is missing"),
   USER_TOKEN_INVALID(401, "user_token_invalid", "End-user token is invalid"),
@@ -37,7 +39,8 @@ public enum DenialCode {
   UPSTREAM_UNREACHABLE(502, "upstream_unreachable", "Upstream is unreachable"),
   UNAVAILABLE(503, "unavailable", "Toolgate is not ready"),
   ISSUER_UNAVAILABLE(503, "issuer_unavailable", "The token issuer's keys cannot be fetched"),
-  UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time");
+  UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time"),
+  REPLAY_CACHE_UNAVAILABLE(503, "replay_cache_unavailable", "The replay cache cannot be reached");
 
   private final int status;
   private final String code;

@@ -13,6 +13,8 @@ public record Route(ToolConfig tool, PathPattern pattern, PlatformConfig platfor
   public boolean needsBody() {
     var policy = tool.policy();
     return policy.requires(dev.toolgate.core.config.CredentialKind.SENDBIRD_SIGNATURE)
+        || policy.requires(dev.toolgate.core.config.CredentialKind.STANDARD_WEBHOOKS)
+        || policy.requires(dev.toolgate.core.config.CredentialKind.STRIPE_SIGNATURE)
         || policy.requires(dev.toolgate.core.config.CredentialKind.USER_TOKEN) && policy.userToken() != null && policy.userToken().bodyPointer() != null;
   }
 

@@ -110,8 +110,10 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       decideNow(ex, match, call, body);
     } else {
       // A trusted issuer's keys are being fetched: decide on this event loop once they are in.
+      // Never wait longer than the upstream timeout; without the keys the verifier answers 503.
       var context = vertx.getOrCreateContext();
-      prepared.whenComplete((v, e) -> context.runOnContext(x -> decideNow(ex, match, call, body)));
+      prepared.copy().completeOnTimeout(null, settings.upstreamTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+          .whenComplete((v, e) -> context.runOnContext(x -> decideNow(ex, match, call, body)));
     }
   }
 

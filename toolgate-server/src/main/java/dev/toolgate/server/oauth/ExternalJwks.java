@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ExternalJwks {
   private static final Logger LOG = LoggerFactory.getLogger(ExternalJwks.class);
   static final int MAX_JWKS_BYTES = 256 * 1024;
+  /** A whole fetch, headers and body, must finish within this. */
+  public static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
 
   private final TrustedIssuer issuer;
   private final HttpClient http;
@@ -63,8 +65,9 @@ public final class ExternalJwks {
     if (fresh && known) {
       return CompletableFuture.completedFuture(null);
     }
-    if (current != null && now.isBefore(lastAttempt.plus(issuer.jwksMinRefreshInterval()))) {
-      return CompletableFuture.completedFuture(null); // refreshed moments ago: the kid is simply unknown
+    if (now.isBefore(lastAttempt.plus(issuer.jwksMinRefreshInterval()))) {
+      // Tried moments ago (whether or not it worked): the kid is unknown, or the issuer is down.
+      return CompletableFuture.completedFuture(null);
     }
     return refresh();
   }
@@ -77,21 +80,26 @@ public final class ExternalJwks {
     lastAttempt = clock.instant();
     HttpRequest request = HttpRequest.newBuilder(issuer.jwksUri()).timeout(Duration.ofSeconds(5))
         .header("accept", "application/json").GET().build();
-    inFlight = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+    inFlight = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
         .thenAccept(response -> {
-          if (response.statusCode() != 200) {
-            throw new IllegalStateException("HTTP " + response.statusCode());
-          }
-          if (response.body().length > MAX_JWKS_BYTES) {
-            throw new IllegalStateException("JWKS larger than " + MAX_JWKS_BYTES + " bytes");
-          }
-          try {
-            keys = parse(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+          try (java.io.InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+              throw new IllegalStateException("HTTP " + response.statusCode());
+            }
+            byte[] bytes = body.readNBytes(MAX_JWKS_BYTES + 1); // never hold more than the cap
+            if (bytes.length > MAX_JWKS_BYTES) {
+              throw new IllegalStateException("JWKS larger than " + MAX_JWKS_BYTES + " bytes");
+            }
+            keys = parse(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+            loadedAt = clock.instant();
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException("reading the JWKS failed: " + e.getMessage());
           } catch (java.text.ParseException e) {
             throw new IllegalStateException("the JWKS is not JSON with a keys array");
           }
-          loadedAt = clock.instant();
         })
+        // A stalled body must not hold every later refresh hostage.
+        .orTimeout(FETCH_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
         .exceptionally(e -> {
           Throwable cause = e.getCause() != null ? e.getCause() : e;
           LOG.warn("cannot fetch the JWKS of trusted issuer {} from {}: {}", issuer.name(), issuer.jwksUri(), cause.toString());

@@ -12,15 +12,18 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * {@code POST /oauth/introspect} (RFC 7662). The caller authenticates as a client; any token that is
- * not a live Toolgate token (expired, revoked, foreign, garbage) is simply {@code {"active": false}}.
+ * {@code POST /oauth/introspect} (RFC 7662). The caller authenticates as a client and learns about
+ * its own access tokens only; any other token (another client's, a customer JWT, expired, revoked,
+ * foreign, garbage) is simply {@code {"active": false}}.
  */
 public final class IntrospectionEndpoint implements Endpoint {
   private final ClientAuthenticator clients;
   private final OwnTokens ownTokens;
   private final Predicate<String> isRevoked;
+  private final Predicate<String> isEnabled;
 
-  public IntrospectionEndpoint(ClientAuthenticator clients, OwnTokens ownTokens, Predicate<String> isRevoked) {
+  public IntrospectionEndpoint(ClientAuthenticator clients, OwnTokens ownTokens, Predicate<String> isRevoked, Predicate<String> isEnabled) {
+    this.isEnabled = isEnabled;
     this.clients = clients;
     this.ownTokens = ownTokens;
     this.isRevoked = isRevoked;
@@ -32,25 +35,16 @@ public final class IntrospectionEndpoint implements Endpoint {
   }
 
   private void handle(RoutingContext ctx) {
-    RequestId.of(ctx);
-    FormRequest.Result parsed = FormRequest.read(ctx);
-    if (parsed.error() != null) {
-      OAuthResponses.error(ctx.response(), parsed.error());
-      return;
-    }
-    ClientAuthenticator.Outcome auth = clients.authenticate(ctx.request(), parsed.form());
-    if (auth.error() != null) {
-      OAuthResponses.error(ctx.response(), auth.error());
-      return;
-    }
-    Optional<String> token = parsed.form().get("token");
-    if (token.isEmpty()) {
-      OAuthResponses.error(ctx.response(), OAuthError.invalidRequest("token is missing"));
+    Optional<TokenRequest> request = TokenRequest.read(ctx, clients);
+    if (request.isEmpty()) {
       return;
     }
     // Signature checks cost tens of microseconds (RSA verify): fine on the event loop.
-    JwtResult result = ownTokens.verify(token.get());
-    if (!(result instanceof JwtResult.Valid valid) || isRevoked.test(valid.claims().getJWTID())) {
+    JwtResult result = ownTokens.verify(request.get().token());
+    String caller = request.get().client().client().id();
+    // RFC 7662 §4: a client learns about its own tokens only; anyone else's token is just inactive.
+    if (!(result instanceof JwtResult.Valid valid) || isRevoked.test(valid.claims().getJWTID())
+        || !caller.equals(valid.claims().getClaim("client_id")) || !isEnabled.test(caller)) {
       OAuthResponses.json(ctx.response(), 200, new JsonObject().put("active", false));
       return;
     }

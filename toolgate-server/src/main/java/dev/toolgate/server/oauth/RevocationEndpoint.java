@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * {@code POST /oauth/revoke} (RFC 7009). Unknown, foreign, malformed and already expired tokens
- * answer 200 (nothing to do). A live token issued to another client is refused. A revocation is
+ * answer 200 (nothing to do); so does a live token of another client, which is left alone (a
+ * distinct answer would let clients probe each other's tokens). A revocation is
  * written to the store and reaches the gateway's in-memory revocation set at once.
  */
 public final class RevocationEndpoint implements Endpoint {
@@ -36,30 +37,20 @@ public final class RevocationEndpoint implements Endpoint {
   }
 
   private void handle(RoutingContext ctx) {
-    RequestId.of(ctx);
-    FormRequest.Result parsed = FormRequest.read(ctx);
-    if (parsed.error() != null) {
-      OAuthResponses.error(ctx.response(), parsed.error());
+    Optional<TokenRequest> request = TokenRequest.read(ctx, clients);
+    if (request.isEmpty()) {
       return;
     }
-    ClientAuthenticator.Outcome auth = clients.authenticate(ctx.request(), parsed.form());
-    if (auth.error() != null) {
-      OAuthResponses.error(ctx.response(), auth.error());
-      return;
-    }
-    Optional<String> token = parsed.form().get("token");
-    if (token.isEmpty()) {
-      OAuthResponses.error(ctx.response(), OAuthError.invalidRequest("token is missing"));
-      return;
-    }
-    if (!(ownTokens.verify(token.get()) instanceof JwtResult.Valid valid)) {
+    if (!(ownTokens.verify(request.get().token()) instanceof JwtResult.Valid valid)) {
       ctx.response().setStatusCode(200).putHeader("cache-control", "no-store").end();
       return;
     }
     JWTClaimsSet claims = valid.claims();
-    String clientId = auth.client().client().id();
+    String clientId = request.get().client().client().id();
     if (!clientId.equals(claims.getClaim("client_id"))) {
-      OAuthResponses.error(ctx.response(), OAuthError.unauthorizedClient("the token was not issued to this client"));
+      // Not this client's token: nothing is revoked, and the answer is the same as for garbage so a
+      // client cannot probe other clients' tokens for validity.
+      ctx.response().setStatusCode(200).putHeader("cache-control", "no-store").end();
       return;
     }
     Instant exp = claims.getExpirationTime().toInstant();

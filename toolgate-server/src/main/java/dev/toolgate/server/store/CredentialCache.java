@@ -38,6 +38,11 @@ public final class CredentialCache implements CredentialDirectory {
   /** Null when the cache was made without signing keys. */
   private final Duration maxTokenLifetime;
   private volatile View view;
+  /**
+   * Revocations made by this process since the last load: effective at once, without reloading
+   * everything per revocation (a reload per logout would let one user make the cluster churn).
+   */
+  private final java.util.Set<String> revokedSinceLoad = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** A cache without signing keys ({@link #keyRing()} is unavailable): for a gateway that issues no tokens. Loads the first snapshot now. */
   public CredentialCache(CredentialStore store) {
@@ -67,7 +72,17 @@ public final class CredentialCache implements CredentialDirectory {
 
   /** Reloads from the store, whether or not it changed. */
   public synchronized void refresh() {
-    view = load(view);
+    swap(load(view));
+  }
+
+  private void swap(View next) {
+    view = next;
+    revokedSinceLoad.removeIf(next.revokedTokenIds::contains);
+  }
+
+  /** Makes a revocation this process just stored effective here at once; other instances see it at their next load. */
+  public void markRevoked(String jti) {
+    revokedSinceLoad.add(jti);
   }
 
   /**
@@ -80,7 +95,7 @@ public final class CredentialCache implements CredentialDirectory {
     if (store.revision() == view.revision) {
       return false;
     }
-    view = load(view);
+    swap(load(view));
     return true;
   }
 
@@ -148,7 +163,7 @@ public final class CredentialCache implements CredentialDirectory {
 
   /** Whether the JWT with this jti was revoked (and has not long expired). */
   public boolean isRevoked(String jti) {
-    return jti != null && view.revokedTokenIds.contains(jti);
+    return jti != null && (view.revokedTokenIds.contains(jti) || revokedSinceLoad.contains(jti));
   }
 
   /**

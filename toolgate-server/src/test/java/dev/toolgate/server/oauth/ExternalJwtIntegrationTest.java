@@ -40,6 +40,9 @@ class ExternalJwtIntegrationTest {
   final List<ECKey> published = new CopyOnWriteArrayList<>();
   final AtomicInteger jwksFetches = new AtomicInteger();
   final AtomicInteger attackerFetches = new AtomicInteger();
+  final AtomicInteger flakyFetches = new AtomicInteger();
+  HttpServer flaky;
+  java.net.ServerSocket stalling;
   final HttpClient http = HttpClient.newHttpClient();
   HttpServer idp;
   HttpServer attacker;
@@ -59,6 +62,35 @@ class ExternalJwtIntegrationTest {
       attackerFetches.incrementAndGet();
       req.response().end("{\"keys\":[]}");
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    flaky = vertx.createHttpServer().requestHandler(req -> {
+      flakyFetches.incrementAndGet();
+      req.response().setStatusCode(500).end();
+    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // Answers headers, then sends the body one byte a second: a fetch that never finishes.
+    stalling = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    Thread staller = new Thread(() -> {
+      while (!stalling.isClosed()) {
+        try {
+          java.net.Socket s = stalling.accept();
+          new Thread(() -> {
+            try (s) {
+              s.getInputStream().read(new byte[4096]);
+              s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{".getBytes());
+              for (int i = 0; i < 60; i++) {
+                Thread.sleep(1000);
+                s.getOutputStream().write(' ');
+              }
+            } catch (Exception e) {
+              // closed
+            }
+          }).start();
+        } catch (Exception e) {
+          // closed
+        }
+      }
+    });
+    staller.setDaemon(true);
+    staller.start();
     h = HarnessAccess.create("""
           - name: ext
             method: GET
@@ -74,7 +106,31 @@ class ExternalJwtIntegrationTest {
             policy:
               require: [external_jwt]
               external_jwt: { issuer: gone }
+          - name: flaky
+            method: GET
+            path: /flaky
+            upstream: UPSTREAM
+            policy:
+              require: [external_jwt]
+              external_jwt: { issuer: flaky }
+          - name: stalled
+            method: GET
+            path: /stalled
+            upstream: UPSTREAM
+            policy:
+              require: [external_jwt]
+              external_jwt: { issuer: stalled }
         trusted_issuers:
+          flaky:
+            issuer: https://flaky.example.test
+            jwks_uri: http://127.0.0.1:%d/certs
+            audiences: [toolgate-tools]
+            algorithms: [ES256]
+          stalled:
+            issuer: https://stalled.example.test
+            jwks_uri: http://127.0.0.1:%d/certs
+            audiences: [toolgate-tools]
+            algorithms: [ES256]
           corp:
             issuer: %s
             jwks_uri: http://127.0.0.1:%d/protocol/openid-connect/certs
@@ -86,12 +142,13 @@ class ExternalJwtIntegrationTest {
             jwks_uri: http://127.0.0.1:1/certs
             audiences: [toolgate-tools]
             algorithms: [ES256]
-        """.formatted(ISSUER, idp.actualPort()));
+        """.formatted(flaky.actualPort(), stalling.getLocalPort(), ISSUER, idp.actualPort()));
     h.start();
   }
 
   @AfterAll
-  void stop() {
+  void stop() throws Exception {
+    stalling.close();
     h.close();
     vertx.close();
   }
@@ -112,7 +169,8 @@ class ExternalJwtIntegrationTest {
   }
 
   HttpResponse<String> call(String path, String token) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(h.base() + path)).header("authorization", "Bearer " + token).build(),
+    return http.send(HttpRequest.newBuilder(URI.create(h.base() + path)).timeout(java.time.Duration.ofSeconds(30))
+        .header("authorization", "Bearer " + token).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -168,6 +226,22 @@ class ExternalJwtIntegrationTest {
     String ourKeyWithJku = token(k1, ISSUER, "toolgate-tools", "tools.read", Instant.now().plusSeconds(300), "http://127.0.0.1:" + attacker.actualPort() + "/jwks");
     assertThat(call("/ext", ourKeyWithJku).statusCode()).isEqualTo(401);
     assertThat(attackerFetches.get()).isZero();
+  }
+
+  @Test
+  void anIssuerThatKeepsFailingIsAskedAtMostOncePerRefreshInterval() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      assertThat(call("/flaky", good(k1)).statusCode()).isEqualTo(503);
+    }
+    assertThat(flakyFetches.get()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aJwksFetchThatStallsAnswers503InsteadOfHanging() throws Exception {
+    // The gateway waits for keys at most its upstream timeout (1 s here), then answers.
+    HttpResponse<String> r = call("/stalled", good(k1));
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(code(r)).isEqualTo("issuer_unavailable");
   }
 
   @Test

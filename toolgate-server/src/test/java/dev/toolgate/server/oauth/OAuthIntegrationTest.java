@@ -262,6 +262,34 @@ class OAuthIntegrationTest {
     assertThat(post("/oauth/revoke", "token=unknown-token", "authorization", basic(secret)).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aClientLearnsNothingAboutAnotherClientsTokens() throws Exception {
+    ClientRecord other = h.admin().createClient("other-co", "sendbird");
+    OAuthClientStore oauth = new OAuthClientStore(h.adminDb());
+    oauth.setOAuthSettings(other.id(), Set.of("orders.read"), Duration.ofMinutes(5), Set.of("client_secret_basic"), null);
+    String otherSecret = oauth.createClientSecret(other.id(), null).plaintext();
+    h.refresh();
+    String otherBasic = "Basic " + Base64.getEncoder().encodeToString((other.id() + ":" + otherSecret).getBytes(StandardCharsets.UTF_8));
+    String mine = token("orders.read");
+    assertThat(new JsonObject(post("/oauth/introspect", "token=" + mine, "authorization", otherBasic).body()).getBoolean("active")).isFalse();
+    assertThat(new JsonObject(post("/oauth/introspect", "token=" + customerJwt("usr_x", Instant.now().plusSeconds(60)), "authorization", basic(secret)).body())
+        .getBoolean("active")).isFalse();
+    assertThat(post("/oauth/revoke", "token=" + mine, "authorization", otherBasic).statusCode()).isEqualTo(200);
+    assertThat(get("/orders", "authorization", "Bearer " + mine).statusCode()).as("another client cannot revoke my token").isEqualTo(200);
+  }
+
+  @Test
+  void aTokenSignedByToolgateButNotACustomerTokenIsNoUserToken() throws Exception {
+    String key = h.admin().createApiKey(client.id(), Set.of("getprofile"), null).plaintext();
+    h.refresh();
+    KeyRing ring = new SigningKeyStore(h.adminDb(), MasterKey.load(h.config().store())).loadKeyRing(Duration.ofHours(24));
+    String notCustomer = new JwtIssuer(() -> ring).sign(new JWTClaimsSet.Builder().issuer(h.issuer()).subject("usr_x").audience("toolgate")
+        .jwtID(UUID.randomUUID().toString()).expirationTime(Date.from(Instant.now().plusSeconds(60))).build(), JOSEObjectType.JWT);
+    HttpResponse<String> r = http.send(getprofile().header("authorization", "Bearer " + token("profile.read"))
+        .header("customer-auth", "JWT " + notCustomer).header("X-Api-Key", key).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(new JsonObject(r.body()).getString("code")).isEqualTo("user_token_invalid");
+  }
+
   // ---- private_key_jwt ----
 
   @Test
