@@ -11,6 +11,7 @@ import dev.toolgate.core.config.LoginThrottleSettings;
 import dev.toolgate.core.config.PasswordHashSettings;
 import dev.toolgate.server.admin.AdminAuth;
 import dev.toolgate.server.admin.AdminTokenStore;
+import dev.toolgate.server.admin.DecisionsAdminEndpoint;
 import dev.toolgate.server.admin.PlatformUsersEndpoint;
 import dev.toolgate.server.admin.UserAdminEndpoint;
 import dev.toolgate.server.store.SecretBox;
@@ -126,7 +127,8 @@ public final class Toolgate implements AutoCloseable {
       OAuthClientStore oauthClients = new OAuthClientStore(database, clock);
       new SigningKeyStore(database, masterKey, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
       CredentialCache credentials = new CredentialCache(store, auth.maxTokenTtl());
-      AuditWriter audit = new AuditWriter(new AuditLog(database), config.audit());
+      AuditLog auditLog = new AuditLog(database);
+      AuditWriter audit = new AuditWriter(auditLog, config.audit());
       UsageWriter usage = new UsageWriter(store, config.audit().flushInterval());
 
       // The gateway engine: one verifier per credential kind.
@@ -194,6 +196,7 @@ public final class Toolgate implements AutoCloseable {
               new OpaqueIds(database, new SecretBox(masterKey), clock), login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
           new UserAdminEndpoint(adminAuth, users, hasher),
           new PlatformUsersEndpoint(adminAuth, users, clock),
+          new DecisionsAdminEndpoint(adminAuth, auditLog),
           new TokenEndpoint(clientAuth, new AccessTokenService(new JwtIssuer(credentials::keyRing), issuer, auth.maxTokenTtl(), clock),
               resources(config), auth.defaultResource(), audit),
           new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked,

@@ -1,5 +1,6 @@
 package dev.toolgate.core.port;
 
+import dev.toolgate.core.decision.Check;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * @param status HTTP status answered to the caller
  * @param latencyMicros time from request start to the decision being answered or forwarded
  * @param detail human explanation of a denial, never containing secrets
+ * @param trace every check that ran and what it concluded ({@code toolgate explain}); never secrets
  */
 public record AuditEvent(
     Instant time,
@@ -27,8 +29,16 @@ public record AuditEvent(
     String code,
     int status,
     long latencyMicros,
-    String detail) {
+    String detail,
+    List<Check> trace) {
   public AuditEvent {
     credentialIds = List.copyOf(credentialIds);
+    trace = trace == null ? List.of() : List.copyOf(trace);
+  }
+
+  /** An event without a decision trace (system endpoints). */
+  public AuditEvent(Instant time, String requestId, String method, String path, String remoteAddress, String tool, String clientId,
+      List<String> credentialIds, String decision, String code, int status, long latencyMicros, String detail) {
+    this(time, requestId, method, path, remoteAddress, tool, clientId, credentialIds, decision, code, status, latencyMicros, detail, List.of());
   }
 }

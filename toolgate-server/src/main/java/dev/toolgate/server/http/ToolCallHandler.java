@@ -351,7 +351,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     HttpServerRequest req = ex.req;
     audit.record(new AuditEvent(Instant.now(), ex.requestId, req.method().name(), req.path(), peer(req),
         route == null ? null : route.name(), decision.clientId(), decision.credentialIds(),
-        decision.allowed() ? "allow" : "deny", code, status, (System.nanoTime() - ex.startNanos) / 1000, detail));
+        decision.allowed() ? "allow" : "deny", code, status, (System.nanoTime() - ex.startNanos) / 1000, detail, decision.trace()));
   }
 
   private static Decision tooLarge() {

@@ -1,5 +1,6 @@
 package dev.toolgate.server.store;
 
+import dev.toolgate.core.decision.Check;
 import dev.toolgate.core.port.AuditEvent;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +19,7 @@ import java.util.Optional;
  */
 public final class AuditLog {
   private static final String COLUMNS =
-      "request_id, occurred_at, method, path, remote_address, tool, client_id, credential_ids, decision, code, status, latency_micros, detail";
+      "request_id, occurred_at, method, path, remote_address, tool, client_id, credential_ids, decision, code, status, latency_micros, detail, trace";
 
   /**
    * ON CONFLICT DO NOTHING (the same syntax on SQLite 3.24+ and PostgreSQL 9.5+) makes a batch safe
@@ -26,7 +27,7 @@ public final class AuditLog {
    * instead of a primary-key error that would block the writer forever.
    */
   private static final String INSERT =
-      "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+      "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 
   private final Jdbc jdbc;
 
@@ -140,6 +141,28 @@ public final class AuditLog {
     insert.setInt(11, event.status());
     insert.setLong(12, event.latencyMicros());
     Columns.setText(insert, 13, clean(event.detail()));
+    Columns.setText(insert, 14, event.trace().isEmpty() ? null : clean(traceJson(event.trace())));
+  }
+
+  private static String traceJson(List<Check> trace) {
+    io.vertx.core.json.JsonArray array = new io.vertx.core.json.JsonArray();
+    for (Check c : trace) {
+      array.add(new io.vertx.core.json.JsonObject().put("check", c.name()).put("passed", c.passed()).put("detail", c.detail()));
+    }
+    return array.encode();
+  }
+
+  private static List<Check> trace(String json) {
+    if (json == null || json.isEmpty()) {
+      return List.of();
+    }
+    List<Check> out = new java.util.ArrayList<>();
+    for (Object o : new io.vertx.core.json.JsonArray(json)) {
+      if (o instanceof io.vertx.core.json.JsonObject c) {
+        out.add(new Check(c.getString("check"), Boolean.TRUE.equals(c.getBoolean("passed")), c.getString("detail")));
+      }
+    }
+    return out;
   }
 
   /**
@@ -165,6 +188,7 @@ public final class AuditLog {
         row.getString("code"),
         row.getInt("status"),
         row.getLong("latency_micros"),
-        row.getString("detail"));
+        row.getString("detail"),
+        trace(row.getString("trace")));
   }
 }
