@@ -50,7 +50,7 @@ class ConfigLoaderErrorsTest {
     assertThat(e.line()).isEqualTo(19);
     assertThat(e.field()).isEqualTo("tools[2].policy.require[1]");
     assertThat(e.getMessage()).isEqualTo(
-        "toolgate.yaml:19: tools[2].policy.require[1]: unknown credential kind 'apikey' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt)");
+        "toolgate.yaml:19: tools[2].policy.require[1]: unknown credential kind 'apikey' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt, standard_webhooks, stripe_signature)");
   }
 
   @Test
@@ -308,7 +308,7 @@ class ConfigLoaderErrorsTest {
             path: /a
             upstream: http://127.0.0.1:9000
             policy: {require: [API_KEY]}
-        """, 6, "tools[0].policy.require[0]", "unknown credential kind 'API_KEY' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt)");
+        """, 6, "tools[0].policy.require[0]", "unknown credential kind 'API_KEY' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt, standard_webhooks, stripe_signature)");
   }
 
   @Test

@@ -157,7 +157,8 @@ class StripeSignatureVerifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"v1=", "v1=xyz", "v1=" + "g0".repeat(32), "v0=" + "ab".repeat(32), "v1" })
+    @ValueSource(strings = {"v1=", "v1=xyz", "v1=g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0g0",
+        "v0=abababababababababababababababababababababababababababababababab", "v1"})
     void noUsableV1(String item) {
       Verification v = verify("t=" + TS + "," + item, BODY);
       assertDenied(v, DenialCode.SIGNATURE_INVALID);

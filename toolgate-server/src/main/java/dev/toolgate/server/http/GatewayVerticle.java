@@ -63,7 +63,8 @@ public final class GatewayVerticle extends VerticleBase {
     for (Route route : routes.routes()) {
       targets.put(route, UpstreamTarget.of(route.tool().upstream()));
     }
-    ToolCallHandler tools = new ToolCallHandler(vertx, keyReadiness, routes, targets, forwarding, engine, audit, client, settings);
+    ToolCallHandler decisions = new ToolCallHandler(vertx, true, keyReadiness, routes, targets, forwarding, engine, audit, client, settings);
+    ToolCallHandler tools = new ToolCallHandler(vertx, false, keyReadiness, routes, targets, forwarding, engine, audit, client, settings);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setTcpNoDelay(true)
         // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
@@ -72,11 +73,11 @@ public final class GatewayVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
     Router system = systemRouter();
-    server.requestHandler(req -> route(req, tools, system));
+    server.requestHandler(req -> route(req, tools, decisions, system));
     return server.listen(port, settings.host());
   }
 
-  private void route(HttpServerRequest req, ToolCallHandler tools, Router system) {
+  private void route(HttpServerRequest req, ToolCallHandler tools, ToolCallHandler decisions, Router system) {
     switch (req.path()) {
       case "/healthz" -> req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
       case "/readyz" -> req.response()
@@ -84,7 +85,9 @@ public final class GatewayVerticle extends VerticleBase {
           .putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", readiness.isReady() ? "ready" : "not_ready").put("reason", readiness.reason()).toBuffer());
       default -> {
-        if (SYSTEM_PREFIXES.stream().anyMatch(p -> req.path().startsWith(p))) {
+        if (req.path().equals(DecisionTarget.PREFIX) || req.path().startsWith(DecisionTarget.PREFIX + "/")) {
+          decisions.handle(req);
+        } else if (SYSTEM_PREFIXES.stream().anyMatch(p -> req.path().startsWith(p))) {
           system.handle(req);
         } else {
           tools.handle(req);
@@ -94,7 +97,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** Toolgate's own endpoints; config validation keeps tools off these prefixes. */
-  private static final List<String> SYSTEM_PREFIXES = List.of("/oauth/", "/.well-known/", "/auth/", "/admin/", "/decisions", "/metrics");
+  private static final List<String> SYSTEM_PREFIXES = List.of("/oauth/", "/.well-known/", "/auth/", "/admin/", "/metrics");
 
   private Router systemRouter() {
     Router router = Router.router(vertx);

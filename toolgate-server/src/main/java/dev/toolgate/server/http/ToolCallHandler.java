@@ -31,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  * The gateway's request pipeline, top to bottom:
  * framing and path → route → body (only when a check reads it, bounded in size and time) →
  * policy decision → audit → forward and stream back, or refuse with problem+json.
+ * In decision mode (the {@code /decisions} API for nginx {@code auth_request} and Envoy ext_authz)
+ * the same pipeline judges the call a proxy describes and answers 200 with identity headers
+ * instead of forwarding.
  */
 final class ToolCallHandler implements Handler<HttpServerRequest> {
   /** A caller that has not finished sending its body by then is cut off (slow-body attacks hold memory). */
@@ -45,10 +48,12 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final ServerSettings settings;
   private final Vertx vertx;
   private final KeyReadiness keyReadiness;
+  private final boolean decisionOnly;
 
-  ToolCallHandler(Vertx vertx, KeyReadiness keyReadiness, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
+  ToolCallHandler(Vertx vertx, boolean decisionOnly, KeyReadiness keyReadiness, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
     this.vertx = vertx;
     this.keyReadiness = keyReadiness;
+    this.decisionOnly = decisionOnly;
     this.routes = routes;
     this.targets = targets;
     this.forwarding = forwarding;
@@ -62,29 +67,40 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     req.pause(); // nothing is read until the policy says what it needs
     Exchange ex = new Exchange(req, RequestIds.next(), System.nanoTime());
+    if (decisionOnly) {
+      // The call being judged is described by the proxy that asks (nginx auth_request, Envoy ext_authz).
+      DecisionTarget target = DecisionTarget.of(req);
+      if (target == null) {
+        refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "the call to judge is not described: send X-Forwarded-Uri (or X-Original-URI), or append its path to /decisions"));
+        return;
+      }
+      ex.method = target.method();
+      ex.path = target.path();
+      ex.query = target.query();
+    }
 
     String transferEncoding = req.getHeader("transfer-encoding");
     if (transferEncoding != null && !transferEncoding.strip().equalsIgnoreCase("chunked")) {
       refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "Transfer-Encoding other than chunked is not accepted (RFC 9112 §6.1)"));
       return;
     }
-    Optional<RequestPath> path = RequestPath.parse(req.path());
+    Optional<RequestPath> path = RequestPath.parse(ex.path);
     if (path.isEmpty()) {
       refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, "path has dot segments, empty segments, encoded '/', '\\' or '.', or characters outside RFC 3986"));
       return;
     }
-    if (!QuerySyntax.isValid(req.query())) {
+    if (!QuerySyntax.isValid(ex.query)) {
       refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "query string has characters outside RFC 3986 or a broken %-escape"));
       return;
     }
-    RouteTable.Lookup lookup = routes.lookup(req.method().name(), path.get());
+    RouteTable.Lookup lookup = routes.lookup(ex.method, path.get());
     if (lookup instanceof RouteTable.WrongMethod wrong) {
       req.response().putHeader("allow", String.join(", ", wrong.allowed()));
-      refuse(ex, null, Decision.refuse(DenialCode.METHOD_NOT_ALLOWED, req.method().name() + " is not accepted here; allowed: " + String.join(", ", wrong.allowed())));
+      refuse(ex, null, Decision.refuse(DenialCode.METHOD_NOT_ALLOWED, ex.method + " is not accepted here; allowed: " + String.join(", ", wrong.allowed())));
       return;
     }
     if (!(lookup instanceof RouteTable.Found found)) {
-      refuse(ex, null, Decision.refuse(DenialCode.ROUTE_NOT_FOUND, "no tool is declared for " + req.method().name() + " " + req.path()));
+      refuse(ex, null, Decision.refuse(DenialCode.ROUTE_NOT_FOUND, "no tool is declared for " + ex.method + " " + ex.path));
       return;
     }
     RouteMatch match = found.match();
@@ -103,7 +119,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private void decide(Exchange ex, RouteMatch match, RequestPath path, Buffer body) {
     HttpServerRequest req = ex.req;
-    ToolCall call = new ToolCall(ex.requestId, req.method().name(), path, req.query(), new VertxHeaders(req.headers()),
+    ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()),
         body == null ? null : body.getBytes(), peer(req));
     var prepared = keyReadiness.prepare(call, match.route());
     if (prepared.isDone()) {
@@ -119,7 +135,9 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private void decideNow(Exchange ex, RouteMatch match, ToolCall call, Buffer body) {
     Decision decision = engine.decide(call, match.route());
-    if (decision.allowed()) {
+    if (decision.allowed() && decisionOnly) {
+      answerAllowed(ex, match.route(), decision);
+    } else if (decision.allowed()) {
       forward(ex, match, decision, body);
     } else {
       refuse(ex, match.route(), decision);
@@ -135,7 +153,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         .setHost(target.host())
         .setPort(target.port())
         .setSsl(target.tls())
-        .setURI(target.uri(match, req.path(), req.query()))
+        .setURI(target.uri(match, ex.path, ex.query))
         .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, peer(req),
             req.authority() == null ? null : req.authority().toString(), req.isSSL()))
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
@@ -233,6 +251,24 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         abort.run(); // the caller left: stop pulling from the upstream
       }
     });
+  }
+
+  /** Decision mode: the proxy that asked forwards the call itself, with these identity headers. */
+  private void answerAllowed(Exchange ex, Route route, Decision decision) {
+    ex.answered = true;
+    HttpServerResponse resp = ex.req.response();
+    resp.putHeader(Forwarding.REQUEST_ID_HEADER, ex.requestId).putHeader(Forwarding.TOOL_HEADER, route.name());
+    if (decision.clientId() != null) {
+      resp.putHeader(Forwarding.CLIENT_HEADER, decision.clientId());
+    }
+    if (decision.subject() != null) {
+      resp.putHeader(Forwarding.USER_HEADER, decision.subject());
+    }
+    record(ex, route, decision, "ok", 200, null);
+    if (!ex.req.isEnded()) {
+      resp.putHeader("connection", "close").endHandler(v -> ex.req.connection().close());
+    }
+    resp.setStatusCode(200).end();
   }
 
   /** Copies a body no check needed straight through, enforcing size and time limits on the way. */
@@ -349,7 +385,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private void record(Exchange ex, Route route, Decision decision, String code, int status, String detail) {
     HttpServerRequest req = ex.req;
-    audit.record(new AuditEvent(Instant.now(), ex.requestId, req.method().name(), req.path(), peer(req),
+    audit.record(new AuditEvent(Instant.now(), ex.requestId, ex.method, ex.path, peer(req),
         route == null ? null : route.name(), decision.clientId(), decision.credentialIds(),
         decision.allowed() ? "allow" : "deny", code, status, (System.nanoTime() - ex.startNanos) / 1000, detail, decision.trace()));
   }
@@ -388,11 +424,18 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     boolean answered;
     boolean clientGone;
     long forwardStartNanos;
+    /** The call being judged: this request's own, or (decision mode) the one a proxy describes. */
+    String method;
+    String path;
+    String query;
 
     Exchange(HttpServerRequest req, String requestId, long startNanos) {
       this.req = req;
       this.requestId = requestId;
       this.startNanos = startNanos;
+      this.method = req.method().name();
+      this.path = req.path();
+      this.query = req.query();
     }
   }
 }
