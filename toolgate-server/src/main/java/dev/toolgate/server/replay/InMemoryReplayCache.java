@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class InMemoryReplayCache implements ReplayCache {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryReplayCache.class);
-  /** About 150 bytes per key: one million keys is roughly 150 MiB at worst. */
+  /**
+   * About 240 bytes per key (measured): a full cache holds about 230 MiB. With a 5-minute window a key
+   * lives about 5 minutes, so it fills only at some 3,000 accepted signed calls per second.
+   */
   public static final long DEFAULT_MAXIMUM_SIZE = 1_000_000;
 
   private final Clock clock;

@@ -1,0 +1,102 @@
+package dev.toolgate.core.net;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/** An IPv4 or IPv6 network such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is a /32 or /128. */
+public record CidrBlock(byte[] network, int prefixLength, String text) {
+
+  /** Parses a CIDR block from configuration; the exception message says what is wrong. */
+  public static CidrBlock parse(String text) {
+    String s = text.strip();
+    int slash = s.indexOf('/');
+    String address = slash < 0 ? s : s.substring(0, slash);
+    byte[] bytes = literal(address);
+    if (bytes == null) {
+      throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address or CIDR block");
+    }
+    int max = bytes.length * 8;
+    int prefix = max;
+    if (slash >= 0) {
+      String p = s.substring(slash + 1);
+      if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > max) {
+        throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0-" + max);
+      }
+      prefix = Integer.parseInt(p);
+    }
+    byte[] masked = mask(bytes, prefix);
+    if (!Arrays.equals(masked, bytes)) {
+      throw new IllegalArgumentException("'" + text + "' has host bits set; did you mean " + format(masked) + "/" + prefix + "?");
+    }
+    return new CidrBlock(masked, prefix, s);
+  }
+
+  public boolean contains(byte[] address) {
+    return address.length == network.length && Arrays.equals(mask(address, prefixLength), network);
+  }
+
+  /**
+   * The bytes of an IP literal, or null when {@code text} is not one. Never resolves names: only
+   * digits, dots, colons and hex are accepted before asking the JDK to parse.
+   */
+  public static byte[] literal(String text) {
+    if (text == null || text.isEmpty() || text.length() > 45) {
+      return null;
+    }
+    String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+    boolean v6 = t.indexOf(':') >= 0;
+    if (!(v6 ? t.matches("[0-9A-Fa-f:.]+") : t.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}"))) {
+      return null;
+    }
+    try {
+      byte[] bytes = InetAddress.getByName(t).getAddress();
+      // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address it maps.
+      if (bytes.length == 16 && isV4Mapped(bytes)) {
+        return Arrays.copyOfRange(bytes, 12, 16);
+      }
+      return bytes;
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private static boolean isV4Mapped(byte[] b) {
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) return false;
+    }
+    return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+  }
+
+  private static byte[] mask(byte[] address, int prefix) {
+    byte[] out = address.clone();
+    for (int i = 0; i < out.length; i++) {
+      int bits = Math.max(0, Math.min(8, prefix - i * 8));
+      out[i] &= (byte) (bits == 0 ? 0 : 0xff << (8 - bits));
+    }
+    return out;
+  }
+
+  private static String format(byte[] b) {
+    try {
+      return InetAddress.getByAddress(b).getHostAddress();
+    } catch (UnknownHostException e) {
+      return "?";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CidrBlock c && c.prefixLength == prefixLength && Arrays.equals(c.network, network);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Arrays.hashCode(network) + prefixLength;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.toolgate.server.limit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.toolgate.core.limit.LimitOutcome;
+import dev.toolgate.core.limit.RateLimit;
+import dev.toolgate.core.port.RateLimiter;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+
+/**
+ * In-process token buckets (Bucket4j), one per key, forgotten after a while unused so keys chosen
+ * by callers (IPs, user ids) cannot grow memory without bound.
+ */
+public final class LocalRateLimiter implements RateLimiter {
+  private record Keyed(String key, RateLimit limit) {}
+
+  private final Cache<Keyed, Bucket> buckets;
+
+  public LocalRateLimiter(long maximumBuckets, Duration idleExpiry) {
+    this.buckets = Caffeine.newBuilder().maximumSize(maximumBuckets).expireAfterAccess(idleExpiry).build();
+  }
+
+  @Override
+  public LimitOutcome tryConsume(String key, RateLimit limit) {
+    Bucket bucket = buckets.get(new Keyed(key, limit), k -> Bucket.builder()
+        .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build())
+        .build());
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    Duration reset = Duration.ofNanos(probe.getNanosToWaitForReset());
+    return new LimitOutcome(probe.isConsumed(), limit.capacity(), probe.getRemainingTokens(), reset,
+        Duration.ofNanos(probe.getNanosToWaitForRefill()));
+  }
+}

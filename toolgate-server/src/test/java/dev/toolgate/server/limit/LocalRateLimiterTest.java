@@ -1,0 +1,28 @@
+package dev.toolgate.server.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.core.limit.LimitOutcome;
+import dev.toolgate.core.limit.RateLimit;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LocalRateLimiterTest {
+  @Test
+  void aBucketEmptiesThenRefills() throws Exception {
+    LocalRateLimiter limiter = new LocalRateLimiter(1000, Duration.ofMinutes(5));
+    RateLimit three = new RateLimit(3, Duration.ofMillis(300));
+    for (int i = 2; i >= 0; i--) {
+      LimitOutcome o = limiter.tryConsume("client:a", three);
+      assertThat(o.allowed()).isTrue();
+      assertThat(o.remaining()).isEqualTo(i);
+      assertThat(o.limit()).isEqualTo(3);
+    }
+    LimitOutcome refused = limiter.tryConsume("client:a", three);
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.retryAfter()).isPositive();
+    assertThat(limiter.tryConsume("client:b", three).allowed()).as("keys are independent").isTrue();
+    Thread.sleep(refused.retryAfter().toMillis() + 50);
+    assertThat(limiter.tryConsume("client:a", three).allowed()).as("refilled").isTrue();
+  }
+}
