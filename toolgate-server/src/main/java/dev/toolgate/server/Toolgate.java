@@ -1,6 +1,9 @@
 package dev.toolgate.server;
 
 import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.credential.StandardWebhooksVerifier;
+import dev.toolgate.core.credential.StripeSignatureVerifier;
+import dev.toolgate.server.replay.InMemoryReplayCache;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.toolgate.core.config.TrustedIssuer;
 import dev.toolgate.core.credential.ExternalJwtVerifier;
@@ -155,9 +158,12 @@ public final class Toolgate implements AutoCloseable {
                 trusted.clockSkew(), OwnTokens.MAX_TOKEN_CHARS * 2, false), clock),
             jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE)));
       }
+      InMemoryReplayCache replays = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock);
       PolicyEngine engine = new PolicyEngine(List.of(
           new ExternalJwtVerifier(externalIssuers, clock),
-          new SendbirdSignatureVerifier(credentials, clock),
+          new SendbirdSignatureVerifier(credentials, replays, clock),
+          new StandardWebhooksVerifier(credentials, replays, clock),
+          new StripeSignatureVerifier(credentials, replays, clock),
           new StaticTokenVerifier(credentials, clock),
           new ApiKeyVerifier(credentials, clock),
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,

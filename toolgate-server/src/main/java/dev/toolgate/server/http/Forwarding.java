@@ -2,6 +2,7 @@ package dev.toolgate.server.http;
 
 import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.PlatformConfig;
+import dev.toolgate.core.credential.StandardWebhooksVerifier;
 import dev.toolgate.core.config.Policy;
 import dev.toolgate.core.route.Route;
 import io.vertx.core.MultiMap;
@@ -39,13 +40,17 @@ public final class Forwarding {
     drop.add("authorization");
     drop.add(normalize(PlatformConfig.DEFAULT_SIGNATURE_HEADER));
     drop.add(normalize(PlatformConfig.DEFAULT_API_KEY_HEADER));
+    drop.add(normalize(PlatformConfig.DEFAULT_STRIPE_SIGNATURE_HEADER));
+    drop.add(normalize(StandardWebhooksVerifier.SIGNATURE_HEADER)); // webhook-id/-timestamp stay: upstreams may de-duplicate on them
     for (PlatformConfig platform : platforms) {
       drop.add(normalize(platform.signatureHeader()));
       drop.add(normalize(platform.apiKeyHeader()));
+      drop.add(normalize(platform.stripeSignatureHeader()));
     }
     for (Route route : routes) {
       drop.add(normalize(route.platform().signatureHeader()));
       drop.add(normalize(route.platform().apiKeyHeader()));
+      drop.add(normalize(route.platform().stripeSignatureHeader()));
       Policy policy = route.tool().policy();
       if (policy.requires(CredentialKind.USER_TOKEN) && policy.userToken().header() != null) {
         drop.add(normalize(policy.userToken().header()));

@@ -15,16 +15,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * Replay protection over real HTTP: status, problem code, and that the upstream was not reached.
- * Disabled until Toolgate.start installs the verifiers with a replay cache and Forwarding strips
- * their headers (see docs/replay-protection.md, "Wiring").
  */
-@Disabled("needs wiring: StandardWebhooksVerifier and StripeSignatureVerifier with an InMemoryReplayCache in Toolgate.start,"
-    + " and webhook-signature / stripe_signature_header in Forwarding's drop set")
 class ReplayProtectionHttpTest {
   static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("a 32-byte symmetric secret key!!".getBytes(StandardCharsets.UTF_8));
   static final String STRIPE_SECRET = "whsec_stripe_http_test_secret_0123456789";
