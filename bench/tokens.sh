@@ -104,17 +104,31 @@ track_pid $!
 # shellcheck source=bench/keycloak.sh
 source bench/keycloak.sh
 
-# Poll the token endpoint until it returns an access token; FIRST_MS = ms since launch.
+# Poll the token endpoint every 20 ms until it returns an access token; FIRST_MS = ms since launch.
+# One python process does the polling: a curl fork every 20 ms would take CPU from the starting server.
 wait_first_token() { # url basic_header launch_ms pid log
-  local deadline=$(( $3 + 180000 ))
-  while :; do
-    if curl -s --max-time 2 -H "$2" -d grant_type=client_credentials "$1" 2>/dev/null | grep -q '"access_token"'; then
-      FIRST_MS=$(( $(now_ms) - $3 )); return 0
-    fi
-    kill -0 "$4" 2>/dev/null || { tail -30 "$5" >&2; die "server exited before issuing a token"; }
-    (( $(now_ms) < deadline )) || { tail -30 "$5" >&2; die "no token 180 s after launch"; }
-    sleep 0.02
-  done
+  FIRST_MS=$(python3 - "$1" "$2" "$3" "$4" <<'PY'
+import http.client, os, sys, time, urllib.parse
+url, header, launch_ms, pid = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2].split(": ", 1), int(sys.argv[3]), int(sys.argv[4])
+while time.time() * 1000 - launch_ms < 180000:
+    try:
+        c = http.client.HTTPConnection(url.hostname, url.port, timeout=2)
+        c.request("POST", url.path, "grant_type=client_credentials",
+                  {header[0]: header[1], "Content-Type": "application/x-www-form-urlencoded"})
+        r = c.getresponse()
+        if r.status == 200 and b'"access_token"' in r.read():
+            print(int(time.time() * 1000) - launch_ms); sys.exit(0)
+        c.close()
+    except OSError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit("server exited before issuing a token")
+    time.sleep(0.02)
+sys.exit("no token 180 s after launch")
+PY
+  ) || { tail -30 "$5" >&2; die "no first token from $1"; }
 }
 fetch_token() { # url basic_header -> access token
   curl -fsS --max-time 10 -H "$2" -d grant_type=client_credentials "$1" | json_field access_token
@@ -172,7 +186,7 @@ YAML
   TG_BASIC=$(basic "$TG_CLIENT_ID" "$TG_SECRET")
 
   port_free "$UP_PORT" || die "port $UP_PORT is in use (BENCH_UP_PORT to change)"
-  "$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & track_pid $!
+  "$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & UP_PID=$!; track_pid "$UP_PID"
 
   log "Toolgate: first start (generates its signing key)"
   tg_start
@@ -234,7 +248,7 @@ tg_rotate() { # alg
 }
 
 # ---------------------------------------------------------------- targets, checks, measurements
-declare -A T_METHOD T_URL T_BODY T_HDRS T_CHECK T_BODYFILE T_CTYPE T_TOKFILE T_ONCE T_PREP R_RPS R_P99 R_ERR
+declare -A T_METHOD T_URL T_BODY T_HDRS T_CHECK T_BODYFILE T_CTYPE T_TOKFILE T_ONCE T_PREP R_RPS R_P99 R_ERR R_OTHER
 def_target() { # name method url body headers check
   T_METHOD[$1]=$2; T_URL[$1]=$3; T_BODY[$1]=$4; T_HDRS[$1]=$5; T_CHECK[$1]=$6
   T_BODYFILE[$1]=""; T_CTYPE[$1]=""; T_TOKFILE[$1]=""; T_ONCE[$1]=""; T_PREP[$1]=""
@@ -257,24 +271,43 @@ check() {
   esac
   [[ $ok == 1 ]] || { head -c 400 "$WORK/check.out" >&2; echo >&2; die "$t: check request answered $code"; }
 }
+# wrk with bench/oauth.lua shaped for the target; the last line, "WRKCPU <user> <sys>", is the CPU
+# time wrk used (bash `times`: children of the subshell).
 run_wrk() { # target conns seconds
   local t=$1
-  [[ -z "${T_PREP[$t]}" ]] || "${T_PREP[$t]}"
   ( export BENCH_METHOD=${T_METHOD[$t]} BENCH_BODY=${T_BODY[$t]} BENCH_HEADERS=${T_HDRS[$t]} \
       BENCH_BODY_FILE=${T_BODYFILE[$t]} BENCH_CONTENT_TYPE=${T_CTYPE[$t]} BENCH_TOKENS_FILE=${T_TOKFILE[$t]} \
       BENCH_TOKENS_ONCE=${T_ONCE[$t]} BENCH_THREADS=$THREADS
-    timeout $(( $3 + 60 )) wrk -t"$THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s bench/oauth.lua "${T_URL[$t]}" )
+    rc=0
+    timeout $(( $3 + 60 )) wrk -t"$THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s bench/oauth.lua "${T_URL[$t]}" || rc=$?
+    echo "WRKCPU $(times | tail -1)"
+    exit $rc )
 }
+prep() { [[ -z "${T_PREP[$1]}" ]] || "${T_PREP[$1]}"; }
+# How busy the machine was with other work: CPU ticks of the whole machine (/proc/stat) minus those
+# of the servers, the sample upstream and wrk, as a share of all cores over the run.
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks_total() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
+cpu_ticks_ours() { local p s=0; for p in "${KC_PID:-}" "${TG_PID:-}" "${UP_PID:-}"; do
+  [[ -n "$p" && -r /proc/$p/stat ]] && s=$(( s + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat") )); done; echo "$s"; }
 measure() { # label target conns
-  local out line
+  local out line t0 b0 s0 other
+  prep "$2"
+  t0=$(now_ms); b0=$(cpu_ticks_total); s0=$(cpu_ticks_ours)
   out=$(run_wrk "$2" "$3" "$DURATION") || die "$1: wrk failed"
-  printf '### %s (%s) c=%s, %s\n%s\n' "$1" "${T_URL[$2]}" "$3" "$(busy)" "$out" >> "$RAW"
+  other=$(awk -v ms=$(( $(now_ms) - t0 )) -v b=$(( $(cpu_ticks_total) - b0 )) -v s=$(( $(cpu_ticks_ours) - s0 )) \
+    -v hz="$CLK_TCK" -v n="$(nproc)" -v w="$(sed -n 's/^WRKCPU //p' <<< "$out")" 'BEGIN{
+      split(w, a, " "); wrk = 0
+      for (i = 1; i <= 2; i++) { split(a[i], m, "m"); sub("s", "", m[2]); wrk += m[1] * 60 + m[2] }
+      o = (b - s) / hz - wrk; if (o < 0) o = 0; printf "%.0f", 100 * o / (ms / 1000 * n) }')
+  R_OTHER[$1@$3]=$other
+  printf '### %s (%s) c=%s, %s, other processes %s%% CPU\n%s\n' "$1" "${T_URL[$2]}" "$3" "$(busy)" "$other" "$out" >> "$RAW"
   line=$(grep '^BENCH' <<< "$out") || die "$1: no BENCH line from wrk"
   set -- "$1" "$2" "$3" $line
   R_RPS[$1@$3]=${5#rps=}; R_P99[$1@$3]=${7#p99_ms=}
   local non2xx=${8#non2xx=} sockerr=${9#sockerr=}
   R_ERR[$1@$3]=$(( non2xx + sockerr ))
-  log "  $1 c=$3: ${R_RPS[$1@$3]} req/s, p99 ${R_P99[$1@$3]} ms, ${10#total=} requests in ${11#secs=} s$( (( non2xx + sockerr )) && echo ", $non2xx non-2xx, $sockerr socket errors")"
+  log "  $1 c=$3: ${R_RPS[$1@$3]} req/s, p99 ${R_P99[$1@$3]} ms, ${10#total=} requests in ${11#secs=} s, other processes ${other}% CPU$( (( non2xx + sockerr )) && echo ", $non2xx non-2xx, $sockerr socket errors")"
 }
 # A request kind: check every target, warm each (same time, same connections), measure each at
 # every connection count (interleaved, so both servers see the same machine), check again.
@@ -282,7 +315,7 @@ phase() { # label=target ...
   local p
   for p; do check "${p#*=}"; done
   if (( WARMUP > 0 )); then
-    for p; do log "warm-up ${p%%=*} (${WARMUP}s, c=$MAX_CONNS)"; run_wrk "${p#*=}" "$MAX_CONNS" "$WARMUP" > /dev/null || die "warm-up failed"; done
+    for p; do log "warm-up ${p%%=*} (${WARMUP}s, c=$MAX_CONNS)"; prep "${p#*=}"; run_wrk "${p#*=}" "$MAX_CONNS" "$WARMUP" > /dev/null || die "warm-up failed"; done
   fi
   local c
   for c in "${CONNS[@]}"; do for p; do measure "${p%%=*}" "${p#*=}" "$c"; done; done
@@ -296,7 +329,7 @@ OUT=bench/results/tokens-$RUN_ID.md
 RAW=bench/results/tokens-$RUN_ID.raw.txt
 : > "$RAW"
 ROTATE_NOTE=""
-KC_PID=""; TG_PID=""; LOAD_START=$(busy)
+KC_PID=""; TG_PID=""; UP_PID=""
 has keycloak && kc_setup
 has toolgate && tg_setup
 
@@ -373,7 +406,8 @@ mib() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || printf 
   has keycloak && echo "- Keycloak $KC_VERSION (Maven Central keycloak-quarkus-dist), dev-file DB, kc.sh's default JVM options (-Xms64m -Xmx512m, G1)"
   has toolgate && echo "- Toolgate $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- toolgate-core toolgate-server 2>/dev/null || echo '+uncommitted'), SQLite store, JVM options: ${TOOLGATE_JAVA_OPTS:-none (JVM defaults)}"
   echo "- command: bench/tokens.sh $DURATION $CONNS_ARG $WARMUP (wrk -t$THREADS -d${DURATION}s --latency after ${WARMUP}s warm-up per endpoint and server at c=$MAX_CONNS)"
-  echo "- machine load: at the start $LOAD_START; at the end $(busy) (load averages 1/5/15 min and the share of the last 60 s some task waited for a CPU: with $(nproc) cores, load above $(nproc) means other work shared the machine; per-run figures in the raw file)"
+  others=$(printf '%s\n' "${R_OTHER[@]}" | sort -n)
+  echo "- other processes on the machine used, during the measured runs, a median $(median $others)% and at most $(tail -1 <<< "$others")% of its CPU (per run in the raw file; the machine is shared, compare ratios within a run)"
   [[ -n "$ROTATE_NOTE" ]] && echo "- note:$ROTATE_NOTE"
   echo
   echo "| measure | conns | Keycloak | Keycloak p99 ms | Toolgate | Toolgate p99 ms | Toolgate/Keycloak | goal |"

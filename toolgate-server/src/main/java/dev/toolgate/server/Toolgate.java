@@ -54,8 +54,10 @@ import dev.toolgate.core.credential.ApiKeyVerifier;
 import dev.toolgate.core.credential.SendbirdSignatureVerifier;
 import dev.toolgate.core.credential.StaticTokenVerifier;
 import dev.toolgate.core.engine.PolicyEngine;
+import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.route.RouteTable;
 import dev.toolgate.server.http.Forwarding;
+import dev.toolgate.server.limit.LocalRateLimiter;
 import dev.toolgate.server.http.GatewayVerticle;
 import dev.toolgate.server.http.Readiness;
 import dev.toolgate.server.store.AuditLog;
@@ -170,7 +172,8 @@ public final class Toolgate implements AutoCloseable {
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE), clock),
           new UserTokenVerifier(Map.of(TOOLGATE_ISSUER, customerTokens), Map.of(TOOLGATE_ISSUER, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE)),
               credentials, clock)),
-          credentials, usage, clock);
+          credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
+          config.failedAuthLimit());
       engine.checkCovers(routes.routes());
       refuseUnsupported(routes);
 
@@ -249,6 +252,25 @@ public final class Toolgate implements AutoCloseable {
   }
 
   /** RFC 8707 resource ids a client may ask a token for: the default and every tool's audience. */
+  /** Buckets kept in memory at most; the least recently used are forgotten beyond this. */
+  static final long RATE_LIMIT_BUCKETS = 100_000;
+
+  /**
+   * One in-process limiter for the tools' rate limits and the failed-authentication buckets. A bucket
+   * unused for its whole period is full again, so forgetting it after the longest period loses nothing.
+   */
+  static LocalRateLimiter rateLimiter(GatewayConfig config) {
+    java.time.Duration longest = config.failedAuthLimit().period();
+    for (var tool : config.tools()) {
+      for (var limit : tool.rateLimits()) {
+        if (limit.limit().period().compareTo(longest) > 0) {
+          longest = limit.limit().period();
+        }
+      }
+    }
+    return new LocalRateLimiter(RATE_LIMIT_BUCKETS, longest);
+  }
+
   private static Set<String> resources(GatewayConfig config) {
     Set<String> out = new TreeSet<>();
     out.add(config.authorizationServer().defaultResource());

@@ -1,5 +1,10 @@
 package dev.toolgate.core.config;
 
+import dev.toolgate.core.limit.LimitKey;
+import dev.toolgate.core.limit.RateLimit;
+import dev.toolgate.core.limit.ToolRateLimit;
+import dev.toolgate.core.net.CidrBlock;
+import dev.toolgate.core.net.CidrSet;
 import dev.toolgate.core.route.PathPattern;
 import dev.toolgate.core.token.SigningAlgorithm;
 import java.net.URI;
@@ -11,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,8 +38,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class ConfigReader {
   static final List<String> ROOT_KEYS =
-      List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools");
-  static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace");
+      List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools", "failed_auth_limit");
+  static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies");
   static final List<String> STORE_KEYS = List.of("kind", "path", "url", "user", "password_env", "master_key_file");
   static final List<String> AUDIT_KEYS = List.of("batch_size", "flush_interval");
   static final List<String> AUTH_SERVER_KEYS = List.of("issuer", "signing_algorithm", "access_token_ttl", "max_token_ttl",
@@ -44,8 +50,16 @@ final class ConfigReader {
   static final List<String> TRUSTED_ISSUER_KEYS = List.of("issuer", "jwks_uri", "audiences", "algorithms", "clock_skew",
       "jwks_cache_ttl", "jwks_min_refresh_interval");
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
-      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header");
-  static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "policy");
+      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips");
+  static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "policy", "allowed_ips", "rate_limits");
+  static final List<String> RATE_LIMIT_KEYS = List.of("per", "limit", "period");
+  static final List<String> FAILED_AUTH_LIMIT_KEYS = List.of("limit", "period");
+  /** Upper bound of a rate limit's {@code limit}: a bucket's capacity. */
+  static final long MAX_RATE_LIMIT = 1_000_000_000L;
+  /** Upper bound of a rate limit's {@code period}: buckets unused this long are forgotten. */
+  static final Duration MAX_RATE_PERIOD = Duration.ofDays(1);
+  private static final String KNOWN_LIMIT_KEYS =
+      Arrays.stream(LimitKey.values()).map(LimitKey::yamlName).collect(Collectors.joining(", "));
   static final List<String> POLICY_KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt");
   static final List<String> CLIENT_TOKEN_KEYS = List.of("scopes", "audience");
   static final List<String> USER_TOKEN_KEYS = List.of("header", "scheme", "body_field", "query_param", "issuer", "scopes");
@@ -135,10 +149,11 @@ final class ConfigReader {
     Map<String, PlatformConfig> platforms = readPlatforms(root, platformNames);
     platformConfigs = platforms;
     List<ToolConfig> tools = readTools(root, platformNames);
+    RateLimit failedAuthLimit = readFailedAuthLimit(root);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers);
+    return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit);
   }
 
   // ---------------------------------------------------------------- server
@@ -157,12 +172,14 @@ final class ConfigReader {
     Long maxBody = m.size("max_body_bytes");
     Duration upstreamTimeout = m.duration("upstream_timeout");
     Duration shutdownGrace = m.duration("shutdown_grace");
+    CidrSet trustedProxies = cidrs(m, "trusted_proxies", true);
     return new ServerSettings(
         host != null ? host : d.host(),
         port != null ? port.intValue() : d.port(),
         maxBody != null ? maxBody : d.maxBodyBytes(),
         upstreamTimeout != null ? upstreamTimeout : d.upstreamTimeout(),
-        shutdownGrace != null ? shutdownGrace : d.shutdownGrace());
+        shutdownGrace != null ? shutdownGrace : d.shutdownGrace(),
+        trustedProxies);
   }
 
   // ---------------------------------------------------------------- store
@@ -693,6 +710,140 @@ final class ConfigReader {
         .map(k -> "; names are case-sensitive: did you mean '" + k + "'?").orElse("");
   }
 
+  // ---------------------------------------------------------------- addresses and rate limits
+
+  /**
+   * A list of CIDR blocks (IPv4 or IPv6; a bare address is one host). Null when absent (or wrong:
+   * error recorded). An empty list is an error unless {@code emptyAllowed}: as an allowlist it would
+   * refuse every caller.
+   */
+  private CidrSet cidrs(YamlMap m, String key, boolean emptyAllowed) {
+    if (!emptyAllowed && isEmptyList(m, key)) {
+      m.error(key, "an empty list would refuse every address; list the networks allowed (e.g. [10.0.0.0/8, \"2001:db8::/32\"])"
+          + " or remove `" + key + "` to allow any");
+      return null;
+    }
+    List<String> texts = strings(m, key, "a CIDR block such as 10.0.0.0/8 or 2001:db8::/32", text -> {
+      try {
+        CidrBlock.parse(text);
+        return null;
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    });
+    if (texts == null) {
+      return null;
+    }
+    List<CidrBlock> blocks = new ArrayList<>();
+    Set<CidrBlock> seen = new HashSet<>();
+    for (int i = 0; i < texts.size(); i++) {
+      CidrBlock block = CidrBlock.parse(texts.get(i));
+      if (!seen.add(block)) {
+        m.error(key, Yaml.quote(texts.get(i)) + " is the same network as another item of the list");
+        continue;
+      }
+      blocks.add(block);
+    }
+    return new CidrSet(blocks);
+  }
+
+  /** A tool's {@code rate_limits}: empty when absent. */
+  private List<ToolRateLimit> readRateLimits(YamlMap tool) {
+    SequenceNode seq = tool.list("rate_limits");
+    if (seq == null) {
+      return List.of();
+    }
+    List<ToolRateLimit> out = new ArrayList<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      Node item = seq.getValue().get(i);
+      String field = Yaml.index(tool.field("rate_limits"), i);
+      if (Yaml.isNull(item)) {
+        problems.add(item, field, "expected a rate limit such as `{ per: client, limit: 100, period: 1m }`, got nothing");
+        continue;
+      }
+      YamlMap m = YamlMap.read(item, field, problems, RATE_LIMIT_KEYS);
+      if (m == null) {
+        continue;
+      }
+      List<LimitKey> per = null;
+      if (m.require("per", "what the limit counts by: one of " + KNOWN_LIMIT_KEYS + ", or a list of them such as [client, user]")) {
+        per = limitKeys(m);
+      }
+      RateLimit limit = rateLimit(m);
+      if (per != null && limit != null) {
+        out.add(new ToolRateLimit(per, limit));
+      }
+    }
+    return out;
+  }
+
+  private List<LimitKey> limitKeys(YamlMap m) {
+    Node node = m.value("per");
+    List<Node> items = node instanceof SequenceNode seq ? seq.getValue() : List.of(node);
+    if (items.isEmpty()) {
+      m.error("per", "must name at least one of " + KNOWN_LIMIT_KEYS);
+      return null;
+    }
+    List<LimitKey> keys = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < items.size(); i++) {
+      Node item = items.get(i);
+      String itemField = node instanceof SequenceNode ? Yaml.index(m.field("per"), i) : m.field("per");
+      String text = Yaml.text(item, itemField, problems);
+      if (text == null) {
+        if (Yaml.isNull(item)) {
+          problems.add(item, itemField, "expected one of " + KNOWN_LIMIT_KEYS + ", got nothing");
+        }
+        ok = false;
+        continue;
+      }
+      Optional<LimitKey> key = LimitKey.fromYaml(text);
+      if (key.isEmpty()) {
+        List<String> known = Arrays.stream(LimitKey.values()).map(LimitKey::yamlName).toList();
+        problems.add(item, itemField, "unknown key kind " + Yaml.quote(text) + " (known: " + KNOWN_LIMIT_KEYS + ")" + caseHint(text, known));
+        ok = false;
+      } else if (keys.contains(key.get())) {
+        problems.add(item, itemField, Yaml.quote(text) + " is listed twice");
+        ok = false;
+      } else {
+        keys.add(key.get());
+      }
+    }
+    return ok ? keys : null;
+  }
+
+  /** {@code limit} (required, at least 1) and {@code period} (required, whole seconds from 1s to 1 day). */
+  private RateLimit rateLimit(YamlMap m) {
+    Long limit = null;
+    if (m.require("limit", "how many calls a bucket allows per period, e.g. `limit: 100`")) {
+      limit = m.whole("limit", 1, MAX_RATE_LIMIT);
+    }
+    Duration period = null;
+    if (m.require("period", "the time the bucket refills over, e.g. `period: 1m`")) {
+      period = m.duration("period");
+      if (period != null && (period.getNano() != 0 || period.compareTo(Duration.ofSeconds(1)) < 0)) {
+        m.error("period", "must be a whole number of seconds, at least 1s (rate-limit headers count in seconds), got " + Units.format(period));
+        period = null;
+      } else if (period != null && period.compareTo(MAX_RATE_PERIOD) > 0) {
+        m.error("period", "must be at most " + Units.format(MAX_RATE_PERIOD) + ", got " + Units.format(period));
+        period = null;
+      }
+    }
+    return limit != null && period != null ? new RateLimit(limit, period) : null;
+  }
+
+  /** Top-level {@code failed_auth_limit}: null (the default) when absent. */
+  private RateLimit readFailedAuthLimit(YamlMap root) {
+    if (!root.has("failed_auth_limit")) {
+      return null;
+    }
+    YamlMap m = YamlMap.read(root.value("failed_auth_limit"), "failed_auth_limit", problems, FAILED_AUTH_LIMIT_KEYS);
+    if (m == null) {
+      return null;
+    }
+    return rateLimit(m);
+  }
+
   // ---------------------------------------------------------------- platforms
 
   private Map<String, PlatformConfig> readPlatforms(YamlMap root, Set<String> names) {
@@ -738,6 +889,7 @@ final class ConfigReader {
       }
     }
     String stripeHeader = header(m, "stripe_signature_header");
+    CidrSet allowedIps = cidrs(m, "allowed_ips", false);
     Duration tolerance = replayDuration(m, "replay_tolerance",
         "a signed timestamp may be this far from now, and every accepted message is remembered this long");
     Duration sendbirdWindow = replayDuration(m, "sendbird_replay_window",
@@ -748,7 +900,8 @@ final class ConfigReader {
         apiKeyHeader != null ? apiKeyHeader : d.apiKeyHeader(),
         tolerance != null ? tolerance : d.replayTolerance(),
         sendbirdWindow,
-        stripeHeader != null ? stripeHeader : d.stripeSignatureHeader());
+        stripeHeader != null ? stripeHeader : d.stripeSignatureHeader(),
+        allowedIps);
     if (p.signatureHeader().equals(p.apiKeyHeader())) {
       String key = m.written("api_key_header") ? "api_key_header" : "signature_header";
       m.error(key, "signature_header and api_key_header must be different headers (both are '" + p.apiKeyHeader() + "')");
@@ -917,9 +1070,12 @@ final class ConfigReader {
       policy = readPolicy(m.value("policy"), m.field("policy"), platformConfig);
     }
 
+    CidrSet allowedIps = cidrs(m, "allowed_ips", false);
+    List<ToolRateLimit> rateLimits = readRateLimits(m);
+
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore
-        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line)
+        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits)
         : null;
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
   }

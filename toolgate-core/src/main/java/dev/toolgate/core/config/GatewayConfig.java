@@ -1,6 +1,8 @@
 package dev.toolgate.core.config;
 
+import dev.toolgate.core.limit.RateLimit;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,6 +16,8 @@ import java.util.Map;
  * @param authorizationServer Toolgate's own authorization server; never null (defaults derived from
  *     {@code server} when null is given)
  * @param trustedIssuers external token issuers by name, in file order; never null
+ * @param failedAuthLimit how many failed authentications (401s) one client IP may cause per period
+ *     before its calls are refused with 429; never null (default {@link #DEFAULT_FAILED_AUTH_LIMIT})
  */
 public record GatewayConfig(
     Path source,
@@ -23,9 +27,12 @@ public record GatewayConfig(
     Map<String, PlatformConfig> platforms,
     List<ToolConfig> tools,
     AuthServerSettings authorizationServer,
-    Map<String, TrustedIssuer> trustedIssuers) {
+    Map<String, TrustedIssuer> trustedIssuers,
+    RateLimit failedAuthLimit) {
+  public static final RateLimit DEFAULT_FAILED_AUTH_LIMIT = new RateLimit(20, Duration.ofMinutes(1));
 
   public GatewayConfig {
+    failedAuthLimit = failedAuthLimit == null ? DEFAULT_FAILED_AUTH_LIMIT : failedAuthLimit;
     platforms = Map.copyOf(platforms);
     tools = List.copyOf(tools);
     if (authorizationServer == null) {
@@ -34,10 +41,17 @@ public record GatewayConfig(
     trustedIssuers = trustedIssuers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(trustedIssuers));
   }
 
+  /** With the default failed-authentication limit. */
+  public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
+      Map<String, PlatformConfig> platforms, List<ToolConfig> tools, AuthServerSettings authorizationServer,
+      Map<String, TrustedIssuer> trustedIssuers) {
+    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, null);
+  }
+
   /** Without an authorization server section or trusted issuers: both take their defaults. */
   public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
       Map<String, PlatformConfig> platforms, List<ToolConfig> tools) {
-    this(source, server, store, audit, platforms, tools, null, null);
+    this(source, server, store, audit, platforms, tools, null, null, null);
   }
 
   /**
@@ -50,7 +64,7 @@ public record GatewayConfig(
     if (server == null || server.port() != 0 || port == 0) {
       return this;
     }
-    ServerSettings s = new ServerSettings(server.host(), port, server.maxBodyBytes(), server.upstreamTimeout(), server.shutdownGrace());
+    ServerSettings s = new ServerSettings(server.host(), port, server.maxBodyBytes(), server.upstreamTimeout(), server.shutdownGrace(), server.trustedProxies());
     AuthServerSettings a = authorizationServer;
     String oldResource = a.defaultResource();
     if (a.issuer().getPort() == 0) {
@@ -66,10 +80,11 @@ public record GatewayConfig(
       if (p != null && p.clientToken() != null && p.clientToken().audience().equals(oldResource) && !oldResource.equals(newResource)) {
         Policy moved = new Policy(p.require(), p.anonymous(), new ClientTokenPolicy(p.clientToken().scopes(), newResource),
             p.userToken(), p.externalJwt());
-        tool = new ToolConfig(tool.name(), tool.method(), tool.path(), tool.upstream(), tool.platform(), moved, tool.line());
+        tool = new ToolConfig(tool.name(), tool.method(), tool.path(), tool.upstream(), tool.platform(), moved, tool.line(),
+            tool.allowedIps(), tool.rateLimits());
       }
       t.add(tool);
     }
-    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers);
+    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit);
   }
 }

@@ -1,5 +1,6 @@
 package dev.toolgate.core.config;
 
+import dev.toolgate.core.net.CidrSet;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param sendbirdReplayWindow when set, the same body from the same client passes {@code sendbird_signature}
  *     once within this window; null (the default) when off
  * @param stripeSignatureHeader header carrying a Stripe-style signature (default {@code stripe-signature})
+ * @param allowedIps when set, calls to this platform's tools must come from these networks; null: any address
  */
 public record PlatformConfig(String name, String signatureHeader, SignatureEncoding signatureEncoding, String apiKeyHeader,
-    Duration replayTolerance, Duration sendbirdReplayWindow, String stripeSignatureHeader) {
+    Duration replayTolerance, Duration sendbirdReplayWindow, String stripeSignatureHeader, CidrSet allowedIps) {
   public static final String DEFAULT_SIGNATURE_HEADER = "x-sendbird-signature";
   public static final String DEFAULT_API_KEY_HEADER = "api-key";
   public static final String DEFAULT_STRIPE_SIGNATURE_HEADER = "stripe-signature";
@@ -36,6 +38,12 @@ public record PlatformConfig(String name, String signatureHeader, SignatureEncod
     }
   }
 
+  /** Without an IP allowlist. */
+  public PlatformConfig(String name, String signatureHeader, SignatureEncoding signatureEncoding, String apiKeyHeader,
+      Duration replayTolerance, Duration sendbirdReplayWindow, String stripeSignatureHeader) {
+    this(name, signatureHeader, signatureEncoding, apiKeyHeader, replayTolerance, sendbirdReplayWindow, stripeSignatureHeader, null);
+  }
+
   /** A platform with the replay settings at their defaults (tolerance 5 minutes, no Sendbird window). */
   public PlatformConfig(String name, String signatureHeader, SignatureEncoding signatureEncoding, String apiKeyHeader) {
     this(name, signatureHeader, signatureEncoding, apiKeyHeader, DEFAULT_REPLAY_TOLERANCE, null, DEFAULT_STRIPE_SIGNATURE_HEADER);
@@ -47,6 +55,6 @@ public record PlatformConfig(String name, String signatureHeader, SignatureEncod
 
   /** This platform with another replay tolerance and Sendbird body window (null: off). */
   public PlatformConfig withReplay(Duration tolerance, Duration sendbirdWindow) {
-    return new PlatformConfig(name, signatureHeader, signatureEncoding, apiKeyHeader, tolerance, sendbirdWindow, stripeSignatureHeader);
+    return new PlatformConfig(name, signatureHeader, signatureEncoding, apiKeyHeader, tolerance, sendbirdWindow, stripeSignatureHeader, allowedIps);
   }
 }

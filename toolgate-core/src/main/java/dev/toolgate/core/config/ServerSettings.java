@@ -1,6 +1,8 @@
 package dev.toolgate.core.config;
 
+import dev.toolgate.core.net.CidrSet;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * HTTP listener and forwarding limits.
@@ -10,8 +12,19 @@ import java.time.Duration;
  * @param maxBodyBytes larger request bodies are refused with 413
  * @param upstreamTimeout no upstream response headers within this → 504
  * @param shutdownGrace how long a shutdown waits for in-flight requests
+ * @param trustedProxies peers whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed; empty
+ *     (the default): those headers are ignored and the connection peer is the client
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace) {
+public record ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace, CidrSet trustedProxies) {
+  public ServerSettings {
+    trustedProxies = trustedProxies == null ? new CidrSet(List.of()) : trustedProxies;
+  }
+
+  /** Without trusted proxies. */
+  public ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace) {
+    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, null);
+  }
+
   public static ServerSettings defaults() {
     return new ServerSettings("127.0.0.1", 8080, 1_048_576, Duration.ofSeconds(10), Duration.ofSeconds(10));
   }

@@ -1,6 +1,9 @@
 package dev.toolgate.core.config;
 
+import dev.toolgate.core.limit.ToolRateLimit;
+import dev.toolgate.core.net.CidrSet;
 import java.net.URI;
+import java.util.List;
 
 /**
  * One tool: an HTTP route the platform calls, the upstream it is forwarded to, and its policy.
@@ -13,5 +16,17 @@ import java.net.URI;
  * @param platform when set, only clients of this platform may call the tool
  * @param policy what a call must prove
  * @param line line in the config file where the tool is declared (for error messages)
+ * @param allowedIps when set, calls must come from these networks; null: any address (the platform's list, if any, applies too)
+ * @param rateLimits token buckets every allowed call consumes from; empty when unlimited
  */
-public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line) {}
+public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
+    CidrSet allowedIps, List<ToolRateLimit> rateLimits) {
+  public ToolConfig {
+    rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+  }
+
+  /** Without an IP allowlist or rate limits. */
+  public ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line) {
+    this(name, method, path, upstream, platform, policy, line, null, List.of());
+  }
+}

@@ -1,5 +1,6 @@
 package dev.toolgate.core.decision;
 
+import dev.toolgate.core.limit.LimitOutcome;
 import java.util.List;
 
 /**
@@ -11,12 +12,26 @@ import java.util.List;
  * @param credentialIds ids (never values) of the credentials that matched
  * @param challenges {@code WWW-Authenticate} values for a 401
  * @param trace every check that ran, in order
+ * @param limit the most restrictive rate-limit bucket the call touched (for the {@code RateLimit-*}
+ *     and {@code Retry-After} headers), or null when none applies
  */
-public record Decision(boolean allowed, DenialCode code, String detail, String clientId, String subject, List<String> credentialIds, List<String> challenges, List<Check> trace) {
+public record Decision(boolean allowed, DenialCode code, String detail, String clientId, String subject, List<String> credentialIds,
+    List<String> challenges, List<Check> trace, LimitOutcome limit) {
   public Decision {
     credentialIds = List.copyOf(credentialIds);
     challenges = List.copyOf(challenges);
     trace = List.copyOf(trace);
+  }
+
+  /** Without a rate-limit outcome. */
+  public Decision(boolean allowed, DenialCode code, String detail, String clientId, String subject, List<String> credentialIds,
+      List<String> challenges, List<Check> trace) {
+    this(allowed, code, detail, clientId, subject, credentialIds, challenges, trace, null);
+  }
+
+  /** This decision carrying {@code outcome} for the rate-limit headers. */
+  public Decision withLimit(LimitOutcome outcome) {
+    return new Decision(allowed, code, detail, clientId, subject, credentialIds, challenges, trace, outcome);
   }
 
   public static Decision allow(String clientId, List<String> credentialIds, List<Check> trace) {

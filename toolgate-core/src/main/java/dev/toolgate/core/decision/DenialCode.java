@@ -34,6 +34,8 @@ public enum DenialCode {
   CLIENT_DISABLED(403, "client_disabled", "Client is disabled"),
   CLIENT_MISMATCH(403, "client_mismatch", "Credentials belong to different clients"),
   NOT_ALLOWED(403, "not_allowed", "Not allowed to call this tool"),
+  IP_NOT_ALLOWED(403, "ip_not_allowed", "The caller's address is not allowed to call this tool"),
+  RATE_LIMITED(429, "rate_limited", "Too many requests"),
 
   INTERNAL_ERROR(500, "internal_error", "Internal error"),
   UPSTREAM_UNREACHABLE(502, "upstream_unreachable", "Upstream is unreachable"),

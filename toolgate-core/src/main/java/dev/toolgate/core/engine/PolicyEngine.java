@@ -1,6 +1,13 @@
 package dev.toolgate.core.engine;
 
 import dev.toolgate.core.config.CredentialKind;
+import dev.toolgate.core.config.PlatformConfig;
+import dev.toolgate.core.limit.LimitKey;
+import dev.toolgate.core.limit.LimitOutcome;
+import dev.toolgate.core.limit.RateLimit;
+import dev.toolgate.core.limit.ToolRateLimit;
+import dev.toolgate.core.net.CidrSet;
+import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.credential.CredentialVerifier;
 import dev.toolgate.core.credential.Verification;
 import dev.toolgate.core.decision.Check;
@@ -8,6 +15,7 @@ import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.CredentialDirectory;
+import dev.toolgate.core.port.RateLimiter;
 import dev.toolgate.core.port.UsageSink;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
@@ -21,20 +29,47 @@ import java.util.Optional;
 /**
  * Decides one call against its tool's policy: every required credential must verify, all of them
  * must belong to the same enabled client, and that client must be of the tool's platform.
+ *
+ * <p>Around the credentials: before any is looked at, the client IP (the connection peer, or what a
+ * trusted proxy says) must be in the platform's and the tool's {@code allowed_ips}, and must not have
+ * used up its failed-authentication bucket; a 401 consumes from that bucket; an allowed call then
+ * consumes from each of the tool's rate limits.
  */
 public final class PolicyEngine {
   private final Map<CredentialKind, CredentialVerifier> verifiers = new EnumMap<>(CredentialKind.class);
   private final CredentialDirectory directory;
   private final UsageSink usage;
   private final Clock clock;
+  private final RateLimiter limiter;
+  private final ClientAddress clientAddress;
+  private final RateLimit failedAuthLimit;
 
+  /** No trusted proxies (the peer is the client), no rate limits, failed authentications not counted; allowlists still apply. */
   public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock) {
+    this(verifiers, directory, usage, clock, RateLimiter.UNLIMITED, new ClientAddress(new CidrSet(List.of())), null);
+  }
+
+  /**
+   * @param limiter the buckets of tools' rate limits and of failed authentications
+   * @param clientAddress who the caller is, by IP (trusted proxies)
+   * @param failedAuthLimit 401s one client IP may cause per period; null: not counted
+   */
+  public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock,
+      RateLimiter limiter, ClientAddress clientAddress, RateLimit failedAuthLimit) {
     for (CredentialVerifier v : verifiers) {
       this.verifiers.put(v.kind(), v);
     }
     this.directory = directory;
     this.usage = usage;
     this.clock = clock;
+    this.limiter = limiter;
+    this.clientAddress = clientAddress;
+    this.failedAuthLimit = failedAuthLimit;
+  }
+
+  /** The client IP of a call: its peer, or the address a trusted proxy forwarded it for. */
+  public String clientIp(ToolCall call) {
+    return clientAddress.resolve(call.remoteAddress(), call.headers());
   }
 
   /** Refuses to start with a policy that names a kind nobody verifies. */
@@ -51,9 +86,14 @@ public final class PolicyEngine {
   public Decision decide(ToolCall call, Route route) {
     List<Check> trace = new ArrayList<>(4);
     trace.add(new Check("route", true, call.method() + " " + call.path().raw() + " is tool " + route.name()));
+    String ip = clientIp(call);
+    Decision early = checkAddress(ip, route, trace);
+    if (early != null) {
+      return early;
+    }
     if (route.tool().policy().anonymous() && route.tool().policy().require().isEmpty()) {
       trace.add(new Check("policy", true, "tool " + route.name() + " declares anonymous access"));
-      return Decision.allow(null, List.of(), trace);
+      return limited(Decision.allow(null, List.of(), trace), route, ip, trace);
     }
 
     List<String> credentialIds = new ArrayList<>(2);
@@ -66,6 +106,9 @@ public final class PolicyEngine {
       if (!v.passed()) {
         // RFC 6750 §3: a challenge on 401, and on 403 insufficient_scope so the client learns the scope.
         boolean challenge = v.code().status() == 401 || v.code() == DenialCode.INSUFFICIENT_SCOPE;
+        if (v.code().status() == 401 && failedAuthLimit != null) {
+          limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
+        }
         return Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace);
       }
       credentialIds.add(v.credentialId());
@@ -103,10 +146,103 @@ public final class PolicyEngine {
       trace.add(new Check("policy", false, detail));
       return Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace);
     }
-    var now = clock.instant();
-    for (String id : credentialIds) {
-      usage.used(id, now);
+    Decision decision = limited(Decision.allow(clientId, subject, credentialIds, trace), route, ip, trace);
+    if (decision.allowed()) {
+      var now = clock.instant();
+      for (String id : credentialIds) {
+        usage.used(id, now);
+      }
     }
-    return Decision.allow(clientId, subject, credentialIds, trace);
+    return decision;
+  }
+
+  static String failedAuthKey(String ip) {
+    return "failed_auth:" + ip;
+  }
+
+  /** The allowlists, then the failed-authentication bucket: a refusal, or null to go on. */
+  private Decision checkAddress(String ip, Route route, List<Check> trace) {
+    String platformName = route.tool().platform();
+    PlatformConfig platform = platformName == null ? null : route.platform();
+    CidrSet platformIps = platform == null ? null : platform.allowedIps();
+    CidrSet toolIps = route.tool().allowedIps();
+    if (platformIps != null && !platformIps.contains(ip)) {
+      String detail = "client address " + ip + " is not in allowed_ips of platform " + platformName;
+      trace.add(new Check("allowed_ips", false, detail));
+      return Decision.deny(DenialCode.IP_NOT_ALLOWED, detail, null, List.of(), List.of(), trace);
+    }
+    if (toolIps != null && !toolIps.contains(ip)) {
+      String detail = "client address " + ip + " is not in allowed_ips of tool " + route.name();
+      trace.add(new Check("allowed_ips", false, detail));
+      return Decision.deny(DenialCode.IP_NOT_ALLOWED, detail, null, List.of(), List.of(), trace);
+    }
+    if (platformIps != null || toolIps != null) {
+      String lists = platformIps != null && toolIps != null ? "platform " + platformName + " and tool " + route.name()
+          : platformIps != null ? "platform " + platformName : "tool " + route.name();
+      trace.add(new Check("allowed_ips", true, "client address " + ip + " is in allowed_ips of " + lists));
+    }
+    if (failedAuthLimit != null) {
+      LimitOutcome fa = limiter.peek(failedAuthKey(ip), failedAuthLimit);
+      if (!fa.allowed()) {
+        String detail = "too many failed authentications from " + ip + " (limit " + fa.limit() + " per "
+            + failedAuthLimit.period().toSeconds() + " s); retry later";
+        trace.add(new Check("failed_auth_limit", false, detail));
+        return Decision.deny(DenialCode.RATE_LIMITED, detail, null, List.of(), List.of(), trace).withLimit(fa);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * An allowed decision after the tool's rate limits: each consumes one token from its bucket; the
+   * first refusal turns it into 429. Carries the most restrictive outcome for the headers.
+   */
+  private Decision limited(Decision allowed, Route route, String ip, List<Check> trace) {
+    List<ToolRateLimit> limits = route.tool().rateLimits();
+    if (limits.isEmpty()) {
+      return allowed;
+    }
+    LimitOutcome tightest = null;
+    for (ToolRateLimit limit : limits) {
+      String key = bucketKey(route.name(), limit, allowed.clientId(), allowed.subject(), ip);
+      LimitOutcome outcome = limiter.tryConsume(key, limit.limit());
+      if (!outcome.allowed()) {
+        String detail = "rate limit of tool " + route.name() + " exceeded: " + outcome.limit() + " per "
+            + limit.limit().period().toSeconds() + " s per " + describe(limit.per());
+        trace.add(new Check("rate_limit", false, detail));
+        return Decision.deny(DenialCode.RATE_LIMITED, detail, allowed.clientId(), allowed.credentialIds(), List.of(), trace)
+            .withLimit(outcome);
+      }
+      if (tightest == null || outcome.remaining() < tightest.remaining()
+          || (outcome.remaining() == tightest.remaining() && outcome.resetAfter().compareTo(tightest.resetAfter()) > 0)) {
+        tightest = outcome;
+      }
+    }
+    trace.add(new Check("rate_limit", true, limits.size() + " rate limit(s) of tool " + route.name() + " allow the call ("
+        + tightest.remaining() + " left in the tightest)"));
+    return new Decision(true, null, null, allowed.clientId(), allowed.subject(), allowed.credentialIds(), List.of(), trace, tightest);
+  }
+
+  /** e.g. {@code rl:order_status:client=c1|user=u7}; a missing client or user is {@code -}. */
+  static String bucketKey(String tool, ToolRateLimit limit, String clientId, String subject, String ip) {
+    StringBuilder key = new StringBuilder("rl:").append(tool).append(':');
+    for (int i = 0; i < limit.per().size(); i++) {
+      if (i > 0) {
+        key.append('|');
+      }
+      LimitKey kind = limit.per().get(i);
+      key.append(kind.yamlName());
+      switch (kind) {
+        case CLIENT -> key.append('=').append(clientId == null ? "-" : clientId);
+        case USER -> key.append('=').append(subject == null ? "-" : subject);
+        case IP -> key.append('=').append(ip);
+        case TOOL -> { } // the tool's total: the tool name is already in the key
+      }
+    }
+    return key.toString();
+  }
+
+  private static String describe(List<LimitKey> per) {
+    return String.join(" and ", per.stream().map(LimitKey::yamlName).toList());
   }
 }

@@ -72,7 +72,7 @@ class ConfigLoaderErrorsTest {
             "11: tools[1].name",
             "13: tools[1].path");
     assertThat(e.getMessage())
-        .contains("unknown key 'hots' (allowed: host, port, max_body_bytes, upstream_timeout, shutdown_grace; did you mean 'host'?)")
+        .contains("unknown key 'hots' (allowed: host, port, max_body_bytes, upstream_timeout, shutdown_grace, trusted_proxies; did you mean 'host'?)")
         .contains("duplicate tool name 'order_status' (first declared at line 7)")
         .contains("scheme 'ftp' is not allowed")
         .doesNotContain("hunter2");
@@ -95,7 +95,7 @@ class ConfigLoaderErrorsTest {
     ConfigException e = error("- tools\n");
     assertThat(e.line()).isEqualTo(1);
     assertThat(e.field()).isEqualTo("(document)");
-    assertThat(e.getMessage()).contains("expected a mapping with the sections server, store, audit, authorization_server, trusted_issuers, platforms, tools, got a list");
+    assertThat(e.getMessage()).contains("expected a mapping with the sections server, store, audit, authorization_server, trusted_issuers, platforms, tools, failed_auth_limit, got a list");
   }
 
   @Test

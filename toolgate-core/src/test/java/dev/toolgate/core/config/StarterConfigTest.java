@@ -30,6 +30,8 @@ class StarterConfigTest {
     assertThat(config.platforms().get("asapp")).isEqualTo(PlatformConfig.withDefaults("asapp"));
     assertThat(config.authorizationServer()).isEqualTo(AuthServerSettings.defaults(ServerSettings.defaults()));
     assertThat(config.trustedIssuers()).isEmpty();
+    assertThat(config.failedAuthLimit()).isEqualTo(GatewayConfig.DEFAULT_FAILED_AUTH_LIMIT);
+    assertThat(config.tools().get(0).rateLimits()).extracting(l -> l.per().get(0).yamlName()).containsExactly("client", "tool");
   }
 
   @Test

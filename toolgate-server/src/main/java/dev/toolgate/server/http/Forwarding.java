@@ -63,7 +63,7 @@ public final class Forwarding {
   }
 
   /** Headers for the upstream request: the caller's minus everything above, plus the verified identity. */
-  MultiMap upstreamHeaders(MultiMap in, Route route, String clientId, String subject, String requestId, String peer, String originalHost, boolean tls) {
+  MultiMap upstreamHeaders(MultiMap in, Route route, String clientId, String subject, String requestId, String clientIp, String originalHost, boolean tls) {
     Set<String> listedInConnection = connectionListed(in);
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     in.forEach((name, value) -> {
@@ -80,8 +80,8 @@ public final class Forwarding {
     if (subject != null) {
       out.set(USER_HEADER, subject);
     }
-    // Until trusted proxies are configured, the connection peer is the only client address we know.
-    out.set("x-forwarded-for", peer);
+    // The resolved client: the peer, or what a trusted proxy said; never a header an untrusted caller sent.
+    out.set("x-forwarded-for", clientIp);
     if (originalHost != null) {
       out.set("x-forwarded-host", originalHost);
     }

@@ -4,6 +4,8 @@ import dev.toolgate.core.config.ServerSettings;
 import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.engine.PolicyEngine;
+import dev.toolgate.core.limit.LimitOutcome;
+import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.core.request.ToolCall;
@@ -18,6 +20,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
@@ -49,6 +52,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final Vertx vertx;
   private final KeyReadiness keyReadiness;
   private final boolean decisionOnly;
+  private final ClientAddress clientAddress;
 
   ToolCallHandler(Vertx vertx, boolean decisionOnly, KeyReadiness keyReadiness, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
     this.vertx = vertx;
@@ -61,6 +65,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     this.audit = audit;
     this.upstream = upstream;
     this.settings = settings;
+    this.clientAddress = new ClientAddress(settings.trustedProxies());
   }
 
   @Override
@@ -135,6 +140,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private void decideNow(Exchange ex, RouteMatch match, ToolCall call, Buffer body) {
     Decision decision = engine.decide(call, match.route());
+    rateLimitHeaders(ex.req.response().headers(), decision);
     if (decision.allowed() && decisionOnly) {
       answerAllowed(ex, match.route(), decision);
     } else if (decision.allowed()) {
@@ -154,7 +160,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         .setPort(target.port())
         .setSsl(target.tls())
         .setURI(target.uri(match, ex.path, ex.query))
-        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, peer(req),
+        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, clientIp(ex),
             req.authority() == null ? null : req.authority().toString(), req.isSSL()))
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
         .setIdleTimeout(settings.upstreamTimeout().toMillis());
@@ -199,6 +205,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     resp.setStatusCode(answer.statusCode());
     Forwarding.copyResponseHeaders(answer.headers(), resp.headers());
     resp.headers().set(Forwarding.REQUEST_ID_HEADER, ex.requestId);
+    rateLimitHeaders(resp.headers(), decision); // ours, not any the upstream sent
     if (!resp.headers().contains("content-length")) {
       resp.setChunked(true);
     }
@@ -385,7 +392,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private void record(Exchange ex, Route route, Decision decision, String code, int status, String detail) {
     HttpServerRequest req = ex.req;
-    audit.record(new AuditEvent(Instant.now(), ex.requestId, ex.method, ex.path, peer(req),
+    audit.record(new AuditEvent(Instant.now(), ex.requestId, ex.method, ex.path, clientIp(ex),
         route == null ? null : route.name(), decision.clientId(), decision.credentialIds(),
         decision.allowed() ? "allow" : "deny", code, status, (System.nanoTime() - ex.startNanos) / 1000, detail, decision.trace()));
   }
@@ -416,6 +423,36 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     return req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
   }
 
+  /** The client's IP: the peer, or the address a trusted proxy forwarded the call for. Resolved once. */
+  private String clientIp(Exchange ex) {
+    if (ex.clientIp == null) {
+      ex.clientIp = clientAddress.resolve(peer(ex.req), new VertxHeaders(ex.req.headers()));
+    }
+    return ex.clientIp;
+  }
+
+  /**
+   * {@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code RateLimit-Reset} (seconds) when the
+   * decision touched a rate limit, and {@code Retry-After} (whole seconds, at least 1) on a refusal.
+   */
+  static void rateLimitHeaders(MultiMap headers, Decision decision) {
+    LimitOutcome limit = decision.limit();
+    if (limit == null) {
+      return;
+    }
+    headers.set("ratelimit-limit", Long.toString(limit.limit()));
+    headers.set("ratelimit-remaining", Long.toString(Math.max(0, limit.remaining())));
+    headers.set("ratelimit-reset", Long.toString(ceilSeconds(limit.resetAfter(), 0)));
+    if (!limit.allowed()) {
+      headers.set("retry-after", Long.toString(ceilSeconds(limit.retryAfter(), 1)));
+    }
+  }
+
+  private static long ceilSeconds(Duration d, long min) {
+    long millis = d == null ? 0 : d.toMillis();
+    return Math.max(min, (millis + 999) / 1000);
+  }
+
   /** Per-request state the steps share; only touched on the request's event loop. */
   private static final class Exchange {
     final HttpServerRequest req;
@@ -428,6 +465,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     String method;
     String path;
     String query;
+    String clientIp;
 
     Exchange(HttpServerRequest req, String requestId, long startNanos) {
       this.req = req;

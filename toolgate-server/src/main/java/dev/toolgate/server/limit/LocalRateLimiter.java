@@ -8,6 +8,7 @@ import dev.toolgate.core.port.RateLimiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import java.time.Duration;
 
 /**
@@ -31,6 +32,21 @@ public final class LocalRateLimiter implements RateLimiter {
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     Duration reset = Duration.ofNanos(probe.getNanosToWaitForReset());
     return new LimitOutcome(probe.isConsumed(), limit.capacity(), probe.getRemainingTokens(), reset,
+        Duration.ofNanos(probe.getNanosToWaitForRefill()));
+  }
+
+  @Override
+  public LimitOutcome peek(String key, RateLimit limit) {
+    Bucket bucket = buckets.getIfPresent(new Keyed(key, limit));
+    if (bucket == null) {
+      // Never used (or forgotten): full, and no bucket is created for a mere look.
+      return new LimitOutcome(true, limit.capacity(), limit.capacity(), Duration.ZERO, Duration.ZERO);
+    }
+    EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+    long remaining = Math.max(0, probe.getRemainingTokens());
+    // Refill is even over the period, so the time to full is the missing tokens' share of it.
+    Duration reset = limit.period().multipliedBy(limit.capacity() - remaining).dividedBy(limit.capacity());
+    return new LimitOutcome(probe.canBeConsumed(), limit.capacity(), remaining, reset,
         Duration.ofNanos(probe.getNanosToWaitForRefill()));
   }
 }

@@ -37,6 +37,15 @@ final class GatewayHarness implements AutoCloseable {
   }
 
   GatewayHarness(String toolsYaml, String upstreamTimeout) throws Exception {
+    this(toolsYaml, upstreamTimeout, "", "");
+  }
+
+  /**
+   * With extra lines in the {@code server:} section ({@code serverYaml}, indented two spaces, e.g.
+   * {@code "  trusted_proxies: [127.0.0.1]\n"}) and extra platforms ({@code platformsYaml}, indented
+   * two spaces). Other top-level sections can follow the tools in {@code toolsYaml}.
+   */
+  GatewayHarness(String toolsYaml, String upstreamTimeout, String serverYaml, String platformsYaml) throws Exception {
     dir = Files.createTempDirectory("toolgate-it-");
     upstream = new RecordingUpstream();
     String yaml = """
@@ -46,6 +55,8 @@ final class GatewayHarness implements AutoCloseable {
           max_body_bytes: 4096
           upstream_timeout: TIMEOUT
           shutdown_grace: 5s
+        SERVER_EXTRA
+        FAILED_AUTH
         audit:
           batch_size: 100
           flush_interval: 50ms
@@ -56,8 +67,13 @@ final class GatewayHarness implements AutoCloseable {
             api_key_header: api-key
           asapp:
             api_key_header: X-Api-Key
+        PLATFORMS_EXTRA
         tools:
-        """.replace("TIMEOUT", upstreamTimeout) + toolsYaml.replace("UPSTREAM", upstream.url());
+        """.replace("TIMEOUT", upstreamTimeout).replace("SERVER_EXTRA\n", serverYaml).replace("PLATFORMS_EXTRA\n", platformsYaml)
+        // The suites send many bad credentials from 127.0.0.1: the default failed-authentication
+        // limit (20 a minute per IP) would block them, so it is lifted unless a test sets its own.
+        .replace("FAILED_AUTH\n", toolsYaml.contains("failed_auth_limit:") ? "" : "failed_auth_limit: { limit: 1000000, period: 1s }\n")
+        + toolsYaml.replace("UPSTREAM", upstream.url());
     Path file = dir.resolve("toolgate.yaml");
     Files.writeString(file, yaml);
     config = ConfigLoader.load(file);

@@ -25,4 +25,20 @@ class LocalRateLimiterTest {
     Thread.sleep(refused.retryAfter().toMillis() + 50);
     assertThat(limiter.tryConsume("client:a", three).allowed()).as("refilled").isTrue();
   }
+
+  @Test
+  void peekNeverConsumes() {
+    LocalRateLimiter limiter = new LocalRateLimiter(1000, Duration.ofMinutes(5));
+    RateLimit two = new RateLimit(2, Duration.ofMinutes(1));
+    assertThat(limiter.peek("ip:x", two).remaining()).as("an unknown key is full").isEqualTo(2);
+    limiter.tryConsume("ip:x", two);
+    assertThat(limiter.peek("ip:x", two).remaining()).isEqualTo(1);
+    assertThat(limiter.peek("ip:x", two).allowed()).isTrue();
+    limiter.tryConsume("ip:x", two);
+    LimitOutcome empty = limiter.peek("ip:x", two);
+    assertThat(empty.allowed()).isFalse();
+    assertThat(empty.remaining()).isZero();
+    assertThat(empty.retryAfter()).isPositive();
+    assertThat(empty.resetAfter()).isPositive();
+  }
 }
