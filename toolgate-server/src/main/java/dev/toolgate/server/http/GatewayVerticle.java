@@ -30,6 +30,8 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   /** Keep-alive connections with no traffic for this long are closed. */
   static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(120);
+  /** All request headers together; larger ones get 431 from the HTTP codec. */
+  static final int MAX_HEADER_BYTES = 128 * 1024;
   private final RouteTable routes;
   private final Forwarding forwarding;
   private final KeyReadiness keyReadiness;
@@ -70,6 +72,8 @@ public final class GatewayVerticle extends VerticleBase {
         // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) IDLE_CONNECTION_TIMEOUT.toSeconds())
+        // Room for oversized tokens to reach the verifiers, which refuse them with a clear 401.
+        .setMaxHeaderSize(MAX_HEADER_BYTES)
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
     Router system = systemRouter();

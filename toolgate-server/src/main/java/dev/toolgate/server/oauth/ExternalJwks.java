@@ -65,6 +65,10 @@ public final class ExternalJwks {
     if (fresh && known) {
       return CompletableFuture.completedFuture(null);
     }
+    CompletableFuture<Void> running = inFlight;
+    if (running != null && !running.isDone()) {
+      return running; // a fetch is under way (e.g. the one at start): wait for it
+    }
     if (now.isBefore(lastAttempt.plus(issuer.jwksMinRefreshInterval()))) {
       // Tried moments ago (whether or not it worked): the kid is unknown, or the issuer is down.
       return CompletableFuture.completedFuture(null);

@@ -201,9 +201,32 @@ class OAuthIntegrationTest {
     String tamperedPayload = Base64.getUrlEncoder().withoutPadding().encodeToString(
         parsed.getJWTClaimsSet().toString().replace("orders.read", "orders.write").getBytes(StandardCharsets.UTF_8));
     int before = h.upstreamHits();
-    for (String forged : List.of(noneHeader + "." + parts[1] + ".", noneHeader + "." + parts[1], hs.serialize(),
+    String kid = parsed.getHeader().getKeyID();
+    // An attacker's own RSA key under our kid, and tokens pointing at keys we must never fetch.
+    com.nimbusds.jose.jwk.RSAKey attackerKey = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID(kid).generate();
+    List<String> signedByAttacker = new java.util.ArrayList<>();
+    for (JWSHeader header : List.of(
+        new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt")).keyID(kid).build(),
+        new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt")).keyID(kid).jwk(attackerKey.toPublicJWK()).build(),
+        new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt")).keyID(kid).jwkURL(URI.create("http://127.0.0.1:9/jwks")).build(),
+        new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt")).keyID(kid).x509CertURL(URI.create("http://127.0.0.1:9/x5u")).build(),
+        new JWSHeader.Builder(JWSAlgorithm.RS256).type(new JOSEObjectType("at+jwt")).keyID("unknown-kid").build())) {
+      SignedJWT jwt = new SignedJWT(header, parsed.getJWTClaimsSet());
+      jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(attackerKey));
+      signedByAttacker.add(jwt.serialize());
+    }
+    String ecZeroSignature = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\"}").getBytes()) + "." + parts[1] + "."
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
+    String unknownCrit = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("{\"alg\":\"RS256\",\"typ\":\"at+jwt\",\"kid\":\"" + kid + "\",\"crit\":[\"exp2\"],\"exp2\":1}").getBytes()) + "." + parts[1] + "." + parts[2];
+    String hugeHeader = Base64.getUrlEncoder().withoutPadding().encodeToString(
+        ("{\"alg\":\"RS256\",\"kid\":\"" + kid + "\",\"x\":\"" + "a".repeat(64 * 1024) + "\"}").getBytes()) + "." + parts[1] + "." + parts[2];
+    List<String> forgeries = new java.util.ArrayList<>(List.of(noneHeader + "." + parts[1] + ".", noneHeader + "." + parts[1], hs.serialize(),
         parts[0] + "." + tamperedPayload + "." + parts[2], parts[0] + "." + parts[1] + ".", parts[0] + "." + parts[1],
-        good + ".x", "not-a-jwt", "a".repeat(7000))) {
+        good + ".x", "not-a-jwt", "a".repeat(7000), parts[0] + ".%%%." + parts[2], ecZeroSignature, unknownCrit, hugeHeader));
+    forgeries.addAll(signedByAttacker);
+    for (String forged : forgeries) {
       HttpResponse<String> r = get("/orders", "authorization", "Bearer " + forged);
       assertThat(r.statusCode()).as(forged.length() > 80 ? forged.substring(0, 80) : forged).isEqualTo(401);
       assertThat(r.body()).doesNotContain(parts[2]);
