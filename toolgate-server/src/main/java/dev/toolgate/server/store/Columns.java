@@ -11,15 +11,15 @@ import java.time.temporal.ChronoUnit;
  * The portable column encodings of the schema: timestamps as BIGINT epoch milliseconds, booleans
  * as INTEGER 0/1, nullable text. Kept in one place so every table maps them the same way.
  */
-final class Columns {
+public final class Columns {
   private Columns() {}
 
   /** Instants are stored to the millisecond; truncating before use makes returned values equal stored ones. */
-  static Instant millis(Instant instant) {
+  public static Instant millis(Instant instant) {
     return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
   }
 
-  static void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+  public static void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
     if (value == null) {
       statement.setNull(index, Types.BIGINT);
     } else {
@@ -27,20 +27,20 @@ final class Columns {
     }
   }
 
-  static Instant getInstant(ResultSet row, String column) throws SQLException {
+  public static Instant getInstant(ResultSet row, String column) throws SQLException {
     long millis = row.getLong(column);
     return row.wasNull() ? null : Instant.ofEpochMilli(millis);
   }
 
-  static void setBoolean(PreparedStatement statement, int index, boolean value) throws SQLException {
+  public static void setBoolean(PreparedStatement statement, int index, boolean value) throws SQLException {
     statement.setInt(index, value ? 1 : 0);
   }
 
-  static boolean getBoolean(ResultSet row, String column) throws SQLException {
+  public static boolean getBoolean(ResultSet row, String column) throws SQLException {
     return row.getInt(column) != 0;
   }
 
-  static void setText(PreparedStatement statement, int index, String value) throws SQLException {
+  public static void setText(PreparedStatement statement, int index, String value) throws SQLException {
     if (value == null) {
       statement.setNull(index, Types.VARCHAR);
     } else {

@@ -5,13 +5,13 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /** Recognises backend errors that mean something to the caller, portably across both backends. */
-final class SqlErrors {
+public final class SqlErrors {
   private static final String POSTGRES_UNIQUE_VIOLATION = "23505";
 
   private SqlErrors() {}
 
   /** A UNIQUE or PRIMARY KEY constraint rejected the row. */
-  static boolean isUniqueViolation(SQLException e) {
+  public static boolean isUniqueViolation(SQLException e) {
     if (POSTGRES_UNIQUE_VIOLATION.equals(e.getSQLState())) {
       return true;
     }

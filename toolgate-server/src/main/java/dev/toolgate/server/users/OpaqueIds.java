@@ -2,6 +2,7 @@ package dev.toolgate.server.users;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.toolgate.server.store.Columns;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.Jdbc;
 import dev.toolgate.server.store.NotFoundException;
@@ -114,7 +115,7 @@ public final class OpaqueIds {
         insert.setString(1, minted);
         insert.setString(2, platform);
         insert.setInt(3, key.version());
-        Sql.setInstant(insert, 4, now);
+        Columns.setInstant(insert, 4, now);
         insert.setString(5, userId);
         insert.executeUpdate();
       }
@@ -183,7 +184,7 @@ public final class OpaqueIds {
         List<KeyInfo> result = new ArrayList<>();
         while (rows.next()) {
           result.add(new KeyInfo(rows.getInt("version"), rows.getString("master_key_id"),
-              Sql.getInstant(rows, "created_at"), Sql.getBoolean(rows, "active")));
+              Columns.getInstant(rows, "created_at"), Columns.getBoolean(rows, "active")));
         }
         return result;
       }
@@ -219,7 +220,7 @@ public final class OpaqueIds {
         SecretBox.Sealed sealed = box.seal(rowId(1), candidate);
         insert.setString(1, sealed.keyId());
         insert.setString(2, sealed.ciphertext());
-        Sql.setInstant(insert, 3, now);
+        Columns.setInstant(insert, 3, now);
         insert.executeUpdate();
       }
       try (PreparedStatement query = connection.prepareStatement(
@@ -245,7 +246,7 @@ public final class OpaqueIds {
       insert.setInt(1, version);
       insert.setString(2, sealed.keyId());
       insert.setString(3, sealed.ciphertext());
-      Sql.setInstant(insert, 4, now);
+      Columns.setInstant(insert, 4, now);
       insert.executeUpdate();
     }
   }
@@ -284,6 +285,6 @@ public final class OpaqueIds {
   }
 
   private Instant now() {
-    return Sql.millis(clock.instant());
+    return Columns.millis(clock.instant());
   }
 }

@@ -2,10 +2,12 @@ package dev.toolgate.server.users;
 
 import dev.toolgate.core.secret.SecretDigest;
 import dev.toolgate.core.secret.SecretGenerator;
+import dev.toolgate.server.store.Columns;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.Jdbc;
 import dev.toolgate.server.store.NotFoundException;
+import dev.toolgate.server.store.SqlErrors;
 import dev.toolgate.server.store.StoreConflictException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -109,11 +111,11 @@ public final class UserStore {
         insert.setString(1, user.id());
         insert.setString(2, user.username());
         insert.setString(3, user.passwordHash());
-        Sql.setInstant(insert, 4, now);
-        Sql.setInstant(insert, 5, now);
+        Columns.setInstant(insert, 4, now);
+        Columns.setInstant(insert, 5, now);
         insert.executeUpdate();
       } catch (SQLException e) {
-        if (Sql.isUniqueViolation(e)) {
+        if (SqlErrors.isUniqueViolation(e)) {
           throw new StoreConflictException("a user named '" + name + "' already exists");
         }
         throw e;
@@ -175,7 +177,7 @@ public final class UserStore {
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?")) {
         update.setString(1, passwordHash);
-        Sql.setInstant(update, 2, now);
+        Columns.setInstant(update, 2, now);
         update.setString(3, userId);
         update.executeUpdate();
       }
@@ -226,7 +228,7 @@ public final class UserStore {
               + "SELECT ?, ?, id, ? FROM users WHERE username = ? ON CONFLICT DO NOTHING")) {
         insert.setString(1, p);
         insert.setString(2, pid);
-        Sql.setInstant(insert, 3, now);
+        Columns.setInstant(insert, 3, now);
         insert.setString(4, name);
         insert.executeUpdate();
       }
@@ -276,7 +278,7 @@ public final class UserStore {
    */
   public IssuedSecret<SessionToken> createSessionToken(String platform, String platformUserId, Instant expiresAt) {
     Instant now = now();
-    Instant expires = expiresAt == null ? now.plus(DEFAULT_SESSION_LIFETIME) : Sql.millis(expiresAt);
+    Instant expires = expiresAt == null ? now.plus(DEFAULT_SESSION_LIFETIME) : Columns.millis(expiresAt);
     if (!expires.isAfter(now)) {
       throw new IllegalArgumentException("expires_at " + expires.toEpochMilli() + " is not in the future");
     }
@@ -292,8 +294,8 @@ public final class UserStore {
               + "SELECT ?, user_id, platform, ?, ?, ?, NULL FROM platform_users WHERE platform = ? AND platform_user_id = ?")) {
         insert.setString(1, id);
         insert.setString(2, digest);
-        Sql.setInstant(insert, 3, now);
-        Sql.setInstant(insert, 4, expires);
+        Columns.setInstant(insert, 3, now);
+        Columns.setInstant(insert, 4, expires);
         insert.setString(5, platform);
         insert.setString(6, platformUserId);
         if (insert.executeUpdate() != 1) {
@@ -337,7 +339,7 @@ public final class UserStore {
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE session_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND platform = ? "
               + "AND user_id = (SELECT user_id FROM platform_users WHERE platform = ? AND platform_user_id = ?)")) {
-        Sql.setInstant(update, 1, now);
+        Columns.setInstant(update, 1, now);
         update.setString(2, tokenId);
         update.setString(3, platform);
         update.setString(4, platform);
@@ -362,7 +364,7 @@ public final class UserStore {
     return jdbc.write("revoke session token", connection -> {
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE session_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-        Sql.setInstant(update, 1, now);
+        Columns.setInstant(update, 1, now);
         update.setString(2, tokenId);
         if (update.executeUpdate() == 1) {
           return true;
@@ -388,7 +390,7 @@ public final class UserStore {
       try (PreparedStatement update = connection.prepareStatement(
           "UPDATE session_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND platform = ? "
               + "AND user_id = (SELECT user_id FROM platform_users WHERE platform = ? AND platform_user_id = ?)")) {
-        Sql.setInstant(update, 1, now);
+        Columns.setInstant(update, 1, now);
         update.setString(2, platform);
         update.setString(3, platform);
         update.setString(4, platformUserId);
@@ -459,20 +461,20 @@ public final class UserStore {
 
   private static User mapUser(ResultSet row) throws SQLException {
     return new User(row.getString("id"), row.getString("username"), row.getString("password_hash"),
-        Sql.getBoolean(row, "disabled"), Sql.getInstant(row, "created_at"), Sql.getInstant(row, "password_changed_at"));
+        Columns.getBoolean(row, "disabled"), Columns.getInstant(row, "created_at"), Columns.getInstant(row, "password_changed_at"));
   }
 
   private static PlatformUser mapPlatformUser(ResultSet row) throws SQLException {
     return new PlatformUser(row.getString("platform"), row.getString("platform_user_id"), row.getString("user_id"),
-        Sql.getInstant(row, "created_at"));
+        Columns.getInstant(row, "created_at"));
   }
 
   private static SessionToken mapSession(ResultSet row) throws SQLException {
     return new SessionToken(row.getString("id"), row.getString("user_id"), row.getString("platform"), row.getString("digest"),
-        Sql.getInstant(row, "created_at"), Sql.getInstant(row, "expires_at"), Sql.getInstant(row, "revoked_at"));
+        Columns.getInstant(row, "created_at"), Columns.getInstant(row, "expires_at"), Columns.getInstant(row, "revoked_at"));
   }
 
   private Instant now() {
-    return Sql.millis(clock.instant());
+    return Columns.millis(clock.instant());
   }
 }
