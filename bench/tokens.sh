@@ -21,8 +21,9 @@
 #   BENCH_FIRST_USE_TOKENS fresh tokens per first-use tool-call run (default 20000; a run ends when
 #                          they are used up, or after the duration)
 #   BENCH_KC_PORT / BENCH_TG_PORT / BENCH_UP_PORT   8180 / 18090 / 19091
-#   TOOLGATE_JAVA_OPTS     JVM options for `toolgate serve` (default: none, the JVM's defaults)
-#   BENCH_JAR              the Toolgate jar (default toolgate-server/target/toolgate.jar, built if missing)
+#   BENCH_REV              what to call the Toolgate version in the report (default: git describe)
+#   TOOLGATE_JAVA_OPTS     JVM options for Toolgate, which runs through the ./toolgate launcher as
+#                          shipped (it builds the jar if missing; this variable replaces its defaults)
 # Needs: wrk, curl, python3, unzip, Maven (only if the jar is missing). Bounded in time: roughly
 # 3 min of set-up + 10 x warmup + 10 x (number of connection counts) x duration; a watchdog ends
 # the run at twice that. Everything it starts is stopped on exit, also on failure or Ctrl-C.
@@ -45,7 +46,7 @@ SERVERS=${BENCH_SERVERS:-keycloak toolgate}
 FIRST_USE=${BENCH_FIRST_USE_TOKENS:-20000}
 KC_ADMIN_PASS=bench-admin-password
 KC_CLIENT_SECRET=bench-client-secret-0123456789abcdef
-JAR=${BENCH_JAR:-$ROOT/toolgate-server/target/toolgate.jar}
+TOOLGATE=$ROOT/toolgate
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -87,6 +88,8 @@ cleanup() {
   exit $rc
 }
 trap cleanup EXIT
+set -E   # say where an unexpected failure happened, also inside functions
+trap 'log "FAILED: exit status $? at line $LINENO: $BASH_COMMAND"' ERR
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -134,6 +137,9 @@ fetch_token() { # url basic_header -> access token
   curl -fsS --max-time 10 -H "$2" -d grant_type=client_credentials "$1" | json_field access_token
 }
 busy() { printf 'load %s, cpu pressure %s' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(awk '/^some/{sub("avg60=","",$3); print $3 "%"}' /proc/pressure/cpu 2>/dev/null)"; }
+# The memory, GC and class-data-sharing options a running JVM was started with.
+jvm_opts() { tr '\0' '\n' < "/proc/$1/cmdline" | grep -E '^-Xm[sx]|^-XX:[+]Use[A-Za-z]*GC|^-XX:[+]AutoCreateSharedArchive|^-XX:SharedArchiveFile' \
+  | sed 's:^-XX\:SharedArchiveFile=.*/:-XX\:SharedArchiveFile=…/:' | paste -sd' ' || true; }
 rss_kib() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
 
 # ---------------------------------------------------------------- Keycloak
@@ -152,17 +158,16 @@ kc_setup() {
 }
 
 # ---------------------------------------------------------------- Toolgate
-tg() { "$JAVA" -jar "$JAR" "$@" --config "$WORK/toolgate.yaml"; }
+tg() { JAVA_HOME=$JAVA_HOME "$TOOLGATE" "$@" --config "$WORK/toolgate.yaml"; }
 tg_start() {
   port_free "$TG_PORT" || die "port $TG_PORT is in use (BENCH_TG_PORT to change)"
   TG_LAUNCH_MS=$(now_ms)
-  # shellcheck disable=SC2086
-  "$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/toolgate.yaml" >> "$WORK/toolgate.log" 2>&1 &
+  JAVA_HOME=$JAVA_HOME "$TOOLGATE" serve --config "$WORK/toolgate.yaml" >> "$WORK/toolgate.log" 2>&1 &  # the launcher execs java
   TG_PID=$!; track_pid "$TG_PID"
 }
 tg_stop() { stop_pid "$TG_PID"; TG_PID=""; }
 tg_setup() {
-  if [[ ! -f "$JAR" ]]; then log "building $JAR"; mvn -q -B -DskipTests package >&2; fi
+  [[ -f toolgate-server/target/toolgate.jar ]] || log "building toolgate-server/target/toolgate.jar (the launcher does it)"
   TG_BASE=http://127.0.0.1:$TG_PORT
   cat > "$WORK/toolgate.yaml" <<YAML
 server:
@@ -186,7 +191,7 @@ YAML
   TG_BASIC=$(basic "$TG_CLIENT_ID" "$TG_SECRET")
 
   port_free "$UP_PORT" || die "port $UP_PORT is in use (BENCH_UP_PORT to change)"
-  "$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & UP_PID=$!; track_pid "$UP_PID"
+  JAVA_HOME=$JAVA_HOME "$TOOLGATE" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & UP_PID=$!; track_pid "$UP_PID"
 
   log "Toolgate: first start (generates its signing key)"
   tg_start
@@ -271,35 +276,40 @@ check() {
   esac
   [[ $ok == 1 ]] || { head -c 400 "$WORK/check.out" >&2; echo >&2; die "$t: check request answered $code"; }
 }
-# wrk with bench/oauth.lua shaped for the target; the last line, "WRKCPU <user> <sys>", is the CPU
-# time wrk used (bash `times`: children of the subshell).
+# wrk with bench/oauth.lua shaped for the target.
 run_wrk() { # target conns seconds
   local t=$1
   ( export BENCH_METHOD=${T_METHOD[$t]} BENCH_BODY=${T_BODY[$t]} BENCH_HEADERS=${T_HDRS[$t]} \
       BENCH_BODY_FILE=${T_BODYFILE[$t]} BENCH_CONTENT_TYPE=${T_CTYPE[$t]} BENCH_TOKENS_FILE=${T_TOKFILE[$t]} \
       BENCH_TOKENS_ONCE=${T_ONCE[$t]} BENCH_THREADS=$THREADS
-    rc=0
-    timeout $(( $3 + 60 )) wrk -t"$THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s bench/oauth.lua "${T_URL[$t]}" || rc=$?
-    echo "WRKCPU $(times | tail -1)"
-    exit $rc )
+    timeout $(( $3 + 60 )) wrk -t"$THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s bench/oauth.lua "${T_URL[$t]}" )
 }
 prep() { [[ -z "${T_PREP[$1]}" ]] || "${T_PREP[$1]}"; }
-# How busy the machine was with other work: CPU ticks of the whole machine (/proc/stat) minus those
-# of the servers, the sample upstream and wrk, as a share of all cores over the run.
+# How busy the machine was with other work: the CPU time processes outside this benchmark (not
+# descended from this script; not kernel threads, which carry our loopback traffic) used during a
+# run, as a share of all cores. Per process: own + reaped children's time (/proc/<pid>/stat), so
+# short-lived processes count through their parent; those that end during the run are taken out at
+# what they had used before it.
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks_total() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9; exit}' /proc/stat; }
-cpu_ticks_ours() { local p s=0; for p in "${KC_PID:-}" "${TG_PID:-}" "${UP_PID:-}"; do
-  [[ -n "$p" && -r /proc/$p/stat ]] && s=$(( s + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$p/stat") )); done; echo "$s"; }
+cpu_snapshot() { awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $2, $12 + $13, $14 + $15 }' /proc/[0-9]*/stat 2>/dev/null > "$1"; }
+others_cpu_pct() { # snapshot_before snapshot_after elapsed_ms
+  awk -v self=$$ -v hz="$CLK_TCK" -v ms="$3" -v n="$(nproc)" '
+    function ours(p, pp,   i) { for (i = 0; i < 64 && p > 1; i++) { if (p == self) return 1; p = pp[p] } return 0 }
+    FNR == NR { pp0[$1] = $2; own0[$1] = $3; kids0[$1] = $4; next }
+    { pp1[$1] = $2; own1[$1] = $3; kids1[$1] = $4 }
+    END {
+      for (p in own1) if (p != 2 && pp1[p] != 2 && !ours(p, pp1)) s += own1[p] + kids1[p] - (p in own0 ? own0[p] + kids0[p] : 0)
+      for (p in own0) if (!(p in own1) && p != 2 && pp0[p] != 2 && !ours(p, pp0)) s -= own0[p]
+      if (s < 0) s = 0
+      printf "%.0f", 100 * s / hz / (ms / 1000 * n) }' "$1" "$2"
+}
 measure() { # label target conns
-  local out line t0 b0 s0 other
+  local out line t0 other
   prep "$2"
-  t0=$(now_ms); b0=$(cpu_ticks_total); s0=$(cpu_ticks_ours)
+  t0=$(now_ms); cpu_snapshot "$WORK/cpu0"
   out=$(run_wrk "$2" "$3" "$DURATION") || die "$1: wrk failed"
-  other=$(awk -v ms=$(( $(now_ms) - t0 )) -v b=$(( $(cpu_ticks_total) - b0 )) -v s=$(( $(cpu_ticks_ours) - s0 )) \
-    -v hz="$CLK_TCK" -v n="$(nproc)" -v w="$(sed -n 's/^WRKCPU //p' <<< "$out")" 'BEGIN{
-      split(w, a, " "); wrk = 0
-      for (i = 1; i <= 2; i++) { split(a[i], m, "m"); sub("s", "", m[2]); wrk += m[1] * 60 + m[2] }
-      o = (b - s) / hz - wrk; if (o < 0) o = 0; printf "%.0f", 100 * o / (ms / 1000 * n) }')
+  cpu_snapshot "$WORK/cpu1"
+  other=$(others_cpu_pct "$WORK/cpu0" "$WORK/cpu1" $(( $(now_ms) - t0 )))
   R_OTHER[$1@$3]=$other
   printf '### %s (%s) c=%s, %s, other processes %s%% CPU\n%s\n' "$1" "${T_URL[$2]}" "$3" "$(busy)" "$other" "$out" >> "$RAW"
   line=$(grep '^BENCH' <<< "$out") || die "$1: no BENCH line from wrk"
@@ -403,8 +413,8 @@ mib() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || printf 
   echo
   echo "- machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), shared by wrk and both servers; loopback, keep-alive"
   echo "- JDK: $("$JAVA" -version 2>&1 | head -1) for both servers"
-  has keycloak && echo "- Keycloak $KC_VERSION (Maven Central keycloak-quarkus-dist), dev-file DB, kc.sh's default JVM options (-Xms64m -Xmx512m, G1)"
-  has toolgate && echo "- Toolgate $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- toolgate-core toolgate-server 2>/dev/null || echo '+uncommitted'), SQLite store, JVM options: ${TOOLGATE_JAVA_OPTS:-none (JVM defaults)}"
+  has keycloak && echo "- Keycloak $KC_VERSION (Maven Central keycloak-quarkus-dist), dev-file DB, started by kc.sh with its JVM options ($(jvm_opts "$KC_PID"))"
+  has toolgate && echo "- Toolgate ${BENCH_REV:-$(git rev-parse --short HEAD 2>/dev/null || echo '(no git)')$(git diff --quiet HEAD -- toolgate-core toolgate-server toolgate 2>/dev/null || echo '+uncommitted')}, SQLite store, started by ./toolgate with its JVM options ($(jvm_opts "$TG_PID"))"
   echo "- command: bench/tokens.sh $DURATION $CONNS_ARG $WARMUP (wrk -t$THREADS -d${DURATION}s --latency after ${WARMUP}s warm-up per endpoint and server at c=$MAX_CONNS)"
   others=$(printf '%s\n' "${R_OTHER[@]}" | sort -n)
   echo "- other processes on the machine used, during the measured runs, a median $(median $others)% and at most $(tail -1 <<< "$others")% of its CPU (per run in the raw file; the machine is shared, compare ratios within a run)"
