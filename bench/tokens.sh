@@ -20,13 +20,17 @@
 #   BENCH_SERVERS          "keycloak toolgate" (default), or just one of them (smoke runs)
 #   BENCH_FIRST_USE_TOKENS fresh tokens per first-use tool-call run (default 20000; a run ends when
 #                          they are used up, or after the duration)
+#   BENCH_MAX_OTHER        measure again when other processes took more than this % of the CPU
+#                          during a run (default 10), at most BENCH_RETRIES (2) more times
 #   BENCH_KC_PORT / BENCH_TG_PORT / BENCH_UP_PORT   8180 / 18090 / 19091
 #   BENCH_REV              what to call the Toolgate version in the report (default: git describe)
 #   TOOLGATE_JAVA_OPTS     JVM options for Toolgate, which runs through the ./toolgate launcher as
 #                          shipped (it builds the jar if missing; this variable replaces its defaults)
+#   BENCH_LAUNCHES         restarts timed for launch -> first token, per server (default 3)
 # Needs: wrk, curl, python3, unzip, Maven (only if the jar is missing). Bounded in time: roughly
-# 3 min of set-up + 10 x warmup + 10 x (number of connection counts) x duration; a watchdog ends
-# the run at twice that. Everything it starts is stopped on exit, also on failure or Ctrl-C.
+# 3 min of set-up + 10 x warmup + 10 x (number of connection counts) x duration, more when runs are
+# measured again on a busy machine; a watchdog ends the run at twice the worst case. Everything it
+# starts is stopped on exit, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -44,6 +48,8 @@ TG_PORT=${BENCH_TG_PORT:-18090}
 UP_PORT=${BENCH_UP_PORT:-19091}
 SERVERS=${BENCH_SERVERS:-keycloak toolgate}
 FIRST_USE=${BENCH_FIRST_USE_TOKENS:-20000}
+MAX_OTHER=${BENCH_MAX_OTHER:-10}
+RETRIES=${BENCH_RETRIES:-2}
 KC_ADMIN_PASS=bench-admin-password
 KC_CLIENT_SECRET=bench-client-secret-0123456789abcdef
 TOOLGATE=$ROOT/toolgate
@@ -99,7 +105,7 @@ flock -n 9 || die "another bench/tokens.sh is running (lock $CACHE/.lock)"
 WORK=$(mktemp -d /tmp/toolgate-tokens.XXXXXX)
 
 # Watchdog: the run is bounded even if a server hangs.
-BUDGET=$(( 180 + 10 * WARMUP + 10 * ${#CONNS[@]} * DURATION + 12 * 30 ))
+BUDGET=$(( 180 + 10 * WARMUP + 10 * ${#CONNS[@]} * DURATION * (1 + ${BENCH_RETRIES:-2}) + 12 * 30 ))
 ( trap 'kill "$sp" 2>/dev/null; exit 0' TERM; sleep $(( 2 * BUDGET )) & sp=$!; wait "$sp"
   echo "watchdog: run exceeded $(( 2 * BUDGET )) s, stopping" >&2; kill -TERM $$ ) &
 track_pid $!
@@ -291,7 +297,8 @@ prep() { [[ -z "${T_PREP[$1]}" ]] || "${T_PREP[$1]}"; }
 # short-lived processes count through their parent; those that end during the run are taken out at
 # what they had used before it.
 CLK_TCK=$(getconf CLK_TCK)
-cpu_snapshot() { awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $2, $12 + $13, $14 + $15 }' /proc/[0-9]*/stat 2>/dev/null > "$1"; }
+cpu_snapshot() { # (processes that end while awk reads /proc make it exit non-zero: expected)
+  awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $2, $12 + $13, $14 + $15 }' /proc/[0-9]*/stat 2>/dev/null > "$1" || true; }
 others_cpu_pct() { # snapshot_before snapshot_after elapsed_ms
   awk -v self=$$ -v hz="$CLK_TCK" -v ms="$3" -v n="$(nproc)" '
     function ours(p, pp,   i) { for (i = 0; i < 64 && p > 1; i++) { if (p == self) return 1; p = pp[p] } return 0 }
@@ -303,15 +310,23 @@ others_cpu_pct() { # snapshot_before snapshot_after elapsed_ms
       if (s < 0) s = 0
       printf "%.0f", 100 * s / hz / (ms / 1000 * n) }' "$1" "$2"
 }
+# One measured run; when other processes took more than BENCH_MAX_OTHER % of the CPU during it,
+# up to BENCH_RETRIES more, keeping the run they disturbed least.
 measure() { # label target conns
-  local out line t0 other
-  prep "$2"
-  t0=$(now_ms); cpu_snapshot "$WORK/cpu0"
-  out=$(run_wrk "$2" "$3" "$DURATION") || die "$1: wrk failed"
-  cpu_snapshot "$WORK/cpu1"
-  other=$(others_cpu_pct "$WORK/cpu0" "$WORK/cpu1" $(( $(now_ms) - t0 )))
+  local out line t0 other attempt best_out="" best_other=101
+  for (( attempt = 0; attempt <= RETRIES; attempt++ )); do
+    prep "$2"
+    t0=$(now_ms); cpu_snapshot "$WORK/cpu0"
+    out=$(run_wrk "$2" "$3" "$DURATION") || die "$1: wrk failed"
+    cpu_snapshot "$WORK/cpu1"
+    other=$(others_cpu_pct "$WORK/cpu0" "$WORK/cpu1" $(( $(now_ms) - t0 )))
+    printf '### %s (%s) c=%s, %s, other processes %s%% CPU\n%s\n' "$1" "${T_URL[$2]}" "$3" "$(busy)" "$other" "$out" >> "$RAW"
+    (( other < best_other )) && { best_other=$other; best_out=$out; }
+    (( other <= MAX_OTHER )) && break
+    (( attempt < RETRIES )) && log "  $1 c=$3: other processes took ${other}% of the CPU, measuring again"
+  done
+  out=$best_out; other=$best_other
   R_OTHER[$1@$3]=$other
-  printf '### %s (%s) c=%s, %s, other processes %s%% CPU\n%s\n' "$1" "${T_URL[$2]}" "$3" "$(busy)" "$other" "$out" >> "$RAW"
   line=$(grep '^BENCH' <<< "$out") || die "$1: no BENCH line from wrk"
   set -- "$1" "$2" "$3" $line
   R_RPS[$1@$3]=${5#rps=}; R_P99[$1@$3]=${7#p99_ms=}
@@ -406,7 +421,13 @@ goal() { # ratio op target
   if awk -v r="$1" -v g="$3" -v op="$2" 'BEGIN{ exit !((op == "≥" && r >= g) || (op == "≤" && r <= g)) }'; then
     printf '%s %s met' "$2" "$3"; else printf '%s %s **not met**' "$2" "$3"; fi
 }
-cell_rps() { local v=${R_RPS[$1]:-}; [[ -z "$v" ]] && { printf '—'; return; }; printf '%s' "$v"; (( ${R_ERR[$1]:-0} )) && printf ' (%s errors!)' "${R_ERR[$1]}"; return 0; }
+cell_rps() {
+  local v=${R_RPS[$1]:-}; [[ -z "$v" ]] && { printf '—'; return; }
+  printf '%s' "$v"
+  (( ${R_ERR[$1]:-0} )) && printf ' (%s errors!)' "${R_ERR[$1]}"
+  (( ${R_OTHER[$1]:-0} > MAX_OTHER )) && printf ' (busy machine: %s%% other CPU)' "${R_OTHER[$1]}"
+  return 0
+}
 mib() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || printf '—'; }
 {
   echo "Toolgate vs Keycloak token benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ)"
