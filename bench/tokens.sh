@@ -174,6 +174,14 @@ tg_start() {
 tg_stop() { stop_pid "$TG_PID"; TG_PID=""; }
 tg_setup() {
   [[ -f toolgate-server/target/toolgate.jar ]] || log "building toolgate-server/target/toolgate.jar (the launcher does it)"
+  # The launcher's class-data archive (JDK 19+) is written when a server first exits; JDK 25 will not
+  # use, nor rewrite, one made for an older build of the jar. Remove such a stale one, so that the
+  # untimed first start below writes it and the timed restarts see what an installed server sees.
+  local jsa
+  for jsa in toolgate-server/target/toolgate-*-serve.jsa; do
+    [[ -f "$jsa" && "$jsa" -ot toolgate-server/target/toolgate.jar ]] || continue
+    log "removing $jsa: older than the jar, the JVM would ignore it"; rm -f "$jsa"
+  done
   TG_BASE=http://127.0.0.1:$TG_PORT
   cat > "$WORK/toolgate.yaml" <<YAML
 server:
