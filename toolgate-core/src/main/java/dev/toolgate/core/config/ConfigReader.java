@@ -51,7 +51,11 @@ final class ConfigReader {
       "jwks_cache_ttl", "jwks_min_refresh_interval");
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
       "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips");
-  static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "policy", "allowed_ips", "rate_limits");
+  static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "preset", "policy", "user", "owner",
+      "allowed_ips", "rate_limits");
+  static final List<String> USER_BINDING_KEYS = List.of("platform_user_id", "opaque_id", "user_id", "forward");
+  static final List<String> LOCATION_KEYS = List.of("header", "body_field", "path_param", "query_param");
+  static final List<String> OWNER_KEYS = List.of("header", "body_field", "path_param", "query_param", "is");
   static final List<String> RATE_LIMIT_KEYS = List.of("per", "limit", "period");
   static final List<String> FAILED_AUTH_LIMIT_KEYS = List.of("limit", "period");
   /** Upper bound of a rate limit's {@code limit}: a bucket's capacity. */
@@ -62,7 +66,8 @@ final class ConfigReader {
       Arrays.stream(LimitKey.values()).map(LimitKey::yamlName).collect(Collectors.joining(", "));
   static final List<String> POLICY_KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt");
   static final List<String> CLIENT_TOKEN_KEYS = List.of("scopes", "audience");
-  static final List<String> USER_TOKEN_KEYS = List.of("header", "scheme", "body_field", "query_param", "issuer", "scopes");
+  static final List<String> USER_TOKEN_KEYS = List.of("header", "scheme", "body_field", "query_param", "issuer", "scopes",
+      "max_age", "single_use", "audience");
   static final List<String> EXTERNAL_JWT_KEYS = List.of("issuer", "header", "scheme", "scopes");
 
   static final String NO_SECRETS = "secrets never go in this file";
@@ -1060,24 +1065,188 @@ final class ConfigReader {
           : " (declared: " + String.join(", ", platformNames) + ")"));
     }
 
+    ToolPreset preset = readPreset(m, platform);
     Policy policy = null;
-    if (!m.has("policy")) {
+    if (!m.has("policy") && preset != null) {
+      policy = preset.policy(authorizationServer.defaultResource());
+    } else if (!m.has("policy")) {
       problems.add(m.lineOf("policy"), m.field("policy"),
-          "every tool needs a policy; declare `anonymous: true` for open access");
+          "every tool needs a policy; declare `anonymous: true` for open access, or name a `preset` (" + KNOWN_PRESETS + ")");
     } else {
       // The platform says where signatures and API keys arrive; an unknown platform (already an error) gives null.
       PlatformConfig platformConfig = platform == null ? PlatformConfig.withDefaults("") : platformConfigs.get(platform);
       policy = readPolicy(m.value("policy"), m.field("policy"), platformConfig);
     }
 
+    UserBinding user = m.written("user") ? readUserBinding(m, platform, pattern, policy) : preset != null ? preset.user() : null;
+    Ownership owner = m.written("owner") ? readOwnership(m, pattern, user) : null;
     CidrSet allowedIps = cidrs(m, "allowed_ips", false);
     List<ToolRateLimit> rateLimits = readRateLimits(m);
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore
-        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits)
+        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner)
         : null;
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
+  }
+
+  private static final String KNOWN_PRESETS = String.join(", ", Arrays.stream(ToolPreset.values()).map(ToolPreset::yamlName).toList());
+  private static final String KNOWN_IDENTITY_KINDS = String.join(", ", Arrays.stream(IdentityKind.values()).map(IdentityKind::yamlName).toList());
+  private static final String KNOWN_FORWARDS = String.join(", ", Arrays.stream(UserBinding.Forward.values()).map(UserBinding.Forward::yamlName).toList());
+
+  /** tools[i].preset; null when absent or wrong (error recorded). */
+  private ToolPreset readPreset(YamlMap m, String platform) {
+    String text = m.nonEmpty("preset");
+    if (text == null) {
+      return null;
+    }
+    Optional<ToolPreset> preset = ToolPreset.fromYaml(text);
+    if (preset.isEmpty()) {
+      m.error("preset", "unknown preset " + Yaml.quote(text) + " (known: " + KNOWN_PRESETS + ")");
+      return null;
+    }
+    if (preset.get().needsPlatform() && platform == null) {
+      m.error("preset", "preset " + text + " binds the platform's user ids to users: name the tool's platform too (`platform: sendbird`)");
+      return null;
+    }
+    return preset.get();
+  }
+
+  /**
+   * tools[i].user: where each kind of identity is read, and what is forwarded. The user token's
+   * subject joins the identities by itself when the policy requires user_token.
+   */
+  private UserBinding readUserBinding(YamlMap tool, String platform, PathPattern pattern, Policy policy) {
+    Node node = tool.value("user");
+    String field = tool.field("user");
+    YamlMap m = Yaml.isNull(node) ? null : YamlMap.read(node, field, problems, USER_BINDING_KEYS);
+    if (m == null) {
+      if (Yaml.isNull(node)) {
+        problems.add(tool.lineOf("user"), field, "expected a mapping (e.g. `user: {platform_user_id: {body_field: /user_id}}`;"
+            + " `user: {}` binds the user token's subject alone)");
+      }
+      return null;
+    }
+    Map<IdentityKind, IdentityLocation> identities = new LinkedHashMap<>();
+    for (IdentityKind kind : IdentityKind.values()) {
+      if (m.written(kind.yamlName())) {
+        IdentityLocation where = readLocation(m, kind.yamlName(), pattern, LOCATION_KEYS);
+        if (where != null) {
+          identities.put(kind, where);
+        }
+      }
+    }
+    if (identities.containsKey(IdentityKind.PLATFORM_USER_ID) && platform == null) {
+      m.error("platform_user_id", "a platform's user id is resolved per platform: name the tool's `platform`");
+    }
+    UserBinding.Forward forward = UserBinding.Forward.OPAQUE_ID;
+    String forwardText = m.nonEmpty("forward");
+    if (forwardText != null) {
+      Optional<UserBinding.Forward> found = Arrays.stream(UserBinding.Forward.values()).filter(f -> f.yamlName().equals(forwardText)).findFirst();
+      if (found.isEmpty()) {
+        m.error("forward", "unknown value " + Yaml.quote(forwardText) + " (known: " + KNOWN_FORWARDS + ")");
+      } else if (found.get() == UserBinding.Forward.PLATFORM_USER_ID && !m.written("platform_user_id")) {
+        m.error("forward", "forwards the platform's user id, so say where the call carries it (`platform_user_id`)");
+      } else {
+        forward = found.get();
+      }
+    }
+    boolean userToken = policy != null && policy.requires(CredentialKind.USER_TOKEN);
+    if (policy != null && !userToken && m.entries().keySet().stream().noneMatch(k -> !k.equals("forward"))) {
+      problems.add(m.line(), field, "binds no identity: name where the call carries one (" + KNOWN_IDENTITY_KINDS
+          + "), or require user_token so its subject identifies the user");
+    }
+    if (userToken && !policy.userToken().issuedByToolgate()) {
+      problems.add(m.line(), field, "binding a user token from trusted issuer '" + policy.userToken().issuer()
+          + "' is not supported: its subjects are not Toolgate users; bind Toolgate's customer tokens (issuer toolgate)");
+    }
+    return new UserBinding(identities, forward);
+  }
+
+  /** tools[i].owner: the one place that names the resource's owner, and what kind of identity it is. */
+  private Ownership readOwnership(YamlMap tool, PathPattern pattern, UserBinding user) {
+    YamlMap m = YamlMap.read(tool.value("owner"), tool.field("owner"), problems, OWNER_KEYS);
+    if (m == null) {
+      return null;
+    }
+    IdentityLocation where = readLocationIn(m, pattern);
+    IdentityKind kind = null;
+    if (m.require("is", "the kind of identity the field holds (" + KNOWN_IDENTITY_KINDS + "), e.g. `is: platform_user_id`")) {
+      String text = m.nonEmpty("is");
+      if (text != null) {
+        kind = IdentityKind.fromYaml(text).orElse(null);
+        if (kind == null) {
+          m.error("is", "unknown identity kind " + Yaml.quote(text) + " (known: " + KNOWN_IDENTITY_KINDS + ")");
+        }
+      }
+    }
+    if (!tool.written("user")) {
+      problems.add(m.line(), m.path(), "ownership is checked against the bound user: declare `user` too (or use a preset that does)");
+    }
+    return where == null || kind == null ? null : new Ownership(where, kind);
+  }
+
+  /** The location mapping under {@code key} of {@code parent}. */
+  private IdentityLocation readLocation(YamlMap parent, String key, PathPattern pattern, List<String> keys) {
+    YamlMap m = YamlMap.read(parent.value(key), parent.field(key), problems, keys);
+    if (m == null) {
+      if (Yaml.isNull(parent.value(key))) {
+        problems.add(parent.lineOf(key), parent.field(key), "say where it is: one of header, body_field (a JSON Pointer),"
+            + " path_param or query_param, e.g. `{body_field: /user_id}`");
+      }
+      return null;
+    }
+    return readLocationIn(m, pattern);
+  }
+
+  /** Exactly one of header, body_field, path_param, query_param in {@code m}. */
+  private IdentityLocation readLocationIn(YamlMap m, PathPattern pattern) {
+    List<String> written = LOCATION_KEYS.stream().filter(m::written).toList();
+    if (written.size() != 1) {
+      problems.add(m.line(), m.path(), (written.isEmpty() ? "say where it is" : "name one place only, not " + String.join(" and ", written))
+          + ": one of header, body_field (a JSON Pointer), path_param or query_param");
+      return null;
+    }
+    String key = written.get(0);
+    switch (key) {
+      case "header" -> {
+        String h = header(m, "header");
+        return h == null ? null : IdentityLocation.header(h);
+      }
+      case "body_field" -> {
+        String pointer = m.nonEmpty("body_field");
+        if (pointer == null) {
+          return null;
+        }
+        String problem = jsonPointerProblem(pointer);
+        if (problem != null) {
+          m.error("body_field", problem);
+          return null;
+        }
+        return IdentityLocation.body(pointer);
+      }
+      case "path_param" -> {
+        String param = m.nonEmpty("path_param");
+        if (param == null) {
+          return null;
+        }
+        if (pattern != null && !pattern.parameterNames().contains(param)) {
+          m.error("path_param", "{" + param + "} is not a parameter of path " + pattern
+              + (pattern.parameterNames().isEmpty() ? " (it has none)" : " (parameters: " + String.join(", ", pattern.parameterNames()) + ")"));
+          return null;
+        }
+        return IdentityLocation.path(param);
+      }
+      default -> {
+        String param = m.nonEmpty("query_param");
+        if (param != null && !QUERY_PARAM.matcher(param).matches()) {
+          m.error("query_param", "invalid query parameter name " + Yaml.quote(param)
+              + " (1 to 128 characters from letters, digits, '.', '_', '~' and '-')");
+          return null;
+        }
+        return param == null ? null : IdentityLocation.query(param);
+      }
+    }
   }
 
   private Policy readPolicy(Node node, String field, PlatformConfig platform) {
@@ -1224,8 +1393,28 @@ final class ConfigReader {
       issuer = issuerText;
     }
     List<String> scopes = strings(m, "scopes", "a scope", ConfigReader::scopeProblem);
+    Duration maxAge = m.duration("max_age");
+    if (maxAge != null && (maxAge.isZero() || maxAge.isNegative())) {
+      m.error("max_age", "must be positive, e.g. `max_age: 5m`");
+      maxAge = null;
+    }
+    boolean singleUse = Boolean.TRUE.equals(m.bool("single_use"));
+    boolean audienceIsTool = false;
+    String audience = m.nonEmpty("audience");
+    if (audience != null) {
+      if (audience.equals("tool")) {
+        audienceIsTool = true;
+      } else {
+        m.error("audience", "the only value is `tool` (the token must be minted for this tool alone, with"
+            + " `tool=<name>` at /auth/customer_authenticate); other audiences are set under authorization_server.customer_token");
+      }
+    }
+    if ((maxAge != null || singleUse || audienceIsTool) && !TrustedIssuer.TOOLGATE.equals(issuer)) {
+      String key = maxAge != null ? "max_age" : singleUse ? "single_use" : "audience";
+      m.error(key, "applies to Toolgate's own customer tokens (issuer toolgate) only");
+    }
     return new UserTokenPolicy(header, header == null ? null : scheme != null ? scheme : UserTokenPolicy.DEFAULT_SCHEME,
-        bodyPointer, queryParam, issuer, scopes != null ? scopes : List.of());
+        bodyPointer, queryParam, issuer, scopes != null ? scopes : List.of(), maxAge, singleUse, audienceIsTool);
   }
 
   /** policy.external_jwt; it must name a trusted issuer, so it is required with the kind. */

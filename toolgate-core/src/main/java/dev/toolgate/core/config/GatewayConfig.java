@@ -80,8 +80,7 @@ public record GatewayConfig(
       if (p != null && p.clientToken() != null && p.clientToken().audience().equals(oldResource) && !oldResource.equals(newResource)) {
         Policy moved = new Policy(p.require(), p.anonymous(), new ClientTokenPolicy(p.clientToken().scopes(), newResource),
             p.userToken(), p.externalJwt());
-        tool = new ToolConfig(tool.name(), tool.method(), tool.path(), tool.upstream(), tool.platform(), moved, tool.line(),
-            tool.allowedIps(), tool.rateLimits());
+        tool = tool.withPolicy(moved);
       }
       t.add(tool);
     }

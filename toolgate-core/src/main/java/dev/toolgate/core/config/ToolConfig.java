@@ -18,11 +18,25 @@ import java.util.List;
  * @param line line in the config file where the tool is declared (for error messages)
  * @param allowedIps when set, calls must come from these networks; null: any address (the platform's list, if any, applies too)
  * @param rateLimits token buckets every allowed call consumes from; empty when unlimited
+ * @param user how the end user of a call is identified and bound; null when the tool binds no user
+ *     (the user token's subject, if any, is then forwarded as it is)
+ * @param owner the field naming the owner of the resource the call touches; null when not checked
  */
 public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
-    CidrSet allowedIps, List<ToolRateLimit> rateLimits) {
+    CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner) {
   public ToolConfig {
     rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+  }
+
+  /** Without user binding or ownership. */
+  public ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
+      CidrSet allowedIps, List<ToolRateLimit> rateLimits) {
+    this(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, null, null);
+  }
+
+  /** This tool with another policy (same everything else). */
+  public ToolConfig withPolicy(Policy newPolicy) {
+    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner);
   }
 
   /** Without an IP allowlist or rate limits. */

@@ -1,5 +1,6 @@
 package dev.toolgate.core.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,13 +16,34 @@ import java.util.List;
  * @param queryParam query parameter carrying the token; null when not read from the query
  * @param issuer {@link TrustedIssuer#TOOLGATE} for tokens from Toolgate's customer login, otherwise the name of an entry of {@code trusted_issuers}
  * @param scopes scopes the token must all carry; empty: any scope will do
+ * @param maxAge for high-risk tools: the token must have been issued ({@code iat}) at most this long
+ *     ago; null: any age within its lifetime
+ * @param singleUse for high-risk tools: each token ({@code jti}) is accepted by one allowed call only
+ * @param audienceIsTool for high-risk tools: the token must be minted for this tool alone (its
+ *     {@code aud} holds {@link #toolAudience(String)}), so it cannot be spent on another tool
  */
-public record UserTokenPolicy(String header, String scheme, String bodyPointer, String queryParam, String issuer, List<String> scopes) {
+public record UserTokenPolicy(String header, String scheme, String bodyPointer, String queryParam, String issuer, List<String> scopes,
+    Duration maxAge, boolean singleUse, boolean audienceIsTool) {
   public static final String DEFAULT_HEADER = "customer-auth";
   public static final String DEFAULT_SCHEME = "JWT";
+  /** Prefix of the audience of a token minted for one tool. */
+  public static final String TOOL_AUDIENCE_PREFIX = "urn:toolgate:tool:";
 
   public UserTokenPolicy {
     scopes = List.copyOf(scopes);
+    if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+      throw new IllegalArgumentException("maxAge must be positive, got " + maxAge);
+    }
+  }
+
+  /** Without risk-tier limits. */
+  public UserTokenPolicy(String header, String scheme, String bodyPointer, String queryParam, String issuer, List<String> scopes) {
+    this(header, scheme, bodyPointer, queryParam, issuer, scopes, null, false, false);
+  }
+
+  /** The {@code aud} value of a user token minted for {@code tool} alone. */
+  public static String toolAudience(String tool) {
+    return TOOL_AUDIENCE_PREFIX + tool;
   }
 
   /** {@code customer-auth: JWT <token>}, issued by Toolgate, no scopes required: a policy requiring user_token without a section. */

@@ -106,14 +106,11 @@ public final class SendbirdSignatureVerifier implements CredentialVerifier {
           + "SendbirdSignatureVerifier was built without a ReplayCache");
     }
     Instant until = now.plus(window);
-    Verification replay = ReplayGuard.firstUse(replays,
+    OneTimeUse once = new OneTimeUse(replays,
         ReplayGuard.key(kind(), secret.clientId(), ReplayGuard.digest(call.body())), until, secret.id(),
         "the same " + call.body().length + "-byte body was already accepted from client " + secret.clientId()
             + " within sendbird_replay_window (" + window.getSeconds() + " s; " + by + ")");
-    if (replay != null) {
-      return replay;
-    }
-    return Verification.pass(secret.clientId(), secret.id(), by + "; body accepted once within sendbird_replay_window (until " + until + ")");
+    return Verification.pass(secret.clientId(), secret.id(), by + "; body accepted once within sendbird_replay_window (until " + until + ")").usingUp(once);
   }
 
   @Override

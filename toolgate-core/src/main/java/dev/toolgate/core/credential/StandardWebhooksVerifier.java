@@ -165,14 +165,11 @@ public final class StandardWebhooksVerifier implements CredentialVerifier {
           + timestamp.describeAge(now) + "; replay_tolerance is " + tolerance.getSeconds() + " s (" + by + ")");
     }
     Instant until = timestamp.rememberUntil(tolerance);
-    Verification replay = ReplayGuard.firstUse(replays,
+    OneTimeUse once = new OneTimeUse(replays,
         ReplayGuard.key(kind(), matched.clientId(), ReplayGuard.digest(id)), until, matched.id(),
         ID_HEADER + " " + id + " was already accepted for client " + matched.clientId() + " within replay_tolerance (" + by + ")");
-    if (replay != null) {
-      return replay;
-    }
     return Verification.pass(matched.clientId(), matched.id(), by + "; " + ID_HEADER + " " + id + " accepted once (remembered until "
-        + until + ")");
+        + until + ")").usingUp(once);
   }
 
   @Override

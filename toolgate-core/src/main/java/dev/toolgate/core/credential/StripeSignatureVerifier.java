@@ -139,15 +139,12 @@ public final class StripeSignatureVerifier implements CredentialVerifier {
           + timestamp.describeAge(now) + "; replay_tolerance is " + tolerance.getSeconds() + " s (" + by + ")");
     }
     Instant until = timestamp.rememberUntil(tolerance);
-    Verification replay = ReplayGuard.firstUse(replays,
+    OneTimeUse once = new OneTimeUse(replays,
         ReplayGuard.key(kind(), matched.clientId(), timestamp.text() + ":" + ReplayGuard.digest(call.body())), until, matched.id(),
         "this message (t=" + timestamp.text() + ", same body) was already accepted for client " + matched.clientId()
             + " within replay_tolerance (" + by + ")");
-    if (replay != null) {
-      return replay;
-    }
     return Verification.pass(matched.clientId(), matched.id(), by + "; message t=" + timestamp.text() + " accepted once (remembered until "
-        + until + ")");
+        + until + ")").usingUp(once);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.CredentialDirectory;
+import dev.toolgate.core.port.ReplayCache;
 import dev.toolgate.core.port.VerifiedTokenCache;
 import dev.toolgate.core.request.JsonBody;
 import dev.toolgate.core.request.QueryString;
@@ -31,12 +32,20 @@ public final class UserTokenVerifier implements CredentialVerifier {
   private final Map<String, VerifiedTokenCache> cachesByIssuer;
   private final CredentialDirectory directory;
   private final Clock clock;
+  private final ReplayCache replays;
 
   /**
    * @param verifiersByIssuer {@code toolgate} for Toolgate's own customer tokens, plus one per trusted issuer name
    * @param cachesByIssuer one cache per issuer: a token verified under one issuer's rules must not be reused under another's
    */
   public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer, CredentialDirectory directory, Clock clock) {
+    this(verifiersByIssuer, cachesByIssuer, directory, clock, null);
+  }
+
+  /** @param replays remembers the used tokens of tools with {@code single_use}; null when no tool has it */
+  public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer, CredentialDirectory directory,
+      Clock clock, ReplayCache replays) {
+    this.replays = replays;
     this.verifiersByIssuer = Map.copyOf(verifiersByIssuer);
     this.cachesByIssuer = Map.copyOf(cachesByIssuer);
     this.directory = directory;
@@ -94,7 +103,56 @@ public final class UserTokenVerifier implements CredentialVerifier {
     if (!missing.isEmpty()) {
       return Verification.fail(DenialCode.INSUFFICIENT_SCOPE, credentialId, "user token lacks scope " + String.join(" ", missing));
     }
-    return Verification.passUser(subject, credentialId, "user token from " + found.place() + " (issuer " + policy.issuer() + ") is valid for user " + subject);
+    Verification risky = riskTier(claims, route, policy, credentialId);
+    if (risky != null) {
+      return risky;
+    }
+    Verification pass = Verification.passUser(subject, credentialId, "user token from " + found.place() + " (issuer " + policy.issuer() + ") is valid for user " + subject);
+    if (policy.singleUse()) {
+      if (replays == null) {
+        throw new IllegalStateException("tool " + route.name() + " has a single-use user token but the UserTokenVerifier was built without a ReplayCache");
+      }
+      // Remembered until the token expires: after that it is refused as expired anyway.
+      pass = pass.usingUp(new OneTimeUse(replays, ReplayGuard.key(kind(), policy.issuer(), ReplayGuard.digest(jti)),
+          claims.getExpirationTime().toInstant(), credentialId, "single-use user token " + jti + " was already used"));
+    }
+    return pass;
+  }
+
+  /**
+   * The limits of high-risk tools (null when all are met): a token minted for one tool is spent
+   * nowhere else; a tool may require a token minted for it, recently, with a {@code jti}.
+   */
+  private Verification riskTier(JWTClaimsSet claims, Route route, UserTokenPolicy policy, String credentialId) {
+    String mine = UserTokenPolicy.toolAudience(route.name());
+    List<String> audience = claims.getAudience();
+    boolean forThisTool = audience.contains(mine);
+    if (!forThisTool) {
+      for (String aud : audience) {
+        if (aud.startsWith(UserTokenPolicy.TOOL_AUDIENCE_PREFIX)) {
+          return Verification.fail(DenialCode.USER_TOKEN_WRONG_AUDIENCE, credentialId,
+              "user token was minted for tool " + aud.substring(UserTokenPolicy.TOOL_AUDIENCE_PREFIX.length()) + ", not " + route.name());
+        }
+      }
+      if (policy.audienceIsTool()) {
+        return Verification.fail(DenialCode.USER_TOKEN_WRONG_AUDIENCE, credentialId,
+            "tool " + route.name() + " accepts only user tokens minted for it (aud " + mine + ")");
+      }
+    }
+    if (policy.maxAge() != null) {
+      if (claims.getIssueTime() == null) {
+        return Verification.fail(DenialCode.USER_TOKEN_INVALID, credentialId, "user token has no iat, and tool " + route.name() + " limits its age");
+      }
+      java.time.Duration age = java.time.Duration.between(claims.getIssueTime().toInstant(), clock.instant());
+      if (age.compareTo(policy.maxAge()) > 0) {
+        return Verification.fail(DenialCode.USER_TOKEN_TOO_OLD, credentialId, "user token was issued " + age.toSeconds()
+            + " s ago; tool " + route.name() + " accepts tokens at most " + policy.maxAge().toSeconds() + " s old");
+      }
+    }
+    if (policy.singleUse() && claims.getJWTID() == null) {
+      return Verification.fail(DenialCode.USER_TOKEN_INVALID, credentialId, "user token has no jti, and tool " + route.name() + " accepts each token once");
+    }
+    return null;
   }
 
   @Override

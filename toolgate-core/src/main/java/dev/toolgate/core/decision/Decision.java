@@ -34,6 +34,11 @@ public record Decision(boolean allowed, DenialCode code, String detail, String c
     return new Decision(allowed, code, detail, clientId, subject, credentialIds, challenges, trace, outcome);
   }
 
+  /** This decision with a longer trace (checks that ran after it was made). */
+  public Decision withTrace(List<Check> newTrace) {
+    return new Decision(allowed, code, detail, clientId, subject, credentialIds, challenges, newTrace, limit);
+  }
+
   public static Decision allow(String clientId, List<String> credentialIds, List<Check> trace) {
     return allow(clientId, null, credentialIds, trace);
   }

@@ -30,10 +30,17 @@ public enum DenialCode {
   USER_TOKEN_INVALID(401, "user_token_invalid", "End-user token is invalid"),
   USER_TOKEN_EXPIRED(401, "user_token_expired", "End-user token has expired"),
   USER_TOKEN_REVOKED(401, "user_token_revoked", "End-user token has been revoked"),
+  USER_TOKEN_TOO_OLD(401, "user_token_too_old", "End-user token was issued too long ago for this tool"),
+  USER_TOKEN_WRONG_AUDIENCE(401, "user_token_wrong_audience", "End-user token was not minted for this tool"),
   INSUFFICIENT_SCOPE(403, "insufficient_scope", "The token lacks a required scope"),
   CLIENT_DISABLED(403, "client_disabled", "Client is disabled"),
   CLIENT_MISMATCH(403, "client_mismatch", "Credentials belong to different clients"),
   NOT_ALLOWED(403, "not_allowed", "Not allowed to call this tool"),
+  USER_MISSING(403, "user_missing", "The call does not say which end user it is for"),
+  USER_UNKNOWN(403, "user_unknown", "The end user named by the call is not known"),
+  USER_DISABLED(403, "user_disabled", "The end user is disabled"),
+  USER_MISMATCH(403, "user_mismatch", "The call's end-user identities name different users"),
+  OWNER_MISMATCH(403, "owner_mismatch", "The resource belongs to another user"),
   IP_NOT_ALLOWED(403, "ip_not_allowed", "The caller's address is not allowed to call this tool"),
   RATE_LIMITED(429, "rate_limited", "Too many requests"),
 
@@ -42,6 +49,7 @@ public enum DenialCode {
   UNAVAILABLE(503, "unavailable", "Toolgate is not ready"),
   ISSUER_UNAVAILABLE(503, "issuer_unavailable", "The token issuer's keys cannot be fetched"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time"),
+  USER_DIRECTORY_UNAVAILABLE(503, "user_directory_unavailable", "The user directory cannot be reached"),
   REPLAY_CACHE_UNAVAILABLE(503, "replay_cache_unavailable", "The replay cache cannot be reached");
 
   private final int status;

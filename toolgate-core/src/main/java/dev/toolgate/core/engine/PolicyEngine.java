@@ -1,6 +1,9 @@
 package dev.toolgate.core.engine;
 
 import dev.toolgate.core.config.CredentialKind;
+import dev.toolgate.core.config.IdentityKind;
+import dev.toolgate.core.credential.OneTimeUse;
+import dev.toolgate.core.port.UserDirectory;
 import dev.toolgate.core.config.PlatformConfig;
 import dev.toolgate.core.limit.LimitKey;
 import dev.toolgate.core.limit.LimitOutcome;
@@ -34,6 +37,11 @@ import java.util.Optional;
  * trusted proxy says) must be in the platform's and the tool's {@code allowed_ips}, and must not have
  * used up its failed-authentication bucket; a 401 consumes from that bucket; an allowed call then
  * consumes from each of the tool's rate limits.
+ *
+ * <p>After the credentials, a tool that binds a user checks that every identity the call carries
+ * names the same user and that the resource it touches is that user's ({@link UserBinder}). Only a
+ * call allowed by everything else uses up what may be used once (a webhook id, a single-use token),
+ * so a refusal for another reason does not burn it.
  */
 public final class PolicyEngine {
   private final Map<CredentialKind, CredentialVerifier> verifiers = new EnumMap<>(CredentialKind.class);
@@ -43,6 +51,7 @@ public final class PolicyEngine {
   private final RateLimiter limiter;
   private final ClientAddress clientAddress;
   private final RateLimit failedAuthLimit;
+  private final UserBinder binder;
 
   /** No trusted proxies (the peer is the client), no rate limits, failed authentications not counted; allowlists still apply. */
   public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock) {
@@ -56,6 +65,14 @@ public final class PolicyEngine {
    */
   public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock,
       RateLimiter limiter, ClientAddress clientAddress, RateLimit failedAuthLimit) {
+    this(verifiers, directory, usage, clock, limiter, clientAddress, failedAuthLimit,
+        new UserBinder(UserDirectory.NONE, IdentityKind.OPAQUE_ID, null));
+  }
+
+  /** @param binder resolves the identities of tools that bind a user */
+  public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock,
+      RateLimiter limiter, ClientAddress clientAddress, RateLimit failedAuthLimit, UserBinder binder) {
+    this.binder = binder;
     for (CredentialVerifier v : verifiers) {
       this.verifiers.put(v.kind(), v);
     }
@@ -93,12 +110,13 @@ public final class PolicyEngine {
     }
     if (route.tool().policy().anonymous() && route.tool().policy().require().isEmpty()) {
       trace.add(new Check("policy", true, "tool " + route.name() + " declares anonymous access"));
-      return limited(Decision.allow(null, List.of(), trace), route, ip, trace);
+      return limited(Decision.allow(null, List.of(), trace), route, ip, null, trace);
     }
 
     List<String> credentialIds = new ArrayList<>(2);
     String clientId = null;
     String subject = null;
+    List<Pending> oneTimeUses = new ArrayList<>(1);
     for (CredentialKind kind : route.tool().policy().require()) {
       CredentialVerifier verifier = verifiers.get(kind);
       Verification v = verifier.verify(call, route);
@@ -112,6 +130,9 @@ public final class PolicyEngine {
         return Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace);
       }
       credentialIds.add(v.credentialId());
+      if (v.oneTime() != null) {
+        oneTimeUses.add(new Pending(kind, v.oneTime()));
+      }
       if (v.subject() != null) {
         subject = v.subject();
       }
@@ -146,7 +167,20 @@ public final class PolicyEngine {
       trace.add(new Check("policy", false, detail));
       return Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace);
     }
-    Decision decision = limited(Decision.allow(clientId, subject, credentialIds, trace), route, ip, trace);
+    String userKey = subject;
+    if (route.tool().user() != null) {
+      UserBinder.Bound bound = binder.bind(call, route, subject, trace);
+      if (bound.refused()) {
+        return Decision.deny(bound.code(), bound.detail(), clientId, credentialIds, List.of(), trace);
+      }
+      subject = bound.forwarded();
+      userKey = bound.userId();
+    }
+    Decision decision = limited(Decision.allow(clientId, subject, credentialIds, trace), route, ip, userKey, trace);
+    if (decision.allowed() && !oneTimeUses.isEmpty()) {
+      Decision used = useUp(oneTimeUses, route, ip, decision, trace);
+      decision = used != null ? used : decision.withTrace(trace);
+    }
     if (decision.allowed()) {
       var now = clock.instant();
       for (String id : credentialIds) {
@@ -154,6 +188,28 @@ public final class PolicyEngine {
       }
     }
     return decision;
+  }
+
+  /** What a passed credential uses up once the call is allowed. */
+  private record Pending(CredentialKind kind, OneTimeUse use) {}
+
+  /** Claims each one-time use of an allowed call: null when all were first uses (trace updated), else the refusal. */
+  private Decision useUp(List<Pending> pending, Route route, String ip, Decision allowed, List<Check> trace) {
+    for (Pending p : pending) {
+      Verification refused = p.use().claim();
+      if (refused != null) {
+        trace.add(new Check(p.kind().yamlName(), false, refused.detail()));
+        boolean unauthorized = refused.code().status() == 401;
+        if (unauthorized && failedAuthLimit != null) {
+          limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
+        }
+        List<String> challenge = unauthorized ? List.of(verifiers.get(p.kind()).challenge(route, refused)) : List.of();
+        return Decision.deny(refused.code(), refused.detail(), allowed.clientId(), allowed.credentialIds(), challenge, trace)
+            .withLimit(allowed.limit());
+      }
+    }
+    trace.add(new Check("once", true, pending.size() == 1 ? "its one-time use is claimed" : pending.size() + " one-time uses are claimed"));
+    return null;
   }
 
   static String failedAuthKey(String ip) {
@@ -197,14 +253,14 @@ public final class PolicyEngine {
    * An allowed decision after the tool's rate limits: each consumes one token from its bucket; the
    * first refusal turns it into 429. Carries the most restrictive outcome for the headers.
    */
-  private Decision limited(Decision allowed, Route route, String ip, List<Check> trace) {
+  private Decision limited(Decision allowed, Route route, String ip, String userKey, List<Check> trace) {
     List<ToolRateLimit> limits = route.tool().rateLimits();
     if (limits.isEmpty()) {
       return allowed;
     }
     LimitOutcome tightest = null;
     for (ToolRateLimit limit : limits) {
-      String key = bucketKey(route.name(), limit, allowed.clientId(), allowed.subject(), ip);
+      String key = bucketKey(route.name(), limit, allowed.clientId(), userKey, ip);
       LimitOutcome outcome = limiter.tryConsume(key, limit.limit());
       if (!outcome.allowed()) {
         String detail = "rate limit of tool " + route.name() + " exceeded: " + outcome.limit() + " per "

@@ -1,18 +1,31 @@
 package dev.toolgate.core.request;
 
 import dev.toolgate.core.route.RequestPath;
+import java.util.Map;
 
 /**
  * An inbound call as the engine sees it.
  *
  * @param requestId id Toolgate gave this request (audit key, echoed to caller and upstream)
- * @param body the exact raw body bytes; only present when the tool's policy needs them (signatures)
+ * @param body the exact raw body bytes; only present when the tool's policy needs them (signatures, fields)
  * @param remoteAddress peer IP address of the connection
  * @param json the same body bytes as JSON, parsed only if a check asks for a field
+ * @param pathParams the parameters the tool's path pattern captured, still percent-encoded
  */
-public record ToolCall(String requestId, String method, RequestPath path, String query, Headers headers, byte[] body, String remoteAddress, JsonBody json) {
+public record ToolCall(String requestId, String method, RequestPath path, String query, Headers headers, byte[] body, String remoteAddress,
+    JsonBody json, Map<String, String> pathParams) {
 
+  public ToolCall {
+    pathParams = pathParams == null ? Map.of() : pathParams;
+  }
+
+  public ToolCall(String requestId, String method, RequestPath path, String query, Headers headers, byte[] body, String remoteAddress,
+      Map<String, String> pathParams) {
+    this(requestId, method, path, query, headers, body, remoteAddress, new JsonBody(body), pathParams);
+  }
+
+  /** Without path parameters. */
   public ToolCall(String requestId, String method, RequestPath path, String query, Headers headers, byte[] body, String remoteAddress) {
-    this(requestId, method, path, query, headers, body, remoteAddress, new JsonBody(body));
+    this(requestId, method, path, query, headers, body, remoteAddress, new JsonBody(body), Map.of());
   }
 }

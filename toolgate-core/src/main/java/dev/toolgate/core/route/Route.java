@@ -1,5 +1,7 @@
 package dev.toolgate.core.route;
 
+import dev.toolgate.core.config.CredentialKind;
+import dev.toolgate.core.config.IdentityLocation;
 import dev.toolgate.core.config.PlatformConfig;
 import dev.toolgate.core.config.ToolConfig;
 
@@ -9,13 +11,15 @@ public record Route(ToolConfig tool, PathPattern pattern, PlatformConfig platfor
     return tool.name();
   }
 
-  /** Whether a check reads the body: a signature over it, or a user token inside it. */
+  /** Whether a check reads the body: a signature over it, or a user token, an identity or an owner inside it. */
   public boolean needsBody() {
     var policy = tool.policy();
-    return policy.requires(dev.toolgate.core.config.CredentialKind.SENDBIRD_SIGNATURE)
-        || policy.requires(dev.toolgate.core.config.CredentialKind.STANDARD_WEBHOOKS)
-        || policy.requires(dev.toolgate.core.config.CredentialKind.STRIPE_SIGNATURE)
-        || policy.requires(dev.toolgate.core.config.CredentialKind.USER_TOKEN) && policy.userToken() != null && policy.userToken().bodyPointer() != null;
+    return policy.requires(CredentialKind.SENDBIRD_SIGNATURE)
+        || policy.requires(CredentialKind.STANDARD_WEBHOOKS)
+        || policy.requires(CredentialKind.STRIPE_SIGNATURE)
+        || policy.requires(CredentialKind.USER_TOKEN) && policy.userToken() != null && policy.userToken().bodyPointer() != null
+        || tool.user() != null && tool.user().identities().values().stream().anyMatch(l -> l.place() == IdentityLocation.Place.BODY)
+        || tool.owner() != null && tool.owner().location().place() == IdentityLocation.Place.BODY;
   }
 
   public boolean acceptsMethod(String method) {

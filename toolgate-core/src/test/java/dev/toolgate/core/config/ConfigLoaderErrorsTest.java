@@ -144,7 +144,7 @@ class ConfigLoaderErrorsTest {
             upstream: http://127.0.0.1:9000
             timeout: 5s
             policy: {anonymous: true}
-        """, 6, "tools[0].timeout", "name, method, path, upstream, platform, policy");
+        """, 6, "tools[0].timeout", "name, method, path, upstream, platform, preset, policy, user, owner");
     assertUnknown("""
         tools:
           - name: a
@@ -231,7 +231,7 @@ class ConfigLoaderErrorsTest {
         "toolgate.yaml:2: tools[0].method: required: an HTTP method such as GET or POST, or \"*\" for any",
         "toolgate.yaml:2: tools[0].path: required: the route, e.g. `path: /orders/{order_id}`",
         "toolgate.yaml:2: tools[0].upstream: required: the URL allowed calls are forwarded to, e.g. `upstream: http://127.0.0.1:9000`",
-        "toolgate.yaml:2: tools[0].policy: every tool needs a policy; declare `anonymous: true` for open access");
+        "toolgate.yaml:2: tools[0].policy: every tool needs a policy; declare `anonymous: true` for open access, or name a `preset` (sendbird, sendbird_jwt, asapp)");
   }
 
   @Test
@@ -244,7 +244,7 @@ class ConfigLoaderErrorsTest {
             upstream: http://127.0.0.1:9000
         """);
     assertThat(e.getMessage()).isEqualTo(
-        "toolgate.yaml:2: tools[0].policy: every tool needs a policy; declare `anonymous: true` for open access");
+        "toolgate.yaml:2: tools[0].policy: every tool needs a policy; declare `anonymous: true` for open access, or name a `preset` (sendbird, sendbird_jwt, asapp)");
     assertError("""
         tools:
           - name: open

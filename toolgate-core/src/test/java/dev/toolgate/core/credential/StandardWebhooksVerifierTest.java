@@ -59,7 +59,7 @@ class StandardWebhooksVerifierTest {
   }
 
   Verification verify(Headers headers, String body) {
-    return verifier().verify(call(headers, utf8(body)), ROUTE);
+    return TestCalls.claimed(verifier().verify(call(headers, utf8(body)), ROUTE));
   }
 
   Verification verify(String id, String timestamp, String signature, String body) {
@@ -425,8 +425,8 @@ class StandardWebhooksVerifierTest {
   class Window {
     Verification at(long offsetSeconds, Duration tolerance) {
       long ts = TS + offsetSeconds;
-      return verifier().verify(call(headers("webhook-id", "msg_" + offsetSeconds, "webhook-timestamp", Long.toString(ts),
-          "webhook-signature", v1("msg_" + offsetSeconds, ts, BODY)), utf8(BODY)), routeWith(tolerance));
+      return TestCalls.claimed(verifier().verify(call(headers("webhook-id", "msg_" + offsetSeconds, "webhook-timestamp", Long.toString(ts),
+          "webhook-signature", v1("msg_" + offsetSeconds, ts, BODY)), utf8(BODY)), routeWith(tolerance)));
     }
 
     @ParameterizedTest

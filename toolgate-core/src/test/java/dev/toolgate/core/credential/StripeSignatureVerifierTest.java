@@ -51,7 +51,7 @@ class StripeSignatureVerifierTest {
   static final Route ROUTE = routeWith(PlatformConfig.withDefaults(PLATFORM));
 
   Verification verify(Route route, Headers headers, String body) {
-    return new StripeSignatureVerifier(dir, replays, replays.clock).verify(call(headers, utf8(body)), route);
+    return TestCalls.claimed(new StripeSignatureVerifier(dir, replays, replays.clock).verify(call(headers, utf8(body)), route));
   }
 
   Verification verify(String header, String body) {

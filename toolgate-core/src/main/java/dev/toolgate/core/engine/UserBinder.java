@@ -1,0 +1,161 @@
+package dev.toolgate.core.engine;
+
+import dev.toolgate.core.config.IdentityKind;
+import dev.toolgate.core.config.IdentityLocation;
+import dev.toolgate.core.config.Ownership;
+import dev.toolgate.core.config.UserBinding;
+import dev.toolgate.core.decision.Check;
+import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.port.UserDirectory;
+import dev.toolgate.core.port.UserDirectory.Lookup;
+import dev.toolgate.core.request.IdentityReader;
+import dev.toolgate.core.request.ToolCall;
+import dev.toolgate.core.route.Route;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * User binding and ownership: every identity a call carries must name the same Toolgate user, and
+ * the resource the call touches must belong to that user. Details name kinds and places, never the
+ * identity values (they are another user's, on a mismatch).
+ */
+public final class UserBinder {
+  private final UserDirectory directory;
+  private final IdentityKind userTokenSubject;
+  private final String defaultOpaquePlatform;
+
+  /**
+   * @param userTokenSubject what the subject of a user token names (Toolgate's customer tokens: the
+   *     opaque customer id by default, or the user id)
+   * @param defaultOpaquePlatform the platform of the opaque id forwarded for a tool without a platform
+   *     (the one Toolgate's customer tokens use as subject, so both agree)
+   */
+  public UserBinder(UserDirectory directory, IdentityKind userTokenSubject, String defaultOpaquePlatform) {
+    this.directory = directory;
+    this.userTokenSubject = userTokenSubject;
+    this.defaultOpaquePlatform = defaultOpaquePlatform;
+  }
+
+  /** The bound user, or why the call is refused. */
+  public record Bound(DenialCode code, String detail, String userId, String forwarded) {
+    public boolean refused() {
+      return code != null;
+    }
+
+    static Bound refuse(DenialCode code, String detail) {
+      return new Bound(code, detail, null, null);
+    }
+  }
+
+  private record Claim(IdentityKind kind, String value, String source) {}
+
+  /**
+   * @param tokenSubject the verified subject of the call's user token; null when the policy has none
+   */
+  public Bound bind(ToolCall call, Route route, String tokenSubject, List<Check> trace) {
+    UserBinding binding = route.tool().user();
+    String platform = route.tool().platform();
+    List<Claim> claims = new ArrayList<>(3);
+    for (Map.Entry<IdentityKind, IdentityLocation> e : binding.identities().entrySet()) {
+      IdentityLocation where = e.getValue();
+      IdentityReader.Read read = IdentityReader.read(call, where);
+      if (read.failed()) {
+        return refuse(trace, "user_binding", read.code(), read.detail());
+      }
+      if (!read.present()) {
+        return refuse(trace, "user_binding", DenialCode.USER_MISSING,
+            "tool " + route.name() + " reads the " + e.getKey().yamlName() + " from " + where.describe() + ", which the call leaves empty");
+      }
+      claims.add(new Claim(e.getKey(), read.value(), e.getKey().yamlName() + " in " + where.describe()));
+    }
+    if (tokenSubject != null) {
+      claims.add(new Claim(userTokenSubject, tokenSubject, "the user token's subject"));
+    }
+    if (claims.isEmpty()) {
+      return refuse(trace, "user_binding", DenialCode.USER_MISSING, "the call carries no end-user identity");
+    }
+
+    String userId = null;
+    Claim first = null;
+    for (Claim claim : claims) {
+      Lookup found = directory.user(claim.kind(), platform, claim.value());
+      switch (found.status()) {
+        case UNAVAILABLE -> {
+          return refuse(trace, "user_binding", DenialCode.USER_DIRECTORY_UNAVAILABLE, "the user named by " + claim.source() + " could not be looked up");
+        }
+        case UNKNOWN -> {
+          return refuse(trace, "user_binding", DenialCode.USER_UNKNOWN, claim.source() + " names no known user"
+              + (claim.kind() == IdentityKind.PLATFORM_USER_ID ? " of platform " + platform + " (map it with `toolgate user map`)" : ""));
+        }
+        case DISABLED -> {
+          return refuse(trace, "user_binding", DenialCode.USER_DISABLED, "user " + found.value() + " (named by " + claim.source() + ") is disabled");
+        }
+        case FOUND -> { }
+      }
+      if (userId == null) {
+        userId = found.value();
+        first = claim;
+      } else if (!userId.equals(found.value())) {
+        return refuse(trace, "user_binding", DenialCode.USER_MISMATCH, first.source() + " and " + claim.source() + " name different users");
+      }
+    }
+    trace.add(new Check("user_binding", true, describe(claims) + " name" + (claims.size() == 1 ? "s" : "") + " user " + userId));
+
+    Ownership owner = route.tool().owner();
+    if (owner != null) {
+      Bound refused = checkOwner(call, route, owner, userId, platform, trace);
+      if (refused != null) {
+        return refused;
+      }
+    }
+    return forward(binding, claims, userId, platform, trace);
+  }
+
+  private Bound checkOwner(ToolCall call, Route route, Ownership owner, String userId, String platform, List<Check> trace) {
+    IdentityReader.Read read = IdentityReader.read(call, owner.location());
+    String what = "the owner (" + owner.kind().yamlName() + " in " + owner.location().describe() + ")";
+    if (read.failed()) {
+      return refuse(trace, "ownership", read.code(), read.detail());
+    }
+    if (!read.present()) {
+      return refuse(trace, "ownership", DenialCode.OWNER_MISMATCH, "tool " + route.name() + " reads " + what + ", which the call leaves empty");
+    }
+    Lookup found = directory.user(owner.kind(), platform, read.value());
+    if (found.status() == UserDirectory.Status.UNAVAILABLE) {
+      return refuse(trace, "ownership", DenialCode.USER_DIRECTORY_UNAVAILABLE, what + " could not be looked up");
+    }
+    if (found.status() == UserDirectory.Status.UNKNOWN || !userId.equals(found.value())) {
+      // An unknown owner is refused like another user's: the answer must not reveal which ids exist.
+      return refuse(trace, "ownership", DenialCode.OWNER_MISMATCH, what + " is not the bound user " + userId);
+    }
+    trace.add(new Check("ownership", true, what + " is the bound user"));
+    return null;
+  }
+
+  private Bound forward(UserBinding binding, List<Claim> claims, String userId, String platform, List<Check> trace) {
+    return switch (binding.forward()) {
+      case USER_ID -> new Bound(null, null, userId, userId);
+      case PLATFORM_USER_ID -> new Bound(null, null, userId,
+          claims.stream().filter(c -> c.kind() == IdentityKind.PLATFORM_USER_ID).findFirst().orElseThrow().value());
+      case OPAQUE_ID -> {
+        String opaquePlatform = platform != null ? platform : defaultOpaquePlatform;
+        Lookup opaque = directory.opaqueId(opaquePlatform, userId);
+        if (opaque.status() != UserDirectory.Status.FOUND) {
+          yield refuse(trace, "user_binding", DenialCode.USER_DIRECTORY_UNAVAILABLE,
+              "the opaque customer id of user " + userId + " for platform " + opaquePlatform + " could not be looked up");
+        }
+        yield new Bound(null, null, userId, opaque.value());
+      }
+    };
+  }
+
+  private static String describe(List<Claim> claims) {
+    return String.join(" and ", claims.stream().map(Claim::source).toList());
+  }
+
+  private static Bound refuse(List<Check> trace, String check, DenialCode code, String detail) {
+    trace.add(new Check(check, false, detail));
+    return Bound.refuse(code, detail);
+  }
+}

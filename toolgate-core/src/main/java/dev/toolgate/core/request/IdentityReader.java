@@ -1,0 +1,153 @@
+package dev.toolgate.core.request;
+
+import dev.toolgate.core.config.IdentityLocation;
+import dev.toolgate.core.decision.DenialCode;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Reads one identity value (a user id, an owner id) from where a tool says the call carries it. */
+public final class IdentityReader {
+  /** Longer values are refused: no id Toolgate resolves is anywhere near this long. */
+  static final int MAX_VALUE_CHARS = 512;
+
+  private IdentityReader() {}
+
+  /**
+   * What was read: a value, nothing ({@code value} and {@code code} null), or why the call is
+   * malformed ({@code code} and {@code detail}).
+   */
+  public record Read(String value, DenialCode code, String detail) {
+    public boolean present() {
+      return value != null;
+    }
+
+    public boolean failed() {
+      return code != null;
+    }
+
+    static Read absent() {
+      return new Read(null, null, null);
+    }
+
+    static Read of(String value, IdentityLocation where) {
+      if (value == null || value.isEmpty()) {
+        return absent();
+      }
+      if (value.length() > MAX_VALUE_CHARS) {
+        return bad(DenialCode.BAD_REQUEST, where.describe() + " is longer than " + MAX_VALUE_CHARS + " characters");
+      }
+      return new Read(value, null, null);
+    }
+
+    static Read bad(DenialCode code, String detail) {
+      return new Read(null, code, detail);
+    }
+  }
+
+  public static Read read(ToolCall call, IdentityLocation where) {
+    return switch (where.place()) {
+      case HEADER -> header(call, where);
+      case BODY -> body(call, where);
+      case PATH -> path(call, where);
+      case QUERY -> query(call, where);
+    };
+  }
+
+  private static Read header(ToolCall call, IdentityLocation where) {
+    List<String> values = call.headers().all(where.name());
+    if (values.size() > 1) {
+      // Two values could be read differently here and upstream; refuse rather than pick one.
+      return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " sent more than once");
+    }
+    return values.isEmpty() ? Read.absent() : Read.of(values.get(0).strip(), where);
+  }
+
+  private static Read body(ToolCall call, IdentityLocation where) {
+    if (call.body() == null || call.body().length == 0) {
+      return Read.absent();
+    }
+    JsonBody.Lookup lookup = call.json().at(where.name());
+    if (!lookup.bodyIsJson()) {
+      return Read.bad(DenialCode.BODY_NOT_JSON, where.describe() + " is needed but the body is not a JSON object");
+    }
+    Object value = lookup.value();
+    if (value == null) {
+      return Read.absent();
+    }
+    if (value instanceof String s) {
+      return Read.of(s, where);
+    }
+    if (value instanceof Number n && isWhole(n)) {
+      return Read.of(new BigDecimal(n.toString()).toBigIntegerExact().toString(), where); // {"user_id": 42} names user "42"
+    }
+    return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " must be a string or a whole number");
+  }
+
+  private static boolean isWhole(Number n) {
+    try {
+      new BigDecimal(n.toString()).toBigIntegerExact();
+      return true;
+    } catch (ArithmeticException | NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static Read path(ToolCall call, IdentityLocation where) {
+    String raw = call.pathParams().get(where.name());
+    if (raw == null) {
+      return Read.absent();
+    }
+    String decoded = percentDecode(raw);
+    return decoded == null ? Read.bad(DenialCode.BAD_PATH, where.describe() + " is not valid percent-encoded UTF-8") : Read.of(decoded, where);
+  }
+
+  private static Read query(ToolCall call, IdentityLocation where) {
+    List<String> values = QueryString.values(call.query(), where.name());
+    if (values.size() > 1) {
+      return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " sent more than once");
+    }
+    return values.isEmpty() ? Read.absent() : Read.of(values.get(0), where);
+  }
+
+  /** RFC 3986 percent-decoding of a path segment ('+' is a plus); null when an escape or the UTF-8 is broken. */
+  static String percentDecode(String segment) {
+    if (segment.indexOf('%') < 0) {
+      return segment;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(segment.length());
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c != '%') {
+        if (c > 0x7f) {
+          return null;
+        }
+        out.write(c);
+        continue;
+      }
+      if (i + 2 >= segment.length()) {
+        return null;
+      }
+      int hi = Character.digit(segment.charAt(i + 1), 16);
+      int lo = Character.digit(segment.charAt(i + 2), 16);
+      if (hi < 0 || lo < 0) {
+        return null;
+      }
+      out.write(hi * 16 + lo);
+      i += 2;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(out.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+}
