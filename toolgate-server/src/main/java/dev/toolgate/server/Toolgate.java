@@ -18,6 +18,7 @@ import dev.toolgate.server.admin.DecisionsAdminEndpoint;
 import dev.toolgate.server.admin.PlatformUsersEndpoint;
 import dev.toolgate.server.admin.UserAdminEndpoint;
 import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.users.CachedUserDirectory;
 import dev.toolgate.server.users.CustomerLoginEndpoint;
 import dev.toolgate.server.users.CustomerLoginSettings;
 import dev.toolgate.server.users.InMemoryLoginThrottle;
@@ -31,6 +32,10 @@ import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.ToolConfig;
 import dev.toolgate.core.credential.ClientTokenVerifier;
 import dev.toolgate.core.credential.UserTokenVerifier;
+import dev.toolgate.core.config.IdentityKind;
+import dev.toolgate.core.config.ToolConfig;
+import dev.toolgate.core.engine.UserBinder;
+import dev.toolgate.server.http.Prefetch;
 import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.JwtKeys;
 import dev.toolgate.core.token.JwtRules;
@@ -100,10 +105,13 @@ public final class Toolgate implements AutoCloseable {
   private final int port;
   private final String issuer;
   private final AdminAuth adminAuth;
+  private final CachedUserDirectory userDirectory;
   private volatile boolean closed;
 
-  private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth) {
+  private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
+      CachedUserDirectory userDirectory) {
     this.adminAuth = adminAuth;
+    this.userDirectory = userDirectory;
     this.issuer = issuer;
     this.database = database;
     this.credentials = credentials;
@@ -139,7 +147,16 @@ public final class Toolgate implements AutoCloseable {
       // The gateway engine: one verifier per credential kind.
       RouteTable routes = RouteTable.from(config);
       JwtKeys ownKeys = JwtKeys.fromKeyRing(credentials::keyRing);
-      JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(auth.customerToken().audience()),
+      // Users, their platform ids and opaque ids: customer login, user binding, the admin API.
+      UserStore users = new UserStore(database, clock);
+      OpaqueIds opaqueIds = new OpaqueIds(database, new SecretBox(masterKey), clock);
+      CustomerTokenSettings customer = auth.customerToken();
+      CustomerLoginSettings login = new CustomerLoginSettings(issuer, customer.audience(), customer.ttl(), customer.scopes(),
+          customer.subject() == CustomerTokenSettings.Subject.USER_ID ? CustomerLoginSettings.Subject.USER_ID : CustomerLoginSettings.Subject.OPAQUE_ID,
+          CustomerLoginSettings.DEFAULT_OPAQUE_ID_PLATFORM, userTokenTools(config));
+      IdentityKind subjectKind = customer.subject() == CustomerTokenSettings.Subject.USER_ID ? IdentityKind.USER_ID : IdentityKind.OPAQUE_ID;
+      CachedUserDirectory userDirectory = new CachedUserDirectory(users, opaqueIds, subjectKind, login.opaqueIdPlatform());
+      JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(login.allAudiences()),
           OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, true), clock);
       // Trusted external issuers: their JWKS, fetched from the configured URL only, and a verifier each.
       java.net.http.HttpClient jwksHttp = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -171,9 +188,9 @@ public final class Toolgate implements AutoCloseable {
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE), clock),
           new UserTokenVerifier(Map.of(TOOLGATE_ISSUER, customerTokens), Map.of(TOOLGATE_ISSUER, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE)),
-              credentials, clock)),
+              credentials, clock, replays)),
           credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
-          config.failedAuthLimit());
+          config.failedAuthLimit(), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
       engine.checkCovers(routes.routes());
       refuseUnsupported(routes);
 
@@ -188,21 +205,16 @@ public final class Toolgate implements AutoCloseable {
         oauthClients.revokeToken(jti, clientId, exp);
         credentials.markRevoked(jti); // effective here at once; other instances see the revision move within a second
       };
-      // Users, customer login, platform users and session tokens, behind the admin API's authentication.
-      UserStore users = new UserStore(database, clock);
+      // Customer login, users, platform users and session tokens, behind the admin API's authentication.
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
       LoginThrottleSettings throttle = auth.loginThrottle();
-      CustomerTokenSettings customer = auth.customerToken();
-      CustomerLoginSettings login = new CustomerLoginSettings(issuer, customer.audience(), customer.ttl(), customer.scopes(),
-          customer.subject() == CustomerTokenSettings.Subject.USER_ID ? CustomerLoginSettings.Subject.USER_ID : CustomerLoginSettings.Subject.OPAQUE_ID,
-          CustomerLoginSettings.DEFAULT_OPAQUE_ID_PLATFORM);
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock);
       List<Endpoint> endpoints = List.of(
           adminAuth,
           new CustomerLoginEndpoint(users, hasher, new JwtIssuer(credentials::keyRing), credentials::keyRing,
               new InMemoryLoginThrottle(new LoginThrottle.Limits(throttle.perUserFailures(), throttle.window(), throttle.perIpFailures(), throttle.window()), clock),
-              new OpaqueIds(database, new SecretBox(masterKey), clock), login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
+              opaqueIds, login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
           new UserAdminEndpoint(adminAuth, users, hasher),
           new PlatformUsersEndpoint(adminAuth, users, clock),
           new DecisionsAdminEndpoint(adminAuth, auditLog),
@@ -219,10 +231,10 @@ public final class Toolgate implements AutoCloseable {
       await(adminAuth.start(vertx));
       Readiness readiness = new Readiness();
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
-      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, new ExternalKeyReadiness(jwksByIssuer), engine, audit, config.server(), readiness, port, endpoints),
+      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(jwksByIssuer), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
           new DeploymentOptions().setInstances(loops)));
 
-      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth);
+      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
       SigningKeyStore keys = new SigningKeyStore(database, masterKey, clock);
       vertx.setPeriodic(HOUSEKEEPING.toMillis(), id -> vertx.executeBlocking(() -> {
@@ -249,6 +261,11 @@ public final class Toolgate implements AutoCloseable {
             + "' is not supported yet; use issuer: toolgate");
       }
     }
+  }
+
+  /** Tools a customer token may be minted for alone: those that require a user token. */
+  private static List<String> userTokenTools(GatewayConfig config) {
+    return config.tools().stream().filter(t -> t.policy().requires(CredentialKind.USER_TOKEN)).map(ToolConfig::name).toList();
   }
 
   /** RFC 8707 resource ids a client may ask a token for: the default and every tool's audience. */
@@ -354,6 +371,7 @@ public final class Toolgate implements AutoCloseable {
       adminAuth.stop();
       await(vertx.close());
     } finally {
+      userDirectory.close();
       audit.close();
       usage.close();
       database.close();

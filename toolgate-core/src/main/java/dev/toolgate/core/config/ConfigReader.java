@@ -1067,15 +1067,15 @@ final class ConfigReader {
 
     ToolPreset preset = readPreset(m, platform);
     Policy policy = null;
-    if (!m.has("policy") && preset != null) {
-      policy = preset.policy(authorizationServer.defaultResource());
-    } else if (!m.has("policy")) {
-      problems.add(m.lineOf("policy"), m.field("policy"),
-          "every tool needs a policy; declare `anonymous: true` for open access, or name a `preset` (" + KNOWN_PRESETS + ")");
-    } else {
+    if (m.has("policy")) {
       // The platform says where signatures and API keys arrive; an unknown platform (already an error) gives null.
       PlatformConfig platformConfig = platform == null ? PlatformConfig.withDefaults("") : platformConfigs.get(platform);
       policy = readPolicy(m.value("policy"), m.field("policy"), platformConfig);
+    } else if (preset != null) {
+      policy = preset.policy(authorizationServer.defaultResource());
+    } else if (!m.has("preset")) { // a wrong preset is reported as such
+      problems.add(m.lineOf("policy"), m.field("policy"),
+          "every tool needs a policy; declare `anonymous: true` for open access, or name a `preset` (" + KNOWN_PRESETS + ")");
     }
 
     UserBinding user = m.written("user") ? readUserBinding(m, platform, pattern, policy) : preset != null ? preset.user() : null;
@@ -1180,7 +1180,7 @@ final class ConfigReader {
         }
       }
     }
-    if (!tool.written("user")) {
+    if (user == null && !tool.written("user")) {
       problems.add(m.line(), m.path(), "ownership is checked against the bound user: declare `user` too (or use a preset that does)");
     }
     return where == null || kind == null ? null : new Ownership(where, kind);

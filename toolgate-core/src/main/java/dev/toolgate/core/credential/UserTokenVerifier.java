@@ -168,6 +168,12 @@ public final class UserTokenVerifier implements CredentialVerifier {
 
   private record Found(String token, String place, Verification failure) {}
 
+  /** The one user token the call carries in the policy's places, unverified; empty when there is not exactly one. */
+  public static Optional<String> tokenIn(ToolCall call, UserTokenPolicy policy) {
+    Found found = find(call, policy);
+    return Optional.ofNullable(found.failure() == null ? found.token() : null);
+  }
+
   /** The one token the request carries in the configured places, or why there is not exactly one. */
   private static Found find(ToolCall call, UserTokenPolicy policy) {
     List<Found> candidates = new ArrayList<>(1);

@@ -13,7 +13,6 @@ import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * User binding and ownership: every identity a call carries must name the same Toolgate user, and
@@ -57,17 +56,20 @@ public final class UserBinder {
     UserBinding binding = route.tool().user();
     String platform = route.tool().platform();
     List<Claim> claims = new ArrayList<>(3);
-    for (Map.Entry<IdentityKind, IdentityLocation> e : binding.identities().entrySet()) {
-      IdentityLocation where = e.getValue();
+    for (IdentityKind kind : IdentityKind.values()) { // a fixed order, so traces read the same every time
+      IdentityLocation where = binding.identities().get(kind);
+      if (where == null) {
+        continue;
+      }
       IdentityReader.Read read = IdentityReader.read(call, where);
       if (read.failed()) {
         return refuse(trace, "user_binding", read.code(), read.detail());
       }
       if (!read.present()) {
         return refuse(trace, "user_binding", DenialCode.USER_MISSING,
-            "tool " + route.name() + " reads the " + e.getKey().yamlName() + " from " + where.describe() + ", which the call leaves empty");
+            "tool " + route.name() + " reads the " + kind.yamlName() + " from " + where.describe() + ", which the call leaves empty");
       }
-      claims.add(new Claim(e.getKey(), read.value(), e.getKey().yamlName() + " in " + where.describe()));
+      claims.add(new Claim(kind, read.value(), kind.yamlName() + " in " + where.describe()));
     }
     if (tokenSubject != null) {
       claims.add(new Claim(userTokenSubject, tokenSubject, "the user token's subject"));

@@ -34,7 +34,7 @@ public final class GatewayVerticle extends VerticleBase {
   static final int MAX_HEADER_BYTES = 128 * 1024;
   private final RouteTable routes;
   private final Forwarding forwarding;
-  private final KeyReadiness keyReadiness;
+  private final Prefetch prefetch;
   private final PolicyEngine engine;
   private final AuditSink audit;
   private final ServerSettings settings;
@@ -44,9 +44,9 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpClient client;
 
-  public GatewayVerticle(RouteTable routes, Forwarding forwarding, KeyReadiness keyReadiness, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
+  public GatewayVerticle(RouteTable routes, Forwarding forwarding, Prefetch prefetch, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
     this.forwarding = forwarding;
-    this.keyReadiness = keyReadiness;
+    this.prefetch = prefetch;
     this.endpoints = List.copyOf(endpoints);
     this.routes = routes;
     this.engine = engine;
@@ -65,8 +65,8 @@ public final class GatewayVerticle extends VerticleBase {
     for (Route route : routes.routes()) {
       targets.put(route, UpstreamTarget.of(route.tool().upstream()));
     }
-    ToolCallHandler decisions = new ToolCallHandler(vertx, true, keyReadiness, routes, targets, forwarding, engine, audit, client, settings);
-    ToolCallHandler tools = new ToolCallHandler(vertx, false, keyReadiness, routes, targets, forwarding, engine, audit, client, settings);
+    ToolCallHandler decisions = new ToolCallHandler(vertx, true, prefetch, routes, targets, forwarding, engine, audit, client, settings);
+    ToolCallHandler tools = new ToolCallHandler(vertx, false, prefetch, routes, targets, forwarding, engine, audit, client, settings);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setTcpNoDelay(true)
         // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.

@@ -50,13 +50,13 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final HttpClient upstream;
   private final ServerSettings settings;
   private final Vertx vertx;
-  private final KeyReadiness keyReadiness;
+  private final Prefetch prefetch;
   private final boolean decisionOnly;
   private final ClientAddress clientAddress;
 
-  ToolCallHandler(Vertx vertx, boolean decisionOnly, KeyReadiness keyReadiness, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
+  ToolCallHandler(Vertx vertx, boolean decisionOnly, Prefetch prefetch, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
     this.vertx = vertx;
-    this.keyReadiness = keyReadiness;
+    this.prefetch = prefetch;
     this.decisionOnly = decisionOnly;
     this.routes = routes;
     this.targets = targets;
@@ -125,12 +125,12 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private void decide(Exchange ex, RouteMatch match, RequestPath path, Buffer body) {
     HttpServerRequest req = ex.req;
     ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()),
-        body == null ? null : body.getBytes(), peer(req));
-    var prepared = keyReadiness.prepare(call, match.route());
+        body == null ? null : body.getBytes(), peer(req), match.pathParams());
+    var prepared = prefetch.prepare(call, match.route());
     if (prepared.isDone()) {
       decideNow(ex, match, call, body);
     } else {
-      // A trusted issuer's keys are being fetched: decide on this event loop once they are in.
+      // Something is being fetched (a trusted issuer's keys, the users the call names): decide on this event loop once it is in.
       // Never wait longer than the upstream timeout; without the keys the verifier answers 503.
       var context = vertx.getOrCreateContext();
       prepared.copy().completeOnTimeout(null, settings.upstreamTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)

@@ -5,7 +5,7 @@ import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.ExternalJwtPolicy;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
-import dev.toolgate.server.http.KeyReadiness;
+import dev.toolgate.server.http.Prefetch;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Before an {@code external_jwt} is verified, makes sure its issuer's JWKS is loaded and knows the token's kid. */
-public final class ExternalKeyReadiness implements KeyReadiness {
+public final class ExternalKeyReadiness implements Prefetch {
   private static final int MAX_HEADER_CHARS = 4096;
   private final Map<String, ExternalJwks> issuers;
 

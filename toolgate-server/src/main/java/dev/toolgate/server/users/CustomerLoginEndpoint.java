@@ -2,6 +2,7 @@ package dev.toolgate.server.users;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.token.JwtFailure;
 import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.JwtKeys;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Customer login and logout, the ASAPP way.
  *
- * <p>{@code POST /auth/customer_authenticate} takes a form ({@code username}, {@code password}) and
+ * <p>{@code POST /auth/customer_authenticate} takes a form ({@code username}, {@code password}, and
+ * optionally {@code tool}: a token minted for that tool alone, for high-risk tools with
+ * {@code audience: tool}) and
  * answers {@code {"issued_at": "<ms>", "JWT": "<jwt>", "expires_in": "<s>"}} (all strings, as in
  * ASAPP's example). The JWT is signed with Toolgate's active key, {@code typ: JWT}, and carries
  * iss, sub, aud, iat, exp, jti, scope and {@code token_use: "customer"}.
@@ -105,7 +108,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
     Objects.requireNonNull(keys, "keys");
     this.verifier = new JwtVerifier(
         JwtKeys.fromKeyRing(keys),
-        new JwtRules(settings.issuer(), Set.copyOf(settings.audience()),
+        new JwtRules(settings.issuer(), Set.copyOf(settings.allAudiences()),
             Arrays.stream(SigningAlgorithm.values()).map(SigningAlgorithm::jws).collect(Collectors.toUnmodifiableSet()),
             Set.of(JOSEObjectType.JWT), Duration.ZERO, MAX_TOKEN_CHARS, true),
         clock);
@@ -137,6 +140,18 @@ public final class CustomerLoginEndpoint implements Endpoint {
     if (password == null) {
       return;
     }
+    String tool = null;
+    if (form.contains("tool")) {
+      tool = single(ctx, form, "tool");
+      if (tool == null) {
+        return;
+      }
+      if (!settings.tools().contains(tool)) {
+        invalidRequest(ctx, "tool is not the name of a tool that accepts user tokens");
+        return;
+      }
+    }
+    String forTool = tool;
     String name = UserStore.normalizeUsername(username);
     LoginThrottle.Attempt attempt = throttle.begin(name, clientAddress(req));
     if (!attempt.allowed()) {
@@ -145,7 +160,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
       error(ctx, 429, "too_many_attempts", "too many failed logins; try again in " + seconds + " seconds");
       return;
     }
-    ctx.vertx().executeBlocking(() -> authenticate(name, password), false).onComplete(done -> {
+    ctx.vertx().executeBlocking(() -> authenticate(name, password, forTool), false).onComplete(done -> {
       if (done.failed()) {
         attempt.cancelled();
         LOG.error("customer login could not be completed (request {})", requestId(ctx), done.cause());
@@ -165,7 +180,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
    *
    * @return the response body, or null for refused credentials
    */
-  private Buffer authenticate(String username, String password) {
+  private Buffer authenticate(String username, String password, String tool) {
     User user = users.findUserByUsername(username).orElse(null);
     if (user == null) {
       hasher.verifyNothing(password);
@@ -176,7 +191,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
       return null;
     }
     upgradeHash(user, password);
-    return issue(user);
+    return issue(user, tool);
   }
 
   private void upgradeHash(User user, String password) {
@@ -190,7 +205,8 @@ public final class CustomerLoginEndpoint implements Endpoint {
     }
   }
 
-  private Buffer issue(User user) {
+  /** @param tool the tool the token is minted for alone; null for the configured audience */
+  private Buffer issue(User user, String tool) {
     Instant now = clock.instant();
     long issuedAtMillis = now.toEpochMilli();
     Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
@@ -201,7 +217,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
         .issuer(settings.issuer())
         .subject(subject)
-        .audience(settings.audience())
+        .audience(tool == null ? settings.audience() : List.of(UserTokenPolicy.toolAudience(tool)))
         .issueTime(Date.from(iat))
         .expirationTime(Date.from(exp))
         .jwtID(UUID.randomUUID().toString())

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
  * @param subject what the {@code sub} claim holds (default the opaque customer id)
  * @param opaqueIdPlatform the platform name the opaque customer id is derived for (default
  *     {@code asapp}); the same user gets a different id under each platform name
+ * @param tools tools a token may be minted for alone (form field {@code tool}): those whose policy
+ *     requires a user token; such a token's {@code aud} is only {@code urn:toolgate:tool:<name>}
  */
 public record CustomerLoginSettings(String issuer, List<String> audience, Duration lifetime, List<String> scopes,
-    Subject subject, String opaqueIdPlatform) {
+    Subject subject, String opaqueIdPlatform, List<String> tools) {
   public static final Duration DEFAULT_LIFETIME = Duration.ofHours(8);
   public static final List<String> DEFAULT_AUDIENCE = List.of("toolgate");
   public static final String DEFAULT_OPAQUE_ID_PLATFORM = "asapp";
@@ -52,6 +54,23 @@ public record CustomerLoginSettings(String issuer, List<String> audience, Durati
     }
     Objects.requireNonNull(subject, "subject");
     UserStore.requirePlatform(opaqueIdPlatform);
+    tools = List.copyOf(Objects.requireNonNull(tools, "tools"));
+  }
+
+  public CustomerLoginSettings(String issuer, List<String> audience, Duration lifetime, List<String> scopes,
+      Subject subject, String opaqueIdPlatform) {
+    this(issuer, audience, lifetime, scopes, subject, opaqueIdPlatform, List.of());
+  }
+
+  /** Every audience a customer token of these settings can carry: the configured ones and each tool's. */
+  public List<String> allAudiences() {
+    List<String> all = new java.util.ArrayList<>(audience);
+    tools.forEach(t -> all.add(dev.toolgate.core.config.UserTokenPolicy.toolAudience(t)));
+    return all;
+  }
+
+  public CustomerLoginSettings withTools(List<String> newTools) {
+    return new CustomerLoginSettings(issuer, audience, lifetime, scopes, subject, opaqueIdPlatform, newTools);
   }
 
   /** 8-hour tokens for audience {@code toolgate}, no scopes, the opaque customer id as subject. */
@@ -60,14 +79,14 @@ public record CustomerLoginSettings(String issuer, List<String> audience, Durati
   }
 
   public CustomerLoginSettings withSubject(Subject newSubject) {
-    return new CustomerLoginSettings(issuer, audience, lifetime, scopes, newSubject, opaqueIdPlatform);
+    return new CustomerLoginSettings(issuer, audience, lifetime, scopes, newSubject, opaqueIdPlatform, tools);
   }
 
   public CustomerLoginSettings withScopes(List<String> newScopes) {
-    return new CustomerLoginSettings(issuer, audience, lifetime, newScopes, subject, opaqueIdPlatform);
+    return new CustomerLoginSettings(issuer, audience, lifetime, newScopes, subject, opaqueIdPlatform, tools);
   }
 
   public CustomerLoginSettings withLifetime(Duration newLifetime) {
-    return new CustomerLoginSettings(issuer, audience, newLifetime, scopes, subject, opaqueIdPlatform);
+    return new CustomerLoginSettings(issuer, audience, newLifetime, scopes, subject, opaqueIdPlatform, tools);
   }
 }

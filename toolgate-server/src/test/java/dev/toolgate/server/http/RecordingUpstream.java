@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** A real upstream on loopback that records what reached it. {@code /slow/**} answers after 3 s. */
 final class RecordingUpstream implements AutoCloseable {
   final AtomicInteger hits = new AtomicInteger();
+  /** The x-request-id of every call that reached this upstream. */
+  final java.util.Set<String> requestIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
   volatile MultiMap lastHeaders;
   volatile Buffer lastBody;
   volatile String lastUri;
@@ -19,6 +21,10 @@ final class RecordingUpstream implements AutoCloseable {
   RecordingUpstream() throws Exception {
     server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       hits.incrementAndGet();
+      String requestId = req.getHeader("x-request-id");
+      if (requestId != null) {
+        requestIds.add(requestId);
+      }
       lastHeaders = req.headers();
       lastBody = body;
       lastUri = req.uri();
