@@ -5,9 +5,12 @@
 #   3. a Sendbird-signed 512 B POST,
 #   4. a static bearer token,
 #   5. signature + API key,
-# and prints requests/s, p99 and each ratio to the anonymous call through Toolgate.
+#   6. the full agent policy: signature + user binding (the body's user_id mapped to a user) +
+#      ownership (the path names the same user) + a rate limit per client and user,
+# and prints requests/s, p99, each ratio to the anonymous call through Toolgate, and the full
+# policy's ratio to the signature alone.
 # Usage: bench/run.sh [duration_seconds=20] [connections=32] [warmup_seconds=10]
-# Needs: wrk (apt-get install wrk), curl, a JDK. Bounded in time: about 5 x (warmup + duration) seconds.
+# Needs: wrk (apt-get install wrk), curl, a JDK. Bounded in time: about 6 x (warmup + duration) seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}
@@ -39,6 +42,15 @@ tools:
   - { name: signed, platform: sendbird, method: POST, path: /echo/signed, upstream: "http://127.0.0.1:$UP_PORT", policy: { require: [sendbird_signature] } }
   - { name: bearer, platform: sendbird, method: POST, path: /echo/bearer, upstream: "http://127.0.0.1:$UP_PORT", policy: { require: [static_token] } }
   - { name: signed_key, platform: sendbird, method: POST, path: /echo/signed-key, upstream: "http://127.0.0.1:$UP_PORT", policy: { require: [sendbird_signature, api_key] } }
+  - name: full
+    platform: sendbird
+    method: POST
+    path: /echo/users/{user_id}/full
+    upstream: "http://127.0.0.1:$UP_PORT"
+    preset: sendbird                                  # signature + user_id in body /user_id bound to a user
+    owner: { path_param: user_id, is: platform_user_id }
+    rate_limits:
+      - { per: [client, user], limit: 1000000000, period: 1s }   # consumed on every call, never empty
 YAML
 
 # A 512-byte JSON body, as a Sendbird tool call would carry.
@@ -57,6 +69,8 @@ echo "$BENCH_MASTER" | tg secret add --client bench --from-stdin >/dev/null
 TOKEN=$(tg token create --client bench | sed -n 's/^Value (shown once, store it now): //p')
 KEY=$(tg apikey create --client bench --tools signed_key | sed -n 's/^Value (shown once, store it now): //p')
 SIG=$("$JAVA" -jar "$JAR" sign --secret-env BENCH_MASTER --body-file "$WORK/body.json")
+BENCH_USER_PASSWORD=bench-user-password tg user create u42 --password-env BENCH_USER_PASSWORD >/dev/null
+tg user map u42 --platform sendbird --platform-user-id u-42 >/dev/null
 
 "$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & pids+=($!)
 "$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/toolgate.yaml" > "$WORK/gateway.log" 2>&1 & pids+=($!)
@@ -86,6 +100,7 @@ SCENARIOS=(
   "signed|$GW/echo/signed|x-sendbird-signature: $SIG"
   "bearer|$GW/echo/bearer|authorization: Bearer $TOKEN"
   "signed+key|$GW/echo/signed-key|x-sendbird-signature: $SIG|api-key: $KEY"
+  "full-policy|$GW/echo/users/u-42/full|x-sendbird-signature: $SIG"
 )
 each() { for s in "${SCENARIOS[@]}"; do IFS='|' read -r name url rest <<< "$s"; "$1" "$name" "$url" "$rest"; done; }
 each check
@@ -103,3 +118,7 @@ echo "$results" | while read -r name rps p50 p99 non2xx total; do
   r=${rps#rps=}; printf '| %-12s | %10s | %8s | %8s | %-22s |\n' "$name" "$r" "${p50#p50_ms=}" "${p99#p99_ms=}" \
     "$(awk -v a="$r" -v b="$anon_rps" 'BEGIN{printf "%.2f", a/b}')$( [[ ${non2xx#non2xx=} != 0 ]] && echo " (${non2xx#non2xx=} non-2xx!)")"
 done
+signed_rps=$(echo "$results" | awk '$1=="signed"{split($2,a,"="); print a[2]}')
+full_rps=$(echo "$results" | awk '$1=="full-policy"{split($2,a,"="); print a[2]}')
+echo
+echo "full policy (signature + user binding + ownership + rate limit) / signature alone: $(awk -v a="$full_rps" -v b="$signed_rps" 'BEGIN{printf "%.2f", a/b}')"

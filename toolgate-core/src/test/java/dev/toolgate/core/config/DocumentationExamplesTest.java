@@ -51,6 +51,14 @@ class DocumentationExamplesTest {
   }
 
   @Test
+  void thePresetExampleLoadsAndBindsTheUser() {
+    ToolConfig tool = parse(blocks("### `preset`", "yaml").get(0)).tools().get(0);
+    assertThat(tool.policy().require()).containsExactly(CredentialKind.SENDBIRD_SIGNATURE);
+    assertThat(tool.user().identities()).containsEntry(IdentityKind.PLATFORM_USER_ID, IdentityLocation.body("/user_id"));
+    assertThat(tool.owner()).isEqualTo(new Ownership(IdentityLocation.path("user_id"), IdentityKind.PLATFORM_USER_ID));
+  }
+
+  @Test
   void theCompleteFileLoadsAndSetsTheNewSections() {
     GatewayConfig config = parse(blocks("## A complete file", "yaml").get(0));
     assertThat(config.authorizationServer()).isNotEqualTo(AuthServerSettings.defaults(config.server()));

@@ -89,7 +89,12 @@ final class DemoCommand implements Callable<Integer> {
       IssuedSecret<ApiKey> asappKey = s.credentials.createApiKey(asapp.id(), Set.of("getprofile"), null);
       String password = "demo-password-" + SecretGenerator.id("pw").substring(3, 9);
       var hash = config.authorizationServer().passwordHash();
-      new UserStore(s.database).createUser("ada", new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism())).hash(password));
+      UserStore users = new UserStore(s.database);
+      PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
+      users.createUser("ada", hasher.hash(password));
+      users.mapPlatformUser("sendbird", "sb-ada", "ada"); // Ada's Sendbird user_id, for user_orders
+      users.createUser("bob", hasher.hash(SecretGenerator.secret("pw_")));
+      users.mapPlatformUser("sendbird", "sb-bob", "bob");
       return new DemoCredentials(master, token.plaintext(), refundKey.plaintext(), catalogKey.plaintext(),
           asapp.id(), clientSecret, asappKey.plaintext(), "ada", password);
     }
@@ -138,7 +143,19 @@ final class DemoCommand implements Callable<Integer> {
     out.println("#    denied, key not scoped to refund_order (403 not_allowed):");
     out.println("curl -i -X POST " + base + "/orders/refund -H 'content-type: application/json' -H 'x-sendbird-signature: " + refundSig + "' -H 'api-key: " + c.catalogKey() + "' --data-raw '" + refund + "'");
     out.println();
-    out.println("# 5. ASAPP: an OAuth access token, the customer's JWT and an API key on one call");
+    String adaOrders = "{\"user_id\":\"sb-ada\"}";
+    String adaSig = sign(c.masterToken(), adaOrders);
+    String eveOrders = "{\"user_id\":\"sb-eve\"}";
+    out.println("# 5. User binding: Sendbird's user_id in the body is mapped to a user, and the path must name that user");
+    out.println("#    allowed (the upstream sees Ada's opaque id):");
+    out.println("curl -i -X POST " + base + "/users/sb-ada/orders -H 'content-type: application/json' -H 'x-sendbird-signature: " + adaSig + "' --data-raw '" + adaOrders + "'");
+    out.println("#    denied, Ada's call asks for Bob's orders (403 owner_mismatch):");
+    out.println("curl -i -X POST " + base + "/users/sb-bob/orders -H 'content-type: application/json' -H 'x-sendbird-signature: " + adaSig + "' --data-raw '" + adaOrders + "'");
+    out.println("#    denied, a Sendbird user nobody mapped (403 user_unknown):");
+    out.println("curl -i -X POST " + base + "/users/sb-eve/orders -H 'content-type: application/json' -H 'x-sendbird-signature: " + sign(c.masterToken(), eveOrders) + "' --data-raw '" + eveOrders + "'");
+    out.println("#    map one:  ./toolgate user map ada --platform sendbird --platform-user-id sb-ada --config " + configFile);
+    out.println();
+    out.println("# 6. ASAPP: an OAuth access token, the customer's JWT and an API key on one call");
     out.println("TOKEN=$(curl -s -X POST '" + base + "/oauth/access_token?grant_type=client_credentials' -d 'client_id=" + c.asappClientId()
         + "&client_secret=" + c.asappClientSecret() + "' | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
     out.println("JWT=$(curl -s -X POST " + base + "/auth/customer_authenticate -d 'username=" + c.username() + "&password=" + c.password()
@@ -151,13 +168,14 @@ final class DemoCommand implements Callable<Integer> {
         + "' -H 'content-type: application/json' -d '{}'");
     out.println("#    discovery and keys: curl " + base + "/.well-known/oauth-authorization-server ; curl " + base + "/.well-known/jwks.json");
     out.println();
-    out.println("# 6. Anonymous on purpose, and an undeclared route");
+    out.println("# 7. Anonymous on purpose, and an undeclared route");
     out.println("curl -i " + base + "/status");
     out.println("curl -i " + base + "/internal/secrets     # 404 route_not_found");
     out.println();
     out.println("# Every decision is in the audit log; each response carries x-request-id:");
     out.println("#   ./toolgate audit --config " + configFile + "");
     out.println("#   ./toolgate audit --config " + configFile + " --request <x-request-id>");
+    out.println("#   ./toolgate explain <x-request-id> --config " + configFile + "     # why a call was denied, check by check");
     out.println("# Manage credentials while it runs (changes apply within a second):");
     out.println("#   ./toolgate token list --config " + configFile + "");
     out.println();

@@ -118,7 +118,8 @@ final class UserCommand {
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true,
-      description = "Disable a user: their logins fail like a wrong password (tokens already issued run until they expire).")
+      description = {"Disable a user: their logins fail like a wrong password, and tools that bind users refuse calls for",
+          "them (403 user_disabled) within 30 s. Elsewhere, tokens already issued run until they expire."})
   static final class Disable implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;
@@ -174,7 +175,7 @@ final class UserCommand {
   }
 
   @Command(name = "map", mixinStandardHelpOptions = true,
-      description = "Map a platform's user id (e.g. Sendbird's user_id) to a user, for session tokens.")
+      description = "Map a platform's user id (e.g. Sendbird's user_id) to a user, for session tokens and user binding.")
   static final class Map implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

@@ -51,6 +51,9 @@ public final class DemoUpstream implements AutoCloseable {
           .put("refund", "accepted")
           .put("amount", in.getValue("amount", 0)));
     });
+    router.post("/users/:user_id/orders").handler(ctx -> reply(ctx, new JsonObject()
+        .put("customer", ctx.request().getHeader("x-toolgate-user"))
+        .put("orders", new JsonArray().add("A-1001").add("A-1002"))));
     router.get("/catalog/search").handler(ctx -> reply(ctx, new JsonObject()
         .put("query", ctx.request().getParam("q", ""))
         .put("results", new JsonArray().add("USB-C cable").add("Travel adapter"))));

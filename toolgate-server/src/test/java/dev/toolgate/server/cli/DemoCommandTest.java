@@ -63,7 +63,9 @@ class DemoCommandTest {
     assertThat(config.server().port()).isEqualTo(18080);
     assertThat(config.platforms()).containsKey("sendbird");
     Map<String, ToolConfig> tools = config.tools().stream().collect(Collectors.toMap(ToolConfig::name, t -> t));
-    assertThat(tools).containsOnlyKeys("order_status", "refund_order", "lookup_profile", "catalog_search", "getprofile", "service_status");
+    assertThat(tools).containsOnlyKeys("order_status", "refund_order", "lookup_profile", "user_orders", "catalog_search", "getprofile", "service_status");
+    assertThat(tools.get("user_orders").policy().require()).containsExactly(CredentialKind.SENDBIRD_SIGNATURE);
+    assertThat(tools.get("user_orders").owner()).isNotNull();
     assertThat(tools.get("getprofile").policy().require()).containsExactly(CredentialKind.CLIENT_TOKEN, CredentialKind.USER_TOKEN, CredentialKind.API_KEY);
     // What the walkthrough promises for each credential kind.
     assertThat(tools.get("order_status").policy().require()).containsExactly(CredentialKind.SENDBIRD_SIGNATURE);
