@@ -1,6 +1,7 @@
 package dev.toolgate.core.port;
 
 import dev.toolgate.core.config.IdentityKind;
+import java.time.Instant;
 
 /**
  * Resolves the identities a call carries to Toolgate's users, for user binding and ownership.
@@ -11,17 +12,25 @@ import dev.toolgate.core.config.IdentityKind;
 public interface UserDirectory {
   enum Status { FOUND, UNKNOWN, DISABLED, UNAVAILABLE }
 
-  /** @param value the user id when FOUND or DISABLED, the opaque id for {@link #opaqueId}; null otherwise */
-  record Lookup(Status status, String value) {
-    public static final Lookup UNKNOWN = new Lookup(Status.UNKNOWN, null);
-    public static final Lookup UNAVAILABLE = new Lookup(Status.UNAVAILABLE, null);
+  /**
+   * @param value the user id when FOUND or DISABLED, the opaque id for {@link #opaqueId}; null otherwise
+   * @param tokensValidAfter for a user: tokens issued before this instant are void (the password was
+   *     set then); null when none are
+   */
+  record Lookup(Status status, String value, Instant tokensValidAfter) {
+    public static final Lookup UNKNOWN = new Lookup(Status.UNKNOWN, null, null);
+    public static final Lookup UNAVAILABLE = new Lookup(Status.UNAVAILABLE, null, null);
 
     public static Lookup found(String value) {
-      return new Lookup(Status.FOUND, value);
+      return new Lookup(Status.FOUND, value, null);
+    }
+
+    public static Lookup user(String userId, Instant tokensValidAfter) {
+      return new Lookup(Status.FOUND, userId, tokensValidAfter);
     }
 
     public static Lookup disabled(String userId) {
-      return new Lookup(Status.DISABLED, userId);
+      return new Lookup(Status.DISABLED, userId, null);
     }
   }
 

@@ -118,8 +118,8 @@ final class UserCommand {
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true,
-      description = {"Disable a user: their logins fail like a wrong password, and tools that bind users refuse calls for",
-          "them (403 user_disabled) within 30 s. Elsewhere, tokens already issued run until they expire."})
+      description = {"Disable a user: their logins fail like a wrong password, and a running gateway refuses their",
+          "customer tokens and calls naming them within 30 s."})
   static final class Disable implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

@@ -6,6 +6,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.toolgate.core.config.IdentityKind;
 import dev.toolgate.core.config.IdentityLocation;
 import dev.toolgate.core.config.UserBinding;
+import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.credential.UserTokenVerifier;
 import dev.toolgate.core.port.UserDirectory;
 import dev.toolgate.core.request.IdentityReader;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The user directory of the gateway: what a call's identities resolve to, read from the store
  * before the decision (on its own threads, never the event loop) and kept for
- * {@link #ENTRY_LIFETIME}. Mappings never change once made; a user's disabled flag does, so a
- * disabled user is refused on bound tools within that time.
+ * {@link #ENTRY_LIFETIME}. Mappings never change once made; a user's disabled flag and password
+ * do, so a disabled user, or a token older than a new password, is refused within that time.
  */
 public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CachedUserDirectory.class);
@@ -83,14 +84,18 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
   @Override
   public CompletableFuture<Void> prepare(ToolCall call, Route route) {
     UserBinding binding = route.tool().user();
-    if (binding == null) {
+    UserTokenPolicy userToken = route.tool().policy().userToken();
+    boolean ownToken = userToken != null && userToken.issuedByToolgate();
+    if (binding == null && !ownToken) {
       return CompletableFuture.completedFuture(null);
     }
     String platform = route.tool().platform();
     List<Key> identities = new ArrayList<>(3);
-    binding.identities().forEach((kind, where) -> present(call, kind, platform, where).ifPresent(identities::add));
-    if (route.tool().policy().userToken() != null) {
-      UserTokenVerifier.tokenIn(call, route.tool().policy().userToken())
+    if (binding != null) {
+      binding.identities().forEach((kind, where) -> present(call, kind, platform, where).ifPresent(identities::add));
+    }
+    if (ownToken) { // its user's state is checked on every tool, bound or not
+      UserTokenVerifier.tokenIn(call, userToken)
           .flatMap(CachedUserDirectory::unverifiedSubject)
           .ifPresent(sub -> identities.add(keyOf(userTokenSubject, platform, sub)));
     }
@@ -99,7 +104,8 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
       present(call, route.tool().owner().kind(), platform, route.tool().owner().location()).ifPresent(all::add);
     }
     // Only the bound user's opaque id is wanted, never an owner's (that could be anyone's).
-    String opaquePlatform = binding.forward() != UserBinding.Forward.OPAQUE_ID ? null : platform != null ? platform : defaultOpaquePlatform;
+    String opaquePlatform = binding == null || binding.forward() != UserBinding.Forward.OPAQUE_ID ? null
+        : platform != null ? platform : defaultOpaquePlatform;
     if (all.stream().allMatch(k -> cache.getIfPresent(k) != null) && opaqueIdsCached(identities, opaquePlatform)) {
       return CompletableFuture.completedFuture(null); // the usual case
     }
@@ -159,7 +165,7 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     if (user.isEmpty()) {
       return Lookup.UNKNOWN;
     }
-    return user.get().disabled() ? Lookup.disabled(user.get().id()) : Lookup.found(user.get().id());
+    return user.get().disabled() ? Lookup.disabled(user.get().id()) : Lookup.user(user.get().id(), user.get().passwordChangedAt());
   }
 
   private static Key keyOf(IdentityKind kind, String platform, String value) {

@@ -84,6 +84,12 @@ class UserBindingIntegrationTest {
             user_token: { header: customer-auth, single_use: true, audience: tool }
           user: {}
           owner: { body_field: /from_account_owner, is: opaque_id }
+        - name: plain_profile
+          method: POST
+          path: /plain-profile
+          upstream: UPSTREAM
+          policy:
+            require: [user_token]
         - name: profile
           method: POST
           path: /profile
@@ -254,7 +260,7 @@ class UserBindingIntegrationTest {
     String old = customerToken(adaOpaque, "urn:toolgate:tool:refund", Instant.now().minus(Duration.ofMinutes(10)));
     assertRefused(h.send(h.post("/refund", "{}").header("customer-auth", "JWT " + old)), 401, "user_token_too_old",
         "accepts tokens at most 300 s old");
-    String fresh = customerToken(adaOpaque, "urn:toolgate:tool:refund", Instant.now().minusSeconds(5));
+    String fresh = customerToken(adaOpaque, "urn:toolgate:tool:refund", Instant.now());
     assertThat(h.send(h.post("/refund", "{}").header("customer-auth", "JWT " + fresh)).statusCode()).isEqualTo(200);
   }
 
@@ -268,6 +274,30 @@ class UserBindingIntegrationTest {
     assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
     assertRefused(h.send(h.post("/transfer", "{\"from_account_owner\":\"" + adaOpaque + "\"}").header("customer-auth", "JWT " + jwt)),
         401, "replayed", "was already used");
+  }
+
+  @Test
+  void disablingAUserVoidsTheTokensTheyHoldOnEveryTool() throws Exception {
+    PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(8192, 1, 1));
+    User erin = users.createUser("erin", hasher.hash("erin password 5"));
+    String jwt = login("erin", "erin+password+5", null);
+    users.setUserDisabled(erin.id(), true);
+    assertRefused(h.send(h.post("/plain-profile", "{}").header("customer-auth", "JWT " + jwt)), 401, "user_token_revoked", "is disabled");
+  }
+
+  @Test
+  void aNewPasswordVoidsTheTokensIssuedBeforeIt() throws Exception {
+    PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(8192, 1, 1));
+    User finn = users.createUser("finn", hasher.hash("finn password 6"));
+    users.setPasswordHash(finn.id(), hasher.hash("finn password 7"));
+    // A token of Finn's from before the reset (customer login would have issued it then).
+    String finnOpaque = new OpaqueIds(h.adminDb, new SecretBox(MasterKey.load(h.config.store()))).idFor("asapp", finn.id());
+    String before = customerToken(finnOpaque, "toolgate", Instant.now().minusSeconds(60));
+    assertRefused(h.send(h.post("/plain-profile", "{}").header("customer-auth", "JWT " + before)), 401, "user_token_revoked",
+        "was set after this token was issued");
+    String after = login("finn", "finn+password+7", null);
+    HttpResponse<String> ok = h.send(h.post("/plain-profile", "{}").header("customer-auth", "JWT " + after));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
   }
 
   @Test
