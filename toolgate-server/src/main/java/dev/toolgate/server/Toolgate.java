@@ -188,7 +188,7 @@ public final class Toolgate implements AutoCloseable {
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE), clock),
           new UserTokenVerifier(Map.of(TOOLGATE_ISSUER, customerTokens), Map.of(TOOLGATE_ISSUER, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE)),
-              credentials, clock, replays, userDirectory, subjectKind)),
+              credentials, clock, replays)),
           credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
           config.failedAuthLimit(), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
       engine.checkCovers(routes.routes());

@@ -6,10 +6,7 @@ import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.CredentialDirectory;
 import dev.toolgate.core.port.ReplayCache;
-import dev.toolgate.core.port.UserDirectory;
-import dev.toolgate.core.config.IdentityKind;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import dev.toolgate.core.port.VerifiedTokenCache;
 import dev.toolgate.core.request.JsonBody;
 import dev.toolgate.core.request.QueryString;
@@ -37,8 +34,6 @@ public final class UserTokenVerifier implements CredentialVerifier {
   private final CredentialDirectory directory;
   private final Clock clock;
   private final ReplayCache replays;
-  private final UserDirectory users;
-  private final IdentityKind subjectKind;
 
   /**
    * @param verifiersByIssuer {@code toolgate} for Toolgate's own customer tokens, plus one per trusted issuer name
@@ -51,19 +46,7 @@ public final class UserTokenVerifier implements CredentialVerifier {
   /** @param replays remembers the used tokens of tools with {@code single_use}; null when no tool has it */
   public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer, CredentialDirectory directory,
       Clock clock, ReplayCache replays) {
-    this(verifiersByIssuer, cachesByIssuer, directory, clock, replays, null, null);
-  }
-
-  /**
-   * @param users when set, Toolgate's customer tokens are void once their user is disabled or gets a
-   *     new password: the subject is looked up on every call (from memory)
-   * @param subjectKind what the subject of Toolgate's customer tokens names
-   */
-  public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer, CredentialDirectory directory,
-      Clock clock, ReplayCache replays, UserDirectory users, IdentityKind subjectKind) {
     this.replays = replays;
-    this.users = users;
-    this.subjectKind = subjectKind;
     this.verifiersByIssuer = Map.copyOf(verifiersByIssuer);
     this.cachesByIssuer = Map.copyOf(cachesByIssuer);
     this.directory = directory;
@@ -125,13 +108,8 @@ public final class UserTokenVerifier implements CredentialVerifier {
     if (risky != null) {
       return risky;
     }
-    if (users != null && policy.issuedByToolgate()) {
-      Verification voided = userState(claims, route, credentialId);
-      if (voided != null) {
-        return voided;
-      }
-    }
-    Verification pass = Verification.passUser(subject, credentialId, "user token from " + found.place() + " (issuer " + policy.issuer() + ") is valid for user " + subject);
+    Instant issuedAt = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
+    Verification pass = Verification.passUser(subject, issuedAt, credentialId, "user token from " + found.place() + " (issuer " + policy.issuer() + ") is valid for user " + subject);
     if (policy.singleUse()) {
       if (replays == null) {
         throw new IllegalStateException("tool " + route.name() + " has a single-use user token but the UserTokenVerifier was built without a ReplayCache");
@@ -141,26 +119,6 @@ public final class UserTokenVerifier implements CredentialVerifier {
           claims.getExpirationTime().toInstant(), credentialId, "single-use user token " + jti + " was already used"));
     }
     return pass;
-  }
-
-  /** Null while the token's user may still use it; otherwise why not (disabled, new password, gone). */
-  private Verification userState(JWTClaimsSet claims, Route route, String credentialId) {
-    UserDirectory.Lookup user = users.user(subjectKind, route.tool().platform(), claims.getSubject());
-    return switch (user.status()) {
-      case UNAVAILABLE -> Verification.fail(DenialCode.USER_DIRECTORY_UNAVAILABLE, credentialId, "the user of the user token could not be looked up");
-      case UNKNOWN -> Verification.fail(DenialCode.USER_TOKEN_REVOKED, credentialId, "the user token names no user of this server any more");
-      case DISABLED -> Verification.fail(DenialCode.USER_TOKEN_REVOKED, credentialId, "user " + user.value() + " is disabled");
-      case FOUND -> {
-        Instant validAfter = user.tokensValidAfter();
-        Instant issued = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
-        // iat is whole seconds: compare with the second the password was set in.
-        if (validAfter != null && (issued == null || issued.isBefore(validAfter.truncatedTo(ChronoUnit.SECONDS)))) {
-          yield Verification.fail(DenialCode.USER_TOKEN_REVOKED, credentialId, "the password of user " + user.value()
-              + " was set after this token was issued");
-        }
-        yield null;
-      }
-    };
   }
 
   /**
@@ -211,12 +169,6 @@ public final class UserTokenVerifier implements CredentialVerifier {
   }
 
   private record Found(String token, String place, Verification failure) {}
-
-  /** The one user token the call carries in the policy's places, unverified; empty when there is not exactly one. */
-  public static Optional<String> tokenIn(ToolCall call, UserTokenPolicy policy) {
-    Found found = find(call, policy);
-    return Optional.ofNullable(found.failure() == null ? found.token() : null);
-  }
 
   /** The one token the request carries in the configured places, or why there is not exactly one. */
   private static Found find(ToolCall call, UserTokenPolicy policy) {

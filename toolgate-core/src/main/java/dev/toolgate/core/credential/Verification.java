@@ -1,6 +1,7 @@
 package dev.toolgate.core.credential;
 
 import dev.toolgate.core.decision.DenialCode;
+import java.time.Instant;
 
 /**
  * What one verifier concluded about one credential.
@@ -10,27 +11,33 @@ import dev.toolgate.core.decision.DenialCode;
  * @param credentialId id of the matched credential (when passed, or when a known one was refused)
  * @param code why it failed (when not passed)
  * @param detail explanation for the decision trace; never a secret value
+ * @param issuedAt when the user credential was issued (a JWT's {@code iat}); null otherwise or unknown
  * @param oneTime when passed: a message or token id the call uses up, claimed only once the whole
  *     policy allows the call (so a call refused for another reason does not burn it); null when none
  */
 public record Verification(boolean passed, String clientId, String subject, String credentialId, DenialCode code, String detail,
-    OneTimeUse oneTime) {
+    Instant issuedAt, OneTimeUse oneTime) {
   /** A machine credential that identifies a client. */
   public static Verification pass(String clientId, String credentialId, String detail) {
-    return new Verification(true, clientId, null, credentialId, null, detail, null);
+    return new Verification(true, clientId, null, credentialId, null, detail, null, null);
   }
 
   /** An end-user credential that identifies a user (its subject), not a client. */
   public static Verification passUser(String subject, String credentialId, String detail) {
-    return new Verification(true, null, subject, credentialId, null, detail, null);
+    return passUser(subject, null, credentialId, detail);
+  }
+
+  /** An end-user credential issued at {@code issuedAt}. */
+  public static Verification passUser(String subject, Instant issuedAt, String credentialId, String detail) {
+    return new Verification(true, null, subject, credentialId, null, detail, issuedAt, null);
   }
 
   public static Verification fail(DenialCode code, String detail) {
-    return new Verification(false, null, null, null, code, detail, null);
+    return new Verification(false, null, null, null, code, detail, null, null);
   }
 
   public static Verification fail(DenialCode code, String credentialId, String detail) {
-    return new Verification(false, null, null, credentialId, code, detail, null);
+    return new Verification(false, null, null, credentialId, code, detail, null, null);
   }
 
   /** This pass, using up {@code use} when the call is allowed. */
@@ -38,6 +45,6 @@ public record Verification(boolean passed, String clientId, String subject, Stri
     if (!passed) {
       throw new IllegalStateException("only a passed verification uses something up");
     }
-    return new Verification(true, clientId, subject, credentialId, null, detail, use);
+    return new Verification(true, clientId, subject, credentialId, null, detail, issuedAt, use);
   }
 }

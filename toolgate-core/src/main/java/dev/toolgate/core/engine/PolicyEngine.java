@@ -23,6 +23,7 @@ import dev.toolgate.core.port.UsageSink;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class PolicyEngine {
   public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock,
       RateLimiter limiter, ClientAddress clientAddress, RateLimit failedAuthLimit) {
     this(verifiers, directory, usage, clock, limiter, clientAddress, failedAuthLimit,
-        new UserBinder(UserDirectory.NONE, IdentityKind.OPAQUE_ID, null));
+        new UserBinder(UserDirectory.NONE, IdentityKind.OPAQUE_ID, null, false));
   }
 
   /** @param binder resolves the identities of tools that bind a user */
@@ -100,22 +101,49 @@ public final class PolicyEngine {
     }
   }
 
+  /** Both steps at once, for callers whose {@link UserDirectory} answers from memory without preparation. */
   public Decision decide(ToolCall call, Route route) {
-    List<Check> trace = new ArrayList<>(4);
+    Authenticated a = authenticate(call, route);
+    return a.refused() ? a.refusal() : authorize(a);
+  }
+
+  /**
+   * A call whose credentials all verified (or were refused: {@link #refusal}). What is left, user
+   * binding and limits, may need the users it names: the server loads them between the two steps,
+   * so nothing is looked up in the store for a call that did not authenticate.
+   *
+   * @param subject the end user a user credential named; null when none did
+   * @param subjectIssuedAt when that user credential was issued; null when unknown
+   */
+  public record Authenticated(Decision refusal, ToolCall call, Route route, String ip, String clientId, String subject,
+      Instant subjectIssuedAt, List<String> credentialIds, List<Pending> oneTimeUses, List<Check> trace) {
+    public boolean refused() {
+      return refusal != null;
+    }
+
+    static Authenticated refused(Decision refusal) {
+      return new Authenticated(refusal, null, null, null, null, null, null, List.of(), List.of(), List.of());
+    }
+  }
+
+  /** The first step: the client IP, the allowlists, every credential, one enabled client of the tool's platform. */
+  public Authenticated authenticate(ToolCall call, Route route) {
+    List<Check> trace = new ArrayList<>(6);
     trace.add(new Check("route", true, call.method() + " " + call.path().raw() + " is tool " + route.name()));
     String ip = clientIp(call);
     Decision early = checkAddress(ip, route, trace);
     if (early != null) {
-      return early;
+      return Authenticated.refused(early);
     }
     if (route.tool().policy().anonymous() && route.tool().policy().require().isEmpty()) {
       trace.add(new Check("policy", true, "tool " + route.name() + " declares anonymous access"));
-      return limited(Decision.allow(null, List.of(), trace), route, ip, null, trace);
+      return new Authenticated(null, call, route, ip, null, null, null, List.of(), List.of(), trace);
     }
 
     List<String> credentialIds = new ArrayList<>(2);
     String clientId = null;
     String subject = null;
+    Instant subjectIssuedAt = null;
     List<Pending> oneTimeUses = new ArrayList<>(1);
     for (CredentialKind kind : route.tool().policy().require()) {
       CredentialVerifier verifier = verifiers.get(kind);
@@ -127,7 +155,8 @@ public final class PolicyEngine {
         if (v.code().status() == 401 && failedAuthLimit != null) {
           limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
         }
-        return Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace);
+        return Authenticated.refused(
+            Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace));
       }
       credentialIds.add(v.credentialId());
       if (v.oneTime() != null) {
@@ -135,6 +164,7 @@ public final class PolicyEngine {
       }
       if (v.subject() != null) {
         subject = v.subject();
+        subjectIssuedAt = v.issuedAt();
       }
       if (v.clientId() == null) {
         continue; // an end-user credential: it says who the user is, not which client calls
@@ -144,7 +174,7 @@ public final class PolicyEngine {
       } else if (!clientId.equals(v.clientId())) {
         String detail = kind.yamlName() + " belongs to client " + v.clientId() + ", earlier credentials to " + clientId;
         trace.add(new Check("same_client", false, detail));
-        return Decision.deny(DenialCode.CLIENT_MISMATCH, detail, clientId, credentialIds, List.of(), trace);
+        return Authenticated.refused(Decision.deny(DenialCode.CLIENT_MISMATCH, detail, clientId, credentialIds, List.of(), trace));
       }
     }
 
@@ -153,45 +183,75 @@ public final class PolicyEngine {
       if (client.isEmpty() || !client.get().enabled()) {
         String detail = "client " + clientId + " is disabled";
         trace.add(new Check("client", false, detail));
-        return Decision.deny(DenialCode.CLIENT_DISABLED, detail, clientId, credentialIds, List.of(), trace);
+        return Authenticated.refused(Decision.deny(DenialCode.CLIENT_DISABLED, detail, clientId, credentialIds, List.of(), trace));
       }
       String platform = route.tool().platform();
       if (platform != null && !platform.equals(client.get().platform())) {
         String detail = "client " + clientId + " is of platform " + client.get().platform() + "; tool " + route.name() + " accepts only " + platform;
         trace.add(new Check("platform", false, detail));
-        return Decision.deny(DenialCode.NOT_ALLOWED, detail, clientId, credentialIds, List.of(), trace);
+        return Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, clientId, credentialIds, List.of(), trace));
       }
       trace.add(new Check("client", true, "client " + clientId + " (" + client.get().name() + ") is enabled"));
     } else if (credentialIds.isEmpty()) {
       String detail = "policy of tool " + route.name() + " requires no credential and does not declare anonymous access";
       trace.add(new Check("policy", false, detail));
-      return Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace);
+      return Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace));
     }
+    return new Authenticated(null, call, route, ip, clientId, subject, subjectIssuedAt, credentialIds, oneTimeUses, trace);
+  }
+
+  /**
+   * The second step: the user token's user still active, user binding and ownership, the rate
+   * limits, then what the call uses up once. Reads the users it needs from the {@link UserDirectory}.
+   */
+  public Decision authorize(Authenticated a) {
+    if (a.refused()) {
+      return a.refusal();
+    }
+    Route route = a.route();
+    List<Check> trace = new ArrayList<>(a.trace());
+    String clientId = a.clientId();
+    String subject = a.subject();
     String userKey = subject;
+    if (subject != null && binder.checksTokenUser(route)) {
+      UserBinder.Bound active = binder.checkTokenUser(route, subject, a.subjectIssuedAt(), trace);
+      if (active != null) {
+        return deny(active, a, trace);
+      }
+    }
     if (route.tool().user() != null) {
-      UserBinder.Bound bound = binder.bind(call, route, subject, trace);
+      UserBinder.Bound bound = binder.bind(a.call(), route, subject, trace);
       if (bound.refused()) {
-        return Decision.deny(bound.code(), bound.detail(), clientId, credentialIds, List.of(), trace);
+        return deny(bound, a, trace);
       }
       subject = bound.forwarded();
       userKey = bound.userId();
     }
-    Decision decision = limited(Decision.allow(clientId, subject, credentialIds, trace), route, ip, userKey, trace);
-    if (decision.allowed() && !oneTimeUses.isEmpty()) {
-      Decision used = useUp(oneTimeUses, route, ip, decision, trace);
+    Decision decision = limited(Decision.allow(clientId, subject, a.credentialIds(), trace), route, a.ip(), userKey, trace);
+    if (decision.allowed() && !a.oneTimeUses().isEmpty()) {
+      Decision used = useUp(a.oneTimeUses(), route, a.ip(), decision, trace);
       decision = used != null ? used : decision.withTrace(trace);
     }
     if (decision.allowed()) {
       var now = clock.instant();
-      for (String id : credentialIds) {
+      for (String id : a.credentialIds()) {
         usage.used(id, now);
       }
     }
     return decision;
   }
 
+  private Decision deny(UserBinder.Bound refused, Authenticated a, List<Check> trace) {
+    boolean unauthorized = refused.code().status() == 401;
+    if (unauthorized && failedAuthLimit != null) {
+      limiter.tryConsume(failedAuthKey(a.ip()), failedAuthLimit);
+    }
+    List<String> challenge = unauthorized ? List.of(verifiers.get(CredentialKind.USER_TOKEN).challenge(a.route(), null)) : List.of();
+    return Decision.deny(refused.code(), refused.detail(), a.clientId(), a.credentialIds(), challenge, trace);
+  }
+
   /** What a passed credential uses up once the call is allowed. */
-  private record Pending(CredentialKind kind, OneTimeUse use) {}
+  public record Pending(CredentialKind kind, OneTimeUse use) {}
 
   /** Claims each one-time use of an allowed call: null when all were first uses (trace updated), else the refusal. */
   private Decision useUp(List<Pending> pending, Route route, String ip, Decision allowed, List<Check> trace) {

@@ -4,6 +4,7 @@ import dev.toolgate.core.config.IdentityKind;
 import dev.toolgate.core.config.IdentityLocation;
 import dev.toolgate.core.config.Ownership;
 import dev.toolgate.core.config.UserBinding;
+import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.decision.Check;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.UserDirectory;
@@ -11,6 +12,8 @@ import dev.toolgate.core.port.UserDirectory.Lookup;
 import dev.toolgate.core.request.IdentityReader;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +26,7 @@ public final class UserBinder {
   private final UserDirectory directory;
   private final IdentityKind userTokenSubject;
   private final String defaultOpaquePlatform;
+  private final boolean checksTokenUsers;
 
   /**
    * @param userTokenSubject what the subject of a user token names (Toolgate's customer tokens: the
@@ -31,9 +35,50 @@ public final class UserBinder {
    *     (the one Toolgate's customer tokens use as subject, so both agree)
    */
   public UserBinder(UserDirectory directory, IdentityKind userTokenSubject, String defaultOpaquePlatform) {
+    this(directory, userTokenSubject, defaultOpaquePlatform, true);
+  }
+
+  /**
+   * @param checksTokenUsers whether Toolgate's customer tokens are void once their user is disabled or
+   *     gets a new password (the directory knows Toolgate's users)
+   */
+  public UserBinder(UserDirectory directory, IdentityKind userTokenSubject, String defaultOpaquePlatform, boolean checksTokenUsers) {
     this.directory = directory;
     this.userTokenSubject = userTokenSubject;
     this.defaultOpaquePlatform = defaultOpaquePlatform;
+    this.checksTokenUsers = checksTokenUsers;
+  }
+
+  /** Whether the user of the tool's user token is checked: a Toolgate customer token, and a directory of Toolgate's users. */
+  public boolean checksTokenUser(Route route) {
+    UserTokenPolicy policy = route.tool().policy().userToken();
+    return checksTokenUsers && policy != null && policy.issuedByToolgate();
+  }
+
+  /**
+   * Null while the user a customer token names may still use it; otherwise why not: the user is
+   * disabled, has a password set after the token was issued, or is gone (all 401: the token is void).
+   */
+  public Bound checkTokenUser(Route route, String subject, Instant issuedAt, List<Check> trace) {
+    Lookup user = directory.user(userTokenSubject, route.tool().platform(), subject);
+    switch (user.status()) {
+      case UNAVAILABLE -> {
+        return refuse(trace, "user_token_user", DenialCode.USER_DIRECTORY_UNAVAILABLE, "the user of the user token could not be looked up");
+      }
+      case UNKNOWN -> {
+        return refuse(trace, "user_token_user", DenialCode.USER_TOKEN_REVOKED, "the user token names no user of this server any more");
+      }
+      case DISABLED -> {
+        return refuse(trace, "user_token_user", DenialCode.USER_TOKEN_REVOKED, "user " + user.value() + " is disabled");
+      }
+      case FOUND -> { }
+    }
+    Instant validAfter = user.tokensValidAfter();
+    // iat is whole seconds: compare with the second the password was set in.
+    if (validAfter != null && (issuedAt == null || issuedAt.isBefore(validAfter.truncatedTo(ChronoUnit.SECONDS)))) {
+      return refuse(trace, "user_token_user", DenialCode.USER_TOKEN_REVOKED, "the password of user " + user.value() + " was set after this token was issued");
+    }
+    return null;
   }
 
   /** The bound user, or why the call is refused. */

@@ -1,28 +1,46 @@
 package dev.toolgate.server.http;
 
+import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs before the (synchronous, in-memory) policy decision, for what must be fetched first: the
- * JWKS of a trusted issuer whose token names a key not yet seen, the users a call's identities name.
- * Most calls need nothing, or find it cached.
+ * What must be fetched before a step of the (synchronous, in-memory) decision, off the event loop:
+ * before verification, the JWKS of a trusted issuer whose token names a key not yet seen; before
+ * authorization, the users a verified call names. Most calls need nothing, or find it cached.
  */
 public interface Prefetch {
-  CompletableFuture<Void> prepare(ToolCall call, Route route);
+  CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-  Prefetch NONE = (call, route) -> CompletableFuture.completedFuture(null);
+  /** Before the credentials are verified: what a verifier needs (a trusted issuer's keys). */
+  default CompletableFuture<Void> beforeVerification(ToolCall call, Route route) {
+    return DONE;
+  }
 
-  /** Both, at the same time. */
+  /** After every credential verified, before authorization: what user binding needs. */
+  default CompletableFuture<Void> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
+    return DONE;
+  }
+
+  Prefetch NONE = new Prefetch() {};
+
+  /** Each step's fetches of both. */
   static Prefetch both(Prefetch a, Prefetch b) {
-    return (call, route) -> {
-      CompletableFuture<Void> first = a.prepare(call, route);
-      CompletableFuture<Void> second = b.prepare(call, route);
-      if (first.isDone() && second.isDone()) {
-        return second; // the usual case: nothing to wait for, nothing allocated
+    return new Prefetch() {
+      @Override
+      public CompletableFuture<Void> beforeVerification(ToolCall call, Route route) {
+        return all(a.beforeVerification(call, route), b.beforeVerification(call, route));
       }
-      return CompletableFuture.allOf(first, second);
+
+      @Override
+      public CompletableFuture<Void> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
+        return all(a.beforeAuthorization(authenticated), b.beforeAuthorization(authenticated));
+      }
     };
+  }
+
+  private static CompletableFuture<Void> all(CompletableFuture<Void> first, CompletableFuture<Void> second) {
+    return first.isDone() && second.isDone() ? DONE : CompletableFuture.allOf(first, second);
   }
 }

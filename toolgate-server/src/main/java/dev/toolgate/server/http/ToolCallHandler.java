@@ -33,7 +33,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * The gateway's request pipeline, top to bottom:
  * framing and path → route → body (only when a check reads it, bounded in size and time) →
- * policy decision → audit → forward and stream back, or refuse with problem+json.
+ * authenticate (every credential) → authorize (user binding, ownership, limits) → audit → forward
+ * and stream back, or refuse with problem+json. What a step needs from outside (a trusted issuer's
+ * keys, the users a call names) is fetched before it, off the event loop, only when not cached.
  * In decision mode (the {@code /decisions} API for nginx {@code auth_request} and Envoy ext_authz)
  * the same pipeline judges the call a proxy describes and answers 200 with identity headers
  * instead of forwarding.
@@ -126,20 +128,35 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     HttpServerRequest req = ex.req;
     ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()),
         body == null ? null : body.getBytes(), peer(req), match.pathParams());
-    var prepared = prefetch.prepare(call, match.route());
-    if (prepared.isDone()) {
-      decideNow(ex, match, call, body);
-    } else {
-      // Something is being fetched (a trusted issuer's keys, the users the call names): decide on this event loop once it is in.
-      // Never wait longer than the upstream timeout; without the keys the verifier answers 503.
-      var context = vertx.getOrCreateContext();
-      prepared.copy().completeOnTimeout(null, settings.upstreamTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-          .whenComplete((v, e) -> context.runOnContext(x -> decideNow(ex, match, call, body)));
-    }
+    // Without the keys the verifier answers 503 issuer_unavailable.
+    whenReady(prefetch.beforeVerification(call, match.route()), () -> authenticate(ex, match, call, body));
   }
 
-  private void decideNow(Exchange ex, RouteMatch match, ToolCall call, Buffer body) {
-    Decision decision = engine.decide(call, match.route());
+  private void authenticate(Exchange ex, RouteMatch match, ToolCall call, Buffer body) {
+    PolicyEngine.Authenticated authenticated = engine.authenticate(call, match.route());
+    if (authenticated.refused()) {
+      conclude(ex, match, authenticated.refusal(), body);
+      return;
+    }
+    // Users are looked up only for calls whose credentials verified; without them the answer is 503.
+    whenReady(prefetch.beforeAuthorization(authenticated), () -> conclude(ex, match, engine.authorize(authenticated), body));
+  }
+
+  /**
+   * Runs {@code next} now when nothing is being fetched, else on this event loop once it is in,
+   * never later than the upstream timeout.
+   */
+  private void whenReady(java.util.concurrent.CompletableFuture<Void> fetching, Runnable next) {
+    if (fetching.isDone()) {
+      next.run();
+      return;
+    }
+    var context = vertx.getOrCreateContext();
+    fetching.copy().completeOnTimeout(null, settings.upstreamTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .whenComplete((v, e) -> context.runOnContext(x -> next.run()));
+  }
+
+  private void conclude(Exchange ex, RouteMatch match, Decision decision, Buffer body) {
     rateLimitHeaders(ex.req.response().headers(), decision);
     if (decision.allowed() && decisionOnly) {
       answerAllowed(ex, match.route(), decision);

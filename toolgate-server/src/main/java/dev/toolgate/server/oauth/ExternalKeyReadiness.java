@@ -22,7 +22,7 @@ public final class ExternalKeyReadiness implements Prefetch {
   }
 
   @Override
-  public CompletableFuture<Void> prepare(ToolCall call, Route route) {
+  public CompletableFuture<Void> beforeVerification(ToolCall call, Route route) {
     if (!route.tool().policy().requires(CredentialKind.EXTERNAL_JWT)) {
       return CompletableFuture.completedFuture(null);
     }

@@ -2,21 +2,18 @@ package dev.toolgate.server.users;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.toolgate.core.config.IdentityKind;
 import dev.toolgate.core.config.IdentityLocation;
 import dev.toolgate.core.config.UserBinding;
 import dev.toolgate.core.config.UserTokenPolicy;
-import dev.toolgate.core.credential.UserTokenVerifier;
+import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.port.UserDirectory;
 import dev.toolgate.core.request.IdentityReader;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.server.http.Prefetch;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +33,6 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
   private static final Logger LOG = LoggerFactory.getLogger(CachedUserDirectory.class);
   static final Duration ENTRY_LIFETIME = Duration.ofSeconds(30);
   static final long MAX_ENTRIES = 100_000;
-  /** A JWT payload longer than this is not decoded for prefetching (the verifier refuses such tokens anyway). */
-  private static final int MAX_PAYLOAD_CHARS = 16_384;
 
   private enum Op { PLATFORM_USER_ID, OPAQUE_ID, USER_ID, OPAQUE_ID_FOR }
 
@@ -80,24 +75,25 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     return cached != null ? cached : Lookup.UNAVAILABLE;
   }
 
-  /** Loads what the call's identities name, and the opaque id the tool forwards, unless cached. */
+  /** Loads what a verified call's identities name, and the opaque id the tool forwards, unless cached. */
   @Override
-  public CompletableFuture<Void> prepare(ToolCall call, Route route) {
+  public CompletableFuture<Void> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
+    ToolCall call = authenticated.call();
+    Route route = authenticated.route();
     UserBinding binding = route.tool().user();
     UserTokenPolicy userToken = route.tool().policy().userToken();
-    boolean ownToken = userToken != null && userToken.issuedByToolgate();
-    if (binding == null && !ownToken) {
-      return CompletableFuture.completedFuture(null);
+    String subject = authenticated.subject(); // verified
+    boolean tokenUser = subject != null && userToken != null && userToken.issuedByToolgate();
+    if (binding == null && !tokenUser) {
+      return DONE;
     }
     String platform = route.tool().platform();
     List<Key> identities = new ArrayList<>(3);
     if (binding != null) {
       binding.identities().forEach((kind, where) -> present(call, kind, platform, where).ifPresent(identities::add));
     }
-    if (ownToken) { // its user's state is checked on every tool, bound or not
-      UserTokenVerifier.tokenIn(call, userToken)
-          .flatMap(CachedUserDirectory::unverifiedSubject)
-          .ifPresent(sub -> identities.add(keyOf(userTokenSubject, platform, sub)));
+    if (tokenUser) {
+      identities.add(keyOf(userTokenSubject, platform, subject));
     }
     List<Key> all = new ArrayList<>(identities);
     if (route.tool().owner() != null) {
@@ -107,7 +103,7 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     String opaquePlatform = binding == null || binding.forward() != UserBinding.Forward.OPAQUE_ID ? null
         : platform != null ? platform : defaultOpaquePlatform;
     if (all.stream().allMatch(k -> cache.getIfPresent(k) != null) && opaqueIdsCached(identities, opaquePlatform)) {
-      return CompletableFuture.completedFuture(null); // the usual case
+      return DONE; // the usual case
     }
     return CompletableFuture.runAsync(() -> load(all, identities, opaquePlatform), loaders)
         .exceptionally(e -> {
@@ -174,22 +170,6 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
       case OPAQUE_ID -> new Key(Op.OPAQUE_ID, null, value);
       case USER_ID -> new Key(Op.USER_ID, null, value);
     };
-  }
-
-  /** The {@code sub} of a JWT, read without verifying anything: only to know what to fetch. */
-  static Optional<String> unverifiedSubject(String token) {
-    int first = token.indexOf('.');
-    int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-    if (second < 0 || second - first > MAX_PAYLOAD_CHARS) {
-      return Optional.empty();
-    }
-    try {
-      String json = new String(Base64.getUrlDecoder().decode(token.substring(first + 1, second)), StandardCharsets.UTF_8);
-      Object sub = JSONObjectUtils.parse(json).get("sub");
-      return sub instanceof String s && !s.isEmpty() && s.length() <= 512 ? Optional.of(s) : Optional.empty();
-    } catch (IllegalArgumentException | java.text.ParseException e) {
-      return Optional.empty();
-    }
   }
 
   @Override

@@ -18,6 +18,9 @@ import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.KeyRing;
 import dev.toolgate.server.http.HarnessAccess;
 import dev.toolgate.server.store.MasterKey;
+import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.users.OpaqueIds;
+import dev.toolgate.server.users.UserStore;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SigningKeyStore;
 import io.vertx.core.json.JsonObject;
@@ -239,11 +242,14 @@ class OAuthIntegrationTest {
     String key = h.admin().createApiKey(client.id(), Set.of("getprofile"), null).plaintext();
     h.refresh();
     String access = token("profile.read");
-    String user = customerJwt("usr_ada", Instant.now().plusSeconds(600));
+    // A customer token as customer login issues it: the subject is the user's opaque id (for platform asapp).
+    var ada = new UserStore(h.adminDb()).createUser("ada-" + UUID.randomUUID().toString().substring(0, 8), "$argon2id$not-used-here");
+    String adaOpaque = new OpaqueIds(h.adminDb(), new SecretBox(MasterKey.load(h.config().store()))).idFor("asapp", ada.id());
+    String user = customerJwt(adaOpaque, Instant.now().plusSeconds(600));
     HttpResponse<String> ok = http.send(getprofile().header("authorization", "Bearer " + access).header("customer-auth", "JWT " + user)
         .header("X-Api-Key", key).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
-    assertThat(h.lastUpstreamHeader("x-toolgate-user")).isEqualTo("usr_ada");
+    assertThat(h.lastUpstreamHeader("x-toolgate-user")).isEqualTo(adaOpaque);
     assertThat(h.lastUpstreamHeader("x-toolgate-client")).isEqualTo(client.id());
     assertThat(h.lastUpstreamHeader("customer-auth")).isNull();
     assertThat(h.lastUpstreamHeader("authorization")).isNull();
@@ -251,7 +257,7 @@ class OAuthIntegrationTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(noUser.statusCode()).isEqualTo(401);
     assertThat(new JsonObject(noUser.body()).getString("code")).isEqualTo("user_token_missing");
-    String expired = customerJwt("usr_ada", Instant.now().minusSeconds(120));
+    String expired = customerJwt(adaOpaque, Instant.now().minusSeconds(120));
     HttpResponse<String> old = http.send(getprofile().header("authorization", "Bearer " + access).header("customer-auth", "JWT " + expired)
         .header("X-Api-Key", key).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(new JsonObject(old.body()).getString("code")).isEqualTo("user_token_expired");
