@@ -18,9 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * User binding and ownership: every identity a call carries must name the same Toolgate user, and
- * the resource the call touches must belong to that user. Details name kinds and places, never the
- * identity values (they are another user's, on a mismatch).
+ * The end user of a call: a customer token's user must still be enabled and not have a newer
+ * password; every identity the call carries must name the same Toolgate user (binding); the
+ * resource the call touches must belong to that user (ownership). Details name kinds and places,
+ * never the identity values (they are another user's, on a mismatch).
  */
 public final class UserBinder {
   private final UserDirectory directory;
