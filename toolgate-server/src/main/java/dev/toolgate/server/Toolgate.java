@@ -20,6 +20,7 @@ import dev.toolgate.server.admin.UserAdminEndpoint;
 import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.users.CachedUserDirectory;
 import dev.toolgate.server.users.CustomerLoginEndpoint;
+import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.users.CustomerLoginSettings;
 import dev.toolgate.server.users.InMemoryLoginThrottle;
 import dev.toolgate.server.users.LoginThrottle;
@@ -215,7 +216,7 @@ public final class Toolgate implements AutoCloseable {
           new CustomerLoginEndpoint(users, hasher, new JwtIssuer(credentials::keyRing), credentials::keyRing,
               new InMemoryLoginThrottle(new LoginThrottle.Limits(throttle.perUserFailures(), throttle.window(), throttle.perIpFailures(), throttle.window()), clock),
               opaqueIds, login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
-          new UserAdminEndpoint(adminAuth, users, hasher),
+          new UserAdminEndpoint(adminAuth, users, hasher, new CustomerTokens(new JwtIssuer(credentials::keyRing), opaqueIds, login, clock)),
           new PlatformUsersEndpoint(adminAuth, users, clock),
           new DecisionsAdminEndpoint(adminAuth, auditLog),
           new TokenEndpoint(clientAuth, new AccessTokenService(new JwtIssuer(credentials::keyRing), issuer, auth.maxTokenTtl(), clock),

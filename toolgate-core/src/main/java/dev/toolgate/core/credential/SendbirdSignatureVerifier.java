@@ -110,7 +110,7 @@ public final class SendbirdSignatureVerifier implements CredentialVerifier {
         ReplayGuard.key(kind(), secret.clientId(), ReplayGuard.digest(call.body())), until, secret.id(),
         "the same " + call.body().length + "-byte body was already accepted from client " + secret.clientId()
             + " within sendbird_replay_window (" + window.getSeconds() + " s; " + by + ")");
-    return Verification.pass(secret.clientId(), secret.id(), by + "; body accepted once within sendbird_replay_window (until " + until + ")").usingUp(once);
+    return Verification.pass(secret.clientId(), secret.id(), by + "; the body is used up within sendbird_replay_window (until " + until + ") if the call is allowed").usingUp(once);
   }
 
   @Override

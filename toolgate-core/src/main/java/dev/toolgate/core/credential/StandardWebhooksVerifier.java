@@ -168,7 +168,7 @@ public final class StandardWebhooksVerifier implements CredentialVerifier {
     OneTimeUse once = new OneTimeUse(replays,
         ReplayGuard.key(kind(), matched.clientId(), ReplayGuard.digest(id)), until, matched.id(),
         ID_HEADER + " " + id + " was already accepted for client " + matched.clientId() + " within replay_tolerance (" + by + ")");
-    return Verification.pass(matched.clientId(), matched.id(), by + "; " + ID_HEADER + " " + id + " accepted once (remembered until "
+    return Verification.pass(matched.clientId(), matched.id(), by + "; " + ID_HEADER + " " + id + " is used up if the call is allowed (remembered until "
         + until + ")").usingUp(once);
   }
 

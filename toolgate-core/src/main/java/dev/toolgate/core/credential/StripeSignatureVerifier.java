@@ -143,7 +143,7 @@ public final class StripeSignatureVerifier implements CredentialVerifier {
         ReplayGuard.key(kind(), matched.clientId(), timestamp.text() + ":" + ReplayGuard.digest(call.body())), until, matched.id(),
         "this message (t=" + timestamp.text() + ", same body) was already accepted for client " + matched.clientId()
             + " within replay_tolerance (" + by + ")");
-    return Verification.pass(matched.clientId(), matched.id(), by + "; message t=" + timestamp.text() + " accepted once (remembered until "
+    return Verification.pass(matched.clientId(), matched.id(), by + "; message t=" + timestamp.text() + " is used up if the call is allowed (remembered until "
         + until + ")").usingUp(once);
   }
 

@@ -20,8 +20,9 @@ import java.util.List;
 /**
  * The end user of a call: a customer token's user must still be enabled and not have a newer
  * password; every identity the call carries must name the same Toolgate user (binding); the
- * resource the call touches must belong to that user (ownership). Details name kinds and places,
- * never the identity values (they are another user's, on a mismatch).
+ * resource the call touches must belong to that user (ownership). Refusals name kinds and places,
+ * never identity values or user ids (the caller sees them); the trace of an allowed call names the
+ * bound user (only administrators see it).
  */
 public final class UserBinder {
   private final UserDirectory directory;
@@ -70,14 +71,14 @@ public final class UserBinder {
         return refuse(trace, "user_token_user", DenialCode.USER_TOKEN_REVOKED, "the user token names no user of this server any more");
       }
       case DISABLED -> {
-        return refuse(trace, "user_token_user", DenialCode.USER_TOKEN_REVOKED, "user " + user.value() + " is disabled");
+        return refuse(trace, "user_token_user", DenialCode.USER_TOKEN_REVOKED, "the token's user is disabled");
       }
       case FOUND -> { }
     }
     Instant validAfter = user.tokensValidAfter();
     // iat is whole seconds: compare with the second the password was set in.
     if (validAfter != null && (issuedAt == null || issuedAt.isBefore(validAfter.truncatedTo(ChronoUnit.SECONDS)))) {
-      return refuse(trace, "user_token_user", DenialCode.USER_TOKEN_REVOKED, "the password of user " + user.value() + " was set after this token was issued");
+      return refuse(trace, "user_token_user", DenialCode.USER_TOKEN_REVOKED, "the user's password was set after this token was issued");
     }
     return null;
   }
@@ -137,7 +138,7 @@ public final class UserBinder {
               + (claim.kind() == IdentityKind.PLATFORM_USER_ID ? " of platform " + platform + " (map it with `toolgate user map`)" : ""));
         }
         case DISABLED -> {
-          return refuse(trace, "user_binding", DenialCode.USER_DISABLED, "user " + found.value() + " (named by " + claim.source() + ") is disabled");
+          return refuse(trace, "user_binding", DenialCode.USER_DISABLED, "the user named by " + claim.source() + " is disabled");
         }
         case FOUND -> { }
       }
@@ -175,7 +176,7 @@ public final class UserBinder {
     }
     if (found.status() == UserDirectory.Status.UNKNOWN || !userId.equals(found.value())) {
       // An unknown owner is refused like another user's: the answer must not reveal which ids exist.
-      return refuse(trace, "ownership", DenialCode.OWNER_MISMATCH, what + " is not the bound user " + userId);
+      return refuse(trace, "ownership", DenialCode.OWNER_MISMATCH, what + " is not the bound user");
     }
     trace.add(new Check("ownership", true, what + " is the bound user"));
     return null;
@@ -191,7 +192,7 @@ public final class UserBinder {
         Lookup opaque = directory.opaqueId(opaquePlatform, userId);
         if (opaque.status() != UserDirectory.Status.FOUND) {
           yield refuse(trace, "user_binding", DenialCode.USER_DIRECTORY_UNAVAILABLE,
-              "the opaque customer id of user " + userId + " for platform " + opaquePlatform + " could not be looked up");
+              "the bound user's opaque customer id for platform " + opaquePlatform + " could not be looked up");
         }
         yield new Bound(null, null, userId, opaque.value());
       }

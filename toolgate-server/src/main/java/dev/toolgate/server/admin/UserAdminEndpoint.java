@@ -1,5 +1,6 @@
 package dev.toolgate.server.admin;
 
+import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.NotFoundException;
 import dev.toolgate.server.store.StoreConflictException;
@@ -24,7 +25,12 @@ import java.util.Objects;
  * POST /admin/users/{id}/disable                               → 200 user
  * POST /admin/users/{id}/enable                                → 200 user
  * POST /admin/users/{id}/password    {"password"}              → 200 user
+ * POST /admin/users/{id}/customer-token  {"tool"?}             → 200 {"issued_at", "JWT", "expires_in"}
  * </pre>
+ *
+ * <p>{@code customer-token} is for a backend that signed the user in itself (Sendbird's flow: it
+ * puts the JWT in the messenger {@code context}): the same token customer login issues, without the
+ * user's password, optionally minted for one tool alone. A disabled user gets 409.
  *
  * A user is {@code {"id", "username", "disabled", "created_at", "password_changed_at"}} (times in
  * epoch ms); the password hash is never returned. Passwords must be 8-128 characters and are
@@ -34,11 +40,13 @@ public final class UserAdminEndpoint implements Endpoint {
   private final AdminAuth auth;
   private final UserStore users;
   private final PasswordHasher hasher;
+  private final CustomerTokens tokens;
 
-  public UserAdminEndpoint(AdminAuth auth, UserStore users, PasswordHasher hasher) {
+  public UserAdminEndpoint(AdminAuth auth, UserStore users, PasswordHasher hasher, CustomerTokens tokens) {
     this.auth = Objects.requireNonNull(auth, "auth");
     this.users = Objects.requireNonNull(users, "users");
     this.hasher = Objects.requireNonNull(hasher, "hasher");
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
   }
 
   @Override
@@ -52,6 +60,8 @@ public final class UserAdminEndpoint implements Endpoint {
         .handler(ctx -> setDisabled(ctx, false)).failureHandler(AdminProblems::failed);
     router.post("/admin/users/:id/password").handler(AdminJson.bodyHandler()).handler(auth)
         .handler(this::setPassword).failureHandler(AdminProblems::failed);
+    router.post("/admin/users/:id/customer-token").handler(AdminJson.bodyHandler()).handler(auth)
+        .handler(this::customerToken).failureHandler(AdminProblems::failed);
   }
 
   private void create(RoutingContext ctx) {
@@ -97,6 +107,21 @@ public final class UserAdminEndpoint implements Endpoint {
       }
       return users.setPasswordHash(id, hasher.hash(password));
     }, UserAdminEndpoint::json);
+  }
+
+  private void customerToken(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    AdminJson.respond(ctx, 200, () -> {
+      String tool = AdminJson.string(AdminJson.body(ctx), "tool", false);
+      if (tool != null && !tokens.mintsFor(tool)) {
+        throw new IllegalArgumentException("tool '" + tool + "' is not a tool that takes user tokens");
+      }
+      User user = users.findUser(id).orElseThrow(() -> new NotFoundException("no user with id '" + id + "'"));
+      if (user.disabled()) {
+        throw new StoreConflictException("user '" + id + "' is disabled");
+      }
+      return tokens.issue(user, tool);
+    }, token -> token);
   }
 
   static JsonObject json(User user) {

@@ -27,11 +27,7 @@ final class ClientCommand {
         throw new UserError("client name must be 1-64 characters of letters, digits, '.', '_' or '-'");
       }
       var loaded = config.load();
-      var known = new java.util.TreeSet<>(loaded.platforms().keySet());
-      loaded.tools().stream().map(t -> t.platform()).filter(java.util.Objects::nonNull).forEach(known::add);
-      if (!known.contains(platform)) {
-        throw new UserError("platform '" + platform + "' is not used in " + loaded.source() + " (known: " + String.join(", ", known) + ")");
-      }
+      KnownPlatforms.require(loaded, platform);
       try (StoreSession s = new StoreSession(loaded)) {
         ClientRecord c = s.credentials.createClient(name, platform);
         spec.commandLine().getOut().println("Created client " + c.id() + " (" + c.name() + ", platform " + c.platform() + ")");

@@ -185,7 +185,9 @@ final class UserCommand {
 
     @Override
     public Integer call() {
-      try (StoreSession s = new StoreSession(config.load())) {
+      var loaded = config.load();
+      KnownPlatforms.require(loaded, platform);
+      try (StoreSession s = new StoreSession(loaded)) {
         UserStore users = new UserStore(s.database);
         User u = find(users, user);
         PlatformUser mapped = users.mapPlatformUser(platform, platformUserId, u.username());

@@ -2,7 +2,6 @@ package dev.toolgate.server.users;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.token.JwtFailure;
 import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.JwtKeys;
@@ -26,12 +25,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -63,7 +60,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
   public static final String LOGIN_PATH = "/auth/customer_authenticate";
   public static final String LOGOUT_PATH = "/auth/logout";
   /** The {@code token_use} claim of customer tokens, which tells them apart from access tokens. */
-  public static final String TOKEN_USE = "customer";
+  public static final String TOKEN_USE = CustomerTokens.TOKEN_USE;
   /** Largest login form accepted: a username and a 128-character password fit many times over. */
   public static final int MAX_FORM_BYTES = 8 * 1024;
 
@@ -78,13 +75,10 @@ public final class CustomerLoginEndpoint implements Endpoint {
 
   private final UserStore users;
   private final PasswordHasher hasher;
-  private final JwtIssuer issuer;
+  private final CustomerTokens tokens;
   private final JwtVerifier verifier;
   private final LoginThrottle throttle;
-  private final OpaqueIds opaqueIds;
-  private final CustomerLoginSettings settings;
   private final BiConsumer<String, Instant> revokeJti;
-  private final Clock clock;
 
   /**
    * @param keys Toolgate's current key ring (the one {@code issuer} signs with), to verify tokens at logout
@@ -96,15 +90,9 @@ public final class CustomerLoginEndpoint implements Endpoint {
       BiConsumer<String, Instant> revokeJti, Clock clock) {
     this.users = Objects.requireNonNull(users, "users");
     this.hasher = Objects.requireNonNull(hasher, "hasher");
-    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    this.tokens = new CustomerTokens(issuer, opaqueIds, settings, clock);
     this.throttle = Objects.requireNonNull(throttle, "throttle");
-    this.settings = Objects.requireNonNull(settings, "settings");
     this.revokeJti = Objects.requireNonNull(revokeJti, "revokeJti");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    if (opaqueIds == null && settings.subject() == CustomerLoginSettings.Subject.OPAQUE_ID) {
-      throw new IllegalArgumentException("customer tokens with opaque subjects need OpaqueIds");
-    }
-    this.opaqueIds = opaqueIds;
     Objects.requireNonNull(keys, "keys");
     this.verifier = new JwtVerifier(
         JwtKeys.fromKeyRing(keys),
@@ -146,7 +134,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
       if (tool == null) {
         return;
       }
-      if (!settings.tools().contains(tool)) {
+      if (!tokens.mintsFor(tool)) {
         invalidRequest(ctx, "tool is not the name of a tool that accepts user tokens");
         return;
       }
@@ -191,7 +179,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
       return null;
     }
     upgradeHash(user, password);
-    return issue(user, tool);
+    return tokens.issue(user, tool).toBuffer();
   }
 
   private void upgradeHash(User user, String password) {
@@ -203,35 +191,6 @@ public final class CustomerLoginEndpoint implements Endpoint {
     } catch (RuntimeException e) {
       LOG.warn("could not upgrade the password hash of user {} to {}: {}", user.id(), hasher.parameters(), e.getMessage());
     }
-  }
-
-  /** @param tool the tool the token is minted for alone; null for the configured audience */
-  private Buffer issue(User user, String tool) {
-    Instant now = clock.instant();
-    long issuedAtMillis = now.toEpochMilli();
-    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
-    Instant exp = iat.plus(settings.lifetime());
-    String subject = settings.subject() == CustomerLoginSettings.Subject.OPAQUE_ID
-        ? opaqueIds.idFor(settings.opaqueIdPlatform(), user.id())
-        : user.id();
-    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
-        .issuer(settings.issuer())
-        .subject(subject)
-        .audience(tool == null ? settings.audience() : List.of(UserTokenPolicy.toolAudience(tool)))
-        .issueTime(Date.from(iat))
-        .expirationTime(Date.from(exp))
-        .jwtID(UUID.randomUUID().toString())
-        .claim("token_use", TOKEN_USE);
-    if (!settings.scopes().isEmpty()) {
-      claims.claim("scope", String.join(" ", settings.scopes()));
-    }
-    String jwt = issuer.sign(claims.build(), JOSEObjectType.JWT);
-    long expiresIn = Math.max(0, (exp.toEpochMilli() - issuedAtMillis) / 1000);
-    return new JsonObject()
-        .put("issued_at", Long.toString(issuedAtMillis))
-        .put("JWT", jwt)
-        .put("expires_in", Long.toString(expiresIn))
-        .toBuffer();
   }
 
   // ---- logout ----

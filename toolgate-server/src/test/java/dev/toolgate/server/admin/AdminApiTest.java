@@ -2,7 +2,16 @@ package dev.toolgate.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.toolgate.core.token.JwtIssuer;
+import dev.toolgate.core.token.KeyRing;
+import dev.toolgate.core.token.SigningAlgorithm;
+import dev.toolgate.core.token.SigningKey;
+import dev.toolgate.core.token.SigningKeys;
 import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.users.CustomerLoginSettings;
+import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.users.HttpHarness;
 import dev.toolgate.server.users.MutableClock;
 import dev.toolgate.server.users.PasswordHasher;
@@ -24,6 +33,9 @@ import org.junit.jupiter.api.Test;
 class AdminApiTest {
   static final Instant START = Instant.parse("2026-03-01T09:00:00.500Z");
   static final PasswordHasher HASHER = new PasswordHasher(new PasswordHasher.Parameters(256, 1, 1));
+  static final String ISSUER = "http://127.0.0.1:8080";
+  static final SigningKey KEY = SigningKeys.generate(SigningAlgorithm.ES256, START);
+  static final KeyRing RING = new KeyRing(KEY, List.of(KEY));
 
   TestDb db;
   MutableClock clock;
@@ -46,7 +58,9 @@ class AdminApiTest {
     auth.start(vertx).await();
     // Another feature's admin route, mounted before AdminAuth: still guarded.
     Endpoint someoneElses = router -> router.get("/admin/other").handler(ctx -> ctx.response().end("other"));
-    http = new HttpHarness(vertx, List.of(someoneElses, auth, new UserAdminEndpoint(auth, users, HASHER),
+    CustomerTokens customerTokens = new CustomerTokens(new JwtIssuer(() -> RING), null,
+        CustomerLoginSettings.defaults(ISSUER).withSubject(CustomerLoginSettings.Subject.USER_ID).withTools(List.of("refund")), clock);
+    http = new HttpHarness(vertx, List.of(someoneElses, auth, new UserAdminEndpoint(auth, users, HASHER, customerTokens),
         new PlatformUsersEndpoint(auth, users, clock)));
   }
 
@@ -232,6 +246,37 @@ class AdminApiTest {
       assertThat(json(r).getString("detail")).contains(c.detail());
     }
     assertThat(users.listUsers()).isEmpty();
+  }
+
+  @Test
+  void aBackendMintsACustomerTokenForAUserWithoutTheirPassword() throws Exception {
+    var alice = users.createUser("alice", HASHER.hash("correct horse battery"));
+    HttpResponse<String> r = call("POST", "/admin/users/" + alice.id() + "/customer-token", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.headers().firstValue("cache-control")).hasValue("no-store");
+    JsonObject body = json(r);
+    assertThat(body.fieldNames()).containsExactlyInAnyOrder("issued_at", "JWT", "expires_in");
+    JWTClaimsSet claims = SignedJWT.parse(body.getString("JWT")).getJWTClaimsSet();
+    assertThat(claims.getSubject()).isEqualTo(alice.id());
+    assertThat(claims.getAudience()).containsExactly("toolgate");
+    assertThat(claims.getIssuer()).isEqualTo(ISSUER);
+    assertThat(claims.getClaim("token_use")).isEqualTo("customer");
+    assertThat(body.getString("expires_in")).isEqualTo("28799"); // 8 h from a clock at .500 s
+
+    JsonObject forTool = json(call("POST", "/admin/users/" + alice.id() + "/customer-token", "{\"tool\":\"refund\"}"));
+    assertThat(SignedJWT.parse(forTool.getString("JWT")).getJWTClaimsSet().getAudience()).containsExactly("urn:toolgate:tool:refund");
+  }
+
+  @Test
+  void customerTokensAreRefusedForUnknownToolsUsersAndDisabledUsersAndWithoutAnAdminToken() {
+    var bob = users.createUser("bob", HASHER.hash("correct horse battery"));
+    assertProblem(call("POST", "/admin/users/" + bob.id() + "/customer-token", "{\"tool\":\"nope\"}"), 400, "invalid_request");
+    assertProblem(call("POST", "/admin/users/usr_nobody/customer-token", null), 404, "not_found");
+    users.setUserDisabled(bob.id(), true);
+    assertProblem(call("POST", "/admin/users/" + bob.id() + "/customer-token", null), 409, "conflict");
+    HttpResponse<String> anonymous = call("POST", "/admin/users/" + bob.id() + "/customer-token", null, null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.body()).doesNotContain("JWT");
   }
 
   // ---- platform users and session tokens ----

@@ -122,6 +122,7 @@ class UserCliTest extends CliTestSupport {
   void platformUserSessionLifecycle() {
     tgWithStdin("correct horse battery\n", "user", "create", "dave").ok();
     tg("user", "map", "dave", "--platform", "sendbird", "--platform-user-id", "sb-dave").ok();
+    tg("user", "map", "dave", "--platform", "sendbrid", "--platform-user-id", "sb-dave").userError("platform 'sendbrid' is not used in");
     tg("session", "create", "--platform", "sendbird", "--user", "sb-nobody").userError("no user_id 'sb-nobody'");
 
     Run first = tg("session", "create", "--platform", "sendbird", "--user", "sb-dave").ok();

@@ -356,6 +356,7 @@ class UserBindingIntegrationTest {
     JsonObject problem = new JsonObject(r.body());
     assertThat(problem.getString("code")).isEqualTo(code);
     assertThat(problem.getString("detail")).contains(detailPart);
+    assertThat(r.body()).as("no internal user id reaches the caller").doesNotContain("usr_");
     assertThat(r.body()).doesNotContain(MASTER_TOKEN);
     String requestId = r.headers().firstValue("x-request-id").orElseThrow();
     // The upstream never saw this call.

@@ -1,0 +1,18 @@
+package dev.toolgate.server.cli;
+
+import dev.toolgate.core.config.GatewayConfig;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/** A platform name given on the command line must be one the configuration uses: a typo would make every later call fail. */
+final class KnownPlatforms {
+  private KnownPlatforms() {}
+
+  static void require(GatewayConfig loaded, String platform) {
+    TreeSet<String> known = new TreeSet<>(loaded.platforms().keySet());
+    loaded.tools().stream().map(t -> t.platform()).filter(Objects::nonNull).forEach(known::add);
+    if (!known.contains(platform)) {
+      throw new UserError("platform '" + platform + "' is not used in " + loaded.source() + " (known: " + String.join(", ", known) + ")");
+    }
+  }
+}
