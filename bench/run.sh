@@ -10,12 +10,18 @@
 # and prints requests/s, p99, each ratio to the anonymous call through Toolgate, and the full
 # policy's ratio to the signature alone.
 # Usage: bench/run.sh [duration_seconds=20] [connections=32] [warmup_seconds=10]
+#   BENCH_ROUNDS=N   measure every scenario N times, in turn (round-robin), and report each one's
+#                    median round: on a shared machine, load that drifts during the run then hits
+#                    every scenario alike instead of the last ones (default 1)
+#   BENCH_ONLY=a,b   only these scenarios (anonymous is always kept: it is the baseline)
 # Needs: wrk (apt-get install wrk), curl, a JDK. Bounded in time: about 6 x (warmup + duration) seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}
 CONNS=${2:-32}
 WARMUP=${3:-10}
+ROUNDS=${BENCH_ROUNDS:-1}
+ONLY=${BENCH_ONLY:-}
 THREADS=2
 JAVA=${BENCH_JAVA:-java}
 GW_PORT=${BENCH_GW_PORT:-18080}
@@ -102,14 +108,18 @@ SCENARIOS=(
   "signed+key|$GW/echo/signed-key|x-sendbird-signature: $SIG|api-key: $KEY"
   "full-policy|$GW/echo/users/u-42/full|x-sendbird-signature: $SIG"
 )
-each() { for s in "${SCENARIOS[@]}"; do IFS='|' read -r name url rest <<< "$s"; "$1" "$name" "$url" "$rest"; done; }
+selected() { [[ -z "$ONLY" || "$1" == anonymous || ",$ONLY," == *",$1,"* ]]; }
+each() { for s in "${SCENARIOS[@]}"; do IFS='|' read -r name url rest <<< "$s"; selected "$name" && "$1" "$name" "$url" "$rest"; done; return 0; }
 each check
 # Warm every path first (the JIT keeps improving for a while), then measure each in turn.
 each warm
-results=$(each measure)
+all_rounds=$(for _ in $(seq 1 "$ROUNDS"); do each measure; done)
+# Per scenario, in the table's order, the round with the median req/s.
+median_round() { echo "$all_rounds" | awk -v n="$1" '$1==n{split($2,a,"="); print a[2], $0}' | sort -n | cut -d' ' -f2- | sed -n "$(( (ROUNDS + 1) / 2 ))p"; }
+results=$(for s in "${SCENARIOS[@]}"; do name=${s%%|*}; selected "$name" && median_round "$name"; done; true)
 echo
 echo "Toolgate gateway benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"
-echo "wrk -t$THREADS -c$CONNS -d${DURATION}s (after ${WARMUP}s warm-up each), 512 B JSON POST, keep-alive, loopback"
+echo "wrk -t$THREADS -c$CONNS -d${DURATION}s (after ${WARMUP}s warm-up each), 512 B JSON POST, keep-alive, loopback, $ROUNDS round(s), median shown"
 echo
 anon_rps=$(echo "$results" | awk '$1=="anonymous"{split($2,a,"="); print a[2]}')
 printf '| %-12s | %10s | %8s | %8s | %-22s |\n' scenario "req/s" "p50 ms" "p99 ms" "ratio to anonymous"
@@ -121,4 +131,6 @@ done
 signed_rps=$(echo "$results" | awk '$1=="signed"{split($2,a,"="); print a[2]}')
 full_rps=$(echo "$results" | awk '$1=="full-policy"{split($2,a,"="); print a[2]}')
 echo
-echo "full policy (signature + user binding + ownership + rate limit) / signature alone: $(awk -v a="$full_rps" -v b="$signed_rps" 'BEGIN{printf "%.2f", a/b}')"
+[[ -n "$signed_rps" && -n "$full_rps" ]] && \
+  echo "full policy (signature + user binding + ownership + rate limit) / signature alone: $(awk -v a="$full_rps" -v b="$signed_rps" 'BEGIN{printf "%.2f", a/b}')"
+if [[ "$ROUNDS" -gt 1 ]]; then echo; echo "every round:"; echo "$all_rounds"; fi
