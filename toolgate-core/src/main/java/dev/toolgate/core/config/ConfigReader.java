@@ -50,7 +50,7 @@ final class ConfigReader {
   static final List<String> TRUSTED_ISSUER_KEYS = List.of("issuer", "jwks_uri", "audiences", "algorithms", "clock_skew",
       "jwks_cache_ttl", "jwks_min_refresh_interval");
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
-      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips");
+      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips", "user");
   static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "preset", "policy", "user", "owner",
       "allowed_ips", "rate_limits");
   static final List<String> USER_BINDING_KEYS = List.of("platform_user_id", "opaque_id", "user_id", "forward");
@@ -117,6 +117,8 @@ final class ConfigReader {
   private AuthServerSettings authorizationServer;
   private final Set<String> issuerNames = new LinkedHashSet<>();
   private Map<String, PlatformConfig> platformConfigs = Map.of();
+  /** platforms.*.user: the binding of that platform's tools that set neither `user` nor a `preset`. */
+  private final Map<String, UserBinding> platformBindings = new LinkedHashMap<>();
 
   /** A tool as read, kept even when incomplete so that the checks across tools still run. */
   private record Draft(int index, String name, Node nameNode, String method, PathPattern pattern, Node pathNode, int line, ToolConfig config) {}
@@ -895,6 +897,12 @@ final class ConfigReader {
     }
     String stripeHeader = header(m, "stripe_signature_header");
     CidrSet allowedIps = cidrs(m, "allowed_ips", false);
+    if (m.written("user")) {
+      UserBinding binding = readUserBinding(m, name, null, null, true);
+      if (binding != null) {
+        platformBindings.put(name, binding);
+      }
+    }
     Duration tolerance = replayDuration(m, "replay_tolerance",
         "a signed timestamp may be this far from now, and every accepted message is remembered this long");
     Duration sendbirdWindow = replayDuration(m, "sendbird_replay_window",
@@ -1078,7 +1086,9 @@ final class ConfigReader {
           "every tool needs a policy; declare `anonymous: true` for open access, or name a `preset` (" + KNOWN_PRESETS + ")");
     }
 
-    UserBinding user = m.written("user") ? readUserBinding(m, platform, pattern, policy) : preset != null ? preset.user() : null;
+    UserBinding user = m.written("user") ? readUserBinding(m, platform, pattern, policy, false)
+        : preset != null ? preset.user()
+        : platform != null ? platformBindings.get(platform) : null;
     Ownership owner = m.written("owner") ? readOwnership(m, pattern, user) : null;
     CidrSet allowedIps = cidrs(m, "allowed_ips", false);
     List<ToolRateLimit> rateLimits = readRateLimits(m);
@@ -1113,10 +1123,14 @@ final class ConfigReader {
   }
 
   /**
-   * tools[i].user: where each kind of identity is read, and what is forwarded. The user token's
-   * subject joins the identities by itself when the policy requires user_token.
+   * tools[i].user or platforms.*.user: where each kind of identity is read, and what is forwarded.
+   * The user token's subject joins the identities by itself when the policy requires user_token.
+   *
+   * @param pattern the tool's path; null at platform level (or when it is wrong)
+   * @param policy the tool's policy; null at platform level (or when it is wrong)
+   * @param platformLevel a platform's default for its tools, where no path or policy is known yet
    */
-  private UserBinding readUserBinding(YamlMap tool, String platform, PathPattern pattern, Policy policy) {
+  private UserBinding readUserBinding(YamlMap tool, String platform, PathPattern pattern, Policy policy, boolean platformLevel) {
     Node node = tool.value("user");
     String field = tool.field("user");
     YamlMap m = Yaml.isNull(node) ? null : YamlMap.read(node, field, problems, USER_BINDING_KEYS);
@@ -1136,6 +1150,9 @@ final class ConfigReader {
         }
       }
     }
+    if (platformLevel && identities.values().stream().anyMatch(l -> l.place() == IdentityLocation.Place.PATH)) {
+      problems.add(m.line(), field, "path_param names a parameter of one tool's path: set `user` on the tool instead");
+    }
     if (identities.containsKey(IdentityKind.PLATFORM_USER_ID) && platform == null) {
       m.error("platform_user_id", "a platform's user id is resolved per platform: name the tool's `platform`");
     }
@@ -1152,9 +1169,10 @@ final class ConfigReader {
       }
     }
     boolean userToken = policy != null && policy.requires(CredentialKind.USER_TOKEN);
-    if (policy != null && !userToken && m.entries().keySet().stream().noneMatch(k -> !k.equals("forward"))) {
+    boolean namesNone = m.entries().keySet().stream().allMatch("forward"::equals); // an unknown key is reported as such
+    if (namesNone && (platformLevel || (policy != null && !userToken))) {
       problems.add(m.line(), field, "binds no identity: name where the call carries one (" + KNOWN_IDENTITY_KINDS
-          + "), or require user_token so its subject identifies the user");
+          + (platformLevel ? ")" : "), or require user_token so its subject identifies the user"));
     }
     if (userToken && !policy.userToken().issuedByToolgate()) {
       problems.add(m.line(), field, "binding a user token from trusted issuer '" + policy.userToken().issuer()

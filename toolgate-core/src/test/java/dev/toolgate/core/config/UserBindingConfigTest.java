@@ -147,6 +147,41 @@ class UserBindingConfigTest {
   }
 
   @Test
+  void aPlatformsBindingIsTheDefaultOfItsTools() {
+    GatewayConfig c = parse("""
+        platforms:
+          sendbird:
+            user: {platform_user_id: {body_field: /sender/id}}
+          other: {}
+        tools:
+          - {name: inherits, method: POST, path: /a, upstream: "http://127.0.0.1:9000", platform: sendbird, policy: {require: [api_key]}}
+          - name: own
+            method: POST
+            path: /b
+            upstream: "http://127.0.0.1:9000"
+            platform: sendbird
+            policy: {require: [api_key]}
+            user: {platform_user_id: {query_param: uid}}
+          - {name: preset, method: POST, path: /c, upstream: "http://127.0.0.1:9000", platform: sendbird, preset: sendbird}
+          - {name: elsewhere, method: POST, path: /d, upstream: "http://127.0.0.1:9000", platform: other, policy: {require: [api_key]}}
+        """);
+    Map<String, ToolConfig> tools = new java.util.HashMap<>();
+    c.tools().forEach(t -> tools.put(t.name(), t));
+    assertThat(tools.get("inherits").user().identities()).containsEntry(IdentityKind.PLATFORM_USER_ID, IdentityLocation.body("/sender/id"));
+    assertThat(tools.get("own").user().identities()).containsEntry(IdentityKind.PLATFORM_USER_ID, IdentityLocation.query("uid"));
+    assertThat(tools.get("preset").user().identities()).containsEntry(IdentityKind.PLATFORM_USER_ID, IdentityLocation.body("/user_id"));
+    assertThat(tools.get("elsewhere").user()).isNull();
+  }
+
+  @Test
+  void aPlatformsBindingNamesAnIdentityAndNoPathParameter() {
+    ConfigException empty = error("platforms:\n  sendbird:\n    user: {forward: user_id}\n" + ConfigTesting.ONE_TOOL);
+    assertThat(empty.getMessage()).contains("platforms.sendbird.user: binds no identity");
+    ConfigException path = error("platforms:\n  sendbird:\n    user: {platform_user_id: {path_param: user_id}}\n" + ConfigTesting.ONE_TOOL);
+    assertThat(path.getMessage()).contains("platforms.sendbird.user: path_param names a parameter of one tool's path");
+  }
+
+  @Test
   void riskTierKeys() {
     UserTokenPolicy p = tool("""
             policy:
