@@ -148,6 +148,8 @@ public final class Toolgate implements AutoCloseable {
       // The gateway engine: one verifier per credential kind.
       RouteTable routes = RouteTable.from(config);
       JwtKeys ownKeys = JwtKeys.fromKeyRing(credentials::keyRing);
+      // A token verified before its key was revoked must not stay accepted from the cache.
+      java.util.function.Predicate<String> ownKeyTrusted = kid -> kid != null && credentials.keyRing().key(kid).isPresent();
       // Users, their platform ids and opaque ids: customer login, user binding, the admin API.
       UserStore users = new UserStore(database, clock);
       OpaqueIds opaqueIds = new OpaqueIds(database, new SecretBox(masterKey), clock);
@@ -187,8 +189,8 @@ public final class Toolgate implements AutoCloseable {
           new StaticTokenVerifier(credentials, clock),
           new ApiKeyVerifier(credentials, clock),
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
-              credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE), clock),
-          new UserTokenVerifier(Map.of(TOOLGATE_ISSUER, customerTokens), Map.of(TOOLGATE_ISSUER, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE)),
+              credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE, ownKeyTrusted), clock),
+          new UserTokenVerifier(Map.of(TOOLGATE_ISSUER, customerTokens), Map.of(TOOLGATE_ISSUER, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE, ownKeyTrusted)),
               credentials, clock, replays)),
           credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
           config.failedAuthLimit(), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));

@@ -5,6 +5,7 @@ import dev.toolgate.core.token.SigningAlgorithm;
 import dev.toolgate.core.token.SigningKey;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.SigningKeyInfo;
+import dev.toolgate.server.store.NotFoundException;
 import dev.toolgate.server.store.SigningKeyStore;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -19,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Manage the keys Toolgate signs its tokens with (published at /.well-known/jwks.json).",
         "The first key is generated when the server first starts. Private keys are stored encrypted",
         "under the master key; the JWKS carries public keys only."},
-    subcommands = {KeysCommand.Rotate.class, KeysCommand.List.class})
+    subcommands = {KeysCommand.Rotate.class, KeysCommand.Revoke.class, KeysCommand.List.class})
 final class KeysCommand {
   @Command(name = "rotate", mixinStandardHelpOptions = true,
       description = {"Generate a new signing key and make it the active one (a running server uses it within a second).",
@@ -47,6 +49,40 @@ final class KeysCommand {
         out.println("Signing key " + key.kid() + " (" + alg.jws().getName() + ") is now active; new tokens are signed with it.");
         previous.ifPresent(p -> out.println(
             "Previous key " + p.kid() + " is retired and stays in the JWKS until the tokens it signed have expired."));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = {"Withdraw a signing key at once, e.g. one that leaked: it is deleted and leaves the JWKS, and every",
+          "token it signed is refused (running servers: within a second). The active key is first replaced by a",
+          "new one. Unlike rotate, tokens already issued with it stop working: clients must fetch new ones."})
+  static final class Revoke implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConfigOption config;
+    @Parameters(index = "0", paramLabel = "KID", description = "The key's kid (see `keys list`).") String kid;
+    @Option(names = "--algorithm", defaultValue = "RS256", paramLabel = "ALG",
+        description = "Algorithm of the replacement key when KID is the active one: RS256, ES256 or EdDSA (default: ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Override
+    public Integer call() {
+      SigningAlgorithm alg = SigningAlgorithm.parse(algorithm)
+          .orElseThrow(() -> new UserError("--algorithm must be RS256, ES256 or EdDSA, got '" + algorithm + "'"));
+      GatewayConfig loaded = config.load();
+      try (StoreSession s = new StoreSession(loaded)) {
+        SigningKey replacement;
+        try {
+          replacement = signingKeys(s, loaded).revoke(kid, alg);
+        } catch (NotFoundException e) {
+          throw new UserError(e.getMessage() + " (see `toolgate keys list`)");
+        }
+        var out = spec.commandLine().getOut();
+        out.println("Signing key " + kid + " is revoked: it is no longer published, and tokens it signed are refused.");
+        if (replacement != null) {
+          out.println("It was the active key: " + replacement.kid() + " (" + alg.jws().getName() + ") signs new tokens now.");
+        }
       }
       return 0;
     }

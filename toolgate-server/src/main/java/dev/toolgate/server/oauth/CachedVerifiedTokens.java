@@ -8,17 +8,28 @@ import dev.toolgate.core.port.VerifiedTokenCache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * {@link VerifiedTokenCache} on Caffeine: bounded in size, and each entry expires with its token.
  * Use one instance per verifier: a token verified under one set of rules must not pass under another.
+ * An entry whose signing key is no longer trusted (a revoked key: {@code toolgate keys revoke}) is
+ * dropped when read, so the token is verified again, and refused.
  */
 public final class CachedVerifiedTokens implements VerifiedTokenCache {
-  private record Entry(JWTClaimsSet claims, Instant expiresAt) {}
+  private record Entry(JWTClaimsSet claims, Instant expiresAt, String kid) {}
 
   private final Cache<String, Entry> cache;
+  private final Predicate<String> keyTrusted;
 
+  /** For tokens whose keys are never withdrawn early (a trusted issuer's: its JWKS decides at the next fetch). */
   public CachedVerifiedTokens(long maximumSize) {
+    this(maximumSize, kid -> true);
+  }
+
+  /** @param keyTrusted whether the key with this kid (null when the token names none) still verifies tokens */
+  public CachedVerifiedTokens(long maximumSize, Predicate<String> keyTrusted) {
+    this.keyTrusted = keyTrusted;
     this.cache = Caffeine.newBuilder()
         .maximumSize(maximumSize)
         .expireAfter(new Expiry<String, Entry>() {
@@ -43,11 +54,18 @@ public final class CachedVerifiedTokens implements VerifiedTokenCache {
   @Override
   public Optional<JWTClaimsSet> get(String token) {
     Entry e = cache.getIfPresent(token);
-    return e == null ? Optional.empty() : Optional.of(e.claims());
+    if (e == null) {
+      return Optional.empty();
+    }
+    if (!keyTrusted.test(e.kid())) {
+      cache.invalidate(token);
+      return Optional.empty();
+    }
+    return Optional.of(e.claims());
   }
 
   @Override
   public void put(String token, JWTClaimsSet claims, Instant expiresAt) {
-    cache.put(token, new Entry(claims, expiresAt));
+    cache.put(token, new Entry(claims, expiresAt, ExternalKeyReadiness.kidOf(token)));
   }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +105,37 @@ public final class SigningKeyStore {
       return null;
     });
     return new SigningKey(row.kid(), algorithm, jwk, now, null);
+  }
+
+  /**
+   * Withdraws a key at once, for a key that leaked: it is deleted (private part included), so it
+   * leaves the key ring and the JWKS at every server's next reload, and every token it signed is
+   * refused from then on. When it is the active key, a new {@code replacement} key becomes active in
+   * the same transaction, so there is always one to sign with.
+   *
+   * @return the key that became active, or null when the revoked key was not the active one
+   * @throws NotFoundException if no key has this kid
+   */
+  public SigningKey revoke(String kid, SigningAlgorithm replacement) {
+    Objects.requireNonNull(kid, "kid");
+    Objects.requireNonNull(replacement, "replacement");
+    Instant now = now();
+    JWK jwk = SigningKeyMaterial.generate(replacement, SecretGenerator.id(KID_PREFIX));
+    SigningKeyTable.Row fresh = SigningKeyMaterial.seal(box, jwk, replacement, now, now);
+    boolean replaced = jdbc.write("revoke signing key", connection -> {
+      RevisionTable.bump(connection);
+      Optional<SigningKeyTable.Row> active = SigningKeyTable.active(connection);
+      boolean wasActive = active.isPresent() && active.get().kid().equals(kid);
+      if (wasActive) {
+        SigningKeyTable.retireActive(connection, now);
+        SigningKeyTable.insert(connection, fresh);
+      }
+      if (SigningKeyTable.delete(connection, kid) == 0) {
+        throw new NotFoundException("no signing key with kid '" + kid + "'");
+      }
+      return wasActive;
+    });
+    return replaced ? new SigningKey(fresh.kid(), replacement, jwk, now, null) : null;
   }
 
   /** As {@link #loadKeyRing(Duration, SigningAlgorithm)}, a first key being {@link #DEFAULT_ALGORITHM}. */

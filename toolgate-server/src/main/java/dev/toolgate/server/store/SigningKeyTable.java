@@ -86,6 +86,14 @@ final class SigningKeyTable {
     }
   }
 
+  /** Deletes one key, whatever its state; returns how many rows went (0 or 1). */
+  static int delete(Connection connection, String kid) throws SQLException {
+    try (PreparedStatement delete = connection.prepareStatement("DELETE FROM signing_keys WHERE kid = ?")) {
+      delete.setString(1, kid);
+      return delete.executeUpdate();
+    }
+  }
+
   private static List<Row> query(Connection connection, String sql, Instant parameter) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement(sql)) {
       if (parameter != null) {

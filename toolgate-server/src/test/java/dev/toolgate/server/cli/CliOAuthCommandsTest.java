@@ -116,6 +116,23 @@ class CliOAuthCommandsTest extends CliTestSupport {
   }
 
   @Test
+  void keysRevokeWithdrawsAKeyAndReplacesTheActiveOne() {
+    String k1 = oauthCmd("keys", "rotate").ok().find("Signing key (kid_\\w+)");
+    String k2 = oauthCmd("keys", "rotate", "--algorithm", "ES256").ok().find("Signing key (kid_\\w+)");
+    assertThat(oauthCmd("keys", "revoke", k1).ok().out()).contains("Signing key " + k1 + " is revoked").doesNotContain("It was the active key");
+    String out = oauthCmd("keys", "revoke", k2, "--algorithm", "EdDSA").ok().out();
+    assertThat(out).contains("Signing key " + k2 + " is revoked").contains("It was the active key");
+    List<SigningKeyInfo> left = withKeys(k -> k.list(DAY));
+    assertThat(left).singleElement().satisfies(k -> {
+      assertThat(k.kid()).isNotIn(k1, k2);
+      assertThat(k.algorithm()).isEqualTo(SigningAlgorithm.EDDSA);
+      assertThat(k.state()).isEqualTo(SigningKeyInfo.State.ACTIVE);
+    });
+    oauthCmd("keys", "revoke", "kid_nope").userError("no signing key with kid 'kid_nope'");
+    oauthCmd("keys", "revoke", left.get(0).kid(), "--algorithm", "HS256").userError("--algorithm must be RS256, ES256 or EdDSA");
+  }
+
+  @Test
   void keysErrors() {
     oauthCmd("keys", "rotate", "--algorithm", "HS256").userError("--algorithm must be RS256, ES256 or EdDSA, got 'HS256'");
     oauthCmd("keys", "list", "--max-token-lifetime", "forever").userError("--max-token-lifetime must be a duration");

@@ -308,6 +308,27 @@ class OAuthIntegrationTest {
   }
 
   @Test
+  void aRevokedSigningKeyLeavesTheJwksAndItsTokensAreRefusedEvenWhenCached() throws Exception {
+    String access = token("orders.read");
+    String kid = com.nimbusds.jwt.SignedJWT.parse(access).getHeader().getKeyID();
+    assertThat(get("/orders", "authorization", "Bearer " + access).statusCode()).as("verified, and now cached").isEqualTo(200);
+
+    SigningKeyStore keys = new SigningKeyStore(h.adminDb(), MasterKey.load(h.config().store()));
+    assertThat(keys.revoke(kid, dev.toolgate.core.token.SigningAlgorithm.RS256)).as("it was the active key").isNotNull();
+    h.refresh();
+
+    int before = h.upstreamHits();
+    HttpResponse<String> refused = get("/orders", "authorization", "Bearer " + access);
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+    assertThat(h.upstreamHits()).isEqualTo(before);
+    assertThat(get("/.well-known/jwks.json").body()).doesNotContain(kid);
+    assertThat(new JsonObject(post("/oauth/introspect", "token=" + access, "authorization", basic(secret)).body()).getBoolean("active")).isFalse();
+    String fresh = token("orders.read");
+    assertThat(com.nimbusds.jwt.SignedJWT.parse(fresh).getHeader().getKeyID()).isNotEqualTo(kid);
+    assertThat(get("/orders", "authorization", "Bearer " + fresh).statusCode()).as("the replacement key signs").isEqualTo(200);
+  }
+
+  @Test
   void aTokenSignedByToolgateButNotACustomerTokenIsNoUserToken() throws Exception {
     String key = h.admin().createApiKey(client.id(), Set.of("getprofile"), null).plaintext();
     h.refresh();

@@ -152,6 +152,41 @@ abstract class SigningKeyStoreContract extends StoreTestBase {
   }
 
   @Test
+  void revokingARetiredKeyTakesItOutOfTheRingAtOnce() {
+    SigningKey k1 = keys.loadKeyRing(HOUR).active();
+    SigningKey k2 = keys.rotate(SigningAlgorithm.ES256);
+    long before = store.revision();
+    assertThat(keys.revoke(k1.kid(), SigningAlgorithm.RS256)).as("k1 was not active: nothing replaces it").isNull();
+    assertThat(store.revision()).isGreaterThan(before);
+    KeyRing ring = keys.loadKeyRing(HOUR);
+    assertThat(ring.key(k1.kid())).isEmpty();
+    assertThat(ring.active().kid()).isEqualTo(k2.kid());
+    assertThat(ring.jwksJson()).doesNotContain(k1.kid());
+    assertThat(keys.list(HOUR)).extracting(SigningKeyInfo::kid).containsExactly(k2.kid());
+  }
+
+  @Test
+  void revokingTheActiveKeyActivatesANewOneInTheSameStep() {
+    SigningKey k1 = keys.loadKeyRing(HOUR).active();
+    SigningKey replacement = keys.revoke(k1.kid(), SigningAlgorithm.EDDSA);
+    assertThat(replacement).isNotNull();
+    assertThat(replacement.algorithm()).isEqualTo(SigningAlgorithm.EDDSA);
+    KeyRing ring = keys.loadKeyRing(HOUR);
+    assertThat(ring.active().kid()).isEqualTo(replacement.kid());
+    assertThat(ring.key(k1.kid())).as("not even published as retired").isEmpty();
+  }
+
+  @Test
+  void revokingAnUnknownKidChangesNothing() {
+    SigningKey k1 = keys.loadKeyRing(HOUR).active();
+    long before = store.revision();
+    assertThatThrownBy(() -> keys.revoke("kid_nope", SigningAlgorithm.RS256)).isInstanceOf(NotFoundException.class).hasMessageContaining("kid_nope");
+    assertThat(store.revision()).isEqualTo(before);
+    assertThat(keys.loadKeyRing(HOUR).active().kid()).isEqualTo(k1.kid());
+    assertThat(keys.list(HOUR)).hasSize(1);
+  }
+
+  @Test
   void purgeDeletesOnlyKeysRetiredLongerThanTheLifetimeAgo() {
     SigningKey k1 = keys.loadKeyRing(HOUR).active();
     SigningKey k2 = keys.rotate(SigningAlgorithm.RS256);
