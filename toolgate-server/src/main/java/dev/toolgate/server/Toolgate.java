@@ -190,12 +190,10 @@ public final class Toolgate implements AutoCloseable {
           new ApiKeyVerifier(credentials, clock),
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE, ownKeyTrusted), clock),
-          new UserTokenVerifier(Map.of(TOOLGATE_ISSUER, customerTokens), Map.of(TOOLGATE_ISSUER, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE, ownKeyTrusted)),
-              credentials, clock, replays)),
+          userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE, ownKeyTrusted), externalIssuers, credentials, clock, replays)),
           credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
           config.failedAuthLimit(), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
       engine.checkCovers(routes.routes());
-      refuseUnsupported(routes);
 
       // Toolgate's own endpoints: the authorization server.
       ClientAuthenticator clientAuth = new ClientAuthenticator(credentials, usage,
@@ -255,15 +253,21 @@ public final class Toolgate implements AutoCloseable {
     }
   }
 
-  /** User tokens of trusted external issuers are configured but not verified yet: refuse to start rather than fail per call. */
-  private static void refuseUnsupported(RouteTable routes) {
-    for (var route : routes.routes()) {
-      var policy = route.tool().policy();
-      if (policy.requires(CredentialKind.USER_TOKEN) && !TOOLGATE_ISSUER.equals(policy.userToken().issuer())) {
-        throw new IllegalStateException("tool " + route.name() + ": user_token from trusted issuer '" + policy.userToken().issuer()
-            + "' is not supported yet; use issuer: toolgate");
-      }
-    }
+  /**
+   * User tokens from Toolgate's customer login, and from each trusted issuer (its JWKS, its rules, a
+   * cache of its own: a token verified under one issuer's rules must not pass under another's).
+   */
+  private static UserTokenVerifier userTokens(JwtVerifier customerTokens, CachedVerifiedTokens customerCache,
+      Map<String, ExternalJwtVerifier.Issuer> externalIssuers, CredentialCache credentials, Clock clock, InMemoryReplayCache replays) {
+    Map<String, JwtVerifier> verifiers = new java.util.HashMap<>(Map.of(TOOLGATE_ISSUER, customerTokens));
+    Map<String, dev.toolgate.core.port.VerifiedTokenCache> caches = new java.util.HashMap<>(Map.of(TOOLGATE_ISSUER, customerCache));
+    Map<String, java.util.function.BooleanSupplier> available = new java.util.HashMap<>();
+    externalIssuers.forEach((name, issuer) -> {
+      verifiers.put(name, issuer.verifier());
+      caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE));
+      available.put(name, issuer.keysAvailable());
+    });
+    return new UserTokenVerifier(verifiers, caches, available, credentials, clock, replays);
   }
 
   /** Tools a customer token may be minted for alone: those that require a user token. */

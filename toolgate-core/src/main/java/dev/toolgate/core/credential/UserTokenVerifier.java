@@ -16,6 +16,7 @@ import dev.toolgate.core.token.JwtFailure;
 import dev.toolgate.core.token.JwtResult;
 import dev.toolgate.core.token.JwtVerifier;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class UserTokenVerifier implements CredentialVerifier {
   private final CredentialDirectory directory;
   private final Clock clock;
   private final ReplayCache replays;
+  private final Map<String, BooleanSupplier> keysAvailable;
 
   /**
    * @param verifiersByIssuer {@code toolgate} for Toolgate's own customer tokens, plus one per trusted issuer name
@@ -46,6 +48,16 @@ public final class UserTokenVerifier implements CredentialVerifier {
   /** @param replays remembers the used tokens of tools with {@code single_use}; null when no tool has it */
   public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer, CredentialDirectory directory,
       Clock clock, ReplayCache replays) {
+    this(verifiersByIssuer, cachesByIssuer, Map.of(), directory, clock, replays);
+  }
+
+  /**
+   * @param keysAvailable per trusted issuer, whether its keys could be fetched: when not, a token not
+   *     verified before is answered 503 {@code issuer_unavailable}, never 401
+   */
+  public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer,
+      Map<String, BooleanSupplier> keysAvailable, CredentialDirectory directory, Clock clock, ReplayCache replays) {
+    this.keysAvailable = Map.copyOf(keysAvailable);
     this.replays = replays;
     this.verifiersByIssuer = Map.copyOf(verifiersByIssuer);
     this.cachesByIssuer = Map.copyOf(cachesByIssuer);
@@ -75,6 +87,10 @@ public final class UserTokenVerifier implements CredentialVerifier {
     if (cached.isPresent()) {
       claims = cached.get();
     } else {
+      BooleanSupplier available = keysAvailable.get(policy.issuer());
+      if (available != null && !available.getAsBoolean()) {
+        return Verification.fail(DenialCode.ISSUER_UNAVAILABLE, "the keys of trusted issuer " + policy.issuer() + " could not be fetched");
+      }
       JwtResult result = verifier.verify(found.token());
       if (result instanceof JwtResult.Invalid invalid) {
         DenialCode code = invalid.failure() == JwtFailure.EXPIRED ? DenialCode.USER_TOKEN_EXPIRED : DenialCode.USER_TOKEN_INVALID;
@@ -169,6 +185,12 @@ public final class UserTokenVerifier implements CredentialVerifier {
   }
 
   private record Found(String token, String place, Verification failure) {}
+
+  /** The one user token the call carries in the policy's places, unverified (to know which keys to fetch); empty when not exactly one. */
+  public static Optional<String> tokenIn(ToolCall call, UserTokenPolicy policy) {
+    Found found = find(call, policy);
+    return Optional.ofNullable(found.failure() == null ? found.token() : null);
+  }
 
   /** The one token the request carries in the configured places, or why there is not exactly one. */
   private static Found find(ToolCall call, UserTokenPolicy policy) {

@@ -5,14 +5,17 @@ import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.ExternalJwtPolicy;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
+import dev.toolgate.core.config.UserTokenPolicy;
+import dev.toolgate.core.credential.UserTokenVerifier;
 import dev.toolgate.server.http.Prefetch;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Before an {@code external_jwt} is verified, makes sure its issuer's JWKS is loaded and knows the token's kid. */
+/** Before an {@code external_jwt}, or a {@code user_token} of a trusted issuer, is verified: makes sure the issuer's JWKS is loaded and knows the token's kid. */
 public final class ExternalKeyReadiness implements Prefetch {
   private static final int MAX_HEADER_CHARS = 4096;
   private final Map<String, ExternalJwks> issuers;
@@ -23,16 +26,25 @@ public final class ExternalKeyReadiness implements Prefetch {
 
   @Override
   public CompletableFuture<Void> beforeVerification(ToolCall call, Route route) {
-    if (!route.tool().policy().requires(CredentialKind.EXTERNAL_JWT)) {
-      return CompletableFuture.completedFuture(null);
+    CompletableFuture<Void> external = DONE;
+    if (route.tool().policy().requires(CredentialKind.EXTERNAL_JWT)) {
+      ExternalJwtPolicy policy = route.tool().policy().externalJwt();
+      ExternalJwks jwks = issuers.get(policy.issuer());
+      List<String> values = call.headers().all(policy.header());
+      if (jwks != null && values.size() == 1) { // otherwise the verifier will say what is wrong
+        external = jwks.ready(kidOf(values.get(0)));
+      }
     }
-    ExternalJwtPolicy policy = route.tool().policy().externalJwt();
-    ExternalJwks jwks = issuers.get(policy.issuer());
-    List<String> values = call.headers().all(policy.header());
-    if (jwks == null || values.size() != 1) {
-      return CompletableFuture.completedFuture(null); // the verifier will say what is wrong
+    CompletableFuture<Void> user = DONE;
+    UserTokenPolicy userToken = route.tool().policy().userToken();
+    if (userToken != null && !userToken.issuedByToolgate()) {
+      ExternalJwks jwks = issuers.get(userToken.issuer());
+      Optional<String> token = UserTokenVerifier.tokenIn(call, userToken);
+      if (jwks != null && token.isPresent()) {
+        user = jwks.ready(kidOf(token.get()));
+      }
     }
-    return jwks.ready(kidOf(values.get(0)));
+    return external.isDone() && user.isDone() ? DONE : CompletableFuture.allOf(external, user);
   }
 
   /** The kid in the token's header, read without trusting anything else; null when there is none. */

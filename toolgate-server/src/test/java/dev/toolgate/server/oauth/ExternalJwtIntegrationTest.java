@@ -99,6 +99,20 @@ class ExternalJwtIntegrationTest {
             policy:
               require: [external_jwt]
               external_jwt: { issuer: corp, scopes: [tools.read] }
+          - name: ext_user
+            method: POST
+            path: /ext-user
+            upstream: UPSTREAM
+            policy:
+              require: [user_token]
+              user_token: { body_field: /context/jwt, issuer: corp, scopes: [tools.read] }
+          - name: ext_user_down
+            method: POST
+            path: /ext-user-down
+            upstream: UPSTREAM
+            policy:
+              require: [user_token]
+              user_token: { header: customer-auth, issuer: gone }
           - name: down
             method: GET
             path: /down
@@ -184,6 +198,38 @@ class ExternalJwtIntegrationTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(h.lastUpstreamHeader("x-toolgate-user")).isEqualTo("employee-7");
     assertThat(h.lastUpstreamHeader("authorization")).isNull();
+  }
+
+  HttpResponse<String> userCall(String path, String body, String header) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(h.base() + path)).timeout(java.time.Duration.ofSeconds(30))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (header != null) {
+      b.header("customer-auth", header);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aTrustedIssuersUserTokenInTheBodyIsVerifiedThroughItsJwks() throws Exception {
+    HttpResponse<String> r = userCall("/ext-user", "{\"context\":{\"jwt\":\"" + good(k1) + "\"}}", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(h.lastUpstreamHeader("x-toolgate-user")).isEqualTo("employee-7");
+
+    int before = h.upstreamHits();
+    ECKey stranger = new ECKeyGenerator(Curve.P_256).keyID("k1").generate(); // our kid, someone else's key
+    assertThat(code(userCall("/ext-user", "{\"context\":{\"jwt\":\"" + good(stranger) + "\"}}", null))).isEqualTo("user_token_invalid");
+    String wrongAudience = token(k1, ISSUER, "someone-else", "tools.read", Instant.now().plusSeconds(300), null);
+    assertThat(code(userCall("/ext-user", "{\"context\":{\"jwt\":\"" + wrongAudience + "\"}}", null))).isEqualTo("user_token_invalid");
+    String narrow = token(k1, ISSUER, "toolgate-tools", "other", Instant.now().plusSeconds(300), null);
+    assertThat(code(userCall("/ext-user", "{\"context\":{\"jwt\":\"" + narrow + "\"}}", null))).isEqualTo("insufficient_scope");
+    assertThat(h.upstreamHits()).isEqualTo(before);
+  }
+
+  @Test
+  void aUserTokenOfAnIssuerWhoseKeysCannotBeFetchedIs503() throws Exception {
+    HttpResponse<String> r = userCall("/ext-user-down", "{}", "JWT " + good(k1));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+    assertThat(code(r)).isEqualTo("issuer_unavailable");
   }
 
   @Test
