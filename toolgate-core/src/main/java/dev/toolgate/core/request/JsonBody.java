@@ -48,6 +48,33 @@ public final class JsonBody {
     return new Lookup(current, true);
   }
 
+  /**
+   * The body without the member at {@code pointer} (a credential read from it, not to be forwarded),
+   * re-serialized as JSON: member order and values are kept, number spelling may change (1.10 → 1.1).
+   * Null when the body is not a JSON object or the pointer names no object member.
+   */
+  public byte[] without(String pointer) {
+    List<String> tokens = JsonPointer.tokens(pointer);
+    if (bytes == null || bytes.length == 0 || tokens.isEmpty()) {
+      return null;
+    }
+    Map<String, Object> copy;
+    try {
+      copy = JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8)); // its own copy: the parsed view stays as it was
+    } catch (java.text.ParseException | RuntimeException e) {
+      return null;
+    }
+    Object parent = copy;
+    for (String token : tokens.subList(0, tokens.size() - 1)) {
+      parent = parent instanceof Map<?, ?> map ? map.get(token) : null;
+    }
+    if (!(parent instanceof Map<?, ?> map) || !map.containsKey(tokens.get(tokens.size() - 1))) {
+      return null;
+    }
+    map.remove(tokens.get(tokens.size() - 1));
+    return JSONObjectUtils.toJSONString(copy).getBytes(StandardCharsets.UTF_8);
+  }
+
   private Map<String, Object> root() {
     if (!parsed) {
       parsed = true;

@@ -28,4 +28,26 @@ public final class QueryString {
     }
     return out;
   }
+
+  /** The raw query without the parameters named {@code name} (a credential, not to be forwarded); null when nothing is left. */
+  public static String without(String rawQuery, String name) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return rawQuery;
+    }
+    StringBuilder kept = new StringBuilder(rawQuery.length());
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      boolean named;
+      try {
+        named = URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name);
+      } catch (IllegalArgumentException e) {
+        named = false; // malformed escape: not that parameter (as in values)
+      }
+      if (!named) {
+        kept.append(kept.isEmpty() ? "" : "&").append(pair);
+      }
+    }
+    return kept.isEmpty() ? null : kept.toString();
+  }
 }

@@ -1,6 +1,7 @@
 package dev.toolgate.server.http;
 
 import dev.toolgate.core.config.ServerSettings;
+import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.engine.PolicyEngine;
@@ -8,6 +9,8 @@ import dev.toolgate.core.limit.LimitOutcome;
 import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
+import dev.toolgate.core.request.JsonBody;
+import dev.toolgate.core.request.QueryString;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.RequestPath;
 import dev.toolgate.core.route.Route;
@@ -171,17 +174,24 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     HttpServerRequest req = ex.req;
     Route route = match.route();
     UpstreamTarget target = targets.get(route);
+    // A user token in the query or the body is a credential like a header: it does not go upstream.
+    UserTokenPolicy userToken = route.tool().policy().userToken();
+    String query = userToken != null && userToken.queryParam() != null ? QueryString.without(ex.query, userToken.queryParam()) : ex.query;
+    Buffer forwardedBody = withoutUserToken(userToken, body);
     RequestOptions options = new RequestOptions()
         .setMethod(req.method())
         .setHost(target.host())
         .setPort(target.port())
         .setSsl(target.tls())
-        .setURI(target.uri(match, ex.path, ex.query))
+        .setURI(target.uri(match, ex.path, query))
         .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, clientIp(ex),
             req.authority() == null ? null : req.authority().toString(), req.isSSL()))
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
         .setIdleTimeout(settings.upstreamTimeout().toMillis());
     options.getHeaders().set("host", target.authority());
+    if (forwardedBody != body) {
+      options.getHeaders().set("content-length", Integer.toString(forwardedBody.length()));
+    }
     ex.forwardStartNanos = System.nanoTime();
 
     upstream.request(options).onComplete(opened -> {
@@ -199,11 +209,20 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         }
       });
       if (body != null) {
-        up.end(body);
+        up.end(forwardedBody);
       } else {
         streamBody(ex, route, up);
       }
     });
+  }
+
+  /** The buffered body minus the user token's field, or the body itself when it has none. */
+  private static Buffer withoutUserToken(UserTokenPolicy userToken, Buffer body) {
+    if (userToken == null || userToken.bodyPointer() == null || body == null) {
+      return body;
+    }
+    byte[] stripped = new JsonBody(body.getBytes()).without(userToken.bodyPointer());
+    return stripped == null ? body : Buffer.buffer(stripped);
   }
 
   private void streamBack(Exchange ex, Route route, Decision decision, HttpClientResponse answer) {

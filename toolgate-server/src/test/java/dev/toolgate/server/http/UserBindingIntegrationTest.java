@@ -84,6 +84,13 @@ class UserBindingIntegrationTest {
             user_token: { header: customer-auth, single_use: true, audience: tool }
           user: {}
           owner: { body_field: /from_account_owner, is: opaque_id }
+        - name: query_profile
+          method: GET
+          path: /query-profile
+          upstream: UPSTREAM
+          policy:
+            require: [user_token]
+            user_token: { query_param: jwt }
         - name: plain_profile
           method: POST
           path: /plain-profile
@@ -155,6 +162,28 @@ class UserBindingIntegrationTest {
       assertThat(c.detail()).contains("platform_user_id in body field /user_id and the user token's subject").contains(ada.id());
     });
     assertThat(e.trace()).anySatisfy(c -> assertThat(c.name()).isEqualTo("ownership"));
+  }
+
+  @Test
+  void theUserTokenInTheBodyDoesNotGoUpstream() throws Exception {
+    String jwt = login("ada", "ada+password+1", null);
+    String body = "{\"user_id\":\"sb-ada\",\"context\":{\"jwt\":\"" + jwt + "\",\"channel\":\"web\"},\"amount\":1.50}";
+    HttpResponse<String> r = signed("/users/sb-ada/orders", body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String forwarded = h.upstream.lastBody.toString();
+    assertThat(forwarded).doesNotContain(jwt).doesNotContain("\"jwt\"").contains("\"channel\":\"web\"").contains("\"user_id\":\"sb-ada\"");
+    assertThat(h.upstream.lastHeaders.get("content-length")).isEqualTo(Integer.toString(forwarded.getBytes(StandardCharsets.UTF_8).length));
+  }
+
+  @Test
+  void theUserTokenInTheQueryDoesNotGoUpstream() throws Exception {
+    String jwt = login("bob", "bob+password+2", null);
+    HttpResponse<String> r = h.send(h.get("/query-profile?lang=en&jwt=" + jwt + "&page=2"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(h.upstream.lastUri).isEqualTo("/query-profile?lang=en&page=2");
+    HttpResponse<String> only = h.send(h.get("/query-profile?jwt=" + jwt));
+    assertThat(only.statusCode()).isEqualTo(200);
+    assertThat(h.upstream.lastUri).isEqualTo("/query-profile");
   }
 
   @Test

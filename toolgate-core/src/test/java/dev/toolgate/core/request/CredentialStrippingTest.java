@@ -1,0 +1,61 @@
+package dev.toolgate.core.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.core.config.IdentityLocation;
+import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.route.RequestPath;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Removing a credential from a query or a JSON body before forwarding, and reading identities. */
+class CredentialStrippingTest {
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void queryWithoutAParameterKeepsTheOthersAsSent() {
+    assertThat(QueryString.without("a=1&jwt=x.y.z&b=%20", "jwt")).isEqualTo("a=1&b=%20");
+    assertThat(QueryString.without("jwt=1&jwt=2", "jwt")).isNull();
+    assertThat(QueryString.without("%6Awt=x&a=1", "jwt")).as("an encoded name is the same parameter").isEqualTo("a=1");
+    assertThat(QueryString.without("a=%ZZ&jwt=x", "jwt")).isEqualTo("a=%ZZ");
+    assertThat(QueryString.without(null, "jwt")).isNull();
+    assertThat(QueryString.without("", "jwt")).isEmpty();
+  }
+
+  @Test
+  void bodyWithoutAMemberKeepsOrderAndEverythingElse() {
+    JsonBody body = new JsonBody(utf8("{\"user_id\":\"u1\",\"context\":{\"jwt\":\"x.y.z\",\"channel\":\"web\"},\"n\":null,\"list\":[1,2]}"));
+    assertThat(new String(body.without("/context/jwt"), StandardCharsets.UTF_8))
+        .isEqualTo("{\"user_id\":\"u1\",\"context\":{\"channel\":\"web\"},\"n\":null,\"list\":[1,2]}");
+    assertThat(body.at("/context/jwt").asString()).as("the parsed view is untouched").hasValue("x.y.z");
+    assertThat(body.without("/context/missing")).isNull();
+    assertThat(body.without("/list/0")).as("only object members are removed").isNull();
+    assertThat(new JsonBody(utf8("not json")).without("/a")).isNull();
+    assertThat(new JsonBody(null).without("/a")).isNull();
+  }
+
+  @Test
+  void identitiesFromEachPlace() {
+    RequestPath path = RequestPath.parse("/users/sb%2Dada/orders").orElseThrow();
+    ToolCall call = new ToolCall("r", "POST", path, "uid=u%201&uid2=a", Headers.of(Map.of("X-User", List.of(" h1 "))),
+        utf8("{\"id\":42,\"f\":1.5,\"s\":\"b1\"}"), "127.0.0.1", Map.of("user_id", "sb%2Dada"));
+    assertThat(IdentityReader.read(call, IdentityLocation.path("user_id")).value()).isEqualTo("sb-ada");
+    assertThat(IdentityReader.read(call, IdentityLocation.query("uid")).value()).isEqualTo("u 1");
+    assertThat(IdentityReader.read(call, IdentityLocation.header("x-user")).value()).isEqualTo("h1");
+    assertThat(IdentityReader.read(call, IdentityLocation.body("/s")).value()).isEqualTo("b1");
+    assertThat(IdentityReader.read(call, IdentityLocation.body("/id")).value()).as("a whole number").isEqualTo("42");
+    assertThat(IdentityReader.read(call, IdentityLocation.body("/f")).code()).isEqualTo(DenialCode.BAD_REQUEST);
+    assertThat(IdentityReader.read(call, IdentityLocation.body("/none")).present()).isFalse();
+    assertThat(IdentityReader.read(call, IdentityLocation.query("nope")).present()).isFalse();
+    assertThat(IdentityReader.percentDecode("a%C3%A9")).isEqualTo("aé");
+    assertThat(IdentityReader.percentDecode("a%C3")).as("broken UTF-8").isNull();
+    assertThat(IdentityReader.percentDecode("a%2")).isNull();
+    assertThat(IdentityReader.read(call, IdentityLocation.header("x-long")).present()).isFalse();
+    ToolCall tooLong = new ToolCall("r", "GET", path, "uid=" + "a".repeat(600), Headers.of(Map.of()), null, "127.0.0.1");
+    assertThat(IdentityReader.read(tooLong, IdentityLocation.query("uid")).code()).isEqualTo(DenialCode.BAD_REQUEST);
+  }
+}
