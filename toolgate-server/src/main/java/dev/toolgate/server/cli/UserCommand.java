@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Manage end users who log in at POST /auth/customer_authenticate.",
         "Passwords are hashed with Argon2id and never taken from the command line."},
     subcommands = {UserCommand.Create.class, UserCommand.List.class, UserCommand.Disable.class, UserCommand.Enable.class,
-        UserCommand.ResetPassword.class, UserCommand.Map.class, UserCommand.OpaqueId.class, UserCommand.RotateOpaqueKey.class})
+        UserCommand.ResetPassword.class, UserCommand.Map.class, UserCommand.OpaqueId.class, UserCommand.Resolve.class, UserCommand.RotateOpaqueKey.class})
 final class UserCommand {
 
   /** Where a password comes from: an environment variable, or standard input (prompted on a terminal). */
@@ -212,6 +212,30 @@ final class UserCommand {
         User u = find(new UserStore(s.database), user);
         OpaqueIds ids = new OpaqueIds(s.database, new SecretBox(MasterKey.load(loaded.store())));
         spec.commandLine().getOut().println(ids.idFor(platform, u.id()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "resolve", mixinStandardHelpOptions = true,
+      description = {"Say which user an opaque customer identifier stands for (only Toolgate can): e.g. an upstream's",
+          "X-Toolgate-User value in a support case."})
+  static final class Resolve implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConfigOption config;
+    @Parameters(index = "0", paramLabel = "OPAQUE_ID", description = "The identifier, e.g. oc1_...") String opaqueId;
+
+    @Override
+    public Integer call() {
+      GatewayConfig loaded = config.load();
+      try (StoreSession s = new StoreSession(loaded)) {
+        OpaqueIds ids = new OpaqueIds(s.database, new SecretBox(MasterKey.load(loaded.store())));
+        OpaqueIds.OpaqueId found = ids.resolve(opaqueId)
+            .orElseThrow(() -> new UserError("no opaque customer identifier " + opaqueId + " was issued by this store"));
+        User u = new UserStore(s.database).findUser(found.userId())
+            .orElseThrow(() -> new UserError("opaque id " + opaqueId + " names user " + found.userId() + ", who no longer exists"));
+        spec.commandLine().getOut().println(opaqueId + " is user " + u.id() + " (" + u.username() + (u.disabled() ? ", disabled" : "")
+            + ") on platform " + found.platform() + " (key version " + found.keyVersion() + ")");
       }
       return 0;
     }

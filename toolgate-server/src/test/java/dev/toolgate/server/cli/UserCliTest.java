@@ -122,6 +122,9 @@ class UserCliTest extends CliTestSupport {
   void platformUserSessionLifecycle() {
     tgWithStdin("correct horse battery\n", "user", "create", "dave").ok();
     tg("user", "map", "dave", "--platform", "sendbird", "--platform-user-id", "sb-dave").ok();
+    String opaque = tg("user", "opaque-id", "dave", "--platform", "sendbird").ok().find("(oc\\d+_[A-Za-z0-9_-]+)");
+    assertThat(tg("user", "resolve", opaque).ok().out()).contains(opaque + " is user usr_").contains("(dave) on platform sendbird");
+    tg("user", "resolve", "oc1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").userError("no opaque customer identifier");
     tg("user", "map", "dave", "--platform", "sendbrid", "--platform-user-id", "sb-dave").userError("platform 'sendbrid' is not used in");
     tg("session", "create", "--platform", "sendbird", "--user", "sb-nobody").userError("no user_id 'sb-nobody'");
 
