@@ -156,7 +156,7 @@ public final class Toolgate implements AutoCloseable {
       CustomerTokenSettings customer = auth.customerToken();
       CustomerLoginSettings login = new CustomerLoginSettings(issuer, customer.audience(), customer.ttl(), customer.scopes(),
           customer.subject() == CustomerTokenSettings.Subject.USER_ID ? CustomerLoginSettings.Subject.USER_ID : CustomerLoginSettings.Subject.OPAQUE_ID,
-          CustomerLoginSettings.DEFAULT_OPAQUE_ID_PLATFORM, userTokenTools(config));
+          customer.opaqueIdPlatform(), userTokenTools(config));
       IdentityKind subjectKind = customer.subject() == CustomerTokenSettings.Subject.USER_ID ? IdentityKind.USER_ID : IdentityKind.OPAQUE_ID;
       CachedUserDirectory userDirectory = new CachedUserDirectory(users, opaqueIds, subjectKind, login.opaqueIdPlatform());
       JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(login.allAudiences()),

@@ -44,7 +44,7 @@ final class ConfigReader {
   static final List<String> AUDIT_KEYS = List.of("batch_size", "flush_interval");
   static final List<String> AUTH_SERVER_KEYS = List.of("issuer", "signing_algorithm", "access_token_ttl", "max_token_ttl",
       "default_resource", "customer_token", "password_hash", "login_throttle");
-  static final List<String> CUSTOMER_TOKEN_KEYS = List.of("ttl", "audience", "scopes", "subject");
+  static final List<String> CUSTOMER_TOKEN_KEYS = List.of("ttl", "audience", "scopes", "subject", "opaque_id_platform");
   static final List<String> PASSWORD_HASH_KEYS = List.of("memory_kib", "iterations", "parallelism");
   static final List<String> LOGIN_THROTTLE_KEYS = List.of("per_user_failures", "per_ip_failures", "window");
   static final List<String> TRUSTED_ISSUER_KEYS = List.of("issuer", "jwks_uri", "audiences", "algorithms", "clock_skew",
@@ -433,11 +433,17 @@ final class ConfigReader {
             + caseHint(subjectText, SUBJECTS) + ")");
       }
     }
+    String opaquePlatform = m.nonEmpty("opaque_id_platform");
+    if (opaquePlatform != null && !PLATFORM_NAME.matcher(opaquePlatform).matches()) {
+      m.error("opaque_id_platform", "invalid platform name " + Yaml.quote(opaquePlatform) + " (1 to 64 characters from a-z, 0-9, '_' and '-')");
+      opaquePlatform = null;
+    }
     return new CustomerTokenSettings(
         ttl != null ? ttl : d.ttl(),
         audience != null && !audience.isEmpty() ? audience : d.audience(),
         scopes != null ? scopes : d.scopes(),
-        subject);
+        subject,
+        opaquePlatform != null ? opaquePlatform : d.opaqueIdPlatform());
   }
 
   private PasswordHashSettings readPasswordHash(YamlMap parent) {

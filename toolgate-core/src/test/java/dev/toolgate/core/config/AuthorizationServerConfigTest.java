@@ -270,7 +270,11 @@ class AuthorizationServerConfigTest {
     assertError(auth("  customer_token:\n    subject: email\n"), 3, "authorization_server.customer_token.subject",
         "unknown subject 'email' (known: user_id, opaque_id)");
     assertError(auth("  customer_token:\n    scope: [a]\n"), 3, "authorization_server.customer_token.scope",
-        "unknown key 'scope' (allowed: ttl, audience, scopes, subject; did you mean 'scopes'?)");
+        "unknown key 'scope' (allowed: ttl, audience, scopes, subject, opaque_id_platform; did you mean 'scopes'?)");
+    assertError(auth("  customer_token:\n    opaque_id_platform: ASAPP\n"), 3, "authorization_server.customer_token.opaque_id_platform",
+        "invalid platform name 'ASAPP'");
+    assertThat(parse(auth("  customer_token:\n    opaque_id_platform: asapp-eu\n")).authorizationServer().customerToken().opaqueIdPlatform())
+        .isEqualTo("asapp-eu");
     assertError(auth("  customer_token: 8h\n"), 2, "authorization_server.customer_token", "expected a mapping (key: value lines), got a string ('8h')");
   }
 
