@@ -21,6 +21,10 @@ final class FormRequest {
   /** The parsed form, or the error to answer. */
   static Result read(RoutingContext ctx) {
     String type = ctx.request().getHeader("content-type");
+    if (type == null && (ctx.body() == null || ctx.body().isEmpty())) {
+      // No body at all (curl -u id:secret '...?grant_type=client_credentials'): an empty form, not a wrong one.
+      return new Result(new FormRequest(MultiMap.caseInsensitiveMultiMap(), ctx.queryParams()), null);
+    }
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
       return new Result(null, OAuthError.invalidRequest("the body must be application/x-www-form-urlencoded"));
     }

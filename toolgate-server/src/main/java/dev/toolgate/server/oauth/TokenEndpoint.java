@@ -51,13 +51,13 @@ public final class TokenEndpoint implements Endpoint {
       return;
     }
     FormRequest form = parsed.form();
+    if (asapp && form.queryRepeats("grant_type")) {
+      answer(ctx, start, null, OAuthError.invalidRequest("grant_type is sent more than once"));
+      return;
+    }
     Optional<String> grant = asapp ? form.getFromBodyOrQuery("grant_type") : form.get("grant_type");
     if (grant.isEmpty()) {
       answer(ctx, start, null, OAuthError.invalidRequest("grant_type is missing"));
-      return;
-    }
-    if (asapp && form.queryRepeats("grant_type")) {
-      answer(ctx, start, null, OAuthError.invalidRequest("grant_type is sent more than once"));
       return;
     }
     ClientAuthenticator.Outcome auth = clients.authenticate(ctx.request(), form);

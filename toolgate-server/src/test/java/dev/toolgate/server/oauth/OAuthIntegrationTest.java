@@ -173,6 +173,15 @@ class OAuthIntegrationTest {
     assertThat(body.getValue("issued_at")).isInstanceOf(String.class);
     assertThat(body.getValue("expires_in")).isEqualTo("1800");
     assertThat(body.getString("client_id")).isEqualTo(client.id());
+
+    // Basic authentication and no body at all: an empty form, not a wrong one.
+    HttpResponse<String> bare = http.send(HttpRequest.newBuilder(URI.create(h.base() + "/oauth/access_token?grant_type=client_credentials"))
+        .POST(HttpRequest.BodyPublishers.noBody()).header("authorization", basic(secret)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(bare.statusCode()).as(bare.body()).isEqualTo(200);
+    HttpResponse<String> twice = post("/oauth/access_token?grant_type=client_credentials&grant_type=client_credentials",
+        "client_id=" + client.id() + "&client_secret=" + secret);
+    assertError(twice, 400, "invalid_request");
+    assertThat(twice.body()).contains("grant_type is sent more than once");
   }
 
   // ---- tokens at the gateway ----
