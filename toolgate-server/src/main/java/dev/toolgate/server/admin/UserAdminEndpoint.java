@@ -19,7 +19,7 @@ import java.util.Objects;
  * The user directory on the admin API (admin-token authenticated):
  *
  * <pre>
- * POST /admin/users                  {"username", "password"}  → 201 user
+ * POST /admin/users                  {"username", "password"?} → 201 user (without a password: no login)
  * GET  /admin/users                                            → 200 {"users": [user…]}
  * GET  /admin/users/{id}                                       → 200 user
  * POST /admin/users/{id}/disable                               → 200 user
@@ -68,11 +68,14 @@ public final class UserAdminEndpoint implements Endpoint {
     AdminJson.respond(ctx, 201, () -> {
       JsonObject body = AdminJson.body(ctx);
       String username = UserStore.requireUsername(AdminJson.string(body, "username", true));
-      String password = PasswordPolicy.require(AdminJson.string(body, "password", true));
+      String password = AdminJson.string(body, "password", false); // absent: a user who never logs in at Toolgate
+      if (password != null) {
+        PasswordPolicy.require(password);
+      }
       if (users.findUserByUsername(username).isPresent()) { // spares a hash; the UNIQUE constraint decides
         throw new StoreConflictException("a user named '" + username + "' already exists");
       }
-      return users.createUser(username, hasher.hash(password));
+      return users.createUser(username, password == null ? User.NO_PASSWORD : hasher.hash(password));
     }, user -> {
       ctx.response().putHeader("location", "/admin/users/" + user.id());
       return json(user);
@@ -129,6 +132,7 @@ public final class UserAdminEndpoint implements Endpoint {
         .put("id", user.id())
         .put("username", user.username())
         .put("disabled", user.disabled())
+        .put("has_password", user.hasPassword())
         .put("created_at", AdminJson.millis(user.createdAt()))
         .put("password_changed_at", AdminJson.millis(user.passwordChangedAt()));
   }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "user", mixinStandardHelpOptions = true,
-    description = {"Manage end users who log in at POST /auth/customer_authenticate.",
+    description = {"Manage end users: who logs in at POST /auth/customer_authenticate, whose platform ids tools bind.",
         "Passwords are hashed with Argon2id and never taken from the command line."},
     subcommands = {UserCommand.Create.class, UserCommand.List.class, UserCommand.Disable.class, UserCommand.Enable.class,
         UserCommand.ResetPassword.class, UserCommand.Map.class, UserCommand.OpaqueId.class, UserCommand.Resolve.class, UserCommand.RotateOpaqueKey.class})
@@ -75,11 +75,13 @@ final class UserCommand {
 
   @Command(name = "create", mixinStandardHelpOptions = true,
       description = {"Create a user. The password is read from standard input (first line; prompted twice on a",
-          "terminal) or from --password-env VAR; it must be 8-128 characters."})
+          "terminal) or from --password-env VAR; it must be 8-128 characters. With --no-password the user cannot",
+          "log in at Toolgate (their platform ids are bound, or a backend mints their tokens); reset-password sets one later."})
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;
     @Mixin PasswordSource password;
+    @Option(names = "--no-password", description = "Create the user without a password (no login at Toolgate).") boolean noPassword;
     @Parameters(index = "0", paramLabel = "USERNAME", description = "Login name (stored in lower case).") String name;
 
     @Override
@@ -90,7 +92,10 @@ final class UserCommand {
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
-      String hash = new PasswordHasher().hash(password.read());
+      if (noPassword && password.env != null) {
+        throw new UserError("--no-password and --password-env exclude each other");
+      }
+      String hash = noPassword ? User.NO_PASSWORD : new PasswordHasher().hash(password.read());
       try (StoreSession s = new StoreSession(config.load())) {
         User user = new UserStore(s.database).createUser(username, hash);
         spec.commandLine().getOut().println("Created user " + user.id() + " (" + user.username() + ")");

@@ -170,8 +170,8 @@ public final class CustomerLoginEndpoint implements Endpoint {
    */
   private Buffer authenticate(String username, String password, String tool) {
     User user = users.findUserByUsername(username).orElse(null);
-    if (user == null) {
-      hasher.verifyNothing(password);
+    if (user == null || !user.hasPassword()) {
+      hasher.verifyNothing(password); // the same work as a wrong password
       return null;
     }
     boolean matches = hasher.verify(password, user.passwordHash());

@@ -13,10 +13,21 @@ import java.util.Objects;
  * @param passwordChangedAt when an administrator last set the password
  */
 public record User(String id, String username, String passwordHash, boolean disabled, Instant createdAt, Instant passwordChangedAt) {
+  /**
+   * The stored hash of a user without a password (one who never logs in at Toolgate: a backend
+   * mints their tokens, or only their platform ids are bound). No password verifies against it.
+   */
+  public static final String NO_PASSWORD = "!none";
+
   public User {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(username, "username");
     Objects.requireNonNull(passwordHash, "passwordHash");
+  }
+
+  /** Whether a password was set: a user without one cannot log in. */
+  public boolean hasPassword() {
+    return !NO_PASSWORD.equals(passwordHash);
   }
 
   /** Leaves the hash out, so a user printed or logged by mistake leaks nothing to crack offline. */

@@ -16,6 +16,7 @@ import dev.toolgate.server.users.HttpHarness;
 import dev.toolgate.server.users.MutableClock;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.TestDb;
+import dev.toolgate.server.users.User;
 import dev.toolgate.server.users.UserStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -194,7 +195,8 @@ class AdminApiTest {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     JsonObject alice = json(created);
     String id = alice.getString("id");
-    assertThat(alice.fieldNames()).containsExactlyInAnyOrder("id", "username", "disabled", "created_at", "password_changed_at");
+    assertThat(alice.fieldNames()).containsExactlyInAnyOrder("id", "username", "disabled", "has_password", "created_at", "password_changed_at");
+    assertThat(alice.getBoolean("has_password")).isTrue();
     assertThat(alice.getString("username")).isEqualTo("alice");
     assertThat(alice.getBoolean("disabled")).isFalse();
     assertThat(alice.getLong("created_at")).isEqualTo(START.toEpochMilli());
@@ -229,12 +231,24 @@ class AdminApiTest {
   }
 
   @Test
+  void aUserWithoutAPasswordExistsButCannotLogIn() {
+    HttpResponse<String> created = call("POST", "/admin/users", "{\"username\":\"carol\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(json(created).getBoolean("has_password")).isFalse();
+    var carol = users.findUser(json(created).getString("id")).orElseThrow();
+    assertThat(carol.hasPassword()).isFalse();
+    assertThat(HASHER.verify("", carol.passwordHash())).isFalse();
+    assertThat(HASHER.verify(User.NO_PASSWORD, carol.passwordHash())).isFalse();
+    HttpResponse<String> token = call("POST", "/admin/users/" + carol.id() + "/customer-token", null);
+    assertThat(token.statusCode()).as("a backend can still mint her tokens").isEqualTo(200);
+  }
+
+  @Test
   void badUserRequestsAre400Or413() {
     record Case(String body, int status, String code, String detail) {}
     for (Case c : List.of(
         new Case("{\"username\":\"carol\",\"password\":\"short\"}", 400, "invalid_request", "8-128 characters"),
         new Case("{\"username\":\"carol\",\"password\":\"" + "x".repeat(129) + "\"}", 400, "invalid_request", "8-128 characters"),
-        new Case("{\"username\":\"carol\"}", 400, "invalid_request", "password is required"),
         new Case("{\"password\":\"long enough\"}", 400, "invalid_request", "username is required"),
         new Case("{\"username\":\"has space\",\"password\":\"long enough\"}", 400, "invalid_request", "username must be"),
         new Case("{\"username\":42,\"password\":\"long enough\"}", 400, "invalid_request", "must be a string"),

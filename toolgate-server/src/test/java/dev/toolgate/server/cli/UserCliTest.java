@@ -121,6 +121,10 @@ class UserCliTest extends CliTestSupport {
   @Test
   void platformUserSessionLifecycle() {
     tgWithStdin("correct horse battery\n", "user", "create", "dave").ok();
+    tg("user", "create", "erin", "--no-password").ok();
+    User erin = withDb(db -> new UserStore(db).findUserByUsername("erin").orElseThrow());
+    assertThat(erin.hasPassword()).isFalse();
+    tg("user", "create", "fred", "--no-password", "--password-env", "HOME").userError("--no-password and --password-env exclude each other");
     tg("user", "map", "dave", "--platform", "sendbird", "--platform-user-id", "sb-dave").ok();
     String opaque = tg("user", "opaque-id", "dave", "--platform", "sendbird").ok().find("(oc\\d+_[A-Za-z0-9_-]+)");
     assertThat(tg("user", "resolve", opaque).ok().out()).contains(opaque + " is user usr_").contains("(dave) on platform sendbird");

@@ -166,11 +166,13 @@ class CustomerLoginEndpointTest {
 
   @Test
   void unknownUserWrongPasswordAndDisabledUserLookTheSame() {
+    users.createUser("nopass", User.NO_PASSWORD);
     serve();
     List<HttpResponse<String>> refusals = List.of(
         login("nobody", "correct horse battery"),
         login("alice", "wrong password"),
         login("dora", "correct horse battery"),
+        login("nopass", User.NO_PASSWORD),
         login("not a valid username!", "whatever"));
     for (HttpResponse<String> r : refusals) {
       assertThat(r.statusCode()).isEqualTo(401);
