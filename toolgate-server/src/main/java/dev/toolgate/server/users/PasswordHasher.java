@@ -69,7 +69,6 @@ public final class PasswordHasher {
   }
 
   private final Parameters parameters;
-  private final Argon2Function function;
   /** Salt and tag {@link #verifyNothing} checks against: random, so nothing ever matches them. */
   private final byte[] dummySalt = new byte[SALT_BYTES];
   private final byte[] dummyTag = new byte[HASH_BYTES];
@@ -80,12 +79,12 @@ public final class PasswordHasher {
   }
 
   /**
-   * Hashes with these parameters. Computes no hash: the server builds one at start-up, where a
-   * hash (tens of MiB, hundreds of ms before the JIT warms up) would delay the first request.
+   * Hashes with these parameters. Computes no hash and allocates no Argon2 memory: the server builds
+   * one at start-up, where a hash (hundreds of ms before the JIT warms up) would delay the first
+   * request, and many deployments never log a user in.
    */
   public PasswordHasher(Parameters parameters) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
-    this.function = argon2(parameters);
     RANDOM.nextBytes(dummySalt);
     RANDOM.nextBytes(dummyTag);
   }
@@ -101,7 +100,7 @@ public final class PasswordHasher {
     RANDOM.nextBytes(salt);
     byte[] plain = password.getBytes(StandardCharsets.UTF_8);
     try {
-      byte[] tag = function.hash(plain, salt).getBytes();
+      byte[] tag = argon2(parameters).hash(plain, salt).getBytes();
       return phc(parameters, salt, tag);
     } finally {
       Arrays.fill(plain, (byte) 0);
@@ -131,7 +130,7 @@ public final class PasswordHasher {
       verifyNothing(password);
       return false;
     }
-    Argon2Function f = own.equals(parameters) ? function : argon2(own, expected.length);
+    Argon2Function f = own.equals(parameters) ? argon2(parameters) : argon2(own, expected.length);
     byte[] plain = password.getBytes(StandardCharsets.UTF_8);
     try {
       byte[] actual = f.hash(plain, salt).getBytes();
@@ -154,7 +153,7 @@ public final class PasswordHasher {
     byte[] plain = password.getBytes(StandardCharsets.UTF_8);
     try {
       // The same work as verifying a stored hash made under this hasher's parameters.
-      byte[] actual = function.hash(plain, dummySalt).getBytes();
+      byte[] actual = argon2(parameters).hash(plain, dummySalt).getBytes();
       MessageDigest.isEqual(actual, dummyTag);
     } finally {
       Arrays.fill(plain, (byte) 0);
@@ -186,6 +185,10 @@ public final class PasswordHasher {
     return argon2(p, HASH_BYTES);
   }
 
+  /**
+   * password4j keeps one instance per parameter set for good, and each holds its full memory (m KiB,
+   * 19 MiB by default) from construction on: so it is only asked for one when a hash is computed.
+   */
   private static Argon2Function argon2(Parameters p, int outputLength) {
     return Argon2Function.getInstance(p.memoryKib(), p.iterations(), p.parallelism(), outputLength, Argon2.ID,
         Argon2Function.ARGON2_VERSION_13);
