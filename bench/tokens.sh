@@ -149,7 +149,7 @@ busy() { printf 'load %s, cpu pressure %s' "$(cut -d' ' -f1-3 /proc/loadavg)" "$
 # The memory, GC, JIT, class-data-sharing and Netty options a running JVM was started with, and the
 # malloc arena limit from its environment (the launcher sets one).
 jvm_opts() {
-  { tr '\0' '\n' < "/proc/$1/cmdline" | grep -E '^-Xm[snx]|^-Xss|^-XX:[+]Use[A-Za-z]*GC|^-XX:[+]AutoCreateSharedArchive|^-XX:SharedArchiveFile|^-XX:AOTCache|^-XX:(Max)?MetaspaceSize|^-XX:ReservedCodeCacheSize|^-XX:TieredStopAtLevel|^-XX:[A-Za-z]*RAMPercentage|^-Dio[.]netty[.]' \
+  { tr '\0' '\n' < "/proc/$1/cmdline" | grep -E '^-Xm[snx]|^-Xss|^-XX:[+]Use[A-Za-z]*GC|^-XX:[+]AutoCreateSharedArchive|^-XX:SharedArchiveFile|^-XX:AOTCache|^-XX:(Max)?MetaspaceSize|^-XX:ReservedCodeCacheSize|^-XX:TieredStopAtLevel|^-XX:TrimNativeHeapInterval|^-XX:[A-Za-z]*RAMPercentage|^-Dio[.]netty[.]' \
       | sed 's:^-XX\:SharedArchiveFile=.*/:-XX\:SharedArchiveFile=…/:'
     tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | grep -E '^MALLOC_ARENA_MAX=' | sed 's/^/env /'
   } | paste -sd' ' || true; }
