@@ -162,7 +162,8 @@ public final class Toolgate implements AutoCloseable {
       JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(login.allAudiences()),
           OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, true), clock);
       // Trusted external issuers: their JWKS, fetched from the configured URL only, and a verifier each.
-      java.net.http.HttpClient jwksHttp = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+      // Only with an issuer to fetch from: building a client loads the TLS trust store and starts a thread.
+      java.net.http.HttpClient jwksHttp = config.trustedIssuers().isEmpty() ? null : java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
           .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
       Map<String, ExternalJwks> jwksByIssuer = new java.util.LinkedHashMap<>();
       Map<String, ExternalJwtVerifier.Issuer> externalIssuers = new java.util.LinkedHashMap<>();

@@ -39,7 +39,8 @@ public final class IntrospectionEndpoint implements Endpoint {
     if (request.isEmpty()) {
       return;
     }
-    // Signature checks cost tens of microseconds (RSA verify): fine on the event loop.
+    // A signature check the first time (tens of microseconds, fine on the event loop), a lookup after
+    // that; revocation, the caller and the client's state are checked on every call below.
     JwtResult result = ownTokens.verify(request.get().token());
     String caller = request.get().client().client().id();
     // RFC 7662 §4: a client learns about its own tokens only; anyone else's token is just inactive.

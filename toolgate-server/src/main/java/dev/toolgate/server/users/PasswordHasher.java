@@ -69,21 +69,24 @@ public final class PasswordHasher {
   }
 
   private final Parameters parameters;
-  private final Argon2Function function;
-  private final String dummyHash;
+  /** Salt and tag {@link #verifyNothing} checks against: random, so nothing ever matches them. */
+  private final byte[] dummySalt = new byte[SALT_BYTES];
+  private final byte[] dummyTag = new byte[HASH_BYTES];
 
   /** Hashes with {@link Parameters#OWASP_2023}. */
   public PasswordHasher() {
     this(Parameters.OWASP_2023);
   }
 
-  /** Hashes with these parameters. Computes one hash (the dummy, see {@link #verifyNothing}). */
+  /**
+   * Hashes with these parameters. Computes no hash and allocates no Argon2 memory: the server builds
+   * one at start-up, where a hash (hundreds of ms before the JIT warms up) would delay the first
+   * request, and many deployments never log a user in.
+   */
   public PasswordHasher(Parameters parameters) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
-    this.function = argon2(parameters);
-    byte[] random = new byte[24];
-    RANDOM.nextBytes(random);
-    this.dummyHash = hash(Base64.getEncoder().encodeToString(random));
+    RANDOM.nextBytes(dummySalt);
+    RANDOM.nextBytes(dummyTag);
   }
 
   public Parameters parameters() {
@@ -97,7 +100,7 @@ public final class PasswordHasher {
     RANDOM.nextBytes(salt);
     byte[] plain = password.getBytes(StandardCharsets.UTF_8);
     try {
-      byte[] tag = function.hash(plain, salt).getBytes();
+      byte[] tag = argon2(parameters).hash(plain, salt).getBytes();
       return phc(parameters, salt, tag);
     } finally {
       Arrays.fill(plain, (byte) 0);
@@ -127,7 +130,7 @@ public final class PasswordHasher {
       verifyNothing(password);
       return false;
     }
-    Argon2Function f = own.equals(parameters) ? function : argon2(own, expected.length);
+    Argon2Function f = own.equals(parameters) ? argon2(parameters) : argon2(own, expected.length);
     byte[] plain = password.getBytes(StandardCharsets.UTF_8);
     try {
       byte[] actual = f.hash(plain, salt).getBytes();
@@ -147,14 +150,11 @@ public final class PasswordHasher {
   }
 
   private void verifyDummy(String password) {
-    Matcher m = PHC.matcher(dummyHash);
-    if (!m.matches()) {
-      throw new IllegalStateException("dummy hash is malformed");
-    }
     byte[] plain = password.getBytes(StandardCharsets.UTF_8);
     try {
-      byte[] actual = function.hash(plain, Base64.getDecoder().decode(m.group(4))).getBytes();
-      MessageDigest.isEqual(actual, Base64.getDecoder().decode(m.group(5)));
+      // The same work as verifying a stored hash made under this hasher's parameters.
+      byte[] actual = argon2(parameters).hash(plain, dummySalt).getBytes();
+      MessageDigest.isEqual(actual, dummyTag);
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
@@ -185,6 +185,10 @@ public final class PasswordHasher {
     return argon2(p, HASH_BYTES);
   }
 
+  /**
+   * password4j keeps one instance per parameter set for good, and each holds its full memory (m KiB,
+   * 19 MiB by default) from construction on: so it is only asked for one when a hash is computed.
+   */
   private static Argon2Function argon2(Parameters p, int outputLength) {
     return Argon2Function.getInstance(p.memoryKib(), p.iterations(), p.parallelism(), outputLength, Argon2.ID,
         Argon2Function.ARGON2_VERSION_13);

@@ -301,6 +301,18 @@ class OAuthIntegrationTest {
   }
 
   @Test
+  void introspectingAgainStillSeesARevocationMadeByAnotherProcess() throws Exception {
+    String access = token("orders.read");
+    for (int i = 0; i < 3; i++) { // the answer is remembered after the first call
+      assertThat(new JsonObject(post("/oauth/introspect", "token=" + access, "authorization", basic(secret)).body()).getBoolean("active")).isTrue();
+    }
+    String jti = SignedJWT.parse(access).getJWTClaimsSet().getJWTID();
+    new OAuthClientStore(h.adminDb()).revokeToken(jti, client.id(), Instant.now().plusSeconds(3600)); // as the CLI does
+    h.refresh(); // what the server's one-second poll does
+    assertThat(new JsonObject(post("/oauth/introspect", "token=" + access, "authorization", basic(secret)).body()).getBoolean("active")).isFalse();
+  }
+
+  @Test
   void aClientLearnsNothingAboutAnotherClientsTokens() throws Exception {
     ClientRecord other = h.admin().createClient("other-co", "sendbird");
     OAuthClientStore oauth = new OAuthClientStore(h.adminDb());
@@ -310,6 +322,9 @@ class OAuthIntegrationTest {
     String otherBasic = "Basic " + Base64.getEncoder().encodeToString((other.id() + ":" + otherSecret).getBytes(StandardCharsets.UTF_8));
     String mine = token("orders.read");
     assertThat(new JsonObject(post("/oauth/introspect", "token=" + mine, "authorization", otherBasic).body()).getBoolean("active")).isFalse();
+    assertThat(new JsonObject(post("/oauth/introspect", "token=" + mine, "authorization", basic(secret)).body()).getBoolean("active")).isTrue();
+    assertThat(new JsonObject(post("/oauth/introspect", "token=" + mine, "authorization", otherBasic).body()).getBoolean("active"))
+        .as("remembered as valid, still not the other client's to see").isFalse();
     assertThat(new JsonObject(post("/oauth/introspect", "token=" + customerJwt("usr_x", Instant.now().plusSeconds(60)), "authorization", basic(secret)).body())
         .getBoolean("active")).isFalse();
     assertThat(post("/oauth/revoke", "token=" + mine, "authorization", otherBasic).statusCode()).isEqualTo(200);

@@ -20,6 +20,22 @@ class PasswordHasherTest {
   }
 
   @Test
+  void aNewHasherHoldsNoArgon2MemoryUntilItHashes() throws Exception {
+    // password4j allocates an instance's whole memory (m KiB) when it makes it and keeps it for good:
+    // a server that never logs a user in must not carry 19 MiB for it. m=4104 is used nowhere else.
+    PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(4104, 1, 1));
+    assertThat(password4jInstances()).noneMatch(uid -> uid.startsWith("4104|"));
+    assertThat(hasher.verifyNothing("x")).isFalse();
+    assertThat(password4jInstances()).anyMatch(uid -> uid.startsWith("4104|"));
+  }
+
+  static java.util.Set<String> password4jInstances() throws Exception {
+    java.lang.reflect.Field instances = Argon2Function.class.getDeclaredField("INSTANCES");
+    instances.setAccessible(true);
+    return ((java.util.Map<?, ?>) instances.get(null)).keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet());
+  }
+
+  @Test
   void hashesAreArgon2idPhcStringsWithRandomSalt() {
     String hash = HASHER.hash("correct horse battery");
     assertThat(hash).matches("\\$argon2id\\$v=19\\$m=256,t=1,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
