@@ -92,8 +92,12 @@ public final class Toolgate implements AutoCloseable {
   /** How often a running server looks for credential changes made by another process (the CLI). */
   static final Duration CREDENTIAL_POLL = Duration.ofSeconds(1);
   static final Duration HOUSEKEEPING = Duration.ofMinutes(10);
-  /** Verified JWTs remembered per verifier (each entry a few hundred bytes, gone at the token's exp). */
-  static final long VERIFIED_TOKEN_CACHE_SIZE = 100_000;
+  /**
+   * Memory for verified JWTs per verifier (about 2 KiB an RS256 token, gone at its exp): 24 MiB holds
+   * some 12 000 tokens, and the few caches together stay well inside the launcher's 512 MiB heap. A
+   * token pushed out is verified again when it comes back.
+   */
+  static final long VERIFIED_TOKEN_CACHE_BYTES = 24L * 1024 * 1024;
   /** The issuer name policies use for Toolgate itself. */
   static final String TOOLGATE_ISSUER = "toolgate";
 
@@ -179,7 +183,7 @@ public final class Toolgate implements AutoCloseable {
         externalIssuers.put(trusted.name(), new ExternalJwtVerifier.Issuer(
             new JwtVerifier(jwks.asJwtKeys(), new JwtRules(trusted.issuer(), Set.copyOf(trusted.audiences()), algorithms, Set.of(),
                 trusted.clockSkew(), OwnTokens.MAX_TOKEN_CHARS * 2, false), clock),
-            jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE)));
+            jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES)));
       }
       InMemoryReplayCache replays = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock);
       PolicyEngine engine = new PolicyEngine(List.of(
@@ -190,8 +194,8 @@ public final class Toolgate implements AutoCloseable {
           new StaticTokenVerifier(credentials, clock),
           new ApiKeyVerifier(credentials, clock),
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
-              credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE, ownKeyTrusted), clock),
-          userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE, ownKeyTrusted), externalIssuers, credentials, clock, replays)),
+              credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clock),
+          userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), externalIssuers, credentials, clock, replays)),
           credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
           config.failedAuthLimit(), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
       engine.checkCovers(routes.routes());
@@ -265,7 +269,7 @@ public final class Toolgate implements AutoCloseable {
     Map<String, java.util.function.BooleanSupplier> available = new java.util.HashMap<>();
     externalIssuers.forEach((name, issuer) -> {
       verifiers.put(name, issuer.verifier());
-      caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_SIZE));
+      caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES));
       available.put(name, issuer.keysAvailable());
     });
     return new UserTokenVerifier(verifiers, caches, available, credentials, clock, replays);

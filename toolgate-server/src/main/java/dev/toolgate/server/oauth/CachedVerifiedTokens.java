@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * {@link VerifiedTokenCache} on Caffeine: bounded in size, and each entry expires with its token.
+ * {@link VerifiedTokenCache} on Caffeine: bounded in bytes (an estimate per entry: the token's
+ * characters and its parsed claims), and each entry expires with its token.
  * Use one instance per verifier: a token verified under one set of rules must not pass under another.
  * An entry whose signing key is no longer trusted (a revoked key: {@code toolgate keys revoke}) is
  * dropped when read, so the token is verified again, and refused.
@@ -23,15 +24,16 @@ public final class CachedVerifiedTokens implements VerifiedTokenCache {
   private final Predicate<String> keyTrusted;
 
   /** For tokens whose keys are never withdrawn early (a trusted issuer's: its JWKS decides at the next fetch). */
-  public CachedVerifiedTokens(long maximumSize) {
-    this(maximumSize, kid -> true);
+  public CachedVerifiedTokens(long maximumBytes) {
+    this(maximumBytes, kid -> true);
   }
 
   /** @param keyTrusted whether the key with this kid (null when the token names none) still verifies tokens */
-  public CachedVerifiedTokens(long maximumSize, Predicate<String> keyTrusted) {
+  public CachedVerifiedTokens(long maximumBytes, Predicate<String> keyTrusted) {
     this.keyTrusted = keyTrusted;
     this.cache = Caffeine.newBuilder()
-        .maximumSize(maximumSize)
+        .maximumWeight(maximumBytes)
+        .weigher((String token, Entry e) -> weight(token))
         .expireAfter(new Expiry<String, Entry>() {
           @Override
           public long expireAfterCreate(String key, Entry value, long currentTime) {
@@ -49,6 +51,14 @@ public final class CachedVerifiedTokens implements VerifiedTokenCache {
           }
         })
         .build();
+  }
+
+  /**
+   * Bytes an entry holds, roughly: the token string (two bytes a character, as Java may store it)
+   * and its parsed claims, node and record (~1.2 KiB measured for an access token).
+   */
+  static int weight(String token) {
+    return 2 * token.length() + 1_280;
   }
 
   @Override
