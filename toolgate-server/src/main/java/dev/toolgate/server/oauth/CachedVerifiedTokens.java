@@ -2,10 +2,9 @@ package dev.toolgate.server.oauth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.toolgate.core.port.VerifiedTokenCache;
-import java.time.Duration;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -34,22 +33,7 @@ public final class CachedVerifiedTokens implements VerifiedTokenCache {
     this.cache = Caffeine.newBuilder()
         .maximumWeight(maximumBytes)
         .weigher((String token, Entry e) -> weight(token))
-        .expireAfter(new Expiry<String, Entry>() {
-          @Override
-          public long expireAfterCreate(String key, Entry value, long currentTime) {
-            return Math.max(0, Duration.between(Instant.now(), value.expiresAt()).toNanos());
-          }
-
-          @Override
-          public long expireAfterUpdate(String key, Entry value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-          }
-
-          @Override
-          public long expireAfterRead(String key, Entry value, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
-        })
+        .expireAfter(new UntilTokenExpiry<Entry>(Entry::expiresAt, Clock.systemUTC()))
         .build();
   }
 

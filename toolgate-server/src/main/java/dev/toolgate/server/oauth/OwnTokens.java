@@ -2,7 +2,6 @@ package dev.toolgate.server.oauth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
@@ -58,22 +57,7 @@ public final class OwnTokens {
         new JwtRules(issuer, Set.of(), ALGORITHMS, Set.of(AccessTokenService.AT_JWT, JOSEObjectType.JWT), Duration.ZERO, MAX_TOKEN_CHARS, true), clock);
     this.verified = Caffeine.newBuilder()
         .maximumSize(VERIFIED_CACHE_SIZE)
-        .expireAfter(new Expiry<String, Verified>() {
-          @Override
-          public long expireAfterCreate(String token, Verified v, long currentTime) {
-            return Math.max(0, Duration.between(clock.instant(), v.expiresAt()).toNanos());
-          }
-
-          @Override
-          public long expireAfterUpdate(String token, Verified v, long currentTime, long currentDuration) {
-            return expireAfterCreate(token, v, currentTime);
-          }
-
-          @Override
-          public long expireAfterRead(String token, Verified v, long currentTime, long currentDuration) {
-            return currentDuration;
-          }
-        })
+        .expireAfter(new UntilTokenExpiry<Verified>(Verified::expiresAt, clock))
         .build();
   }
 

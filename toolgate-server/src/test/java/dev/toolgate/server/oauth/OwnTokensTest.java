@@ -1,5 +1,6 @@
 package dev.toolgate.server.oauth;
 
+import dev.toolgate.server.users.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -28,7 +29,7 @@ class OwnTokensTest {
   static final SigningKey KEY = SigningKeys.generate(SigningAlgorithm.ES256, START.minusSeconds(60));
   static final SigningKey OTHER = SigningKeys.generate(SigningAlgorithm.ES256, START.minusSeconds(60));
 
-  final MovingClock clock = new MovingClock(START);
+  final MutableClock clock = new MutableClock(START);
   final AtomicReference<KeyRing> ring = new AtomicReference<>(new KeyRing(KEY, List.of()));
   final OwnTokens tokens = new OwnTokens(ring::get, ISSUER, clock);
 
@@ -88,33 +89,5 @@ class OwnTokensTest {
     JwtResult first = tokens.verify(jwt);
     assertThat(first).isInstanceOf(JwtResult.Valid.class);
     assertThat(tokens.verify(jwt)).isSameAs(first);
-  }
-
-  /** A clock the test moves by hand, so expiry is checked without sleeping. */
-  static final class MovingClock extends Clock {
-    private volatile Instant now;
-
-    MovingClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
