@@ -86,6 +86,17 @@ abstract class AuditContract extends StoreTestBase {
   }
 
   @Test
+  void theTraceRoundTripsWhateverItsDetailsHold() {
+    List<dev.toolgate.core.decision.Check> trace = List.of(
+        new dev.toolgate.core.decision.Check("route", true, "POST /a is tool t"),
+        new dev.toolgate.core.decision.Check("user_binding", false, "quote \" backslash \\ newline \n tab \t é 🙂 </script> \u0001"),
+        new dev.toolgate.core.decision.Check("once", true, ""));
+    AuditEvent event = new AuditEvent(START, "req-trace", "POST", "/a", null, "t", null, List.of(), "deny", "user_mismatch", 403, 1, "x", trace);
+    log.appendBatch(List.of(event));
+    assertThat(log.find("req-trace").orElseThrow().trace()).isEqualTo(trace);
+  }
+
+  @Test
   void storesTextWithNulCharacters() {
     AuditEvent event = new AuditEvent(START, "req-nul", "GET", "/a\0b", null, null, null, List.of(), "deny", "route_not_found", 404, 1, null);
     log.appendBatch(List.of(event));
