@@ -205,9 +205,18 @@ public final class PolicyEngine {
    * limits, then what the call uses up once. Reads the users it needs from the {@link UserDirectory}.
    */
   public Decision authorize(Authenticated a) {
+    return authorize(a, null);
+  }
+
+  /**
+   * As {@link #authorize(Authenticated)}, the users answered by {@code users} (what was fetched for
+   * this call, so nothing it needs can have left a cache in between); null: the engine's directory.
+   */
+  public Decision authorize(Authenticated a, UserDirectory users) {
     if (a.refused()) {
       return a.refusal();
     }
+    UserBinder binder = users == null ? this.binder : this.binder.with(users);
     Route route = a.route();
     List<Check> trace = new ArrayList<>(a.trace());
     String clientId = a.clientId();

@@ -51,6 +51,11 @@ public final class UserBinder {
     this.checksTokenUsers = checksTokenUsers;
   }
 
+  /** This binder answering from {@code users} (e.g. the lookups fetched for one call) instead. */
+  public UserBinder with(UserDirectory users) {
+    return new UserBinder(users, userTokenSubject, defaultOpaquePlatform, checksTokenUsers);
+  }
+
   /** Whether the user of the tool's user token is checked: a Toolgate customer token, and a directory of Toolgate's users. */
   public boolean checksTokenUser(Route route) {
     UserTokenPolicy policy = route.tool().policy().userToken();

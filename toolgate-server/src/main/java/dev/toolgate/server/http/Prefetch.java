@@ -1,6 +1,7 @@
 package dev.toolgate.server.http;
 
 import dev.toolgate.core.engine.PolicyEngine;
+import dev.toolgate.core.port.UserDirectory;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
 import java.util.concurrent.CompletableFuture;
@@ -18,10 +19,15 @@ public interface Prefetch {
     return DONE;
   }
 
-  /** After every credential verified, before authorization: what user binding needs. */
-  default CompletableFuture<Void> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
-    return DONE;
+  /**
+   * After every credential verified, before authorization: what user binding needs, as a directory
+   * holding exactly this call's users; null when the engine's own directory will do.
+   */
+  default CompletableFuture<UserDirectory> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
+    return NO_USERS;
   }
+
+  CompletableFuture<UserDirectory> NO_USERS = CompletableFuture.completedFuture(null);
 
   Prefetch NONE = new Prefetch() {};
 
@@ -34,8 +40,10 @@ public interface Prefetch {
       }
 
       @Override
-      public CompletableFuture<Void> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
-        return all(a.beforeAuthorization(authenticated), b.beforeAuthorization(authenticated));
+      public CompletableFuture<UserDirectory> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
+        CompletableFuture<UserDirectory> first = a.beforeAuthorization(authenticated);
+        CompletableFuture<UserDirectory> second = b.beforeAuthorization(authenticated);
+        return first.thenCombine(second, (x, y) -> x != null ? x : y); // one of them knows users
       }
     };
   }

@@ -132,7 +132,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()),
         body == null ? null : body.getBytes(), peer(req), match.pathParams());
     // Without the keys the verifier answers 503 issuer_unavailable.
-    whenReady(prefetch.beforeVerification(call, match.route()), () -> authenticate(ex, match, call, body));
+    whenReady(prefetch.beforeVerification(call, match.route()), keys -> authenticate(ex, match, call, body));
   }
 
   private void authenticate(Exchange ex, RouteMatch match, ToolCall call, Buffer body) {
@@ -142,21 +142,21 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       return;
     }
     // Users are looked up only for calls whose credentials verified; without them the answer is 503.
-    whenReady(prefetch.beforeAuthorization(authenticated), () -> conclude(ex, match, engine.authorize(authenticated), body));
+    whenReady(prefetch.beforeAuthorization(authenticated), users -> conclude(ex, match, engine.authorize(authenticated, users), body));
   }
 
   /**
    * Runs {@code next} now when nothing is being fetched, else on this event loop once it is in,
    * never later than the upstream timeout.
    */
-  private void whenReady(java.util.concurrent.CompletableFuture<Void> fetching, Runnable next) {
-    if (fetching.isDone()) {
-      next.run();
+  private <T> void whenReady(java.util.concurrent.CompletableFuture<T> fetching, java.util.function.Consumer<T> next) {
+    if (fetching.isDone() && !fetching.isCompletedExceptionally()) {
+      next.accept(fetching.join());
       return;
     }
     var context = vertx.getOrCreateContext();
     fetching.copy().completeOnTimeout(null, settings.upstreamTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .whenComplete((v, e) -> context.runOnContext(x -> next.run()));
+        .whenComplete((v, e) -> context.runOnContext(x -> next.accept(e == null ? v : null)));
   }
 
   private void conclude(Exchange ex, RouteMatch match, Decision decision, Buffer body) {

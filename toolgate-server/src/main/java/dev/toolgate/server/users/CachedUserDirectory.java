@@ -2,6 +2,7 @@ package dev.toolgate.server.users;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.toolgate.core.config.IdentityKind;
 import dev.toolgate.core.config.IdentityLocation;
 import dev.toolgate.core.config.UserBinding;
@@ -14,7 +15,9 @@ import dev.toolgate.core.route.Route;
 import dev.toolgate.server.http.Prefetch;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -50,11 +53,16 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
    * @param defaultOpaquePlatform the platform of the opaque id forwarded for tools without a platform
    */
   public CachedUserDirectory(UserStore users, OpaqueIds opaqueIds, IdentityKind userTokenSubject, String defaultOpaquePlatform) {
+    this(users, opaqueIds, userTokenSubject, defaultOpaquePlatform, Ticker.systemTicker());
+  }
+
+  /** @param ticker the cache's time source (tests move it by hand) */
+  CachedUserDirectory(UserStore users, OpaqueIds opaqueIds, IdentityKind userTokenSubject, String defaultOpaquePlatform, Ticker ticker) {
     this.users = users;
     this.opaqueIds = opaqueIds;
     this.userTokenSubject = userTokenSubject;
     this.defaultOpaquePlatform = defaultOpaquePlatform;
-    this.cache = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ENTRY_LIFETIME).build();
+    this.cache = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ENTRY_LIFETIME).ticker(ticker).build();
     AtomicInteger n = new AtomicInteger();
     this.loaders = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "toolgate-users-" + n.incrementAndGet());
@@ -75,9 +83,13 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     return cached != null ? cached : Lookup.UNAVAILABLE;
   }
 
-  /** Loads what a verified call's identities name, and the opaque id the tool forwards, unless cached. */
+  /**
+   * What a verified call's identities name, and the opaque id the tool forwards: from the cache, or
+   * loaded from the store on this class's threads. The answer holds this call's lookups itself, so
+   * an entry that expires from the cache meanwhile cannot turn the decision into a 503.
+   */
   @Override
-  public CompletableFuture<Void> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
+  public CompletableFuture<UserDirectory> beforeAuthorization(PolicyEngine.Authenticated authenticated) {
     ToolCall call = authenticated.call();
     Route route = authenticated.route();
     UserBinding binding = route.tool().user();
@@ -85,7 +97,7 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     String subject = authenticated.subject(); // verified
     boolean tokenUser = subject != null && userToken != null && userToken.issuedByToolgate();
     if (binding == null && !tokenUser) {
-      return DONE;
+      return NO_USERS;
     }
     String platform = route.tool().platform();
     List<Key> identities = new ArrayList<>(3);
@@ -95,21 +107,23 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     if (tokenUser) {
       identities.add(keyOf(userTokenSubject, platform, subject));
     }
-    List<Key> all = new ArrayList<>(identities);
-    if (route.tool().owner() != null) {
-      present(call, route.tool().owner().kind(), platform, route.tool().owner().location()).ifPresent(all::add);
-    }
+    Key owner = route.tool().owner() == null ? null
+        : present(call, route.tool().owner().kind(), platform, route.tool().owner().location()).orElse(null);
     // Only the bound user's opaque id is wanted, never an owner's (that could be anyone's).
     String opaquePlatform = binding == null || binding.forward() != UserBinding.Forward.OPAQUE_ID ? null
         : platform != null ? platform : defaultOpaquePlatform;
-    if (all.stream().allMatch(k -> cache.getIfPresent(k) != null) && opaqueIdsCached(identities, opaquePlatform)) {
-      return DONE; // the usual case
+    CallLookups cached = new CallLookups();
+    if (cached.fill(identities, owner, opaquePlatform, false)) {
+      return CompletableFuture.completedFuture(cached); // the usual case: all in memory
     }
-    return CompletableFuture.runAsync(() -> load(all, identities, opaquePlatform), loaders)
-        .exceptionally(e -> {
-          LOG.warn("user lookup failed: {}", e.toString()); // the decision answers 503 for what is missing
-          return null;
-        });
+    return CompletableFuture.supplyAsync(() -> {
+      CallLookups loaded = new CallLookups();
+      loaded.fill(identities, owner, opaquePlatform, true);
+      return (UserDirectory) loaded;
+    }, loaders).exceptionally(e -> {
+      LOG.warn("user lookup failed: {}", e.toString()); // the decision answers 503 for what is missing
+      return null;
+    });
   }
 
   private Optional<Key> present(ToolCall call, IdentityKind kind, String platform, IdentityLocation where) {
@@ -117,42 +131,59 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     return read.present() ? Optional.of(keyOf(kind, platform, read.value())) : Optional.empty();
   }
 
-  private boolean opaqueIdsCached(List<Key> identities, String opaquePlatform) {
-    if (opaquePlatform == null) {
-      return true;
+  /** The lookups of one call, taken from the cache (and the store, when allowed to load). */
+  private final class CallLookups implements UserDirectory {
+    private final Map<Key, Lookup> found = new HashMap<>(8);
+
+    /** @return whether everything the call needs is here */
+    boolean fill(List<Key> identities, Key owner, String opaquePlatform, boolean load) {
+      boolean complete = true;
+      for (Key key : identities) {
+        complete &= take(key, load);
+      }
+      if (owner != null) {
+        complete &= take(owner, load);
+      }
+      if (opaquePlatform != null) {
+        for (Key key : identities) {
+          Lookup user = found.get(key);
+          if (user != null && user.status() == Status.FOUND) {
+            complete &= take(new Key(Op.OPAQUE_ID_FOR, opaquePlatform, user.value()), load);
+          }
+        }
+      }
+      return complete;
     }
-    for (Key key : identities) {
-      Lookup user = cache.getIfPresent(key);
-      if (user != null && user.status() == Status.FOUND && cache.getIfPresent(new Key(Op.OPAQUE_ID_FOR, opaquePlatform, user.value())) == null) {
+
+    private boolean take(Key key, boolean load) {
+      Lookup lookup = load ? cache.get(key, CachedUserDirectory.this::lookUp) : cache.getIfPresent(key);
+      if (lookup == null) {
         return false;
       }
+      found.put(key, lookup);
+      return true;
     }
-    return true;
-  }
 
-  private void load(List<Key> all, List<Key> identities, String opaquePlatform) {
-    for (Key key : all) {
-      if (cache.getIfPresent(key) == null) {
-        cache.put(key, lookUp(key));
-      }
+    @Override
+    public Lookup user(IdentityKind kind, String platform, String value) {
+      return found.getOrDefault(keyOf(kind, platform, value), Lookup.UNAVAILABLE);
     }
-    if (opaquePlatform == null) {
-      return;
-    }
-    for (Key key : identities) {
-      Lookup user = cache.getIfPresent(key);
-      if (user != null && user.status() == Status.FOUND) {
-        cache.get(new Key(Op.OPAQUE_ID_FOR, opaquePlatform, user.value()), k -> Lookup.found(opaqueIds.idFor(k.platform(), k.value())));
-      }
+
+    @Override
+    public Lookup opaqueId(String platform, String userId) {
+      return found.getOrDefault(new Key(Op.OPAQUE_ID_FOR, platform, userId), Lookup.UNAVAILABLE);
     }
   }
 
+  /** From the store; on this class's threads only. */
   private Lookup lookUp(Key key) {
+    if (key.op() == Op.OPAQUE_ID_FOR) {
+      return Lookup.found(opaqueIds.idFor(key.platform(), key.value())); // made on first use
+    }
     Optional<String> userId = switch (key.op()) {
       case PLATFORM_USER_ID -> users.findPlatformUser(key.platform(), key.value()).map(PlatformUser::userId);
       case OPAQUE_ID -> opaqueIds.resolve(key.value()).map(OpaqueIds.OpaqueId::userId);
-      case USER_ID -> Optional.of(key.value());
-      case OPAQUE_ID_FOR -> throw new IllegalArgumentException("not an identity: " + key);
+      default -> Optional.of(key.value());
     };
     if (userId.isEmpty()) {
       return Lookup.UNKNOWN;
