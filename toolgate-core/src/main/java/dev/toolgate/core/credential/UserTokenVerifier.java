@@ -213,9 +213,17 @@ public final class UserTokenVerifier implements CredentialVerifier {
       }
     }
     if (policy.bodyPointer() != null && call.body() != null && call.body().length > 0) {
+      List<String> types = call.headers().all("content-type");
+      if (types.size() != 1 || !JsonBody.isJson(types.get(0))) {
+        return failure(DenialCode.BODY_NOT_JSON, "the user token is read from body field " + policy.bodyPointer()
+            + ": send the body as Content-Type application/json");
+      }
       JsonBody.Lookup lookup = call.json().at(policy.bodyPointer());
       if (!lookup.bodyIsJson()) {
         return failure(DenialCode.BODY_NOT_JSON, "the user token is read from body field " + policy.bodyPointer() + " but the body is not a JSON object");
+      }
+      if (lookup.ambiguous()) {
+        return failure(DenialCode.USER_TOKEN_INVALID, "body field " + policy.bodyPointer() + " has a sibling whose name differs only in case");
       }
       if (lookup.value() != null) {
         if (lookup.asString().isEmpty()) {

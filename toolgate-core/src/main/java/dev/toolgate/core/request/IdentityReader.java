@@ -71,9 +71,16 @@ public final class IdentityReader {
     if (call.body() == null || call.body().length == 0) {
       return Read.absent();
     }
+    Read wrongType = requireJsonType(call, where.describe());
+    if (wrongType != null) {
+      return wrongType;
+    }
     JsonBody.Lookup lookup = call.json().at(where.name());
     if (!lookup.bodyIsJson()) {
       return Read.bad(DenialCode.BODY_NOT_JSON, where.describe() + " is needed but the body is not a JSON object");
+    }
+    if (lookup.ambiguous()) {
+      return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " has a sibling whose name differs only in case: ambiguous");
     }
     Object value = lookup.value();
     if (value == null) {
@@ -108,10 +115,20 @@ public final class IdentityReader {
 
   private static Read query(ToolCall call, IdentityLocation where) {
     List<String> values = QueryString.values(call.query(), where.name());
-    if (values.size() > 1) {
-      return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " sent more than once");
+    if (values.size() > 1 || QueryString.lookalikes(call.query(), where.name()) > values.size()) {
+      // user_id twice, or also as USER_ID / user.id, which some frameworks read as the same name
+      return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " sent more than once (or under a name some servers read as the same)");
     }
     return values.isEmpty() ? Read.absent() : Read.of(values.get(0), where);
+  }
+
+  /** A refusal when the body is not declared JSON; null when it is. */
+  static Read requireJsonType(ToolCall call, String what) {
+    List<String> types = call.headers().all("content-type");
+    if (types.size() == 1 && JsonBody.isJson(types.get(0))) {
+      return null;
+    }
+    return Read.bad(DenialCode.BODY_NOT_JSON, what + " is read from a JSON body: send Content-Type application/json");
   }
 
   /** RFC 3986 percent-decoding of a path segment ('+' is a plus); null when an escape or the UTF-8 is broken. */

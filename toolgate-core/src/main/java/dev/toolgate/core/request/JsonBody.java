@@ -11,11 +11,34 @@ import java.util.Optional;
  * same bytes a signature was verified over. Confined to the request's thread; not thread-safe.
  */
 public final class JsonBody {
-  /** What a JSON Pointer found: a value, nothing, or a body that is not a JSON object. */
-  public record Lookup(Object value, boolean bodyIsJson) {
+  /**
+   * What a JSON Pointer found: a value, nothing, or a body that is not a JSON object.
+   *
+   * @param ambiguous a member on the way has a sibling whose name differs only in case
+   *     ({@code user_id} and {@code USER_ID}): parsers that match names case-insensitively (Go's,
+   *     ASP.NET's) could read the other one, so the caller must refuse rather than pick
+   */
+  public record Lookup(Object value, boolean bodyIsJson, boolean ambiguous) {
+    public Lookup(Object value, boolean bodyIsJson) {
+      this(value, bodyIsJson, false);
+    }
+
     public Optional<String> asString() {
       return value instanceof String s ? Optional.of(s) : Optional.empty();
     }
+  }
+
+  /**
+   * Whether a {@code Content-Type} says JSON ({@code application/json} or {@code …+json}): a body
+   * read as JSON here must be read as JSON upstream too, not as a form that says something else.
+   */
+  public static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+    return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
   }
 
   private final byte[] bytes;
@@ -35,6 +58,11 @@ public final class JsonBody {
     Object current = object;
     for (String token : JsonPointer.tokens(pointer)) {
       if (current instanceof Map<?, ?> map) {
+        for (Object key : map.keySet()) {
+          if (!token.equals(key) && token.equalsIgnoreCase((String) key)) {
+            return new Lookup(null, true, true);
+          }
+        }
         current = map.get(token);
       } else if (current instanceof List<?> list && token.matches("0|[1-9][0-9]{0,8}") && Integer.parseInt(token) < list.size()) {
         current = list.get(Integer.parseInt(token));

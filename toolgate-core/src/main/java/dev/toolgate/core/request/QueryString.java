@@ -50,4 +50,32 @@ public final class QueryString {
     }
     return kept.isEmpty() ? null : kept.toString();
   }
+
+  /**
+   * How many parameters have a name that some servers read as {@code name}: the same in another
+   * case, or with '.', ' ' or '[' where it has '_' (PHP's renaming). Includes {@code name} itself.
+   */
+  public static int lookalikes(String rawQuery, String name) {
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return 0;
+    }
+    String wanted = folded(name);
+    int count = 0;
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      try {
+        if (folded(URLDecoder.decode(key, StandardCharsets.UTF_8)).equals(wanted)) {
+          count++;
+        }
+      } catch (IllegalArgumentException e) {
+        // malformed escape: not a parameter anyone reads
+      }
+    }
+    return count;
+  }
+
+  private static String folded(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT).replace('.', '_').replace(' ', '_').replace('[', '_');
+  }
 }

@@ -114,10 +114,37 @@ class UserBinderTest {
     return new UserBinding(Map.of(kind, where), UserBinding.Forward.OPAQUE_ID);
   }
 
+  /** A call; one with a body declares it JSON, as a platform does. */
   static ToolCall call(String path, String query, Headers headers, String body) {
     RequestPath p = RequestPath.parse(path).orElseThrow();
     Map<String, String> params = PathPattern.parse(PATH).match(p.segments());
-    return new ToolCall("req-1", "POST", p, query, headers, body == null ? null : utf8(body), "127.0.0.1", params);
+    Headers withType = body == null ? headers
+        : name -> name.equalsIgnoreCase("content-type") ? List.of("application/json") : headers.all(name);
+    return new ToolCall("req-1", "POST", p, query, withType, body == null ? null : utf8(body), "127.0.0.1", params);
+  }
+
+  @Test
+  void aBodyIdentityNeedsAJsonContentTypeAndAnUnambiguousName() {
+    Route route = route(API_KEY, binding(IdentityKind.PLATFORM_USER_ID, IdentityLocation.body("/user_id")), null);
+    RequestPath p = RequestPath.parse("/users/x/orders").orElseThrow();
+    ToolCall form = new ToolCall("req-1", "POST", p, null,
+        headers("api-key", KEY, "content-type", "application/x-www-form-urlencoded"), utf8("{\"user_id\":\"sb-ada\",\"x\":\"&user_id=sb-bob\"}"),
+        "127.0.0.1", Map.of());
+    assertCode(engine.decide(form, route), DenialCode.BODY_NOT_JSON, "send Content-Type application/json");
+    assertCode(engine.decide(call("/users/x/orders", null, headers("api-key", KEY), "{\"user_id\":\"sb-ada\",\"USER_ID\":\"sb-bob\"}"), route),
+        DenialCode.BAD_REQUEST, "differs only in case");
+    // Java's case-insensitive comparison folds the Kelvin sign and the long s as Go's decoder does.
+    assertCode(engine.decide(call("/users/x/orders", null, headers("api-key", KEY), "{\"\u017fb\":1,\"sb\":2,\"user_id\":\"sb-ada\"}"),
+        route(API_KEY, binding(IdentityKind.PLATFORM_USER_ID, IdentityLocation.body("/sb")), null)), DenialCode.BAD_REQUEST, "differs only in case");
+  }
+
+  @Test
+  void aQueryIdentityUnderALookalikeNameIsAmbiguous() {
+    Route route = route(API_KEY, binding(IdentityKind.PLATFORM_USER_ID, IdentityLocation.query("user_id")), null);
+    for (String query : List.of("user_id=sb-ada&USER_ID=sb-bob", "user_id=sb-ada&user.id=sb-bob", "user_id=sb-ada&user%20id=sb-bob")) {
+      assertCode(engine.decide(call("/users/x/orders", query, headers("api-key", KEY), null), route), DenialCode.BAD_REQUEST, "sent more than once");
+    }
+    assertThat(engine.decide(call("/users/x/orders", "user_id=sb-ada&other=1", headers("api-key", KEY), null), route).allowed()).isTrue();
   }
 
   static final Policy API_KEY = new Policy(List.of(CredentialKind.API_KEY), false);

@@ -41,7 +41,7 @@ class CredentialStrippingTest {
   @Test
   void identitiesFromEachPlace() {
     RequestPath path = RequestPath.parse("/users/sb%2Dada/orders").orElseThrow();
-    ToolCall call = new ToolCall("r", "POST", path, "uid=u%201&uid2=a", Headers.of(Map.of("X-User", List.of(" h1 "))),
+    ToolCall call = new ToolCall("r", "POST", path, "uid=u%201&uid2=a", Headers.of(Map.of("X-User", List.of(" h1 "), "Content-Type", List.of("application/json; charset=utf-8"))),
         utf8("{\"id\":42,\"f\":1.5,\"s\":\"b1\"}"), "127.0.0.1", Map.of("user_id", "sb%2Dada"));
     assertThat(IdentityReader.read(call, IdentityLocation.path("user_id")).value()).isEqualTo("sb-ada");
     assertThat(IdentityReader.read(call, IdentityLocation.query("uid")).value()).isEqualTo("u 1");
