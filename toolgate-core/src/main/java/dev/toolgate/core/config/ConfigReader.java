@@ -1092,10 +1092,19 @@ final class ConfigReader {
           "every tool needs a policy; declare `anonymous: true` for open access, or name a `preset` (" + KNOWN_PRESETS + ")");
     }
 
+    boolean anonymous = policy != null && policy.anonymous();
     UserBinding user = m.written("user") ? readUserBinding(m, platform, pattern, policy, false)
         : preset != null ? preset.user()
-        : platform != null ? platformBindings.get(platform) : null;
+        : platform != null && !anonymous ? platformBindings.get(platform) : null;
     Ownership owner = m.written("owner") ? readOwnership(m, pattern, user) : null;
+    if (anonymous && (m.written("user") || m.written("owner"))) {
+      // Binding would look users up for callers who proved nothing, and tell them which ids exist.
+      m.error(m.written("user") ? "user" : "owner", "an anonymous tool cannot bind users: it has no credentials to bind them to");
+    }
+    if (user != null && policy != null && policy.requires(CredentialKind.USER_TOKEN) && !policy.userToken().issuedByToolgate()) {
+      m.error(m.written("user") ? "user" : m.written("preset") ? "preset" : "policy", "binding a user token from trusted issuer '"
+          + policy.userToken().issuer() + "' is not supported: its subjects are not Toolgate users; bind Toolgate's customer tokens (issuer toolgate)");
+    }
     CidrSet allowedIps = cidrs(m, "allowed_ips", false);
     List<ToolRateLimit> rateLimits = readRateLimits(m);
 
@@ -1179,10 +1188,6 @@ final class ConfigReader {
     if (namesNone && (platformLevel || (policy != null && !userToken))) {
       problems.add(m.line(), field, "binds no identity: name where the call carries one (" + KNOWN_IDENTITY_KINDS
           + (platformLevel ? ")" : "), or require user_token so its subject identifies the user"));
-    }
-    if (userToken && !policy.userToken().issuedByToolgate()) {
-      problems.add(m.line(), field, "binding a user token from trusted issuer '" + policy.userToken().issuer()
-          + "' is not supported: its subjects are not Toolgate users; bind Toolgate's customer tokens (issuer toolgate)");
     }
     return new UserBinding(identities, forward);
   }

@@ -130,28 +130,38 @@ public final class UserBinder {
       return refuse(trace, "user_binding", DenialCode.USER_MISSING, "the call carries no end-user identity");
     }
 
-    String userId = null;
-    Claim first = null;
+    List<Lookup> found = new ArrayList<>(claims.size());
     for (Claim claim : claims) {
-      Lookup found = directory.user(claim.kind(), platform, claim.value());
-      switch (found.status()) {
-        case UNAVAILABLE -> {
-          return refuse(trace, "user_binding", DenialCode.USER_DIRECTORY_UNAVAILABLE, "the user named by " + claim.source() + " could not be looked up");
-        }
-        case UNKNOWN -> {
-          return refuse(trace, "user_binding", DenialCode.USER_UNKNOWN, claim.source() + " names no known user"
-              + (claim.kind() == IdentityKind.PLATFORM_USER_ID ? " of platform " + platform + " (map it with `toolgate user map`)" : ""));
-        }
-        case DISABLED -> {
-          return refuse(trace, "user_binding", DenialCode.USER_DISABLED, "the user named by " + claim.source() + " is disabled");
-        }
-        case FOUND -> { }
+      Lookup lookup = directory.user(claim.kind(), platform, claim.value());
+      if (lookup.status() == UserDirectory.Status.UNAVAILABLE) {
+        return refuse(trace, "user_binding", DenialCode.USER_DIRECTORY_UNAVAILABLE, "the user named by " + claim.source() + " could not be looked up");
       }
-      if (userId == null) {
-        userId = found.value();
-        first = claim;
-      } else if (!userId.equals(found.value())) {
-        return refuse(trace, "user_binding", DenialCode.USER_MISMATCH, first.source() + " and " + claim.source() + " name different users");
+      found.add(lookup);
+    }
+    // The anchor is a user some identity names for sure (the token's subject first). Against it, any
+    // other identity that differs is a mismatch, whether it names another user, a disabled one or
+    // none: the answer must not tell a caller which ids exist.
+    int anchor = -1;
+    for (int i = claims.size() - 1; i >= 0; i--) {
+      if (found.get(i).status() == UserDirectory.Status.FOUND) {
+        anchor = i;
+        break;
+      }
+    }
+    if (anchor < 0) {
+      Claim claim = claims.get(0);
+      if (found.get(0).status() == UserDirectory.Status.DISABLED) {
+        return refuse(trace, "user_binding", DenialCode.USER_DISABLED, "the user named by " + claim.source() + " is disabled");
+      }
+      return refuse(trace, "user_binding", DenialCode.USER_UNKNOWN, claim.source() + " names no known user"
+          + (claim.kind() == IdentityKind.PLATFORM_USER_ID ? " of platform " + platform + " (map it with `toolgate user map`)" : ""));
+    }
+    String userId = found.get(anchor).value();
+    for (int i = 0; i < claims.size(); i++) {
+      Lookup other = found.get(i);
+      if (other.status() != UserDirectory.Status.FOUND || !userId.equals(other.value())) {
+        return refuse(trace, "user_binding", DenialCode.USER_MISMATCH, claims.get(anchor).source() + " and " + claims.get(i).source()
+            + " do not name the same user");
       }
     }
     trace.add(new Check("user_binding", true, describe(claims) + " name" + (claims.size() == 1 ? "s" : "") + " user " + userId));

@@ -182,6 +182,38 @@ class UserBindingConfigTest {
   }
 
   @Test
+  void anAnonymousToolBindsNoUserAndInheritsNone() {
+    assertError("    policy: {anonymous: true}\n    user: {platform_user_id: {query_param: uid}}\n", 10, "tools[0].user",
+        "an anonymous tool cannot bind users");
+    GatewayConfig c = parse("""
+        platforms:
+          sendbird:
+            user: {platform_user_id: {body_field: /user_id}}
+        tools:
+          - {name: open, method: GET, path: /open, upstream: "http://127.0.0.1:9000", platform: sendbird, policy: {anonymous: true}}
+        """);
+    assertThat(c.tools().get(0).user()).isNull();
+  }
+
+  @Test
+  void aTrustedIssuersUserTokenCannotBeBoundHoweverTheBindingComes() {
+    String issuers = "trusted_issuers:\n  okta: {issuer: \"https://okta.example/\", jwks_uri: \"https://okta.example/keys\", audiences: [toolgate]}\n";
+    ConfigException viaPlatform = error(issuers + """
+        platforms:
+          sendbird:
+            user: {platform_user_id: {body_field: /user_id}}
+        tools:
+          - name: t
+            method: POST
+            path: /t
+            upstream: "http://127.0.0.1:9000"
+            platform: sendbird
+            policy: {require: [user_token], user_token: {body_field: /jwt, issuer: okta}}
+        """);
+    assertThat(viaPlatform.getMessage()).contains("tools[0].policy: binding a user token from trusted issuer 'okta' is not supported");
+  }
+
+  @Test
   void riskTierKeys() {
     UserTokenPolicy p = tool("""
             policy:

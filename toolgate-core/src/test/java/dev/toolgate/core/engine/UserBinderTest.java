@@ -177,15 +177,26 @@ class UserBinderTest {
     Route withToken = route(API_KEY_AND_USER, two, null);
     // platform id ↔ opaque id
     assertCode(engine.decide(call("/users/x/orders", "oc=oc1_bob", headers("api-key", KEY, "x-user", "sb-ada", "x-test-subject", "oc1_ada"), null), withToken),
-        DenialCode.USER_MISMATCH, "platform_user_id in header x-user and opaque_id in query parameter oc name different users");
+        DenialCode.USER_MISMATCH, "the user token's subject and opaque_id in query parameter oc do not name the same user");
     // platform id ↔ token subject
     assertCode(engine.decide(call("/users/x/orders", "oc=oc1_ada", headers("api-key", KEY, "x-user", "sb-ada", "x-test-subject", "oc1_bob"), null), withToken),
-        DenialCode.USER_MISMATCH, "platform_user_id in header x-user and the user token's subject name different users");
+        DenialCode.USER_MISMATCH, "the user token's subject and platform_user_id in header x-user do not name the same user");
     // opaque id ↔ token subject
     assertCode(engine.decide(call("/users/x/orders", "oc=oc1_bob", headers("api-key", KEY, "x-user", "sb-bob", "x-test-subject", "oc1_ada"), null), withToken),
-        DenialCode.USER_MISMATCH, "name different users");
+        DenialCode.USER_MISMATCH, "do not name the same user");
     Decision ok = engine.decide(call("/users/x/orders", "oc=oc1_ada", headers("api-key", KEY, "x-user", "sb-ada", "x-test-subject", "oc1_ada"), null), withToken);
     assertThat(ok.allowed()).as(ok.detail()).isTrue();
+  }
+
+  @Test
+  void anIdNamedNextToAKnownUserIsAMismatchWhetherItExistsOrNot() {
+    // With Ada's token, naming an unmapped or a disabled user must not tell which ids exist.
+    Route route = route(API_KEY_AND_USER, binding(IdentityKind.PLATFORM_USER_ID, IdentityLocation.header("x-user")), null);
+    disabled.add("usr_bob");
+    for (String other : List.of("sb-zed", "sb-bob")) {
+      assertCode(engine.decide(call("/users/x/orders", null, headers("api-key", KEY, "x-user", other, "x-test-subject", "oc1_ada"), null), route),
+          DenialCode.USER_MISMATCH, "do not name the same user");
+    }
   }
 
   @Test
