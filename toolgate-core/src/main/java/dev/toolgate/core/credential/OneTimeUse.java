@@ -15,6 +15,16 @@ import java.time.Instant;
  * @param replayDetail the refusal's detail when it was already used
  */
 public record OneTimeUse(ReplayCache cache, String key, Instant until, String credentialId, String replayDetail) {
+  /** Null unless it was used already (nothing recorded); the refusal otherwise: {@code replayed}, or 503 when the cache cannot answer. */
+  public Verification checkUnused() {
+    try {
+      return cache.seen(key) ? Verification.fail(DenialCode.REPLAYED, credentialId, replayDetail) : null;
+    } catch (ReplayCache.Unavailable e) {
+      return Verification.fail(DenialCode.REPLAY_CACHE_UNAVAILABLE, credentialId,
+          "the replay cache could not be asked whether this was used before: " + e.getMessage());
+    }
+  }
+
   /** Null when this is the first use (now recorded); otherwise the refusal: {@code replayed}, or 503 when the cache cannot answer. */
   public Verification claim() {
     boolean first;

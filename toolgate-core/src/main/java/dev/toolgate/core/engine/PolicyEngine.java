@@ -197,6 +197,13 @@ public final class PolicyEngine {
       trace.add(new Check("policy", false, detail));
       return Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace));
     }
+    // A replay is refused here, before it costs user lookups or rate-limit budget; the atomic claim comes last.
+    for (Pending p : oneTimeUses) {
+      Verification used = p.use().checkUnused();
+      if (used != null) {
+        return Authenticated.refused(refuseUse(p, used, route, ip, clientId, credentialIds, null, trace));
+      }
+    }
     return new Authenticated(null, call, route, ip, clientId, subject, subjectIssuedAt, credentialIds, oneTimeUses, trace);
   }
 
@@ -267,18 +274,23 @@ public final class PolicyEngine {
     for (Pending p : pending) {
       Verification refused = p.use().claim();
       if (refused != null) {
-        trace.add(new Check(p.kind().yamlName(), false, refused.detail()));
-        boolean unauthorized = refused.code().status() == 401;
-        if (unauthorized && failedAuthLimit != null) {
-          limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
-        }
-        List<String> challenge = unauthorized ? List.of(verifiers.get(p.kind()).challenge(route, refused)) : List.of();
-        return Decision.deny(refused.code(), refused.detail(), allowed.clientId(), allowed.credentialIds(), challenge, trace)
-            .withLimit(allowed.limit());
+        return refuseUse(p, refused, route, ip, allowed.clientId(), allowed.credentialIds(), allowed.limit(), trace);
       }
     }
     trace.add(new Check("once", true, pending.size() == 1 ? "its one-time use is claimed" : pending.size() + " one-time uses are claimed"));
     return null;
+  }
+
+  /** A one-time use already spent (or not checkable): 401 replayed with the credential's challenge, or 503. */
+  private Decision refuseUse(Pending p, Verification refused, Route route, String ip, String clientId, List<String> credentialIds,
+      LimitOutcome limit, List<Check> trace) {
+    trace.add(new Check(p.kind().yamlName(), false, refused.detail()));
+    boolean unauthorized = refused.code().status() == 401;
+    if (unauthorized && failedAuthLimit != null) {
+      limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
+    }
+    List<String> challenge = unauthorized ? List.of(verifiers.get(p.kind()).challenge(route, refused)) : List.of();
+    return Decision.deny(refused.code(), refused.detail(), clientId, credentialIds, challenge, trace).withLimit(limit);
   }
 
   static String failedAuthKey(String ip) {

@@ -24,6 +24,15 @@ public interface ReplayCache {
    */
   boolean firstUse(String key, Instant expiresAt);
 
+  /**
+   * Whether {@code key} is held (used, not expired), without recording anything: lets a replay be
+   * refused before it costs anything else (user lookups, rate-limit budget). {@link #firstUse} stays
+   * the atomic decision.
+   *
+   * @throws Unavailable when the cache cannot answer
+   */
+  boolean seen(String key);
+
   /** The cache could not be asked. */
   final class Unavailable extends RuntimeException {
     private static final long serialVersionUID = 1L;

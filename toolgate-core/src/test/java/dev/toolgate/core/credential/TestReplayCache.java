@@ -70,4 +70,13 @@ public final class TestReplayCache implements ReplayCache {
     entries.put(key, expiresAt);
     return true;
   }
+
+  @Override
+  public synchronized boolean seen(String key) {
+    if (unavailable) {
+      throw new Unavailable("test cache is down", null);
+    }
+    Instant held = entries.get(key);
+    return held != null && clock.instant().isBefore(held);
+  }
 }

@@ -258,6 +258,39 @@ class UserBinderTest {
     assertCode(engine.decide(call, route), DenialCode.REPLAYED, "within sendbird_replay_window");
   }
 
+  @Test
+  void aReplayIsRefusedBeforeItCostsRateLimitBudget() {
+    java.util.concurrent.atomic.AtomicInteger consumed = new java.util.concurrent.atomic.AtomicInteger();
+    RateLimiter counting = new RateLimiter() {
+      @Override
+      public dev.toolgate.core.limit.LimitOutcome tryConsume(String key, RateLimit limit) {
+        consumed.incrementAndGet();
+        return new dev.toolgate.core.limit.LimitOutcome(true, limit.capacity(), limit.capacity() - 1, Duration.ZERO, Duration.ZERO);
+      }
+
+      @Override
+      public dev.toolgate.core.limit.LimitOutcome peek(String key, RateLimit limit) {
+        return new dev.toolgate.core.limit.LimitOutcome(true, limit.capacity(), limit.capacity(), Duration.ZERO, Duration.ZERO);
+      }
+    };
+    PolicyEngine limited = new PolicyEngine(List.of(new SendbirdSignatureVerifier(dir, replays, replays.clock)), dir, (id, at) -> { },
+        replays.clock, counting, new ClientAddress(new CidrSet(List.of())), (RateLimit) null, new UserBinder(directory, IdentityKind.OPAQUE_ID, "asapp"));
+    PlatformConfig platform = PlatformConfig.withDefaults("sendbird").withReplay(PlatformConfig.DEFAULT_REPLAY_TOLERANCE, Duration.ofMinutes(5));
+    ToolConfig tool = new ToolConfig("orders", "POST", PATH, URI.create("http://127.0.0.1:9000"), "sendbird",
+        new Policy(List.of(CredentialKind.SENDBIRD_SIGNATURE), false), 1, null,
+        List.of(new dev.toolgate.core.limit.ToolRateLimit(List.of(dev.toolgate.core.limit.LimitKey.TOOL), new RateLimit(100, Duration.ofMinutes(1)))),
+        null, null);
+    Route route = new Route(tool, PathPattern.parse(PATH), platform);
+    String body = "{\"order\":1}";
+    String sig = HexFormat.of().formatHex(SendbirdSignatureVerifier.hmac(utf8(MASTER), utf8(body)));
+    ToolCall call = call("/users/x/orders", null, headers("x-sendbird-signature", sig), body);
+    assertThat(limited.decide(call, route).allowed()).isTrue();
+    for (int i = 0; i < 5; i++) {
+      assertCode(limited.decide(call, route), DenialCode.REPLAYED, "within sendbird_replay_window");
+    }
+    assertThat(consumed.get()).as("only the first call took from the bucket").isEqualTo(1);
+  }
+
   private static void assertCode(Decision d, DenialCode code, String detailPart) {
     assertThat(d.allowed()).isFalse();
     assertThat(d.code()).as(d.detail()).isEqualTo(code);

@@ -84,6 +84,11 @@ public final class InMemoryReplayCache implements ReplayCache {
     return cache.asMap().putIfAbsent(key, expiresAt) == null;
   }
 
+  @Override
+  public boolean seen(String key) {
+    return cache.getIfPresent(key) != null; // an expired entry reads as absent
+  }
+
   /** Keys pushed out by size before their expiry since start. */
   public long evictedEarly() {
     return evictedEarly.get();
