@@ -183,7 +183,7 @@ public final class Toolgate implements AutoCloseable {
         externalIssuers.put(trusted.name(), new ExternalJwtVerifier.Issuer(
             new JwtVerifier(jwks.asJwtKeys(), new JwtRules(trusted.issuer(), Set.copyOf(trusted.audiences()), algorithms, Set.of(),
                 trusted.clockSkew(), OwnTokens.MAX_TOKEN_CHARS * 2, false), clock),
-            jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES)));
+            jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, kid -> !jwks.asJwtKeys().candidates(kid).isEmpty())));
       }
       InMemoryReplayCache replays = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock);
       PolicyEngine engine = new PolicyEngine(List.of(
@@ -195,7 +195,8 @@ public final class Toolgate implements AutoCloseable {
           new ApiKeyVerifier(credentials, clock),
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clock),
-          userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), externalIssuers, credentials, clock, replays)),
+          userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), externalIssuers, jwksByIssuer,
+              credentials, clock, replays)),
           credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
           config.failedAuthLimit(), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
       engine.checkCovers(routes.routes());
@@ -263,13 +264,15 @@ public final class Toolgate implements AutoCloseable {
    * cache of its own: a token verified under one issuer's rules must not pass under another's).
    */
   private static UserTokenVerifier userTokens(JwtVerifier customerTokens, CachedVerifiedTokens customerCache,
-      Map<String, ExternalJwtVerifier.Issuer> externalIssuers, CredentialCache credentials, Clock clock, InMemoryReplayCache replays) {
+      Map<String, ExternalJwtVerifier.Issuer> externalIssuers, Map<String, ExternalJwks> jwksByIssuer, CredentialCache credentials,
+      Clock clock, InMemoryReplayCache replays) {
     Map<String, JwtVerifier> verifiers = new java.util.HashMap<>(Map.of(TOOLGATE_ISSUER, customerTokens));
     Map<String, dev.toolgate.core.port.VerifiedTokenCache> caches = new java.util.HashMap<>(Map.of(TOOLGATE_ISSUER, customerCache));
     Map<String, java.util.function.BooleanSupplier> available = new java.util.HashMap<>();
     externalIssuers.forEach((name, issuer) -> {
       verifiers.put(name, issuer.verifier());
-      caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES));
+      ExternalJwks jwks = jwksByIssuer.get(name);
+      caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, kid -> !jwks.asJwtKeys().candidates(kid).isEmpty()));
       available.put(name, issuer.keysAvailable());
     });
     return new UserTokenVerifier(verifiers, caches, available, credentials, clock, replays);

@@ -130,9 +130,13 @@ public final class UserTokenVerifier implements CredentialVerifier {
       if (replays == null) {
         throw new IllegalStateException("tool " + route.name() + " has a single-use user token but the UserTokenVerifier was built without a ReplayCache");
       }
-      // Remembered until the token expires: after that it is refused as expired anyway.
+      // Remembered until the token expires, or stops being fresh enough for max_age: after that it is refused anyway.
+      Instant until = claims.getExpirationTime().toInstant();
+      if (policy.maxAge() != null && issuedAt != null && issuedAt.plus(policy.maxAge()).isBefore(until)) {
+        until = issuedAt.plus(policy.maxAge());
+      }
       pass = pass.usingUp(new OneTimeUse(replays, ReplayGuard.key(kind(), policy.issuer(), ReplayGuard.digest(jti)),
-          claims.getExpirationTime().toInstant(), credentialId, "single-use user token " + jti + " was already used"));
+          until, credentialId, "single-use user token " + jti + " was already used"));
     }
     return pass;
   }

@@ -20,8 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,8 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
   private static final Logger LOG = LoggerFactory.getLogger(CachedUserDirectory.class);
   static final Duration ENTRY_LIFETIME = Duration.ofSeconds(30);
   static final long MAX_ENTRIES = 100_000;
+  /** Lookups waiting for a thread at most; beyond, calls that need the store are refused at once. */
+  static final int MAX_QUEUED_LOOKUPS = 1_000;
 
   private enum Op { PLATFORM_USER_ID, OPAQUE_ID, USER_ID, OPAQUE_ID_FOR }
 
@@ -64,11 +69,13 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     this.defaultOpaquePlatform = defaultOpaquePlatform;
     this.cache = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ENTRY_LIFETIME).ticker(ticker).build();
     AtomicInteger n = new AtomicInteger();
-    this.loaders = Executors.newFixedThreadPool(4, r -> {
+    // A bounded queue: when the store is slow, calls are refused (503) at once instead of piling up
+    // lookups that would still run long after their callers gave up.
+    this.loaders = new ThreadPoolExecutor(4, 4, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_QUEUED_LOOKUPS), r -> {
       Thread t = new Thread(r, "toolgate-users-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
-    });
+    }, new ThreadPoolExecutor.AbortPolicy());
   }
 
   @Override
@@ -116,11 +123,17 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     if (cached.fill(identities, owner, opaquePlatform, false)) {
       return CompletableFuture.completedFuture(cached); // the usual case: all in memory
     }
-    return CompletableFuture.supplyAsync(() -> {
-      CallLookups loaded = new CallLookups();
-      loaded.fill(identities, owner, opaquePlatform, true);
-      return (UserDirectory) loaded;
-    }, loaders).exceptionally(e -> {
+    CompletableFuture<UserDirectory> loading;
+    try {
+      loading = CompletableFuture.supplyAsync(() -> {
+        CallLookups loaded = new CallLookups();
+        loaded.fill(identities, owner, opaquePlatform, true);
+        return (UserDirectory) loaded;
+      }, loaders);
+    } catch (RejectedExecutionException e) {
+      return NO_USERS; // the store is behind: the decision answers 503 for what is not cached
+    }
+    return loading.exceptionally(e -> {
       LOG.warn("user lookup failed: {}", e.toString()); // the decision answers 503 for what is missing
       return null;
     });
