@@ -1,7 +1,13 @@
 package dev.toolgate.core.request;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,30 +84,91 @@ public final class JsonBody {
 
   /**
    * The body without the member at {@code pointer} (a credential read from it, not to be forwarded),
-   * re-serialized as JSON: member order and values are kept, number spelling may change (1.10 → 1.1).
+   * copied token by token: member order and numbers' exact text are kept; whitespace and string
+   * escapes may change.
    * Null when the body is not a JSON object or the pointer names no object member.
    */
   public byte[] without(String pointer) {
     List<String> tokens = JsonPointer.tokens(pointer);
-    if (bytes == null || bytes.length == 0 || tokens.isEmpty()) {
+    if (root() == null || tokens.isEmpty() || !memberPresent(tokens)) {
       return null;
     }
-    Map<String, Object> copy;
-    try {
-      copy = JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8)); // its own copy: the parsed view stays as it was
-    } catch (java.text.ParseException | RuntimeException e) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
+    try (JsonParser in = STREAMING.createParser(bytes); JsonGenerator copy = STREAMING.createGenerator(out)) {
+      List<String> path = new ArrayList<>();
+      boolean removed = false;
+      JsonToken token;
+      while ((token = in.nextToken()) != null) {
+        if (token == JsonToken.FIELD_NAME) {
+          path.add(in.currentName());
+          if (!removed && path.equals(tokens)) {
+            in.nextToken();
+            in.skipChildren(); // the member's value, whatever its size
+            path.remove(path.size() - 1);
+            removed = true;
+            continue;
+          }
+          copy.writeFieldName(in.currentName());
+          continue;
+        }
+        switch (token) {
+          case START_OBJECT -> copy.writeStartObject();
+          case START_ARRAY -> {
+            copy.writeStartArray();
+            path.add(null); // array elements are not object members: nothing below matches
+          }
+          case END_ARRAY -> {
+            copy.writeEndArray();
+            path.remove(path.size() - 1);
+            popMember(path); // the array was a member's value
+          }
+          case END_OBJECT -> copy.writeEndObject();
+          case VALUE_STRING -> copy.writeString(in.getText());
+          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> copy.writeNumber(in.getText()); // as sent: no rounding, no re-spelling
+          case VALUE_TRUE, VALUE_FALSE -> copy.writeBoolean(token == JsonToken.VALUE_TRUE);
+          case VALUE_NULL -> copy.writeNull();
+          default -> { }
+        }
+        if (token.isScalarValue() || token == JsonToken.END_OBJECT) {
+          popMember(path);
+        }
+      }
+      copy.flush();
+      return removed ? out.toByteArray() : null;
+    } catch (java.io.IOException | RuntimeException e) {
       return null;
     }
-    Object parent = copy;
+  }
+
+  /** After a member's value: leave the member (an array element has no name to leave). */
+  private static void popMember(List<String> path) {
+    if (!path.isEmpty() && path.get(path.size() - 1) != null) {
+      path.remove(path.size() - 1);
+    }
+  }
+
+  private boolean memberPresent(List<String> tokens) {
+    Object parent = root;
     for (String token : tokens.subList(0, tokens.size() - 1)) {
       parent = parent instanceof Map<?, ?> map ? map.get(token) : null;
     }
-    if (!(parent instanceof Map<?, ?> map) || !map.containsKey(tokens.get(tokens.size() - 1))) {
-      return null;
-    }
-    map.remove(tokens.get(tokens.size() - 1));
-    return JSONObjectUtils.toJSONString(copy).getBytes(StandardCharsets.UTF_8);
+    return parent instanceof Map<?, ?> map && map.containsKey(tokens.get(tokens.size() - 1));
   }
+
+  /** Whether an object anywhere in the document names a member twice. */
+  static boolean hasDuplicateNames(byte[] json) {
+    try (JsonParser in = STRICT.createParser(json)) {
+      while (in.nextToken() != null) {
+        // the parser throws on a repeated name
+      }
+      return false;
+    } catch (java.io.IOException e) {
+      return true; // a repeated name, or not JSON at all (then the first parse failed already)
+    }
+  }
+
+  private static final JsonFactory STREAMING = new JsonFactory();
+  private static final JsonFactory STRICT = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private Map<String, Object> root() {
     if (!parsed) {
@@ -109,6 +176,9 @@ public final class JsonBody {
       if (bytes != null && bytes.length > 0) {
         try {
           root = JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8));
+          if (hasDuplicateNames(bytes)) {
+            root = null; // {"a":1,"a":2} at any depth: parsers disagree on which one counts
+          }
         } catch (java.text.ParseException | RuntimeException e) {
           root = null; // not a JSON object: callers report it as such
         }

@@ -35,6 +35,20 @@ class CredentialStrippingTest {
     assertThat(body.without("/context/missing")).isNull();
     assertThat(body.without("/list/0")).as("only object members are removed").isNull();
     assertThat(new JsonBody(utf8("not json")).without("/a")).isNull();
+    // Numbers are copied as sent (no rounding, no re-spelling), arrays and nesting kept.
+    JsonBody numbers = new JsonBody(utf8("{\"big\":12345678901234567891,\"e\":1e2,\"amount\":1.10,\"a\":[{\"jwt\":1},[2,3]],"
+        + "\"ctx\":{\"jwt\":\"x\",\"list\":[{\"k\":true}],\"n\":null},\"after\":\"\\u00e9\"}"));
+    assertThat(new String(numbers.without("/ctx/jwt"), StandardCharsets.UTF_8))
+        .isEqualTo("{\"big\":12345678901234567891,\"e\":1e2,\"amount\":1.10,\"a\":[{\"jwt\":1},[2,3]],"
+            + "\"ctx\":{\"list\":[{\"k\":true}],\"n\":null},\"after\":\"é\"}");
+    assertThat(new String(numbers.without("/a"), StandardCharsets.UTF_8)).startsWith("{\"big\":12345678901234567891,\"e\":1e2,\"amount\":1.10,\"ctx\"");
+  }
+
+  @Test
+  void aBodyNamingAMemberTwiceAnywhereIsNoJsonObject() {
+    assertThat(new JsonBody(utf8("{\"order\":{\"customer_id\":\"victim\",\"customer_id\":\"me\"}}")).at("/order/customer_id").bodyIsJson()).isFalse();
+    assertThat(new JsonBody(utf8("{\"a\":[{\"x\":1,\"x\":2}]}")).at("/b").bodyIsJson()).isFalse();
+    assertThat(new JsonBody(utf8("{\"a\":{\"x\":1},\"b\":{\"x\":2}}")).at("/a/x").value()).isEqualTo(1L);
     assertThat(new JsonBody(null).without("/a")).isNull();
   }
 
