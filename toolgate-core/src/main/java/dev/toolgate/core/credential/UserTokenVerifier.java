@@ -216,12 +216,12 @@ public final class UserTokenVerifier implements CredentialVerifier {
         candidates.add(new Found(value, "header " + policy.header(), null));
       }
     }
+    boolean bodyNotDeclaredJson = false;
     if (policy.bodyPointer() != null && call.body() != null && call.body().length > 0) {
       List<String> types = call.headers().all("content-type");
-      if (types.size() != 1 || !JsonBody.isJson(types.get(0))) {
-        return failure(DenialCode.BODY_NOT_JSON, "the user token is read from body field " + policy.bodyPointer()
-            + ": send the body as Content-Type application/json");
-      }
+      bodyNotDeclaredJson = types.size() != 1 || !JsonBody.isJson(types.get(0));
+    }
+    if (policy.bodyPointer() != null && call.body() != null && call.body().length > 0 && !bodyNotDeclaredJson) {
       JsonBody.Lookup lookup = call.json().at(policy.bodyPointer());
       if (!lookup.bodyIsJson()) {
         return failure(DenialCode.BODY_NOT_JSON, "the user token is read from body field " + policy.bodyPointer() + " but the body is not a JSON object");
@@ -244,6 +244,11 @@ public final class UserTokenVerifier implements CredentialVerifier {
       if (values.size() == 1 && !values.get(0).isEmpty()) {
         candidates.add(new Found(values.get(0), "query parameter " + policy.queryParam(), null));
       }
+    }
+    if (candidates.isEmpty() && bodyNotDeclaredJson) {
+      // Only a body declared JSON is read as JSON (the upstream must read it the same way).
+      return failure(DenialCode.BODY_NOT_JSON, "the user token is read from body field " + policy.bodyPointer()
+          + ": send the body as Content-Type application/json");
     }
     if (candidates.isEmpty()) {
       return failure(DenialCode.USER_TOKEN_MISSING, "no user token in " + describe(policy));
