@@ -41,6 +41,12 @@ public final class IdentityReader {
       if (value.length() > MAX_VALUE_CHARS) {
         return bad(DenialCode.BAD_REQUEST, where.describe() + " is longer than " + MAX_VALUE_CHARS + " characters");
       }
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (c < 0x20 || c == 0x7f) { // no id has them; NUL would even break a PostgreSQL lookup
+          return bad(DenialCode.BAD_REQUEST, where.describe() + " holds a control character");
+        }
+      }
       return new Read(value, null, null);
     }
 

@@ -69,6 +69,9 @@ class CredentialStrippingTest {
     assertThat(IdentityReader.percentDecode("a%C3")).as("broken UTF-8").isNull();
     assertThat(IdentityReader.percentDecode("a%2")).isNull();
     assertThat(IdentityReader.read(call, IdentityLocation.header("x-long")).present()).isFalse();
+    ToolCall control = new ToolCall("r", "GET", path, "uid=a%00b&v=a%0Ab", Headers.of(Map.of()), null, "127.0.0.1");
+    assertThat(IdentityReader.read(control, IdentityLocation.query("uid")).detail()).contains("control character");
+    assertThat(IdentityReader.read(control, IdentityLocation.query("v")).code()).isEqualTo(DenialCode.BAD_REQUEST);
     ToolCall tooLong = new ToolCall("r", "GET", path, "uid=" + "a".repeat(600), Headers.of(Map.of()), null, "127.0.0.1");
     assertThat(IdentityReader.read(tooLong, IdentityLocation.query("uid")).code()).isEqualTo(DenialCode.BAD_REQUEST);
   }
