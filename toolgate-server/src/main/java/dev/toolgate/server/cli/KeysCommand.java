@@ -37,8 +37,7 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      SigningAlgorithm alg = SigningAlgorithm.parse(algorithm)
-          .orElseThrow(() -> new UserError("--algorithm must be RS256, ES256 or EdDSA, got '" + algorithm + "'"));
+      SigningAlgorithm alg = algorithm(algorithm);
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
         SigningKeyStore keys = signingKeys(s, loaded);
@@ -68,8 +67,7 @@ final class KeysCommand {
 
     @Override
     public Integer call() {
-      SigningAlgorithm alg = SigningAlgorithm.parse(algorithm)
-          .orElseThrow(() -> new UserError("--algorithm must be RS256, ES256 or EdDSA, got '" + algorithm + "'"));
+      SigningAlgorithm alg = algorithm(algorithm);
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
         SigningKey replacement;
@@ -115,6 +113,10 @@ final class KeysCommand {
       }
       return 0;
     }
+  }
+
+  private static SigningAlgorithm algorithm(String name) {
+    return SigningAlgorithm.parse(name).orElseThrow(() -> new UserError("--algorithm must be RS256, ES256 or EdDSA, got '" + name + "'"));
   }
 
   private static SigningKeyStore signingKeys(StoreSession s, GatewayConfig loaded) {
