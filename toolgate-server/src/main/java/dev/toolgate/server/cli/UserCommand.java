@@ -68,6 +68,12 @@ final class UserCommand {
     }
   }
 
+  /** The Argon2id parameters the configuration sets, as the server hashes with them. */
+  static PasswordHasher hasher(GatewayConfig loaded) {
+    var p = loaded.authorizationServer().passwordHash();
+    return new PasswordHasher(new PasswordHasher.Parameters(p.memoryKib(), p.iterations(), p.parallelism()));
+  }
+
   static User find(UserStore users, String idOrName) {
     return users.findUserByIdOrName(idOrName)
         .orElseThrow(() -> new UserError("no user with id or name '" + idOrName + "' (see: toolgate user list)"));
@@ -95,8 +101,9 @@ final class UserCommand {
       if (noPassword && password.env != null) {
         throw new UserError("--no-password and --password-env exclude each other");
       }
-      String hash = noPassword ? User.NO_PASSWORD : new PasswordHasher().hash(password.read());
-      try (StoreSession s = new StoreSession(config.load())) {
+      GatewayConfig loaded = config.load();
+      String hash = noPassword ? User.NO_PASSWORD : hasher(loaded).hash(password.read());
+      try (StoreSession s = new StoreSession(loaded)) {
         User user = new UserStore(s.database).createUser(username, hash);
         spec.commandLine().getOut().println("Created user " + user.id() + " (" + user.username() + ")");
       }
@@ -171,7 +178,7 @@ final class UserCommand {
       try (StoreSession s = new StoreSession(loaded)) {
         UserStore users = new UserStore(s.database);
         User u = find(users, user);
-        String hash = new PasswordHasher().hash(password.read());
+        String hash = hasher(loaded).hash(password.read());
         users.setPasswordHash(u.id(), hash);
         spec.commandLine().getOut().println("Set a new password for user " + u.id() + " (" + u.username() + ")");
       }

@@ -212,7 +212,7 @@ class CliErrorsTest extends CliTestSupport {
     void unknownCredentialKindNamesLineAndField() throws IOException {
       Files.writeString(config, CONFIG.replace("require: [api_key]", "require: [apikey]"), StandardCharsets.UTF_8);
       Run r = cmd("token", "list").userError();
-      assertThat(r.err()).startsWith("error: " + config + ":10: tools[2].policy.require[0]: unknown credential kind 'apikey'");
+      assertThat(r.err()).startsWith("error: " + config + ":12: tools[2].policy.require[0]: unknown credential kind 'apikey'");
     }
 
     @Test

@@ -32,6 +32,8 @@ abstract class CliTestSupport {
 
   static final String CONFIG = """
       # written by the CLI tests
+      authorization_server:
+        password_hash: { memory_kib: 8192, iterations: 1, parallelism: 1 }
       platforms:
         sendbird: {}
       tools:
