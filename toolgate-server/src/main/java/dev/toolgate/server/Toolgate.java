@@ -183,7 +183,7 @@ public final class Toolgate implements AutoCloseable {
         externalIssuers.put(trusted.name(), new ExternalJwtVerifier.Issuer(
             new JwtVerifier(jwks.asJwtKeys(), new JwtRules(trusted.issuer(), Set.copyOf(trusted.audiences()), algorithms, Set.of(),
                 trusted.clockSkew(), OwnTokens.MAX_TOKEN_CHARS * 2, false), clock),
-            jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, kid -> !jwks.asJwtKeys().candidates(kid).isEmpty())));
+            jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, jwks::publishes)));
       }
       InMemoryReplayCache replays = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock);
       PolicyEngine engine = new PolicyEngine(List.of(
@@ -272,7 +272,7 @@ public final class Toolgate implements AutoCloseable {
     externalIssuers.forEach((name, issuer) -> {
       verifiers.put(name, issuer.verifier());
       ExternalJwks jwks = jwksByIssuer.get(name);
-      caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, kid -> !jwks.asJwtKeys().candidates(kid).isEmpty()));
+      caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, jwks::publishes));
       available.put(name, issuer.keysAvailable());
     });
     return new UserTokenVerifier(verifiers, caches, available, credentials, clock, replays);

@@ -216,12 +216,9 @@ public final class UserTokenVerifier implements CredentialVerifier {
         candidates.add(new Found(value, "header " + policy.header(), null));
       }
     }
-    boolean bodyNotDeclaredJson = false;
-    if (policy.bodyPointer() != null && call.body() != null && call.body().length > 0) {
-      List<String> types = call.headers().all("content-type");
-      bodyNotDeclaredJson = types.size() != 1 || !JsonBody.isJson(types.get(0));
-    }
-    if (policy.bodyPointer() != null && call.body() != null && call.body().length > 0 && !bodyNotDeclaredJson) {
+    boolean bodyToRead = policy.bodyPointer() != null && call.body() != null && call.body().length > 0;
+    boolean bodyNotDeclaredJson = bodyToRead && !JsonBody.declaredJson(call.headers());
+    if (bodyToRead && !bodyNotDeclaredJson) {
       JsonBody.Lookup lookup = call.json().at(policy.bodyPointer());
       if (!lookup.bodyIsJson()) {
         return failure(DenialCode.BODY_NOT_JSON, "the user token is read from body field " + policy.bodyPointer() + " but the body is not a JSON object");

@@ -130,8 +130,7 @@ public final class IdentityReader {
 
   /** A refusal when the body is not declared JSON; null when it is. */
   static Read requireJsonType(ToolCall call, String what) {
-    List<String> types = call.headers().all("content-type");
-    if (types.size() == 1 && JsonBody.isJson(types.get(0))) {
+    if (JsonBody.declaredJson(call.headers())) {
       return null;
     }
     return Read.bad(DenialCode.BODY_NOT_JSON, what + " is read from a JSON body: send Content-Type application/json");

@@ -35,10 +35,16 @@ public final class JsonBody {
   }
 
   /**
-   * Whether a {@code Content-Type} says JSON ({@code application/json} or {@code …+json}): a body
-   * read as JSON here must be read as JSON upstream too, not as a form that says something else.
+   * Whether the call's single {@code Content-Type} says JSON ({@code application/json} or
+   * {@code …+json}): a body read as JSON here must be read as JSON upstream too, not as a form.
    */
-  public static boolean isJson(String contentType) {
+  public static boolean declaredJson(Headers headers) {
+    List<String> types = headers.all("content-type");
+    return types.size() == 1 && isJson(types.get(0));
+  }
+
+  /** Whether one {@code Content-Type} value says JSON. */
+  static boolean isJson(String contentType) {
     if (contentType == null) {
       return false;
     }

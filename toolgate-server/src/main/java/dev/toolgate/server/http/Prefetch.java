@@ -29,8 +29,6 @@ public interface Prefetch {
 
   CompletableFuture<UserDirectory> NO_USERS = CompletableFuture.completedFuture(null);
 
-  Prefetch NONE = new Prefetch() {};
-
   /** Each step's fetches of both. */
   static Prefetch both(Prefetch a, Prefetch b) {
     return new Prefetch() {
@@ -48,7 +46,8 @@ public interface Prefetch {
     };
   }
 
-  private static CompletableFuture<Void> all(CompletableFuture<Void> first, CompletableFuture<Void> second) {
+  /** Done when both are; without allocating when both already are (the usual case). */
+  static CompletableFuture<Void> all(CompletableFuture<Void> first, CompletableFuture<Void> second) {
     return first.isDone() && second.isDone() ? DONE : CompletableFuture.allOf(first, second);
   }
 }

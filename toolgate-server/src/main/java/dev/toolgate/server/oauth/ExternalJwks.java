@@ -49,6 +49,11 @@ public final class ExternalJwks {
   }
 
   /** Whether there are keys to verify with (a failed refresh keeps the last good set). */
+  /** Whether the key set as last fetched holds a key with this kid (a cached token's key may have left it). */
+  public boolean publishes(String kid) {
+    return !asJwtKeys().candidates(kid).isEmpty();
+  }
+
   public boolean available() {
     return keys != null;
   }

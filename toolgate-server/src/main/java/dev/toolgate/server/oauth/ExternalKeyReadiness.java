@@ -44,7 +44,7 @@ public final class ExternalKeyReadiness implements Prefetch {
         user = jwks.ready(kidOf(token.get()));
       }
     }
-    return external.isDone() && user.isDone() ? DONE : CompletableFuture.allOf(external, user);
+    return Prefetch.all(external, user);
   }
 
   /** The kid in the token's header, read without trusting anything else; null when there is none. */
