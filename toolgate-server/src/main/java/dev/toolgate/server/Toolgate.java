@@ -198,7 +198,7 @@ public final class Toolgate implements AutoCloseable {
           userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), externalIssuers, jwksByIssuer,
               credentials, clock, replays)),
           credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
-          config.failedAuthLimit(), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
+          config.failedAuthLimit().orElse(null), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
       engine.checkCovers(routes.routes());
 
       // Toolgate's own endpoints: the authorization server.
@@ -221,7 +221,7 @@ public final class Toolgate implements AutoCloseable {
           adminAuth,
           new CustomerLoginEndpoint(users, hasher, new JwtIssuer(credentials::keyRing), credentials::keyRing,
               new InMemoryLoginThrottle(new LoginThrottle.Limits(throttle.perUserFailures(), throttle.window(), throttle.perIpFailures(), throttle.window()), clock),
-              opaqueIds, login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
+              new ClientAddress(config.server().trustedProxies()), opaqueIds, login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
           new UserAdminEndpoint(adminAuth, users, hasher, new CustomerTokens(new JwtIssuer(credentials::keyRing), opaqueIds, login, clock)),
           new PlatformUsersEndpoint(adminAuth, users, clock),
           new DecisionsAdminEndpoint(adminAuth, auditLog),
@@ -292,7 +292,7 @@ public final class Toolgate implements AutoCloseable {
    * unused for its whole period is full again, so forgetting it after the longest period loses nothing.
    */
   static LocalRateLimiter rateLimiter(GatewayConfig config) {
-    java.time.Duration longest = config.failedAuthLimit().period();
+    java.time.Duration longest = config.failedAuthLimit().map(l -> l.period()).orElse(java.time.Duration.ofSeconds(1));
     for (var tool : config.tools()) {
       for (var limit : tool.rateLimits()) {
         if (limit.limit().period().compareTo(longest) > 0) {

@@ -1,6 +1,5 @@
 package dev.toolgate.core.config;
 
-import dev.toolgate.core.limit.LimitKey;
 import dev.toolgate.core.limit.RateLimit;
 import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrBlock;
@@ -46,7 +45,6 @@ final class ConfigReader {
       "default_resource", "customer_token", "password_hash", "login_throttle");
   static final List<String> CUSTOMER_TOKEN_KEYS = List.of("ttl", "audience", "scopes", "subject", "opaque_id_platform");
   static final List<String> PASSWORD_HASH_KEYS = List.of("memory_kib", "iterations", "parallelism");
-  static final List<String> LOGIN_THROTTLE_KEYS = List.of("per_user_failures", "per_ip_failures", "window");
   static final List<String> TRUSTED_ISSUER_KEYS = List.of("issuer", "jwks_uri", "audiences", "algorithms", "clock_skew",
       "jwks_cache_ttl", "jwks_min_refresh_interval");
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
@@ -56,14 +54,6 @@ final class ConfigReader {
   static final List<String> USER_BINDING_KEYS = List.of("platform_user_id", "opaque_id", "user_id", "forward");
   static final List<String> LOCATION_KEYS = List.of("header", "body_field", "path_param", "query_param");
   static final List<String> OWNER_KEYS = List.of("header", "body_field", "path_param", "query_param", "is");
-  static final List<String> RATE_LIMIT_KEYS = List.of("per", "limit", "period");
-  static final List<String> FAILED_AUTH_LIMIT_KEYS = List.of("limit", "period");
-  /** Upper bound of a rate limit's {@code limit}: a bucket's capacity. */
-  static final long MAX_RATE_LIMIT = 1_000_000_000L;
-  /** Upper bound of a rate limit's {@code period}: buckets unused this long are forgotten. */
-  static final Duration MAX_RATE_PERIOD = Duration.ofDays(1);
-  private static final String KNOWN_LIMIT_KEYS =
-      Arrays.stream(LimitKey.values()).map(LimitKey::yamlName).collect(Collectors.joining(", "));
   static final List<String> POLICY_KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt");
   static final List<String> CLIENT_TOKEN_KEYS = List.of("scopes", "audience");
   static final List<String> USER_TOKEN_KEYS = List.of("header", "scheme", "body_field", "query_param", "issuer", "scopes",
@@ -111,6 +101,7 @@ final class ConfigReader {
   private static final Map<String, CredentialKind> POLICY_SECTIONS = sections();
 
   private final Problems problems;
+  private final LimitsReader limits;
   private final Path source;
   private final Path baseDir;
   /** Read before the tools, whose policies refer to them. */
@@ -126,6 +117,7 @@ final class ConfigReader {
   ConfigReader(Path source, Problems problems) {
     this.source = source;
     this.problems = problems;
+    this.limits = new LimitsReader(problems);
     Path parent = source.toAbsolutePath().getParent();
     this.baseDir = parent != null ? parent : source.toAbsolutePath().getRoot();
   }
@@ -156,7 +148,7 @@ final class ConfigReader {
     Map<String, PlatformConfig> platforms = readPlatforms(root, platformNames);
     platformConfigs = platforms;
     List<ToolConfig> tools = readTools(root, platformNames);
-    RateLimit failedAuthLimit = readFailedAuthLimit(root);
+    Optional<RateLimit> failedAuthLimit = limits.failedAuthLimit(root);
     if (!problems.isEmpty()) {
       return null;
     }
@@ -353,7 +345,7 @@ final class ConfigReader {
     Duration customerTtl = customerMap == null ? null : tokenTtl(customerMap, "ttl");
     CustomerTokenSettings customer = readCustomerToken(customerMap, customerTtl);
     PasswordHashSettings passwordHash = readPasswordHash(m);
-    LoginThrottleSettings loginThrottle = readLoginThrottle(m);
+    LoginThrottleSettings loginThrottle = limits.loginThrottle(m);
 
     // Lifetimes: nothing Toolgate issues may outlive max_token_ttl. A value that was wrong is not compared.
     Duration max = maxTtl != null ? maxTtl : d.maxTokenTtl();
@@ -459,21 +451,6 @@ final class ConfigReader {
         memory != null ? memory.intValue() : d.memoryKib(),
         iterations != null ? iterations.intValue() : d.iterations(),
         parallelism != null ? parallelism.intValue() : d.parallelism());
-  }
-
-  private LoginThrottleSettings readLoginThrottle(YamlMap parent) {
-    LoginThrottleSettings d = LoginThrottleSettings.defaults();
-    YamlMap m = YamlMap.read(parent.value("login_throttle"), parent.field("login_throttle"), problems, LOGIN_THROTTLE_KEYS);
-    if (m == null) {
-      return d;
-    }
-    Long perUser = m.whole("per_user_failures", 1, LoginThrottleSettings.MAX_PER_USER_FAILURES);
-    Long perIp = m.whole("per_ip_failures", 1, LoginThrottleSettings.MAX_PER_IP_FAILURES);
-    Duration window = m.duration("window");
-    return new LoginThrottleSettings(
-        perUser != null ? perUser.intValue() : d.perUserFailures(),
-        perIp != null ? perIp.intValue() : d.perIpFailures(),
-        window != null ? window : d.window());
   }
 
   /**
@@ -718,12 +695,12 @@ final class ConfigReader {
   }
 
   /** "; did you mean 'X'?" when the text matches a known name but for case, else "". */
-  private static String caseHint(String text, List<String> known) {
+  static String caseHint(String text, List<String> known) {
     return known.stream().filter(k -> k.equalsIgnoreCase(text)).findFirst()
         .map(k -> "; names are case-sensitive: did you mean '" + k + "'?").orElse("");
   }
 
-  // ---------------------------------------------------------------- addresses and rate limits
+  // ---------------------------------------------------------------- addresses (rate limits: LimitsReader)
 
   /**
    * A list of CIDR blocks (IPv4 or IPv6; a bare address is one host). Null when absent (or wrong:
@@ -758,103 +735,6 @@ final class ConfigReader {
       blocks.add(block);
     }
     return new CidrSet(blocks);
-  }
-
-  /** A tool's {@code rate_limits}: empty when absent. */
-  private List<ToolRateLimit> readRateLimits(YamlMap tool) {
-    SequenceNode seq = tool.list("rate_limits");
-    if (seq == null) {
-      return List.of();
-    }
-    List<ToolRateLimit> out = new ArrayList<>();
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      Node item = seq.getValue().get(i);
-      String field = Yaml.index(tool.field("rate_limits"), i);
-      if (Yaml.isNull(item)) {
-        problems.add(item, field, "expected a rate limit such as `{ per: client, limit: 100, period: 1m }`, got nothing");
-        continue;
-      }
-      YamlMap m = YamlMap.read(item, field, problems, RATE_LIMIT_KEYS);
-      if (m == null) {
-        continue;
-      }
-      List<LimitKey> per = null;
-      if (m.require("per", "what the limit counts by: one of " + KNOWN_LIMIT_KEYS + ", or a list of them such as [client, user]")) {
-        per = limitKeys(m);
-      }
-      RateLimit limit = rateLimit(m);
-      if (per != null && limit != null) {
-        out.add(new ToolRateLimit(per, limit));
-      }
-    }
-    return out;
-  }
-
-  private List<LimitKey> limitKeys(YamlMap m) {
-    Node node = m.value("per");
-    List<Node> items = node instanceof SequenceNode seq ? seq.getValue() : List.of(node);
-    if (items.isEmpty()) {
-      m.error("per", "must name at least one of " + KNOWN_LIMIT_KEYS);
-      return null;
-    }
-    List<LimitKey> keys = new ArrayList<>();
-    boolean ok = true;
-    for (int i = 0; i < items.size(); i++) {
-      Node item = items.get(i);
-      String itemField = node instanceof SequenceNode ? Yaml.index(m.field("per"), i) : m.field("per");
-      String text = Yaml.text(item, itemField, problems);
-      if (text == null) {
-        if (Yaml.isNull(item)) {
-          problems.add(item, itemField, "expected one of " + KNOWN_LIMIT_KEYS + ", got nothing");
-        }
-        ok = false;
-        continue;
-      }
-      Optional<LimitKey> key = LimitKey.fromYaml(text);
-      if (key.isEmpty()) {
-        List<String> known = Arrays.stream(LimitKey.values()).map(LimitKey::yamlName).toList();
-        problems.add(item, itemField, "unknown key kind " + Yaml.quote(text) + " (known: " + KNOWN_LIMIT_KEYS + ")" + caseHint(text, known));
-        ok = false;
-      } else if (keys.contains(key.get())) {
-        problems.add(item, itemField, Yaml.quote(text) + " is listed twice");
-        ok = false;
-      } else {
-        keys.add(key.get());
-      }
-    }
-    return ok ? keys : null;
-  }
-
-  /** {@code limit} (required, at least 1) and {@code period} (required, whole seconds from 1s to 1 day). */
-  private RateLimit rateLimit(YamlMap m) {
-    Long limit = null;
-    if (m.require("limit", "how many calls a bucket allows per period, e.g. `limit: 100`")) {
-      limit = m.whole("limit", 1, MAX_RATE_LIMIT);
-    }
-    Duration period = null;
-    if (m.require("period", "the time the bucket refills over, e.g. `period: 1m`")) {
-      period = m.duration("period");
-      if (period != null && (period.getNano() != 0 || period.compareTo(Duration.ofSeconds(1)) < 0)) {
-        m.error("period", "must be a whole number of seconds, at least 1s (rate-limit headers count in seconds), got " + Units.format(period));
-        period = null;
-      } else if (period != null && period.compareTo(MAX_RATE_PERIOD) > 0) {
-        m.error("period", "must be at most " + Units.format(MAX_RATE_PERIOD) + ", got " + Units.format(period));
-        period = null;
-      }
-    }
-    return limit != null && period != null ? new RateLimit(limit, period) : null;
-  }
-
-  /** Top-level {@code failed_auth_limit}: null (the default) when absent. */
-  private RateLimit readFailedAuthLimit(YamlMap root) {
-    if (!root.has("failed_auth_limit")) {
-      return null;
-    }
-    YamlMap m = YamlMap.read(root.value("failed_auth_limit"), "failed_auth_limit", problems, FAILED_AUTH_LIMIT_KEYS);
-    if (m == null) {
-      return null;
-    }
-    return rateLimit(m);
   }
 
   // ---------------------------------------------------------------- platforms
@@ -1106,7 +986,7 @@ final class ConfigReader {
           + policy.userToken().issuer() + "' is not supported: its subjects are not Toolgate users; bind Toolgate's customer tokens (issuer toolgate)");
     }
     CidrSet allowedIps = cidrs(m, "allowed_ips", false);
-    List<ToolRateLimit> rateLimits = readRateLimits(m);
+    List<ToolRateLimit> rateLimits = limits.toolLimits(m);
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole of a validated {@code toolgate.yaml}. Policy only: no credentials live here.
@@ -17,7 +18,8 @@ import java.util.Map;
  *     {@code server} when null is given)
  * @param trustedIssuers external token issuers by name, in file order; never null
  * @param failedAuthLimit how many failed authentications (401s) one client IP may cause per period
- *     before its calls are refused with 429; never null (default {@link #DEFAULT_FAILED_AUTH_LIMIT})
+ *     before its further failures are answered 429; empty when {@code off}; null given means the
+ *     default, {@link #DEFAULT_FAILED_AUTH_LIMIT}
  */
 public record GatewayConfig(
     Path source,
@@ -28,11 +30,11 @@ public record GatewayConfig(
     List<ToolConfig> tools,
     AuthServerSettings authorizationServer,
     Map<String, TrustedIssuer> trustedIssuers,
-    RateLimit failedAuthLimit) {
+    Optional<RateLimit> failedAuthLimit) {
   public static final RateLimit DEFAULT_FAILED_AUTH_LIMIT = new RateLimit(20, Duration.ofMinutes(1));
 
   public GatewayConfig {
-    failedAuthLimit = failedAuthLimit == null ? DEFAULT_FAILED_AUTH_LIMIT : failedAuthLimit;
+    failedAuthLimit = failedAuthLimit == null ? Optional.of(DEFAULT_FAILED_AUTH_LIMIT) : failedAuthLimit;
     platforms = Map.copyOf(platforms);
     tools = List.copyOf(tools);
     if (authorizationServer == null) {

@@ -11,6 +11,7 @@ import dev.toolgate.core.token.SigningAlgorithm;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -311,10 +312,20 @@ class AuthorizationServerConfigTest {
     assertError(auth("  login_throttle:\n    per_user_failures: 0\n"), 3, "authorization_server.login_throttle.per_user_failures",
         "expected a whole number from 1 to 1000, got 0");
     assertError(auth("  login_throttle:\n    per_ip_failures: 0\n"), 3, "authorization_server.login_throttle.per_ip_failures",
-        "expected a whole number from 1 to 1000000, got 0");
+        "expected a whole number from 1 to 1000000, or `off`, got 0");
     assertError(auth("  login_throttle:\n    window: 0s\n"), 3, "authorization_server.login_throttle.window", "duration must be positive");
     assertError(auth("  login_throttle:\n    window: 15\n"), 3, "authorization_server.login_throttle.window", "has no unit");
     assertThat(read(auth("  login_throttle: {window: 90s}\n")).loginThrottle()).isEqualTo(new LoginThrottleSettings(5, 20, Duration.ofSeconds(90)));
+  }
+
+  @Test
+  void theLoginLimitPerAddressCanBeSwitchedOff() {
+    assertThat(read(auth("  login_throttle: {per_ip_failures: off}\n")).loginThrottle())
+        .isEqualTo(new LoginThrottleSettings(5, OptionalInt.empty(), Duration.ofMinutes(15)));
+    assertError(auth("  login_throttle:\n    per_ip_failures: false\n"), 3, "authorization_server.login_throttle.per_ip_failures",
+        "expected a whole number from 1 to 1000000, or `off`, got a boolean (false)");
+    assertError(auth("  login_throttle:\n    per_user_failures: off\n"), 3, "authorization_server.login_throttle.per_user_failures",
+        "expected a whole number from 1 to 1000, got a string ('off')");
   }
 
   // ------------------------------------------------------------------ keys

@@ -12,6 +12,7 @@ import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrBlock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -55,8 +56,8 @@ class LimitsConfigTest {
     assertThat(c.platforms().get("p").allowedIps()).isNull();
     assertThat(c.tools().get(0).allowedIps()).isNull();
     assertThat(c.tools().get(0).rateLimits()).isEmpty();
-    assertThat(c.failedAuthLimit()).isEqualTo(new RateLimit(20, Duration.ofMinutes(1)));
-    assertThat(GatewayConfig.DEFAULT_FAILED_AUTH_LIMIT).isEqualTo(c.failedAuthLimit());
+    assertThat(c.failedAuthLimit()).isEqualTo(Optional.of(new RateLimit(20, Duration.ofMinutes(1))));
+    assertThat(c.failedAuthLimit()).isEqualTo(Optional.of(GatewayConfig.DEFAULT_FAILED_AUTH_LIMIT));
   }
 
   // ------------------------------------------------------------------ CIDR lists
@@ -166,11 +167,23 @@ class LimitsConfigTest {
   @Test
   void failedAuthLimit() {
     assertThat(parse("failed_auth_limit: { limit: 5, period: 30s }\n" + ONE_TOOL).failedAuthLimit())
-        .isEqualTo(new RateLimit(5, Duration.ofSeconds(30)));
+        .isEqualTo(Optional.of(new RateLimit(5, Duration.ofSeconds(30))));
     assertError("failed_auth_limit: { limit: 0, period: 30s }\n" + ONE_TOOL, 1, "failed_auth_limit.limit", "from 1 to");
     assertError("failed_auth_limit: { limit: 5, period: 100ms }\n" + ONE_TOOL, 1, "failed_auth_limit.period", "whole number of seconds");
     assertError("failed_auth_limit: { limit: 5 }\n" + ONE_TOOL, 1, "failed_auth_limit.period", "required");
     assertError("failed_auth_limit: { limit: 5, period: 1m, per: ip }\n" + ONE_TOOL, 1, "failed_auth_limit.per", "unknown key 'per'");
-    assertError("failed_auth_limit: 20\n" + ONE_TOOL, 1, "failed_auth_limit", "expected a mapping");
+    assertError("failed_auth_limit: 20\n" + ONE_TOOL, 1, "failed_auth_limit", "a mapping such as `{ limit: 20, period: 1m }`, got a number (20)");
+  }
+
+  @Test
+  void failedAuthLimitCanBeSwitchedOff() {
+    assertThat(parse("failed_auth_limit: off\n" + ONE_TOOL).failedAuthLimit()).isEqualTo(Optional.empty());
+    assertThat(parse("failed_auth_limit: 'off'\n" + ONE_TOOL).failedAuthLimit()).isEqualTo(Optional.empty());
+    assertThat(parse("failed_auth_limit:\n" + ONE_TOOL).failedAuthLimit()).as("written but empty: the default")
+        .isEqualTo(Optional.of(GatewayConfig.DEFAULT_FAILED_AUTH_LIMIT));
+    assertError("failed_auth_limit: false\n" + ONE_TOOL, 1, "failed_auth_limit", "write `off` to switch the limit off");
+    assertError("failed_auth_limit: Off\n" + ONE_TOOL, 1, "failed_auth_limit", "write `off` to switch the limit off");
+    assertError("failed_auth_limit: [20, 1m]\n" + ONE_TOOL, 1, "failed_auth_limit",
+        "expected `off` or a mapping such as `{ limit: 20, period: 1m }`, got a list");
   }
 }

@@ -30,7 +30,7 @@ class StarterConfigTest {
     assertThat(config.platforms().get("asapp")).isEqualTo(PlatformConfig.withDefaults("asapp"));
     assertThat(config.authorizationServer()).isEqualTo(AuthServerSettings.defaults(ServerSettings.defaults()));
     assertThat(config.trustedIssuers()).isEmpty();
-    assertThat(config.failedAuthLimit()).isEqualTo(GatewayConfig.DEFAULT_FAILED_AUTH_LIMIT);
+    assertThat(config.failedAuthLimit()).isEqualTo(java.util.Optional.of(GatewayConfig.DEFAULT_FAILED_AUTH_LIMIT));
     assertThat(config.tools().get(0).rateLimits()).extracting(l -> l.per().get(0).yamlName()).containsExactly("client", "tool");
   }
 
@@ -91,7 +91,7 @@ class StarterConfigTest {
     String text = StarterConfig.text();
     Stream.of(ConfigReader.ROOT_KEYS, ConfigReader.SERVER_KEYS, ConfigReader.STORE_KEYS, ConfigReader.AUDIT_KEYS,
             ConfigReader.AUTH_SERVER_KEYS, ConfigReader.CUSTOMER_TOKEN_KEYS, ConfigReader.PASSWORD_HASH_KEYS,
-            ConfigReader.LOGIN_THROTTLE_KEYS, ConfigReader.TRUSTED_ISSUER_KEYS,
+            LimitsReader.LOGIN_THROTTLE_KEYS, ConfigReader.TRUSTED_ISSUER_KEYS,
             ConfigReader.PLATFORM_KEYS, ConfigReader.TOOL_KEYS, ConfigReader.POLICY_KEYS,
             ConfigReader.CLIENT_TOKEN_KEYS, ConfigReader.USER_TOKEN_KEYS, ConfigReader.EXTERNAL_JWT_KEYS)
         .flatMap(List::stream)

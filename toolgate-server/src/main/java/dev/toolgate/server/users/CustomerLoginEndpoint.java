@@ -2,6 +2,7 @@ package dev.toolgate.server.users;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.token.JwtFailure;
 import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.JwtKeys;
@@ -78,20 +79,23 @@ public final class CustomerLoginEndpoint implements Endpoint {
   private final CustomerTokens tokens;
   private final JwtVerifier verifier;
   private final LoginThrottle throttle;
+  private final ClientAddress clientAddress;
   private final BiConsumer<String, Instant> revokeJti;
 
   /**
    * @param keys Toolgate's current key ring (the one {@code issuer} signs with), to verify tokens at logout
+   * @param clientAddress who a login comes from, for the throttle: the peer, or what a trusted proxy says
    * @param opaqueIds may be null only if {@code settings.subject()} is {@link CustomerLoginSettings.Subject#USER_ID}
    * @param revokeJti records a revoked token id until its expiry; called on a worker thread, may block
    */
   public CustomerLoginEndpoint(UserStore users, PasswordHasher hasher, JwtIssuer issuer, Supplier<KeyRing> keys,
-      LoginThrottle throttle, OpaqueIds opaqueIds, CustomerLoginSettings settings,
+      LoginThrottle throttle, ClientAddress clientAddress, OpaqueIds opaqueIds, CustomerLoginSettings settings,
       BiConsumer<String, Instant> revokeJti, Clock clock) {
     this.users = Objects.requireNonNull(users, "users");
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.tokens = new CustomerTokens(issuer, opaqueIds, settings, clock);
     this.throttle = Objects.requireNonNull(throttle, "throttle");
+    this.clientAddress = Objects.requireNonNull(clientAddress, "clientAddress");
     this.revokeJti = Objects.requireNonNull(revokeJti, "revokeJti");
     Objects.requireNonNull(keys, "keys");
     this.verifier = new JwtVerifier(
@@ -318,10 +322,14 @@ public final class CustomerLoginEndpoint implements Endpoint {
     return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
   }
 
-  /** The connection peer. (X-Forwarded-For is not trusted until trusted proxies can be configured.) */
-  private static String clientAddress(HttpServerRequest req) {
+  /**
+   * The client's address as the gateway sees it: the peer, or, from a trusted proxy, the address it
+   * forwarded the login for. Behind a proxy, every client would otherwise share the proxy's budget.
+   */
+  private String clientAddress(HttpServerRequest req) {
     SocketAddress remote = req.remoteAddress();
-    return remote == null || remote.host() == null ? "unknown" : remote.host();
+    String peer = remote == null || remote.host() == null ? "unknown" : remote.host();
+    return clientAddress.resolve(peer, name -> req.headers().getAll(name));
   }
 
   private static String requestId(RoutingContext ctx) {

@@ -14,8 +14,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * {@link LoginThrottle} with one Bucket4j token bucket per username and per client address, in
- * this process. A bucket holds {@code limit} failures and refills greedily over the window (one
+ * {@link LoginThrottle} with one Bucket4j token bucket per username and per client address (unless
+ * the address limit is off), in this process. A bucket holds {@code limit} failures and refills greedily over the window (one
  * failure every window / limit), so a locked-out user waits minutes, not the whole window.
  *
  * <p>Memory is bounded: buckets live in Caffeine caches of at most {@value #MAX_KEYS} entries each,
@@ -61,13 +61,18 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
 
   @Override
   public Attempt begin(String username, String clientAddress) {
-    Bucket address = byAddress.get(addressKey(clientAddress), k -> bucket(limits.perAddress(), limits.addressWindow()));
-    if (!address.tryConsume(1)) {
-      return refused(address); // before any username bucket is made: a throttled address cannot fill the cache
+    Bucket address = null; // none when the address limit is off
+    if (limits.perAddress().isPresent()) {
+      address = byAddress.get(addressKey(clientAddress), k -> bucket(limits.perAddress().getAsInt(), limits.addressWindow()));
+      if (!address.tryConsume(1)) {
+        return refused(address); // before any username bucket is made: a throttled address cannot fill the cache
+      }
     }
     Bucket user = byUsername.get(usernameKey(username), k -> bucket(limits.perUsername(), limits.usernameWindow()));
     if (!user.tryConsume(1)) {
-      address.addTokens(1);
+      if (address != null) {
+        address.addTokens(1);
+      }
       return refused(user);
     }
     return new Reserved(user, address);
@@ -150,7 +155,9 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
       if (!done) {
         done = true;
         user.addTokens(1);
-        address.addTokens(1);
+        if (address != null) {
+          address.addTokens(1);
+        }
       }
     }
   }

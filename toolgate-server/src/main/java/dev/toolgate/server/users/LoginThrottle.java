@@ -2,11 +2,18 @@ package dev.toolgate.server.users;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * Limits failed logins per username and per client address. Only failures count: an attempt
  * reserves one failure in each limit before the password is checked (so concurrent guesses cannot
  * all slip past a limit that is about to close) and a success gives the reservation back.
+ *
+ * <p>While a limit is used up even the right password is refused, unlike the gateway's
+ * failed-authentication limit: passwords can be guessed, so letting a right one through would tell
+ * a throttled guesser which guess was right and leave the limit throttling nothing. The price is
+ * that one address's failures hold up everyone behind it; where all logins come from a platform's
+ * few addresses, the address limit is switched off ({@link Limits#withoutAddressLimit}).
  *
  * <p>{@link InMemoryLoginThrottle} keeps the counters in this process; an implementation backed by
  * Redis can share them between instances behind the same interface.
@@ -41,15 +48,16 @@ public interface LoginThrottle {
 
   /**
    * Failure limits: at most {@code perUsername} failures for one username in {@code usernameWindow}
-   * and {@code perAddress} failures from one client address in {@code addressWindow}. Allowance comes
-   * back gradually (one failure every window / limit).
+   * and {@code perAddress} failures from one client address in {@code addressWindow} (none when
+   * empty). Allowance comes back gradually (one failure every window / limit).
    */
-  record Limits(int perUsername, Duration usernameWindow, int perAddress, Duration addressWindow) {
+  record Limits(int perUsername, Duration usernameWindow, OptionalInt perAddress, Duration addressWindow) {
     /** 5 failures per username and 20 per client address, each per 15 minutes. */
     public static final Limits DEFAULT = new Limits(5, Duration.ofMinutes(15), 20, Duration.ofMinutes(15));
 
     public Limits {
-      if (perUsername < 1 || perAddress < 1) {
+      Objects.requireNonNull(perAddress, "perAddress");
+      if (perUsername < 1 || perAddress.orElse(1) < 1) {
         throw new IllegalArgumentException("login failure limits must be at least 1");
       }
       Objects.requireNonNull(usernameWindow, "usernameWindow");
@@ -57,6 +65,16 @@ public interface LoginThrottle {
       if (usernameWindow.isNegative() || usernameWindow.isZero() || addressWindow.isNegative() || addressWindow.isZero()) {
         throw new IllegalArgumentException("login failure windows must be positive");
       }
+    }
+
+    /** With a limit per client address. */
+    public Limits(int perUsername, Duration usernameWindow, int perAddress, Duration addressWindow) {
+      this(perUsername, usernameWindow, OptionalInt.of(perAddress), addressWindow);
+    }
+
+    /** These limits, counted per username only. */
+    public Limits withoutAddressLimit() {
+      return new Limits(perUsername, usernameWindow, OptionalInt.empty(), addressWindow);
     }
   }
 }

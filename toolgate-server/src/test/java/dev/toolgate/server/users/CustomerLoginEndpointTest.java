@@ -8,6 +8,8 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.toolgate.core.net.CidrSet;
+import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.KeyRing;
 import dev.toolgate.core.token.SigningAlgorithm;
@@ -64,7 +66,11 @@ class CustomerLoginEndpointTest {
   }
 
   void serve(CustomerLoginSettings settings, LoginThrottle throttle, PasswordHasher hasher) {
-    CustomerLoginEndpoint endpoint = new CustomerLoginEndpoint(users, hasher, new JwtIssuer(ring), ring, throttle, opaqueIds,
+    serve(settings, throttle, hasher, new ClientAddress(new CidrSet(List.of())));
+  }
+
+  void serve(CustomerLoginSettings settings, LoginThrottle throttle, PasswordHasher hasher, ClientAddress clientAddress) {
+    CustomerLoginEndpoint endpoint = new CustomerLoginEndpoint(users, hasher, new JwtIssuer(ring), ring, throttle, clientAddress, opaqueIds,
         settings, revoked::put, Clock.systemUTC());
     http = new HttpHarness(vertx, List.of(endpoint));
   }
@@ -211,7 +217,33 @@ class CustomerLoginEndpointTest {
     HttpResponse<String> throttled = login("yet-another-name", "wrong password");
     assertThat(throttled.statusCode()).isEqualTo(429);
     assertThat(throttled.headers().firstValue("retry-after")).isPresent();
+    // Deliberately so for guessable passwords: letting a right one through would tell a throttled guesser it was right.
     assertThat(login("alice", "correct horse battery").statusCode()).as("the address is throttled, not the user").isEqualTo(429);
+  }
+
+  @Test
+  void withTheAddressLimitOffOnlyUsernamesAreThrottled() {
+    serve(CustomerLoginSettings.defaults(ISSUER), new InMemoryLoginThrottle(LoginThrottle.Limits.DEFAULT.withoutAddressLimit()), HASHER);
+    for (int i = 0; i < 30; i++) {
+      assertThat(login("guess" + i, "wrong password").statusCode()).as("attempt %d", i).isEqualTo(401);
+    }
+    assertThat(login("alice", "correct horse battery").statusCode()).as("one egress address for every user").isEqualTo(200);
+    for (int i = 0; i < 4; i++) {
+      assertThat(login("guess0", "wrong password").statusCode()).isEqualTo(401);
+    }
+    assertThat(login("guess0", "wrong password").statusCode()).as("the username limit still holds").isEqualTo(429);
+  }
+
+  @Test
+  void behindATrustedProxyEachClientHasItsOwnAddressBudget() {
+    serve(CustomerLoginSettings.defaults(ISSUER), new InMemoryLoginThrottle(LoginThrottle.Limits.DEFAULT), HASHER,
+        new ClientAddress(CidrSet.parse(List.of("127.0.0.1", "::1"))));
+    for (int i = 0; i < 20; i++) {
+      assertThat(login("guess" + i, "wrong password", "x-forwarded-for", "198.51.100.66").statusCode()).as("attempt %d", i).isEqualTo(401);
+    }
+    assertThat(login("one-more", "wrong password", "x-forwarded-for", "198.51.100.66").statusCode()).isEqualTo(429);
+    assertThat(login("alice", "correct horse battery", "x-forwarded-for", "198.51.100.67").statusCode())
+        .as("another client behind the same proxy").isEqualTo(200);
   }
 
   @Test

@@ -40,6 +40,20 @@ class InMemoryLoginThrottleTest {
   }
 
   @Test
+  void withoutAnAddressLimitOnlyUsernamesAreCounted() {
+    InMemoryLoginThrottle perUsername = new InMemoryLoginThrottle(LoginThrottle.Limits.DEFAULT.withoutAddressLimit(), clock);
+    for (int i = 0; i < 100; i++) {
+      LoginThrottle.Attempt attempt = perUsername.begin("user" + i, "192.0.2.7");
+      assertThat(attempt.allowed()).as("attempt %d", i).isTrue();
+      attempt.failed();
+    }
+    for (int i = 0; i < 4; i++) {
+      perUsername.begin("user0", "192.0.2.7").failed();
+    }
+    assertThat(perUsername.begin("user0", "192.0.2.7").allowed()).as("the username limit still holds").isFalse();
+  }
+
+  @Test
   void successesAndCancelledAttemptsCountForNothing() {
     for (int i = 0; i < 50; i++) {
       throttle.begin("carol", "198.51.100.1").succeeded();
