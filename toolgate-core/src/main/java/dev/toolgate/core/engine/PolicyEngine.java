@@ -35,9 +35,12 @@ import java.util.Optional;
  * must belong to the same enabled client, and that client must be of the tool's platform.
  *
  * <p>Around the credentials: before any is looked at, the client IP (the connection peer, or what a
- * trusted proxy says) must be in the platform's and the tool's {@code allowed_ips}, and must not have
- * used up its failed-authentication bucket; a 401 consumes from that bucket; an allowed call then
- * consumes from each of the tool's rate limits.
+ * trusted proxy says) must be in the platform's and the tool's {@code allowed_ips}; an allowed call
+ * then consumes from each of the tool's rate limits. Every failed authentication (a 401) takes one
+ * token from the client IP's failed-authentication bucket, and once that is empty the IP's failures
+ * are answered 429 instead of 401. Only failures are ever turned away by it: every call is still
+ * verified, and one whose credentials verify passes, however many others failed from its address
+ * (an agent platform sends all its tenants' calls from a few addresses).
  *
  * <p>After the credentials, a tool that binds a user checks that every identity the call carries
  * names the same user and that the resource it touches is that user's ({@link UserBinder}). Only a
@@ -62,7 +65,8 @@ public final class PolicyEngine {
   /**
    * @param limiter the buckets of tools' rate limits and of failed authentications
    * @param clientAddress who the caller is, by IP (trusted proxies)
-   * @param failedAuthLimit 401s one client IP may cause per period; null: not counted
+   * @param failedAuthLimit 401s one client IP may cause per period before its further failures are
+   *     answered 429; null: not counted (failures stay 401)
    */
   public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock,
       RateLimiter limiter, ClientAddress clientAddress, RateLimit failedAuthLimit) {
@@ -126,7 +130,10 @@ public final class PolicyEngine {
     }
   }
 
-  /** The first step: the client IP, the allowlists, every credential, one enabled client of the tool's platform. */
+  /**
+   * The first step: the client IP, the allowlists, every credential, one enabled client of the tool's
+   * platform. A failed authentication is counted against the IP (see {@link #counted}).
+   */
   public Authenticated authenticate(ToolCall call, Route route) {
     List<Check> trace = new ArrayList<>(6);
     trace.add(new Check("route", true, call.method() + " " + call.path().raw() + " is tool " + route.name()));
@@ -152,11 +159,8 @@ public final class PolicyEngine {
       if (!v.passed()) {
         // RFC 6750 §3: a challenge on 401, and on 403 insufficient_scope so the client learns the scope.
         boolean challenge = v.code().status() == 401 || v.code() == DenialCode.INSUFFICIENT_SCOPE;
-        if (v.code().status() == 401 && failedAuthLimit != null) {
-          limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
-        }
-        return Authenticated.refused(
-            Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace));
+        return Authenticated.refused(counted(
+            Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace), ip));
       }
       credentialIds.add(v.credentialId());
       if (v.oneTime() != null) {
@@ -259,11 +263,8 @@ public final class PolicyEngine {
 
   private Decision deny(UserBinder.Bound refused, Authenticated a, List<Check> trace) {
     boolean unauthorized = refused.code().status() == 401;
-    if (unauthorized && failedAuthLimit != null) {
-      limiter.tryConsume(failedAuthKey(a.ip()), failedAuthLimit);
-    }
     List<String> challenge = unauthorized ? List.of(verifiers.get(CredentialKind.USER_TOKEN).challenge(a.route(), null)) : List.of();
-    return Decision.deny(refused.code(), refused.detail(), a.clientId(), a.credentialIds(), challenge, trace);
+    return counted(Decision.deny(refused.code(), refused.detail(), a.clientId(), a.credentialIds(), challenge, trace), a.ip());
   }
 
   /** What a passed credential uses up once the call is allowed. */
@@ -286,18 +287,45 @@ public final class PolicyEngine {
       LimitOutcome limit, List<Check> trace) {
     trace.add(new Check(p.kind().yamlName(), false, refused.detail()));
     boolean unauthorized = refused.code().status() == 401;
-    if (unauthorized && failedAuthLimit != null) {
-      limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
-    }
     List<String> challenge = unauthorized ? List.of(verifiers.get(p.kind()).challenge(route, refused)) : List.of();
-    return Decision.deny(refused.code(), refused.detail(), clientId, credentialIds, challenge, trace).withLimit(limit);
+    return counted(Decision.deny(refused.code(), refused.detail(), clientId, credentialIds, challenge, trace).withLimit(limit), ip);
+  }
+
+  /**
+   * Whether the call's client IP has used up its failed-authentication budget. Its failures will be
+   * answered 429 whatever they are, so nothing slow or outgoing (a trusted issuer's keys) should be
+   * fetched for it; its credentials are still verified with what is at hand.
+   */
+  public boolean overFailureBudget(ToolCall call) {
+    return failedAuthLimit != null && !limiter.peek(failedAuthKey(clientIp(call)), failedAuthLimit).allowed();
+  }
+
+  /**
+   * A refusal, counted against the client IP's failed-authentication budget when it is a 401. Within
+   * the budget it stands; beyond it, it becomes 429 with {@code Retry-After}, which slows guessing
+   * and tells a misconfigured client to stop. A call whose credentials verify never gets here.
+   */
+  private Decision counted(Decision refusal, String ip) {
+    if (failedAuthLimit == null || refusal.status() != 401) {
+      return refusal;
+    }
+    LimitOutcome bucket = limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
+    if (bucket.allowed()) {
+      return refusal;
+    }
+    // The verifier's finding stays in the trace for the audit; the caller learns only that it must wait.
+    String detail = "too many failed authentications from " + ip + " (limit " + bucket.limit() + " per "
+        + failedAuthLimit.period().toSeconds() + " s); retry later";
+    List<Check> trace = new ArrayList<>(refusal.trace());
+    trace.add(new Check("failed_auth_limit", false, detail));
+    return Decision.deny(DenialCode.RATE_LIMITED, detail, refusal.clientId(), refusal.credentialIds(), List.of(), trace).withLimit(bucket);
   }
 
   static String failedAuthKey(String ip) {
     return "failed_auth:" + ip;
   }
 
-  /** The allowlists, then the failed-authentication bucket: a refusal, or null to go on. */
+  /** The allowlists: a refusal, or null to go on. */
   private Decision checkAddress(String ip, Route route, List<Check> trace) {
     String platformName = route.tool().platform();
     PlatformConfig platform = platformName == null ? null : route.platform();
@@ -317,15 +345,6 @@ public final class PolicyEngine {
       String lists = platformIps != null && toolIps != null ? "platform " + platformName + " and tool " + route.name()
           : platformIps != null ? "platform " + platformName : "tool " + route.name();
       trace.add(new Check("allowed_ips", true, "client address " + ip + " is in allowed_ips of " + lists));
-    }
-    if (failedAuthLimit != null) {
-      LimitOutcome fa = limiter.peek(failedAuthKey(ip), failedAuthLimit);
-      if (!fa.allowed()) {
-        String detail = "too many failed authentications from " + ip + " (limit " + fa.limit() + " per "
-            + failedAuthLimit.period().toSeconds() + " s); retry later";
-        trace.add(new Check("failed_auth_limit", false, detail));
-        return Decision.deny(DenialCode.RATE_LIMITED, detail, null, List.of(), List.of(), trace).withLimit(fa);
-      }
     }
     return null;
   }

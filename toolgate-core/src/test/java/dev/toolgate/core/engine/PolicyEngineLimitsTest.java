@@ -67,14 +67,15 @@ class PolicyEngineLimitsTest {
   }
 
   CountingLimiter limiter;
+  InMemoryCredentialDirectory directory;
   PolicyEngine engine;
 
   @BeforeEach
   void setUp() {
-    InMemoryCredentialDirectory dir = new InMemoryCredentialDirectory()
+    directory = new InMemoryCredentialDirectory()
         .client("cli_1", "sendbird").apiKey("key_1", "cli_1", KEY, Set.of("*"));
     limiter = new CountingLimiter();
-    engine = new PolicyEngine(List.of(new ApiKeyVerifier(dir, CLOCK)), dir, (id, at) -> { }, CLOCK,
+    engine = new PolicyEngine(List.of(new ApiKeyVerifier(directory, CLOCK)), directory, (id, at) -> { }, CLOCK,
         limiter, new ClientAddress(CidrSet.parse(List.of("10.0.0.1"))), TWO_A_MINUTE);
   }
 
@@ -117,18 +118,38 @@ class PolicyEngineLimitsTest {
   }
 
   @Test
-  void failedAuthenticationsEmptyTheIpsBucketThenEvenAGoodKeyIs429() {
+  void overItsFailureBudgetAnAddressGets429ForFailuresButItsValidKeysStillPass() {
     Route r = route(API_KEY, null, null, List.of());
     for (int i = 0; i < 2; i++) {
       assertThat(engine.decide(call("192.0.2.1", headers("api-key", "tgk_bad")), r).status()).isEqualTo(401);
     }
-    Decision blocked = engine.decide(call("192.0.2.1", headers("api-key", KEY)), r);
-    assertThat(blocked.code()).isEqualTo(DenialCode.RATE_LIMITED);
-    assertThat(blocked.status()).isEqualTo(429);
-    assertThat(blocked.limit().allowed()).isFalse();
-    assertThat(blocked.limit().retryAfter()).isEqualTo(Duration.ofSeconds(7));
-    assertThat(engine.decide(call("192.0.2.2", headers("api-key", KEY)), r).allowed()).as("another IP").isTrue();
-    assertThat(limiter.consumed).containsExactly("failed_auth:192.0.2.1", "failed_auth:192.0.2.1");
+    Decision throttled = engine.decide(call("192.0.2.1", headers("api-key", "tgk_bad")), r);
+    assertThat(throttled.code()).isEqualTo(DenialCode.RATE_LIMITED);
+    assertThat(throttled.limit().allowed()).isFalse();
+    assertThat(throttled.limit().retryAfter()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(throttled.challenges()).as("no challenge: retrying later is the answer").isEmpty();
+    assertThat(throttled.detail()).contains("too many failed authentications from 192.0.2.1").doesNotContain("api_key");
+    assertThat(throttled.trace()).extracting(c -> c.name() + "=" + c.passed())
+        .containsExactly("route=true", "api_key=false", "failed_auth_limit=false");
+
+    Decision good = engine.decide(call("192.0.2.1", headers("api-key", KEY)), r);
+    assertThat(good.allowed()).as("a key that verifies is never refused for others' failures").isTrue();
+    assertThat(good.clientId()).isEqualTo("cli_1");
+    assertThat(engine.decide(call("192.0.2.1", headers("api-key", "tgk_bad")), r).code())
+        .as("the good call gave the guesser nothing back").isEqualTo(DenialCode.RATE_LIMITED);
+    assertThat(limiter.consumed).as("only failures are counted").containsOnly("failed_auth:192.0.2.1").hasSize(4);
+  }
+
+  @Test
+  void withoutAFailedAuthLimitFailuresStay401() {
+    PolicyEngine off = new PolicyEngine(List.of(new ApiKeyVerifier(directory, CLOCK)), directory, (id, at) -> { }, CLOCK,
+        limiter, new ClientAddress(new CidrSet(List.of())), null);
+    Route r = route(API_KEY, null, null, List.of());
+    for (int i = 0; i < 30; i++) {
+      assertThat(off.decide(call("192.0.2.3", headers("api-key", "tgk_bad")), r).status()).isEqualTo(401);
+    }
+    assertThat(off.decide(call("192.0.2.3", headers("api-key", KEY)), r).allowed()).isTrue();
+    assertThat(limiter.consumed).isEmpty();
   }
 
   @Test

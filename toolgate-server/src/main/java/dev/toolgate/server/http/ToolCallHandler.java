@@ -131,8 +131,10 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     HttpServerRequest req = ex.req;
     ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()),
         body == null ? null : body.getBytes(), peer(req), match.pathParams());
-    // Without the keys the verifier answers 503 issuer_unavailable.
-    whenReady(prefetch.beforeVerification(call, match.route()), keys -> authenticate(ex, match, call, body));
+    // Without the keys the verifier answers 503 issuer_unavailable. An address over its failed-auth
+    // budget is verified with the keys at hand: its guesses must not make Toolgate fetch anything.
+    var keys = engine.overFailureBudget(call) ? Prefetch.DONE : prefetch.beforeVerification(call, match.route());
+    whenReady(keys, ready -> authenticate(ex, match, call, body));
   }
 
   private void authenticate(Exchange ex, RouteMatch match, ToolCall call, Buffer body) {
