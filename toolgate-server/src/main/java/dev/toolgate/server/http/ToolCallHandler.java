@@ -115,6 +115,13 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     RouteMatch match = found.match();
     Route route = match.route();
+    String override = decisionOnly ? Forwarding.overrideNotAllowed(req.headers(), route) : null;
+    if (override != null) {
+      // Forwarding drops it; here the proxy forwards the original request, so it is refused instead.
+      refuse(ex, route, Decision.refuse(DenialCode.OVERRIDE_HEADER_NOT_ALLOWED, override + " would make the upstream run another method or path;"
+          + " tool " + route.name() + " does not list it in forward_headers"));
+      return;
+    }
     if (declaredLength(req) > settings.maxBodyBytes()) {
       refuse(ex, route, tooLarge());
       return;
@@ -184,8 +191,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         .setPort(target.port())
         .setSsl(target.tls())
         .setURI(target.uri(match, ex.path, query))
-        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, clientIp(ex),
-            req.authority() == null ? null : req.authority().toString(), req.isSSL()))
+        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, arrival(ex)))
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
         .setIdleTimeout(settings.upstreamTimeout().toMillis());
     options.getHeaders().set("host", target.authority());
@@ -457,6 +463,12 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private static String peer(HttpServerRequest req) {
     return req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+  }
+
+  private Forwarding.Arrival arrival(Exchange ex) {
+    HttpServerRequest req = ex.req;
+    return new Forwarding.Arrival(clientIp(ex), req.authority() == null ? null : req.authority().toString(),
+        req.localAddress() == null ? 0 : req.localAddress().port(), req.isSSL());
   }
 
   /** The client's IP: the peer, or the address a trusted proxy forwarded the call for. Resolved once. */
