@@ -58,6 +58,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final Prefetch prefetch;
   private final boolean decisionOnly;
   private final ClientAddress clientAddress;
+  private final ConnectionHeader connection;
 
   ToolCallHandler(Vertx vertx, boolean decisionOnly, Prefetch prefetch, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
     this.vertx = vertx;
@@ -71,6 +72,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     this.upstream = upstream;
     this.settings = settings;
     this.clientAddress = new ClientAddress(settings.trustedProxies());
+    this.connection = new ConnectionHeader(routes.routes());
   }
 
   @Override
@@ -115,6 +117,12 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     RouteMatch match = found.match();
     Route route = match.route();
+    String dropped = connection.listsHeaderRead(req.headers(), route);
+    if (dropped != null) {
+      refuse(ex, route, Decision.refuse(DenialCode.CONNECTION_LISTS_CHECKED_HEADER, "Connection lists " + dropped
+          + ", which the checks of tool " + route.name() + " read: forwarding would remove it, so the upstream would see another request"));
+      return;
+    }
     String override = decisionOnly ? Forwarding.overrideNotAllowed(req.headers(), route) : null;
     if (override != null) {
       // Forwarding drops it; here the proxy forwards the original request, so it is refused instead.
