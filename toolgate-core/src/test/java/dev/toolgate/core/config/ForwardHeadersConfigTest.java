@@ -4,10 +4,15 @@ import static dev.toolgate.core.config.ConfigTesting.error;
 import static dev.toolgate.core.config.ConfigTesting.lines;
 import static dev.toolgate.core.config.ConfigTesting.parse;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** tools[].forward_headers: which method and path override headers a tool's upstream may receive. */
 class ForwardHeadersConfigTest {
@@ -28,6 +33,17 @@ class ForwardHeadersConfigTest {
     assertThat(parse(config("    forward_headers: [X-HTTP-Method-Override, x-original-url]\n")).tools().get(0).forwardHeaders())
         .containsExactlyInAnyOrder("x-http-method-override", "x-original-url");
     assertThat(parse(config("    forward_headers: []\n")).tools().get(0).forwardHeaders()).isEmpty();
+  }
+
+  @Test
+  void theDocumentedExampleLoads() throws Exception {
+    Path doc = Path.of("..", "docs", "configuration.md");
+    assumeTrue(Files.isRegularFile(doc), "docs/configuration.md is next to the module when built from the repository");
+    String text = Files.readString(doc);
+    String section = text.substring(text.indexOf("\n### `forward_headers`\n"));
+    Matcher block = Pattern.compile("(?ms)^```yaml\n(.*?)^```$").matcher(section);
+    assertThat(block.find()).isTrue();
+    assertThat(parse("tools:\n" + block.group(1)).tools().get(0).forwardHeaders()).containsExactly("x-http-method-override");
   }
 
   @ParameterizedTest
