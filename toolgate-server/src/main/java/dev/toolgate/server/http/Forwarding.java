@@ -119,20 +119,6 @@ public final class Forwarding {
     return out;
   }
 
-  /**
-   * The first override header (normalized) the call carries that the route does not let through; null when none.
-   * The decision API cannot drop one (the proxy forwards the original request), so it refuses it.
-   */
-  static String overrideNotAllowed(MultiMap in, Route route) {
-    for (String name : in.names()) {
-      String n = normalize(name);
-      if (OverrideHeaders.NAMES.contains(n) && !route.tool().forwardHeaders().contains(n)) {
-        return n;
-      }
-    }
-    return null;
-  }
-
   /** Response headers from upstream, minus hop-by-hop ones. */
   static void copyResponseHeaders(MultiMap from, MultiMap to) {
     Set<String> listed = connectionListed(from);

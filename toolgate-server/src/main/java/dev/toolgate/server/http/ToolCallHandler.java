@@ -58,7 +58,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final Prefetch prefetch;
   private final boolean decisionOnly;
   private final ClientAddress clientAddress;
-  private final ConnectionHeader connection;
+  private final UnforwardableHeaders unforwardableHeaders;
 
   ToolCallHandler(Vertx vertx, boolean decisionOnly, Prefetch prefetch, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
     this.vertx = vertx;
@@ -72,7 +72,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     this.upstream = upstream;
     this.settings = settings;
     this.clientAddress = new ClientAddress(settings.trustedProxies());
-    this.connection = new ConnectionHeader(routes.routes());
+    this.unforwardableHeaders = new UnforwardableHeaders(routes.routes());
   }
 
   @Override
@@ -117,17 +117,9 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     RouteMatch match = found.match();
     Route route = match.route();
-    String dropped = connection.listsHeaderRead(req.headers(), route);
-    if (dropped != null) {
-      refuse(ex, route, Decision.refuse(DenialCode.CONNECTION_LISTS_CHECKED_HEADER, "Connection lists " + dropped
-          + ", which the checks of tool " + route.name() + " read: forwarding would remove it, so the upstream would see another request"));
-      return;
-    }
-    String override = decisionOnly ? Forwarding.overrideNotAllowed(req.headers(), route) : null;
-    if (override != null) {
-      // Forwarding drops it; here the proxy forwards the original request, so it is refused instead.
-      refuse(ex, route, Decision.refuse(DenialCode.OVERRIDE_HEADER_NOT_ALLOWED, override + " would make the upstream run another method or path;"
-          + " tool " + route.name() + " does not list it in forward_headers"));
+    Decision unforwardable = unforwardableHeaders.refusal(req.headers(), route, decisionOnly);
+    if (unforwardable != null) {
+      refuse(ex, route, unforwardable);
       return;
     }
     if (declaredLength(req) > settings.maxBodyBytes()) {
