@@ -50,7 +50,7 @@ final class ConfigReader {
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
       "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips", "user");
   static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "preset", "policy", "user", "owner",
-      "allowed_ips", "rate_limits");
+      "allowed_ips", "rate_limits", ForwardHeadersReader.KEY);
   static final List<String> USER_BINDING_KEYS = List.of("platform_user_id", "opaque_id", "user_id", "forward");
   static final List<String> LOCATION_KEYS = List.of("header", "body_field", "path_param", "query_param");
   static final List<String> OWNER_KEYS = List.of("header", "body_field", "path_param", "query_param", "is");
@@ -987,10 +987,11 @@ final class ConfigReader {
     }
     CidrSet allowedIps = cidrs(m, "allowed_ips", false);
     List<ToolRateLimit> rateLimits = limits.toolLimits(m);
+    Set<String> forwardHeaders = ForwardHeadersReader.read(m, problems);
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore
-        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner)
+        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders)
         : null;
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
   }

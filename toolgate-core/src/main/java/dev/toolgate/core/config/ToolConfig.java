@@ -4,6 +4,7 @@ import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrSet;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One tool: an HTTP route the platform calls, the upstream it is forwarded to, and its policy.
@@ -21,11 +22,24 @@ import java.util.List;
  * @param user how the end user of a call is identified and bound; null when the tool binds no user
  *     (the user token's subject, if any, is then forwarded as it is)
  * @param owner the field naming the owner of the resource the call touches; null when not checked
+ * @param forwardHeaders {@link OverrideHeaders} this tool's upstream may receive (lower case); empty: none, the default
  */
 public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
-    CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner) {
+    CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders) {
   public ToolConfig {
     rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+    forwardHeaders = forwardHeaders == null ? Set.of() : Set.copyOf(forwardHeaders);
+    for (String header : forwardHeaders) {
+      if (!OverrideHeaders.NAMES.contains(header)) {
+        throw new IllegalArgumentException("forwardHeaders may list only " + OverrideHeaders.NAMES + ", got " + header);
+      }
+    }
+  }
+
+  /** Without forwarded override headers. */
+  public ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
+      CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner) {
+    this(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, Set.of());
   }
 
   /** Without user binding or ownership. */
@@ -36,7 +50,7 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
 
   /** This tool with another policy (same everything else). */
   public ToolConfig withPolicy(Policy newPolicy) {
-    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner);
+    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner, forwardHeaders);
   }
 
   /** Without an IP allowlist or rate limits. */

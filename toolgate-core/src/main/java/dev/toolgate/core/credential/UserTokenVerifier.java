@@ -234,12 +234,13 @@ public final class UserTokenVerifier implements CredentialVerifier {
       }
     }
     if (policy.queryParam() != null) {
-      List<String> values = QueryString.values(call.query(), policy.queryParam());
-      if (values.size() > 1) {
-        return failure(DenialCode.USER_TOKEN_INVALID, "query parameter " + policy.queryParam() + " sent more than once");
+      QueryString.Single sent = QueryString.single(call.query(), policy.queryParam());
+      if (sent.ambiguous()) {
+        // The same rule as for identities: only the exact name is stripped, so a JWT / jwt[] / jwt%20 would reach the upstream.
+        return failure(DenialCode.BAD_REQUEST, "query parameter " + policy.queryParam() + " sent more than once (or under a name some servers read as the same)");
       }
-      if (values.size() == 1 && !values.get(0).isEmpty()) {
-        candidates.add(new Found(values.get(0), "query parameter " + policy.queryParam(), null));
+      if (sent.present() && !sent.value().isEmpty()) {
+        candidates.add(new Found(sent.value(), "query parameter " + policy.queryParam(), null));
       }
     }
     if (candidates.isEmpty() && bodyNotDeclaredJson) {

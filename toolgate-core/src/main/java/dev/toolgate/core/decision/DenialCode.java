@@ -12,6 +12,8 @@ public enum DenialCode {
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "The tool does not accept this method"),
   BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),
   BODY_NOT_JSON(400, "body_not_json", "Request body is not a JSON object"),
+  CONNECTION_LISTS_CHECKED_HEADER(400, "connection_lists_checked_header", "Connection lists a header Toolgate's checks read"),
+  OVERRIDE_HEADER_NOT_ALLOWED(400, "override_header_not_allowed", "A method or path override header is not allowed for this tool"),
 
   SIGNATURE_MISSING(401, "signature_missing", "Request signature is missing"),
   SIGNATURE_INVALID(401, "signature_invalid", "Request signature is invalid"),

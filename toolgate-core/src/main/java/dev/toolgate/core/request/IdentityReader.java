@@ -120,12 +120,12 @@ public final class IdentityReader {
   }
 
   private static Read query(ToolCall call, IdentityLocation where) {
-    List<String> values = QueryString.values(call.query(), where.name());
-    if (values.size() > 1 || QueryString.lookalikes(call.query(), where.name()) > values.size()) {
-      // user_id twice, or also as USER_ID / user.id, which some frameworks read as the same name
+    QueryString.Single sent = QueryString.single(call.query(), where.name());
+    if (sent.ambiguous()) {
+      // user_id twice, or also as USER_ID / user.id / user_id[], which some frameworks read as the same name
       return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " sent more than once (or under a name some servers read as the same)");
     }
-    return values.isEmpty() ? Read.absent() : Read.of(values.get(0), where);
+    return sent.present() ? Read.of(sent.value(), where) : Read.absent();
   }
 
   /** A refusal when the body is not declared JSON; null when it is. */

@@ -27,6 +27,27 @@ class CredentialStrippingTest {
   }
 
   @Test
+  void aParameterIsAmbiguousWhenSentTwiceOrUnderANameSomeServerReadsAsIt() {
+    // Case, PHP's renaming, arrays and nested objects (PHP, Rails, qs), whitespace and invisible characters around the name.
+    for (String lookalike : List.of("JWT", "Jwt", "jwt[]", "jwt[0]", "jwt[x]", "jwt.x", "jwt%20", "%20jwt", "jwt+", "jwt%00", "jwt%09",
+        "jwt%E2%80%8B", "%EF%BB%BFjwt", "jw%74[]", "JWT%5B%5D", "jwt%20[]")) {
+      assertThat(QueryString.single("jwt=a.b.c&" + lookalike + "=x", "jwt").ambiguous()).as(lookalike).isTrue();
+      assertThat(QueryString.single(lookalike + "=x&a=1", "jwt").ambiguous()).as(lookalike + " alone").isTrue();
+    }
+    for (String name : List.of("USER_ID", "user.id", "user%20id", "user[id", "user_id[]", "user_id.x", "user_id%20")) {
+      assertThat(QueryString.single("user_id=1&" + name + "=2", "user_id").ambiguous()).as(name).isTrue();
+    }
+    assertThat(QueryString.single("jwt=1&jwt=2", "jwt").ambiguous()).isTrue();
+    for (String other : List.of("jwt_version", "jwtx", "xjwt", "jw", "other[jwt]", "other.jwt", "j%20wt")) {
+      QueryString.Single sent = QueryString.single("jwt=a.b.c&" + other + "=x", "jwt");
+      assertThat(sent.ambiguous()).as(other).isFalse();
+      assertThat(sent.value()).isEqualTo("a.b.c");
+    }
+    assertThat(QueryString.single("a=1", "jwt")).isEqualTo(new QueryString.Single(null, false));
+    assertThat(QueryString.single(null, "jwt").present()).isFalse();
+  }
+
+  @Test
   void bodyWithoutAMemberKeepsOrderAndEverythingElse() {
     JsonBody body = new JsonBody(utf8("{\"user_id\":\"u1\",\"context\":{\"jwt\":\"x.y.z\",\"channel\":\"web\"},\"n\":null,\"list\":[1,2]}"));
     assertThat(new String(body.without("/context/jwt"), StandardCharsets.UTF_8))

@@ -1,6 +1,7 @@
 package dev.toolgate.server.http;
 
 import dev.toolgate.core.config.CredentialKind;
+import dev.toolgate.core.config.OverrideHeaders;
 import dev.toolgate.core.config.PlatformConfig;
 import dev.toolgate.core.credential.StandardWebhooksVerifier;
 import dev.toolgate.core.config.Policy;
@@ -17,6 +18,8 @@ import java.util.Set;
  * (agent platforms send the same headers to every tool, so one tool's upstream must not collect
  * tokens valid for another). Names are compared after folding case and {@code _} to {@code -},
  * because some upstream stacks (CGI/WSGI) treat {@code X_Toolgate_Client} as {@code X-Toolgate-Client}.
+ * Forwarding headers carry what Toolgate saw, never what the caller claims, and method or path
+ * override headers ({@link OverrideHeaders}) pass only to tools that list them in {@code forward_headers}.
  */
 public final class Forwarding {
   static final String REQUEST_ID_HEADER = "x-request-id";
@@ -30,13 +33,23 @@ public final class Forwarding {
       "proxy-authorization", "proxy-authenticate");
   /** Set by the gateway itself, so never taken from the caller. */
   private static final Set<String> GATEWAY_OWNED = Set.of(
-      "host", "expect", REQUEST_ID_HEADER, "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "forwarded");
+      "host", "expect", REQUEST_ID_HEADER, "x-forwarded-for", "x-forwarded-host", "x-forwarded-port", "x-forwarded-proto");
+  /**
+   * Other forwarding headers: who the client is, how and where it called. Upstream stacks believe
+   * them (chi's RealIP, Rack, Spring's ForwardedHeaderFilter, Express's trust proxy) and Toolgate
+   * cannot vouch for a caller's, so they are removed; the ones above carry what Toolgate saw.
+   */
+  private static final Set<String> FORWARDING_REMOVED = Set.of(
+      "forwarded", "x-forwarded-prefix", "x-forwarded-server", "x-forwarded-scheme", "x-forwarded-ssl", "x-url-scheme", "front-end-https",
+      "x-real-ip", "true-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip", "cf-connecting-ip", "fastly-client-ip",
+      "x-forwarded-uri", "x-original-uri", "x-forwarded-method");
 
   private final Set<String> dropAlways;
 
   public Forwarding(List<Route> routes, java.util.Collection<PlatformConfig> platforms) {
     Set<String> drop = new HashSet<>(HOP_BY_HOP);
     drop.addAll(GATEWAY_OWNED);
+    drop.addAll(FORWARDING_REMOVED);
     drop.add("authorization");
     drop.add(normalize(PlatformConfig.DEFAULT_SIGNATURE_HEADER));
     drop.add(normalize(PlatformConfig.DEFAULT_API_KEY_HEADER));
@@ -62,13 +75,26 @@ public final class Forwarding {
     this.dropAlways = Set.copyOf(drop);
   }
 
+  /**
+   * How the call reached Toolgate, for the forwarding headers it sets.
+   *
+   * @param clientIp the resolved client IP (the peer, or what a trusted proxy said)
+   * @param host the Host (authority) the call was sent to; null when it had none
+   * @param port the local port the connection came in on; 0 when unknown
+   * @param tls whether it came over TLS
+   */
+  record Arrival(String clientIp, String host, int port, boolean tls) {}
+
   /** Headers for the upstream request: the caller's minus everything above, plus the verified identity. */
-  MultiMap upstreamHeaders(MultiMap in, Route route, String clientId, String subject, String requestId, String clientIp, String originalHost, boolean tls) {
+  MultiMap upstreamHeaders(MultiMap in, Route route, String clientId, String subject, String requestId, Arrival arrival) {
     Set<String> listedInConnection = connectionListed(in);
+    Set<String> overridesAllowed = route.tool().forwardHeaders();
     MultiMap out = MultiMap.caseInsensitiveMultiMap();
     in.forEach((name, value) -> {
       String n = normalize(name);
-      if (!dropAlways.contains(n) && !n.startsWith(IDENTITY_PREFIX) && !listedInConnection.contains(n)) {
+      boolean override = OverrideHeaders.NAMES.contains(n);
+      if (!dropAlways.contains(n) && !n.startsWith(IDENTITY_PREFIX) && !listedInConnection.contains(n)
+          && (!override || overridesAllowed.contains(n))) {
         out.add(name, value);
       }
     });
@@ -80,12 +106,16 @@ public final class Forwarding {
     if (subject != null) {
       out.set(USER_HEADER, subject);
     }
-    // The resolved client: the peer, or what a trusted proxy said; never a header an untrusted caller sent.
-    out.set("x-forwarded-for", clientIp);
-    if (originalHost != null) {
-      out.set("x-forwarded-host", originalHost);
+    // What Toolgate saw: the resolved client (the peer, or what a trusted proxy said), the Host, port
+    // and scheme the call arrived with; never a forwarding header an untrusted caller sent.
+    out.set("x-forwarded-for", arrival.clientIp());
+    if (arrival.host() != null) {
+      out.set("x-forwarded-host", arrival.host());
     }
-    out.set("x-forwarded-proto", tls ? "https" : "http");
+    if (arrival.port() > 0) {
+      out.set("x-forwarded-port", Integer.toString(arrival.port()));
+    }
+    out.set("x-forwarded-proto", arrival.tls() ? "https" : "http");
     return out;
   }
 

@@ -58,6 +58,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final Prefetch prefetch;
   private final boolean decisionOnly;
   private final ClientAddress clientAddress;
+  private final UnforwardableHeaders unforwardableHeaders;
 
   ToolCallHandler(Vertx vertx, boolean decisionOnly, Prefetch prefetch, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
     this.vertx = vertx;
@@ -71,6 +72,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     this.upstream = upstream;
     this.settings = settings;
     this.clientAddress = new ClientAddress(settings.trustedProxies());
+    this.unforwardableHeaders = new UnforwardableHeaders(routes.routes());
   }
 
   @Override
@@ -115,6 +117,11 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     RouteMatch match = found.match();
     Route route = match.route();
+    Decision unforwardable = unforwardableHeaders.refusal(req.headers(), route, decisionOnly);
+    if (unforwardable != null) {
+      refuse(ex, route, unforwardable);
+      return;
+    }
     if (declaredLength(req) > settings.maxBodyBytes()) {
       refuse(ex, route, tooLarge());
       return;
@@ -186,8 +193,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         .setPort(target.port())
         .setSsl(target.tls())
         .setURI(target.uri(match, ex.path, query))
-        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, clientIp(ex),
-            req.authority() == null ? null : req.authority().toString(), req.isSSL()))
+        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, arrival(ex)))
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
         .setIdleTimeout(settings.upstreamTimeout().toMillis());
     options.getHeaders().set("host", target.authority());
@@ -459,6 +465,12 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private static String peer(HttpServerRequest req) {
     return req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();
+  }
+
+  private Forwarding.Arrival arrival(Exchange ex) {
+    HttpServerRequest req = ex.req;
+    return new Forwarding.Arrival(clientIp(ex), req.authority() == null ? null : req.authority().toString(),
+        req.localAddress() == null ? 0 : req.localAddress().port(), req.isSSL());
   }
 
   /** The client's IP: the peer, or the address a trusted proxy forwarded the call for. Resolved once. */
