@@ -12,6 +12,8 @@ public enum DenialCode {
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "The tool does not accept this method"),
   BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),
   BODY_NOT_JSON(400, "body_not_json", "Request body is not a JSON object"),
+  DECISION_TARGET_INVALID(400, "decision_target_invalid", "The decision request does not say which call to judge"),
+  DECISION_TARGET_AMBIGUOUS(400, "decision_target_ambiguous", "The decision request describes the call more than once"),
 
   SIGNATURE_MISSING(401, "signature_missing", "Request signature is missing"),
   SIGNATURE_INVALID(401, "signature_invalid", "Request signature is invalid"),
