@@ -18,19 +18,9 @@ public record DecisionSource(Kind kind, String uriHeader, String methodHeader) {
 
   public enum Kind {
     /** Two headers the proxy sets: nginx's auth_request subrequest is always a GET of its own URI. */
-    HEADERS("headers"),
+    HEADERS,
     /** The decision request's own method and its path below {@code /decisions}: Envoy ext_authz HTTP service. */
-    PATH("path");
-
-    private final String yamlName;
-
-    Kind(String yamlName) {
-      this.yamlName = yamlName;
-    }
-
-    public String yamlName() {
-      return yamlName;
-    }
+    PATH
   }
 
   public DecisionSource {
