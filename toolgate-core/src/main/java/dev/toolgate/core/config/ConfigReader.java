@@ -4,6 +4,7 @@ import dev.toolgate.core.limit.RateLimit;
 import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrBlock;
 import dev.toolgate.core.net.CidrSet;
+import dev.toolgate.core.net.TrustedProxies;
 import dev.toolgate.core.route.PathPattern;
 import dev.toolgate.core.token.SigningAlgorithm;
 import java.net.URI;
@@ -38,7 +39,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class ConfigReader {
   static final List<String> ROOT_KEYS =
       List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools", "failed_auth_limit");
-  static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies");
+  static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
+      "client_ip_header", "trusted_proxy_hops", "decisions");
   static final List<String> STORE_KEYS = List.of("kind", "path", "url", "user", "password_env", "master_key_file");
   static final List<String> AUDIT_KEYS = List.of("batch_size", "flush_interval");
   static final List<String> AUTH_SERVER_KEYS = List.of("issuer", "signing_algorithm", "access_token_ttl", "max_token_ttl",
@@ -171,14 +173,16 @@ final class ConfigReader {
     Long maxBody = m.size("max_body_bytes");
     Duration upstreamTimeout = m.duration("upstream_timeout");
     Duration shutdownGrace = m.duration("shutdown_grace");
-    CidrSet trustedProxies = cidrs(m, "trusted_proxies", true);
+    TrustedProxies trustedProxies = ProxySettingsReader.trustedProxies(m, cidrs(m, "trusted_proxies", true));
+    DecisionSource decisions = ProxySettingsReader.decisions(m, problems, trustedProxies);
     return new ServerSettings(
         host != null ? host : d.host(),
         port != null ? port.intValue() : d.port(),
         maxBody != null ? maxBody : d.maxBodyBytes(),
         upstreamTimeout != null ? upstreamTimeout : d.upstreamTimeout(),
         shutdownGrace != null ? shutdownGrace : d.shutdownGrace(),
-        trustedProxies);
+        trustedProxies,
+        decisions);
   }
 
   // ---------------------------------------------------------------- store

@@ -66,7 +66,7 @@ public record GatewayConfig(
     if (server == null || server.port() != 0 || port == 0) {
       return this;
     }
-    ServerSettings s = new ServerSettings(server.host(), port, server.maxBodyBytes(), server.upstreamTimeout(), server.shutdownGrace(), server.trustedProxies());
+    ServerSettings s = server.withPort(port);
     AuthServerSettings a = authorizationServer;
     String oldResource = a.defaultResource();
     if (a.issuer().getPort() == 0) {

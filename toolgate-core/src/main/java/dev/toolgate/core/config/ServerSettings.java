@@ -1,8 +1,7 @@
 package dev.toolgate.core.config;
 
-import dev.toolgate.core.net.CidrSet;
+import dev.toolgate.core.net.TrustedProxies;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * HTTP listener and forwarding limits.
@@ -12,17 +11,25 @@ import java.util.List;
  * @param maxBodyBytes larger request bodies are refused with 413
  * @param upstreamTimeout no upstream response headers within this → 504
  * @param shutdownGrace how long a shutdown waits for in-flight requests
- * @param trustedProxies peers whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed; empty
- *     (the default): those headers are ignored and the connection peer is the client
+ * @param trustedProxies who may say who the client is, in which header, over how many hops; none
+ *     (the default): forwarding headers are ignored and the connection peer is the client
+ * @param decisions where the decision API reads the call it judges
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace, CidrSet trustedProxies) {
+public record ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace,
+    TrustedProxies trustedProxies, DecisionSource decisions) {
   public ServerSettings {
-    trustedProxies = trustedProxies == null ? new CidrSet(List.of()) : trustedProxies;
+    trustedProxies = trustedProxies == null ? TrustedProxies.none() : trustedProxies;
+    decisions = decisions == null ? DecisionSource.defaults() : decisions;
   }
 
-  /** Without trusted proxies. */
+  /** Without trusted proxies, decisions described by the default headers. */
   public ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace) {
-    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, null);
+    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, null, null);
+  }
+
+  /** The same settings on another port. */
+  public ServerSettings withPort(int port) {
+    return new ServerSettings(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, trustedProxies, decisions);
   }
 
   public static ServerSettings defaults() {

@@ -14,6 +14,8 @@ public enum DenialCode {
   BODY_NOT_JSON(400, "body_not_json", "Request body is not a JSON object"),
   CONNECTION_LISTS_CHECKED_HEADER(400, "connection_lists_checked_header", "Connection lists a header Toolgate's checks read"),
   OVERRIDE_HEADER_NOT_ALLOWED(400, "override_header_not_allowed", "A method or path override header is not allowed for this tool"),
+  DECISION_TARGET_INVALID(400, "decision_target_invalid", "The decision request does not say which call to judge"),
+  DECISION_TARGET_AMBIGUOUS(400, "decision_target_ambiguous", "The decision request describes the call more than once"),
 
   SIGNATURE_MISSING(401, "signature_missing", "Request signature is missing"),
   SIGNATURE_INVALID(401, "signature_invalid", "Request signature is invalid"),

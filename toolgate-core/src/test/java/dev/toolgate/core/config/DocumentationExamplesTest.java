@@ -63,6 +63,9 @@ class DocumentationExamplesTest {
     GatewayConfig config = parse(blocks("## A complete file", "yaml").get(0));
     assertThat(config.authorizationServer()).isNotEqualTo(AuthServerSettings.defaults(config.server()));
     assertThat(config.trustedIssuers()).containsOnlyKeys("okta");
+    assertThat(config.server().trustedProxies().clientIpHeader()).isEqualTo("x-real-ip");
+    assertThat(config.server().trustedProxies().hops()).isEqualTo(2);
+    assertThat(config.server().decisions()).isNotEqualTo(DecisionSource.defaults());
     assertThat(config.tools()).extracting(ToolConfig::name).contains("get_profile", "partner_orders");
     Policy profile = config.tools().stream().filter(t -> t.name().equals("get_profile")).findFirst().orElseThrow().policy();
     assertThat(profile.userToken().header()).isEqualTo("customer-auth");

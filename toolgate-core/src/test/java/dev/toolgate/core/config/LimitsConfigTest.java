@@ -52,7 +52,7 @@ class LimitsConfigTest {
   @Test
   void defaultsAreNoProxiesNoAllowlistsNoLimitsAndTwentyFailuresAMinute() {
     GatewayConfig c = parse(config("    {}\n", ""));
-    assertThat(c.server().trustedProxies().isEmpty()).isTrue();
+    assertThat(c.server().trustedProxies().proxies().isEmpty()).isTrue();
     assertThat(c.platforms().get("p").allowedIps()).isNull();
     assertThat(c.tools().get(0).allowedIps()).isNull();
     assertThat(c.tools().get(0).rateLimits()).isEmpty();
@@ -65,11 +65,11 @@ class LimitsConfigTest {
   @Test
   void trustedProxiesAcceptIpv4Ipv6AndBareAddresses() {
     GatewayConfig c = parse("server:\n  trusted_proxies: [10.0.0.0/8, \"fd00::/8\", 127.0.0.1, \"::1\"]\n" + ONE_TOOL);
-    assertThat(c.server().trustedProxies().blocks()).containsExactly(
+    assertThat(c.server().trustedProxies().proxies().blocks()).containsExactly(
         CidrBlock.parse("10.0.0.0/8"), CidrBlock.parse("fd00::/8"), CidrBlock.parse("127.0.0.1/32"), CidrBlock.parse("::1/128"));
-    assertThat(c.server().trustedProxies().contains("10.1.2.3")).isTrue();
-    assertThat(c.server().trustedProxies().contains("fd12::1")).isTrue();
-    assertThat(c.server().trustedProxies().contains("192.0.2.1")).isFalse();
+    assertThat(c.server().trustedProxies().proxies().contains("10.1.2.3")).isTrue();
+    assertThat(c.server().trustedProxies().proxies().contains("fd12::1")).isTrue();
+    assertThat(c.server().trustedProxies().proxies().contains("192.0.2.1")).isFalse();
     assertThat(parse("server:\n  trusted_proxies: []\n" + ONE_TOOL).server()).isEqualTo(ServerSettings.defaults());
   }
 

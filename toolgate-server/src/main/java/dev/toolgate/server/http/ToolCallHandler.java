@@ -80,15 +80,15 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     req.pause(); // nothing is read until the policy says what it needs
     Exchange ex = new Exchange(req, RequestIds.next(), System.nanoTime());
     if (decisionOnly) {
-      // The call being judged is described by the proxy that asks (nginx auth_request, Envoy ext_authz).
-      DecisionTarget target = DecisionTarget.of(req);
-      if (target == null) {
-        refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "the call to judge is not described: send X-Forwarded-Uri (or X-Original-URI), or append its path to /decisions"));
+      // The call being judged is described by the proxy that asks, in the one way server.decisions configures.
+      DecisionTarget.Reading described = DecisionTarget.read(req, settings.decisions());
+      if (described.refusal() != null) {
+        refuse(ex, null, described.refusal());
         return;
       }
-      ex.method = target.method();
-      ex.path = target.path();
-      ex.query = target.query();
+      ex.method = described.target().method();
+      ex.path = described.target().path();
+      ex.query = described.target().query();
     }
 
     String transferEncoding = req.getHeader("transfer-encoding");
@@ -431,7 +431,8 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       req.response().putHeader("connection", "close").endHandler(v -> req.connection().close());
     }
     record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
-    Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges());
+    Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges(),
+        decisionOnly);
   }
 
   private void record(Exchange ex, Route route, Decision decision, String code, int status, String detail) {
