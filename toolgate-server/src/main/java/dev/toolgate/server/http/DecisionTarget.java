@@ -18,16 +18,16 @@ import java.util.regex.Pattern;
  * service with {@code path_prefix: /decisions}).
  *
  * <p>A proxy passes the client's own headers along, so any other description of the call in the
- * same request may come from the client: it is refused, never preferred and never ignored, because
- * the proxy may act on it (an upstream that honours {@code X-HTTP-Method-Override} runs a method
- * nobody judged).
+ * same request may come from the client: it is refused, never preferred and never ignored. Method
+ * and path override headers ({@code X-HTTP-Method-Override}, {@code X-Original-URL}, ...) are judged
+ * per tool like on the proxy path ({@link UnforwardableHeaders}: refused unless the tool lists them
+ * in {@code forward_headers}), since the upstream behind the asking proxy receives them.
  */
 record DecisionTarget(String method, String path, String query) {
   static final String PREFIX = "/decisions";
-  /** Headers that say which call a request is, or which one an upstream should run instead. */
+  /** Headers proxies use to tell a decision service which call a request is. */
   static final Set<String> DESCRIBING_HEADERS = Set.of(
-      "x-original-uri", "x-forwarded-uri", "x-original-url", "x-rewrite-url", "x-envoy-original-path",
-      "x-original-method", "x-forwarded-method", "x-http-method-override", "x-http-method", "x-method-override");
+      "x-original-uri", "x-forwarded-uri", "x-envoy-original-path", "x-original-method", "x-forwarded-method");
   private static final Pattern METHOD = Pattern.compile("[A-Z]{1,16}");
 
   /** The call to judge, or the refusal (400) of a request that does not describe exactly one. */

@@ -86,13 +86,18 @@ class DecisionApiTest {
   void aSecondDescriptionIsRefusedNeverPreferred() throws Exception {
     try (GatewayHarness h = new GatewayHarness(TOOLS)) {
       h.start();
-      for (String header : List.of("X-Forwarded-Uri", "X-Forwarded-Method", "X-Original-URL", "X-Rewrite-URL", "X-Envoy-Original-Path",
-          "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override", "X_Forwarded_Uri", "x_original_uri")) {
+      for (String header : List.of("X-Forwarded-Uri", "X-Forwarded-Method", "X-Envoy-Original-Path", "X_Forwarded_Uri", "x_original_uri")) {
         String value = header.toLowerCase().contains("method") ? "GET" : "/public/x";
         HttpResponse<String> r = h.send(decision(h, "/decisions")
             .header("X-Original-URI", "/orders/A-1").header("X-Original-Method", "GET").header(header, value));
         assertProblem(r, 400, "decision_target_ambiguous");
         assertThat(new JsonObject(r.body()).getString("detail")).contains(header);
+      }
+      // Method and path overrides are judged per tool (forward_headers), as on the proxy path.
+      for (String header : List.of("X-Original-URL", "X-Rewrite-URL", "X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+        String value = header.toLowerCase().contains("method") ? "GET" : "/public/x";
+        assertProblem(h.send(decision(h, "/decisions")
+            .header("X-Original-URI", "/orders/A-1").header("X-Original-Method", "GET").header(header, value)), 400, "override_header_not_allowed");
       }
       assertProblem(h.send(decision(h, "/decisions")
           .header("X-Original-URI", "/orders/A-1").header("X-Original-URI", "/public/x").header("X-Original-Method", "GET")),
@@ -123,7 +128,7 @@ class DecisionApiTest {
       // The request's own method is the judged one.
       assertProblem(h.send(decision(h, "/decisions/orders/A-1").header("api-key", key).POST(HttpRequest.BodyPublishers.noBody())),
           405, "method_not_allowed");
-      for (String header : List.of("X-Original-URI", "X-Forwarded-Uri", "X-Original-Method", "X-Forwarded-Method", "X-HTTP-Method-Override")) {
+      for (String header : List.of("X-Original-URI", "X-Forwarded-Uri", "X-Original-Method", "X-Forwarded-Method")) {
         assertProblem(h.send(decision(h, "/decisions/orders/A-1").header("api-key", key).header(header, header.endsWith("URI")
             || header.endsWith("Uri") ? "/orders/A-2" : "GET")), 400, "decision_target_ambiguous");
       }

@@ -150,10 +150,12 @@ class UpstreamSeesWhatWasJudgedTest {
   @Test
   void theDecisionApiRefusesAnOverrideHeaderItCannotDrop() throws Exception {
     int before = h.upstream.hits.get();
-    String refused = send("GET /decisions/anon/x HTTP/1.1\r\nHost: x\r\nX_HTTP_Method_Override: DELETE\r\n", null);
+    String refused = send("GET /decisions HTTP/1.1\r\nHost: x\r\nX-Original-URI: /anon/x\r\nX-Original-Method: GET\r\n"
+        + "X_HTTP_Method_Override: DELETE\r\n", null);
     assertThat(RawHttp.status(refused)).as(refused).isEqualTo(400);
     assertThat(refused).contains("\"code\":\"override_header_not_allowed\"").contains("forward_headers");
-    String allowed = send("POST /decisions/legacy HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nX-HTTP-Method-Override: PATCH\r\n", null);
+    String allowed = send("GET /decisions HTTP/1.1\r\nHost: x\r\nX-Original-URI: /legacy\r\nX-Original-Method: POST\r\n"
+        + "X-HTTP-Method-Override: PATCH\r\n", null);
     assertThat(RawHttp.status(allowed)).as(allowed).isEqualTo(200);
     assertThat(h.upstream.hits.get()).isEqualTo(before);
   }
