@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Reads one identity value (a user id, an owner id) from where a tool says the call carries it. */
 public final class IdentityReader {
@@ -70,7 +73,45 @@ public final class IdentityReader {
       // Two values could be read differently here and upstream; refuse rather than pick one.
       return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " sent more than once");
     }
+    for (String twin : underscoreSpellings(where.name())) {
+      if (!call.headers().all(twin).isEmpty()) {
+        // CGI, WSGI and PHP upstreams read X_User_Id as X-User-Id: it reaches them unjudged.
+        return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " is also sent as " + twin + ", which some servers read as the same name");
+      }
+    }
     return values.isEmpty() ? Read.absent() : Read.of(values.get(0).strip(), where);
+  }
+
+  /**
+   * Every other spelling of a header name with '_' and '-' swapped at some of their places: CGI,
+   * WSGI and PHP read all of them as one name. Names with more than 8 separators (none in practice)
+   * get only the two uniform spellings, so a call costs at most 255 look-ups.
+   */
+  static List<String> underscoreSpellings(String name) {
+    List<Integer> separators = new ArrayList<>();
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) == '-' || name.charAt(i) == '_') {
+        separators.add(i);
+      }
+    }
+    Set<String> spellings = new LinkedHashSet<>();
+    if (separators.size() > 8) {
+      spellings.add(name.replace('_', '-'));
+      spellings.add(name.replace('-', '_'));
+    } else {
+      for (int mask = 1; mask < 1 << separators.size(); mask++) {
+        char[] spelled = name.toCharArray();
+        for (int s = 0; s < separators.size(); s++) {
+          if ((mask & 1 << s) != 0) {
+            int at = separators.get(s);
+            spelled[at] = spelled[at] == '-' ? '_' : '-';
+          }
+        }
+        spellings.add(new String(spelled));
+      }
+    }
+    spellings.remove(name);
+    return List.copyOf(spellings);
   }
 
   private static Read body(ToolCall call, IdentityLocation where) {
@@ -133,7 +174,7 @@ public final class IdentityReader {
     if (JsonBody.declaredJson(call.headers())) {
       return null;
     }
-    return Read.bad(DenialCode.BODY_NOT_JSON, what + " is read from a JSON body: send Content-Type application/json");
+    return Read.bad(DenialCode.BODY_NOT_JSON, what + " is read from a JSON body: send Content-Type application/json, without Content-Encoding");
   }
 
   /** RFC 3986 percent-decoding of a path segment ('+' is a plus); null when an escape or the UTF-8 is broken. */

@@ -36,11 +36,24 @@ public final class JsonBody {
 
   /**
    * Whether the call's single {@code Content-Type} says JSON ({@code application/json} or
-   * {@code …+json}): a body read as JSON here must be read as JSON upstream too, not as a form.
+   * {@code …+json}) and no {@code Content-Encoding} but {@code identity} applies: a body read as
+   * JSON here must be read as JSON upstream too, not as a form, and not as what an upstream gets by
+   * decoding it first (Toolgate reads the bytes as sent and never decompresses them).
    */
   public static boolean declaredJson(Headers headers) {
     List<String> types = headers.all("content-type");
-    return types.size() == 1 && isJson(types.get(0));
+    return types.size() == 1 && isJson(types.get(0)) && notEncoded(headers);
+  }
+
+  private static boolean notEncoded(Headers headers) {
+    for (String value : headers.all("content-encoding")) {
+      for (String coding : value.split(",", -1)) {
+        if (!coding.strip().equalsIgnoreCase("identity")) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Whether one {@code Content-Type} value says JSON. */

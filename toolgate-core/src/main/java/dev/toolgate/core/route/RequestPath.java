@@ -1,5 +1,10 @@
 package dev.toolgate.core.route;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -7,7 +12,7 @@ import java.util.Optional;
 /**
  * The request path as routing sees it. Paths that could route one way here and another way upstream
  * are refused rather than "fixed": dot segments, empty segments, encoded slashes, backslashes,
- * encoded dots and control characters. Routing and forwarding then use the same string.
+ * encoded dots, control characters and escapes that are not UTF-8. Routing and forwarding then use the same string.
  */
 public record RequestPath(String raw, List<String> segments) {
 
@@ -35,6 +40,9 @@ public record RequestPath(String raw, List<String> segments) {
         }
       }
     }
+    if (!escapesSpellUtf8(raw)) {
+      return Optional.empty();
+    }
     List<String> segments = new ArrayList<>();
     if (raw.length() > 1) {
       for (String part : raw.substring(1).split("/", -1)) {
@@ -45,6 +53,36 @@ public record RequestPath(String raw, List<String> segments) {
       }
     }
     return Optional.of(new RequestPath(raw, List.copyOf(segments)));
+  }
+
+  /**
+   * Whether the %-escapes spell well-formed UTF-8 (RFC 3986 §2.5, RFC 3629 §3). A lenient decoder
+   * upstream reads the overlong {@code %c0%ae} as '.', which would make {@code /public/%c0%ae%c0%ae/x}
+   * a dot-dot segment there and not here. Called once every escape is known to be two hex digits.
+   */
+  private static boolean escapesSpellUtf8(String raw) {
+    if (raw.indexOf('%') < 0) {
+      return true;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        bytes.write(Integer.parseInt(raw, i + 1, i + 3, 16));
+        i += 2;
+      } else {
+        bytes.write(c);
+      }
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
   }
 
   private static boolean isHex(char c) {

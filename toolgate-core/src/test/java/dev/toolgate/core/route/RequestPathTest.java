@@ -24,6 +24,14 @@ class RequestPathTest {
     assertThat(RequestPath.parse(raw)).as("'%s'", raw.replace("\u0000", "\\0")).isEmpty();
   }
 
+  /** An upstream's lenient decoder may read these as '.', '/' or anything else; here they are not UTF-8. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/a/%c0%ae%c0%ae/admin", "/a%c0%afb", "/a/%e0%80%ae", "/a/%f0%80%80%ae", "/caf%e9", "/a%ff", "/a%80",
+      "/a/%ed%a0%80", "/a/%f4%90%80%80", "/a/%C3"})
+  void escapesThatAreNotUtf8AreRefused(String raw) {
+    assertThat(RequestPath.parse(raw)).as(raw).isEmpty();
+  }
+
   @Test
   void nullIsRefused() {
     assertThat(RequestPath.parse(null)).isEmpty();

@@ -78,10 +78,14 @@ public final class GatewayVerticle extends VerticleBase {
         .setCompressionSupported(false));
     Router system = systemRouter();
     server.requestHandler(req -> route(req, tools, decisions, system));
+    server.invalidRequestHandler(MalformedRequests::answer);
     return server.listen(port, settings.host());
   }
 
   private void route(HttpServerRequest req, ToolCallHandler tools, ToolCallHandler decisions, Router system) {
+    if (ClosingConnections.isClosing(req.connection())) {
+      return; // pipelined behind an answer that closes this connection: never processed (RFC 9112 §9.6)
+    }
     switch (req.path()) {
       case "/healthz" -> req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
       case "/readyz" -> req.response()

@@ -91,14 +91,15 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       ex.query = described.target().query();
     }
 
-    String transferEncoding = req.getHeader("transfer-encoding");
-    if (transferEncoding != null && !transferEncoding.strip().equalsIgnoreCase("chunked")) {
-      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "Transfer-Encoding other than chunked is not accepted (RFC 9112 §6.1)"));
+    List<String> transferEncodings = req.headers().getAll("transfer-encoding");
+    if (!transferEncodings.isEmpty() && !(transferEncodings.size() == 1 && transferEncodings.get(0).strip().equalsIgnoreCase("chunked"))) {
+      // A second "chunked" line means chunked twice (RFC 9112 §6.1) to a proxy in front that reads it so.
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "Transfer-Encoding other than one chunked is not accepted (RFC 9112 §6.1)"));
       return;
     }
     Optional<RequestPath> path = RequestPath.parse(ex.path);
     if (path.isEmpty()) {
-      refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, "path has dot segments, empty segments, encoded '/', '\\' or '.', or characters outside RFC 3986"));
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, "path has dot segments, empty segments, encoded '/', '\\' or '.', characters outside RFC 3986, or escapes that are not UTF-8"));
       return;
     }
     if (!QuerySyntax.isValid(ex.query)) {
@@ -317,7 +318,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     record(ex, route, decision, "ok", 200, null);
     if (!ex.req.isEnded()) {
-      resp.putHeader("connection", "close").endHandler(v -> ex.req.connection().close());
+      ClosingConnections.closeAfter(resp, ex.req.connection());
     }
     resp.setStatusCode(200).end();
   }
@@ -428,7 +429,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     HttpServerRequest req = ex.req;
     if (!req.isEnded()) {
       // The body was not read: close rather than drain it (it may be large, or never end).
-      req.response().putHeader("connection", "close").endHandler(v -> req.connection().close());
+      ClosingConnections.closeAfter(req.response(), req.connection());
     }
     record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
     Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges(),

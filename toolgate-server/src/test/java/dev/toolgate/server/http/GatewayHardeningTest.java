@@ -8,13 +8,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Hostile framing and header tricks found in review, each pinned by a test over real sockets. */
+/**
+ * Hostile framing and upstream tricks found in review, each pinned by a test over real sockets. The
+ * lasting hostile-input suite (paths, smuggling, spoofed headers, signed-body tricks) is in
+ * {@code hostile/}.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayHardeningTest {
   GatewayHarness h;
@@ -58,49 +61,13 @@ class GatewayHardeningTest {
             path: /switch
             upstream: http://127.0.0.1:%d
             policy: { anonymous: true }
-        """.formatted(switchingUpstream.getLocalPort())).start();
+        """.formatted(switchingUpstream.getLocalPort()), "10s").start(); // a slow 101 on a busy machine is still no timeout
   }
 
   @AfterAll
   void stop() throws Exception {
     h.close();
     switchingUpstream.close();
-  }
-
-  @Test
-  void noCredentialOfAnyKindReachesAnUpstreamEvenWhenItsPolicyDidNotUseIt() throws Exception {
-    String raw = "GET /anon/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer tgt_secret\r\napi-key: tgk_secret\r\n"
-        + "X-Api-Key: tgk_other\r\nx-sendbird-signature: abc\r\nConnection: close\r\n\r\n";
-    assertThat(RawHttp.status(RawHttp.send(h.gateway.port(), raw, null))).isEqualTo(200);
-    for (String header : List.of("authorization", "api-key", "x-api-key", "x-sendbird-signature")) {
-      assertThat(h.upstream.lastHeaders.contains(header)).as(header).isFalse();
-    }
-  }
-
-  @Test
-  void identityHeadersCannotBeForgedWithUnderscores() throws Exception {
-    String raw = "GET /anon/x HTTP/1.1\r\nHost: x\r\nX_Toolgate_Client: cl_victim\r\nx_request_id: forged\r\nX_Forwarded_For: 10.0.0.1\r\nConnection: close\r\n\r\n";
-    assertThat(RawHttp.status(RawHttp.send(h.gateway.port(), raw, null))).isEqualTo(200);
-    h.upstream.lastHeaders.names().forEach(name -> assertThat(name.toLowerCase()).doesNotContain("_"));
-    assertThat(h.upstream.lastHeaders.get("x-forwarded-for")).isEqualTo("127.0.0.1");
-  }
-
-  @Test
-  void malformedQueriesAndPathsAreRefusedBeforeRouting() throws Exception {
-    for (String target : List.of("/anon/x?a=%zz", "/anon/x?a={b}", "/anon/x?a=|", "/anon/%7Bb%7D/x", "/anon/{b}")) {
-      int before = h.upstream.hits.get();
-      String response = RawHttp.send(h.gateway.port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", null);
-      assertThat(RawHttp.status(response)).as(target).isEqualTo(400);
-      assertThat(h.upstream.hits.get()).as(target).isEqualTo(before);
-    }
-  }
-
-  @Test
-  void transferEncodingOtherThanChunkedIsRefused() throws Exception {
-    String raw = "POST /anon/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nConnection: close\r\n\r\nGET /anon/smuggled HTTP/1.1\r\n\r\n";
-    String response = RawHttp.send(h.gateway.port(), raw, null);
-    assertThat(RawHttp.status(response)).isEqualTo(400);
-    assertThat(h.upstream.lastUri == null || !h.upstream.lastUri.contains("smuggled")).isTrue();
   }
 
   @Test

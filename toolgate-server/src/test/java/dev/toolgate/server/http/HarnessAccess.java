@@ -48,6 +48,11 @@ public final class HarnessAccess implements AutoCloseable {
     return h.upstream.lastHeaders == null ? null : h.upstream.lastHeaders.get(name);
   }
 
+  /** Writes every queued audit record to the store now. */
+  public void flushAudit() {
+    h.gateway.flushAudit();
+  }
+
   public void refresh() {
     h.gateway.refreshCredentials();
   }
