@@ -64,7 +64,7 @@ public record GatewayConfig(
     if (server == null || server.port() != 0 || port == 0) {
       return this;
     }
-    ServerSettings s = new ServerSettings(server.host(), port, server.maxBodyBytes(), server.upstreamTimeout(), server.shutdownGrace(), server.trustedProxies());
+    ServerSettings s = new ServerSettings(server.host(), port, server.maxBodyBytes(), server.upstreamTimeout(), server.shutdownGrace(), server.trustedProxies(), server.requestHeadTimeout());
     AuthServerSettings a = authorizationServer;
     String oldResource = a.defaultResource();
     if (a.issuer().getPort() == 0) {

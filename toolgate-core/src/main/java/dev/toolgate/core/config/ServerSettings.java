@@ -14,15 +14,26 @@ import java.util.List;
  * @param shutdownGrace how long a shutdown waits for in-flight requests
  * @param trustedProxies peers whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed; empty
  *     (the default): those headers are ignored and the connection peer is the client
+ * @param requestHeadTimeout a request line and headers not complete this long after the connection
+ *     opened, or after the first byte of a later request on it, get 408 and the connection is closed
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace, CidrSet trustedProxies) {
+public record ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace, CidrSet trustedProxies,
+    Duration requestHeadTimeout) {
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
+
   public ServerSettings {
     trustedProxies = trustedProxies == null ? new CidrSet(List.of()) : trustedProxies;
+    requestHeadTimeout = requestHeadTimeout == null ? DEFAULT_REQUEST_HEAD_TIMEOUT : requestHeadTimeout;
+  }
+
+  /** With the default request head timeout. */
+  public ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace, CidrSet trustedProxies) {
+    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, trustedProxies, null);
   }
 
   /** Without trusted proxies. */
   public ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace) {
-    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, null);
+    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, null, null);
   }
 
   public static ServerSettings defaults() {

@@ -2,8 +2,10 @@ package dev.toolgate.core.config;
 
 import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrSet;
+import dev.toolgate.core.route.PathAmbiguity;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One tool: an HTTP route the platform calls, the upstream it is forwarded to, and its policy.
@@ -21,11 +23,20 @@ import java.util.List;
  * @param user how the end user of a call is identified and bound; null when the tool binds no user
  *     (the user token's subject, if any, is then forwarded as it is)
  * @param owner the field naming the owner of the resource the call touches; null when not checked
+ * @param allowInPath the {@link PathAmbiguity} forms a request path may have and still reach this tool
+ *     (and its upstream, unchanged); empty, the default, refuses them all
  */
 public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
-    CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner) {
+    CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<PathAmbiguity> allowInPath) {
   public ToolConfig {
     rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+    allowInPath = allowInPath == null ? Set.of() : Set.copyOf(allowInPath);
+  }
+
+  /** Allowing no ambiguous path forms. */
+  public ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
+      CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner) {
+    this(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, Set.of());
   }
 
   /** Without user binding or ownership. */
@@ -36,7 +47,7 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
 
   /** This tool with another policy (same everything else). */
   public ToolConfig withPolicy(Policy newPolicy) {
-    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner);
+    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner, allowInPath);
   }
 
   /** Without an IP allowlist or rate limits. */
