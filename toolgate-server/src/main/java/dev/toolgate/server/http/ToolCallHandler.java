@@ -89,14 +89,14 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       ex.query = target.query();
     }
 
-    String transferEncoding = req.getHeader("transfer-encoding");
-    if (transferEncoding != null && !transferEncoding.strip().equalsIgnoreCase("chunked")) {
-      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "Transfer-Encoding other than chunked is not accepted (RFC 9112 §6.1)"));
+    String framing = RequestFraming.problem(req);
+    if (framing != null) {
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, framing));
       return;
     }
     Optional<RequestPath> path = RequestPath.parse(ex.path);
     if (path.isEmpty()) {
-      refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, "path has dot segments, empty segments, encoded '/', '\\' or '.', or characters outside RFC 3986"));
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, RequestPath.REFUSAL));
       return;
     }
     if (!QuerySyntax.isValid(ex.query)) {
