@@ -79,6 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
     Router system = systemRouter();
+    server.connectionHandler(connection -> RequestHeadDeadline.install(connection, settings.requestHeadTimeout()));
     server.requestHandler(req -> route(req, tools, decisions, system));
     return server.listen(port, settings.host());
   }
