@@ -12,6 +12,7 @@ import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.core.request.JsonBody;
 import dev.toolgate.core.request.QueryString;
 import dev.toolgate.core.request.ToolCall;
+import dev.toolgate.core.route.PathAmbiguity;
 import dev.toolgate.core.route.RequestPath;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -104,6 +106,13 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       return;
     }
     RouteTable.Lookup lookup = routes.lookup(ex.method, path.get());
+    // Double encoding and trailing dots are refused unless the tool the path routes to allows them.
+    Route routed = lookup instanceof RouteTable.Found f ? f.match().route() : null;
+    Set<PathAmbiguity> ambiguous = path.get().refusedUnless(routed == null ? Set.of() : routed.tool().allowInPath());
+    if (!ambiguous.isEmpty()) {
+      refuse(ex, routed, Decision.refuse(DenialCode.BAD_PATH, PathAmbiguity.refusal(ambiguous)));
+      return;
+    }
     if (lookup instanceof RouteTable.WrongMethod wrong) {
       req.response().putHeader("allow", String.join(", ", wrong.allowed()));
       refuse(ex, null, Decision.refuse(DenialCode.METHOD_NOT_ALLOWED, ex.method + " is not accepted here; allowed: " + String.join(", ", wrong.allowed())));
