@@ -5,6 +5,7 @@ import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrBlock;
 import dev.toolgate.core.net.CidrSet;
 import dev.toolgate.core.net.TrustedProxies;
+import dev.toolgate.core.route.PathAmbiguity;
 import dev.toolgate.core.route.PathPattern;
 import dev.toolgate.core.token.SigningAlgorithm;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,7 +42,7 @@ final class ConfigReader {
   static final List<String> ROOT_KEYS =
       List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools", "failed_auth_limit");
   static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
-      "client_ip_header", "trusted_proxy_hops", "decisions");
+      "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout");
   static final List<String> STORE_KEYS = List.of("kind", "path", "url", "user", "password_env", "master_key_file");
   static final List<String> AUDIT_KEYS = List.of("batch_size", "flush_interval");
   static final List<String> AUTH_SERVER_KEYS = List.of("issuer", "signing_algorithm", "access_token_ttl", "max_token_ttl",
@@ -52,7 +54,7 @@ final class ConfigReader {
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
       "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips", "user");
   static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "preset", "policy", "user", "owner",
-      "allowed_ips", "rate_limits", ForwardHeadersReader.KEY);
+      "allowed_ips", "rate_limits", ForwardHeadersReader.KEY, "allow_in_path");
   static final List<String> USER_BINDING_KEYS = List.of("platform_user_id", "opaque_id", "user_id", "forward");
   static final List<String> LOCATION_KEYS = List.of("header", "body_field", "path_param", "query_param");
   static final List<String> OWNER_KEYS = List.of("header", "body_field", "path_param", "query_param", "is");
@@ -175,6 +177,7 @@ final class ConfigReader {
     Duration shutdownGrace = m.duration("shutdown_grace");
     TrustedProxies trustedProxies = ProxySettingsReader.trustedProxies(m, cidrs(m, "trusted_proxies", true));
     DecisionSource decisions = ProxySettingsReader.decisions(m, problems, trustedProxies);
+    Duration requestHeadTimeout = m.duration("request_head_timeout");
     return new ServerSettings(
         host != null ? host : d.host(),
         port != null ? port.intValue() : d.port(),
@@ -182,7 +185,8 @@ final class ConfigReader {
         upstreamTimeout != null ? upstreamTimeout : d.upstreamTimeout(),
         shutdownGrace != null ? shutdownGrace : d.shutdownGrace(),
         trustedProxies,
-        decisions);
+        decisions,
+        requestHeadTimeout);
   }
 
   // ---------------------------------------------------------------- store
@@ -992,12 +996,30 @@ final class ConfigReader {
     CidrSet allowedIps = cidrs(m, "allowed_ips", false);
     List<ToolRateLimit> rateLimits = limits.toolLimits(m);
     Set<String> forwardHeaders = ForwardHeadersReader.read(m, problems);
+    Set<PathAmbiguity> allowInPath = readAllowInPath(m, pathText);
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore
-        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders)
+        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath)
         : null;
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
+  }
+
+  private static final String KNOWN_AMBIGUITIES = String.join(", ", PathAmbiguity.yamlNames());
+
+  /** tools[i].allow_in_path: the ambiguous path forms that may reach this tool; empty when absent. */
+  private Set<PathAmbiguity> readAllowInPath(YamlMap m, String pathText) {
+    List<String> names = strings(m, "allow_in_path", "one of " + KNOWN_AMBIGUITIES,
+        text -> PathAmbiguity.fromYaml(text).isPresent() ? null
+            : "unknown path form " + Yaml.quote(text) + " (known: " + KNOWN_AMBIGUITIES + ")" + caseHint(text, PathAmbiguity.yamlNames()));
+    Set<PathAmbiguity> allowed = EnumSet.noneOf(PathAmbiguity.class);
+    for (String name : names == null ? List.<String>of() : names) {
+      allowed.add(PathAmbiguity.fromYaml(name).orElseThrow());
+    }
+    if (pathText != null && !allowed.contains(PathAmbiguity.TRAILING_DOT) && Arrays.stream(pathText.split("/")).anyMatch(p -> p.endsWith("."))) {
+      m.error("path", "a segment of " + Yaml.quote(pathText) + " ends in '.', which requests may only carry with `allow_in_path: [trailing_dot]`");
+    }
+    return allowed;
   }
 
   private static final String KNOWN_PRESETS = String.join(", ", Arrays.stream(ToolPreset.values()).map(ToolPreset::yamlName).toList());

@@ -14,22 +14,27 @@ import java.time.Duration;
  * @param trustedProxies who may say who the client is, in which header, over how many hops; none
  *     (the default): forwarding headers are ignored and the connection peer is the client
  * @param decisions where the decision API reads the call it judges
+ * @param requestHeadTimeout a request line and headers not complete this long after the connection
+ *     opened, or after the first byte of a later request on it, get 408 and the connection is closed
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace,
-    TrustedProxies trustedProxies, DecisionSource decisions) {
+    TrustedProxies trustedProxies, DecisionSource decisions, Duration requestHeadTimeout) {
+  public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
+
   public ServerSettings {
     trustedProxies = trustedProxies == null ? TrustedProxies.none() : trustedProxies;
     decisions = decisions == null ? DecisionSource.defaults() : decisions;
+    requestHeadTimeout = requestHeadTimeout == null ? DEFAULT_REQUEST_HEAD_TIMEOUT : requestHeadTimeout;
   }
 
-  /** Without trusted proxies, decisions described by the default headers. */
+  /** Without trusted proxies, decisions described by the default headers, the default head timeout. */
   public ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace) {
-    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, null, null);
+    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, null, null, null);
   }
 
   /** The same settings on another port. */
   public ServerSettings withPort(int port) {
-    return new ServerSettings(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, trustedProxies, decisions);
+    return new ServerSettings(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, trustedProxies, decisions, requestHeadTimeout);
   }
 
   public static ServerSettings defaults() {

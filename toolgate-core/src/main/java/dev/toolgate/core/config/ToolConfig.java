@@ -2,6 +2,7 @@ package dev.toolgate.core.config;
 
 import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrSet;
+import dev.toolgate.core.route.PathAmbiguity;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -23,12 +24,16 @@ import java.util.Set;
  *     (the user token's subject, if any, is then forwarded as it is)
  * @param owner the field naming the owner of the resource the call touches; null when not checked
  * @param forwardHeaders {@link OverrideHeaders} this tool's upstream may receive (lower case); empty: none, the default
+ * @param allowInPath the {@link PathAmbiguity} forms a request path may have and still reach this tool
+ *     (and its upstream, unchanged); empty, the default, refuses them all
  */
 public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
-    CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders) {
+    CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders,
+    Set<PathAmbiguity> allowInPath) {
   public ToolConfig {
     rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
     forwardHeaders = forwardHeaders == null ? Set.of() : Set.copyOf(forwardHeaders);
+    allowInPath = allowInPath == null ? Set.of() : Set.copyOf(allowInPath);
     for (String header : forwardHeaders) {
       if (!OverrideHeaders.NAMES.contains(header)) {
         throw new IllegalArgumentException("forwardHeaders may list only " + OverrideHeaders.NAMES + ", got " + header);
@@ -36,10 +41,10 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
     }
   }
 
-  /** Without forwarded override headers. */
+  /** Without forwarded override headers, allowing no ambiguous path forms. */
   public ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
       CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner) {
-    this(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, Set.of());
+    this(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, Set.of(), Set.of());
   }
 
   /** Without user binding or ownership. */
@@ -50,7 +55,7 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
 
   /** This tool with another policy (same everything else). */
   public ToolConfig withPolicy(Policy newPolicy) {
-    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner, forwardHeaders);
+    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath);
   }
 
   /** Without an IP allowlist or rate limits. */

@@ -7,7 +7,7 @@ package dev.toolgate.core.decision;
 public enum DenialCode {
   BAD_PATH(400, "bad_path", "Request path is not routable"),
   BAD_REQUEST(400, "bad_request", "Malformed request"),
-  REQUEST_TIMEOUT(408, "request_timeout", "The request body did not arrive in time"),
+  REQUEST_TIMEOUT(408, "request_timeout", "The request did not arrive in time"),
   ROUTE_NOT_FOUND(404, "route_not_found", "No tool matches this route"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "The tool does not accept this method"),
   BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),

@@ -6,21 +6,37 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The request path as routing sees it. Paths that could route one way here and another way upstream
  * are refused rather than "fixed": dot segments, empty segments, encoded slashes, backslashes,
  * encoded dots, control characters and escapes that are not UTF-8. Routing and forwarding then use the same string.
+ * Two more forms ({@link PathAmbiguity}: double encoding, trailing dots) are recorded rather than
+ * refused here, because a tool may allow them: the caller refuses them once it knows the route.
+ *
+ * @param ambiguities the {@link PathAmbiguity} forms this path has; empty for most paths
  */
-public record RequestPath(String raw, List<String> segments) {
+public record RequestPath(String raw, List<String> segments, Set<PathAmbiguity> ambiguities) {
+  /** What a refused path has, for the refusal's detail. */
+  public static final String REFUSAL =
+      "path has dot segments, empty segments, encoded '/', '\\' or '.', characters outside RFC 3986, or escapes that are not UTF-8";
+
+  public RequestPath {
+    segments = List.copyOf(segments);
+    ambiguities = ambiguities.isEmpty() ? Set.of() : Set.copyOf(ambiguities);
+  }
 
   /** Empty when the path is not one Toolgate will route. */
   public static Optional<RequestPath> parse(String raw) {
     if (raw == null || raw.isEmpty() || raw.charAt(0) != '/' || raw.length() > 8192) {
       return Optional.empty();
     }
+    Set<PathAmbiguity> ambiguities = EnumSet.noneOf(PathAmbiguity.class);
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       // Printable ASCII that RFC 3986 allows in a path; ';' is refused too, because servlet
@@ -32,7 +48,7 @@ public record RequestPath(String raw, List<String> segments) {
         if (i + 2 >= raw.length() || !isHex(raw.charAt(i + 1)) || !isHex(raw.charAt(i + 2))) {
           return Optional.empty();
         }
-        String escape = raw.substring(i + 1, i + 3).toLowerCase(java.util.Locale.ROOT);
+        String escape = raw.substring(i + 1, i + 3).toLowerCase(Locale.ROOT);
         // %2f '/', %5c '\', %2e '.', %00 NUL, %3b ';': each can make a path mean two different things.
         if (escape.equals("2f") || escape.equals("5c") || escape.equals("2e") || escape.equals("00") || escape.equals("3b")
             || escape.equals("7b") || escape.equals("7d")) {
@@ -40,8 +56,14 @@ public record RequestPath(String raw, List<String> segments) {
         }
       }
     }
-    if (!escapesSpellUtf8(raw)) {
-      return Optional.empty();
+    if (raw.indexOf('%') >= 0) {
+      byte[] decoded = decodedOnce(raw);
+      if (!isUtf8(decoded)) {
+        return Optional.empty();
+      }
+      if (hasEscape(decoded)) {
+        ambiguities.add(PathAmbiguity.ENCODED_PERCENT);
+      }
     }
     List<String> segments = new ArrayList<>();
     if (raw.length() > 1) {
@@ -49,21 +71,28 @@ public record RequestPath(String raw, List<String> segments) {
         if (part.isEmpty() || part.equals(".") || part.equals("..")) {
           return Optional.empty();
         }
+        if (part.endsWith(".")) {
+          ambiguities.add(PathAmbiguity.TRAILING_DOT);
+        }
         segments.add(part);
       }
     }
-    return Optional.of(new RequestPath(raw, List.copyOf(segments)));
+    return Optional.of(new RequestPath(raw, segments, ambiguities));
   }
 
-  /**
-   * Whether the %-escapes spell well-formed UTF-8 (RFC 3986 §2.5, RFC 3629 §3). A lenient decoder
-   * upstream reads the overlong {@code %c0%ae} as '.', which would make {@code /public/%c0%ae%c0%ae/x}
-   * a dot-dot segment there and not here. Called once every escape is known to be two hex digits.
-   */
-  private static boolean escapesSpellUtf8(String raw) {
-    if (raw.indexOf('%') < 0) {
-      return true;
+  /** The ambiguities of this path that {@code allowed} does not accept; empty when the call may go on. */
+  public Set<PathAmbiguity> refusedUnless(Set<PathAmbiguity> allowed) {
+    Set<PathAmbiguity> refused = EnumSet.noneOf(PathAmbiguity.class);
+    for (PathAmbiguity a : ambiguities) {
+      if (!allowed.contains(a)) {
+        refused.add(a);
+      }
     }
+    return refused;
+  }
+
+  /** The path's bytes with each %-escape decoded once. Called once every escape is two hex digits. */
+  private static byte[] decodedOnce(String raw) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
@@ -74,15 +103,37 @@ public record RequestPath(String raw, List<String> segments) {
         bytes.write(c);
       }
     }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Whether the %-escapes spell well-formed UTF-8 (RFC 3986 §2.5, RFC 3629 §3). A lenient decoder
+   * upstream reads the overlong {@code %c0%ae} as '.', which would make {@code /public/%c0%ae%c0%ae/x}
+   * a dot-dot segment there and not here.
+   */
+  private static boolean isUtf8(byte[] decoded) {
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()));
+          .decode(ByteBuffer.wrap(decoded));
       return true;
     } catch (CharacterCodingException e) {
       return false;
     }
+  }
+
+  /**
+   * True when the path decoded once still holds a {@code %} and two hex digits ({@code %252e}, or
+   * {@code %25%32%65}): text that a second decoding would change.
+   */
+  private static boolean hasEscape(byte[] decoded) {
+    for (int i = 0; i + 2 < decoded.length; i++) {
+      if (decoded[i] == '%' && isHex((char) decoded[i + 1]) && isHex((char) decoded[i + 2])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isHex(char c) {

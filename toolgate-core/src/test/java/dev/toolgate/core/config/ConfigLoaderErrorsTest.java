@@ -72,7 +72,7 @@ class ConfigLoaderErrorsTest {
             "11: tools[1].name",
             "13: tools[1].path");
     assertThat(e.getMessage())
-        .contains("unknown key 'hots' (allowed: host, port, max_body_bytes, upstream_timeout, shutdown_grace, trusted_proxies, client_ip_header, trusted_proxy_hops, decisions; did you mean 'host'?)")
+        .contains("unknown key 'hots' (allowed: host, port, max_body_bytes, upstream_timeout, shutdown_grace, trusted_proxies, client_ip_header, trusted_proxy_hops, decisions, request_head_timeout; did you mean 'host'?)")
         .contains("duplicate tool name 'order_status' (first declared at line 7)")
         .contains("scheme 'ftp' is not allowed")
         .doesNotContain("hunter2");

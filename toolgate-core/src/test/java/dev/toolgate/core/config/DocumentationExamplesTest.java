@@ -79,6 +79,14 @@ class DocumentationExamplesTest {
   }
 
   @Test
+  void theAllowInPathExampleLoadsAndTheCompleteFileSetsTheHeadTimeout() {
+    String tool = blocks("### `allow_in_path`: ambiguous request paths", "yaml").get(0);
+    assertThat(parse("tools:\n" + tool).tools().get(0).allowInPath())
+        .containsExactlyInAnyOrder(dev.toolgate.core.route.PathAmbiguity.values());
+    assertThat(parse(blocks("## A complete file", "yaml").get(0)).server().requestHeadTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+  }
+
+  @Test
   void theErrorExampleGivesExactlyTheDocumentedErrors() {
     String yaml = blocks("## Errors", "yaml").get(0);
     List<String> documented = blocks("## Errors", "").get(1).lines().toList();

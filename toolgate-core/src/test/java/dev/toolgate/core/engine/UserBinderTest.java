@@ -169,7 +169,7 @@ class UserBinderTest {
     // The gateway's RequestPath.parse refuses such a path before routing; an embedder that builds
     // the path itself still gets bad_path from the binding.
     assertThat(RequestPath.parse("/users/sb%C3/orders")).isEmpty();
-    RequestPath unparsed = new RequestPath("/users/sb%C3/orders", List.of("users", "sb%C3", "orders"));
+    RequestPath unparsed = new RequestPath("/users/sb%C3/orders", List.of("users", "sb%C3", "orders"), java.util.Set.of());
     ToolCall call = new ToolCall("req-1", "POST", unparsed, null, headers("api-key", KEY), null, "127.0.0.1", Map.of("user_id", "sb%C3"));
     assertThat(engine.decide(call, route).code()).isEqualTo(DenialCode.BAD_PATH);
   }

@@ -3,6 +3,7 @@ package dev.toolgate.core.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -95,5 +96,35 @@ class RequestPathTest {
     for (String raw : List.of("/a\u0085b", "/a\u0080", "/a\u009f", "/a\u00a0b", "/\uff0e\uff0e/admin")) {
       assertThat(RequestPath.parse(raw)).as(raw.codePoints().mapToObj(c -> String.format("U+%04X", c)).toList().toString()).isEmpty();
     }
+  }
+
+  @Test
+  void doubleEncodedEscapesAreRecordedForTheRouteToJudge() {
+    for (String raw : List.of("/orders/%252e%252e/admin", "/a/%2541", "/a/%25aF", "/a%252Fb", "/%25%32%65")) {
+      assertThat(RequestPath.parse(raw).orElseThrow().ambiguities()).as(raw).containsExactly(PathAmbiguity.ENCODED_PERCENT);
+    }
+    for (String raw : List.of("/a/%25", "/a/%25zz", "/a/%25g1", "/a/%255", "/a/%2", "/a%41%25")) {
+      RequestPath.parse(raw).ifPresent(p -> assertThat(p.ambiguities()).as(raw).isEmpty());
+    }
+  }
+
+  @Test
+  void trailingDotSegmentsAreRecordedForTheRouteToJudge() {
+    for (String raw : List.of("/orders/status.", "/orders./status", "/a/..../b", "/...", "/a/b.")) {
+      assertThat(RequestPath.parse(raw).orElseThrow().ambiguities()).as(raw).containsExactly(PathAmbiguity.TRAILING_DOT);
+    }
+    for (String raw : List.of("/a.b", "/.well-known/x", "/a/.b", "/users/u-1/orders/A.1")) {
+      assertThat(RequestPath.parse(raw).orElseThrow().ambiguities()).as(raw).isEmpty();
+    }
+  }
+
+  @Test
+  void onlyTheFormsAToolDoesNotAllowAreRefused() {
+    RequestPath both = RequestPath.parse("/x./%2541").orElseThrow();
+    assertThat(both.refusedUnless(Set.of())).containsExactlyInAnyOrder(PathAmbiguity.ENCODED_PERCENT, PathAmbiguity.TRAILING_DOT);
+    assertThat(both.refusedUnless(Set.of(PathAmbiguity.TRAILING_DOT))).containsExactly(PathAmbiguity.ENCODED_PERCENT);
+    assertThat(both.refusedUnless(Set.of(PathAmbiguity.values()))).isEmpty();
+    assertThat(PathAmbiguity.refusal(Set.of(PathAmbiguity.ENCODED_PERCENT)))
+        .contains("'%25' that decodes to a %-escape").contains("allow_in_path: [encoded_percent]");
   }
 }

@@ -18,7 +18,8 @@ final class AdminJson {
   private AdminJson() {}
 
   static BodyHandler bodyHandler() {
-    return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+    // Not merged into the query parameters: that decodes the query, and a broken one left the request unanswered.
+    return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setMergeFormAttributes(false);
   }
 
   /** The body as a JSON object; an empty body is an empty object. */

@@ -16,6 +16,8 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import dev.toolgate.core.decision.DenialCode;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import dev.toolgate.core.route.RequestPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.HashMap;
@@ -77,6 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
     Router system = systemRouter();
+    server.connectionHandler(connection -> RequestHeadDeadline.install(connection, settings.requestHeadTimeout()));
     server.requestHandler(req -> route(req, tools, decisions, system));
     server.invalidRequestHandler(MalformedRequests::answer);
     return server.listen(port, settings.host());
@@ -86,22 +89,49 @@ public final class GatewayVerticle extends VerticleBase {
     if (ClosingConnections.isClosing(req.connection())) {
       return; // pipelined behind an answer that closes this connection: never processed (RFC 9112 §9.6)
     }
-    switch (req.path()) {
-      case "/healthz" -> req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
-      case "/readyz" -> req.response()
+    String path = req.path();
+    if (path.equals(DecisionTarget.PREFIX) || path.startsWith(DecisionTarget.PREFIX + "/")) {
+      decisions.handle(req);
+    } else if (!path.equals("/healthz") && !path.equals("/readyz") && SYSTEM_PREFIXES.stream().noneMatch(path::startsWith)) {
+      tools.handle(req); // the pipeline makes the same checks as below, and records them
+    } else if (!refusedBeforeRouting(req)) {
+      serveOwn(req, system);
+    }
+  }
+
+  private void serveOwn(HttpServerRequest req, Router system) {
+    if (req.path().equals("/healthz")) {
+      req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
+    } else if (req.path().equals("/readyz")) {
+      req.response()
           .setStatusCode(readiness.isReady() ? 200 : 503)
           .putHeader("content-type", "application/json")
           .end(new JsonObject().put("status", readiness.isReady() ? "ready" : "not_ready").put("reason", readiness.reason()).toBuffer());
-      default -> {
-        if (req.path().equals(DecisionTarget.PREFIX) || req.path().startsWith(DecisionTarget.PREFIX + "/")) {
-          decisions.handle(req);
-        } else if (SYSTEM_PREFIXES.stream().anyMatch(p -> req.path().startsWith(p))) {
-          system.handle(req);
-        } else {
-          tools.handle(req);
-        }
-      }
+    } else {
+      system.handle(req);
     }
+  }
+
+  /**
+   * Toolgate's own endpoints get the framing and path rules of tool calls before vertx-web reads
+   * anything: its own decoding of a broken escape in a path ends in a bare 400 and a stack trace in
+   * the log. (The endpoints that read the query decode it strictly themselves.)
+   */
+  private static boolean refusedBeforeRouting(HttpServerRequest req) {
+    String framing = RequestFraming.problem(req);
+    if (framing == null && RequestPath.parse(req.path()).isPresent()) {
+      return false;
+    }
+    if (!req.isEnded()) {
+      // The body is not read: close rather than drain it.
+      ClosingConnections.closeAfter(req.response(), req.connection());
+    }
+    if (framing != null) {
+      Problem.send(req.response(), DenialCode.BAD_REQUEST, framing, RequestIds.next(), null, List.of());
+    } else {
+      Problem.send(req.response(), DenialCode.BAD_PATH, RequestPath.REFUSAL, RequestIds.next(), null, List.of());
+    }
+    return true;
   }
 
   /** Toolgate's own endpoints; config validation keeps tools off these prefixes. */
@@ -112,16 +142,33 @@ public final class GatewayVerticle extends VerticleBase {
     for (Endpoint endpoint : endpoints) {
       endpoint.mount(router);
     }
-    router.route().last().handler(ctx -> Problem.send(ctx.response(), DenialCode.ROUTE_NOT_FOUND,
-        "no endpoint " + ctx.request().method().name() + " " + ctx.request().path(), RequestIds.next(), null, List.of()));
-    // Whatever a handler throws, the caller gets a plain 500 problem, never a stack trace.
-    router.errorHandler(500, ctx -> {
-      LOG.error("endpoint {} failed", ctx.request().path(), ctx.failure());
-      if (!ctx.response().headWritten()) {
-        Problem.send(ctx.response(), DenialCode.INTERNAL_ERROR, "internal error; see the server log", RequestIds.next(), null, List.of());
-      }
-    });
+    router.route().last()
+        .handler(ctx -> Problem.send(ctx.response(), DenialCode.ROUTE_NOT_FOUND,
+            "no endpoint " + ctx.request().method().name() + " " + ctx.request().path(), RequestIds.next(), null, List.of()))
+        .failureHandler(GatewayVerticle::failed);
+    router.errorHandler(500, GatewayVerticle::failed);
     return router;
+  }
+
+  /**
+   * Failures no endpoint answered in its own format: problem+json, never vertx-web's bare text. Bad
+   * input is not logged; a 500 is a bug, logged once with its request id.
+   */
+  private static void failed(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.request().connection().close();
+      return;
+    }
+    String requestId = RequestIds.next();
+    int status = ctx.statusCode();
+    if (status == 413) {
+      Problem.send(ctx.response(), DenialCode.BODY_TOO_LARGE, "the request body is larger than this endpoint accepts", requestId, null, List.of());
+    } else if (status >= 400 && status < 500) {
+      Problem.send(ctx.response(), DenialCode.BAD_REQUEST, "the request could not be read", requestId, null, List.of());
+    } else {
+      LOG.error("endpoint {} {} failed (request {})", ctx.request().method(), ctx.request().path(), requestId, ctx.failure());
+      Problem.send(ctx.response(), DenialCode.INTERNAL_ERROR, "internal error; see the server log", requestId, null, List.of());
+    }
   }
 
   public int actualPort() {

@@ -12,6 +12,7 @@ import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.core.request.JsonBody;
 import dev.toolgate.core.request.QueryString;
 import dev.toolgate.core.request.ToolCall;
+import dev.toolgate.core.route.PathAmbiguity;
 import dev.toolgate.core.route.RequestPath;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -91,15 +93,14 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       ex.query = described.target().query();
     }
 
-    List<String> transferEncodings = req.headers().getAll("transfer-encoding");
-    if (!transferEncodings.isEmpty() && !(transferEncodings.size() == 1 && transferEncodings.get(0).strip().equalsIgnoreCase("chunked"))) {
-      // A second "chunked" line means chunked twice (RFC 9112 §6.1) to a proxy in front that reads it so.
-      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, "Transfer-Encoding other than one chunked is not accepted (RFC 9112 §6.1)"));
+    String framing = RequestFraming.problem(req);
+    if (framing != null) {
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, framing));
       return;
     }
     Optional<RequestPath> path = RequestPath.parse(ex.path);
     if (path.isEmpty()) {
-      refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, "path has dot segments, empty segments, encoded '/', '\\' or '.', characters outside RFC 3986, or escapes that are not UTF-8"));
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_PATH, RequestPath.REFUSAL));
       return;
     }
     if (!QuerySyntax.isValid(ex.query)) {
@@ -107,6 +108,13 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       return;
     }
     RouteTable.Lookup lookup = routes.lookup(ex.method, path.get());
+    // Double encoding and trailing dots are refused unless the tool the path routes to allows them.
+    Route routed = lookup instanceof RouteTable.Found f ? f.match().route() : null;
+    Set<PathAmbiguity> ambiguous = path.get().refusedUnless(routed == null ? Set.of() : routed.tool().allowInPath());
+    if (!ambiguous.isEmpty()) {
+      refuse(ex, routed, Decision.refuse(DenialCode.BAD_PATH, PathAmbiguity.refusal(ambiguous)));
+      return;
+    }
     if (lookup instanceof RouteTable.WrongMethod wrong) {
       req.response().putHeader("allow", String.join(", ", wrong.allowed()));
       refuse(ex, null, Decision.refuse(DenialCode.METHOD_NOT_ALLOWED, ex.method + " is not accepted here; allowed: " + String.join(", ", wrong.allowed())));

@@ -3,11 +3,11 @@ package dev.toolgate.server.oauth;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.toolgate.core.token.JwtResult;
 import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.http.FormBodyReader;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -31,7 +31,7 @@ public final class IntrospectionEndpoint implements Endpoint {
 
   @Override
   public void mount(Router router) {
-    router.post("/oauth/introspect").handler(BodyHandler.create(false).setBodyLimit(TokenEndpoint.MAX_FORM_BYTES)).handler(this::handle);
+    router.post("/oauth/introspect").handler(new FormBodyReader(TokenEndpoint.MAX_FORM_BYTES)).handler(this::handle).failureHandler(OAuthResponses::failed);
   }
 
   private void handle(RoutingContext ctx) {

@@ -2,10 +2,37 @@ package dev.toolgate.server.oauth;
 
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** JSON answers of the OAuth endpoints: never cached (RFC 6749 §5.1), errors in RFC 6749 §5.2 form. */
 final class OAuthResponses {
+  private static final Logger LOG = LoggerFactory.getLogger(OAuthResponses.class);
+
   private OAuthResponses() {}
+
+  /**
+   * Failure handler of the OAuth routes: a body over the limit is 413, other unreadable requests 400,
+   * both {@code invalid_request}; anything thrown is a 500 {@code server_error}, logged once with the
+   * request id.
+   */
+  static void failed(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.request().connection().close();
+      return;
+    }
+    String requestId = RequestId.of(ctx);
+    int status = ctx.statusCode();
+    if (status == 413) {
+      error(ctx.response(), new OAuthError(413, "invalid_request", "the request body is larger than " + TokenEndpoint.MAX_FORM_BYTES + " bytes", false));
+    } else if (status >= 400 && status < 500) {
+      error(ctx.response(), OAuthError.invalidRequest("the request could not be read"));
+    } else {
+      LOG.error("OAuth endpoint {} failed (request {})", ctx.request().path(), requestId, ctx.failure());
+      error(ctx.response(), new OAuthError(500, "server_error", "internal error; see the server log", false));
+    }
+  }
 
   static void json(HttpServerResponse response, int status, JsonObject body) {
     response.setStatusCode(status)

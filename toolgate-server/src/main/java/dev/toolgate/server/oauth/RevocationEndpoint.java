@@ -3,9 +3,9 @@ package dev.toolgate.server.oauth;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.toolgate.core.token.JwtResult;
 import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.http.FormBodyReader;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -33,7 +33,7 @@ public final class RevocationEndpoint implements Endpoint {
 
   @Override
   public void mount(Router router) {
-    router.post("/oauth/revoke").handler(BodyHandler.create(false).setBodyLimit(TokenEndpoint.MAX_FORM_BYTES)).handler(this::handle);
+    router.post("/oauth/revoke").handler(new FormBodyReader(TokenEndpoint.MAX_FORM_BYTES)).handler(this::handle).failureHandler(OAuthResponses::failed);
   }
 
   private void handle(RoutingContext ctx) {

@@ -3,10 +3,10 @@ package dev.toolgate.server.oauth;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.http.FormBodyReader;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,9 +38,9 @@ public final class TokenEndpoint implements Endpoint {
 
   @Override
   public void mount(Router router) {
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES);
-    router.post("/oauth/token").handler(body).handler(ctx -> handle(ctx, false));
-    router.post("/oauth/access_token").handler(body).handler(ctx -> handle(ctx, true));
+    FormBodyReader body = new FormBodyReader(MAX_FORM_BYTES);
+    router.post("/oauth/token").handler(body).handler(ctx -> handle(ctx, false)).failureHandler(OAuthResponses::failed);
+    router.post("/oauth/access_token").handler(body).handler(ctx -> handle(ctx, true)).failureHandler(OAuthResponses::failed);
   }
 
   private void handle(RoutingContext ctx, boolean asapp) {

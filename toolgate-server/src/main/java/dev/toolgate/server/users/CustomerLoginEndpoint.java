@@ -11,9 +11,10 @@ import dev.toolgate.core.token.JwtRules;
 import dev.toolgate.core.token.JwtVerifier;
 import dev.toolgate.core.token.KeyRing;
 import dev.toolgate.core.token.SigningAlgorithm;
+import dev.toolgate.core.request.FormBody;
 import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.http.FormBodyReader;
 import dev.toolgate.server.http.RequestIds;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -21,7 +22,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +109,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
   @Override
   public void mount(Router router) {
     router.post(LOGIN_PATH)
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES).setMergeFormAttributes(false))
+        .handler(new FormBodyReader(MAX_FORM_BYTES))
         .handler(this::login)
         .failureHandler(this::failed);
     router.post(LOGOUT_PATH).handler(this::logout).failureHandler(this::failed);
@@ -123,7 +123,11 @@ public final class CustomerLoginEndpoint implements Endpoint {
       invalidRequest(ctx, "send username and password as an " + FORM_TYPE + " form");
       return;
     }
-    MultiMap form = req.formAttributes();
+    FormBody form = FormBody.parse(FormBodyReader.body(ctx).getBytes()).orElse(null);
+    if (form == null) {
+      invalidRequest(ctx, "the body is not an " + FORM_TYPE + " form: a broken %-escape or bytes that are not UTF-8");
+      return;
+    }
     String username = single(ctx, form, "username");
     if (username == null) {
       return;
@@ -133,7 +137,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
       return;
     }
     String tool = null;
-    if (form.contains("tool")) {
+    if (!form.values("tool").isEmpty()) {
       tool = single(ctx, form, "tool");
       if (tool == null) {
         return;
@@ -280,7 +284,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
     }
   }
 
-  /** Body too large, undecodable form, or anything unexpected: a clear JSON error, never a stack trace. */
+  /** Body too large, unreadable request, or anything unexpected: a clear JSON error, never a stack trace for bad input. */
   private void failed(RoutingContext ctx) {
     if (ctx.response().headWritten()) {
       return;
@@ -290,8 +294,6 @@ public final class CustomerLoginEndpoint implements Endpoint {
       invalidRequest(ctx, "the request body is larger than " + MAX_FORM_BYTES + " bytes");
     } else if (status >= 400 && status < 500) {
       invalidRequest(ctx, "the request could not be read as an " + FORM_TYPE + " form");
-    } else if (ctx.failure() instanceof IllegalArgumentException || ctx.failure() instanceof io.netty.handler.codec.DecoderException) {
-      invalidRequest(ctx, "the request body could not be decoded as an " + FORM_TYPE + " form");
     } else {
       LOG.error("customer login endpoint failed (request {})", requestId(ctx), ctx.failure());
       error(ctx, 500, "server_error", "internal error; see the server log");
@@ -301,8 +303,8 @@ public final class CustomerLoginEndpoint implements Endpoint {
   // ---- request helpers ----
 
   /** The one value of a form field; null (and a 400 sent) when it is missing, empty or repeated. */
-  private static String single(RoutingContext ctx, MultiMap form, String field) {
-    List<String> values = form.getAll(field);
+  private static String single(RoutingContext ctx, FormBody form, String field) {
+    List<String> values = form.values(field);
     if (values.isEmpty() || values.get(0).isEmpty()) {
       invalidRequest(ctx, "missing " + field);
       return null;

@@ -30,7 +30,7 @@ final class RawHttp {
     }
   }
 
-  private static String readResponse(InputStream in) throws IOException {
+  static String readResponse(InputStream in) throws IOException {
     ByteArrayOutputStream response = new ByteArrayOutputStream();
     int contentLength = -1;
     int headEnd = -1;

@@ -1,0 +1,35 @@
+package dev.toolgate.server.http;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.List;
+
+/**
+ * The framing rules every request meets before anything reads it (tool calls, decisions and
+ * Toolgate's own endpoints alike). Two parties that read one message differently (Toolgate and an
+ * upstream or a proxy in front) is how requests are smuggled, so ambiguous framing is refused, never
+ * repaired.
+ */
+final class RequestFraming {
+  private RequestFraming() {}
+
+  /** Why the request is refused (400), or null when its framing is sound. */
+  static String problem(HttpServerRequest req) {
+    List<String> hosts = req.headers().getAll("host");
+    if (hosts.size() > 1) {
+      return "more than one Host header (RFC 9112 §3.2)";
+    }
+    if (hosts.isEmpty() && req.version() == HttpVersion.HTTP_1_1) {
+      return "an HTTP/1.1 request must carry a Host header (RFC 9112 §3.2)";
+    }
+    if (!hosts.isEmpty() && !hosts.get(0).isBlank() && req.authority() == null) {
+      return "the Host header is not a valid host[:port] (RFC 9112 §3.2)";
+    }
+    List<String> transferEncodings = req.headers().getAll("transfer-encoding");
+    if (!transferEncodings.isEmpty() && !(transferEncodings.size() == 1 && transferEncodings.get(0).strip().equalsIgnoreCase("chunked"))) {
+      // A second "chunked" line means chunked twice (RFC 9112 §6.1) to a proxy in front that reads it so.
+      return "Transfer-Encoding other than one chunked is not accepted (RFC 9112 §6.1)";
+    }
+    return null;
+  }
+}
