@@ -72,6 +72,7 @@ import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
+import dev.toolgate.server.store.MasterKeyCheck;
 import dev.toolgate.server.store.UsageWriter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -140,7 +141,7 @@ public final class Toolgate implements AutoCloseable {
     Database database = Database.open(config.store());
     try {
       // Store and in-memory credentials.
-      MasterKey masterKey = MasterKey.load(config.store());
+      MasterKey masterKey = MasterKeyCheck.keyFor(database, config.store()); // refuses a key that is not the store's
       CredentialStore store = new CredentialStore(database, masterKey, clock);
       OAuthClientStore oauthClients = new OAuthClientStore(database, clock);
       new SigningKeyStore(database, masterKey, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
@@ -250,7 +251,7 @@ public final class Toolgate implements AutoCloseable {
         oauthClients.purgeRevokedTokens(clock.instant());
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
-      readiness.ready();
+      readiness.credentialsLoaded(credentials.undecryptable().size());
       LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}", config.server().host(), port, routes.routes().size(), database.kind(), issuer);
       return toolgate;
     } catch (RuntimeException e) {
@@ -346,7 +347,7 @@ public final class Toolgate implements AutoCloseable {
         return;
       }
       if (done.succeeded()) {
-        readiness.ready();
+        readiness.credentialsLoaded(credentials.undecryptable().size());
       } else {
         // Keep serving from the last snapshot, but tell the load balancer the store is gone.
         readiness.notReady("credential store unreachable");
