@@ -38,10 +38,7 @@ final class UserCommand {
     String read() throws IOException {
       String password;
       if (env != null) {
-        password = System.getenv(env);
-        if (password == null || password.isEmpty()) {
-          throw new UserError("environment variable " + env + " is not set or empty");
-        }
+        password = Secrets.fromEnv("--password-env", env);
       } else if (System.console() != null && System.in.available() == 0) {
         Console console = System.console();
         char[] first = console.readPassword("Password: ");

@@ -183,7 +183,18 @@ class CliErrorsTest extends CliTestSupport {
     void secretFromAnUnsetEnvironmentVariable() {
       createClient("acme");
       String unset = unsetVariable();
-      cmd("secret", "add", "--client", "acme", "--from-env", unset).userError("environment variable " + unset + " is not set or empty");
+      cmd("secret", "add", "--client", "acme", "--from-env", unset).userError("the environment variable named by --from-env is not set or empty");
+    }
+
+    @Test
+    void aSecretTypedWhereAVariableNameBelongsIsNeverEchoed() {
+      createClient("acme");
+      Run secret = cmd("secret", "add", "--client", "acme", "--from-env", "hunter2").userError("--from-env takes the NAME of a variable");
+      Run password = cmd("user", "create", "ada", "--password-env", "hunter2").userError("--password-env takes the NAME of a variable");
+      Run sign = run("sign", "--secret-env", "hunter2", "--body", "{}").userError("--secret-env takes the NAME of a variable");
+      for (Run r : java.util.List.of(secret, password, sign)) {
+        assertThat(r.err()).doesNotContain("hunter2");
+      }
     }
   }
 
@@ -231,6 +242,34 @@ class CliErrorsTest extends CliTestSupport {
       assertThat(r.exit()).isEqualTo(1);
       assertThat(r.err().lines().toList()).hasSize(3).first().asString().startsWith("error: " + config + ":1: servr: unknown key 'servr'");
       assertThat(r.err()).contains(config + ":8: tools[0].polcy: unknown key 'polcy'").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aPasswordWhereTheVariableNameBelongsIsNamedByLineAndNeverEchoed() throws IOException {
+      Files.writeString(config, CONFIG + """
+          store:
+            kind: postgresql
+            url: jdbc:postgresql://127.0.0.1:5432/toolgate
+            password_env: hunter2
+          """, StandardCharsets.UTF_8);
+      int line = (int) CONFIG.lines().count() + 4;
+      for (String[] command : java.util.List.of(new String[] {"client", "list"}, new String[] {"serve"})) {
+        Run r = cmd(command).userError(config + ":" + line + ": store.password_env: the environment variable it names is not set",
+            "must be the NAME of an environment variable that holds the database password");
+        assertThat(r.err()).doesNotContain("hunter2").doesNotContain("passwordEnv");
+      }
+    }
+
+    @Test
+    void aMasterKeyWhereTheKeyFileBelongsIsRefusedAndNoFileIsNamedAfterIt() throws IOException {
+      String key = dev.toolgate.server.store.MasterKey.generate().toBase64();
+      Files.writeString(config, CONFIG + "store:\n  master_key_file: \"" + key + "\"\n", StandardCharsets.UTF_8);
+      int line = (int) CONFIG.lines().count() + 2;
+      Run r = cmd("client", "list").userError(config + ":" + line + ": store.master_key_file: must be the path of the key file, not the key itself");
+      assertThat(r.err()).doesNotContain(key);
+      try (var files = Files.list(dir)) {
+        assertThat(files.map(f -> f.getFileName().toString())).containsExactly("toolgate.yaml");
+      }
     }
 
     @Test
