@@ -236,11 +236,18 @@ public final class Toolgate implements AutoCloseable {
       // HTTP: one verticle per event loop.
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-      await(adminAuth.start(vertx));
       Readiness readiness = new Readiness();
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
-      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(jwksByIssuer), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
-          new DeploymentOptions().setInstances(loops)));
+      try {
+        await(adminAuth.start(vertx));
+        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(jwksByIssuer), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
+            new DeploymentOptions().setInstances(loops)));
+      } catch (RuntimeException e) {
+        vertx.close();
+        audit.close();
+        usage.close();
+        throw AddressInUseException.ifAddressInUse(e, config.server().host(), port);
+      }
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());

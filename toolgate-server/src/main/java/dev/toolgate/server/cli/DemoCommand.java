@@ -7,6 +7,7 @@ import dev.toolgate.core.port.ApiKey;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.StaticToken;
 import dev.toolgate.core.secret.SecretGenerator;
+import dev.toolgate.server.AddressInUseException;
 import dev.toolgate.server.Toolgate;
 import dev.toolgate.server.demo.DemoUpstream;
 import dev.toolgate.server.store.IssuedSecret;
@@ -60,9 +61,12 @@ final class DemoCommand implements Callable<Integer> {
     Toolgate toolgate;
     try {
       toolgate = Toolgate.start(config);
+    } catch (AddressInUseException e) {
+      upstreamVertx.close();
+      throw new UserError("cannot start the gateway: " + e.getMessage() + "; choose another port with --port");
     } catch (RuntimeException e) {
       upstreamVertx.close();
-      throw new UserError("cannot start the gateway on 127.0.0.1:" + port + " (" + rootMessage(e) + "); try --port");
+      throw new UserError("cannot start the gateway on 127.0.0.1:" + port + " (" + rootMessage(e) + ")");
     }
     printWalkthrough(spec.commandLine().getOut(), "http://127.0.0.1:" + toolgate.port(), configFile, creds);
     ServeCommand.awaitShutdown(toolgate, upstreamVertx::close);

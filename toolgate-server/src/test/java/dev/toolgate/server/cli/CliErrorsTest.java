@@ -285,6 +285,23 @@ class CliErrorsTest extends CliTestSupport {
   @Nested
   class FormerBugs {
     @Test
+    void serveOnABusyPortNamesTheAddressAndTheSettingToChange() throws IOException {
+      try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        Files.writeString(config, CONFIG + "server: { host: 127.0.0.1, port: " + busy.getLocalPort() + " }\n", StandardCharsets.UTF_8);
+        cmd("serve").userError("cannot listen: 127.0.0.1:" + busy.getLocalPort() + " is already in use by another program",
+            "choose another port with server.port (and the interface with server.host) in " + config);
+      }
+    }
+
+    @Test
+    void demoOnABusyPortNamesTheAddressAndTheFlag() throws IOException {
+      try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        run("demo", "--port", Integer.toString(busy.getLocalPort()), "--upstream-port", "0", "--dir", dir.resolve("demo").toString())
+            .userError("127.0.0.1:" + busy.getLocalPort() + " is already in use by another program", "choose another port with --port");
+      }
+    }
+
+    @Test
     void signWithAMissingBodyFile() {
       Path missing = dir.resolve("no-body.json");
       run("sign", "--secret", "s", "--body-file", missing.toString()).userError(missing.toString());
