@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -85,26 +86,22 @@ public final class MasterKeyCheck {
   /** Records {@code key} as the store's master key if every sealed value opens with it; false if a check value appeared meanwhile. */
   private static boolean adopt(Jdbc jdbc, SecretBox box, MasterKey key) {
     SecretBox.Sealed sealed = box.seal(ASSOCIATED_DATA, LABEL);
-    int[] checked = new int[1];
-    boolean written = jdbc.write("record the master key check value", connection -> {
+    OptionalInt checked = jdbc.write("record the master key check value", connection -> {
       // The insert comes first: it takes SQLite's write lock and PostgreSQL's row lock, so no
       // value sealed under another key can be added between the survey and the commit.
       if (!insert(connection, sealed)) {
-        return false;
+        return OptionalInt.empty();
       }
       List<SealedValues.Value> values = SealedValues.all(connection);
       List<String> failing = values.stream().filter(v -> !v.opensWith(box)).map(v -> v.describe(box)).toList();
       if (!failing.isEmpty()) {
-        throw new MasterKeyException(notAllDecrypt(key, failing, values.size(), jdbc.database().target()));
+        throw new MasterKeyException(notAllDecrypt(key, failing, values.size(), jdbc.database().target())); // rolls back
       }
-      checked[0] = values.size();
-      return true;
+      return OptionalInt.of(values.size());
     });
-    if (written) {
-      LOG.info("recorded master key {} (from {}) as the master key of {}; it decrypts all {} encrypted value(s) stored",
-          key.id(), key.source(), jdbc.database().target(), checked[0]);
-    }
-    return written;
+    checked.ifPresent(count -> LOG.info("recorded master key {} (from {}) as the master key of {}; it decrypts all {} encrypted value(s) stored",
+        key.id(), key.source(), jdbc.database().target(), count));
+    return checked.isPresent();
   }
 
   /** Replaces the check value with one for {@code box}'s key, inside the caller's transaction (a master key reset). */
