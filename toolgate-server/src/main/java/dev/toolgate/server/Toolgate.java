@@ -244,6 +244,7 @@ public final class Toolgate implements AutoCloseable {
             new DeploymentOptions().setInstances(loops)));
       } catch (RuntimeException e) {
         vertx.close();
+        userDirectory.close();
         audit.close();
         usage.close();
         throw AddressInUseException.ifAddressInUse(e, config.server().host(), port);
