@@ -72,6 +72,7 @@ import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
+import dev.toolgate.server.store.MasterKeyCheck;
 import dev.toolgate.server.store.UsageWriter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -140,7 +141,7 @@ public final class Toolgate implements AutoCloseable {
     Database database = Database.open(config.store());
     try {
       // Store and in-memory credentials.
-      MasterKey masterKey = MasterKey.load(config.store());
+      MasterKey masterKey = MasterKeyCheck.keyFor(database, config.store()); // refuses a key that is not the store's
       CredentialStore store = new CredentialStore(database, masterKey, clock);
       OAuthClientStore oauthClients = new OAuthClientStore(database, clock);
       new SigningKeyStore(database, masterKey, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
@@ -235,11 +236,19 @@ public final class Toolgate implements AutoCloseable {
       // HTTP: one verticle per event loop.
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-      await(adminAuth.start(vertx));
       Readiness readiness = new Readiness();
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
-      await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(jwksByIssuer), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
-          new DeploymentOptions().setInstances(loops)));
+      try {
+        await(adminAuth.start(vertx));
+        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(jwksByIssuer), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
+            new DeploymentOptions().setInstances(loops)));
+      } catch (RuntimeException e) {
+        vertx.close();
+        userDirectory.close();
+        audit.close();
+        usage.close();
+        throw AddressInUseException.ifAddressInUse(e, config.server().host(), port);
+      }
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
@@ -250,7 +259,7 @@ public final class Toolgate implements AutoCloseable {
         oauthClients.purgeRevokedTokens(clock.instant());
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
-      readiness.ready();
+      readiness.credentialsLoaded(credentials.undecryptable().size());
       LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}", config.server().host(), port, routes.routes().size(), database.kind(), issuer);
       return toolgate;
     } catch (RuntimeException e) {
@@ -346,7 +355,7 @@ public final class Toolgate implements AutoCloseable {
         return;
       }
       if (done.succeeded()) {
-        readiness.ready();
+        readiness.credentialsLoaded(credentials.undecryptable().size());
       } else {
         // Keep serving from the last snapshot, but tell the load balancer the store is gone.
         readiness.notReady("credential store unreachable");

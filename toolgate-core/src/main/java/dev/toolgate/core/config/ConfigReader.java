@@ -223,6 +223,11 @@ final class ConfigReader {
           + " not the password itself: " + NO_SECRETS);
     }
     String masterKeyFile = m.nonEmpty("master_key_file");
+    if (masterKeyFile != null && PastedSecrets.isMasterKey(masterKeyFile)) {
+      m.error("master_key_file", "must be the path of the key file, not the key itself: " + NO_SECRETS
+          + "; set the environment variable TOOLGATE_MASTER_KEY to the key, or write it to a file and name that file here");
+      masterKeyFile = null;
+    }
     if (kindKnown) {
       String kindNote = kindText == null ? "store.kind is sqlite, the default" : "store.kind is " + kindText;
       if (kind == StoreSettings.Kind.SQLITE) {
@@ -245,7 +250,8 @@ final class ConfigReader {
         sqlite ? null : url,
         sqlite ? null : user,
         sqlite ? null : passwordEnv,
-        resolve(m, "master_key_file", masterKeyFile != null ? masterKeyFile : d.masterKeyFile()));
+        resolve(m, "master_key_file", masterKeyFile != null ? masterKeyFile : d.masterKeyFile()),
+        sqlite || passwordEnv == null ? null : new ConfigLocation(source, m.lineOf("password_env"), m.field("password_env")));
   }
 
   /** The URL itself is never echoed: it may carry a password. */

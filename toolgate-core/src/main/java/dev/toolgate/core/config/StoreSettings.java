@@ -10,9 +10,17 @@ package dev.toolgate.core.config;
  * @param passwordEnv name of the environment variable holding the database password, may be null
  * @param masterKeyFile file holding the key that encrypts signing secrets at rest, used when the
  *     environment variable {@code TOOLGATE_MASTER_KEY} is not set
+ * @param passwordEnvAt where {@code password_env} was written, for the error when the variable it
+ *     names is not set; null when the settings did not come from a file
  */
-public record StoreSettings(Kind kind, String path, String url, String user, String passwordEnv, String masterKeyFile) {
+public record StoreSettings(Kind kind, String path, String url, String user, String passwordEnv, String masterKeyFile,
+    ConfigLocation passwordEnvAt) {
   public enum Kind { SQLITE, POSTGRESQL }
+
+  /** Settings made in code rather than read from a file. */
+  public StoreSettings(Kind kind, String path, String url, String user, String passwordEnv, String masterKeyFile) {
+    this(kind, path, url, user, passwordEnv, masterKeyFile, null);
+  }
 
   public static StoreSettings defaults() {
     return new StoreSettings(Kind.SQLITE, "toolgate.db", null, null, null, "toolgate.key");

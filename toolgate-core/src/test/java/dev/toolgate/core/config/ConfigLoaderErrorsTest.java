@@ -462,6 +462,28 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void aMasterKeyPastedWhereTheKeyFilePathBelongsIsRefusedUnrepeated() {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'q');
+    ConfigException e = error("store:\n  master_key_file: \"" + key + "\"\n" + ONE_TOOL);
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.field()).isEqualTo("store.master_key_file");
+    assertThat(e.getMessage()).contains("must be the path of the key file, not the key itself").contains("TOOLGATE_MASTER_KEY")
+        .doesNotContain(key);
+  }
+
+  @Test
+  void whereThePasswordVariableIsNamedIsKeptForTheErrorWhenItIsNotSet() {
+    GatewayConfig config = ConfigLoader.parse("""
+        store:
+          kind: postgresql
+          url: jdbc:postgresql://127.0.0.1/toolgate
+          password_env: hunter2
+        """ + ONE_TOOL, Path.of("conf", "toolgate.yaml"));
+    ConfigException e = config.store().passwordEnvAt().error("not set");
+    assertThat(e.getMessage()).isEqualTo(Path.of("conf", "toolgate.yaml") + ":4: store.password_env: not set");
+  }
+
+  @Test
   void environmentReferencesAreNotExpanded() {
     assertError("server:\n  host: ${TOOLGATE_HOST}\n" + ONE_TOOL, 2, "server.host",
         "environment variable references like ${NAME} are not expanded in this file");

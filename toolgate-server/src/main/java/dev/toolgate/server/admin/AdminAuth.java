@@ -2,10 +2,12 @@ package dev.toolgate.server.admin;
 
 import dev.toolgate.core.secret.SecretDigest;
 import dev.toolgate.server.http.Endpoint;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -17,7 +19,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +36,14 @@ import org.slf4j.LoggerFactory;
  * clock on every request. If the snapshot cannot be refreshed for {@link #STALE_AFTER} (store down),
  * admin requests get 503, not 401 and not a stale yes.
  *
- * <p>Every request does the same work whatever is wrong with it (missing header, wrong scheme,
+ * <p>A token just created by the CLI in another process is not in the snapshot yet, and scripts
+ * use it at once. So a well-formed {@code tga_} token the snapshot does not know is decided on a
+ * load that started after the request arrived (the request waits, paused, off the event loop's
+ * way). Such loads are shared by every request waiting for one and start at most every {@link
+ * #ON_DEMAND_SPACING}, so a flood of made-up tokens costs the store at most a few small reads a
+ * second, whatever its rate. Anything else unknown (malformed, absent) is refused at once.
+ *
+ * <p>Otherwise every request does the same work whatever is wrong with it (missing header, wrong scheme,
  * unknown, revoked or expired token): one SHA-256 of what was presented (of nothing if nothing
  * was), one map lookup, one expiry check; and every refusal is the same 401 {@code admin_token_invalid}
  * with {@code WWW-Authenticate: Bearer realm="toolgate-admin"}.
@@ -45,19 +57,29 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   public static final String REALM = "toolgate-admin";
   public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
   public static final Duration STALE_AFTER = Duration.ofSeconds(10);
+  /** Loads made for tokens the snapshot does not know start at most this often. */
+  public static final Duration ON_DEMAND_SPACING = Duration.ofMillis(250);
+  /** What {@code toolgate admin-token create} makes: the prefix and base64url of 32 random bytes. */
+  private static final Pattern WELL_FORMED = Pattern.compile(Pattern.quote(AdminTokenStore.PREFIX) + "[A-Za-z0-9_-]{43}");
   /** Routes are tried in order; this runs before any route a feature mounts under /admin/. */
   static final int ROUTE_ORDER = -1_000_000;
   private static final int MAX_TOKEN_CHARS = 512;
   private static final String CALLER_KEY = "toolgate.admin_token";
   private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
 
-  private record Snapshot(Map<String, AdminToken> byDigest, long loadedAtNanos) {}
+  /** The active tokens, from a load that started at {@code loadStartedNanos}: a token committed before then is in it. */
+  private record Snapshot(Map<String, AdminToken> byDigest, long loadStartedNanos) {}
 
   private final AdminTokenStore store;
   private final Clock clock;
   private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
   private final AtomicReference<Future<Void>> refreshing = new AtomicReference<>();
-  private volatile Snapshot snapshot;
+  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+  /** The next load for unknown tokens while it has not started yet; guarded by {@code this}. */
+  private Future<Void> pendingOnDemandLoad;
+  /** When the last load for unknown tokens started; guarded by {@code this}. */
+  private long lastOnDemandStartNanos = System.nanoTime() - ON_DEMAND_SPACING.toNanos();
+  private final AtomicLong onDemandLoads = new AtomicLong();
   private volatile Vertx vertx;
   private volatile long timerId = -1;
 
@@ -114,11 +136,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
       } catch (RuntimeException e) {
         LOG.warn("could not record admin token last-used times: {}", e.getMessage()); // informational only
       }
-      Map<String, AdminToken> byDigest = new HashMap<>();
-      for (AdminToken token : store.active()) {
-        byDigest.put(token.digest(), token);
-      }
-      snapshot = new Snapshot(Map.copyOf(byDigest), System.nanoTime());
+      loadActiveTokens();
       return null;
     }, false).onComplete(done -> {
       refreshing.set(null);
@@ -128,6 +146,48 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
       promise.handle(done);
     });
     return mine;
+  }
+
+  /** Reads the active tokens and installs them, unless a load that started later already did. Blocking. */
+  private void loadActiveTokens() {
+    long started = System.nanoTime();
+    Map<String, AdminToken> byDigest = new HashMap<>();
+    for (AdminToken token : store.active()) {
+      byDigest.put(token.digest(), token);
+    }
+    Snapshot loaded = new Snapshot(Map.copyOf(byDigest), started);
+    snapshot.accumulateAndGet(loaded, (current, next) ->
+        current == null || next.loadStartedNanos() - current.loadStartedNanos() > 0 ? next : current);
+  }
+
+  /**
+   * A load that starts after now: the one already waiting to start, or a new one, started no
+   * sooner than {@link #ON_DEMAND_SPACING} after the previous one.
+   */
+  private synchronized Future<Void> loadStartingLater() {
+    if (pendingOnDemandLoad != null) {
+      return pendingOnDemandLoad;
+    }
+    Promise<Void> promise = Promise.promise();
+    pendingOnDemandLoad = promise.future();
+    long waitNanos = lastOnDemandStartNanos + ON_DEMAND_SPACING.toNanos() - System.nanoTime();
+    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), id -> {
+      synchronized (this) {
+        pendingOnDemandLoad = null; // from here on, requests arriving need the load after this one
+        lastOnDemandStartNanos = System.nanoTime();
+      }
+      onDemandLoads.incrementAndGet();
+      vertx.<Void>executeBlocking(() -> {
+        loadActiveTokens();
+        return null;
+      }, false).onComplete(promise);
+    });
+    return promise.future();
+  }
+
+  /** How many loads tokens unknown to the snapshot have caused so far. */
+  long onDemandLoads() {
+    return onDemandLoads.get();
   }
 
   private void flushLastUsed() {
@@ -155,14 +215,31 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
       ctx.next();
       return;
     }
+    long arrived = System.nanoTime();
     AdminProblems.requestId(ctx);
     String presented = bearerToken(ctx);
     String digest = SecretDigest.of(presented == null ? "" : presented);
-    Snapshot current = snapshot;
+    Snapshot current = snapshot.get();
+    if (current != null && presented != null && !current.byDigest().containsKey(digest)
+        && current.loadStartedNanos() - arrived < 0 && WELL_FORMED.matcher(presented).matches()) {
+      // Perhaps created a moment ago by another process: decide on a load that started after now.
+      HttpServerRequest request = ctx.request();
+      request.pause();
+      Context loop = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
+      loadStartingLater().onComplete(loaded -> loop.runOnContext(v -> {
+        decide(ctx, presented, digest, loaded.succeeded() ? snapshot.get() : null);
+        request.resume();
+      }));
+      return;
+    }
+    decide(ctx, presented, digest, current);
+  }
+
+  private void decide(RoutingContext ctx, String presented, String digest, Snapshot current) {
     AdminToken token = current == null ? null : current.byDigest().get(digest);
     Instant now = clock.instant();
     boolean valid = presented != null && token != null && token.activeAt(now);
-    if (current == null || System.nanoTime() - current.loadedAtNanos() > STALE_AFTER.toNanos()) {
+    if (current == null || System.nanoTime() - current.loadStartedNanos() > STALE_AFTER.toNanos()) {
       ctx.response().putHeader("retry-after", "5");
       AdminProblems.send(ctx, AdminProblems.Code.UNAVAILABLE, "admin tokens cannot be loaded from the store; see the server log");
       return;

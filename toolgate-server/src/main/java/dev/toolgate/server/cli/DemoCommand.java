@@ -7,6 +7,7 @@ import dev.toolgate.core.port.ApiKey;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.StaticToken;
 import dev.toolgate.core.secret.SecretGenerator;
+import dev.toolgate.server.AddressInUseException;
 import dev.toolgate.server.Toolgate;
 import dev.toolgate.server.demo.DemoUpstream;
 import dev.toolgate.server.store.IssuedSecret;
@@ -21,10 +22,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,11 +41,24 @@ final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Option(names = "--port", defaultValue = "8080", description = "Gateway port (default: ${DEFAULT-VALUE}).") int port;
   @Option(names = "--upstream-port", defaultValue = "9090", description = "Sample upstream port (default: ${DEFAULT-VALUE}).") int upstreamPort;
-  @Option(names = "--dir", paramLabel = "DIR", description = "Where to keep the demo's config and database (default: a new temporary directory).") Path dir;
+  @Option(names = "--dir", paramLabel = "DIR", description = {"Where to keep the demo's config, database and master key",
+      "(default: a new temporary directory, deleted when the demo stops)."}) Path dir;
 
   @Override
   public Integer call() throws Exception {
     Path home = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("toolgate-demo-");
+    // A temporary directory holds a master key and credentials: it goes when the demo does, on
+    // Ctrl-C / SIGTERM (the shutdown hook, after the server closed its database) or a failed start.
+    AutoCloseable removeHome = dir != null ? () -> { } : () -> deleteTree(home);
+    try {
+      return run(home, removeHome);
+    } catch (Exception | Error e) {
+      removeHome.close();
+      throw e;
+    }
+  }
+
+  private int run(Path home, AutoCloseable removeHome) throws Exception {
     Vertx upstreamVertx = Vertx.vertx();
     DemoUpstream upstream;
     try {
@@ -60,13 +76,27 @@ final class DemoCommand implements Callable<Integer> {
     Toolgate toolgate;
     try {
       toolgate = Toolgate.start(config);
+    } catch (AddressInUseException e) {
+      upstreamVertx.close();
+      throw new UserError("cannot start the gateway: " + e.getMessage() + "; choose another port with --port");
     } catch (RuntimeException e) {
       upstreamVertx.close();
-      throw new UserError("cannot start the gateway on 127.0.0.1:" + port + " (" + rootMessage(e) + "); try --port");
+      throw new UserError("cannot start the gateway on 127.0.0.1:" + port + " (" + rootMessage(e) + ")");
     }
-    printWalkthrough(spec.commandLine().getOut(), "http://127.0.0.1:" + toolgate.port(), configFile, creds);
-    ServeCommand.awaitShutdown(toolgate, upstreamVertx::close);
+    printWalkthrough(spec.commandLine().getOut(), "http://127.0.0.1:" + toolgate.port(), configFile, creds, dir == null);
+    ServeCommand.awaitShutdown(toolgate, upstreamVertx::close, removeHome);
     return 0;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   record DemoCredentials(String masterToken, String staticToken, String refundKey, String catalogKey,
@@ -107,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void printWalkthrough(PrintWriter out, String base, Path configFile, DemoCredentials c) {
+  private static void printWalkthrough(PrintWriter out, String base, Path configFile, DemoCredentials c, boolean temporary) {
     String order = "{\"order_id\":\"A-1001\"}";
     String refund = "{\"order_id\":\"A-1001\",\"amount\":25}";
     String orderSig = sign(c.masterToken(), order);
@@ -179,6 +209,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println("# Manage credentials while it runs (changes apply within a second):");
     out.println("#   ./toolgate token list --config " + configFile + "");
     out.println();
+    if (temporary) {
+      out.println("The demo's directory " + configFile.getParent() + " is deleted when it stops (keep one with --dir DIR).");
+    }
     out.println("Press Ctrl-C to stop.");
     out.flush();
   }

@@ -3,7 +3,6 @@ package dev.toolgate.server.cli;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.token.SigningAlgorithm;
 import dev.toolgate.core.token.SigningKey;
-import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.SigningKeyInfo;
 import dev.toolgate.server.store.NotFoundException;
 import dev.toolgate.server.store.SigningKeyStore;
@@ -31,19 +30,16 @@ final class KeysCommand {
     @Mixin ConfigOption config;
     @Option(names = "--algorithm", defaultValue = "RS256", paramLabel = "ALG",
         description = "RS256, ES256 or EdDSA (Ed25519) (default: ${DEFAULT-VALUE}).") String algorithm;
-    @Option(names = "--allow-master-key-change",
-        description = {"Rotate even though the active key is encrypted under another master key than the one in use.",
-            "Only after losing that master key: every server must then use this one."}) boolean allowMasterKeyChange;
 
     @Override
     public Integer call() {
       SigningAlgorithm alg = algorithm(algorithm);
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
-        SigningKeyStore keys = signingKeys(s, loaded);
+        SigningKeyStore keys = signingKeys(s);
         Optional<SigningKeyInfo> previous = keys.list(loaded.authorizationServer().maxTokenTtl()).stream()
             .filter(k -> k.state() == SigningKeyInfo.State.ACTIVE).findFirst();
-        SigningKey key = keys.rotate(alg, allowMasterKeyChange);
+        SigningKey key = keys.rotate(alg);
         var out = spec.commandLine().getOut();
         out.println("Signing key " + key.kid() + " (" + alg.jws().getName() + ") is now active; new tokens are signed with it.");
         previous.ifPresent(p -> out.println(
@@ -72,7 +68,7 @@ final class KeysCommand {
       try (StoreSession s = new StoreSession(loaded)) {
         SigningKey replacement;
         try {
-          replacement = signingKeys(s, loaded).revoke(kid, alg);
+          replacement = signingKeys(s).revoke(kid, alg);
         } catch (NotFoundException e) {
           throw new UserError(e.getMessage() + " (see `toolgate keys list`)");
         }
@@ -105,7 +101,7 @@ final class KeysCommand {
           : Expiry.lifetime("--max-token-lifetime", maxTokenLifetime);
       try (StoreSession s = new StoreSession(loaded)) {
         Table t = new Table("KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "MASTER KEY");
-        for (SigningKeyInfo k : signingKeys(s, loaded).list(lifetime)) {
+        for (SigningKeyInfo k : signingKeys(s).list(lifetime)) {
           t.row(k.kid(), k.algorithm() == null ? "?" : k.algorithm().jws().getName(), k.state().name().toLowerCase(java.util.Locale.ROOT),
               k.createdAt(), k.activatedAt(), k.retiredAt(), k.masterKeyId());
         }
@@ -119,7 +115,7 @@ final class KeysCommand {
     return SigningAlgorithm.parse(name).orElseThrow(() -> new UserError("--algorithm must be RS256, ES256 or EdDSA, got '" + name + "'"));
   }
 
-  private static SigningKeyStore signingKeys(StoreSession s, GatewayConfig loaded) {
-    return new SigningKeyStore(s.database, MasterKey.load(loaded.store()));
+  private static SigningKeyStore signingKeys(StoreSession s) {
+    return new SigningKeyStore(s.database, s.masterKey);
   }
 }

@@ -13,14 +13,18 @@ final class Secrets {
     return text == null ? null : TOOLGATE_SECRET.matcher(text).replaceAll(m -> m.group().substring(0, 4) + "…(redacted)");
   }
 
-  /** The value of an environment variable named on the command line; never echoes a malformed name (it may be a pasted secret). */
+  /**
+   * The value of an environment variable named on the command line. The name is never echoed: a
+   * secret typed where the name belongs can look like a name ({@code --from-env hunter2}).
+   */
   static String fromEnv(String option, String name) {
     if (!ENV_NAME.matcher(name).matches()) {
       throw new UserError(option + " takes the NAME of an environment variable (letters, digits and '_'), not a value");
     }
     String value = System.getenv(name);
     if (value == null || value.isEmpty()) {
-      throw new UserError("environment variable " + redact(name) + " is not set or empty");
+      throw new UserError("the environment variable named by " + option + " is not set or empty (" + option
+          + " takes the NAME of a variable that holds the value, not the value; the name is not repeated here in case it is one)");
     }
     return value;
   }

@@ -1,6 +1,7 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.server.AddressInUseException;
 import dev.toolgate.server.Toolgate;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -16,7 +17,13 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     GatewayConfig loaded = config.load();
-    Toolgate toolgate = Toolgate.start(loaded);
+    Toolgate toolgate;
+    try {
+      toolgate = Toolgate.start(loaded);
+    } catch (AddressInUseException e) {
+      throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with server.port"
+          + " (and the interface with server.host) in " + loaded.source());
+    }
     System.out.println("Toolgate listening on http://" + loaded.server().host() + ":" + toolgate.port() + "  (config " + loaded.source() + ")");
     awaitShutdown(toolgate);
     return 0;

@@ -5,18 +5,25 @@ import dev.toolgate.server.store.AuditLog;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
+import dev.toolgate.server.store.MasterKeyCheck;
 import java.time.Clock;
 
-/** The store a CLI command works on, opened from the configuration and closed after the command. */
+/**
+ * The store a CLI command works on, opened from the configuration and closed after the command.
+ * Every command that opens it refuses a master key that is not the store's.
+ */
 final class StoreSession implements AutoCloseable {
   final Database database;
+  /** The store's master key, checked against its check value (see {@link MasterKeyCheck}). */
+  final MasterKey masterKey;
   final CredentialStore credentials;
   final AuditLog audit;
 
   StoreSession(GatewayConfig config) {
     database = Database.open(config.store());
     try {
-      credentials = new CredentialStore(database, MasterKey.load(config.store()), Clock.systemUTC());
+      masterKey = MasterKeyCheck.keyFor(database, config.store());
+      credentials = new CredentialStore(database, masterKey, Clock.systemUTC());
       audit = new AuditLog(database);
     } catch (RuntimeException e) {
       database.close();

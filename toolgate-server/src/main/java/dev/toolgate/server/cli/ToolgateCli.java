@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class, InitCommand.class, DemoCommand.class,
         ClientCommand.class, SecretCommand.class, TokenCommand.class, ApiKeyCommand.class,
         ClientOAuthCommand.class, ClientSecretCommand.class, KeysCommand.class,
-        UserCommand.class, SessionCommand.class, AdminTokenCommand.class,
+        UserCommand.class, SessionCommand.class, AdminTokenCommand.class, MasterKeyCommand.class,
         SignCommand.class, AuditCommand.class, ExplainCommand.class, SampleUpstreamCommand.class,
         CommandLine.HelpCommand.class})
 public final class ToolgateCli implements Runnable {

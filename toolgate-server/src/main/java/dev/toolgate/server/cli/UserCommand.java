@@ -1,7 +1,6 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.GatewayConfig;
-import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PasswordHasher;
@@ -39,10 +38,7 @@ final class UserCommand {
     String read() throws IOException {
       String password;
       if (env != null) {
-        password = System.getenv(env);
-        if (password == null || password.isEmpty()) {
-          throw new UserError("environment variable " + env + " is not set or empty");
-        }
+        password = Secrets.fromEnv("--password-env", env);
       } else if (System.console() != null && System.in.available() == 0) {
         Console console = System.console();
         char[] first = console.readPassword("Password: ");
@@ -222,7 +218,7 @@ final class UserCommand {
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
         User u = find(new UserStore(s.database), user);
-        OpaqueIds ids = new OpaqueIds(s.database, new SecretBox(MasterKey.load(loaded.store())));
+        OpaqueIds ids = new OpaqueIds(s.database, new SecretBox(s.masterKey));
         spec.commandLine().getOut().println(ids.idFor(platform, u.id()));
       }
       return 0;
@@ -241,7 +237,7 @@ final class UserCommand {
     public Integer call() {
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
-        OpaqueIds ids = new OpaqueIds(s.database, new SecretBox(MasterKey.load(loaded.store())));
+        OpaqueIds ids = new OpaqueIds(s.database, new SecretBox(s.masterKey));
         OpaqueIds.OpaqueId found = ids.resolve(opaqueId)
             .orElseThrow(() -> new UserError("no opaque customer identifier " + opaqueId + " was issued by this store"));
         User u = new UserStore(s.database).findUser(found.userId())
@@ -264,7 +260,7 @@ final class UserCommand {
     public Integer call() {
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
-        int version = new OpaqueIds(s.database, new SecretBox(MasterKey.load(loaded.store()))).rotateKey();
+        int version = new OpaqueIds(s.database, new SecretBox(s.masterKey)).rotateKey();
         spec.commandLine().getOut().println("Opaque id key version " + version + " is now active");
       }
       return 0;

@@ -109,6 +109,11 @@ public final class CredentialCache implements CredentialDirectory {
     return view.problems;
   }
 
+  /** Credentials in use that the current view could not decrypt (see {@link Snapshot#undecryptable()}). */
+  public List<String> undecryptable() {
+    return view.undecryptable;
+  }
+
   private View load(View previous) {
     Snapshot snapshot = maxTokenLifetime == null ? store.loadSnapshot() : store.loadSnapshot(maxTokenLifetime);
     for (String problem : snapshot.problems()) {
@@ -193,10 +198,12 @@ public final class CredentialCache implements CredentialDirectory {
     final Set<String> revokedTokenIds;
     final KeyRing keyRing;
     final List<String> problems;
+    final List<String> undecryptable;
 
     View(Snapshot snapshot, KeyRing keyRing) {
       revision = snapshot.revision();
       problems = snapshot.problems();
+      undecryptable = snapshot.undecryptable();
       this.keyRing = keyRing;
       Map<String, ClientRecord> clientsById = new HashMap<>();
       for (ClientRecord client : snapshot.clients()) {

@@ -296,12 +296,17 @@ public final class CredentialStore {
       List<String> problems = new ArrayList<>();
       Map<String, OAuthSettings> settings = ClientOAuthTable.all(connection, problems);
       List<SigningSecret> secrets = new ArrayList<>();
+      List<String> undecryptable = new ArrayList<>();
       for (SigningSecretTable.Row row : sealed) {
         try {
           byte[] key = box.open(row.id(), row.sealed());
           secrets.add(new SigningSecret(row.id(), row.clientId(), key, row.createdAt(), row.expiresAt(), row.revokedAt()));
         } catch (MasterKeyException e) {
           problems.add(e.getMessage());
+          // A revoked or expired secret verifies nothing anyway; revoking is how an operator clears one.
+          if (row.revokedAt() == null && (row.expiresAt() == null || row.expiresAt().isAfter(now))) {
+            undecryptable.add(e.getMessage());
+          }
         }
       }
       KeyRing ring = null;
@@ -309,8 +314,9 @@ public final class CredentialStore {
         SigningKeyStore.RingRead read = SigningKeyStore.readRing(connection, box, now, maxTokenLifetime);
         ring = read.ring();
         problems.addAll(read.problems());
+        undecryptable.addAll(read.problems());
       }
-      return new Snapshot(revision, clients, secrets, tokens, keys, settings, clientSecrets, revoked, ring, problems);
+      return new Snapshot(revision, clients, secrets, tokens, keys, settings, clientSecrets, revoked, ring, problems, undecryptable);
     });
   }
 

@@ -155,9 +155,14 @@ public final class Database implements AutoCloseable {
       return null;
     }
     String value = env.apply(variable);
-    if (value == null) {
-      throw new StoreException(
-          "PostgreSQL store: environment variable " + variable + " (store.passwordEnv) is not set");
+    if (value == null || value.isEmpty()) {
+      // Not named: a password written where the variable's name belongs would be printed.
+      String problem = "the environment variable it names is not set (or is empty). It must be the NAME of an environment"
+          + " variable that holds the database password (e.g. TOOLGATE_DB_PASSWORD), never the password itself;"
+          + " the value is not repeated here in case it is one";
+      throw settings.passwordEnvAt() != null
+          ? settings.passwordEnvAt().error(problem)
+          : new StoreException("PostgreSQL store: store.password_env: " + problem);
     }
     return value;
   }

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class MasterKey {
   public static final String ENV_VAR = "TOOLGATE_MASTER_KEY";
   public static final int LENGTH_BYTES = 32;
+  private static final String ENV_SOURCE = "environment variable " + ENV_VAR;
 
   private static final Logger LOG = LoggerFactory.getLogger(MasterKey.class);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -49,30 +50,51 @@ public final class MasterKey {
     this.source = source;
   }
 
-  /** The key the settings call for: {@value #ENV_VAR} if set, else the key file (created if absent). */
+  /**
+   * The key the settings call for: {@value #ENV_VAR} if set, else the key file (created if absent).
+   * Commands and the server use {@link MasterKeyCheck#keyFor} instead, which creates a key only for
+   * a store that holds nothing encrypted and refuses a key that is not the store's.
+   */
   public static MasterKey load(StoreSettings settings) {
     return load(settings, System::getenv);
   }
 
   /** As {@link #load(StoreSettings)}, reading environment variables through {@code env}. */
   public static MasterKey load(StoreSettings settings, Function<String, String> env) {
+    return load(settings, env, null);
+  }
+
+  /**
+   * As {@link #load(StoreSettings, Function)}, but a missing key file is created only when {@code
+   * mustExistBecause} is null; otherwise it is an error whose message ends with that reason (e.g.
+   * "the store holds data encrypted under master key …").
+   */
+  public static MasterKey load(StoreSettings settings, Function<String, String> env, String mustExistBecause) {
     String fromEnv = env.apply(ENV_VAR);
     if (fromEnv != null && !fromEnv.isBlank()) {
-      return fromBase64(fromEnv, "environment variable " + ENV_VAR);
+      return fromBase64(fromEnv, ENV_SOURCE);
     }
     String file = settings.masterKeyFile();
     if (file == null || file.isBlank()) {
-      throw new MasterKeyException("no master key: set " + ENV_VAR + " or store.masterKeyFile");
+      throw new MasterKeyException("no master key: set " + ENV_VAR + " or store.master_key_file");
     }
-    return fromFile(Path.of(file));
+    return fromFile(Path.of(file), mustExistBecause);
   }
 
   /** Reads the key file, creating it with 32 random bytes (mode 0600) if it does not exist. */
   public static MasterKey fromFile(Path file) {
+    return fromFile(file, null);
+  }
+
+  private static MasterKey fromFile(Path file, String mustExistBecause) {
     Path absolute = file.toAbsolutePath();
     String source = "key file " + absolute;
     try {
       if (!Files.exists(absolute)) {
+        if (mustExistBecause != null) {
+          throw new MasterKeyException("master key file " + absolute + " does not exist, and " + mustExistBecause
+              + ". Restore that file (or set " + ENV_VAR + " to that key); a new key could not decrypt what is stored, so none is created");
+        }
         createKeyFile(absolute);
       }
       warnIfReadableByOthers(absolute);
@@ -177,6 +199,11 @@ public final class MasterKey {
   /** Where the key came from (environment variable or key file path), for messages. */
   public String source() {
     return source;
+  }
+
+  /** Whether the key came from {@value #ENV_VAR} rather than a file. */
+  public boolean fromEnvironment() {
+    return source.equals(ENV_SOURCE);
   }
 
   SecretKey secretKey() {

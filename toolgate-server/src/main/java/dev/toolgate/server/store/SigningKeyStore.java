@@ -243,7 +243,7 @@ public final class SigningKeyStore {
           "the active signing key " + active.kid() + " was encrypted with master key " + active.sealed().keyId()
               + "; the key in use is " + box.keyId() + " (set " + MasterKey.ENV_VAR + " or restore the key file)."
               + " A key made now could not be read by servers using master key " + active.sealed().keyId()
-              + "; if that key is lost, rotate allowing a master key change");
+              + "; if that key is lost for good, see `toolgate master-key reset --help`");
     }
   }
 

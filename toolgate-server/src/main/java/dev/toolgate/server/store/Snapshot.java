@@ -27,6 +27,9 @@ import java.util.Set;
  *     master key, settings edited by hand into nonsense). Left out rather than failing the whole
  *     load, so one bad row cannot stop revocations and other changes from reaching a running
  *     server; callers log these and may refuse to start.
+ * @param undecryptable the problems of credentials in use that could not be decrypted or opened:
+ *     signing secrets neither revoked nor expired, and keys of the key ring. Calls that need them
+ *     fail, so a server holding such a snapshot is not ready
  */
 public record Snapshot(
     long revision,
@@ -38,7 +41,8 @@ public record Snapshot(
     List<ClientSecret> clientSecrets,
     Set<String> revokedTokenIds,
     KeyRing keyRing,
-    List<String> problems) {
+    List<String> problems,
+    List<String> undecryptable) {
   public Snapshot {
     clients = List.copyOf(clients);
     signingSecrets = List.copyOf(signingSecrets);
@@ -48,5 +52,6 @@ public record Snapshot(
     clientSecrets = List.copyOf(clientSecrets);
     revokedTokenIds = Set.copyOf(revokedTokenIds);
     problems = List.copyOf(problems);
+    undecryptable = List.copyOf(undecryptable);
   }
 }

@@ -6,6 +6,7 @@ import dev.toolgate.server.store.Columns;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.Jdbc;
 import dev.toolgate.server.store.NotFoundException;
+import dev.toolgate.server.store.SealedValues;
 import dev.toolgate.server.store.SecretBox;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -252,7 +253,7 @@ public final class OpaqueIds {
   }
 
   private static String rowId(int version) {
-    return "opaque_id_key:" + version;
+    return SealedValues.opaqueIdKeyRowId(version);
   }
 
   private static byte[] newKey() {

@@ -21,11 +21,15 @@ import dev.toolgate.server.users.UserStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -172,6 +176,43 @@ class AdminApiTest {
       Thread.sleep(100);
     }
     assertThat(status).isEqualTo(401);
+  }
+
+  @Test
+  void aTokenCreatedBehindTheSnapshotsBackWorksAtOnce() {
+    // As `toolgate admin-token create` in another process does: straight into the store, no refresh.
+    for (int i = 0; i < 5; i++) {
+      String fresh = tokens.create("script-" + i, null).plaintext();
+      assertThat(call("GET", "/admin/users", null, fresh).statusCode()).as("GET with token %d", i).isEqualTo(200);
+    }
+    String another = tokens.create("script-post", null).plaintext();
+    HttpResponse<String> created = call("POST", "/admin/users", "{\"username\":\"zoe\",\"password\":\"correct horse battery\"}", another);
+    assertThat(created.statusCode()).as("the body survives the wait: %s", created.body()).isEqualTo(201);
+  }
+
+  @Test
+  void madeUpTokensCannotMakeItReadTheStoreMoreThanAFewTimesASecond() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    long before = auth.onDemandLoads();
+    long started = System.nanoTime();
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String madeUp = dev.toolgate.core.secret.SecretGenerator.secret(AdminTokenStore.PREFIX);
+      calls.add(client.sendAsync(http.request("/admin/users").header("authorization", "Bearer " + madeUp).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> c : calls) {
+      assertThat(c.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
+    }
+    long loads = auth.onDemandLoads() - before;
+    long allowed = (System.nanoTime() - started) / AdminAuth.ON_DEMAND_SPACING.toNanos() + 1;
+    assertThat(loads).as("store reads for 200 made-up tokens").isPositive().isLessThanOrEqualTo(allowed);
+
+    long after = auth.onDemandLoads();
+    for (String malformed : List.of("nope", "tga_short", "tga_" + "!".repeat(43), "tgt_" + "A".repeat(43))) {
+      assertThat(call("GET", "/admin/users", null, malformed).statusCode()).isEqualTo(401);
+    }
+    assertThat(auth.onDemandLoads()).as("malformed tokens are refused without a read").isEqualTo(after);
   }
 
   @Test

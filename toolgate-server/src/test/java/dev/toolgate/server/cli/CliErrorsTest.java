@@ -183,7 +183,18 @@ class CliErrorsTest extends CliTestSupport {
     void secretFromAnUnsetEnvironmentVariable() {
       createClient("acme");
       String unset = unsetVariable();
-      cmd("secret", "add", "--client", "acme", "--from-env", unset).userError("environment variable " + unset + " is not set or empty");
+      cmd("secret", "add", "--client", "acme", "--from-env", unset).userError("the environment variable named by --from-env is not set or empty");
+    }
+
+    @Test
+    void aSecretTypedWhereAVariableNameBelongsIsNeverEchoed() {
+      createClient("acme");
+      Run secret = cmd("secret", "add", "--client", "acme", "--from-env", "hunter2").userError("--from-env takes the NAME of a variable");
+      Run password = cmd("user", "create", "ada", "--password-env", "hunter2").userError("--password-env takes the NAME of a variable");
+      Run sign = run("sign", "--secret-env", "hunter2", "--body", "{}").userError("--secret-env takes the NAME of a variable");
+      for (Run r : java.util.List.of(secret, password, sign)) {
+        assertThat(r.err()).doesNotContain("hunter2");
+      }
     }
   }
 
@@ -234,6 +245,34 @@ class CliErrorsTest extends CliTestSupport {
     }
 
     @Test
+    void aPasswordWhereTheVariableNameBelongsIsNamedByLineAndNeverEchoed() throws IOException {
+      Files.writeString(config, CONFIG + """
+          store:
+            kind: postgresql
+            url: jdbc:postgresql://127.0.0.1:5432/toolgate
+            password_env: hunter2
+          """, StandardCharsets.UTF_8);
+      int line = (int) CONFIG.lines().count() + 4;
+      for (String[] command : java.util.List.of(new String[] {"client", "list"}, new String[] {"serve"})) {
+        Run r = cmd(command).userError(config + ":" + line + ": store.password_env: the environment variable it names is not set",
+            "must be the NAME of an environment variable that holds the database password");
+        assertThat(r.err()).doesNotContain("hunter2").doesNotContain("passwordEnv");
+      }
+    }
+
+    @Test
+    void aMasterKeyWhereTheKeyFileBelongsIsRefusedAndNoFileIsNamedAfterIt() throws IOException {
+      String key = dev.toolgate.server.store.MasterKey.generate().toBase64();
+      Files.writeString(config, CONFIG + "store:\n  master_key_file: \"" + key + "\"\n", StandardCharsets.UTF_8);
+      int line = (int) CONFIG.lines().count() + 2;
+      Run r = cmd("client", "list").userError(config + ":" + line + ": store.master_key_file: must be the path of the key file, not the key itself");
+      assertThat(r.err()).doesNotContain(key);
+      try (var files = Files.list(dir)) {
+        assertThat(files.map(f -> f.getFileName().toString())).containsExactly("toolgate.yaml");
+      }
+    }
+
+    @Test
     void yamlSyntaxError() throws IOException {
       Files.writeString(config, "platforms:\n  sendbird: {\n", StandardCharsets.UTF_8);
       Run r = cmd("client", "list");
@@ -245,6 +284,23 @@ class CliErrorsTest extends CliTestSupport {
   /** Failures found in review, each now turned into one clear line or fixed. */
   @Nested
   class FormerBugs {
+    @Test
+    void serveOnABusyPortNamesTheAddressAndTheSettingToChange() throws IOException {
+      try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        Files.writeString(config, CONFIG + "server: { host: 127.0.0.1, port: " + busy.getLocalPort() + " }\n", StandardCharsets.UTF_8);
+        cmd("serve").userError("cannot listen: 127.0.0.1:" + busy.getLocalPort() + " is already in use by another program",
+            "choose another port with server.port (and the interface with server.host) in " + config);
+      }
+    }
+
+    @Test
+    void demoOnABusyPortNamesTheAddressAndTheFlag() throws IOException {
+      try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        run("demo", "--port", Integer.toString(busy.getLocalPort()), "--upstream-port", "0", "--dir", dir.resolve("demo").toString())
+            .userError("127.0.0.1:" + busy.getLocalPort() + " is already in use by another program", "choose another port with --port");
+      }
+    }
+
     @Test
     void signWithAMissingBodyFile() {
       Path missing = dir.resolve("no-body.json");

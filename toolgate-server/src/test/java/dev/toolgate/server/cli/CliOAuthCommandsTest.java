@@ -141,17 +141,19 @@ class CliOAuthCommandsTest extends CliTestSupport {
   }
 
   @Test
-  void keysRotateRefusesAnotherMasterKeyUnlessAllowed() throws Exception {
+  void keysCommandsRefuseAnotherMasterKeyUntilAResetAfterItWasLost() throws Exception {
     String k1 = oauthCmd("keys", "rotate").ok().find("Signing key (kid_\\w+)");
     Path keyFile = Path.of(loadedConfig().store().masterKeyFile());
     assertThat(keyFile).exists();
     Files.writeString(keyFile, MasterKey.generate().toBase64() + "\n", StandardCharsets.US_ASCII);
 
-    oauthCmd("keys", "rotate").userError("the active signing key " + k1 + " was encrypted with master key", "rotate allowing a master key change");
-    assertThat(oauthCmd("keys", "list").ok().out()).contains(k1);
+    oauthCmd("keys", "rotate").userError("is not the master key of", "toolgate master-key reset --help");
+    oauthCmd("keys", "list").userError("is not the master key of");
 
-    String k2 = oauthCmd("keys", "rotate", "--allow-master-key-change").ok().find("Signing key (kid_\\w+)");
+    assertThat(oauthCmd("master-key", "reset", "--confirm-lost-key").ok().out()).contains("Deleted signing key " + k1);
+    String k2 = oauthCmd("keys", "rotate").ok().find("Signing key (kid_\\w+)");
     assertThat(withKeys(k -> k.loadKeyRing(DAY)).active().kid()).isEqualTo(k2);
+    assertThat(oauthCmd("keys", "list").ok().out()).doesNotContain(k1);
   }
 
   // ---- client secrets ----

@@ -56,8 +56,9 @@ class SignCommandTest extends CliTestSupport {
   @Test
   void unsetSecretVariableIsAUserError() {
     String unset = CliErrorsTest.unsetVariable();
-    Run r = run("sign", "--secret-env", unset, "--body", BODY).userError("environment variable " + unset + " is not set or empty");
+    Run r = run("sign", "--secret-env", unset, "--body", BODY).userError("the environment variable named by --secret-env is not set or empty");
     assertThat(r.out()).isEmpty();
+    assertThat(r.err()).doesNotContain(unset);
   }
 
   @Test

@@ -72,7 +72,7 @@ class UserCliTest extends CliTestSupport {
     tgWithStdin("another password\n", "user", "create", "ALICE").userError("already exists");
     tgWithStdin("short\n", "user", "create", "bob").userError("8-128 characters");
     tgWithStdin("", "user", "create", "bob").userError("no password on standard input");
-    tg("user", "create", "bob", "--password-env", "TOOLGATE_TEST_SURELY_UNSET").userError("TOOLGATE_TEST_SURELY_UNSET is not set");
+    tg("user", "create", "bob", "--password-env", "TOOLGATE_TEST_SURELY_UNSET").userError("the environment variable named by --password-env is not set");
     tgWithStdin("long enough pw\n", "user", "create", "bad name").userError("username must be");
     tg("user", "create", "bob", "--password", "secret123").rejected("--password");
 

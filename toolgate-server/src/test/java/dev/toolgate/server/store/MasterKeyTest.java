@@ -70,7 +70,7 @@ class MasterKeyTest {
   void noKeyConfiguredIsAClearError() {
     assertThatThrownBy(() -> MasterKey.load(settings(null), Map.<String, String>of()::get))
         .isInstanceOf(MasterKeyException.class)
-        .hasMessageContaining("set TOOLGATE_MASTER_KEY or store.masterKeyFile");
+        .hasMessageContaining("set TOOLGATE_MASTER_KEY or store.master_key_file");
   }
 
   @Test

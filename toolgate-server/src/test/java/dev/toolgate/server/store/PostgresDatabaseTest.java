@@ -27,7 +27,9 @@ class PostgresDatabaseTest {
     StoreSettings settings = new StoreSettings(StoreSettings.Kind.POSTGRESQL, null, PostgresBackend.URL, "postgres", "TG_DB_PASSWORD", null);
     assertThatThrownBy(() -> Database.open(settings, Map.<String, String>of()::get))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("environment variable TG_DB_PASSWORD (store.passwordEnv) is not set");
+        .hasMessageContaining("store.password_env: the environment variable it names is not set")
+        .hasMessageNotContaining("TG_DB_PASSWORD")
+        .hasMessageNotContaining("passwordEnv");
   }
 
   @Test

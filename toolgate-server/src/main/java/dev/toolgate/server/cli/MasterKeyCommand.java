@@ -1,0 +1,88 @@
+package dev.toolgate.server.cli;
+
+import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.server.store.Database;
+import dev.toolgate.server.store.MasterKey;
+import dev.toolgate.server.store.MasterKeyCheck;
+import dev.toolgate.server.store.MasterKeyException;
+import dev.toolgate.server.store.MasterKeyReset;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "master-key", mixinStandardHelpOptions = true,
+    description = {"The master key encrypts signing secrets and signing keys in the store. It comes from the",
+        "environment variable TOOLGATE_MASTER_KEY (base64 of 32 bytes) or else the file store.master_key_file.",
+        "The store keeps a check value, so every command and the server refuse any other key."},
+    subcommands = {MasterKeyCommand.Check.class, MasterKeyCommand.Reset.class})
+final class MasterKeyCommand {
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = {"Say whether the master key in use is this store's (exit 0) or not (exit 1, with the reason).",
+          "Shows key ids only, never the key."})
+  static final class Check implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConfigOption config;
+
+    @Override
+    public Integer call() {
+      try (StoreSession s = new StoreSession(config.load())) {
+        spec.commandLine().getOut().println("Master key " + s.masterKey.id() + " (from " + s.masterKey.source()
+            + ") is the master key of " + s.database.target());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "reset", mixinStandardHelpOptions = true,
+      description = {"Only after the store's master key is lost for good: make the key in use (TOOLGATE_MASTER_KEY, or the",
+          "key file, created if absent) the store's master key. What the lost key encrypted can never be decrypted",
+          "again, so in one transaction: its signing secrets are deleted (add them again with `secret add`), its",
+          "signing keys are deleted (the next server start makes a new one; tokens they signed stop verifying), and",
+          "if it encrypted the active opaque-id key, a new one becomes active (issued identifiers keep resolving).",
+          "Restart every server with the new key afterwards. Refused when the key in use already is the store's."})
+  static final class Reset implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConfigOption config;
+    @Option(names = "--confirm-lost-key", description = "Required: confirms the old master key is lost and what it encrypted may be deleted.")
+    boolean confirmed;
+
+    @Override
+    public Integer call() {
+      if (!confirmed) {
+        throw new UserError("master-key reset deletes everything encrypted under the old master key; if that key is lost for good,"
+            + " run it again with --confirm-lost-key (see `toolgate master-key reset --help`)");
+      }
+      GatewayConfig loaded = config.load();
+      try (Database database = Database.open(loaded.store())) {
+        MasterKey key = MasterKey.load(loaded.store());
+        if (isAlreadyTheStoreKey(database, key)) {
+          throw new UserError("master key " + key.id() + " (from " + key.source() + ") already is the master key of "
+              + database.target() + "; nothing to reset");
+        }
+        MasterKeyReset.Outcome outcome = MasterKeyReset.run(database, key);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Master key " + key.id() + " (from " + key.source() + ") is now the master key of " + database.target());
+        outcome.removedSigningSecrets().forEach(s -> out.println("Deleted signing secret " + s + ": add it again with `toolgate secret add`"));
+        outcome.removedSigningKeys().forEach(k -> out.println("Deleted signing key " + k + ": tokens it signed no longer verify"));
+        if (outcome.newOpaqueIdKeyVersion() > 0) {
+          out.println("Opaque id key version " + outcome.newOpaqueIdKeyVersion() + " is now active");
+        }
+        out.println("Kept " + outcome.kept() + " encrypted value(s) the new key decrypts. Restart every server with this key.");
+      }
+      return 0;
+    }
+
+    private static boolean isAlreadyTheStoreKey(Database database, MasterKey key) {
+      try {
+        MasterKeyCheck.verify(database, key);
+        return true;
+      } catch (MasterKeyException notTheStoreKey) {
+        return false;
+      }
+    }
+  }
+}
