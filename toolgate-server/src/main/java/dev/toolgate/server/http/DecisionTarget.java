@@ -61,7 +61,7 @@ record DecisionTarget(String method, String path, String query) {
 
   private static Reading fromHeaders(HttpServerRequest req, DecisionSource source) {
     if (!req.uri().equals(PREFIX)) {
-      return Reading.refused(DenialCode.DECISION_TARGET_AMBIGUOUS, "the call is described by " + whereFrom(source)
+      return Reading.refused(DenialCode.DECISION_TARGET_AMBIGUOUS, whereFrom(source)
           + "; the decision request itself must be " + PREFIX + " with no path below it and no query (server.decisions)");
     }
     String uri = req.getHeader(source.uriHeader());

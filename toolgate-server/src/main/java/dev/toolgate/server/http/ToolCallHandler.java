@@ -81,6 +81,11 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     req.pause(); // nothing is read until the policy says what it needs
     Exchange ex = new Exchange(req, RequestIds.next(), System.nanoTime());
+    String framing = RequestFraming.problem(req);
+    if (framing != null) {
+      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, framing));
+      return;
+    }
     if (decisionOnly) {
       // The call being judged is described by the proxy that asks, in the one way server.decisions configures.
       DecisionTarget.Reading described = DecisionTarget.read(req, settings.decisions());
@@ -91,12 +96,6 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       ex.method = described.target().method();
       ex.path = described.target().path();
       ex.query = described.target().query();
-    }
-
-    String framing = RequestFraming.problem(req);
-    if (framing != null) {
-      refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, framing));
-      return;
     }
     Optional<RequestPath> path = RequestPath.parse(ex.path);
     if (path.isEmpty()) {
