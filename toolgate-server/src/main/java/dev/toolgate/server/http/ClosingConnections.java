@@ -1,10 +1,9 @@
 package dev.toolgate.server.http;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
-import java.util.Collections;
-import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * Connections Toolgate answers with {@code Connection: close}. RFC 9112 §9.6: a server that sends
@@ -14,18 +13,21 @@ import java.util.WeakHashMap;
  * dropped unanswered: it would otherwise be judged and forwarded, and its answer lost.
  */
 final class ClosingConnections {
-  /** Weak keys: a connection leaves the set once nothing refers to it any more. */
-  private static final Set<HttpConnection> CLOSING = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  /**
+   * Weak keys (compared by identity): a connection leaves once nothing refers to it any more. Read
+   * on every request from every event loop, so a concurrent map rather than a synchronized one.
+   */
+  private static final Cache<HttpConnection, Boolean> CLOSING = Caffeine.newBuilder().weakKeys().build();
 
   private ClosingConnections() {}
 
   /** Marks the answer {@code Connection: close}, and closes the connection once it is written. */
   static void closeAfter(HttpServerResponse response, HttpConnection connection) {
-    CLOSING.add(connection);
+    CLOSING.put(connection, Boolean.TRUE);
     response.putHeader("connection", "close").endHandler(v -> connection.close());
   }
 
   static boolean isClosing(HttpConnection connection) {
-    return CLOSING.contains(connection);
+    return CLOSING.getIfPresent(connection) != null;
   }
 }
