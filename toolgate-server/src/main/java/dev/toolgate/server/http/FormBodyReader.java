@@ -24,7 +24,7 @@ public final class FormBodyReader implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    if (declaredLength(req) > maxBytes) {
+    if (RequestFraming.declaredLength(req) > maxBytes) {
       tooLarge(ctx);
       return;
     }
@@ -73,15 +73,4 @@ public final class FormBodyReader implements Handler<RoutingContext> {
     return body == null ? Buffer.buffer() : body;
   }
 
-  private static long declaredLength(HttpServerRequest req) {
-    String value = req.getHeader("content-length");
-    if (value == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE; // the HTTP codec refuses it anyway; never trust it as small
-    }
-  }
 }

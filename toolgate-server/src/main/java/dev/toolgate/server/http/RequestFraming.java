@@ -32,4 +32,17 @@ final class RequestFraming {
     }
     return null;
   }
+
+  /** The declared Content-Length: -1 when absent, Long.MAX_VALUE when not a number (never trusted as small). */
+  static long declaredLength(HttpServerRequest req) {
+    String value = req.getHeader("content-length");
+    if (value == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE; // the HTTP codec refuses it anyway
+    }
+  }
 }

@@ -130,7 +130,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       refuse(ex, route, unforwardable);
       return;
     }
-    if (declaredLength(req) > settings.maxBodyBytes()) {
+    if (RequestFraming.declaredLength(req) > settings.maxBodyBytes()) {
       refuse(ex, route, tooLarge());
       return;
     }
@@ -367,7 +367,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   /** Buffers the body for a check that reads it, never more than the configured maximum. */
   private void readBody(Exchange ex, Route route, Handler<Buffer> then) {
     HttpServerRequest req = ex.req;
-    long declared = declaredLength(req);
+    long declared = RequestFraming.declaredLength(req);
     Buffer body = Buffer.buffer((int) Math.max(0, Math.min(declared, 64 * 1024)));
     long deadline = bodyDeadline(ex, route, null);
     req.handler(chunk -> {
@@ -460,17 +460,6 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private static long declaredLength(HttpServerRequest req) {
-    String value = req.getHeader("content-length");
-    if (value == null) {
-      return -1;
-    }
-    try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE; // Netty would reject it anyway; never trust it as small
-    }
-  }
 
   private static String peer(HttpServerRequest req) {
     return req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress();

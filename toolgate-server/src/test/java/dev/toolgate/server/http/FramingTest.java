@@ -82,11 +82,11 @@ class FramingTest {
   @Test
   void aHeadThatDoesNotArriveInTimeIsCutOffWith408() throws Exception {
     int hits = h.upstream.hits.get();
-    try (RawConnection slow = new RawConnection(h.gateway.port())) {
+    try (KeepAliveConnection slow = new KeepAliveConnection(h.gateway.port())) {
       String answer = slow.send(HALF_A_HEAD).untilClosed();
       assertThat(answer).startsWith("HTTP/1.1 408").contains("\"code\":\"request_timeout\"").contains("connection: close");
     }
-    try (RawConnection silent = new RawConnection(h.gateway.port())) {
+    try (KeepAliveConnection silent = new KeepAliveConnection(h.gateway.port())) {
       assertThat(silent.untilClosed()).as("a connection that sends nothing").startsWith("HTTP/1.1 408");
     }
     assertThat(h.upstream.hits.get()).isEqualTo(hits);
@@ -94,7 +94,7 @@ class FramingTest {
 
   @Test
   void theDeadlineAppliesToEachLaterRequestOnAKeepAliveConnection() throws Exception {
-    try (RawConnection c = new RawConnection(h.gateway.port())) {
+    try (KeepAliveConnection c = new KeepAliveConnection(h.gateway.port())) {
       assertThat(RawHttp.status(c.send("GET /anon/1 HTTP/1.1\r\nHost: x\r\n\r\n").response())).isEqualTo(200);
       assertThat(c.send(HALF_A_HEAD).untilClosed()).startsWith("HTTP/1.1 408");
     }
@@ -102,12 +102,12 @@ class FramingTest {
 
   @Test
   void anIdleKeepAliveConnectionAndABodyInProgressAreNotCut() throws Exception {
-    try (RawConnection idle = new RawConnection(h.gateway.port()); RawConnection midBody = new RawConnection(h.gateway.port())) {
+    try (KeepAliveConnection idle = new KeepAliveConnection(h.gateway.port()); KeepAliveConnection midBody = new KeepAliveConnection(h.gateway.port())) {
       assertThat(RawHttp.status(idle.send("GET /anon/1 HTTP/1.1\r\nHost: x\r\n\r\n").response())).isEqualTo(200);
       midBody.send("POST /anon/body HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345");
       // A connection opened after both is cut once the deadline has passed: by then both have
       // waited longer than the deadline (no clock involved).
-      try (RawConnection slow = new RawConnection(h.gateway.port())) {
+      try (KeepAliveConnection slow = new KeepAliveConnection(h.gateway.port())) {
         assertThat(slow.send(HALF_A_HEAD).untilClosed()).startsWith("HTTP/1.1 408");
       }
       String second = idle.send("GET /anon/2 HTTP/1.1\r\nHost: x\r\n\r\n").response();

@@ -8,15 +8,15 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
 /** One connection kept open across requests: exact bytes out, one response at a time in. */
-final class RawConnection implements AutoCloseable {
+final class KeepAliveConnection implements AutoCloseable {
   private final Socket socket;
 
-  RawConnection(int port) throws IOException {
+  KeepAliveConnection(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(30_000); // a safety net for a server that never answers, not a timing assertion
   }
 
-  RawConnection send(String text) throws IOException {
+  KeepAliveConnection send(String text) throws IOException {
     socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
     socket.getOutputStream().flush();
     return this;
