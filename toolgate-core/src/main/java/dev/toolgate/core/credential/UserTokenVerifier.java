@@ -237,7 +237,7 @@ public final class UserTokenVerifier implements CredentialVerifier {
       QueryString.Single sent = QueryString.single(call.query(), policy.queryParam());
       if (sent.ambiguous()) {
         // The same rule as for identities: only the exact name is stripped, so a JWT / jwt[] / jwt%20 would reach the upstream.
-        return failure(DenialCode.BAD_REQUEST, "query parameter " + policy.queryParam() + " sent more than once (or under a name some servers read as the same)");
+        return failure(DenialCode.BAD_REQUEST, "query parameter " + policy.queryParam() + " sent more than once, under a name some servers read as the same, or in a query holding ';'");
       }
       if (sent.present() && !sent.value().isEmpty()) {
         candidates.add(new Found(sent.value(), "query parameter " + policy.queryParam(), null));

@@ -164,7 +164,7 @@ public final class IdentityReader {
     QueryString.Single sent = QueryString.single(call.query(), where.name());
     if (sent.ambiguous()) {
       // user_id twice, or also as USER_ID / user.id / user_id[], which some frameworks read as the same name
-      return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " sent more than once (or under a name some servers read as the same)");
+      return Read.bad(DenialCode.BAD_REQUEST, where.describe() + " sent more than once, under a name some servers read as the same, or in a query holding ';'");
     }
     return sent.present() ? Read.of(sent.value(), where) : Read.absent();
   }

@@ -53,8 +53,9 @@ public final class QueryString {
 
   /**
    * The one value of {@code name} the query carries. Ambiguous when the name is sent twice, or when
-   * another parameter has a name some server reads as {@code name}: then Toolgate and the upstream
-   * could read different values, so the caller refuses the call rather than pick one. The one rule
+   * another parameter has a name some server reads as {@code name}, or when the query holds a
+   * {@code ;} (a parameter separator to some servers): then Toolgate and the upstream could read
+   * different values, so the caller refuses the call rather than pick one. The one rule
    * for every parameter Toolgate reads (identities, user tokens).
    *
    * @param value the decoded value; null when absent or ambiguous
@@ -66,6 +67,11 @@ public final class QueryString {
   }
 
   public static Single single(String rawQuery, String name) {
+    if (rawQuery != null && rawQuery.indexOf(';') >= 0) {
+      // Rack 2, Go before 1.17, Python before 3.9.2 and Perl's CGI split parameters on ';' too, so
+      // "user_id=ada&x=1;user_id=bob" or "jwt=T&x;jwt=F" would be read one way here, another there.
+      return new Single(null, true);
+    }
     List<String> values = values(rawQuery, name);
     if (values.size() > 1 || lookalikes(rawQuery, name) > values.size()) {
       return new Single(null, true);

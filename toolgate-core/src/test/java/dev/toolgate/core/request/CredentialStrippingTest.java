@@ -38,6 +38,11 @@ class CredentialStrippingTest {
       assertThat(QueryString.single("user_id=1&" + name + "=2", "user_id").ambiguous()).as(name).isTrue();
     }
     assertThat(QueryString.single("jwt=1&jwt=2", "jwt").ambiguous()).isTrue();
+    // Servers that split on ';' too read another value, or a parameter the '&' reading does not see.
+    for (String query : List.of("user_id=ada&x=1;user_id=bob", "x=1;user_id=bob&user_id=ada", "user_id=ada;b", "user_id=ada&a;b=1",
+        "x=1&amp;user_id=bob", "user_id;x=1&user_id=ada")) {
+      assertThat(QueryString.single(query, "user_id").ambiguous()).as(query).isTrue();
+    }
     for (String other : List.of("jwt_version", "jwtx", "xjwt", "jw", "other[jwt]", "other.jwt", "j%20wt")) {
       QueryString.Single sent = QueryString.single("jwt=a.b.c&" + other + "=x", "jwt");
       assertThat(sent.ambiguous()).as(other).isFalse();

@@ -42,7 +42,8 @@ public final class Forwarding {
   private static final Set<String> FORWARDING_REMOVED = Set.of(
       "forwarded", "x-forwarded-prefix", "x-forwarded-server", "x-forwarded-scheme", "x-forwarded-ssl", "x-url-scheme", "front-end-https",
       "x-real-ip", "true-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip", "cf-connecting-ip", "fastly-client-ip",
-      "x-forwarded-uri", "x-original-uri", "x-forwarded-method");
+      "x-forwarded-uri", "x-original-uri", "x-forwarded-method", "x-original-method", "x-envoy-original-path", "x-forwarded-path",
+      "x-host", "x-original-host", "x-original-forwarded-for", "x-proxyuser-ip", "x-envoy-external-address");
 
   private final Set<String> dropAlways;
 

@@ -397,6 +397,9 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private long bodyDeadline(Exchange ex, Route route, HttpClientRequest up) {
     return vertx.setTimer(BODY_READ_TIMEOUT.toMillis(), id -> {
       if (!ex.req.isEnded()) {
+        if (ex.answered) {
+          ex.req.connection().close(); // answered already (say a 504): the rest of the body is not waited for either
+        }
         refuse(ex, route, Decision.refuse(DenialCode.REQUEST_TIMEOUT, "the body did not arrive within " + BODY_READ_TIMEOUT.toSeconds() + " s"));
         if (up != null) {
           up.reset();
@@ -425,6 +428,10 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"
         : "upstream of tool " + route.name() + " could not be reached or broke the exchange";
     record(ex, route, decision, code.code(), code.status(), detail);
+    if (!ex.req.isEnded()) {
+      // The caller is still sending a body nobody will read: close rather than keep reading it.
+      ClosingConnections.closeAfter(ex.req.response(), ex.req.connection());
+    }
     Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
   }
 

@@ -117,4 +117,17 @@ class FramingTest {
       assertThat(h.upstream.lastBody.toString()).isEqualTo("1234567890");
     }
   }
+
+  /**
+   * A body streamed to the upstream that stops arriving: the upstream times out (504), and the
+   * connection is closed with the answer rather than left open for the rest of a body nobody reads
+   * (each byte would reset the idle timeout).
+   */
+  @Test
+  void aStalledStreamedBodyEndsWithTheAnswer() throws Exception {
+    try (KeepAliveConnection stalled = new KeepAliveConnection(h.gateway.port())) {
+      String answer = stalled.send("POST /anon/stalled HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n12345").untilClosed();
+      assertThat(answer).startsWith("HTTP/1.1 504").containsIgnoringCase("connection: close").contains("\"code\":\"upstream_timeout\"");
+    }
+  }
 }
