@@ -16,10 +16,11 @@ public enum PathAmbiguity {
    */
   ENCODED_PERCENT("encoded_percent", "'%25' that decodes to a %-escape (a double-encoded escape)"),
   /**
-   * A segment ending in {@code .} ({@code status.}, {@code orders.}, {@code ...}): Windows, IIS and some
-   * frameworks drop trailing dots, so {@code /orders/status.} can reach {@code /orders/status}.
+   * A segment ending in {@code .} or an encoded space ({@code status.}, {@code orders.}, {@code ...},
+   * {@code status%20}): Windows, IIS and some frameworks drop trailing dots and spaces, so
+   * {@code /orders/status.} can reach {@code /orders/status}.
    */
-  TRAILING_DOT("trailing_dot", "a segment ending in '.'");
+  TRAILING_DOT("trailing_dot", "a segment ending in '.' or an encoded space");
 
   private final String yamlName;
   private final String description;

@@ -71,7 +71,7 @@ public record RequestPath(String raw, List<String> segments, Set<PathAmbiguity> 
         if (part.isEmpty() || part.equals(".") || part.equals("..")) {
           return Optional.empty();
         }
-        if (part.endsWith(".")) {
+        if (part.endsWith(".") || part.endsWith("%20")) { // Windows drops trailing dots and spaces
           ambiguities.add(PathAmbiguity.TRAILING_DOT);
         }
         segments.add(part);

@@ -110,10 +110,11 @@ class RequestPathTest {
 
   @Test
   void trailingDotSegmentsAreRecordedForTheRouteToJudge() {
-    for (String raw : List.of("/orders/status.", "/orders./status", "/a/..../b", "/...", "/a/b.")) {
+    for (String raw : List.of("/orders/status.", "/orders./status", "/a/..../b", "/...", "/a/b.", "/a/x.%20", "/a/x%20",
+        "/a%20/b")) {
       assertThat(RequestPath.parse(raw).orElseThrow().ambiguities()).as(raw).containsExactly(PathAmbiguity.TRAILING_DOT);
     }
-    for (String raw : List.of("/a.b", "/.well-known/x", "/a/.b", "/users/u-1/orders/A.1")) {
+    for (String raw : List.of("/a.b", "/.well-known/x", "/a/.b", "/users/u-1/orders/A.1", "/a/x%20y")) {
       assertThat(RequestPath.parse(raw).orElseThrow().ambiguities()).as(raw).isEmpty();
     }
   }
