@@ -45,6 +45,22 @@ class CredentialStrippingTest {
   }
 
   @Test
+  void aTokenReadThroughAnArrayIndexIsRemovedToo() {
+    // at() follows array indices (/messages/0/jwt), so without() must too, or the token is forwarded.
+    JsonBody body = new JsonBody(utf8("{\"messages\":[{\"jwt\":\"x.y.z\",\"text\":\"hi\"},{\"jwt\":\"second\"}],\"n\":1}"));
+    assertThat(body.at("/messages/0/jwt").asString()).hasValue("x.y.z");
+    assertThat(new String(body.without("/messages/0/jwt"), StandardCharsets.UTF_8))
+        .isEqualTo("{\"messages\":[{\"text\":\"hi\"},{\"jwt\":\"second\"}],\"n\":1}");
+    assertThat(new String(body.without("/messages/1/jwt"), StandardCharsets.UTF_8))
+        .isEqualTo("{\"messages\":[{\"jwt\":\"x.y.z\",\"text\":\"hi\"},{}],\"n\":1}");
+    assertThat(body.without("/messages/2/jwt")).isNull();
+    assertThat(body.without("/messages/00/jwt")).as("not an index at() reads").isNull();
+    JsonBody nested = new JsonBody(utf8("{\"a\":[[{\"jwt\":1}],{\"0\":{\"jwt\":2}}]}"));
+    assertThat(new String(nested.without("/a/0/0/jwt"), StandardCharsets.UTF_8)).isEqualTo("{\"a\":[[{}],{\"0\":{\"jwt\":2}}]}");
+    assertThat(new String(nested.without("/a/1/0/jwt"), StandardCharsets.UTF_8)).isEqualTo("{\"a\":[[{\"jwt\":1}],{\"0\":{}}]}");
+  }
+
+  @Test
   void aBodyNamingAMemberTwiceAnywhereIsNoJsonObject() {
     assertThat(new JsonBody(utf8("{\"order\":{\"customer_id\":\"victim\",\"customer_id\":\"me\"}}")).at("/order/customer_id").bodyIsJson()).isFalse();
     assertThat(new JsonBody(utf8("{\"a\":[{\"x\":1,\"x\":2}]}")).at("/b").bodyIsJson()).isFalse();
