@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -197,12 +200,19 @@ public final class JsonBody {
       parsed = true;
       if (bytes != null && bytes.length > 0) {
         try {
-          root = JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8));
+          // Strict UTF-8 (RFC 8259 §8.1): a lenient decoder reads an overlong or surrogate sequence as a
+          // character (an overlong '_' makes a second user_id) where Java's decoder reads U+FFFD.
+          String text = StandardCharsets.UTF_8.newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+          root = JSONObjectUtils.parse(text);
           if (hasDuplicateNames(bytes)) {
             root = null; // {"a":1,"a":2} at any depth: parsers disagree on which one counts
           }
-        } catch (java.text.ParseException | RuntimeException e) {
-          root = null; // not a JSON object: callers report it as such
+        } catch (CharacterCodingException | java.text.ParseException | RuntimeException e) {
+          root = null; // not a JSON object in UTF-8: callers report it as such
         }
       }
     }

@@ -61,6 +61,19 @@ class CredentialStrippingTest {
   }
 
   @Test
+  void aBodyThatIsNotUtf8IsNoJsonObject() {
+    // C1 9F is an overlong '_': Java's decoder reads U+FFFD U+FFFD, lenient ones (Jackson's among them) read '_',
+    // so the upstream could see a second user_id that Toolgate never saw. RFC 8259 §8.1: JSON between systems is UTF-8.
+    byte[] overlong = {'{', '"', 'u', 's', 'e', 'r', '_', 'i', 'd', '"', ':', '"', 'm', 'e', '"', ',',
+        '"', 'u', 's', 'e', 'r', (byte) 0xC1, (byte) 0x9F, 'i', 'd', '"', ':', '"', 'v', '"', '}'};
+    assertThat(new JsonBody(overlong).at("/user_id").bodyIsJson()).isFalse();
+    assertThat(new JsonBody(overlong).without("/user_id")).isNull();
+    byte[] encodedSurrogate = {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'};
+    assertThat(new JsonBody(encodedSurrogate).at("/a").bodyIsJson()).isFalse();
+    assertThat(new JsonBody(utf8("{\"a\":\"caf\u00e9 \ud83d\ude00\"}")).at("/a").asString()).hasValue("caf\u00e9 \ud83d\ude00");
+  }
+
+  @Test
   void aBodyNamingAMemberTwiceAnywhereIsNoJsonObject() {
     assertThat(new JsonBody(utf8("{\"order\":{\"customer_id\":\"victim\",\"customer_id\":\"me\"}}")).at("/order/customer_id").bodyIsJson()).isFalse();
     assertThat(new JsonBody(utf8("{\"a\":[{\"x\":1,\"x\":2}]}")).at("/b").bodyIsJson()).isFalse();
