@@ -128,14 +128,15 @@ public final class JsonBody {
           path.set(last, Integer.toString(Integer.parseInt(path.get(last)) + 1)); // the array's next element
         }
         switch (token) {
-          case START_OBJECT, START_ARRAY -> {
-            if (token == JsonToken.START_OBJECT) {
-              copy.writeStartObject();
-            } else {
-              copy.writeStartArray();
-            }
-            path.add(token == JsonToken.START_ARRAY ? "-1" : null);
-            inArray.add(token == JsonToken.START_ARRAY);
+          case START_OBJECT -> {
+            copy.writeStartObject();
+            path.add(null); // no member yet
+            inArray.add(false);
+          }
+          case START_ARRAY -> {
+            copy.writeStartArray();
+            path.add("-1"); // before the first element
+            inArray.add(true);
           }
           case END_OBJECT, END_ARRAY -> {
             if (token == JsonToken.END_OBJECT) {
