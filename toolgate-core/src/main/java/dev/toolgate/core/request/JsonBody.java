@@ -6,6 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,8 +92,8 @@ public final class JsonBody {
           }
         }
         current = map.get(token);
-      } else if (current instanceof List<?> list && token.matches("0|[1-9][0-9]{0,8}") && Integer.parseInt(token) < list.size()) {
-        current = list.get(Integer.parseInt(token));
+      } else if (current instanceof List<?>) {
+        current = child(current, token);
       } else {
         return new Lookup(null, true);
       }
@@ -104,7 +107,8 @@ public final class JsonBody {
   /**
    * The body without the member at {@code pointer} (a credential read from it, not to be forwarded),
    * copied token by token: member order and numbers' exact text are kept; whitespace and string
-   * escapes may change.
+   * escapes may change. The pointer is followed as {@link #at} follows it, array indices included
+   * ({@code /messages/0/jwt}), so whatever {@code at} reads can be removed.
    * Null when the body is not a JSON object or the pointer names no object member.
    */
   public byte[] without(String pointer) {
@@ -114,42 +118,53 @@ public final class JsonBody {
     }
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
     try (JsonParser in = STREAMING.createParser(bytes); JsonGenerator copy = STREAMING.createGenerator(out)) {
+      // Where the parser is: per open object its current member name, per open array the index of
+      // its current element, as the pointer's tokens spell them.
       List<String> path = new ArrayList<>();
+      List<Boolean> inArray = new ArrayList<>();
       boolean removed = false;
       JsonToken token;
       while ((token = in.nextToken()) != null) {
         if (token == JsonToken.FIELD_NAME) {
-          path.add(in.currentName());
+          path.set(path.size() - 1, in.currentName());
           if (!removed && path.equals(tokens)) {
             in.nextToken();
             in.skipChildren(); // the member's value, whatever its size
-            path.remove(path.size() - 1);
             removed = true;
             continue;
           }
           copy.writeFieldName(in.currentName());
           continue;
         }
+        if (token != JsonToken.END_OBJECT && token != JsonToken.END_ARRAY && !inArray.isEmpty() && inArray.get(inArray.size() - 1)) {
+          int last = path.size() - 1;
+          path.set(last, Integer.toString(Integer.parseInt(path.get(last)) + 1)); // the array's next element
+        }
         switch (token) {
-          case START_OBJECT -> copy.writeStartObject();
+          case START_OBJECT -> {
+            copy.writeStartObject();
+            path.add(null); // no member yet
+            inArray.add(false);
+          }
           case START_ARRAY -> {
             copy.writeStartArray();
-            path.add(null); // array elements are not object members: nothing below matches
+            path.add("-1"); // before the first element
+            inArray.add(true);
           }
-          case END_ARRAY -> {
-            copy.writeEndArray();
+          case END_OBJECT, END_ARRAY -> {
+            if (token == JsonToken.END_OBJECT) {
+              copy.writeEndObject();
+            } else {
+              copy.writeEndArray();
+            }
             path.remove(path.size() - 1);
-            popMember(path); // the array was a member's value
+            inArray.remove(inArray.size() - 1);
           }
-          case END_OBJECT -> copy.writeEndObject();
           case VALUE_STRING -> copy.writeString(in.getText());
           case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> copy.writeNumber(in.getText()); // as sent: no rounding, no re-spelling
           case VALUE_TRUE, VALUE_FALSE -> copy.writeBoolean(token == JsonToken.VALUE_TRUE);
           case VALUE_NULL -> copy.writeNull();
           default -> { }
-        }
-        if (token.isScalarValue() || token == JsonToken.END_OBJECT) {
-          popMember(path);
         }
       }
       copy.flush();
@@ -159,19 +174,24 @@ public final class JsonBody {
     }
   }
 
-  /** After a member's value: leave the member (an array element has no name to leave). */
-  private static void popMember(List<String> path) {
-    if (!path.isEmpty() && path.get(path.size() - 1) != null) {
-      path.remove(path.size() - 1);
-    }
-  }
-
+  /** Whether the pointer names a member of an object, following it as {@link #at} does. */
   private boolean memberPresent(List<String> tokens) {
     Object parent = root;
     for (String token : tokens.subList(0, tokens.size() - 1)) {
-      parent = parent instanceof Map<?, ?> map ? map.get(token) : null;
+      parent = child(parent, token);
     }
     return parent instanceof Map<?, ?> map && map.containsKey(tokens.get(tokens.size() - 1));
+  }
+
+  /** The member or (for a canonical index, as RFC 6901 spells it) the array element {@code token} names; null if none. */
+  private static Object child(Object parent, String token) {
+    if (parent instanceof Map<?, ?> map) {
+      return map.get(token);
+    }
+    if (parent instanceof List<?> list && token.matches("0|[1-9][0-9]{0,8}") && Integer.parseInt(token) < list.size()) {
+      return list.get(Integer.parseInt(token));
+    }
+    return null;
   }
 
   /** Whether an object anywhere in the document names a member twice. */
@@ -194,12 +214,19 @@ public final class JsonBody {
       parsed = true;
       if (bytes != null && bytes.length > 0) {
         try {
-          root = JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8));
+          // Strict UTF-8 (RFC 8259 §8.1): a lenient decoder reads an overlong or surrogate sequence as a
+          // character (an overlong '_' makes a second user_id) where Java's decoder reads U+FFFD.
+          String text = StandardCharsets.UTF_8.newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
+          root = JSONObjectUtils.parse(text);
           if (hasDuplicateNames(bytes)) {
             root = null; // {"a":1,"a":2} at any depth: parsers disagree on which one counts
           }
-        } catch (java.text.ParseException | RuntimeException e) {
-          root = null; // not a JSON object: callers report it as such
+        } catch (CharacterCodingException | java.text.ParseException | RuntimeException e) {
+          root = null; // not a JSON object in UTF-8: callers report it as such
         }
       }
     }

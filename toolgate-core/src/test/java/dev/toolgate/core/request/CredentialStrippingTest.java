@@ -71,6 +71,35 @@ class CredentialStrippingTest {
   }
 
   @Test
+  void aTokenReadThroughAnArrayIndexIsRemovedToo() {
+    // at() follows array indices (/messages/0/jwt), so without() must too, or the token is forwarded.
+    JsonBody body = new JsonBody(utf8("{\"messages\":[{\"jwt\":\"x.y.z\",\"text\":\"hi\"},{\"jwt\":\"second\"}],\"n\":1}"));
+    assertThat(body.at("/messages/0/jwt").asString()).hasValue("x.y.z");
+    assertThat(new String(body.without("/messages/0/jwt"), StandardCharsets.UTF_8))
+        .isEqualTo("{\"messages\":[{\"text\":\"hi\"},{\"jwt\":\"second\"}],\"n\":1}");
+    assertThat(new String(body.without("/messages/1/jwt"), StandardCharsets.UTF_8))
+        .isEqualTo("{\"messages\":[{\"jwt\":\"x.y.z\",\"text\":\"hi\"},{}],\"n\":1}");
+    assertThat(body.without("/messages/2/jwt")).isNull();
+    assertThat(body.without("/messages/00/jwt")).as("not an index at() reads").isNull();
+    JsonBody nested = new JsonBody(utf8("{\"a\":[[{\"jwt\":1}],{\"0\":{\"jwt\":2}}]}"));
+    assertThat(new String(nested.without("/a/0/0/jwt"), StandardCharsets.UTF_8)).isEqualTo("{\"a\":[[{}],{\"0\":{\"jwt\":2}}]}");
+    assertThat(new String(nested.without("/a/1/0/jwt"), StandardCharsets.UTF_8)).isEqualTo("{\"a\":[[{\"jwt\":1}],{\"0\":{}}]}");
+  }
+
+  @Test
+  void aBodyThatIsNotUtf8IsNoJsonObject() {
+    // C1 9F is an overlong '_': Java's decoder reads U+FFFD U+FFFD, lenient ones (Jackson's among them) read '_',
+    // so the upstream could see a second user_id that Toolgate never saw. RFC 8259 §8.1: JSON between systems is UTF-8.
+    byte[] overlong = {'{', '"', 'u', 's', 'e', 'r', '_', 'i', 'd', '"', ':', '"', 'm', 'e', '"', ',',
+        '"', 'u', 's', 'e', 'r', (byte) 0xC1, (byte) 0x9F, 'i', 'd', '"', ':', '"', 'v', '"', '}'};
+    assertThat(new JsonBody(overlong).at("/user_id").bodyIsJson()).isFalse();
+    assertThat(new JsonBody(overlong).without("/user_id")).isNull();
+    byte[] encodedSurrogate = {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'};
+    assertThat(new JsonBody(encodedSurrogate).at("/a").bodyIsJson()).isFalse();
+    assertThat(new JsonBody(utf8("{\"a\":\"caf\u00e9 \ud83d\ude00\"}")).at("/a").asString()).hasValue("caf\u00e9 \ud83d\ude00");
+  }
+
+  @Test
   void aBodyNamingAMemberTwiceAnywhereIsNoJsonObject() {
     assertThat(new JsonBody(utf8("{\"order\":{\"customer_id\":\"victim\",\"customer_id\":\"me\"}}")).at("/order/customer_id").bodyIsJson()).isFalse();
     assertThat(new JsonBody(utf8("{\"a\":[{\"x\":1,\"x\":2}]}")).at("/b").bodyIsJson()).isFalse();
