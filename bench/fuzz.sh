@@ -23,8 +23,8 @@ ALL=(
   toolgate-core:JwtVerifierFuzzTest#verify
   toolgate-core:StandardWebhooksVerifierFuzzTest#verify
   toolgate-core:StripeSignatureVerifierFuzzTest#verify
+  toolgate-core:FormBodyFuzzTest#decodeForm
   toolgate-server:QueryFuzzTest#checkReadAndStrip
-  toolgate-server:FormBodyFuzzTest#decodeForm
 )
 targets=()
 if (($# == 0)); then
