@@ -24,7 +24,7 @@ import java.util.Set;
 public record RequestPath(String raw, List<String> segments, Set<PathAmbiguity> ambiguities) {
   /** What a refused path has, for the refusal's detail. */
   public static final String REFUSAL =
-      "path has dot segments, empty segments, encoded '/', '\\' or '.', characters outside RFC 3986, or escapes that are not UTF-8";
+      "path has dot segments, empty segments, encoded '/', '\\', '.' or control characters, characters outside RFC 3986, or escapes that are not UTF-8";
 
   public RequestPath {
     segments = List.copyOf(segments);
@@ -49,9 +49,12 @@ public record RequestPath(String raw, List<String> segments, Set<PathAmbiguity> 
           return Optional.empty();
         }
         String escape = raw.substring(i + 1, i + 3).toLowerCase(Locale.ROOT);
-        // %2f '/', %5c '\', %2e '.', %00 NUL, %3b ';': each can make a path mean two different things.
-        if (escape.equals("2f") || escape.equals("5c") || escape.equals("2e") || escape.equals("00") || escape.equals("3b")
-            || escape.equals("7b") || escape.equals("7d")) {
+        // %2f '/', %5c '\', %2e '.', %3b ';': each can make a path mean two different things. Encoded
+        // control characters (%00-%1f, %7f: NUL, CR, LF, ESC...) are no part of a resource's name and
+        // reach an upstream's logs and path handling decoded.
+        int decoded = Integer.parseInt(escape, 16);
+        if (escape.equals("2f") || escape.equals("5c") || escape.equals("2e") || escape.equals("3b")
+            || escape.equals("7b") || escape.equals("7d") || decoded < 0x20 || decoded == 0x7f) {
           return Optional.empty();
         }
       }

@@ -96,6 +96,10 @@ class RequestPathTest {
     for (String raw : List.of("/a\u0085b", "/a\u0080", "/a\u009f", "/a\u00a0b", "/\uff0e\uff0e/admin")) {
       assertThat(RequestPath.parse(raw)).as(raw.codePoints().mapToObj(c -> String.format("U+%04X", c)).toList().toString()).isEmpty();
     }
+    for (String raw : List.of("/a%0ab", "/a%0D%0Ab", "/a%1b[31m", "/a%09", "/a%7f", "/a%1F")) {
+      assertThat(RequestPath.parse(raw)).as(raw).isEmpty();
+    }
+    assertThat(RequestPath.parse("/a%20b")).isPresent();
   }
 
   @Test
