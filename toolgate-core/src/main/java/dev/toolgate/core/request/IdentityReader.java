@@ -1,13 +1,10 @@
 package dev.toolgate.core.request;
 
+import dev.toolgate.core.text.StrictUtf8;
 import dev.toolgate.core.config.IdentityLocation;
 import dev.toolgate.core.decision.DenialCode;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -203,14 +200,6 @@ public final class IdentityReader {
       out.write(hi * 16 + lo);
       i += 2;
     }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(out.toByteArray()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
+    return StrictUtf8.decode(out.toByteArray());
   }
 }

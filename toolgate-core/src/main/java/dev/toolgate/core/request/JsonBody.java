@@ -1,15 +1,12 @@
 package dev.toolgate.core.request;
 
+import dev.toolgate.core.text.StrictUtf8;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -216,16 +213,12 @@ public final class JsonBody {
         try {
           // Strict UTF-8 (RFC 8259 §8.1): a lenient decoder reads an overlong or surrogate sequence as a
           // character (an overlong '_' makes a second user_id) where Java's decoder reads U+FFFD.
-          String text = StandardCharsets.UTF_8.newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-          root = JSONObjectUtils.parse(text);
-          if (hasDuplicateNames(bytes)) {
+          String text = StrictUtf8.decode(bytes);
+          root = text == null ? null : JSONObjectUtils.parse(text);
+          if (root != null && hasDuplicateNames(bytes)) {
             root = null; // {"a":1,"a":2} at any depth: parsers disagree on which one counts
           }
-        } catch (CharacterCodingException | java.text.ParseException | RuntimeException e) {
+        } catch (java.text.ParseException | RuntimeException e) {
           root = null; // not a JSON object in UTF-8: callers report it as such
         }
       }

@@ -1,10 +1,7 @@
 package dev.toolgate.core.route;
 
+import dev.toolgate.core.text.StrictUtf8;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -61,7 +58,9 @@ public record RequestPath(String raw, List<String> segments, Set<PathAmbiguity> 
     }
     if (raw.indexOf('%') >= 0) {
       byte[] decoded = decodedOnce(raw);
-      if (!isUtf8(decoded)) {
+      // Escapes must spell well-formed UTF-8 (RFC 3986 §2.5): a lenient decoder upstream reads the
+      // overlong %c0%ae as '.', making /public/%c0%ae%c0%ae/x a dot-dot segment there and not here.
+      if (StrictUtf8.decode(decoded) == null) {
         return Optional.empty();
       }
       if (hasEscape(decoded)) {
@@ -107,23 +106,6 @@ public record RequestPath(String raw, List<String> segments, Set<PathAmbiguity> 
       }
     }
     return bytes.toByteArray();
-  }
-
-  /**
-   * Whether the %-escapes spell well-formed UTF-8 (RFC 3986 §2.5, RFC 3629 §3). A lenient decoder
-   * upstream reads the overlong {@code %c0%ae} as '.', which would make {@code /public/%c0%ae%c0%ae/x}
-   * a dot-dot segment there and not here.
-   */
-  private static boolean isUtf8(byte[] decoded) {
-    try {
-      StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(decoded));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
   }
 
   /**
