@@ -63,6 +63,7 @@ import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.route.RouteTable;
 import dev.toolgate.server.http.Forwarding;
+import dev.toolgate.server.limit.LocalCallQuota;
 import dev.toolgate.server.limit.LocalRateLimiter;
 import dev.toolgate.server.http.GatewayVerticle;
 import dev.toolgate.server.http.Readiness;
@@ -189,16 +190,16 @@ public final class Toolgate implements AutoCloseable {
       InMemoryReplayCache replays = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock);
       PolicyEngine engine = new PolicyEngine(List.of(
           new ExternalJwtVerifier(externalIssuers, clock),
-          new SendbirdSignatureVerifier(credentials, replays, clock),
-          new StandardWebhooksVerifier(credentials, replays, clock),
-          new StripeSignatureVerifier(credentials, replays, clock),
+          new SendbirdSignatureVerifier(credentials, clock),
+          new StandardWebhooksVerifier(credentials, clock),
+          new StripeSignatureVerifier(credentials, clock),
           new StaticTokenVerifier(credentials, clock),
           new ApiKeyVerifier(credentials, clock),
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clock),
           userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), externalIssuers, jwksByIssuer,
-              credentials, clock, replays)),
-          credentials, usage, clock, rateLimiter(config), new ClientAddress(config.server().trustedProxies()),
+              credentials, clock)),
+          credentials, usage, clock, new LocalCallQuota(rateLimiter(config), replays), new ClientAddress(config.server().trustedProxies()),
           config.failedAuthLimit().orElse(null), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
       engine.checkCovers(routes.routes());
 
@@ -274,7 +275,7 @@ public final class Toolgate implements AutoCloseable {
    */
   private static UserTokenVerifier userTokens(JwtVerifier customerTokens, CachedVerifiedTokens customerCache,
       Map<String, ExternalJwtVerifier.Issuer> externalIssuers, Map<String, ExternalJwks> jwksByIssuer, CredentialCache credentials,
-      Clock clock, InMemoryReplayCache replays) {
+      Clock clock) {
     Map<String, JwtVerifier> verifiers = new java.util.HashMap<>(Map.of(TOOLGATE_ISSUER, customerTokens));
     Map<String, dev.toolgate.core.port.VerifiedTokenCache> caches = new java.util.HashMap<>(Map.of(TOOLGATE_ISSUER, customerCache));
     Map<String, java.util.function.BooleanSupplier> available = new java.util.HashMap<>();
@@ -284,7 +285,7 @@ public final class Toolgate implements AutoCloseable {
       caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, jwks::publishes));
       available.put(name, issuer.keysAvailable());
     });
-    return new UserTokenVerifier(verifiers, caches, available, credentials, clock, replays);
+    return new UserTokenVerifier(verifiers, caches, available, credentials, clock);
   }
 
   /** Tools a customer token may be minted for alone: those that require a user token. */

@@ -4,7 +4,6 @@ import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.SignatureEncoding;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.CredentialDirectory;
-import dev.toolgate.core.port.ReplayCache;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
@@ -40,18 +39,10 @@ public final class SendbirdSignatureVerifier implements CredentialVerifier {
   });
 
   private final CredentialDirectory directory;
-  private final ReplayCache replays;
   private final Clock clock;
 
-  /** Without a replay cache: a platform that sets {@code sendbird_replay_window} gets its calls refused (500), never unchecked. */
   public SendbirdSignatureVerifier(CredentialDirectory directory, Clock clock) {
-    this(directory, null, clock);
-  }
-
-  /** @param replays remembers accepted bodies for platforms with a {@code sendbird_replay_window}; may be null when none has one */
-  public SendbirdSignatureVerifier(CredentialDirectory directory, ReplayCache replays, Clock clock) {
     this.directory = directory;
-    this.replays = replays;
     this.clock = clock;
   }
 
@@ -101,12 +92,8 @@ public final class SendbirdSignatureVerifier implements CredentialVerifier {
     if (window == null) {
       return Verification.pass(secret.clientId(), secret.id(), by);
     }
-    if (replays == null) {
-      throw new IllegalStateException("platform " + route.platform().name() + " sets sendbird_replay_window but the "
-          + "SendbirdSignatureVerifier was built without a ReplayCache");
-    }
     Instant until = now.plus(window);
-    OneTimeUse once = new OneTimeUse(replays,
+    OneTimeUse once = new OneTimeUse(
         ReplayGuard.key(kind(), secret.clientId(), ReplayGuard.digest(call.body())), until, secret.id(),
         "the same " + call.body().length + "-byte body was already accepted from client " + secret.clientId()
             + " within sendbird_replay_window (" + window.getSeconds() + " s; " + by + ")");

@@ -4,7 +4,6 @@ import com.google.crypto.tink.subtle.Ed25519Verify;
 import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.CredentialDirectory;
-import dev.toolgate.core.port.ReplayCache;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
@@ -43,12 +42,10 @@ public final class StandardWebhooksVerifier implements CredentialVerifier {
   private static final int ED25519_SIGNATURE_LENGTH = 64;
 
   private final CredentialDirectory directory;
-  private final ReplayCache replays;
   private final Clock clock;
 
-  public StandardWebhooksVerifier(CredentialDirectory directory, ReplayCache replays, Clock clock) {
+  public StandardWebhooksVerifier(CredentialDirectory directory, Clock clock) {
     this.directory = directory;
-    this.replays = replays;
     this.clock = clock;
   }
 
@@ -165,7 +162,7 @@ public final class StandardWebhooksVerifier implements CredentialVerifier {
           + timestamp.describeAge(now) + "; replay_tolerance is " + tolerance.getSeconds() + " s (" + by + ")");
     }
     Instant until = timestamp.rememberUntil(tolerance);
-    OneTimeUse once = new OneTimeUse(replays,
+    OneTimeUse once = new OneTimeUse(
         ReplayGuard.key(kind(), matched.clientId(), ReplayGuard.digest(id)), until, matched.id(),
         ID_HEADER + " " + id + " was already accepted for client " + matched.clientId() + " within replay_tolerance (" + by + ")");
     return Verification.pass(matched.clientId(), matched.id(), by + "; " + ID_HEADER + " " + id + " is used up if the call is allowed (remembered until "

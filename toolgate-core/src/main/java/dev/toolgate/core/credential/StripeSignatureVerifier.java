@@ -3,7 +3,6 @@ package dev.toolgate.core.credential;
 import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.CredentialDirectory;
-import dev.toolgate.core.port.ReplayCache;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
@@ -35,12 +34,10 @@ public final class StripeSignatureVerifier implements CredentialVerifier {
   private static final int HMAC_LENGTH = 32;
 
   private final CredentialDirectory directory;
-  private final ReplayCache replays;
   private final Clock clock;
 
-  public StripeSignatureVerifier(CredentialDirectory directory, ReplayCache replays, Clock clock) {
+  public StripeSignatureVerifier(CredentialDirectory directory, Clock clock) {
     this.directory = directory;
-    this.replays = replays;
     this.clock = clock;
   }
 
@@ -139,7 +136,7 @@ public final class StripeSignatureVerifier implements CredentialVerifier {
           + timestamp.describeAge(now) + "; replay_tolerance is " + tolerance.getSeconds() + " s (" + by + ")");
     }
     Instant until = timestamp.rememberUntil(tolerance);
-    OneTimeUse once = new OneTimeUse(replays,
+    OneTimeUse once = new OneTimeUse(
         ReplayGuard.key(kind(), matched.clientId(), timestamp.text() + ":" + ReplayGuard.digest(call.body())), until, matched.id(),
         "this message (t=" + timestamp.text() + ", same body) was already accepted for client " + matched.clientId()
             + " within replay_tolerance (" + by + ")");

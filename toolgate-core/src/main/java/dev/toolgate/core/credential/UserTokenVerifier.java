@@ -5,7 +5,6 @@ import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.CredentialDirectory;
-import dev.toolgate.core.port.ReplayCache;
 import java.time.Instant;
 import dev.toolgate.core.port.VerifiedTokenCache;
 import dev.toolgate.core.request.JsonBody;
@@ -34,7 +33,6 @@ public final class UserTokenVerifier implements CredentialVerifier {
   private final Map<String, VerifiedTokenCache> cachesByIssuer;
   private final CredentialDirectory directory;
   private final Clock clock;
-  private final ReplayCache replays;
   private final Map<String, BooleanSupplier> keysAvailable;
 
   /**
@@ -42,13 +40,7 @@ public final class UserTokenVerifier implements CredentialVerifier {
    * @param cachesByIssuer one cache per issuer: a token verified under one issuer's rules must not be reused under another's
    */
   public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer, CredentialDirectory directory, Clock clock) {
-    this(verifiersByIssuer, cachesByIssuer, directory, clock, null);
-  }
-
-  /** @param replays remembers the used tokens of tools with {@code single_use}; null when no tool has it */
-  public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer, CredentialDirectory directory,
-      Clock clock, ReplayCache replays) {
-    this(verifiersByIssuer, cachesByIssuer, Map.of(), directory, clock, replays);
+    this(verifiersByIssuer, cachesByIssuer, Map.of(), directory, clock);
   }
 
   /**
@@ -56,9 +48,8 @@ public final class UserTokenVerifier implements CredentialVerifier {
    *     verified before is answered 503 {@code issuer_unavailable}, never 401
    */
   public UserTokenVerifier(Map<String, JwtVerifier> verifiersByIssuer, Map<String, VerifiedTokenCache> cachesByIssuer,
-      Map<String, BooleanSupplier> keysAvailable, CredentialDirectory directory, Clock clock, ReplayCache replays) {
+      Map<String, BooleanSupplier> keysAvailable, CredentialDirectory directory, Clock clock) {
     this.keysAvailable = Map.copyOf(keysAvailable);
-    this.replays = replays;
     this.verifiersByIssuer = Map.copyOf(verifiersByIssuer);
     this.cachesByIssuer = Map.copyOf(cachesByIssuer);
     this.directory = directory;
@@ -127,15 +118,12 @@ public final class UserTokenVerifier implements CredentialVerifier {
     Instant issuedAt = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
     Verification pass = Verification.passUser(subject, issuedAt, credentialId, "user token from " + found.place() + " (issuer " + policy.issuer() + ") is valid for user " + subject);
     if (policy.singleUse()) {
-      if (replays == null) {
-        throw new IllegalStateException("tool " + route.name() + " has a single-use user token but the UserTokenVerifier was built without a ReplayCache");
-      }
       // Remembered until the token expires, or stops being fresh enough for max_age: after that it is refused anyway.
       Instant until = claims.getExpirationTime().toInstant();
       if (policy.maxAge() != null && issuedAt != null && issuedAt.plus(policy.maxAge()).isBefore(until)) {
         until = issuedAt.plus(policy.maxAge());
       }
-      pass = pass.usingUp(new OneTimeUse(replays, ReplayGuard.key(kind(), policy.issuer(), ReplayGuard.digest(jti)),
+      pass = pass.usingUp(new OneTimeUse(ReplayGuard.key(kind(), policy.issuer(), ReplayGuard.digest(jti)),
           until, credentialId, "single-use user token " + jti + " was already used"));
     }
     return pass;

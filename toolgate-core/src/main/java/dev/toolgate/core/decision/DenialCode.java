@@ -54,7 +54,7 @@ public enum DenialCode {
   ISSUER_UNAVAILABLE(503, "issuer_unavailable", "The token issuer's keys cannot be fetched"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time"),
   USER_DIRECTORY_UNAVAILABLE(503, "user_directory_unavailable", "The user directory cannot be reached"),
-  REPLAY_CACHE_UNAVAILABLE(503, "replay_cache_unavailable", "The replay cache cannot be reached");
+  SHARED_STATE_UNAVAILABLE(503, "shared_state_unavailable", "Shared state (rate limits, once-only checks) cannot be reached");
 
   private final int status;
   private final String code;

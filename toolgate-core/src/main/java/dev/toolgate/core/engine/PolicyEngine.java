@@ -5,8 +5,12 @@ import dev.toolgate.core.config.IdentityKind;
 import dev.toolgate.core.credential.OneTimeUse;
 import dev.toolgate.core.port.UserDirectory;
 import dev.toolgate.core.config.PlatformConfig;
+import dev.toolgate.core.limit.Charge;
 import dev.toolgate.core.limit.LimitKey;
 import dev.toolgate.core.limit.LimitOutcome;
+import dev.toolgate.core.limit.OnceKey;
+import dev.toolgate.core.limit.QuotaOutcome;
+import dev.toolgate.core.limit.QuotaRequest;
 import dev.toolgate.core.limit.RateLimit;
 import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrSet;
@@ -18,7 +22,7 @@ import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.CredentialDirectory;
-import dev.toolgate.core.port.RateLimiter;
+import dev.toolgate.core.port.CallQuota;
 import dev.toolgate.core.port.UsageSink;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
@@ -29,6 +33,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Decides one call against its tool's policy: every required credential must verify, all of them
@@ -52,31 +57,41 @@ public final class PolicyEngine {
   private final CredentialDirectory directory;
   private final UsageSink usage;
   private final Clock clock;
-  private final RateLimiter limiter;
+  private final CallQuota quota;
+  private final QuotaFallback fallback;
   private final ClientAddress clientAddress;
   private final RateLimit failedAuthLimit;
   private final UserBinder binder;
 
   /** No trusted proxies (the peer is the client), no rate limits, failed authentications not counted; allowlists still apply. */
   public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock) {
-    this(verifiers, directory, usage, clock, RateLimiter.UNLIMITED, new ClientAddress(new CidrSet(List.of())), null);
+    this(verifiers, directory, usage, clock, CallQuota.UNLIMITED, new ClientAddress(new CidrSet(List.of())), null);
   }
 
   /**
-   * @param limiter the buckets of tools' rate limits and of failed authentications
+   * @param quota the buckets of tools' rate limits and of failed authentications, and what is used once
    * @param clientAddress who the caller is, by IP (trusted proxies)
    * @param failedAuthLimit 401s one client IP may cause per period before its further failures are
    *     answered 429; null: not counted (failures stay 401)
    */
   public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock,
-      RateLimiter limiter, ClientAddress clientAddress, RateLimit failedAuthLimit) {
-    this(verifiers, directory, usage, clock, limiter, clientAddress, failedAuthLimit,
+      CallQuota quota, ClientAddress clientAddress, RateLimit failedAuthLimit) {
+    this(verifiers, directory, usage, clock, quota, clientAddress, failedAuthLimit,
         new UserBinder(UserDirectory.NONE, IdentityKind.OPAQUE_ID, null, false));
   }
 
-  /** @param binder resolves the identities of tools that bind a user */
+  /** @param binder resolves the identities of tools that bind a user; when the quota cannot answer, {@link QuotaFallback#DEFAULT} */
   public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock,
-      RateLimiter limiter, ClientAddress clientAddress, RateLimit failedAuthLimit, UserBinder binder) {
+      CallQuota quota, ClientAddress clientAddress, RateLimit failedAuthLimit, UserBinder binder) {
+    this(verifiers, directory, usage, clock, quota, clientAddress, failedAuthLimit, binder, QuotaFallback.DEFAULT);
+  }
+
+  /**
+   * @param binder resolves the identities of tools that bind a user
+   * @param fallback what is decided when {@code quota} cannot answer
+   */
+  public PolicyEngine(List<CredentialVerifier> verifiers, CredentialDirectory directory, UsageSink usage, Clock clock,
+      CallQuota quota, ClientAddress clientAddress, RateLimit failedAuthLimit, UserBinder binder, QuotaFallback fallback) {
     this.binder = binder;
     for (CredentialVerifier v : verifiers) {
       this.verifiers.put(v.kind(), v);
@@ -84,7 +99,8 @@ public final class PolicyEngine {
     this.directory = directory;
     this.usage = usage;
     this.clock = clock;
-    this.limiter = limiter;
+    this.quota = quota;
+    this.fallback = fallback;
     this.clientAddress = clientAddress;
     this.failedAuthLimit = failedAuthLimit;
   }
@@ -105,10 +121,12 @@ public final class PolicyEngine {
     }
   }
 
-  /** Both steps at once, for callers whose {@link UserDirectory} answers from memory without preparation. */
+  /**
+   * Both steps at once, for callers whose {@link UserDirectory} answers from memory without
+   * preparation. Waits for the {@link CallQuota}: an in-process one answers at once.
+   */
   public Decision decide(ToolCall call, Route route) {
-    Authenticated a = authenticate(call, route);
-    return a.refused() ? a.refusal() : authorize(a);
+    return authenticate(call, route).thenCompose(a -> a.refused() ? done(a.refusal()) : authorize(a)).join();
   }
 
   /**
@@ -132,19 +150,20 @@ public final class PolicyEngine {
 
   /**
    * The first step: the client IP, the allowlists, every credential, one enabled client of the tool's
-   * platform. A failed authentication is counted against the IP (see {@link #counted}).
+   * platform. A failed authentication is counted against the IP (see {@link #counted}), which may
+   * have to ask the shared state: hence the future, complete at once for most calls.
    */
-  public Authenticated authenticate(ToolCall call, Route route) {
+  public CompletableFuture<Authenticated> authenticate(ToolCall call, Route route) {
     List<Check> trace = new ArrayList<>(6);
     trace.add(new Check("route", true, call.method() + " " + call.path().raw() + " is tool " + route.name()));
     String ip = clientIp(call);
     Decision early = checkAddress(ip, route, trace);
     if (early != null) {
-      return Authenticated.refused(early);
+      return done(Authenticated.refused(early));
     }
     if (route.tool().policy().anonymous() && route.tool().policy().require().isEmpty()) {
       trace.add(new Check("policy", true, "tool " + route.name() + " declares anonymous access"));
-      return new Authenticated(null, call, route, ip, null, null, null, List.of(), List.of(), trace);
+      return done(new Authenticated(null, call, route, ip, null, null, null, List.of(), List.of(), trace));
     }
 
     List<String> credentialIds = new ArrayList<>(2);
@@ -159,8 +178,8 @@ public final class PolicyEngine {
       if (!v.passed()) {
         // RFC 6750 §3: a challenge on 401, and on 403 insufficient_scope so the client learns the scope.
         boolean challenge = v.code().status() == 401 || v.code() == DenialCode.INSUFFICIENT_SCOPE;
-        return Authenticated.refused(counted(
-            Decision.deny(v.code(), v.detail(), clientId, credentialIds, challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace), ip));
+        return counted(Decision.deny(v.code(), v.detail(), clientId, credentialIds,
+            challenge ? List.of(verifier.challenge(route, v)) : List.of(), trace), ip).thenApply(Authenticated::refused);
       }
       credentialIds.add(v.credentialId());
       if (v.oneTime() != null) {
@@ -178,7 +197,7 @@ public final class PolicyEngine {
       } else if (!clientId.equals(v.clientId())) {
         String detail = kind.yamlName() + " belongs to client " + v.clientId() + ", earlier credentials to " + clientId;
         trace.add(new Check("same_client", false, detail));
-        return Authenticated.refused(Decision.deny(DenialCode.CLIENT_MISMATCH, detail, clientId, credentialIds, List.of(), trace));
+        return done(Authenticated.refused(Decision.deny(DenialCode.CLIENT_MISMATCH, detail, clientId, credentialIds, List.of(), trace)));
       }
     }
 
@@ -187,35 +206,29 @@ public final class PolicyEngine {
       if (client.isEmpty() || !client.get().enabled()) {
         String detail = "client " + clientId + " is disabled";
         trace.add(new Check("client", false, detail));
-        return Authenticated.refused(Decision.deny(DenialCode.CLIENT_DISABLED, detail, clientId, credentialIds, List.of(), trace));
+        return done(Authenticated.refused(Decision.deny(DenialCode.CLIENT_DISABLED, detail, clientId, credentialIds, List.of(), trace)));
       }
       String platform = route.tool().platform();
       if (platform != null && !platform.equals(client.get().platform())) {
         String detail = "client " + clientId + " is of platform " + client.get().platform() + "; tool " + route.name() + " accepts only " + platform;
         trace.add(new Check("platform", false, detail));
-        return Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, clientId, credentialIds, List.of(), trace));
+        return done(Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, clientId, credentialIds, List.of(), trace)));
       }
       trace.add(new Check("client", true, "client " + clientId + " (" + client.get().name() + ") is enabled"));
     } else if (credentialIds.isEmpty()) {
       String detail = "policy of tool " + route.name() + " requires no credential and does not declare anonymous access";
       trace.add(new Check("policy", false, detail));
-      return Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace));
+      return done(Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace)));
     }
-    // A replay is refused here, before it costs user lookups or rate-limit budget; the atomic claim comes last.
-    for (Pending p : oneTimeUses) {
-      Verification used = p.use().checkUnused();
-      if (used != null) {
-        return Authenticated.refused(refuseUse(p, used, route, ip, clientId, credentialIds, null, trace));
-      }
-    }
-    return new Authenticated(null, call, route, ip, clientId, subject, subjectIssuedAt, credentialIds, oneTimeUses, trace);
+    return done(new Authenticated(null, call, route, ip, clientId, subject, subjectIssuedAt, credentialIds, oneTimeUses, trace));
   }
 
   /**
-   * The second step: the user token's user still active, user binding and ownership, the rate
-   * limits, then what the call uses up once. Reads the users it needs from the {@link UserDirectory}.
+   * The second step: the user token's user still active, user binding and ownership, then the rate
+   * limits and what the call uses up once, settled together in the {@link CallQuota}. Reads the
+   * users it needs from the {@link UserDirectory}.
    */
-  public Decision authorize(Authenticated a) {
+  public CompletableFuture<Decision> authorize(Authenticated a) {
     return authorize(a, null);
   }
 
@@ -223,14 +236,13 @@ public final class PolicyEngine {
    * As {@link #authorize(Authenticated)}, the users answered by {@code users} (what was fetched for
    * this call, so nothing it needs can have left a cache in between); null: the engine's directory.
    */
-  public Decision authorize(Authenticated a, UserDirectory users) {
+  public CompletableFuture<Decision> authorize(Authenticated a, UserDirectory users) {
     if (a.refused()) {
-      return a.refusal();
+      return done(a.refusal());
     }
     UserBinder binder = users == null ? this.binder : this.binder.with(users);
     Route route = a.route();
     List<Check> trace = new ArrayList<>(a.trace());
-    String clientId = a.clientId();
     String subject = a.subject();
     String userKey = subject;
     if (subject != null && binder.checksTokenUser(route)) {
@@ -247,21 +259,95 @@ public final class PolicyEngine {
       subject = bound.forwarded();
       userKey = bound.userId();
     }
-    Decision decision = limited(Decision.allow(clientId, subject, a.credentialIds(), trace), route, a.ip(), userKey, trace);
-    if (decision.allowed() && !a.oneTimeUses().isEmpty()) {
-      Decision used = useUp(a.oneTimeUses(), route, a.ip(), decision, trace);
-      decision = used != null ? used : decision.withTrace(trace);
+    Decision allowed = Decision.allow(a.clientId(), subject, a.credentialIds(), trace);
+    List<ToolRateLimit> limits = route.tool().rateLimits();
+    if (limits.isEmpty() && a.oneTimeUses().isEmpty()) {
+      return done(used(allowed, a));
     }
-    if (decision.allowed()) {
-      var now = clock.instant();
-      for (String id : a.credentialIds()) {
-        usage.used(id, now);
-      }
+    List<Charge> charges = new ArrayList<>(limits.size());
+    for (ToolRateLimit limit : limits) {
+      charges.add(new Charge(bucketKey(route.name(), limit, a.clientId(), userKey, a.ip()), limit.limit()));
     }
-    return decision;
+    List<OnceKey> once = new ArrayList<>(a.oneTimeUses().size());
+    for (Pending p : a.oneTimeUses()) {
+      once.add(p.use().onceKey());
+    }
+    String finalSubject = subject;
+    return quota.settle(new QuotaRequest(charges, once)).thenCompose(outcome -> settled(outcome, a, finalSubject, trace));
   }
 
-  private Decision deny(UserBinder.Bound refused, Authenticated a, List<Check> trace) {
+  /** The decision once the quota answered. */
+  private CompletableFuture<Decision> settled(QuotaOutcome outcome, Authenticated a, String subject, List<Check> trace) {
+    Route route = a.route();
+    List<ToolRateLimit> limits = route.tool().rateLimits();
+    if (outcome instanceof QuotaOutcome.Granted granted) {
+      LimitOutcome tightest = tightest(granted.limits());
+      if (tightest != null) {
+        trace.add(new Check("rate_limit", true, limits.size() + " rate limit(s) of tool " + route.name() + " allow the call ("
+            + tightest.remaining() + " left in the tightest)"));
+      }
+      if (!a.oneTimeUses().isEmpty()) {
+        trace.add(new Check("once", true, a.oneTimeUses().size() == 1 ? "its one-time use is claimed"
+            : a.oneTimeUses().size() + " one-time uses are claimed"));
+      }
+      return done(used(new Decision(true, null, null, a.clientId(), subject, a.credentialIds(), List.of(), trace, tightest), a));
+    }
+    if (outcome instanceof QuotaOutcome.Limited limited) {
+      ToolRateLimit limit = limits.get(limited.index());
+      String detail = "rate limit of tool " + route.name() + " exceeded: " + limited.outcome().limit() + " per "
+          + limit.limit().period().toSeconds() + " s per " + describe(limit.per());
+      trace.add(new Check("rate_limit", false, detail));
+      return done(Decision.deny(DenialCode.RATE_LIMITED, detail, a.clientId(), a.credentialIds(), List.of(), trace)
+          .withLimit(limited.outcome()));
+    }
+    if (outcome instanceof QuotaOutcome.Used used) {
+      // A replay: nothing was taken from the rate limits, and it counts as a failed authentication.
+      Pending p = a.oneTimeUses().get(used.index());
+      String detail = p.use().replayDetail();
+      trace.add(new Check(p.kind().yamlName(), false, detail));
+      Verification refused = Verification.fail(DenialCode.REPLAYED, p.use().credentialId(), detail);
+      return counted(Decision.deny(DenialCode.REPLAYED, detail, a.clientId(), a.credentialIds(),
+          List.of(verifiers.get(p.kind()).challenge(route, refused)), trace), a.ip());
+    }
+    String reason = ((QuotaOutcome.Unavailable) outcome).reason();
+    if (!a.oneTimeUses().isEmpty()) {
+      String detail = "whether this was used before could not be checked: the shared state is unavailable (" + reason + ")";
+      trace.add(new Check("once", false, detail));
+      return done(Decision.deny(DenialCode.SHARED_STATE_UNAVAILABLE, detail, a.clientId(), a.credentialIds(), List.of(), trace));
+    }
+    if (!fallback.allowsUncounted(route)) {
+      String detail = "the rate limits of tool " + route.name() + " could not be counted: the shared state is unavailable (" + reason + ")";
+      trace.add(new Check("rate_limit", false, detail));
+      return done(Decision.deny(DenialCode.SHARED_STATE_UNAVAILABLE, detail, a.clientId(), a.credentialIds(), List.of(), trace));
+    }
+    // Marked in the audit record: this call passed without its rate limits being counted.
+    trace.add(new Check("shared_state", true, "UNCOUNTED: the rate limits of tool " + route.name()
+        + " could not be counted (" + reason + "); allowed by when_limits_unavailable: allow"));
+    return done(used(Decision.allow(a.clientId(), subject, a.credentialIds(), trace), a));
+  }
+
+  /** An allowed decision, its credentials' last use recorded. */
+  private Decision used(Decision allowed, Authenticated a) {
+    var now = clock.instant();
+    for (String id : a.credentialIds()) {
+      usage.used(id, now);
+    }
+    return allowed;
+  }
+
+  /** The bucket with the fewest tokens left (the longest reset among equals): what the headers report. */
+  private static LimitOutcome tightest(List<LimitOutcome> outcomes) {
+    LimitOutcome tightest = null;
+    for (LimitOutcome outcome : outcomes) {
+      if (tightest == null || outcome.remaining() < tightest.remaining()
+          || (outcome.remaining() == tightest.remaining() && outcome.resetAfter().compareTo(tightest.resetAfter()) > 0)) {
+        tightest = outcome;
+      }
+    }
+    return tightest;
+  }
+
+  private CompletableFuture<Decision> deny(UserBinder.Bound refused, Authenticated a, List<Check> trace) {
     boolean unauthorized = refused.code().status() == 401;
     List<String> challenge = unauthorized ? List.of(verifiers.get(CredentialKind.USER_TOKEN).challenge(a.route(), null)) : List.of();
     return counted(Decision.deny(refused.code(), refused.detail(), a.clientId(), a.credentialIds(), challenge, trace), a.ip());
@@ -270,59 +356,58 @@ public final class PolicyEngine {
   /** What a passed credential uses up once the call is allowed. */
   public record Pending(CredentialKind kind, OneTimeUse use) {}
 
-  /** Claims each one-time use of an allowed call: null when all were first uses (trace updated), else the refusal. */
-  private Decision useUp(List<Pending> pending, Route route, String ip, Decision allowed, List<Check> trace) {
-    for (Pending p : pending) {
-      Verification refused = p.use().claim();
-      if (refused != null) {
-        return refuseUse(p, refused, route, ip, allowed.clientId(), allowed.credentialIds(), allowed.limit(), trace);
-      }
-    }
-    trace.add(new Check("once", true, pending.size() == 1 ? "its one-time use is claimed" : pending.size() + " one-time uses are claimed"));
-    return null;
-  }
-
-  /** A one-time use already spent (or not checkable): 401 replayed with the credential's challenge, or 503. */
-  private Decision refuseUse(Pending p, Verification refused, Route route, String ip, String clientId, List<String> credentialIds,
-      LimitOutcome limit, List<Check> trace) {
-    trace.add(new Check(p.kind().yamlName(), false, refused.detail()));
-    boolean unauthorized = refused.code().status() == 401;
-    List<String> challenge = unauthorized ? List.of(verifiers.get(p.kind()).challenge(route, refused)) : List.of();
-    return counted(Decision.deny(refused.code(), refused.detail(), clientId, credentialIds, challenge, trace).withLimit(limit), ip);
-  }
-
   /**
-   * Whether the call's client IP has used up its failed-authentication budget. Its failures will be
-   * answered 429 whatever they are, so nothing slow or outgoing (a trusted issuer's keys) should be
-   * fetched for it; its credentials are still verified with what is at hand.
+   * Whether the call's client IP is known to have used up its failed-authentication budget. Its
+   * failures will be answered 429 whatever they are, so nothing slow or outgoing (a trusted issuer's
+   * keys) should be fetched for it; its credentials are still verified with what is at hand. What
+   * this instance last saw is enough here: no decision rests on it.
    */
   public boolean overFailureBudget(ToolCall call) {
-    return failedAuthLimit != null && !limiter.peek(failedAuthKey(clientIp(call)), failedAuthLimit).allowed();
+    return failedAuthLimit != null && quota.knownExhausted(new Charge(failedAuthKey(clientIp(call)), failedAuthLimit));
   }
 
   /**
    * A refusal, counted against the client IP's failed-authentication budget when it is a 401. Within
    * the budget it stands; beyond it, it becomes 429 with {@code Retry-After}, which slows guessing
-   * and tells a misconfigured client to stop. A call whose credentials verify never gets here.
+   * and tells a misconfigured client to stop. A call whose credentials verify never gets here. When
+   * the budget cannot be asked, the failure is answered 503 (or, by configuration, stays 401
+   * uncounted): a guesser learns nothing while the count is blind.
    */
-  private Decision counted(Decision refusal, String ip) {
+  private CompletableFuture<Decision> counted(Decision refusal, String ip) {
     if (failedAuthLimit == null || refusal.status() != 401) {
-      return refusal;
+      return done(refusal);
     }
-    LimitOutcome bucket = limiter.tryConsume(failedAuthKey(ip), failedAuthLimit);
-    if (bucket.allowed()) {
-      return refusal;
-    }
-    // The verifier's finding stays in the trace for the audit; the caller learns only that it must wait.
-    String detail = "too many failed authentications from " + ip + " (limit " + bucket.limit() + " per "
-        + failedAuthLimit.period().toSeconds() + " s); retry later";
-    List<Check> trace = new ArrayList<>(refusal.trace());
-    trace.add(new Check("failed_auth_limit", false, detail));
-    return Decision.deny(DenialCode.RATE_LIMITED, detail, refusal.clientId(), refusal.credentialIds(), List.of(), trace).withLimit(bucket);
+    return quota.settle(QuotaRequest.charge(new Charge(failedAuthKey(ip), failedAuthLimit))).thenApply(outcome -> {
+      if (outcome instanceof QuotaOutcome.Granted || outcome instanceof QuotaOutcome.Used) {
+        return refusal; // a charge alone is never "used"
+      }
+      if (outcome instanceof QuotaOutcome.Limited limited) {
+        // The verifier's finding stays in the trace for the audit; the caller learns only that it must wait.
+        String detail = "too many failed authentications from " + ip + " (limit " + limited.outcome().limit() + " per "
+            + failedAuthLimit.period().toSeconds() + " s); retry later";
+        List<Check> trace = new ArrayList<>(refusal.trace());
+        trace.add(new Check("failed_auth_limit", false, detail));
+        return Decision.deny(DenialCode.RATE_LIMITED, detail, refusal.clientId(), refusal.credentialIds(), List.of(), trace)
+            .withLimit(limited.outcome());
+      }
+      String reason = ((QuotaOutcome.Unavailable) outcome).reason();
+      List<Check> trace = new ArrayList<>(refusal.trace());
+      if (fallback.failedAuthUncounted()) {
+        trace.add(new Check("failed_auth_limit", true, "UNCOUNTED: the failed-authentication budget could not be asked (" + reason + ")"));
+        return refusal.withTrace(trace);
+      }
+      String detail = "the failed-authentication budget of " + ip + " could not be asked: the shared state is unavailable; retry later";
+      trace.add(new Check("failed_auth_limit", false, detail + " (" + reason + ")"));
+      return Decision.deny(DenialCode.SHARED_STATE_UNAVAILABLE, detail, refusal.clientId(), refusal.credentialIds(), List.of(), trace);
+    });
   }
 
   static String failedAuthKey(String ip) {
     return "failed_auth:" + ip;
+  }
+
+  private static <T> CompletableFuture<T> done(T value) {
+    return CompletableFuture.completedFuture(value);
   }
 
   /** The allowlists: a refusal, or null to go on. */
@@ -347,36 +432,6 @@ public final class PolicyEngine {
       trace.add(new Check("allowed_ips", true, "client address " + ip + " is in allowed_ips of " + lists));
     }
     return null;
-  }
-
-  /**
-   * An allowed decision after the tool's rate limits: each consumes one token from its bucket; the
-   * first refusal turns it into 429. Carries the most restrictive outcome for the headers.
-   */
-  private Decision limited(Decision allowed, Route route, String ip, String userKey, List<Check> trace) {
-    List<ToolRateLimit> limits = route.tool().rateLimits();
-    if (limits.isEmpty()) {
-      return allowed;
-    }
-    LimitOutcome tightest = null;
-    for (ToolRateLimit limit : limits) {
-      String key = bucketKey(route.name(), limit, allowed.clientId(), userKey, ip);
-      LimitOutcome outcome = limiter.tryConsume(key, limit.limit());
-      if (!outcome.allowed()) {
-        String detail = "rate limit of tool " + route.name() + " exceeded: " + outcome.limit() + " per "
-            + limit.limit().period().toSeconds() + " s per " + describe(limit.per());
-        trace.add(new Check("rate_limit", false, detail));
-        return Decision.deny(DenialCode.RATE_LIMITED, detail, allowed.clientId(), allowed.credentialIds(), List.of(), trace)
-            .withLimit(outcome);
-      }
-      if (tightest == null || outcome.remaining() < tightest.remaining()
-          || (outcome.remaining() == tightest.remaining() && outcome.resetAfter().compareTo(tightest.resetAfter()) > 0)) {
-        tightest = outcome;
-      }
-    }
-    trace.add(new Check("rate_limit", true, limits.size() + " rate limit(s) of tool " + route.name() + " allow the call ("
-        + tightest.remaining() + " left in the tightest)"));
-    return new Decision(true, null, null, allowed.clientId(), allowed.subject(), allowed.credentialIds(), List.of(), trace, tightest);
   }
 
   /** e.g. {@code rl:order_status:client=c1|user=u7}; a missing client or user is {@code -}. */

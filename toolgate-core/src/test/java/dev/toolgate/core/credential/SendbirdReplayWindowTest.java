@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.PlatformConfig;
 import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.engine.PolicyEngine;
+import java.util.List;
 import dev.toolgate.core.route.Route;
 import java.time.Duration;
 import java.util.Base64;
@@ -44,7 +46,7 @@ class SendbirdReplayWindowTest {
   }
 
   Verification verify(Route route, String key, String body) {
-    return TestCalls.claimed(new SendbirdSignatureVerifier(dir, replays, replays.clock)
+    return replays.claimed(new SendbirdSignatureVerifier(dir, replays.clock)
         .verify(call(headers(PlatformConfig.DEFAULT_SIGNATURE_HEADER, sig(key, body)), utf8(body)), route));
   }
 
@@ -97,17 +99,16 @@ class SendbirdReplayWindowTest {
   @Test
   void anUnreachableCacheIs503() {
     replays.unavailable = true;
-    assertThat(verify(FIVE_MINUTES, KEY, BODY).code()).isEqualTo(DenialCode.REPLAY_CACHE_UNAVAILABLE);
+    assertThat(verify(FIVE_MINUTES, KEY, BODY).code()).isEqualTo(DenialCode.SHARED_STATE_UNAVAILABLE);
     assertThat(verify(OFF, KEY, BODY).passed()).as("no window: the cache is not asked").isTrue();
   }
 
   @Test
-  void aWindowWithoutACacheIsAServerBugNotAPass() {
-    SendbirdSignatureVerifier noCache = new SendbirdSignatureVerifier(dir, replays.clock);
+  void anEngineWithoutAOnceStoreRefusesAWindowedCallNeverPassesIt() {
+    PolicyEngine engine = new PolicyEngine(List.of(new SendbirdSignatureVerifier(dir, replays.clock)), dir, (id, at) -> { }, replays.clock);
     var call = call(headers(PlatformConfig.DEFAULT_SIGNATURE_HEADER, sig(KEY, BODY)), utf8(BODY));
-    assertThatThrownBy(() -> noCache.verify(call, FIVE_MINUTES)).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("sendbird_replay_window");
-    assertThat(noCache.verify(call, OFF).passed()).isTrue();
+    assertThat(engine.decide(call, FIVE_MINUTES).code()).isEqualTo(DenialCode.SHARED_STATE_UNAVAILABLE);
+    assertThat(engine.decide(call, OFF).allowed()).isTrue();
   }
 
   @Test

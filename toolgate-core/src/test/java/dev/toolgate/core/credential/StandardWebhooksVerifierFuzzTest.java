@@ -54,7 +54,7 @@ class StandardWebhooksVerifierFuzzTest {
         .signingSecret("sec_broken", "cli_hooks", "whsec_not*base64")
         .signingSecret("sec_other", "cli_hooks", "a secret of another scheme");
     TestReplayCache replays = new TestReplayCache();
-    Verification v = new StandardWebhooksVerifier(directory, replays, replays.clock)
+    Verification v = new StandardWebhooksVerifier(directory, replays.clock)
         .verify(TestCalls.call(TestCalls.headers("webhook-id", id, "webhook-timestamp", timestamp, "webhook-signature", signature), body), ROUTE);
 
     assertThat(v.detail()).isNotBlank();

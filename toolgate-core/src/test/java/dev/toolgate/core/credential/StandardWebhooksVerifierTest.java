@@ -55,11 +55,11 @@ class StandardWebhooksVerifierTest {
   static final Route ROUTE = routeWith(PlatformConfig.DEFAULT_REPLAY_TOLERANCE);
 
   StandardWebhooksVerifier verifier() {
-    return new StandardWebhooksVerifier(dir, replays, replays.clock);
+    return new StandardWebhooksVerifier(dir, replays.clock);
   }
 
   Verification verify(Headers headers, String body) {
-    return TestCalls.claimed(verifier().verify(call(headers, utf8(body)), ROUTE));
+    return replays.claimed(verifier().verify(call(headers, utf8(body)), ROUTE));
   }
 
   Verification verify(String id, String timestamp, String signature, String body) {
@@ -425,7 +425,7 @@ class StandardWebhooksVerifierTest {
   class Window {
     Verification at(long offsetSeconds, Duration tolerance) {
       long ts = TS + offsetSeconds;
-      return TestCalls.claimed(verifier().verify(call(headers("webhook-id", "msg_" + offsetSeconds, "webhook-timestamp", Long.toString(ts),
+      return replays.claimed(verifier().verify(call(headers("webhook-id", "msg_" + offsetSeconds, "webhook-timestamp", Long.toString(ts),
           "webhook-signature", v1("msg_" + offsetSeconds, ts, BODY)), utf8(BODY)), routeWith(tolerance)));
     }
 
@@ -531,7 +531,7 @@ class StandardWebhooksVerifierTest {
       replays.unavailable = true;
       Verification v = verify(message(ID, TS), BODY);
       assertThat(v.passed()).isFalse();
-      assertThat(v.code()).isEqualTo(DenialCode.REPLAY_CACHE_UNAVAILABLE);
+      assertThat(v.code()).isEqualTo(DenialCode.SHARED_STATE_UNAVAILABLE);
       assertThat(v.code().status()).isEqualTo(503);
     }
   }
@@ -540,7 +540,8 @@ class StandardWebhooksVerifierTest {
   class ThroughThePolicyEngine {
     @Test
     void allowThenReplayedWithAChallenge() {
-      PolicyEngine engine = new PolicyEngine(List.of(verifier()), dir, (id, at) -> {}, replays.clock);
+      PolicyEngine engine = new PolicyEngine(List.of(verifier()), dir, (id, at) -> {}, replays.clock, replays,
+          new dev.toolgate.core.net.ClientAddress(new dev.toolgate.core.net.CidrSet(List.of())), null);
       var call = call(headers("webhook-id", ID, "webhook-timestamp", Long.toString(TS), "webhook-signature", v1(ID, TS, BODY)), utf8(BODY));
       Decision first = engine.decide(call, ROUTE);
       assertThat(first.allowed()).as(first.detail()).isTrue();

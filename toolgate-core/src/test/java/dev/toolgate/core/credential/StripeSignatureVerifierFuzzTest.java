@@ -43,7 +43,7 @@ class StripeSignatureVerifierFuzzTest {
         .signingSecret("sec_1", "cli_stripe", SECRET)
         .signingSecret("sec_pk", "cli_stripe", PUBLIC_KEY);
     TestReplayCache replays = new TestReplayCache();
-    Verification v = new StripeSignatureVerifier(directory, replays, replays.clock)
+    Verification v = new StripeSignatureVerifier(directory, replays.clock)
         .verify(TestCalls.call(TestCalls.headers(PlatformConfig.DEFAULT_STRIPE_SIGNATURE_HEADER, header), body), ROUTE);
 
     assertThat(v.detail()).isNotBlank();

@@ -104,13 +104,4 @@ public final class TestCalls {
       }
     }
   }
-
-  /** A verification as the engine completes it for an allowed call: what it uses up is claimed. */
-  static Verification claimed(Verification v) {
-    if (!v.passed() || v.oneTime() == null) {
-      return v;
-    }
-    Verification refused = v.oneTime().claim();
-    return refused != null ? refused : v;
-  }
 }

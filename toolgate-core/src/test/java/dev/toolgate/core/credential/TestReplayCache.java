@@ -1,6 +1,16 @@
 package dev.toolgate.core.credential;
 
-import dev.toolgate.core.port.ReplayCache;
+import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.limit.Charge;
+import dev.toolgate.core.limit.LimitOutcome;
+import dev.toolgate.core.limit.OnceKey;
+import dev.toolgate.core.limit.QuotaOutcome;
+import dev.toolgate.core.limit.QuotaRequest;
+import dev.toolgate.core.port.CallQuota;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -9,10 +19,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Test fixture: a {@link ReplayCache} in a map, on a clock the test moves ({@link #clock}, also given
- * to the verifier), that can be switched to failing like an unreachable shared cache.
+ * Test fixture: a {@link CallQuota} whose once-only keys live in a map, on a clock the test moves
+ * ({@link #clock}, also given to the verifier), that can be switched to failing like an unreachable
+ * shared backend. Rate-limit charges are counted ({@link #charged}) and always granted.
  */
-public final class TestReplayCache implements ReplayCache {
+public final class TestReplayCache implements CallQuota {
   /** A clock the test sets; starts at {@link TestCalls#NOW}. */
   public static final class MovableClock extends Clock {
     private Instant now;
@@ -46,8 +57,10 @@ public final class TestReplayCache implements ReplayCache {
   }
 
   public final MovableClock clock;
-  /** Every key asked for, with the expiry it was (or would have been) recorded with. */
+  /** Every key recorded, with its expiry. */
   public final Map<String, Instant> entries = new HashMap<>();
+  /** Every charge granted, in order. */
+  public final List<String> charged = new ArrayList<>();
   public boolean unavailable;
 
   public TestReplayCache(Instant start) {
@@ -59,24 +72,44 @@ public final class TestReplayCache implements ReplayCache {
   }
 
   @Override
-  public synchronized boolean firstUse(String key, Instant expiresAt) {
+  public synchronized CompletableFuture<QuotaOutcome> settle(QuotaRequest request) {
     if (unavailable) {
-      throw new Unavailable("test cache is down", null);
+      return CompletableFuture.completedFuture(new QuotaOutcome.Unavailable("test cache is down"));
     }
-    Instant held = entries.get(key);
-    if (held != null && clock.instant().isBefore(held)) {
-      return false;
+    for (int i = 0; i < request.once().size(); i++) {
+      Instant held = entries.get(request.once().get(i).key());
+      if (held != null && clock.instant().isBefore(held)) {
+        return CompletableFuture.completedFuture(new QuotaOutcome.Used(i));
+      }
     }
-    entries.put(key, expiresAt);
-    return true;
+    List<LimitOutcome> outcomes = new ArrayList<>();
+    for (Charge c : request.charges()) {
+      charged.add(c.key());
+      outcomes.add(new LimitOutcome(true, c.limit().capacity(), c.limit().capacity(), Duration.ZERO, Duration.ZERO));
+    }
+    for (OnceKey k : request.once()) {
+      entries.put(k.key(), k.until());
+    }
+    return CompletableFuture.completedFuture(new QuotaOutcome.Granted(outcomes));
   }
 
   @Override
-  public synchronized boolean seen(String key) {
-    if (unavailable) {
-      throw new Unavailable("test cache is down", null);
+  public boolean knownExhausted(Charge charge) {
+    return false;
+  }
+
+  /** A verification as the engine completes it for an allowed call: what it uses up is claimed here. */
+  public Verification claimed(Verification v) {
+    if (!v.passed() || v.oneTime() == null) {
+      return v;
     }
-    Instant held = entries.get(key);
-    return held != null && clock.instant().isBefore(held);
+    QuotaOutcome outcome = settle(new QuotaRequest(List.of(), List.of(v.oneTime().onceKey()))).join();
+    if (outcome instanceof QuotaOutcome.Used) {
+      return Verification.fail(DenialCode.REPLAYED, v.oneTime().credentialId(), v.oneTime().replayDetail());
+    }
+    if (outcome instanceof QuotaOutcome.Unavailable) {
+      return Verification.fail(DenialCode.SHARED_STATE_UNAVAILABLE, v.oneTime().credentialId(), "unavailable");
+    }
+    return v;
   }
 }

@@ -22,7 +22,11 @@ import dev.toolgate.core.limit.RateLimit;
 import dev.toolgate.core.limit.ToolRateLimit;
 import dev.toolgate.core.net.CidrSet;
 import dev.toolgate.core.net.ClientAddress;
-import dev.toolgate.core.port.RateLimiter;
+import dev.toolgate.core.limit.Charge;
+import dev.toolgate.core.limit.QuotaOutcome;
+import dev.toolgate.core.limit.QuotaRequest;
+import dev.toolgate.core.port.CallQuota;
+import java.util.concurrent.CompletableFuture;
 import dev.toolgate.core.request.Headers;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.PathPattern;
@@ -43,26 +47,37 @@ class PolicyEngineLimitsTest {
   static final String KEY = "tgk_client1-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
   static final RateLimit TWO_A_MINUTE = new RateLimit(2, Duration.ofMinutes(1));
 
-  /** Counts tokens without time: enough to see which keys are consumed and peeked. */
-  static final class CountingLimiter implements RateLimiter {
+  /** Counts tokens without time: enough to see which keys are charged, all or nothing; can be switched off like a down backend. */
+  static final class CountingLimiter implements CallQuota {
     final Map<String, Long> used = new HashMap<>();
     final List<String> consumed = new ArrayList<>();
+    boolean unavailable;
 
     @Override
-    public LimitOutcome tryConsume(String key, RateLimit limit) {
-      consumed.add(key);
-      long n = used.getOrDefault(key, 0L);
-      if (n >= limit.capacity()) {
-        return new LimitOutcome(false, limit.capacity(), 0, limit.period(), Duration.ofSeconds(7));
+    public CompletableFuture<QuotaOutcome> settle(QuotaRequest request) {
+      if (unavailable) {
+        return CompletableFuture.completedFuture(new QuotaOutcome.Unavailable("test backend is down"));
       }
-      used.put(key, n + 1);
-      return new LimitOutcome(true, limit.capacity(), limit.capacity() - n - 1, limit.period(), Duration.ZERO);
+      List<LimitOutcome> outcomes = new ArrayList<>();
+      for (int i = 0; i < request.charges().size(); i++) {
+        Charge c = request.charges().get(i);
+        consumed.add(c.key());
+        long n = used.getOrDefault(c.key(), 0L);
+        if (n >= c.limit().capacity()) {
+          return CompletableFuture.completedFuture(new QuotaOutcome.Limited(i,
+              new LimitOutcome(false, c.limit().capacity(), 0, c.limit().period(), Duration.ofSeconds(7))));
+        }
+        outcomes.add(new LimitOutcome(true, c.limit().capacity(), c.limit().capacity() - n - 1, c.limit().period(), Duration.ZERO));
+      }
+      for (Charge c : request.charges()) {
+        used.merge(c.key(), 1L, Long::sum);
+      }
+      return CompletableFuture.completedFuture(new QuotaOutcome.Granted(outcomes));
     }
 
     @Override
-    public LimitOutcome peek(String key, RateLimit limit) {
-      long left = limit.capacity() - used.getOrDefault(key, 0L);
-      return new LimitOutcome(left > 0, limit.capacity(), left, limit.period(), left > 0 ? Duration.ZERO : Duration.ofSeconds(7));
+    public boolean knownExhausted(Charge charge) {
+      return used.getOrDefault(charge.key(), 0L) >= charge.limit().capacity();
     }
   }
 
@@ -195,5 +210,57 @@ class PolicyEngineLimitsTest {
     for (int i = 0; i < 3; i++) {
       assertThat(plain.decide(call("192.0.2.1", headers("api-key", KEY)), r).allowed()).isTrue();
     }
+  }
+
+  @Test
+  void aRefusedChargeTakesNothingFromTheOtherBuckets() {
+    Route r = route(API_KEY, null, null, List.of(
+        new ToolRateLimit(List.of(LimitKey.CLIENT), new RateLimit(5, Duration.ofMinutes(1))),
+        new ToolRateLimit(List.of(LimitKey.TOOL), new RateLimit(1, Duration.ofMinutes(1)))));
+    assertThat(engine.decide(call("192.0.2.9", headers("api-key", KEY)), r).allowed()).isTrue();
+    assertThat(engine.decide(call("192.0.2.9", headers("api-key", KEY)), r).code()).isEqualTo(DenialCode.RATE_LIMITED);
+    assertThat(limiter.used).as("the refused call took nothing from the client bucket").containsEntry("rl:" + TOOL + ":client=cli_1", 1L);
+  }
+
+  @Test
+  void unreachableLimitsLetAPlainToolsCallsPassMarkedUncounted() {
+    Route r = route(API_KEY, null, null, List.of(new ToolRateLimit(List.of(LimitKey.CLIENT), TWO_A_MINUTE)));
+    limiter.unavailable = true;
+    Decision d = engine.decide(call("192.0.2.9", headers("api-key", KEY)), r);
+    assertThat(d.allowed()).isTrue();
+    assertThat(d.limit()).as("no RateLimit-* headers: nothing was counted").isNull();
+    assertThat(d.trace()).anySatisfy(c -> {
+      assertThat(c.name()).isEqualTo("shared_state");
+      assertThat(c.detail()).startsWith("UNCOUNTED").contains("test backend is down");
+    });
+  }
+
+  @Test
+  void unreachableLimitsRefuseWith503WhenConfiguredClosed() {
+    PolicyEngine closed = new PolicyEngine(List.of(new ApiKeyVerifier(directory, CLOCK)), directory, (id, at) -> { }, CLOCK,
+        limiter, new ClientAddress(new CidrSet(List.of())), TWO_A_MINUTE,
+        new UserBinder(dev.toolgate.core.port.UserDirectory.NONE, dev.toolgate.core.config.IdentityKind.OPAQUE_ID, null, false),
+        new QuotaFallback(false, false));
+    Route r = route(API_KEY, null, null, List.of(new ToolRateLimit(List.of(LimitKey.CLIENT), TWO_A_MINUTE)));
+    limiter.unavailable = true;
+    Decision d = closed.decide(call("192.0.2.9", headers("api-key", KEY)), r);
+    assertThat(d.code()).isEqualTo(DenialCode.SHARED_STATE_UNAVAILABLE);
+    assertThat(d.status()).isEqualTo(503);
+  }
+
+  @Test
+  void anUncountableFailureIs503NotA401ByDefault() {
+    Route r = route(API_KEY, null, null, List.of());
+    limiter.unavailable = true;
+    Decision failed = engine.decide(call("192.0.2.1", headers("api-key", "tgk_bad")), r);
+    assertThat(failed.code()).isEqualTo(DenialCode.SHARED_STATE_UNAVAILABLE);
+    assertThat(failed.trace()).extracting(c -> c.name() + "=" + c.passed()).containsExactly("route=true", "api_key=false", "failed_auth_limit=false");
+    assertThat(engine.decide(call("192.0.2.1", headers("api-key", KEY)), r).allowed()).as("a valid key is never refused for it").isTrue();
+
+    PolicyEngine open = new PolicyEngine(List.of(new ApiKeyVerifier(directory, CLOCK)), directory, (id, at) -> { }, CLOCK,
+        limiter, new ClientAddress(new CidrSet(List.of())), TWO_A_MINUTE,
+        new UserBinder(dev.toolgate.core.port.UserDirectory.NONE, dev.toolgate.core.config.IdentityKind.OPAQUE_ID, null, false),
+        new QuotaFallback(true, true));
+    assertThat(open.decide(call("192.0.2.1", headers("api-key", "tgk_bad")), r).code()).as("configured open").isEqualTo(DenialCode.API_KEY_INVALID);
   }
 }

@@ -23,7 +23,6 @@ import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.limit.RateLimit;
 import dev.toolgate.core.net.CidrSet;
 import dev.toolgate.core.net.ClientAddress;
-import dev.toolgate.core.port.RateLimiter;
 import dev.toolgate.core.port.UserDirectory;
 import dev.toolgate.core.request.Headers;
 import dev.toolgate.core.request.ToolCall;
@@ -94,8 +93,8 @@ class UserBinderTest {
     dir = new InMemoryCredentialDirectory().client("cli_1", "sendbird").apiKey("key_1", "cli_1", KEY, Set.of("*"))
         .signingSecret("sec_1", "cli_1", MASTER);
     replays = new TestReplayCache();
-    engine = new PolicyEngine(List.of(new ApiKeyVerifier(dir, replays.clock), new SendbirdSignatureVerifier(dir, replays, replays.clock), USER_TOKEN),
-        dir, (id, at) -> { }, replays.clock, RateLimiter.UNLIMITED, new ClientAddress(new CidrSet(List.of())), (RateLimit) null,
+    engine = new PolicyEngine(List.of(new ApiKeyVerifier(dir, replays.clock), new SendbirdSignatureVerifier(dir, replays.clock), USER_TOKEN),
+        dir, (id, at) -> { }, replays.clock, replays, new ClientAddress(new CidrSet(List.of())), (RateLimit) null,
         new UserBinder(directory, IdentityKind.OPAQUE_ID, "asapp"));
     users.put("platform_user_id:sendbird:sb-ada", "usr_ada");
     users.put("platform_user_id:sendbird:sb-bob", "usr_bob");
@@ -264,21 +263,8 @@ class UserBinderTest {
 
   @Test
   void aReplayIsRefusedBeforeItCostsRateLimitBudget() {
-    java.util.concurrent.atomic.AtomicInteger consumed = new java.util.concurrent.atomic.AtomicInteger();
-    RateLimiter counting = new RateLimiter() {
-      @Override
-      public dev.toolgate.core.limit.LimitOutcome tryConsume(String key, RateLimit limit) {
-        consumed.incrementAndGet();
-        return new dev.toolgate.core.limit.LimitOutcome(true, limit.capacity(), limit.capacity() - 1, Duration.ZERO, Duration.ZERO);
-      }
-
-      @Override
-      public dev.toolgate.core.limit.LimitOutcome peek(String key, RateLimit limit) {
-        return new dev.toolgate.core.limit.LimitOutcome(true, limit.capacity(), limit.capacity(), Duration.ZERO, Duration.ZERO);
-      }
-    };
-    PolicyEngine limited = new PolicyEngine(List.of(new SendbirdSignatureVerifier(dir, replays, replays.clock)), dir, (id, at) -> { },
-        replays.clock, counting, new ClientAddress(new CidrSet(List.of())), (RateLimit) null, new UserBinder(directory, IdentityKind.OPAQUE_ID, "asapp"));
+    PolicyEngine limited = new PolicyEngine(List.of(new SendbirdSignatureVerifier(dir, replays.clock)), dir, (id, at) -> { },
+        replays.clock, replays, new ClientAddress(new CidrSet(List.of())), (RateLimit) null, new UserBinder(directory, IdentityKind.OPAQUE_ID, "asapp"));
     PlatformConfig platform = PlatformConfig.withDefaults("sendbird").withReplay(PlatformConfig.DEFAULT_REPLAY_TOLERANCE, Duration.ofMinutes(5));
     ToolConfig tool = new ToolConfig("orders", "POST", PATH, URI.create("http://127.0.0.1:9000"), "sendbird",
         new Policy(List.of(CredentialKind.SENDBIRD_SIGNATURE), false), 1, null,
@@ -292,7 +278,7 @@ class UserBinderTest {
     for (int i = 0; i < 5; i++) {
       assertCode(limited.decide(call, route), DenialCode.REPLAYED, "within sendbird_replay_window");
     }
-    assertThat(consumed.get()).as("only the first call took from the bucket").isEqualTo(1);
+    assertThat(replays.charged).as("only the first call took from the bucket").hasSize(1);
   }
 
   private static void assertCode(Decision d, DenialCode code, String detailPart) {

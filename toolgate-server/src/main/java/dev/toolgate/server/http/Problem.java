@@ -33,6 +33,9 @@ final class Problem {
     for (String challenge : challenges) {
       response.headers().add("www-authenticate", challenge);
     }
+    if (code.status() == 503 && !response.headers().contains("retry-after")) {
+      response.putHeader("retry-after", "1"); // a dependency is down for now: ask again shortly, not at once in a loop
+    }
     if (inHeader) {
       String shortDetail = detail != null && detail.length() > HEADER_DETAIL_CHARS ? detail.substring(0, HEADER_DETAIL_CHARS) + "..." : detail;
       response.putHeader(HEADER, ascii(body(code, shortDetail, requestId, tool).encode()));

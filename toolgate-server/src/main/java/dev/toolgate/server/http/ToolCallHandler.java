@@ -149,17 +149,24 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     // Without the keys the verifier answers 503 issuer_unavailable. An address over its failed-auth
     // budget is verified with the keys at hand: its guesses must not make Toolgate fetch anything.
     var keys = engine.overFailureBudget(call) ? Prefetch.DONE : prefetch.beforeVerification(call, match.route());
-    whenReady(keys, ready -> authenticate(ex, match, call, body));
+    whenReady(keys, ready -> whenReady(engine.authenticate(call, match.route()), authenticated -> authorize(ex, match, authenticated, body)));
   }
 
-  private void authenticate(Exchange ex, RouteMatch match, ToolCall call, Buffer body) {
-    PolicyEngine.Authenticated authenticated = engine.authenticate(call, match.route());
-    if (authenticated.refused()) {
+  private void authorize(Exchange ex, RouteMatch match, PolicyEngine.Authenticated authenticated, Buffer body) {
+    if (authenticated == null) {
+      refuse(ex, match.route(), sharedStateTimedOut());
+    } else if (authenticated.refused()) {
       conclude(ex, match, authenticated.refusal(), body);
-      return;
+    } else {
+      // Users are looked up only for calls whose credentials verified; without them the answer is 503.
+      whenReady(prefetch.beforeAuthorization(authenticated), users -> whenReady(engine.authorize(authenticated, users),
+          decision -> conclude(ex, match, decision == null ? sharedStateTimedOut() : decision, body)));
     }
-    // Users are looked up only for calls whose credentials verified; without them the answer is 503.
-    whenReady(prefetch.beforeAuthorization(authenticated), users -> conclude(ex, match, engine.authorize(authenticated, users), body));
+  }
+
+  /** A step that waited on the shared state longer than the upstream timeout (the backend's own timeout is shorter). */
+  private Decision sharedStateTimedOut() {
+    return Decision.refuse(DenialCode.SHARED_STATE_UNAVAILABLE, "the shared state did not answer within " + settings.upstreamTimeout().toMillis() + " ms");
   }
 
   /**

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.toolgate.core.limit.LimitOutcome;
 import dev.toolgate.core.limit.RateLimit;
-import dev.toolgate.core.port.RateLimiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -15,7 +14,7 @@ import java.time.Duration;
  * In-process token buckets (Bucket4j), one per key, forgotten after a while unused so keys chosen
  * by callers (IPs, user ids) cannot grow memory without bound.
  */
-public final class LocalRateLimiter implements RateLimiter {
+public final class LocalRateLimiter {
   private record Keyed(String key, RateLimit limit) {}
 
   private final Cache<Keyed, Bucket> buckets;
@@ -24,7 +23,7 @@ public final class LocalRateLimiter implements RateLimiter {
     this.buckets = Caffeine.newBuilder().maximumSize(maximumBuckets).expireAfterAccess(idleExpiry).build();
   }
 
-  @Override
+  /** Takes one token from the bucket of {@code key}. */
   public LimitOutcome tryConsume(String key, RateLimit limit) {
     Bucket bucket = buckets.get(new Keyed(key, limit), k -> Bucket.builder()
         .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build())
@@ -35,7 +34,10 @@ public final class LocalRateLimiter implements RateLimiter {
         Duration.ofNanos(probe.getNanosToWaitForRefill()));
   }
 
-  @Override
+  /**
+   * The bucket's state without consuming: {@code allowed} is whether one token is available now
+   * ({@code remaining} tokens; when none, {@code retryAfter} says when one will be).
+   */
   public LimitOutcome peek(String key, RateLimit limit) {
     Bucket bucket = buckets.getIfPresent(new Keyed(key, limit));
     if (bucket == null) {
@@ -48,5 +50,13 @@ public final class LocalRateLimiter implements RateLimiter {
     Duration reset = limit.period().multipliedBy(limit.capacity() - remaining).dividedBy(limit.capacity());
     return new LimitOutcome(probe.canBeConsumed(), limit.capacity(), remaining, reset,
         Duration.ofNanos(probe.getNanosToWaitForRefill()));
+  }
+
+  /** Returns the token a {@link #tryConsume} took (the call it was for was refused by another bucket). */
+  public void giveBack(String key, RateLimit limit) {
+    Bucket bucket = buckets.getIfPresent(new Keyed(key, limit));
+    if (bucket != null) {
+      bucket.addTokens(1);
+    }
   }
 }

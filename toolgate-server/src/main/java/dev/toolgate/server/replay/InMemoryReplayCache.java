@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import dev.toolgate.core.port.ReplayCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,16 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link ReplayCache} for one instance, on Caffeine: each key lives until its own expiry, and the
+ * Once-only keys for one instance (webhook ids, signed bodies, single-use tokens: see {@link
+ * dev.toolgate.server.limit.LocalCallQuota}), on Caffeine: each key lives until its own expiry, and the
  * cache holds at most {@code maximumSize} keys. Time is the given clock's, the one the verifiers
  * check timestamps with.
  *
  * <p>Size it above the peak number of messages accepted within the longest window (about twice the
  * {@code replay_tolerance}: a timestamp may lie that far in the future). A key pushed out by size
  * before its expiry could be accepted again; {@link #evictedEarly()} counts those, and the first one
- * is logged as a warning. Several instances need a shared implementation (Redis) instead.
+ * is logged as a warning. Several instances share Redis instead ({@code redis:} in toolgate.yaml).
  */
-public final class InMemoryReplayCache implements ReplayCache {
+public final class InMemoryReplayCache {
   private static final Logger LOG = LoggerFactory.getLogger(InMemoryReplayCache.class);
   /**
    * About 240 bytes per key (measured): a full cache holds about 230 MiB. With a 5-minute window a key
@@ -78,13 +78,13 @@ public final class InMemoryReplayCache implements ReplayCache {
     this(DEFAULT_MAXIMUM_SIZE, clock);
   }
 
-  @Override
+  /** Records {@code key} until {@code expiresAt}: true the first time (or after expiry), false while held. Atomic. */
   public boolean firstUse(String key, Instant expiresAt) {
     // putIfAbsent is atomic, and Caffeine treats an expired entry as absent.
     return cache.asMap().putIfAbsent(key, expiresAt) == null;
   }
 
-  @Override
+  /** Whether {@code key} is held (used, not expired), without recording anything. */
   public boolean seen(String key) {
     return cache.getIfPresent(key) != null; // an expired entry reads as absent
   }

@@ -18,6 +18,8 @@ import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.RequestPath;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteTable;
+import dev.toolgate.server.limit.LocalCallQuota;
+import dev.toolgate.server.limit.LocalRateLimiter;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
@@ -105,8 +107,9 @@ class StandardWebhooksInteropTest {
     credentials.refresh();
     Clock clock = Clock.systemUTC();
     InMemoryReplayCache replays = new InMemoryReplayCache(10_000, clock);
-    engine = new PolicyEngine(List.of(new StandardWebhooksVerifier(credentials, replays, clock),
-        new StripeSignatureVerifier(credentials, replays, clock)), credentials, UsageSink.NONE, clock);
+    engine = new PolicyEngine(List.of(new StandardWebhooksVerifier(credentials, clock), new StripeSignatureVerifier(credentials, clock)),
+        credentials, UsageSink.NONE, clock, new LocalCallQuota(new LocalRateLimiter(100, java.time.Duration.ofMinutes(1)), replays),
+        new dev.toolgate.core.net.ClientAddress(new dev.toolgate.core.net.CidrSet(List.of())), null);
     GatewayConfig config = ConfigLoader.parse(CONFIG, dir.resolve("toolgate.yaml"));
     routes = new LinkedHashMap<>();
     for (Route r : RouteTable.from(config).routes()) {
