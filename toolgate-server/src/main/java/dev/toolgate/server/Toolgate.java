@@ -63,6 +63,7 @@ import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.route.RouteTable;
 import dev.toolgate.server.http.Forwarding;
+import dev.toolgate.core.port.CallQuota;
 import dev.toolgate.server.limit.LocalCallQuota;
 import dev.toolgate.server.limit.LocalRateLimiter;
 import dev.toolgate.server.http.GatewayVerticle;
@@ -187,7 +188,8 @@ public final class Toolgate implements AutoCloseable {
                 trusted.clockSkew(), OwnTokens.MAX_TOKEN_CHARS * 2, false), clock),
             jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, jwks::publishes)));
       }
-      InMemoryReplayCache replays = new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock);
+      // Rate-limit buckets and what is used once (webhook ids, signed bodies, single-use tokens, client assertions).
+      CallQuota quota = new LocalCallQuota(rateLimiter(config), new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock));
       PolicyEngine engine = new PolicyEngine(List.of(
           new ExternalJwtVerifier(externalIssuers, clock),
           new SendbirdSignatureVerifier(credentials, clock),
@@ -199,13 +201,13 @@ public final class Toolgate implements AutoCloseable {
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clock),
           userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), externalIssuers, jwksByIssuer,
               credentials, clock)),
-          credentials, usage, clock, new LocalCallQuota(rateLimiter(config), replays), new ClientAddress(config.server().trustedProxies()),
+          credentials, usage, clock, quota, new ClientAddress(config.server().trustedProxies()),
           config.failedAuthLimit().orElse(null), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
       engine.checkCovers(routes.routes());
 
       // Toolgate's own endpoints: the authorization server.
       ClientAuthenticator clientAuth = new ClientAuthenticator(credentials, usage,
-          Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock);
+          Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock, quota);
       OwnTokens ownTokens = new OwnTokens(credentials::keyRing, issuer, clock);
       RevocationEndpoint.Revoker revoker = (jti, clientId, exp) -> {
         if (credentials.isRevoked(jti)) {

@@ -1,11 +1,13 @@
 package dev.toolgate.server.oauth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.toolgate.core.limit.OnceKey;
+import dev.toolgate.core.limit.QuotaOutcome;
+import dev.toolgate.core.limit.QuotaRequest;
+import dev.toolgate.core.port.CallQuota;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.UsageSink;
 import dev.toolgate.core.secret.SecretDigest;
@@ -15,6 +17,8 @@ import dev.toolgate.core.token.JwtVerifier;
 import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.OAuthSettings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,24 +50,54 @@ public final class ClientAuthenticator {
   /** Who authenticated, and how. */
   public record Authenticated(ClientRecord client, OAuthSettings settings, String method) {}
 
-  /** Either an authenticated client or the error to answer. */
-  public record Outcome(Authenticated client, OAuthError error) {}
+  /**
+   * Either an authenticated client or the error to answer.
+   *
+   * @param assertionId a {@code private_key_jwt} assertion's jti still to be claimed (once only, in
+   *     the shared state); null otherwise
+   */
+  public record Outcome(Authenticated client, OAuthError error, OnceKey assertionId) {
+    Outcome(Authenticated client, OAuthError error) {
+      this(client, error, null);
+    }
+  }
 
   private final CredentialCache credentials;
   private final UsageSink usage;
   private final Set<String> assertionAudiences;
   private final Clock clock;
-  private final Cache<String, Boolean> usedAssertionIds;
+  private final CallQuota assertionIds;
 
-  public ClientAuthenticator(CredentialCache credentials, UsageSink usage, Set<String> assertionAudiences, Clock clock) {
+  /** @param assertionIds where the jtis of {@code private_key_jwt} assertions are claimed once (shared by all instances with Redis) */
+  public ClientAuthenticator(CredentialCache credentials, UsageSink usage, Set<String> assertionAudiences, Clock clock, CallQuota assertionIds) {
     this.credentials = credentials;
     this.usage = usage;
     this.assertionAudiences = Set.copyOf(assertionAudiences);
     this.clock = clock;
-    this.usedAssertionIds = Caffeine.newBuilder().expireAfterWrite(MAX_ASSERTION_LIFETIME.plusMinutes(2)).maximumSize(1_000_000).build();
+    this.assertionIds = assertionIds;
   }
 
-  Outcome authenticate(HttpServerRequest request, FormRequest form) {
+  /**
+   * Who the client is, or the error to answer. Completes at once, except for an assertion, whose jti
+   * is then claimed in the shared state: the future completes on {@code context}.
+   */
+  Future<Outcome> authenticate(HttpServerRequest request, FormRequest form, Context context) {
+    Outcome outcome = check(request, form);
+    if (outcome.assertionId() == null) {
+      return Future.succeededFuture(outcome);
+    }
+    return Future.fromCompletionStage(assertionIds.settle(new QuotaRequest(List.of(), List.of(outcome.assertionId()))), context)
+        .map(claimed -> {
+          if (claimed instanceof QuotaOutcome.Granted) {
+            return new Outcome(outcome.client(), null);
+          }
+          return failed(claimed instanceof QuotaOutcome.Used
+              ? OAuthError.invalidClient("client_assertion was already used (jti replay)", false)
+              : OAuthError.temporarilyUnavailable("whether this client_assertion was used before cannot be checked now; retry"));
+        });
+  }
+
+  private Outcome check(HttpServerRequest request, FormRequest form) {
     String authorization = request.getHeader("authorization");
     boolean basic = authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
     boolean post = form.get("client_secret").isPresent();
@@ -169,10 +204,13 @@ public final class ClientAuthenticator {
     if (exp.isAfter(clock.instant().plus(MAX_ASSERTION_LIFETIME))) {
       return failed(OAuthError.invalidClient("client_assertion lives longer than " + MAX_ASSERTION_LIFETIME.toMinutes() + " minutes", false));
     }
-    if (usedAssertionIds.asMap().putIfAbsent(subject + "\u0000" + claims.getJWTID(), Boolean.TRUE) != null) {
-      return failed(OAuthError.invalidClient("client_assertion was already used (jti replay)", false));
+    Outcome registered = registered(subject, PRIVATE_KEY_JWT, false);
+    if (registered.error() != null) {
+      return registered;
     }
-    return registered(subject, PRIVATE_KEY_JWT, false);
+    // Remembered a little past the assertion's expiry (JwtRules allow 60 s of skew); claimed by authenticate().
+    String id = "private_key_jwt:" + subject + ":" + SecretDigest.of(claims.getJWTID());
+    return new Outcome(registered.client(), null, new OnceKey(id, exp.plus(Duration.ofMinutes(2))));
   }
 
   /** The client exists, is enabled and may use this method. */

@@ -35,14 +35,14 @@ public final class IntrospectionEndpoint implements Endpoint {
   }
 
   private void handle(RoutingContext ctx) {
-    Optional<TokenRequest> request = TokenRequest.read(ctx, clients);
-    if (request.isEmpty()) {
-      return;
-    }
+    TokenRequest.read(ctx, clients, request -> handle(ctx, request));
+  }
+
+  private void handle(RoutingContext ctx, TokenRequest request) {
     // A signature check the first time (tens of microseconds, fine on the event loop), a lookup after
     // that; revocation, the caller and the client's state are checked on every call below.
-    JwtResult result = ownTokens.verify(request.get().token());
-    String caller = request.get().client().client().id();
+    JwtResult result = ownTokens.verify(request.token());
+    String caller = request.client().client().id();
     // RFC 7662 §4: a client learns about its own tokens only; anyone else's token is just inactive.
     if (!(result instanceof JwtResult.Valid valid) || isRevoked.test(valid.claims().getJWTID())
         || !caller.equals(valid.claims().getClaim("client_id")) || !isEnabled.test(caller)) {

@@ -26,6 +26,11 @@ public record OAuthError(int status, String error, String description, boolean b
     return new OAuthError(400, "unsupported_grant_type", description, false);
   }
 
+  /** A dependency (the shared state) cannot answer now: 503, retried later. */
+  static OAuthError temporarilyUnavailable(String description) {
+    return new OAuthError(503, "temporarily_unavailable", description, false);
+  }
+
   static OAuthError unauthorizedClient(String description) {
     return new OAuthError(400, "unauthorized_client", description, false);
   }

@@ -37,16 +37,16 @@ public final class RevocationEndpoint implements Endpoint {
   }
 
   private void handle(RoutingContext ctx) {
-    Optional<TokenRequest> request = TokenRequest.read(ctx, clients);
-    if (request.isEmpty()) {
-      return;
-    }
-    if (!(ownTokens.verify(request.get().token()) instanceof JwtResult.Valid valid)) {
+    TokenRequest.read(ctx, clients, request -> handle(ctx, request));
+  }
+
+  private void handle(RoutingContext ctx, TokenRequest request) {
+    if (!(ownTokens.verify(request.token()) instanceof JwtResult.Valid valid)) {
       ctx.response().setStatusCode(200).putHeader("cache-control", "no-store").end();
       return;
     }
     JWTClaimsSet claims = valid.claims();
-    String clientId = request.get().client().client().id();
+    String clientId = request.client().client().id();
     if (!clientId.equals(claims.getClaim("client_id"))) {
       // Not this client's token: nothing is revoked, and the answer is the same as for garbage so a
       // client cannot probe other clients' tokens for validity.

@@ -60,13 +60,18 @@ public final class TokenEndpoint implements Endpoint {
       answer(ctx, start, null, OAuthError.invalidRequest("grant_type is missing"));
       return;
     }
-    ClientAuthenticator.Outcome auth = clients.authenticate(ctx.request(), form);
+    clients.authenticate(ctx.request(), form, ctx.vertx().getOrCreateContext())
+        .onSuccess(auth -> authenticated(ctx, start, asapp, grant.get(), form, auth))
+        .onFailure(ctx::fail);
+  }
+
+  private void authenticated(RoutingContext ctx, long start, boolean asapp, String grant, FormRequest form, ClientAuthenticator.Outcome auth) {
     if (auth.error() != null) {
       answer(ctx, start, null, auth.error());
       return;
     }
     ClientAuthenticator.Authenticated client = auth.client();
-    if (!grant.get().equals("client_credentials")) {
+    if (!grant.equals("client_credentials")) {
       answer(ctx, start, client, OAuthError.unsupportedGrantType("only client_credentials is supported here"));
       return;
     }

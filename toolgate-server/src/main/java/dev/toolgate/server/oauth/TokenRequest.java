@@ -9,20 +9,28 @@ import java.util.Optional;
  */
 record TokenRequest(ClientAuthenticator.Authenticated client, String token) {
 
-  /** The request, or empty when an error has already been answered. */
-  static Optional<TokenRequest> read(RoutingContext ctx, ClientAuthenticator clients) {
+  /**
+   * Hands {@code next} the request, unless an error has already been answered (a client assertion's
+   * jti is claimed in the shared state first, so this may complete later, on the request's context).
+   */
+  static void read(RoutingContext ctx, ClientAuthenticator clients, java.util.function.Consumer<TokenRequest> next) {
     RequestId.of(ctx);
     FormRequest.Result parsed = FormRequest.read(ctx);
     if (parsed.error() != null) {
       OAuthResponses.error(ctx.response(), parsed.error());
-      return Optional.empty();
+      return;
     }
-    ClientAuthenticator.Outcome auth = clients.authenticate(ctx.request(), parsed.form());
+    clients.authenticate(ctx.request(), parsed.form(), ctx.vertx().getOrCreateContext())
+        .onSuccess(auth -> read(ctx, parsed.form(), auth).ifPresent(next))
+        .onFailure(ctx::fail);
+  }
+
+  private static Optional<TokenRequest> read(RoutingContext ctx, FormRequest form, ClientAuthenticator.Outcome auth) {
     if (auth.error() != null) {
       OAuthResponses.error(ctx.response(), auth.error());
       return Optional.empty();
     }
-    Optional<String> token = parsed.form().get("token");
+    Optional<String> token = form.get("token");
     if (token.isEmpty()) {
       OAuthResponses.error(ctx.response(), OAuthError.invalidRequest("token is missing"));
       return Optional.empty();

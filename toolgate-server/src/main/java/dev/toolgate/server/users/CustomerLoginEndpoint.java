@@ -149,26 +149,52 @@ public final class CustomerLoginEndpoint implements Endpoint {
     }
     String forTool = tool;
     String name = UserStore.normalizeUsername(username);
-    LoginThrottle.Attempt attempt = throttle.begin(name, clientAddress(req));
-    if (!attempt.allowed()) {
-      long seconds = attempt.retryAfter().toSeconds();
-      ctx.response().putHeader("retry-after", Long.toString(seconds));
-      error(ctx, 429, "too_many_attempts", "too many failed logins; try again in " + seconds + " seconds");
-      return;
-    }
-    ctx.vertx().executeBlocking(() -> authenticate(name, password, forTool), false).onComplete(done -> {
+    String address = clientAddress(req);
+    ctx.vertx().executeBlocking(() -> login(name, password, forTool, address), false).onComplete(done -> {
       if (done.failed()) {
-        attempt.cancelled();
-        LOG.error("customer login could not be completed (request {})", requestId(ctx), done.cause());
+        if (done.cause() instanceof LoginThrottle.Unavailable down) {
+          LOG.warn("customer login refused: the login throttle cannot count failures ({})", down.getMessage());
+        } else {
+          LOG.error("customer login could not be completed (request {})", requestId(ctx), done.cause());
+        }
         unavailable(ctx);
-      } else if (done.result() == null) {
-        attempt.failed();
+      } else if (done.result().retryAfter() != null) {
+        long seconds = done.result().retryAfter().toSeconds();
+        ctx.response().putHeader("retry-after", Long.toString(seconds));
+        error(ctx, 429, "too_many_attempts", "too many failed logins; try again in " + seconds + " seconds");
+      } else if (done.result().token() == null) {
         json(ctx, 401).end(INVALID_CREDENTIALS);
       } else {
-        attempt.succeeded();
-        json(ctx, 200).end(done.result());
+        json(ctx, 200).end(done.result().token());
       }
     });
+  }
+
+  /** A login's answer: a token, refused credentials (neither set), or throttled ({@code retryAfter}). */
+  private record LoginResult(Buffer token, java.time.Duration retryAfter) {}
+
+  /**
+   * On a worker thread, since a shared throttle asks Redis: the throttle first (a throttled attempt
+   * costs no hash), then the credentials; only failures stay counted.
+   */
+  private LoginResult login(String name, String password, String tool, String address) {
+    LoginThrottle.Attempt attempt = throttle.begin(name, address);
+    if (!attempt.allowed()) {
+      return new LoginResult(null, attempt.retryAfter());
+    }
+    Buffer token;
+    try {
+      token = authenticate(name, password, tool);
+    } catch (RuntimeException e) {
+      attempt.cancelled();
+      throw e;
+    }
+    if (token == null) {
+      attempt.failed();
+    } else {
+      attempt.succeeded();
+    }
+    return new LoginResult(token, null);
   }
 
   /**

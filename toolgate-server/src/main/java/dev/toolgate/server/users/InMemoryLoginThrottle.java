@@ -99,7 +99,7 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
   }
 
   /** Usernames as typed are bounded only by the form size: long ones are keyed by digest. */
-  static String usernameKey(String username) {
+  public static String usernameKey(String username) {
     if (username == null) {
       return "";
     }
@@ -107,7 +107,7 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
   }
 
   /** IPv4 as is, IPv6 by its /64 prefix; anything unparsable as itself. */
-  static String addressKey(String address) {
+  public static String addressKey(String address) {
     if (address == null || address.isEmpty()) {
       return "unknown";
     }

@@ -15,18 +15,29 @@ import java.util.OptionalInt;
  * that one address's failures hold up everyone behind it; where all logins come from a platform's
  * few addresses, the address limit is switched off ({@link Limits#withoutAddressLimit}).
  *
- * <p>{@link InMemoryLoginThrottle} keeps the counters in this process; an implementation backed by
- * Redis can share them between instances behind the same interface.
+ * <p>{@link InMemoryLoginThrottle} keeps the counters in this process; {@code RedisLoginThrottle}
+ * shares them between instances.
  */
 public interface LoginThrottle {
   /**
    * Starts a login attempt. If either limit is exhausted the attempt is refused (nothing is
-   * reserved) and the password must not be checked.
+   * reserved) and the password must not be checked. May block briefly (a shared throttle asks
+   * Redis): call it off the event loop.
    *
    * @param username the normalised username as typed (whether or not such a user exists)
    * @param clientAddress the client's IP address as text
+   * @throws Unavailable when a shared throttle cannot count and is configured to refuse then
    */
   Attempt begin(String username, String clientAddress);
+
+  /** The failure counts cannot be asked: the login is answered 503, never checked uncounted. */
+  final class Unavailable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
 
   /** One login attempt's reservation. Call exactly one of {@link #succeeded}, {@link #failed}, {@link #cancelled}. */
   interface Attempt {
