@@ -68,6 +68,24 @@ public record GatewayConfig(
   }
 
   /**
+   * This configuration listening on {@code port} instead of {@code server.port} ({@code serve
+   * --port}: several instances sharing one file on one machine). Everything else stays as the file
+   * says: the issuer and default resource derived from {@code server.port} keep the file's port, so
+   * that every instance issues and accepts the same tokens. A file with {@code port: 0} is treated
+   * as {@link #withBoundPort} does (the values derived from the port follow it).
+   */
+  public GatewayConfig withListenPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, got " + port);
+    }
+    if (server.port() == 0 && port != 0) {
+      return withBoundPort(port);
+    }
+    return new GatewayConfig(source, server.withPort(port), store, audit, platforms, tools, authorizationServer, trustedIssuers,
+        failedAuthLimit, redis);
+  }
+
+  /**
    * This configuration as served on {@code port}, for a server configured with {@code server.port: 0}
    * (a free port, in tests): {@code server.port} becomes {@code port}, and so do the port of a
    * default issuer and of every value derived from it (the default resource, and client_token

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * started again on the same port, as a crashed and restarted Redis would be. Also a one-node
  * Cluster and a Sentinel watching another instance.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/redis-server");
   private static final Duration STARTUP = Duration.ofSeconds(15);
 
@@ -45,12 +45,12 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** A Redis without a password. */
-  static RedisServerProcess start() {
+  public static RedisServerProcess start() {
     return start(null);
   }
 
   /** A Redis that requires this password ({@code --requirepass}); null for none. */
-  static RedisServerProcess start(String password) {
+  public static RedisServerProcess start(String password) {
     Path dir = tempDir("redis");
     int port = freePort();
     List<String> args = new ArrayList<>(base(dir, port));
@@ -61,7 +61,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** A one-node Redis Cluster owning every slot, ready ({@code cluster_state:ok}) when this returns. */
-  static RedisServerProcess cluster() {
+  public static RedisServerProcess cluster() {
     Path dir = tempDir("redis-cluster");
     int port = freePort();
     List<String> args = new ArrayList<>(base(dir, port));
@@ -73,7 +73,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** A Sentinel watching {@code master} under {@code masterName}, ready when it knows the master's address. */
-  static RedisServerProcess sentinel(String masterName, RedisServerProcess master) {
+  public static RedisServerProcess sentinel(String masterName, RedisServerProcess master) {
     Path dir = tempDir("redis-sentinel");
     int port = freePort();
     String conf = "port " + port + "\nbind 127.0.0.1\ndir " + dir + "\n"
@@ -93,12 +93,12 @@ final class RedisServerProcess implements AutoCloseable {
     return sentinel;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Kills the server with SIGKILL (no shutdown, no goodbye to clients) and waits until it is gone. */
-  void kill() {
+  public void kill() {
     Process p = process;
     if (p != null && p.isAlive()) {
       p.destroyForcibly(); // SIGKILL on Unix
@@ -114,12 +114,12 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Freezes the server (SIGSTOP): connections stay open, nothing is answered, as with a Redis stuck or overloaded. */
-  void freeze() {
+  public void freeze() {
     signal("-STOP");
   }
 
   /** Lets a frozen server go on (SIGCONT). */
-  void thaw() {
+  public void thaw() {
     signal("-CONT");
   }
 
@@ -138,7 +138,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Starts it again on the same port with the same arguments (a cluster keeps its slots: nodes.conf stays). */
-  void restart() {
+  public void restart() {
     kill();
     launch(this);
     if (cluster) {
@@ -152,7 +152,7 @@ final class RedisServerProcess implements AutoCloseable {
    *
    * @throws IllegalStateException on an error reply
    */
-  String command(String... args) {
+  public String command(String... args) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
       socket.setSoTimeout(5000);
