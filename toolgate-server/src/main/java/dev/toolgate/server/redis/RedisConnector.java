@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #start} never fails because Redis is down: it connects in the background, retrying
  *       until Redis answers; once connected, Lettuce re-establishes a dropped connection by itself.
  *       Nothing needs a restart when Redis comes back.</li>
- *   <li>Every command fails after {@code redis.timeout}, and at once while there is no connection:
- *       a slow or absent Redis is reported, never waited for.</li>
+ *   <li>Every command fails after {@code redis.timeout}, and at once while there is no connection
+ *       (with Cluster: after waiting for its node's connection, at most {@code redis.timeout}): a
+ *       slow or absent Redis is reported, never waited for. A command that failed this way may
+ *       still have run, or run later (it was in a socket buffer, or is re-sent after a reconnect):
+ *       what a script does must stay right when it runs although its caller saw a failure.</li>
  *   <li>Everything is asynchronous. Callers never block on a result on an event loop; the futures
  *       complete on Lettuce's I/O threads, so whatever runs in their callbacks must not block
  *       either.</li>
