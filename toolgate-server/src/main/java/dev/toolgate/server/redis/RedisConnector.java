@@ -52,6 +52,7 @@ public final class RedisConnector implements AutoCloseable {
   static final Duration FIRST_RETRY = Duration.ofMillis(100);
   static final Duration MAX_RETRY = Duration.ofSeconds(2);
   private static final String KEY_PREFIX = "tg:";
+  private static final java.util.regex.Pattern KEY_KIND = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
   /**
    * A command or script that Redis could not answer: not connected (yet), connection lost, no
@@ -142,7 +143,8 @@ public final class RedisConnector implements AutoCloseable {
    *
    * @return the script's result as Lettuce gives it for {@link ScriptOutputType#MULTI} (a list; a
    *     number or string result is the list's one element); completes exceptionally with
-   *     {@link Unavailable} when Redis cannot answer in time, or answers an error
+   *     {@link Unavailable} when Redis cannot answer in time, or answers an error (the first run
+   *     after a Redis restart takes two round trips, so up to twice {@code redis.timeout})
    */
   public CompletableFuture<Object> evalScript(RedisScript script, String[] keys, String... args) {
     RedisClusterAsyncCommands<String, String> c;
@@ -188,7 +190,7 @@ public final class RedisConnector implements AutoCloseable {
    * @param id which one, any text (a '}' in it ends the tag early, which still gives one slot per key)
    */
   public static String key(String kind, String id) {
-    if (kind == null || !kind.matches("[A-Za-z0-9_-]{1,32}")) {
+    if (kind == null || !KEY_KIND.matcher(kind).matches()) {
       throw new IllegalArgumentException("key kind must be 1 to 32 letters, digits, '_' or '-', got " + kind);
     }
     Objects.requireNonNull(id, "id");
