@@ -68,6 +68,7 @@ import dev.toolgate.server.limit.LocalCallQuota;
 import dev.toolgate.server.limit.LocalRateLimiter;
 import dev.toolgate.server.http.GatewayVerticle;
 import dev.toolgate.server.http.Readiness;
+import dev.toolgate.server.redis.RedisConnector;
 import dev.toolgate.server.store.AuditLog;
 import dev.toolgate.server.store.AuditWriter;
 import dev.toolgate.server.store.CredentialCache;
@@ -114,10 +115,13 @@ public final class Toolgate implements AutoCloseable {
   private final String issuer;
   private final AdminAuth adminAuth;
   private final CachedUserDirectory userDirectory;
+  /** The shared Redis; null without a {@code redis:} section. */
+  private final RedisConnector redis;
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
-      CachedUserDirectory userDirectory) {
+      CachedUserDirectory userDirectory, RedisConnector redis) {
+    this.redis = redis;
     this.adminAuth = adminAuth;
     this.userDirectory = userDirectory;
     this.issuer = issuer;
@@ -141,7 +145,11 @@ public final class Toolgate implements AutoCloseable {
     String issuer = AuthServerSettings.resourceOf(auth.issuer());
 
     Database database = Database.open(config.store());
+    RedisConnector redis = null;
     try {
+      // Several instances: the Redis they share. Connects in the background: Redis down never stops
+      // a start, a password that cannot be read does (ConfigException naming the line).
+      redis = config.redis().map(RedisConnector::start).orElse(null);
       // Store and in-memory credentials.
       MasterKey masterKey = MasterKeyCheck.keyFor(database, config.store()); // refuses a key that is not the store's
       CredentialStore store = new CredentialStore(database, masterKey, clock);
@@ -240,6 +248,10 @@ public final class Toolgate implements AutoCloseable {
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
       Readiness readiness = new Readiness();
+      if (redis != null) {
+        RedisConnector shared = redis;
+        readiness.watchRedis(() -> shared.health().up());
+      }
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
       try {
         await(adminAuth.start(vertx));
@@ -253,7 +265,7 @@ public final class Toolgate implements AutoCloseable {
         throw AddressInUseException.ifAddressInUse(e, config.server().host(), port);
       }
 
-      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory);
+      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
       SigningKeyStore keys = new SigningKeyStore(database, masterKey, clock);
       vertx.setPeriodic(HOUSEKEEPING.toMillis(), id -> vertx.executeBlocking(() -> {
@@ -263,9 +275,13 @@ public final class Toolgate implements AutoCloseable {
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
       readiness.credentialsLoaded(credentials.undecryptable().size());
-      LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}", config.server().host(), port, routes.routes().size(), database.kind(), issuer);
+      LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}{}", config.server().host(), port, routes.routes().size(),
+          database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "");
       return toolgate;
     } catch (RuntimeException e) {
+      if (redis != null) {
+        redis.close();
+      }
       database.close();
       throw e;
     }
@@ -371,6 +387,11 @@ public final class Toolgate implements AutoCloseable {
     return port;
   }
 
+  /** The connection to the shared Redis; empty without a {@code redis:} section. */
+  public java.util.Optional<RedisConnector> redis() {
+    return java.util.Optional.ofNullable(redis);
+  }
+
   /** The {@code iss} of the tokens this server issues (its base URL unless configured). */
   public String issuer() {
     return issuer;
@@ -393,13 +414,16 @@ public final class Toolgate implements AutoCloseable {
       return;
     }
     closed = true;
-    readiness.notReady("shutting down");
+    readiness.shuttingDown();
     try {
       adminAuth.stop();
       await(vertx.close());
     } finally {
       userDirectory.close();
       audit.close();
+      if (redis != null) {
+        redis.close(); // after the verticles: calls in flight may still have used it
+      }
       usage.close();
       database.close();
     }

@@ -40,7 +40,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 final class ConfigReader {
   static final List<String> ROOT_KEYS =
-      List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools", "failed_auth_limit");
+      List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools", "failed_auth_limit",
+          "redis");
   static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
       "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout");
   static final List<String> STORE_KEYS = List.of("kind", "path", "url", "user", "password_env", "master_key_file");
@@ -54,7 +55,8 @@ final class ConfigReader {
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
       "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips", "user");
   static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "preset", "policy", "user", "owner",
-      "allowed_ips", "rate_limits", ForwardHeadersReader.KEY, "allow_in_path");
+      "allowed_ips", "rate_limits", ForwardHeadersReader.KEY, "allow_in_path",
+      RedisReader.TOOL_KEY);
   static final List<String> USER_BINDING_KEYS = List.of("platform_user_id", "opaque_id", "user_id", "forward");
   static final List<String> LOCATION_KEYS = List.of("header", "body_field", "path_param", "query_param");
   static final List<String> OWNER_KEYS = List.of("header", "body_field", "path_param", "query_param", "is");
@@ -106,6 +108,9 @@ final class ConfigReader {
 
   private final Problems problems;
   private final LimitsReader limits;
+  private final RedisReader redisReader;
+  /** Whether the file has a {@code redis:} section: tools may then say what their limits do without it. */
+  private boolean redisConfigured;
   private final Path source;
   private final Path baseDir;
   /** Read before the tools, whose policies refer to them. */
@@ -124,6 +129,7 @@ final class ConfigReader {
     this.limits = new LimitsReader(problems);
     Path parent = source.toAbsolutePath().getParent();
     this.baseDir = parent != null ? parent : source.toAbsolutePath().getRoot();
+    this.redisReader = new RedisReader(problems, source, baseDir);
   }
 
   /** The configuration, or null when errors were recorded. */
@@ -151,12 +157,14 @@ final class ConfigReader {
     Set<String> platformNames = new LinkedHashSet<>();
     Map<String, PlatformConfig> platforms = readPlatforms(root, platformNames);
     platformConfigs = platforms;
+    Optional<RedisSettings> redis = redisReader.read(root);
+    redisConfigured = root.written("redis");
     List<ToolConfig> tools = readTools(root, platformNames);
     Optional<RateLimit> failedAuthLimit = limits.failedAuthLimit(root);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit);
+    return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, redis);
   }
 
   // ---------------------------------------------------------------- server
@@ -1003,10 +1011,12 @@ final class ConfigReader {
     List<ToolRateLimit> rateLimits = limits.toolLimits(m);
     Set<String> forwardHeaders = ForwardHeadersReader.read(m, problems);
     Set<PathAmbiguity> allowInPath = readAllowInPath(m, pathText);
+    Optional<WhenUnavailable> limitsFallback = redisReader.toolFallback(m, redisConfigured, !rateLimits.isEmpty());
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore
-        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath)
+        ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
+            limitsFallback)
         : null;
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
   }

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param failedAuthLimit how many failed authentications (401s) one client IP may cause per period
  *     before its further failures are answered 429; empty when {@code off}; null given means the
  *     default, {@link #DEFAULT_FAILED_AUTH_LIMIT}
+ * @param redis the Redis that several instances share; empty (also when null is given) without a
+ *     {@code redis:} section: then everything is kept in this process, as for a single instance
  */
 public record GatewayConfig(
     Path source,
@@ -30,11 +32,13 @@ public record GatewayConfig(
     List<ToolConfig> tools,
     AuthServerSettings authorizationServer,
     Map<String, TrustedIssuer> trustedIssuers,
-    Optional<RateLimit> failedAuthLimit) {
+    Optional<RateLimit> failedAuthLimit,
+    Optional<RedisSettings> redis) {
   public static final RateLimit DEFAULT_FAILED_AUTH_LIMIT = new RateLimit(20, Duration.ofMinutes(1));
 
   public GatewayConfig {
     failedAuthLimit = failedAuthLimit == null ? Optional.of(DEFAULT_FAILED_AUTH_LIMIT) : failedAuthLimit;
+    redis = redis == null ? Optional.empty() : redis;
     platforms = Map.copyOf(platforms);
     tools = List.copyOf(tools);
     if (authorizationServer == null) {
@@ -43,17 +47,42 @@ public record GatewayConfig(
     trustedIssuers = trustedIssuers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(trustedIssuers));
   }
 
-  /** With the default failed-authentication limit. */
+  /** Without Redis. */
+  public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
+      Map<String, PlatformConfig> platforms, List<ToolConfig> tools, AuthServerSettings authorizationServer,
+      Map<String, TrustedIssuer> trustedIssuers, Optional<RateLimit> failedAuthLimit) {
+    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, null);
+  }
+
+  /** With the default failed-authentication limit, without Redis. */
   public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
       Map<String, PlatformConfig> platforms, List<ToolConfig> tools, AuthServerSettings authorizationServer,
       Map<String, TrustedIssuer> trustedIssuers) {
-    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, null);
+    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, null, null);
   }
 
   /** Without an authorization server section or trusted issuers: both take their defaults. */
   public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
       Map<String, PlatformConfig> platforms, List<ToolConfig> tools) {
-    this(source, server, store, audit, platforms, tools, null, null, null);
+    this(source, server, store, audit, platforms, tools, null, null, null, null);
+  }
+
+  /**
+   * This configuration listening on {@code port} instead of {@code server.port} ({@code serve
+   * --port}: several instances sharing one file on one machine). Everything else stays as the file
+   * says: the issuer and default resource derived from {@code server.port} keep the file's port, so
+   * that every instance issues and accepts the same tokens. A file with {@code port: 0} is treated
+   * as {@link #withBoundPort} does (the values derived from the port follow it).
+   */
+  public GatewayConfig withListenPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, got " + port);
+    }
+    if (server.port() == 0 && port != 0) {
+      return withBoundPort(port);
+    }
+    return new GatewayConfig(source, server.withPort(port), store, audit, platforms, tools, authorizationServer, trustedIssuers,
+        failedAuthLimit, redis);
   }
 
   /**
@@ -86,6 +115,6 @@ public record GatewayConfig(
       }
       t.add(tool);
     }
-    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit);
+    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit, redis);
   }
 }

@@ -5,6 +5,7 @@ import dev.toolgate.core.net.CidrSet;
 import dev.toolgate.core.route.PathAmbiguity;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,19 +27,30 @@ import java.util.Set;
  * @param forwardHeaders {@link OverrideHeaders} this tool's upstream may receive (lower case); empty: none, the default
  * @param allowInPath the {@link PathAmbiguity} forms a request path may have and still reach this tool
  *     (and its upstream, unchanged); empty, the default, refuses them all
+ * @param whenLimitsUnavailable what this tool's {@code rate_limits} do while the Redis that keeps them
+ *     cannot answer ({@code when_limits_unavailable}); empty (also when null is given): as
+ *     {@code redis.when_unavailable.rate_limits} says. Only set in a configuration with {@code redis:}
  */
 public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
     CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders,
-    Set<PathAmbiguity> allowInPath) {
+    Set<PathAmbiguity> allowInPath, Optional<WhenUnavailable> whenLimitsUnavailable) {
   public ToolConfig {
     rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
     forwardHeaders = forwardHeaders == null ? Set.of() : Set.copyOf(forwardHeaders);
     allowInPath = allowInPath == null ? Set.of() : Set.copyOf(allowInPath);
+    whenLimitsUnavailable = whenLimitsUnavailable == null ? Optional.empty() : whenLimitsUnavailable;
     for (String header : forwardHeaders) {
       if (!OverrideHeaders.NAMES.contains(header)) {
         throw new IllegalArgumentException("forwardHeaders may list only " + OverrideHeaders.NAMES + ", got " + header);
       }
     }
+  }
+
+  /** Without a Redis fallback of its own. */
+  public ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
+      CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders,
+      Set<PathAmbiguity> allowInPath) {
+    this(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath, null);
   }
 
   /** Without forwarded override headers, allowing no ambiguous path forms. */
@@ -55,7 +67,8 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
 
   /** This tool with another policy (same everything else). */
   public ToolConfig withPolicy(Policy newPolicy) {
-    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath);
+    return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
+        whenLimitsUnavailable);
   }
 
   /** Without an IP allowlist or rate limits. */

@@ -73,6 +73,20 @@ class DocumentationExamplesTest {
   }
 
   @Test
+  void theCompleteFileSetsRedisAndTheRedisExamplesLoad() {
+    GatewayConfig complete = parse(blocks("## A complete file", "yaml").get(0));
+    RedisSettings redis = complete.redis().orElseThrow();
+    assertThat(redis.describe()).isEqualTo("standalone rediss://redis.internal:6380/1, user toolgate, with a password");
+    assertThat(redis.whenUnavailable()).isNotEqualTo(RedisFallbacks.defaults());
+    assertThat(complete.tools().get(0).whenLimitsUnavailable()).contains(WhenUnavailable.ALLOW);
+
+    List<String> examples = blocks("## `redis`", "yaml");
+    assertThat(examples).hasSize(3);
+    assertThat(examples.stream().map(yaml -> parse(yaml + ConfigTesting.ONE_TOOL).redis().orElseThrow().topology()))
+        .containsExactly(RedisSettings.Topology.STANDALONE, RedisSettings.Topology.SENTINEL, RedisSettings.Topology.CLUSTER);
+  }
+
+  @Test
   void theTrustedIssuersExampleLoads() {
     String issuers = blocks("## `trusted_issuers`", "yaml").get(0);
     assertThat(parse(issuers + ConfigTesting.ONE_TOOL).trustedIssuers()).containsOnlyKeys("okta", "auth0");

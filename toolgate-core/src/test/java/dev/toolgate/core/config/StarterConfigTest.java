@@ -73,6 +73,19 @@ class StarterConfigTest {
     assertThat(partner.policy().externalJwt()).isEqualTo(new ExternalJwtPolicy("okta", "authorization", "Bearer", List.of("orders.read")));
   }
 
+  /** The commented redis section is valid once uncommented, and the file without it has no Redis. */
+  @Test
+  void theRedisSectionIsValidWhenUncommented() {
+    assertThat(ConfigLoader.parse(StarterConfig.text(), Path.of("toolgate.yaml")).redis()).isEmpty();
+    GatewayConfig config = ConfigLoader.parse(uncomment(StarterConfig.text(), "# redis:"), Path.of("toolgate.yaml"));
+    RedisSettings redis = config.redis().orElseThrow();
+    assertThat(redis.describe()).isEqualTo("standalone redis://127.0.0.1:6379/0, with a password");
+    assertThat(redis.password().orElseThrow().name()).isEqualTo("TOOLGATE_REDIS_PASSWORD");
+    assertThat(redis.timeout()).isEqualTo(RedisSettings.DEFAULT_TIMEOUT);
+    assertThat(redis.connectTimeout()).isEqualTo(RedisSettings.DEFAULT_CONNECT_TIMEOUT);
+    assertThat(redis.whenUnavailable()).isEqualTo(RedisFallbacks.defaults());
+  }
+
   /** Removes "# " from the block of commented lines that starts with {@code firstLine}. */
   private static String uncomment(String text, String firstLine) {
     int start = text.indexOf("\n" + firstLine) + 1;
@@ -93,7 +106,8 @@ class StarterConfigTest {
             ConfigReader.AUTH_SERVER_KEYS, ConfigReader.CUSTOMER_TOKEN_KEYS, ConfigReader.PASSWORD_HASH_KEYS,
             LimitsReader.LOGIN_THROTTLE_KEYS, ConfigReader.TRUSTED_ISSUER_KEYS,
             ConfigReader.PLATFORM_KEYS, ConfigReader.TOOL_KEYS, ConfigReader.POLICY_KEYS,
-            ConfigReader.CLIENT_TOKEN_KEYS, ConfigReader.USER_TOKEN_KEYS, ConfigReader.EXTERNAL_JWT_KEYS)
+            ConfigReader.CLIENT_TOKEN_KEYS, ConfigReader.USER_TOKEN_KEYS, ConfigReader.EXTERNAL_JWT_KEYS,
+            RedisReader.REDIS_KEYS, RedisReader.SENTINEL_KEYS, RedisReader.CLUSTER_KEYS, RedisReader.WHEN_UNAVAILABLE_KEYS)
         .flatMap(List::stream)
         .forEach(key -> assertThat(text).as(key).containsPattern("(?m)^[ #]*(- )?" + key + ":"));
   }

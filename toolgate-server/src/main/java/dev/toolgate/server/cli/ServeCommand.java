@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Start the gateway with the given configuration.",
@@ -14,15 +15,24 @@ import picocli.CommandLine.Mixin;
 final class ServeCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
 
+  @Option(names = "--port", paramLabel = "N",
+      description = {"Listen on this port instead of server.port of the file (0-65535; 0 picks a free one), so that several"
+          + " instances can share one configuration file on one machine. The issuer keeps the file's port: with several"
+          + " instances, set authorization_server.issuer to the load balancer's URL."})
+  Integer port;
+
   @Override
   public Integer call() throws InterruptedException {
-    GatewayConfig loaded = config.load();
+    if (port != null && (port < 0 || port > 65535)) {
+      throw new UserError("--port must be 0-65535, got " + port);
+    }
+    GatewayConfig loaded = port == null ? config.load() : config.load().withListenPort(port);
     Toolgate toolgate;
     try {
       toolgate = Toolgate.start(loaded);
     } catch (AddressInUseException e) {
-      throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with server.port"
-          + " (and the interface with server.host) in " + loaded.source());
+      throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with "
+          + (port != null ? "--port" : "server.port (and the interface with server.host) in " + loaded.source() + ", or --port"));
     }
     System.out.println("Toolgate listening on http://" + loaded.server().host() + ":" + toolgate.port() + "  (config " + loaded.source() + ")");
     awaitShutdown(toolgate);

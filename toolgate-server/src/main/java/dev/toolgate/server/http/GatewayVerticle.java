@@ -103,10 +103,11 @@ public final class GatewayVerticle extends VerticleBase {
     if (req.path().equals("/healthz")) {
       req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
     } else if (req.path().equals("/readyz")) {
+      JsonObject body = readiness.toJson(); // one reading: status code and body agree
       req.response()
-          .setStatusCode(readiness.isReady() ? 200 : 503)
+          .setStatusCode("ready".equals(body.getString("status")) ? 200 : 503)
           .putHeader("content-type", "application/json")
-          .end(new JsonObject().put("status", readiness.isReady() ? "ready" : "not_ready").put("reason", readiness.reason()).toBuffer());
+          .end(body.toBuffer());
     } else {
       system.handle(req);
     }

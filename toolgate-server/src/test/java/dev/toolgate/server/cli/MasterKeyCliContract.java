@@ -119,7 +119,7 @@ abstract class MasterKeyCliContract extends CliTestSupport {
     try (Toolgate server = Toolgate.start(loadedConfig())) {
       HttpResponse<String> notReady = readyz(server);
       assertThat(notReady.statusCode()).isEqualTo(503);
-      assertThat(notReady.body()).contains("\"status\":\"not_ready\"")
+      assertThat(notReady.body()).contains("\"status\":\"not_ready\"").contains("\"store\":\"down\"")
           .contains("1 stored credential(s) in use cannot be decrypted with the master key in use; see the server log");
 
       cmd("secret", "revoke", broken).ok();
@@ -127,7 +127,7 @@ abstract class MasterKeyCliContract extends CliTestSupport {
       while (readyz(server).statusCode() != 200 && System.nanoTime() < deadline) {
         Thread.sleep(100); // the server polls the store every second
       }
-      assertThat(readyz(server).body()).contains("\"status\":\"ready\"");
+      assertThat(readyz(server).body()).contains("\"status\":\"ready\"").contains("\"store\":\"up\"");
     }
   }
 

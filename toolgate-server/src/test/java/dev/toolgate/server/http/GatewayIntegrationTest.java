@@ -354,6 +354,8 @@ class GatewayIntegrationTest {
     HttpResponse<String> ready = h.send(h.get("/readyz"));
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).contains("\"ready\"");
+    // Each dependency on its own; no Redis is configured here, so none is reported.
+    assertThat(ready.body()).contains("\"store\":\"up\"").doesNotContain("redis");
   }
 
   // ---- audit and secrecy ----
