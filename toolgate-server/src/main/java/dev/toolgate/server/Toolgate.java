@@ -3,14 +3,12 @@ package dev.toolgate.server;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.credential.StandardWebhooksVerifier;
 import dev.toolgate.core.credential.StripeSignatureVerifier;
-import dev.toolgate.server.replay.InMemoryReplayCache;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.toolgate.core.config.TrustedIssuer;
 import dev.toolgate.core.credential.ExternalJwtVerifier;
 import dev.toolgate.server.oauth.ExternalJwks;
 import dev.toolgate.server.oauth.ExternalKeyReadiness;
 import dev.toolgate.core.config.CustomerTokenSettings;
-import dev.toolgate.core.config.LoginThrottleSettings;
 import dev.toolgate.core.config.PasswordHashSettings;
 import dev.toolgate.server.admin.AdminAuth;
 import dev.toolgate.server.admin.AdminTokenStore;
@@ -22,8 +20,6 @@ import dev.toolgate.server.users.CachedUserDirectory;
 import dev.toolgate.server.users.CustomerLoginEndpoint;
 import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.users.CustomerLoginSettings;
-import dev.toolgate.server.users.InMemoryLoginThrottle;
-import dev.toolgate.server.users.LoginThrottle;
 import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.UserStore;
@@ -63,9 +59,6 @@ import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.route.RouteTable;
 import dev.toolgate.server.http.Forwarding;
-import dev.toolgate.core.port.CallQuota;
-import dev.toolgate.server.limit.LocalCallQuota;
-import dev.toolgate.server.limit.LocalRateLimiter;
 import dev.toolgate.server.http.GatewayVerticle;
 import dev.toolgate.server.http.Readiness;
 import dev.toolgate.server.redis.RedisConnector;
@@ -196,8 +189,9 @@ public final class Toolgate implements AutoCloseable {
                 trusted.clockSkew(), OwnTokens.MAX_TOKEN_CHARS * 2, false), clock),
             jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, jwks::publishes)));
       }
-      // Rate-limit buckets and what is used once (webhook ids, signed bodies, single-use tokens, client assertions).
-      CallQuota quota = new LocalCallQuota(rateLimiter(config), new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock));
+      // Rate-limit buckets, what is used once (webhook ids, signed bodies, single-use tokens, client
+      // assertions) and login throttles: in this process, or in Redis shared by all instances.
+      SharedState shared = SharedState.of(config, redis, clock);
       PolicyEngine engine = new PolicyEngine(List.of(
           new ExternalJwtVerifier(externalIssuers, clock),
           new SendbirdSignatureVerifier(credentials, clock),
@@ -209,13 +203,13 @@ public final class Toolgate implements AutoCloseable {
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clock),
           userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), externalIssuers, jwksByIssuer,
               credentials, clock)),
-          credentials, usage, clock, quota, new ClientAddress(config.server().trustedProxies()),
-          config.failedAuthLimit().orElse(null), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()));
+          credentials, usage, clock, shared.quota(), new ClientAddress(config.server().trustedProxies()),
+          config.failedAuthLimit().orElse(null), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), shared.fallback());
       engine.checkCovers(routes.routes());
 
       // Toolgate's own endpoints: the authorization server.
       ClientAuthenticator clientAuth = new ClientAuthenticator(credentials, usage,
-          Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock, quota);
+          Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock, shared.quota());
       OwnTokens ownTokens = new OwnTokens(credentials::keyRing, issuer, clock);
       RevocationEndpoint.Revoker revoker = (jti, clientId, exp) -> {
         if (credentials.isRevoked(jti)) {
@@ -227,12 +221,11 @@ public final class Toolgate implements AutoCloseable {
       // Customer login, users, platform users and session tokens, behind the admin API's authentication.
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
-      LoginThrottleSettings throttle = auth.loginThrottle();
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock);
       List<Endpoint> endpoints = List.of(
           adminAuth,
           new CustomerLoginEndpoint(users, hasher, new JwtIssuer(credentials::keyRing), credentials::keyRing,
-              new InMemoryLoginThrottle(new LoginThrottle.Limits(throttle.perUserFailures(), throttle.window(), throttle.perIpFailures(), throttle.window()), clock),
+              shared.loginThrottle(),
               new ClientAddress(config.server().trustedProxies()), opaqueIds, login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
           new UserAdminEndpoint(adminAuth, users, hasher, new CustomerTokens(new JwtIssuer(credentials::keyRing), opaqueIds, login, clock)),
           new PlatformUsersEndpoint(adminAuth, users, clock),
@@ -249,8 +242,8 @@ public final class Toolgate implements AutoCloseable {
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
       Readiness readiness = new Readiness();
       if (redis != null) {
-        RedisConnector shared = redis;
-        readiness.watchRedis(() -> shared.health().up());
+        RedisConnector connector = redis;
+        readiness.watchRedis(() -> connector.health().up());
       }
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
       try {
@@ -312,25 +305,6 @@ public final class Toolgate implements AutoCloseable {
   }
 
   /** RFC 8707 resource ids a client may ask a token for: the default and every tool's audience. */
-  /** Buckets kept in memory at most; the least recently used are forgotten beyond this. */
-  static final long RATE_LIMIT_BUCKETS = 100_000;
-
-  /**
-   * One in-process limiter for the tools' rate limits and the failed-authentication buckets. A bucket
-   * unused for its whole period is full again, so forgetting it after the longest period loses nothing.
-   */
-  static LocalRateLimiter rateLimiter(GatewayConfig config) {
-    java.time.Duration longest = config.failedAuthLimit().map(l -> l.period()).orElse(java.time.Duration.ofSeconds(1));
-    for (var tool : config.tools()) {
-      for (var limit : tool.rateLimits()) {
-        if (limit.limit().period().compareTo(longest) > 0) {
-          longest = limit.limit().period();
-        }
-      }
-    }
-    return new LocalRateLimiter(RATE_LIMIT_BUCKETS, longest);
-  }
-
   private static Set<String> resources(GatewayConfig config) {
     Set<String> out = new TreeSet<>();
     out.add(config.authorizationServer().defaultResource());

@@ -1011,7 +1011,8 @@ final class ConfigReader {
     List<ToolRateLimit> rateLimits = limits.toolLimits(m);
     Set<String> forwardHeaders = ForwardHeadersReader.read(m, problems);
     Set<PathAmbiguity> allowInPath = readAllowInPath(m, pathText);
-    Optional<WhenUnavailable> limitsFallback = redisReader.toolFallback(m, redisConfigured, !rateLimits.isEmpty());
+    boolean highRisk = policy != null && policy.userToken() != null && policy.userToken().highRisk();
+    Optional<WhenUnavailable> limitsFallback = redisReader.toolFallback(m, redisConfigured, !rateLimits.isEmpty(), highRisk);
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore

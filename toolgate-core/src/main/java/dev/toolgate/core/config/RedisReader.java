@@ -89,9 +89,10 @@ final class RedisReader {
 
   /**
    * A tool's {@code when_limits_unavailable}: empty when absent. Only meaningful for a tool with
-   * {@code rate_limits} in a configuration with {@code redis:}; anything else is an error.
+   * {@code rate_limits} in a configuration with {@code redis:}; anything else is an error, and so is
+   * {@code allow} on a high-risk tool, whose limits always fail closed.
    */
-  Optional<WhenUnavailable> toolFallback(YamlMap tool, boolean redisConfigured, boolean hasRateLimits) {
+  Optional<WhenUnavailable> toolFallback(YamlMap tool, boolean redisConfigured, boolean hasRateLimits, boolean highRisk) {
     WhenUnavailable value = fallback(tool, TOOL_KEY);
     if (value == null) {
       return Optional.empty();
@@ -101,6 +102,9 @@ final class RedisReader {
           + " which is always available");
     } else if (!hasRateLimits) {
       tool.error(TOOL_KEY, "has no effect: the tool has no `rate_limits`");
+    } else if (highRisk && value == WhenUnavailable.ALLOW) {
+      tool.error(TOOL_KEY, "cannot be allow: the tool's user token is high-risk (max_age, single_use or audience: tool),"
+          + " so its rate limits always refuse calls while Redis is unavailable");
     }
     return Optional.of(value);
   }

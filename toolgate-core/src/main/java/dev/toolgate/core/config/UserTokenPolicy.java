@@ -29,6 +29,14 @@ public record UserTokenPolicy(String header, String scheme, String bodyPointer, 
   /** Prefix of the audience of a token minted for one tool. */
   public static final String TOOL_AUDIENCE_PREFIX = "urn:toolgate:tool:";
 
+  /**
+   * A high-risk tool's token: it must be fresh, single-use or minted for the tool. Such a tool's
+   * rate limits are never waived when they cannot be counted.
+   */
+  public boolean highRisk() {
+    return maxAge != null || singleUse || audienceIsTool;
+  }
+
   public UserTokenPolicy {
     scopes = List.copyOf(scopes);
     if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {

@@ -1,6 +1,8 @@
 package dev.toolgate.core.engine;
 
+import dev.toolgate.core.config.RedisFallbacks;
 import dev.toolgate.core.config.UserTokenPolicy;
+import dev.toolgate.core.config.WhenUnavailable;
 import dev.toolgate.core.route.Route;
 
 /**
@@ -18,10 +20,17 @@ public record QuotaFallback(boolean rateLimitsUncounted, boolean failedAuthUncou
   /** Rate limits open, the failed-authentication limit closed. */
   public static final QuotaFallback DEFAULT = new QuotaFallback(true, false);
 
-  /** Whether a call of {@code route} may pass with its rate limits uncounted. */
+  /** As {@code redis.when_unavailable} says. */
+  public static QuotaFallback of(RedisFallbacks fallbacks) {
+    return new QuotaFallback(fallbacks.rateLimits() == WhenUnavailable.ALLOW, fallbacks.failedAuthLimit() == WhenUnavailable.ALLOW);
+  }
+
+  /** Whether a call of {@code route} may pass with its rate limits uncounted: the tool's {@code when_limits_unavailable}, else the default. */
   public boolean allowsUncounted(Route route) {
     UserTokenPolicy userToken = route.tool().policy().userToken();
-    boolean highRisk = userToken != null && (userToken.maxAge() != null || userToken.singleUse() || userToken.audienceIsTool());
-    return rateLimitsUncounted && !highRisk;
+    if (userToken != null && userToken.highRisk()) {
+      return false;
+    }
+    return route.tool().whenLimitsUnavailable().map(w -> w == WhenUnavailable.ALLOW).orElse(rateLimitsUncounted);
   }
 }

@@ -1,0 +1,198 @@
+package dev.toolgate.server.redis;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.toolgate.core.limit.Charge;
+import dev.toolgate.core.limit.LimitOutcome;
+import dev.toolgate.core.limit.OnceKey;
+import dev.toolgate.core.limit.QuotaOutcome;
+import dev.toolgate.core.limit.QuotaRequest;
+import dev.toolgate.core.config.RedisSettings;
+import dev.toolgate.core.port.CallQuota;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The {@link CallQuota} several instances share: one call's charges and one-time uses settled by one
+ * Lua script ({@code redis/quota.lua}: GCRA buckets on Redis's clock, once-only keys set with an
+ * expiry), so one network round trip per limited call and N instances count exactly like one.
+ *
+ * <p>Keys are hash-tagged so a Redis Cluster can run the script: a tool's buckets share the tool's
+ * tag, a once-only key and a failed-authentication bucket have their own. In a cluster a call with
+ * both is settled in two steps ({@link #settleAcrossSlots}); elsewhere in one.
+ *
+ * <p>Never throws: a Redis that cannot answer within its timeout gives {@link QuotaOutcome.Unavailable}.
+ */
+public final class RedisCallQuota implements CallQuota {
+  static final RedisScript SCRIPT = RedisScript.load("redis/quota.lua");
+  static final RedisScript REFUND = RedisScript.load("redis/refund.lua");
+  private static final long MAX_REMEMBERED_EXHAUSTED = 100_000;
+
+  private final RedisConnector redis;
+  private final Clock clock;
+  private final boolean cluster;
+  /** Buckets this instance saw empty, until when (epoch ms): spares fetches, never decides. */
+  private final Cache<String, Long> exhaustedUntil = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED_EXHAUSTED)
+      .expireAfterWrite(Duration.ofHours(1)).build();
+
+  public RedisCallQuota(RedisConnector redis, Clock clock) {
+    this.redis = redis;
+    this.clock = clock;
+    this.cluster = redis.settings().topology() == RedisSettings.Topology.CLUSTER;
+  }
+
+  @Override
+  public CompletableFuture<QuotaOutcome> settle(QuotaRequest request) {
+    if (request.isEmpty()) {
+      return CompletableFuture.completedFuture(new QuotaOutcome.Granted(List.of()));
+    }
+    if (cluster && request.once().size() + (request.charges().isEmpty() ? 0 : 1) > 1) {
+      return settleAcrossSlots(request);
+    }
+    return run(request);
+  }
+
+  /**
+   * In a cluster each one-time use and the tool's buckets live in different slots, and no script can
+   * see two slots: the uses are claimed one by one, then the buckets charged; a refusal releases what
+   * was claimed. A replay racing its original within those round trips is refused even if the
+   * original then is too (it was in flight): nothing is ever let through twice.
+   */
+  private CompletableFuture<QuotaOutcome> settleAcrossSlots(QuotaRequest request) {
+    return claim(request.once(), 0).thenCompose(claimed -> {
+      if (!(claimed instanceof QuotaOutcome.Granted) || request.charges().isEmpty()) {
+        return CompletableFuture.completedFuture(claimed);
+      }
+      return run(new QuotaRequest(request.charges(), List.of()))
+          .thenCompose(charged -> charged instanceof QuotaOutcome.Granted ? CompletableFuture.completedFuture(charged)
+              : release(request.once(), request.once().size()).thenApply(released -> charged));
+    });
+  }
+
+  /** Claims {@code once} from {@code from} on, one script each; on a refusal the ones before are released. */
+  private CompletableFuture<QuotaOutcome> claim(List<OnceKey> once, int from) {
+    if (from == once.size()) {
+      return CompletableFuture.completedFuture(new QuotaOutcome.Granted(List.of()));
+    }
+    return run(new QuotaRequest(List.of(), List.of(once.get(from)))).thenCompose(outcome -> {
+      if (outcome instanceof QuotaOutcome.Granted) {
+        return claim(once, from + 1);
+      }
+      QuotaOutcome refused = outcome instanceof QuotaOutcome.Used ? new QuotaOutcome.Used(from) : outcome;
+      return release(once, from).thenApply(released -> refused);
+    });
+  }
+
+  /** Best effort: an unreleased claim only refuses a retry of a call that was refused anyway. */
+  private CompletableFuture<Void> release(List<OnceKey> once, int count) {
+    List<CompletableFuture<?>> deletes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String key = onceKey(once.get(i).key());
+      try {
+        deletes.add(redis.commands().del(key).toCompletableFuture().exceptionally(e -> null));
+      } catch (RedisConnector.Unavailable e) {
+        // not connected: nothing can be released now
+      }
+    }
+    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
+  }
+
+  private CompletableFuture<QuotaOutcome> run(QuotaRequest request) {
+    List<OnceKey> once = request.once();
+    List<Charge> charges = request.charges();
+    String[] keys = new String[once.size() + charges.size()];
+    List<String> args = new ArrayList<>(1 + once.size() + 2 * charges.size());
+    args.add(Integer.toString(once.size()));
+    long now = clock.millis();
+    for (int i = 0; i < once.size(); i++) {
+      keys[i] = onceKey(once.get(i).key());
+      args.add(Long.toString(Math.max(1, once.get(i).until().toEpochMilli() - now)));
+    }
+    for (int j = 0; j < charges.size(); j++) {
+      Charge c = charges.get(j);
+      keys[once.size() + j] = bucketKey(c.key());
+      args.add(Long.toString(c.limit().period().toNanos() / 1000));
+      args.add(Long.toString(c.limit().capacity()));
+    }
+    return redis.evalScript(SCRIPT, keys, args.toArray(String[]::new))
+        .handle((result, error) -> error != null ? new QuotaOutcome.Unavailable(reason(error)) : outcome(result, charges));
+  }
+
+  private QuotaOutcome outcome(Object result, List<Charge> charges) {
+    if (!(result instanceof List<?> reply) || reply.isEmpty()) {
+      return new QuotaOutcome.Unavailable("unexpected answer from the quota script");
+    }
+    String kind = String.valueOf(reply.get(0));
+    switch (kind) {
+      case "used":
+        return new QuotaOutcome.Used(number(reply, 1).intValue());
+      case "limited": {
+        int index = number(reply, 1).intValue();
+        Duration retry = micros(number(reply, 5));
+        exhaustedUntil.put(charges.get(index).key(), clock.millis() + retry.toMillis());
+        return new QuotaOutcome.Limited(index, new LimitOutcome(false, number(reply, 2), number(reply, 3), micros(number(reply, 4)), retry));
+      }
+      case "granted": {
+        List<LimitOutcome> outcomes = new ArrayList<>(charges.size());
+        for (int j = 0; j < charges.size(); j++) {
+          int at = 1 + 3 * j;
+          outcomes.add(new LimitOutcome(true, number(reply, at), number(reply, at + 1), micros(number(reply, at + 2)), Duration.ZERO));
+        }
+        return new QuotaOutcome.Granted(outcomes);
+      }
+      default:
+        return new QuotaOutcome.Unavailable("unexpected answer from the quota script");
+    }
+  }
+
+  /** Returns the token {@code charge} took (a login that succeeded after all); completes exceptionally when Redis cannot answer. */
+  public CompletableFuture<Object> giveBack(Charge charge) {
+    return redis.evalScript(REFUND, new String[] {bucketKey(charge.key())},
+        Long.toString(charge.limit().period().toNanos() / 1000), Long.toString(charge.limit().capacity()));
+  }
+
+  @Override
+  public boolean knownExhausted(Charge charge) {
+    Long until = exhaustedUntil.getIfPresent(charge.key());
+    return until != null && clock.millis() < until;
+  }
+
+  /**
+   * {@code rl:<tool>:<per>} keeps all of a tool's buckets under the tool's tag (one script can charge
+   * them all in a cluster); any other bucket ({@code failed_auth:<ip>}) is its own tag.
+   */
+  static String bucketKey(String key) {
+    if (key.startsWith("rl:")) {
+      int toolEnd = key.indexOf(':', 3);
+      if (toolEnd > 0) {
+        return "tg:{" + key.substring(0, toolEnd) + "}" + key.substring(toolEnd);
+      }
+    }
+    return "tg:{" + key + "}";
+  }
+
+  static String onceKey(String key) {
+    return "tg:{once:" + key + "}";
+  }
+
+  /** The connector's short reason (never a secret), whatever wraps it. */
+  static String reason(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof RedisConnector.Unavailable ? t.getMessage() : "Redis did not answer (" + t.getClass().getSimpleName() + ")";
+  }
+
+  private static Long number(List<?> reply, int index) {
+    Object value = reply.get(index);
+    return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value));
+  }
+
+  private static Duration micros(long micros) {
+    return Duration.ofNanos(Math.max(0, micros) * 1000);
+  }
+}
