@@ -137,7 +137,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
 
   /**
    * Writes pending last-used times and reloads the tokens now, on a worker thread (for
-   * in-process changes and tests; the timer does this every second). Concurrent calls share one load.
+   * in-process changes and tests; the timer does this every refresh interval). Concurrent calls share one load.
    */
   public Future<Void> refresh() {
     Vertx v = vertx;
