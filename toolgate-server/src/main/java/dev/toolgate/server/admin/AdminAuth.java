@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * from {@code toolgate admin-token create}.
  *
  * <p>The event loop never waits for the database: the tokens (few, by digest; revoked and expired
- * ones too, so that they are refused without a load) are held in an in-memory snapshot reloaded on a worker thread every {@link #REFRESH_INTERVAL}, so a token revoked
- * by the CLI in another process is refused within about a second; on PostgreSQL the store announces
- * every change and {@link #reload()} makes it effective at once. Expiry is checked against the
- * clock on every request. If the snapshot cannot be refreshed for ten refresh intervals (store down),
+ * ones too, so that they are refused without a load) are held in an in-memory snapshot reloaded on
+ * a worker thread every {@link #REFRESH_INTERVAL}, so a token revoked by the CLI in another process
+ * is refused within about a second; on PostgreSQL the store announces every change and {@link
+ * #reload()} makes it effective at once. Expiry is checked against the clock on every request. If the snapshot cannot be refreshed for ten refresh intervals (store down),
  * admin requests get 503, not 401 and not a stale yes.
  *
  * <p>A token just created by the CLI in another process may not be in the snapshot yet, and scripts
