@@ -86,7 +86,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Toolgate implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Toolgate.class);
-  /** How often a running server looks for credential changes made by another process (the CLI). */
+  /**
+   * How often a running server looks for credential and admin token changes made by another process
+   * (another instance, the CLI). On PostgreSQL changes are announced and act at once; this is the fallback.
+   */
   static final Duration CREDENTIAL_POLL = Duration.ofSeconds(1);
   static final Duration HOUSEKEEPING = Duration.ofMinutes(10);
   /**
@@ -110,6 +113,9 @@ public final class Toolgate implements AutoCloseable {
   private final CachedUserDirectory userDirectory;
   /** The shared Redis; null without a {@code redis:} section. */
   private final RedisConnector redis;
+  /** PostgreSQL only: hears the store's announcements and acts on them. */
+  private ChangePropagation propagation;
+  private dev.toolgate.server.store.ChangeListener changeListener;
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
@@ -129,6 +135,11 @@ public final class Toolgate implements AutoCloseable {
 
   /** Starts everything; returns once the port is listening. */
   public static Toolgate start(GatewayConfig configured) {
+    return start(configured, CREDENTIAL_POLL);
+  }
+
+  /** As {@link #start(GatewayConfig)}, polling the store every {@code fallbackPoll} (tests lengthen it to prove announcements work alone). */
+  static Toolgate start(GatewayConfig configured, Duration fallbackPoll) {
     Clock clock = Clock.systemUTC();
     // Instances share one listening socket only when they ask for the same port, so resolve 0 first;
     // the issuer and resource ids derived from the port follow.
@@ -216,12 +227,12 @@ public final class Toolgate implements AutoCloseable {
           return; // already revoked: no write, no cluster-wide reload for a repeat
         }
         oauthClients.revokeToken(jti, clientId, exp);
-        credentials.markRevoked(jti); // effective here at once; other instances see the revision move within a second
+        credentials.markRevoked(jti); // effective here at once; other instances hear of it (PostgreSQL) or poll the revision
       };
       // Customer login, users, platform users and session tokens, behind the admin API's authentication.
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
-      AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock);
+      AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
       List<Endpoint> endpoints = List.of(
           adminAuth,
           new CustomerLoginEndpoint(users, hasher, new JwtIssuer(credentials::keyRing), credentials::keyRing,
@@ -259,7 +270,10 @@ public final class Toolgate implements AutoCloseable {
       }
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis);
-      vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
+      vertx.setPeriodic(fallbackPoll.toMillis(), id -> toolgate.pollCredentials());
+      if (database.kind() == dev.toolgate.core.config.StoreSettings.Kind.POSTGRESQL) {
+        toolgate.listenForChanges();
+      }
       SigningKeyStore keys = new SigningKeyStore(database, masterKey, clock);
       vertx.setPeriodic(HOUSEKEEPING.toMillis(), id -> vertx.executeBlocking(() -> {
         // Rows nobody can need any more: keys whose last token expired, revocations of expired tokens.
@@ -357,6 +371,18 @@ public final class Toolgate implements AutoCloseable {
     });
   }
 
+  /** Acts on every change the PostgreSQL store announces (ChangePropagation), polling staying the fallback. */
+  private void listenForChanges() {
+    propagation = new ChangePropagation(credentials, userDirectory, adminAuth,
+        () -> readiness.credentialsLoaded(credentials.undecryptable().size()));
+    changeListener = dev.toolgate.server.store.ChangeListener.start(database, propagation);
+  }
+
+  /** The listener of store announcements (PostgreSQL), or null. */
+  dev.toolgate.server.store.ChangeListener changeListener() {
+    return changeListener;
+  }
+
   public int port() {
     return port;
   }
@@ -390,6 +416,10 @@ public final class Toolgate implements AutoCloseable {
     closed = true;
     readiness.shuttingDown();
     try {
+      if (changeListener != null) {
+        changeListener.close();
+        propagation.close();
+      }
       adminAuth.stop();
       await(vertx.close());
     } finally {

@@ -30,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * Authenticates every {@code /admin/*} request: {@code Authorization: Bearer tga_…}, an admin token
  * from {@code toolgate admin-token create}.
  *
- * <p>The event loop never waits for the database: the active tokens (few, by digest) are held in an
- * in-memory snapshot reloaded on a worker thread every {@link #REFRESH_INTERVAL}, so a token revoked
- * by the CLI in another process is refused within about a second. Expiry is checked against the
- * clock on every request. If the snapshot cannot be refreshed for {@link #STALE_AFTER} (store down),
+ * <p>The event loop never waits for the database: the tokens (few, by digest; revoked and expired
+ * ones too, so that they are refused without a load) are held in an in-memory snapshot reloaded on
+ * a worker thread every {@link #REFRESH_INTERVAL}, so a token revoked by the CLI in another process
+ * is refused within about a second; on PostgreSQL the store announces every change and {@link
+ * #reload()} makes it effective at once. Expiry is checked against the clock on every request. If the snapshot cannot be refreshed for ten refresh intervals (store down),
  * admin requests get 503, not 401 and not a stale yes.
  *
- * <p>A token just created by the CLI in another process is not in the snapshot yet, and scripts
+ * <p>A token just created by the CLI in another process may not be in the snapshot yet, and scripts
  * use it at once. So a well-formed {@code tga_} token the snapshot does not know is decided on a
  * load that started after the request arrived (the request waits, paused, off the event loop's
  * way). Such loads are shared by every request waiting for one and start at most every {@link
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   public static final String REALM = "toolgate-admin";
   public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
-  public static final Duration STALE_AFTER = Duration.ofSeconds(10);
+  /** A snapshot not refreshed for this many refresh intervals is too old to decide on. */
+  static final int STALE_AFTER_INTERVALS = 10;
   /** Loads made for tokens the snapshot does not know start at most this often. */
   public static final Duration ON_DEMAND_SPACING = Duration.ofMillis(250);
   /** What {@code toolgate admin-token create} makes: the prefix and base64url of 32 random bytes. */
@@ -67,11 +69,12 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   private static final String CALLER_KEY = "toolgate.admin_token";
   private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
 
-  /** The active tokens, from a load that started at {@code loadStartedNanos}: a token committed before then is in it. */
+  /** Every token, from a load that started at {@code loadStartedNanos}: a token committed before then is in it. */
   private record Snapshot(Map<String, AdminToken> byDigest, long loadStartedNanos) {}
 
   private final AdminTokenStore store;
   private final Clock clock;
+  private final Duration refreshInterval;
   private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
   private final AtomicReference<Future<Void>> refreshing = new AtomicReference<>();
   private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
@@ -84,16 +87,33 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   private volatile long timerId = -1;
 
   public AdminAuth(AdminTokenStore store, Clock clock) {
-    this.store = Objects.requireNonNull(store, "store");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this(store, clock, REFRESH_INTERVAL);
   }
 
-  /** Loads the tokens, then keeps reloading them every second; completes after the first load. */
+  /** @param refreshInterval how often the tokens are reloaded whatever was announced (the fallback) */
+  public AdminAuth(AdminTokenStore store, Clock clock, Duration refreshInterval) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    if (refreshInterval.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new IllegalArgumentException("refresh interval must be at least 1 ms");
+    }
+    this.refreshInterval = refreshInterval;
+  }
+
+  /** Loads the tokens, then keeps reloading them every refresh interval; completes after the first load. */
   public Future<Void> start(Vertx vertx) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     Future<Void> first = refresh();
-    timerId = vertx.setPeriodic(REFRESH_INTERVAL.toMillis(), id -> refresh());
+    timerId = vertx.setPeriodic(refreshInterval.toMillis(), id -> refresh());
     return first;
+  }
+
+  /**
+   * Reloads the tokens now, on the calling thread (blocking): for a change the store
+   * announced, which a load already under way may have started too early to see.
+   */
+  public void reload() {
+    loadTokens();
   }
 
   /** Stops reloading and writes the last-used times still pending. */
@@ -116,8 +136,8 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   }
 
   /**
-   * Writes pending last-used times and reloads the active tokens now, on a worker thread (for
-   * in-process changes and tests; the timer does this every second). Concurrent calls share one load.
+   * Writes pending last-used times and reloads the tokens now, on a worker thread (for
+   * in-process changes and tests; the timer does this every refresh interval). Concurrent calls share one load.
    */
   public Future<Void> refresh() {
     Vertx v = vertx;
@@ -136,7 +156,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
       } catch (RuntimeException e) {
         LOG.warn("could not record admin token last-used times: {}", e.getMessage()); // informational only
       }
-      loadActiveTokens();
+      loadTokens();
       return null;
     }, false).onComplete(done -> {
       refreshing.set(null);
@@ -148,11 +168,11 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     return mine;
   }
 
-  /** Reads the active tokens and installs them, unless a load that started later already did. Blocking. */
-  private void loadActiveTokens() {
+  /** Reads the tokens and installs them, unless a load that started later already did. Blocking. */
+  private void loadTokens() {
     long started = System.nanoTime();
     Map<String, AdminToken> byDigest = new HashMap<>();
-    for (AdminToken token : store.active()) {
+    for (AdminToken token : store.list()) { // revoked and expired too: known, they are refused at once
       byDigest.put(token.digest(), token);
     }
     Snapshot loaded = new Snapshot(Map.copyOf(byDigest), started);
@@ -178,7 +198,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
       }
       onDemandLoads.incrementAndGet();
       vertx.<Void>executeBlocking(() -> {
-        loadActiveTokens();
+        loadTokens();
         return null;
       }, false).onComplete(promise);
     });
@@ -239,7 +259,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     AdminToken token = current == null ? null : current.byDigest().get(digest);
     Instant now = clock.instant();
     boolean valid = presented != null && token != null && token.activeAt(now);
-    if (current == null || System.nanoTime() - current.loadStartedNanos() > STALE_AFTER.toNanos()) {
+    if (current == null || System.nanoTime() - current.loadStartedNanos() > refreshInterval.toNanos() * STALE_AFTER_INTERVALS) {
       ctx.response().putHeader("retry-after", "5");
       AdminProblems.send(ctx, AdminProblems.Code.UNAVAILABLE, "admin tokens cannot be loaded from the store; see the server log");
       return;

@@ -93,7 +93,7 @@ public final class AdminTokenStore {
   }
 
   /**
-   * Revokes an admin token (a running server refuses it within a second).
+   * Revokes an admin token (running servers: at once on PostgreSQL, within a second on SQLite).
    *
    * @return true if this call revoked it, false if it already was
    */

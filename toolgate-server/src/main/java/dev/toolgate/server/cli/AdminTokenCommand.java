@@ -54,7 +54,7 @@ final class AdminTokenCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an admin token (a running server refuses it within a second).")
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an admin token (running servers: at once on PostgreSQL, within a second on SQLite).")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

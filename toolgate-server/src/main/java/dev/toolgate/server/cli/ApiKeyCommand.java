@@ -65,7 +65,7 @@ final class ApiKeyCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API key (a running server refuses it within a second).")
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke an API key (running servers: at once on PostgreSQL, within a second on SQLite).")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

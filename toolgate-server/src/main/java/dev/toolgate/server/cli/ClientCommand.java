@@ -55,7 +55,7 @@ final class ClientCommand {
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true,
-      description = "Disable a client: every credential of it stops working (a running server notices within a second).")
+      description = "Disable a client: every credential of it stops working (running servers: at once on PostgreSQL, within a second on SQLite).")
   static final class Disable implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

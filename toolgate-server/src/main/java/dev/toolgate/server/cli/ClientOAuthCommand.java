@@ -65,7 +65,7 @@ final class ClientOAuthCommand implements Callable<Integer> {
             tokenTtl != null ? tokenTtl : settings.tokenTtl(),
             authMethods != null ? new LinkedHashSet<>(authMethods.stream().map(String::strip).toList()) : settings.authMethods(),
             jwks == null ? keepJwks : jwks.none ? null : jwksJson);
-        out.println("Updated OAuth settings of client " + c.name() + " (a running server uses them within a second).");
+        out.println("Updated OAuth settings of client " + c.name() + " (running servers: at once on PostgreSQL, within a second on SQLite).");
       }
       out.println("client_id:     " + c.id() + " (" + c.name() + (c.enabled() ? "" : ", disabled") + ")");
       out.println("scopes:        " + (settings.allowedScopes().isEmpty() ? "(none)" : settings.scopeString()));

@@ -66,7 +66,7 @@ final class ClientSecretCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a client secret (a running server refuses it within a second).")
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a client secret (running servers: at once on PostgreSQL, within a second on SQLite).")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

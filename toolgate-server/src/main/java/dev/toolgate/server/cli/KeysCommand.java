@@ -23,7 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {KeysCommand.Rotate.class, KeysCommand.Revoke.class, KeysCommand.List.class})
 final class KeysCommand {
   @Command(name = "rotate", mixinStandardHelpOptions = true,
-      description = {"Generate a new signing key and make it the active one (a running server uses it within a second).",
+      description = {"Generate a new signing key and make it the active one (running servers: at once on PostgreSQL, within a second on SQLite).",
           "The previous key stays in the JWKS until every token it signed has expired."})
   static final class Rotate implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -51,7 +51,7 @@ final class KeysCommand {
 
   @Command(name = "revoke", mixinStandardHelpOptions = true,
       description = {"Withdraw a signing key at once, e.g. one that leaked: it is deleted and leaves the JWKS, and every",
-          "token it signed is refused (running servers: within a second). The active key is first replaced by a",
+          "token it signed is refused (running servers: at once on PostgreSQL, within a second on SQLite). The active key is first replaced by a",
           "new one. Unlike rotate, tokens already issued with it stop working: clients must fetch new ones."})
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -88,7 +88,7 @@ final class SecretCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a signing secret (a running server stops accepting it within a second).")
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a signing secret (running servers: at once on PostgreSQL, within a second on SQLite).")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

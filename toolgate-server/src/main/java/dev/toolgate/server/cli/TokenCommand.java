@@ -79,7 +79,7 @@ final class TokenCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a static token (a running server refuses it within a second).")
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a static token (running servers: at once on PostgreSQL, within a second on SQLite).")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

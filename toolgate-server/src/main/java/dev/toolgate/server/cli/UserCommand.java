@@ -127,7 +127,7 @@ final class UserCommand {
 
   @Command(name = "disable", mixinStandardHelpOptions = true,
       description = {"Disable a user: their logins fail like a wrong password, and a running gateway refuses their",
-          "customer tokens and calls naming them within 30 s."})
+          "customer tokens and calls naming them (at once on PostgreSQL, within 30 s on SQLite)."})
   static final class Disable implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

@@ -43,12 +43,18 @@ public final class CredentialCache implements CredentialDirectory {
    * everything per revocation (a reload per logout would let one user make the cluster churn).
    */
   private final java.util.Set<String> revokedSinceLoad = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /**
+   * The store revision this cache is up to date with: the view's, or later when the revisions after
+   * it were revocations alone, each announced with its revision ({@link #revokedAt}) and held in
+   * {@link #revokedSinceLoad}. A revocation then costs no instance a reload.
+   */
+  private final java.util.concurrent.atomic.AtomicLong upToDate = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
 
   /** A cache without signing keys ({@link #keyRing()} is unavailable): for a gateway that issues no tokens. Loads the first snapshot now. */
   public CredentialCache(CredentialStore store) {
     this.store = Objects.requireNonNull(store, "store");
     this.maxTokenLifetime = null;
-    this.view = load(null);
+    swap(load(null));
   }
 
   /**
@@ -67,7 +73,7 @@ public final class CredentialCache implements CredentialDirectory {
     this.store = Objects.requireNonNull(store, "store");
     SigningKeyStore.requireLifetime(maxTokenLifetime);
     this.maxTokenLifetime = maxTokenLifetime;
-    this.view = load(null);
+    swap(load(null));
   }
 
   /** Reloads from the store, whether or not it changed. */
@@ -77,6 +83,8 @@ public final class CredentialCache implements CredentialDirectory {
 
   private void swap(View next) {
     view = next;
+    // Loads are serialised and read ever later revisions; revocations announced past this one stay.
+    upToDate.accumulateAndGet(next.revision, Math::max);
     revokedSinceLoad.removeIf(next.revokedTokenIds::contains);
   }
 
@@ -86,22 +94,49 @@ public final class CredentialCache implements CredentialDirectory {
   }
 
   /**
-   * Reloads only if the store revision moved since the current view was read: one cheap query
-   * when nothing changed.
+   * Makes a revocation the store announced effective at once, without a reload: the revocation of
+   * {@code jti} alone moved the store to {@code revision}. When that is the revision right after the
+   * one this cache is up to date with, the cache is up to date with it too; otherwise (an
+   * announcement missed or still to come) the next {@link #refreshIfChanged} reloads.
+   */
+  public void revokedAt(String jti, long revision) {
+    if (!view.revokedTokenIds.contains(jti)) {
+      revokedSinceLoad.add(jti);
+    }
+    upToDate.compareAndSet(revision - 1, revision);
+  }
+
+  /**
+   * Reloads only if the store revision moved past what this cache is up to date with: one cheap
+   * query when nothing changed.
    *
    * @return whether a new view was loaded
    */
   public synchronized boolean refreshIfChanged() {
-    if (store.revision() == view.revision) {
+    if (store.revision() == upToDate.get()) {
       return false;
     }
     swap(load(view));
     return true;
   }
 
-  /** The store revision the current view reflects. */
+  /**
+   * Reloads unless this cache is up to date with {@code revision} already: for a revision the
+   * store announced, which spares the query {@link #refreshIfChanged} makes.
+   *
+   * @return whether a new view was loaded
+   */
+  public synchronized boolean refreshIfBehind(long revision) {
+    if (upToDate.get() >= revision) {
+      return false;
+    }
+    swap(load(view));
+    return true;
+  }
+
+  /** The store revision this cache is up to date with (see {@link #revokedAt}). */
   public long revision() {
-    return view.revision;
+    return upToDate.get();
   }
 
   /** Rows the current view had to leave out, and why (see {@link Snapshot#problems()}). */

@@ -4,7 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.toolgate.core.config.StoreSettings;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -34,11 +37,20 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final StoreSettings.Kind kind;
   private final String target;
+  /** Opens a connection outside the pool, with the pool's settings; null for SQLite. */
+  private final DedicatedConnections dedicated;
 
-  private Database(HikariDataSource pool, StoreSettings.Kind kind, String target) {
+  /** How a connection outside the pool is opened. */
+  @FunctionalInterface
+  private interface DedicatedConnections {
+    Connection open(String applicationName) throws SQLException;
+  }
+
+  private Database(HikariDataSource pool, StoreSettings.Kind kind, String target, DedicatedConnections dedicated) {
     this.pool = pool;
     this.kind = kind;
     this.target = target;
+    this.dedicated = dedicated;
   }
 
   /** Opens the store the settings describe; the PostgreSQL password comes from the environment. */
@@ -90,7 +102,7 @@ public final class Database implements AutoCloseable {
     hikari.setDataSource(driver);
     hikari.setMaximumPoolSize(SQLITE_POOL_SIZE);
     hikari.setMinimumIdle(1);
-    return start(hikari, StoreSettings.Kind.SQLITE, target, null);
+    return start(hikari, StoreSettings.Kind.SQLITE, target, null, null);
   }
 
   /**
@@ -126,10 +138,32 @@ public final class Database implements AutoCloseable {
     // The server's "Detail:" text can quote row values; keep them out of exception messages
     // (which end up in logs and admin responses).
     hikari.addDataSourceProperty("logServerErrorDetail", "false");
-    return start(hikari, StoreSettings.Kind.POSTGRESQL, target, schema);
+    DedicatedConnections dedicated = applicationName -> {
+      Properties properties = new Properties();
+      if (user != null) {
+        properties.setProperty("user", user);
+      }
+      if (password != null) {
+        properties.setProperty("password", password);
+      }
+      if (schema != null) {
+        properties.setProperty("currentSchema", schema);
+      }
+      properties.setProperty("logServerErrorDetail", "false");
+      properties.setProperty("ApplicationName", applicationName);
+      properties.setProperty("connectTimeout", "10");
+      properties.setProperty("socketTimeout", "30"); // a query on a connection that died without a word fails, never hangs
+      properties.setProperty("tcpKeepAlive", "true");
+      Connection connection = new org.postgresql.Driver().connect(url, properties);
+      if (connection == null) {
+        throw new SQLException("the PostgreSQL driver does not accept " + redact(url));
+      }
+      return connection;
+    };
+    return start(hikari, StoreSettings.Kind.POSTGRESQL, target, schema, dedicated);
   }
 
-  private static Database start(HikariConfig hikari, StoreSettings.Kind kind, String target, String schema) {
+  private static Database start(HikariConfig hikari, StoreSettings.Kind kind, String target, String schema, DedicatedConnections dedicated) {
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hikari);
@@ -146,7 +180,7 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw new StoreException("cannot apply migrations to " + target + ": " + rootMessage(e), e);
     }
-    return new Database(pool, kind, target);
+    return new Database(pool, kind, target, dedicated);
   }
 
   private static String password(StoreSettings settings, Function<String, String> env) {
@@ -192,6 +226,20 @@ public final class Database implements AutoCloseable {
 
   public DataSource dataSource() {
     return pool;
+  }
+
+  /**
+   * A new PostgreSQL connection outside the pool, with the pool's URL, user, password and schema,
+   * for a session that must last (a {@code LISTEN}); the caller closes it. Blocking.
+   *
+   * @param applicationName what {@code pg_stat_activity} shows for it
+   * @throws UnsupportedOperationException on SQLite
+   */
+  public Connection openDedicatedConnection(String applicationName) throws SQLException {
+    if (dedicated == null) {
+      throw new UnsupportedOperationException(target + " has no connections outside its pool");
+    }
+    return dedicated.open(applicationName);
   }
 
   @Override

@@ -109,7 +109,7 @@ public final class SigningKeyStore {
 
   /**
    * Withdraws a key at once, for a key that leaked: it is deleted (private part included), so it
-   * leaves the key ring and the JWKS at every server's next reload, and every token it signed is
+   * leaves the key ring and the JWKS at every server's next reload (at once on PostgreSQL), and every token it signed is
    * refused from then on. When it is the active key, a new {@code replacement} key becomes active in
    * the same transaction, so there is always one to sign with.
    *

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The user directory of the gateway: what a call's identities resolve to, read from the store
  * before the decision (on its own threads, never the event loop) and kept for
- * {@link #ENTRY_LIFETIME}. Mappings never change once made; a user's disabled flag and password
- * do, so a disabled user, or a token older than a new password, is refused within that time.
+ * {@link #ENTRY_LIFETIME}. A user's disabled flag and password change, and platform users are
+ * mapped: on PostgreSQL the store announces each change and {@link #forgetUser} / {@link
+ * #forgetPlatformUser} drop what it makes stale at once; otherwise (SQLite, or an announcement
+ * missed) a disabled user, or a token older than a new password, is refused within that time.
  */
 public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CachedUserDirectory.class);
@@ -52,6 +54,8 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
   private final String defaultOpaquePlatform;
   private final Cache<Key, Lookup> cache;
   private final ExecutorService loaders;
+  /** Moves at every forget: a lookup read from the store while it moved may predate the change. */
+  private final java.util.concurrent.atomic.AtomicLong forgets = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param userTokenSubject what the subject of Toolgate's customer tokens names
@@ -169,9 +173,15 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     }
 
     private boolean take(Key key, boolean load) {
+      long forgetsBefore = forgets.get();
       Lookup lookup = load ? cache.get(key, CachedUserDirectory.this::lookUp) : cache.getIfPresent(key);
       if (lookup == null) {
         return false;
+      }
+      if (load && forgets.get() != forgetsBefore) {
+        // A change was announced while this was read: this call may use it (it raced the change),
+        // but the cache must not keep what may be older than the change.
+        cache.invalidate(key);
       }
       found.put(key, lookup);
       return true;
@@ -214,6 +224,28 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
       case OPAQUE_ID -> new Key(Op.OPAQUE_ID, null, value);
       case USER_ID -> new Key(Op.USER_ID, null, value);
     };
+  }
+
+  /**
+   * Forgets everything cached about a user: the lookups of its id and every identity found to name
+   * it (disabled, enabled, or its password reset). Scans the cache: announcements are rare.
+   */
+  public void forgetUser(String userId) {
+    forgets.incrementAndGet();
+    cache.asMap().entrySet().removeIf(entry -> entry.getKey().op() != Op.OPAQUE_ID_FOR
+        && (userId.equals(entry.getValue().value()) || entry.getKey().op() == Op.USER_ID && userId.equals(entry.getKey().value())));
+  }
+
+  /** Forgets what a platform's user id was found to name (nothing, before it was mapped). */
+  public void forgetPlatformUser(String platform, String platformUserId) {
+    forgets.incrementAndGet();
+    cache.invalidate(new Key(Op.PLATFORM_USER_ID, platform, platformUserId));
+  }
+
+  /** Forgets everything: after changes may have gone unannounced. */
+  public void forgetAll() {
+    forgets.incrementAndGet();
+    cache.invalidateAll();
   }
 
   @Override

@@ -93,4 +93,42 @@ class CachedUserDirectoryTest {
     assertThat(forCall.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb-nobody").status()).isEqualTo(Status.UNKNOWN);
     assertThat(forCall.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb-other").status()).as("not asked for").isEqualTo(Status.UNAVAILABLE);
   }
+
+  @Test
+  void forgettingAUserDropsEveryIdentityThatNamesItAndNoOther() throws Exception {
+    User bob = users.createUser("bob", User.NO_PASSWORD);
+    users.mapPlatformUser("sendbird", "sb-bob", "bob");
+    directory.beforeAuthorization(authenticated("uid=sb-ada")).get();
+    directory.beforeAuthorization(authenticated("uid=sb-bob")).get();
+    users.setUserDisabled(ada.id(), true); // as announced by the store
+
+    directory.forgetUser(ada.id());
+    assertThat(directory.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb-ada").status()).as("forgotten").isEqualTo(Status.UNAVAILABLE);
+    assertThat(directory.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb-bob").status()).as("kept").isEqualTo(Status.FOUND);
+    assertThat(directory.opaqueId("sendbird", ada.id()).status()).as("an opaque id never changes: kept").isEqualTo(Status.FOUND);
+    UserDirectory reloaded = directory.beforeAuthorization(authenticated("uid=sb-ada")).get();
+    assertThat(reloaded.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb-ada").status()).isEqualTo(Status.DISABLED);
+  }
+
+  @Test
+  void forgettingAPlatformUserLetsAMappingMadeSinceBeSeen() throws Exception {
+    UserDirectory before = directory.beforeAuthorization(authenticated("uid=sb%3Anew")).get();
+    assertThat(before.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb:new").status()).isEqualTo(Status.UNKNOWN);
+    User carl = users.createUser("carl", User.NO_PASSWORD);
+    users.mapPlatformUser("sendbird", "sb:new", "carl");
+    assertThat(directory.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb:new").status()).as("remembered as unknown").isEqualTo(Status.UNKNOWN);
+
+    directory.forgetPlatformUser("sendbird", "sb:new");
+    UserDirectory after = directory.beforeAuthorization(authenticated("uid=sb%3Anew")).get();
+    assertThat(after.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb:new")).isEqualTo(UserDirectory.Lookup.user(carl.id(), carl.passwordChangedAt()));
+  }
+
+  @Test
+  void forgettingEverythingEmptiesTheCache() throws Exception {
+    directory.beforeAuthorization(authenticated("uid=sb-ada")).get();
+    directory.forgetAll();
+    assertThat(directory.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb-ada").status()).isEqualTo(Status.UNAVAILABLE);
+    UserDirectory reloaded = directory.beforeAuthorization(authenticated("uid=sb-ada")).get();
+    assertThat(reloaded.user(IdentityKind.PLATFORM_USER_ID, "sendbird", "sb-ada").status()).as("read from the store again").isEqualTo(Status.FOUND);
+  }
 }
