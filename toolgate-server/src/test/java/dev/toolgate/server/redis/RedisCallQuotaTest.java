@@ -177,6 +177,29 @@ class RedisCallQuotaTest {
     }
   }
 
+  @Test
+  void inAClusterEveryKeyKindWorksAndAReplayOrARefusedChargeStillTakesNothing() {
+    try (RedisServerProcess node = RedisServerProcess.cluster();
+        RedisConnector c = RedisConnector.start(new RedisSettings(RedisSettings.Topology.CLUSTER,
+            List.of(new RedisNode("127.0.0.1", node.port())), null, 0, false, null, Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(1), null, null))) {
+      awaitConnected(c);
+      RedisCallQuota q = new RedisCallQuota(c, Clock.systemUTC());
+      // A tool's two buckets share its tag: one script charges both (a cluster refuses keys of two slots in one script).
+      Charge client = new Charge("rl:orders:client=c1", new RateLimit(5, Duration.ofHours(1)));
+      Charge tool = new Charge("rl:orders:tool", new RateLimit(1, Duration.ofHours(1)));
+      OnceKey webhook = new OnceKey("standard_webhooks:c1:" + fresh("m"), Instant.now().plusSeconds(60));
+      OnceKey token = new OnceKey("user_token:toolgate:" + fresh("t"), Instant.now().plusSeconds(60));
+      assertThat(q.settle(new QuotaRequest(List.of(client, tool), List.of(webhook, token))).join()).isInstanceOf(QuotaOutcome.Granted.class);
+      assertThat(q.settle(new QuotaRequest(List.of(client, tool), List.of(webhook))).join()).isEqualTo(new QuotaOutcome.Used(0));
+      OnceKey fresh = new OnceKey("standard_webhooks:c1:" + fresh("m"), Instant.now().plusSeconds(60));
+      QuotaOutcome limited = q.settle(new QuotaRequest(List.of(client, tool), List.of(fresh))).join();
+      assertThat(limited).isInstanceOf(QuotaOutcome.Limited.class);
+      // The refused call's claim was released: the same message passes once the bucket allows it.
+      assertThat(q.settle(new QuotaRequest(List.of(client), List.of(fresh))).join()).isInstanceOf(QuotaOutcome.Granted.class);
+      assertThat(q.settle(QuotaRequest.charge(new Charge("failed_auth:192.0.2.7", THREE_AN_HOUR))).join()).isInstanceOf(QuotaOutcome.Granted.class);
+    }
+  }
+
   static RedisSettings settings(RedisServerProcess server, Duration timeout) {
     return new RedisSettings(RedisSettings.Topology.STANDALONE, List.of(new RedisNode("127.0.0.1", server.port())), null, 0,
         false, null, Optional.empty(), timeout, Duration.ofSeconds(1), null, null);
