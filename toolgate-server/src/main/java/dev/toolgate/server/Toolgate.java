@@ -262,6 +262,11 @@ public final class Toolgate implements AutoCloseable {
         await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(jwksByIssuer), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
             new DeploymentOptions().setInstances(loops)));
       } catch (RuntimeException e) {
+        try {
+          await(adminAuth.stop()); // its reload timer must not fire into a closing Vert.x (a stack trace on stderr)
+        } catch (RuntimeException ignored) {
+          // closing anyway
+        }
         vertx.close();
         userDirectory.close();
         audit.close();
