@@ -1,7 +1,8 @@
 -- Settles one call's rate-limit charges and one-time uses atomically (Toolgate's CallQuota).
 -- KEYS: the once-only keys, then the bucket keys.
--- ARGV[1]: number of once-only keys; then one TTL in ms per once-only key; then, per bucket, its
--- period in microseconds and its capacity.
+-- ARGV[1]: number of once-only keys; ARGV[2]: this call's claim token (what a once-only key is set
+-- to, so a call that gave up waiting can release only its own claim); then one TTL in ms per
+-- once-only key; then, per bucket, its period in microseconds and its capacity.
 -- Buckets are GCRA (a token bucket of `capacity` refilled evenly over `period`): each key holds its
 -- theoretical arrival time (TAT) in microseconds of Redis's clock, the one clock all instances share.
 -- All or nothing: a used once-only key or an empty bucket changes nothing.
@@ -21,8 +22,8 @@ local n_buckets = #KEYS - n_once
 local tats = {}
 local granted = {'granted'}
 for j = 1, n_buckets do
-  local period = tonumber(ARGV[1 + n_once + 2 * j - 1])
-  local capacity = tonumber(ARGV[1 + n_once + 2 * j])
+  local period = tonumber(ARGV[2 + n_once + 2 * j - 1])
+  local capacity = tonumber(ARGV[2 + n_once + 2 * j])
   local interval = period / capacity
   local tat = tonumber(redis.call('GET', KEYS[n_once + j])) or now
   if tat < now then
@@ -45,6 +46,6 @@ for j = 1, n_buckets do
   redis.call('SET', KEYS[n_once + j], string.format('%.0f', tats[j]), 'PX', math.ceil((tats[j] - now) / 1000) + 1)
 end
 for i = 1, n_once do
-  redis.call('SET', KEYS[i], '1', 'PX', tonumber(ARGV[1 + i]))
+  redis.call('SET', KEYS[i], ARGV[2], 'PX', tonumber(ARGV[2 + i]))
 end
 return granted

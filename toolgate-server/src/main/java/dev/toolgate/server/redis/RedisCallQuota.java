@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 public final class RedisCallQuota implements CallQuota {
   static final RedisScript SCRIPT = RedisScript.load("redis/quota.lua");
   static final RedisScript REFUND = RedisScript.load("redis/refund.lua");
+  static final RedisScript RELEASE = RedisScript.load("redis/release.lua");
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private static final long MAX_REMEMBERED_EXHAUSTED = 100_000;
 
   private final RedisConnector redis;
@@ -49,10 +51,16 @@ public final class RedisCallQuota implements CallQuota {
     if (request.isEmpty()) {
       return CompletableFuture.completedFuture(new QuotaOutcome.Granted(List.of()));
     }
+    String token = claimToken();
     if (cluster && request.once().size() + (request.charges().isEmpty() ? 0 : 1) > 1) {
-      return settleAcrossSlots(request);
+      return settleAcrossSlots(request, token);
     }
-    return run(request);
+    return run(request, token);
+  }
+
+  /** What this call's once-only keys are set to: only the call holding it may release them. */
+  private static String claimToken() {
+    return Long.toHexString(RANDOM.nextLong());
   }
 
   /**
@@ -61,51 +69,54 @@ public final class RedisCallQuota implements CallQuota {
    * was claimed. A replay racing its original within those round trips is refused even if the
    * original then is too (it was in flight): nothing is ever let through twice.
    */
-  private CompletableFuture<QuotaOutcome> settleAcrossSlots(QuotaRequest request) {
-    return claim(request.once(), 0).thenCompose(claimed -> {
+  private CompletableFuture<QuotaOutcome> settleAcrossSlots(QuotaRequest request, String token) {
+    return claim(request.once(), 0, token).thenCompose(claimed -> {
       if (!(claimed instanceof QuotaOutcome.Granted) || request.charges().isEmpty()) {
         return CompletableFuture.completedFuture(claimed);
       }
-      return run(new QuotaRequest(request.charges(), List.of()))
+      return run(new QuotaRequest(request.charges(), List.of()), token)
           .thenCompose(charged -> charged instanceof QuotaOutcome.Granted ? CompletableFuture.completedFuture(charged)
-              : release(request.once(), request.once().size()).thenApply(released -> charged));
+              : release(request.once(), request.once().size(), token).thenApply(released -> charged));
     });
   }
 
   /** Claims {@code once} from {@code from} on, one script each; on a refusal the ones before are released. */
-  private CompletableFuture<QuotaOutcome> claim(List<OnceKey> once, int from) {
+  private CompletableFuture<QuotaOutcome> claim(List<OnceKey> once, int from, String token) {
     if (from == once.size()) {
       return CompletableFuture.completedFuture(new QuotaOutcome.Granted(List.of()));
     }
-    return run(new QuotaRequest(List.of(), List.of(once.get(from)))).thenCompose(outcome -> {
+    return run(new QuotaRequest(List.of(), List.of(once.get(from))), token).thenCompose(outcome -> {
       if (outcome instanceof QuotaOutcome.Granted) {
-        return claim(once, from + 1);
+        return claim(once, from + 1, token);
       }
       QuotaOutcome refused = outcome instanceof QuotaOutcome.Used ? new QuotaOutcome.Used(from) : outcome;
-      return release(once, from).thenApply(released -> refused);
+      return release(once, from, token).thenApply(released -> refused);
     });
   }
 
-  /** Best effort: an unreleased claim only refuses a retry of a call that was refused anyway. */
-  private CompletableFuture<Void> release(List<OnceKey> once, int count) {
-    List<CompletableFuture<?>> deletes = new ArrayList<>(count);
+  /**
+   * Best effort, each key only if it still holds {@code token}: an unreleased claim only refuses a
+   * retry of a call that was refused anyway.
+   */
+  private CompletableFuture<Void> release(List<OnceKey> once, int count, String token) {
+    List<CompletableFuture<?>> releases = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      String key = onceKey(once.get(i).key());
-      try {
-        deletes.add(redis.commands().del(key).toCompletableFuture().exceptionally(e -> null));
-      } catch (RedisConnector.Unavailable e) {
-        // not connected: nothing can be released now
-      }
+      releases.add(redis.evalScript(RELEASE, new String[] {onceKey(once.get(i).key())}, token).exceptionally(e -> null));
     }
-    return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new));
   }
 
-  private CompletableFuture<QuotaOutcome> run(QuotaRequest request) {
+  /**
+   * One script. When it fails (a timeout: Redis may still run it later), its once-only claims are
+   * released, so the sender's retry of a call answered 503 is not then refused as a replay.
+   */
+  private CompletableFuture<QuotaOutcome> run(QuotaRequest request, String token) {
     List<OnceKey> once = request.once();
     List<Charge> charges = request.charges();
     String[] keys = new String[once.size() + charges.size()];
     List<String> args = new ArrayList<>(1 + once.size() + 2 * charges.size());
     args.add(Integer.toString(once.size()));
+    args.add(token);
     long now = clock.millis();
     for (int i = 0; i < once.size(); i++) {
       keys[i] = onceKey(once.get(i).key());
@@ -117,8 +128,15 @@ public final class RedisCallQuota implements CallQuota {
       args.add(Long.toString(c.limit().period().toNanos() / 1000));
       args.add(Long.toString(c.limit().capacity()));
     }
-    return redis.evalScript(SCRIPT, keys, args.toArray(String[]::new))
-        .handle((result, error) -> error != null ? new QuotaOutcome.Unavailable(reason(error)) : outcome(result, charges));
+    return redis.evalScript(SCRIPT, keys, args.toArray(String[]::new)).handle((result, error) -> {
+      if (error == null) {
+        return outcome(result, charges);
+      }
+      if (!once.isEmpty()) {
+        release(once, once.size(), token); // ordered after the script on the same connection
+      }
+      return new QuotaOutcome.Unavailable(reason(error));
+    });
   }
 
   private QuotaOutcome outcome(Object result, List<Charge> charges) {

@@ -178,6 +178,31 @@ class RedisCallQuotaTest {
   }
 
   @Test
+  void aCallThatGaveUpOnASlowRedisDoesNotLeaveItsMessageClaimedSoTheRetryPasses() throws Exception {
+    RedisServerProcess own = RedisServerProcess.start();
+    try (RedisConnector c = RedisConnector.start(settings(own, Duration.ofMillis(200)))) {
+      awaitConnected(c);
+      RedisCallQuota q = new RedisCallQuota(c, Clock.systemUTC());
+      OnceKey message = new OnceKey("standard_webhooks:c1:" + fresh("slow"), Instant.now().plusSeconds(60));
+      // Loaded first: otherwise the late EVALSHA would only find no script and change nothing.
+      assertThat(q.settle(new QuotaRequest(List.of(), List.of(new OnceKey(fresh("warm"), Instant.now().plusSeconds(60))))).join())
+          .isInstanceOf(QuotaOutcome.Granted.class);
+      own.freeze(); // Redis stops answering, but will run what it was sent once it thaws
+      assertThat(q.settle(new QuotaRequest(List.of(), List.of(message))).join()).isInstanceOf(QuotaOutcome.Unavailable.class);
+      own.thaw();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      QuotaOutcome retry;
+      do {
+        retry = q.settle(new QuotaRequest(List.of(), List.of(message))).join();
+      } while (retry instanceof QuotaOutcome.Unavailable && System.nanoTime() < deadline && sleep(50));
+      assertThat(retry).as("the late claim was released, so the sender's retry is not a replay").isInstanceOf(QuotaOutcome.Granted.class);
+      assertThat(q.settle(new QuotaRequest(List.of(), List.of(message))).join()).isEqualTo(new QuotaOutcome.Used(0));
+    } finally {
+      own.close();
+    }
+  }
+
+  @Test
   void inAClusterEveryKeyKindWorksAndAReplayOrARefusedChargeStillTakesNothing() {
     try (RedisServerProcess node = RedisServerProcess.cluster();
         RedisConnector c = RedisConnector.start(new RedisSettings(RedisSettings.Topology.CLUSTER,
