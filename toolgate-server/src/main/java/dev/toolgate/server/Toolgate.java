@@ -73,7 +73,11 @@ import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.MasterKeyCheck;
+import dev.toolgate.server.store.StoreReachability;
 import dev.toolgate.server.store.UsageWriter;
+import dev.toolgate.core.config.AuditSettings;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -112,6 +116,9 @@ public final class Toolgate implements AutoCloseable {
   private final String issuer;
   private final AdminAuth adminAuth;
   private final CachedUserDirectory userDirectory;
+  private final StoreReachability storeReachability;
+  /** A poll still waiting for the store: the next one is skipped instead of taking another worker thread. */
+  private final AtomicBoolean polling = new AtomicBoolean();
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
@@ -126,6 +133,7 @@ public final class Toolgate implements AutoCloseable {
     this.vertx = vertx;
     this.readiness = readiness;
     this.port = port;
+    this.storeReachability = new StoreReachability(database.target());
   }
 
   /** Starts everything; returns once the port is listening. */
@@ -147,7 +155,7 @@ public final class Toolgate implements AutoCloseable {
       new SigningKeyStore(database, masterKey, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
       CredentialCache credentials = new CredentialCache(store, auth.maxTokenTtl());
       AuditLog auditLog = new AuditLog(database);
-      AuditWriter audit = new AuditWriter(auditLog, config.audit());
+      AuditWriter audit = new AuditWriter(auditLog, config.audit(), spillDir(config));
       UsageWriter usage = new UsageWriter(store, config.audit().flushInterval());
 
       // The gateway engine: one verifier per credential kind.
@@ -346,22 +354,41 @@ public final class Toolgate implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Once a second: reloads the credentials if the store changed, and tells readiness how the store
+   * and the audit records fare. A failed poll keeps the last snapshot (calls go on being verified);
+   * a poll still waiting for the store (up to the connection timeout) makes the next ones skip.
+   */
   private void pollCredentials() {
+    readiness.store(storeReachability.reachable(), audit.health().wireName());
+    if (!polling.compareAndSet(false, true)) {
+      return;
+    }
     vertx.executeBlocking(() -> {
       credentials.refreshIfChanged();
       return null;
     }, false).onComplete(done -> {
+      polling.set(false);
       if (closed) {
         return;
       }
       if (done.succeeded()) {
+        storeReachability.succeeded();
         readiness.credentialsLoaded(credentials.undecryptable().size());
       } else {
-        // Keep serving from the last snapshot, but tell the load balancer the store is gone.
-        readiness.notReady("credential store unreachable");
-        LOG.warn("credential refresh failed: {}", done.cause().toString());
+        storeReachability.failed(done.cause(), credentials.revision());
       }
+      readiness.store(storeReachability.reachable(), audit.health().wireName());
     });
+  }
+
+  /** {@code audit.spill_dir}, or {@code audit-spill} next to the configuration file (the working directory without one). */
+  static Path spillDir(GatewayConfig config) {
+    if (config.audit().spillDir() != null) {
+      return Path.of(config.audit().spillDir());
+    }
+    Path base = config.source() == null ? null : config.source().toAbsolutePath().getParent();
+    return (base != null ? base : Path.of("")).resolve(AuditSettings.DEFAULT_SPILL_DIR);
   }
 
   public int port() {

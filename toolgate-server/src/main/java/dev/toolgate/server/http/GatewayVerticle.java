@@ -106,7 +106,8 @@ public final class GatewayVerticle extends VerticleBase {
       req.response()
           .setStatusCode(readiness.isReady() ? 200 : 503)
           .putHeader("content-type", "application/json")
-          .end(new JsonObject().put("status", readiness.isReady() ? "ready" : "not_ready").put("reason", readiness.reason()).toBuffer());
+          .end(new JsonObject().put("status", readiness.isReady() ? "ready" : "not_ready").put("reason", readiness.reason())
+              .put("store", readiness.store()).put("audit", readiness.audit()).toBuffer());
     } else {
       system.handle(req);
     }

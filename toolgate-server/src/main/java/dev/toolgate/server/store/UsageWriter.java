@@ -26,6 +26,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private final CredentialStore store;
   private final ConcurrentHashMap<String, Instant> pending = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
+  private final FailureStreak failures = new FailureStreak(LOG, "writing last-used times of credentials");
   private volatile boolean closed;
 
   public UsageWriter(CredentialStore store) {
@@ -91,9 +92,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private void writeQuietly() {
     try {
       flush();
+      failures.succeeded();
     } catch (RuntimeException e) {
       // Kept and retried next interval; last-used times are informational, not worth more noise.
-      LOG.warn("writing last-used times of {} credentials failed, will retry: {}", pending.size(), e.getMessage());
+      failures.failed(e);
     }
   }
 }

@@ -52,6 +52,7 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
   private final String defaultOpaquePlatform;
   private final Cache<Key, Lookup> cache;
   private final ExecutorService loaders;
+  private final dev.toolgate.server.store.FailureStreak lookups = new dev.toolgate.server.store.FailureStreak(LOG, "looking up users in the store");
 
   /**
    * @param userTokenSubject what the subject of Toolgate's customer tokens names
@@ -133,9 +134,13 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     } catch (RejectedExecutionException e) {
       return NO_USERS; // the store is behind: the decision answers 503 for what is not cached
     }
-    return loading.exceptionally(e -> {
-      LOG.warn("user lookup failed: {}", e.toString()); // the decision answers 503 for what is missing
-      return null;
+    return loading.handle((loaded, e) -> {
+      if (e != null) {
+        lookups.failed(e.getCause() != null ? e.getCause() : e); // the decision answers 503 for what is missing
+        return null;
+      }
+      lookups.succeeded();
+      return loaded;
     });
   }
 
