@@ -278,7 +278,7 @@ final class AuditSpool implements AutoCloseable {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
       files.forEach(found::add);
     } catch (IOException e) {
-      LOG.error("cannot list the audit spill directory {}: {}; records spilled by an earlier run stay there", dir, e.getMessage());
+      LOG.error("cannot list the audit spill directory {}: {}; records spilled by an earlier run stay there", dir, describe(e));
       return;
     }
     found.sort(null); // names start with their creation time
@@ -332,7 +332,7 @@ final class AuditSpool implements AutoCloseable {
     } catch (IOException e) {
       HELD.remove(key);
       closeQuietly(channel);
-      LOG.error("cannot open audit spill file {}: {}; its records stay there", path, e.getMessage());
+      LOG.error("cannot open audit spill file {}: {}; its records stay there", path, describe(e));
       return null;
     }
   }
@@ -375,6 +375,12 @@ final class AuditSpool implements AutoCloseable {
         // the size stays what was last written whole; reading stops there
       }
     }
+  }
+
+  /** An I/O failure in words: some carry only a path as their message (FileAlreadyExistsException: /x). */
+  static String describe(IOException e) {
+    String type = e.getClass().getSimpleName();
+    return e.getMessage() == null ? type : type.equals("IOException") ? e.getMessage() : type + ": " + e.getMessage();
   }
 
   private static void report(Segment s, int unreadable) {

@@ -296,7 +296,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
       try {
         read = spool.read(batchSize);
       } catch (IOException e) {
-        LOG.error("cannot read audit spill file: {}; it stays on disk for the next start, and writing goes on with the rest", e.getMessage());
+        LOG.error("cannot read audit spill file: {}; it stays on disk for the next start, and writing goes on with the rest", AuditSpool.describe(e));
         spool.abandonOldest();
         spooledBytes = spool.bytes();
         return null;
@@ -387,7 +387,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         doneFromQueue += unencodable;
       }
     } catch (IOException e) {
-      losses.add(events.size(), "could not spill them (" + why + "): " + e.getMessage());
+      losses.add(events.size(), "could not spill them (" + why + "): " + AuditSpool.describe(e));
       doneFromQueue += events.size();
     }
     spooledBytes = spool.bytes();
