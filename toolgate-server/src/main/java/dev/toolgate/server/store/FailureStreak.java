@@ -26,6 +26,11 @@ public final class FailureStreak {
     }
   }
 
+  /** Whether the last attempt failed. */
+  public synchronized boolean failing() {
+    return failures > 0;
+  }
+
   public synchronized void succeeded() {
     if (failures > 0) {
       log.info("{} works again after {} failure(s)", task, failures);

@@ -72,7 +72,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     batch.forEach(pending::remove);
   }
 
-  /** Stops the timer and writes what is pending. */
+  /**
+   * Stops the timer and writes what is pending, unless the last write failed: a shutdown while the
+   * store is down does not wait for it once more for times that are informational only.
+   */
   @Override
   public void close() {
     closed = true;
@@ -81,6 +84,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
       timer.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (failures.failing() && !pending.isEmpty()) {
+      LOG.warn("last-used times of {} credentials are not written: the store did not answer", pending.size());
+      return;
     }
     try {
       flush();

@@ -353,7 +353,7 @@ class GatewayIntegrationTest {
     assertThat(h.send(h.get("/healthz")).statusCode()).isEqualTo(200);
     HttpResponse<String> ready = h.send(h.get("/readyz"));
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).contains("\"ready\"");
+    assertThat(ready.body()).contains("\"ready\"").contains("\"store\":\"ok\"").contains("\"audit\":\"ok\"");
   }
 
   // ---- audit and secrecy ----
