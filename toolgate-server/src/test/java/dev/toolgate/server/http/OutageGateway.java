@@ -8,6 +8,7 @@ import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.CuttableTcpProxy;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
+import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.users.TestDb;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -49,6 +50,9 @@ final class OutageGateway implements AutoCloseable {
   final String token;
   final String apiKey;
   final String adminToken;
+  final String clientId;
+  /** The client's secret for {@code /oauth/token} (client_secret_basic). */
+  final String clientSecret;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   Toolgate gateway;
 
@@ -80,6 +84,8 @@ final class OutageGateway implements AutoCloseable {
               upstream: "UPSTREAM/profile/{user_id}", policy: { require: [static_token] } }
           - { name: search, platform: sendbird, method: GET, path: /catalog/search,
               upstream: "UPSTREAM", policy: { require: [api_key] } }
+          - { name: orders, platform: sendbird, method: GET, path: /orders/status,
+              upstream: "UPSTREAM", policy: { require: [client_token], client_token: { scopes: [orders.read] } } }
         """.replace("URL", proxy.via(TestDb.POSTGRES_URL)).replace("SCHEMA", schema).replace("USER", TestDb.POSTGRES_USER)
         .replace("BUFFER", Integer.toString(bufferMaxEvents)).replace("UPSTREAM", upstream.url());
     Path file = dir.resolve("toolgate.yaml");
@@ -90,6 +96,10 @@ final class OutageGateway implements AutoCloseable {
     String client = credentials.createClient("agent", "sendbird").id();
     token = credentials.createStaticToken(client, null).plaintext();
     apiKey = credentials.createApiKey(client, Set.of("search"), null).plaintext();
+    OAuthClientStore oauth = new OAuthClientStore(direct);
+    oauth.setOAuthSettings(client, Set.of("orders.read"), Duration.ofMinutes(30), Set.of("client_secret_basic"), null);
+    clientId = client;
+    clientSecret = oauth.createClientSecret(client, null).plaintext();
     adminToken = new AdminTokenStore(direct).create("ops", null).plaintext();
   }
 
@@ -114,6 +124,13 @@ final class OutageGateway implements AutoCloseable {
 
   HttpRequest.Builder get(String path) {
     return HttpRequest.newBuilder(URI.create(base() + path)).GET();
+  }
+
+  /** A form POST to one of the OAuth endpoints, authenticated with the client's secret (HTTP Basic). */
+  HttpResponse<String> oauth(String path, String form) throws IOException, InterruptedException {
+    String basic = java.util.Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+    return send(HttpRequest.newBuilder(URI.create(base() + path)).POST(HttpRequest.BodyPublishers.ofString(form))
+        .header("content-type", "application/x-www-form-urlencoded").header("authorization", "Basic " + basic));
   }
 
   /** {@code /readyz} as JSON, with its status as {@code http_status}. */

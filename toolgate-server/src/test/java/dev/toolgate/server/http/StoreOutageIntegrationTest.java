@@ -82,6 +82,16 @@ class StoreOutageIntegrationTest {
       assertThat(created.headers().firstValue("retry-after")).hasValue("5");
       assertThat(adminTook).as("no hang: the connection timeout is 5 s").isLessThan(Duration.ofSeconds(10));
 
+      // The token endpoint writes nothing: it keeps issuing, and its tokens are accepted. Revoking one must be stored: 503.
+      HttpResponse<String> issued = g.oauth("/oauth/token", "grant_type=client_credentials&scope=orders.read");
+      assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+      String accessToken = new JsonObject(issued.body()).getString("access_token");
+      assertThat(g.send(g.get("/orders/status").header("authorization", "Bearer " + accessToken)).statusCode()).isEqualTo(200);
+      HttpResponse<String> revoked = g.oauth("/oauth/revoke", "token=" + accessToken);
+      assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(503);
+      assertThat(new JsonObject(revoked.body()).getString("error")).isEqualTo("temporarily_unavailable");
+      assertThat(revoked.headers().firstValue("retry-after")).hasValue("5");
+
       long rest = OUTAGE.toNanos() - (System.nanoTime() - cutAt);
       if (rest > 0) {
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(rest));
