@@ -40,7 +40,7 @@ class StoreOutageIntegrationTest {
 
   @Test
   void underLoadAnOutageLosesNoAuditRecordAndRefusesNoValidCall() throws Exception {
-    try (OutageGateway g = new OutageGateway(10_000).start()) {
+    try (ServerLog log = ServerLog.capture(); OutageGateway g = new OutageGateway(10_000).start()) {
       AtomicBoolean cut = new AtomicBoolean();
       AtomicBoolean stop = new AtomicBoolean();
       ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
@@ -122,6 +122,13 @@ class StoreOutageIntegrationTest {
       assertThat(missing).as("audit records of %d answered calls (%d during the cut)", all.size(), duringCut).isEmpty();
       assertThat(g.readyz().getString("audit")).isEqualTo("ok");
       assertThat(Files.exists(g.spillDir) ? Files.list(g.spillDir).count() : 0).as("nothing left in spill files").isZero();
+
+      // Said once when it happens and once when it is over, not once per poll or per attempt.
+      assertThat(count(log, "WARN StoreReachability - the store is unreachable")).isEqualTo(1);
+      assertThat(count(log, "INFO StoreReachability - the store")).isEqualTo(1);
+      assertThat(count(log, "WARN AuditWriter - writing audit records failed")).isEqualTo(1);
+      assertThat(count(log, "INFO AuditWriter - audit records are written to the store again")).isEqualTo(1);
+      assertThat(count(log, "ERROR")).as("nothing lost, nothing broken").isZero();
     }
   }
 
@@ -149,6 +156,10 @@ class StoreOutageIntegrationTest {
       assertThat(g.storedRequestIds()).containsAll(ids);
       assertThat(Files.list(g.spillDir).count()).as("replayed, then deleted").isZero();
     }
+  }
+
+  private static long count(ServerLog log, String fragment) {
+    return log.lines().stream().filter(l -> l.contains(fragment)).count();
   }
 
   private static void awaitCalls(ConcurrentLinkedQueue<Answer> answers, int atLeast) throws InterruptedException {

@@ -166,4 +166,18 @@ class AuditOutageTest {
       assertThat(stored() + writer.dropped()).as("every record is stored or counted").isEqualTo(200);
     }
   }
+
+  @Test
+  void replayingAfterAPartialWriteAddsNoDuplicateOnPostgres() throws Exception {
+    List<AuditEvent> events = AuditSpoolTest.events("r", 100);
+    new AuditLog(direct).appendBatch(events.subList(30, 70)); // written before the crash, the file not yet acknowledged
+    try (AuditSpool earlier = AuditSpool.open(spill, 1L << 20)) {
+      earlier.append(events);
+    }
+    try (AuditWriter writer = writer(10_000)) {
+      assertThat(writer.flush(DEADLINE)).isTrue();
+    }
+    assertThat(stored()).isEqualTo(100);
+    assertThat(AuditSpoolTest.spillFiles(spill)).isEmpty();
+  }
 }
