@@ -77,7 +77,6 @@ import dev.toolgate.server.store.StoreReachability;
 import dev.toolgate.server.store.UsageWriter;
 import dev.toolgate.core.config.AuditSettings;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -116,9 +115,6 @@ public final class Toolgate implements AutoCloseable {
   private final String issuer;
   private final AdminAuth adminAuth;
   private final CachedUserDirectory userDirectory;
-  private final StoreReachability storeReachability;
-  /** A poll still waiting for the store: the next one is skipped instead of taking another worker thread. */
-  private final AtomicBoolean polling = new AtomicBoolean();
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
@@ -133,7 +129,6 @@ public final class Toolgate implements AutoCloseable {
     this.vertx = vertx;
     this.readiness = readiness;
     this.port = port;
-    this.storeReachability = new StoreReachability(database.target());
   }
 
   /** Starts everything; returns once the port is listening. */
@@ -259,7 +254,8 @@ public final class Toolgate implements AutoCloseable {
       }
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory);
-      vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
+      CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, new StoreReachability(database.target()), () -> toolgate.closed);
+      vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> poll.run());
       SigningKeyStore keys = new SigningKeyStore(database, masterKey, clock);
       vertx.setPeriodic(HOUSEKEEPING.toMillis(), id -> vertx.executeBlocking(() -> {
         // Rows nobody can need any more: keys whose last token expired, revocations of expired tokens.
@@ -352,34 +348,6 @@ public final class Toolgate implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  /**
-   * Once a second: reloads the credentials if the store changed, and tells readiness how the store
-   * and the audit records fare. A failed poll keeps the last snapshot (calls go on being verified);
-   * a poll still waiting for the store (up to the connection timeout) makes the next ones skip.
-   */
-  private void pollCredentials() {
-    readiness.store(storeReachability.reachable(), audit.health().wireName());
-    if (!polling.compareAndSet(false, true)) {
-      return;
-    }
-    vertx.executeBlocking(() -> {
-      credentials.refreshIfChanged();
-      return null;
-    }, false).onComplete(done -> {
-      polling.set(false);
-      if (closed) {
-        return;
-      }
-      if (done.succeeded()) {
-        storeReachability.succeeded();
-        readiness.credentialsLoaded(credentials.undecryptable().size());
-      } else {
-        storeReachability.failed(done.cause(), credentials.revision());
-      }
-      readiness.store(storeReachability.reachable(), audit.health().wireName());
-    });
   }
 
   /** {@code audit.spill_dir}, or {@code audit-spill} next to the configuration file (the working directory without one). */

@@ -3,24 +3,13 @@ package dev.toolgate.server.store;
 import dev.toolgate.core.port.AuditEvent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,41 +28,17 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: used by the {@link AuditWriter}'s thread alone.
  */
 final class AuditSpool implements AutoCloseable {
-  static final String PREFIX = "audit-spill-";
-  static final String SUFFIX = ".jsonl";
   private static final Logger LOG = LoggerFactory.getLogger(AuditSpool.class);
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS").withZone(ZoneOffset.UTC);
   private static final int FIRST_READ_BYTES = 256 * 1024;
-  private static final SecureRandom RANDOM = new SecureRandom();
-  /** Files a spool of this JVM holds: file locks are per process, so they cannot tell two spools of one JVM apart. */
-  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
   /** What {@link #read} took from the oldest file; hand it to {@link #acknowledge} once its events are stored. */
-  record Read(List<AuditEvent> events, int unreadable, boolean earlierRun, Segment segment, long end) {}
-
-  /** One file, locked, and how much of it is known to be in the store. */
-  static final class Segment {
-    final Path path;
-    final FileChannel channel;
-    final FileLock lock;
-    final boolean earlierRun;
-    long acknowledged;
-    long size;
-
-    Segment(Path path, FileChannel channel, FileLock lock, boolean earlierRun, long size) {
-      this.path = path;
-      this.channel = channel;
-      this.lock = lock;
-      this.earlierRun = earlierRun;
-      this.size = size;
-    }
-  }
+  record Read(List<AuditEvent> events, int unreadable, boolean earlierRun, AuditSpoolSegment segment, long end) {}
 
   private final Path dir;
   private final long maxBytes;
   /** Oldest first; the last one may be {@link #appending}. */
-  private final Deque<Segment> segments = new ArrayDeque<>();
-  private Segment appending;
+  private final Deque<AuditSpoolSegment> segments = new ArrayDeque<>();
+  private AuditSpoolSegment appending;
   private long bytes;
 
   private AuditSpool(Path dir, long maxBytes) {
@@ -143,7 +108,7 @@ final class AuditSpool implements AutoCloseable {
     ByteBuffer buffer = ByteBuffer.allocate(length);
     lines.forEach(buffer::put);
     buffer.flip();
-    Segment s = appending;
+    AuditSpoolSegment s = appending;
     try {
       long position = s.size;
       while (buffer.hasRemaining()) {
@@ -167,7 +132,7 @@ final class AuditSpool implements AutoCloseable {
    * @throws IOException if the oldest file cannot be read; see {@link #abandonOldest}
    */
   Read read(int max) throws IOException {
-    Segment s = segments.peekFirst();
+    AuditSpoolSegment s = segments.peekFirst();
     if (s == null) {
       return null;
     }
@@ -215,7 +180,7 @@ final class AuditSpool implements AutoCloseable {
 
   /** The events of {@code read} are in the store: a file wholly replayed is deleted. */
   void acknowledge(Read read) throws IOException {
-    Segment s = read.segment();
+    AuditSpoolSegment s = read.segment();
     if (s != segments.peekFirst()) {
       throw new IllegalStateException("acknowledging a read of " + s.path + ", which is not the oldest spill file");
     }
@@ -225,7 +190,7 @@ final class AuditSpool implements AutoCloseable {
       if (s == appending) {
         appending = null;
       }
-      release(s);
+      s.release();
       bytes -= s.size;
       Files.deleteIfExists(s.path);
     }
@@ -233,14 +198,14 @@ final class AuditSpool implements AutoCloseable {
 
   /** Stops reading the oldest file after a read failure; it stays on disk and is taken over again at the next start. */
   void abandonOldest() {
-    Segment s = segments.pollFirst();
+    AuditSpoolSegment s = segments.pollFirst();
     if (s == null) {
       return;
     }
     if (s == appending) {
       appending = null;
     }
-    release(s);
+    s.release();
     bytes -= s.size;
   }
 
@@ -249,8 +214,8 @@ final class AuditSpool implements AutoCloseable {
   public void close() {
     long left = 0;
     List<Path> kept = new ArrayList<>();
-    for (Segment s : segments) {
-      release(s);
+    for (AuditSpoolSegment s : segments) {
+      s.release();
       if (s.acknowledged >= s.size) {
         try {
           Files.deleteIfExists(s.path);
@@ -275,7 +240,7 @@ final class AuditSpool implements AutoCloseable {
       return;
     }
     List<Path> found = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, AuditSpoolSegment.PREFIX + "*" + AuditSpoolSegment.SUFFIX)) {
       files.forEach(found::add);
     } catch (IOException e) {
       LOG.error("cannot list the audit spill directory {}: {}; records spilled by an earlier run stay there", dir, describe(e));
@@ -284,7 +249,7 @@ final class AuditSpool implements AutoCloseable {
     found.sort(null); // names start with their creation time
     long adopted = 0;
     for (Path path : found) {
-      Segment s = take(path);
+      AuditSpoolSegment s = AuditSpoolSegment.adopt(path);
       if (s != null) {
         segments.addLast(s);
         bytes += s.size;
@@ -296,73 +261,15 @@ final class AuditSpool implements AutoCloseable {
     }
   }
 
-  /** A file left by an earlier run, locked; null if another spool holds it, or it is empty (then deleted). */
-  private static Segment take(Path path) {
-    Path key = path.toAbsolutePath().normalize();
-    if (!HELD.add(key)) {
-      return null; // held by another writer of this JVM
-    }
-    FileChannel channel = null;
-    try {
-      channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        channel.close();
-        HELD.remove(key);
-        return null; // a running process is spilling into it
-      }
-      long size = channel.size();
-      if (size == 0) {
-        lock.release();
-        channel.close();
-        HELD.remove(key);
-        Files.deleteIfExists(path);
-        return null;
-      }
-      return new Segment(key, channel, lock, true, size);
-    } catch (NoSuchFileException e) {
-      HELD.remove(key); // replayed and deleted by another instance meanwhile
-      closeQuietly(channel);
-      return null;
-    } catch (IOException e) {
-      HELD.remove(key);
-      closeQuietly(channel);
-      LOG.error("cannot open audit spill file {}: {}; its records stay there", path, describe(e));
-      return null;
-    }
-  }
-
-  private Segment create() throws IOException {
-    Files.createDirectories(dir);
-    byte[] random = new byte[4];
-    RANDOM.nextBytes(random);
-    Path path = dir.resolve(PREFIX + STAMP.format(java.time.Instant.now()) + "-" + HexFormat.of().formatHex(random) + SUFFIX);
-    HELD.add(path);
-    FileChannel channel = null;
-    try {
-      channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
-      if (lock == null) {
-        throw new IOException("cannot lock new spill file " + path);
-      }
-      Segment s = new Segment(path, channel, lock, false, 0);
-      segments.addLast(s);
-      LOG.warn("spilling audit records to {} until the store takes them", path);
-      return s;
-    } catch (IOException | RuntimeException e) {
-      HELD.remove(path);
-      closeQuietly(channel);
-      throw e;
-    }
+  private AuditSpoolSegment create() throws IOException {
+    AuditSpoolSegment s = AuditSpoolSegment.create(dir);
+    segments.addLast(s);
+    LOG.warn("spilling audit records to {} until the store takes them", s.path);
+    return s;
   }
 
   /** Cuts a failed append off; if even that fails, no more appends go to that file and its torn end is skipped when read. */
-  private void undoPartialAppend(Segment s) {
+  private void undoPartialAppend(AuditSpoolSegment s) {
     try {
       s.channel.truncate(s.size);
     } catch (IOException e) {
@@ -383,29 +290,11 @@ final class AuditSpool implements AutoCloseable {
     return e.getMessage() == null ? type : type.equals("IOException") ? e.getMessage() : type + ": " + e.getMessage();
   }
 
-  private static void report(Segment s, int unreadable) {
+  private static void report(AuditSpoolSegment s, int unreadable) {
     if (unreadable > 0) {
       LOG.error("skipped {} unreadable line(s) of audit spill file {} (torn by a crash, or edited): those records are lost", unreadable, s.path);
     }
   }
 
-  private static void release(Segment s) {
-    try {
-      s.lock.release();
-    } catch (IOException e) {
-      // closing the channel releases it too
-    }
-    closeQuietly(s.channel);
-    HELD.remove(s.path);
-  }
 
-  private static void closeQuietly(FileChannel channel) {
-    if (channel != null) {
-      try {
-        channel.close();
-      } catch (IOException ignored) {
-        // nothing left to do with it
-      }
-    }
-  }
 }

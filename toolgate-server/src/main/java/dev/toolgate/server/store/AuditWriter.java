@@ -3,14 +3,10 @@ package dev.toolgate.server.store;
 import dev.toolgate.core.config.AuditSettings;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -48,14 +44,6 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     void appendBatch(List<AuditEvent> events);
   }
 
-  /** A {@link #flush()} waiting for the first {@code target} events taken from the queue to be done. */
-  private record Flush(long target, CompletableFuture<Void> done) {}
-
-  /** A flush() call waiting in the queue behind the events recorded before it. */
-  private static final class FlushRequest {
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-  }
-
   static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
   /** Queued events beyond the buffer: reached only if the spool's disk stalls; beyond, events are dropped. */
   static final int HEADROOM = 100_000;
@@ -70,11 +58,13 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
   private final long closeTimeoutNanos;
   private final int bufferMax;
   private final int hardBound;
-  private final AuditSpool spool;
+  private final AuditSpill spill;
   private final AuditBatchWriter store;
   private final AuditLosses losses = new AuditLosses();
+  /** Writer thread only. */
+  private final AuditFlushes flushes = new AuditFlushes();
 
-  /** AuditEvents and FlushRequests, in the order they were recorded. */
+  /** AuditEvents and flush requests, in the order they were recorded. */
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   /** Events in the queue (not flush requests). */
   private final AtomicInteger queued = new AtomicInteger();
@@ -85,13 +75,6 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
 
   private volatile boolean closed;
   private volatile long closeDeadlineNanos;
-  private volatile long spooledBytes;
-
-  // Writer thread only.
-  private long takenFromQueue;
-  private long doneFromQueue;
-  private long replayed;
-  private final Deque<Flush> flushes = new ArrayDeque<>();
 
   /** Writes to {@code log}; spills to {@code spillDir}, and first writes what earlier runs left there. */
   public AuditWriter(AuditLog log, AuditSettings settings, Path spillDir) {
@@ -113,11 +96,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     this.closeTimeoutNanos = closeTimeout.toNanos();
     this.bufferMax = settings.bufferMaxEvents();
     this.hardBound = (int) Math.min(Integer.MAX_VALUE, (long) bufferMax + HEADROOM);
-    this.spool = AuditSpool.open(spillDir, settings.spillMaxBytes());
-    this.spooledBytes = spool.bytes();
+    this.spill = new AuditSpill(AuditSpool.open(spillDir, settings.spillMaxBytes()), losses, flushes);
     this.writer = new Thread(this::run, "toolgate-audit-writer");
     this.store = new AuditBatchWriter(target, () -> LockSupport.unpark(writer),
-        "up to " + bufferMax + " in memory, then in " + spool.directory());
+        "up to " + bufferMax + " in memory, then in " + spill.directory());
     // Daemon so a forgotten close() cannot keep the JVM alive; the server closes it on shutdown.
     this.writer.setDaemon(true);
     this.writer.start();
@@ -138,7 +120,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         return;
       }
       if (queued.get() >= hardBound) {
-        losses.add(1, "the audit queue is full (" + hardBound + " events): the spill directory " + spool.directory() + " does not keep up");
+        losses.add(1, "the audit queue is full (" + hardBound + " events): the spill directory " + spill.directory() + " does not keep up");
         return;
       }
       queue.offer(event);
@@ -164,7 +146,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
    * @return true if everything was written in time
    */
   public boolean flush(Duration timeout) {
-    FlushRequest request = new FlushRequest();
+    AuditFlushes.Request request = new AuditFlushes.Request();
     callersInside.incrementAndGet();
     try {
       if (closed) {
@@ -228,7 +210,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
 
   /** Bytes of audit records waiting in spill files. */
   public long spooledBytes() {
-    return spooledBytes;
+    return spill.bytes();
   }
 
   /** Whether events are being written, kept in memory, spooled, or lost. */
@@ -236,7 +218,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     if (losses.lostWithin(AuditLosses.REPORT_INTERVAL)) {
       return AuditHealth.LOSING;
     }
-    if (spooledBytes > 0) {
+    if (spill.bytes() > 0) {
       return AuditHealth.SPILLING;
     }
     return store.failing() ? AuditHealth.BUFFERING : AuditHealth.OK;
@@ -269,8 +251,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
           store.offer(next);
           continue;
         }
-        completeFlushes();
-        if (!spool.isEmpty()) {
+        if (!spill.isEmpty()) {
           continue; // only unreadable lines this time: go on with the rest
         }
         if (closed) {
@@ -289,29 +270,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     }
   }
 
-  /** The next batch, oldest first: the spool (earlier runs, then this one), then the queue. */
+  /** The next batch, oldest first: the spill files (earlier runs, then this one), then the queue. */
   private AuditBatchWriter.Batch nextBatch() {
-    if (!spool.isEmpty()) {
-      AuditSpool.Read read;
-      try {
-        read = spool.read(batchSize);
-      } catch (IOException e) {
-        LOG.error("cannot read audit spill file: {}; it stays on disk for the next start, and writing goes on with the rest", AuditSpool.describe(e));
-        spool.abandonOldest();
-        spooledBytes = spool.bytes();
-        return null;
-      }
-      if (read.unreadable() > 0) {
-        losses.add(read.unreadable(), "unreadable lines in an audit spill file");
-        if (!read.earlierRun()) {
-          doneFromQueue += read.unreadable();
-        }
-      }
-      if (read.events().isEmpty()) {
-        acknowledge(read);
-        return null;
-      }
-      return new AuditBatchWriter.Batch(read.events(), read, read.earlierRun() ? 0 : read.events().size());
+    if (!spill.isEmpty()) {
+      return spill.next(batchSize);
     }
     List<AuditEvent> events = new ArrayList<>(Math.min(batchSize, Math.max(16, queued.get())));
     while (events.size() < batchSize) {
@@ -326,36 +288,21 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
 
   /** One item off the queue: an event into {@code into}, a flush request into the waiting flushes. */
   private void take(Object item, List<AuditEvent> into) {
-    if (item instanceof FlushRequest request) {
-      flushes.addLast(new Flush(takenFromQueue, request.done));
+    if (item instanceof AuditFlushes.Request request) {
+      flushes.arrived(request);
       return;
     }
     queued.decrementAndGet();
-    takenFromQueue++;
+    flushes.taken();
     into.add((AuditEvent) item);
   }
 
   /** A batch is in the store. */
   private void written(AuditBatchWriter.Batch done) {
     written.addAndGet(done.events().size());
-    doneFromQueue += done.fromQueue();
+    flushes.done(done.fromQueue());
     if (done.spooled() != null) {
-      replayed += done.events().size();
-      acknowledge(done.spooled());
-    }
-    completeFlushes();
-  }
-
-  private void acknowledge(AuditSpool.Read read) {
-    try {
-      spool.acknowledge(read);
-    } catch (IOException e) {
-      LOG.warn("could not delete a replayed audit spill file: {}", e.getMessage());
-    }
-    spooledBytes = spool.bytes();
-    if (spool.isEmpty() && replayed > 0) {
-      LOG.info("all {} spilled audit records are in the store; spill files deleted", replayed);
-      replayed = 0;
+      spill.written(done);
     }
   }
 
@@ -373,29 +320,7 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
       if (chunk.isEmpty()) {
         return;
       }
-      spoolOrDrop(chunk, "memory holds " + bufferMax + " (audit.buffer_max_events)");
-    }
-  }
-
-  /** Appends to the spool; what it cannot take is lost, and counted. */
-  private void spoolOrDrop(List<AuditEvent> events, String why) {
-    // Spooled events are done once written from the spool; lost ones are done now (a flush waits for nothing more).
-    try {
-      int unencodable = spool.append(events);
-      if (unencodable > 0) {
-        losses.add(unencodable, "audit records that cannot be written as JSON");
-        doneFromQueue += unencodable;
-      }
-    } catch (IOException e) {
-      losses.add(events.size(), "could not spill them (" + why + "): " + AuditSpool.describe(e));
-      doneFromQueue += events.size();
-    }
-    spooledBytes = spool.bytes();
-  }
-
-  private void completeFlushes() {
-    while (!flushes.isEmpty() && flushes.peekFirst().target() <= doneFromQueue) {
-      flushes.pollFirst().done().complete(null);
+      spill.spill(chunk, "memory holds " + bufferMax + " (audit.buffer_max_events)");
     }
   }
 
@@ -419,19 +344,17 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
       take(item, rest);
     }
     for (int from = 0; from < rest.size(); from += SPILL_CHUNK) {
-      spoolOrDrop(rest.subList(from, Math.min(rest.size(), from + SPILL_CHUNK)), why);
+      spill.spill(rest.subList(from, Math.min(rest.size(), from + SPILL_CHUNK)), why);
     }
     if (!rest.isEmpty()) {
-      LOG.warn("audit writer closing while {}: {} records spilled to {} for the next start", why, rest.size(), spool.directory());
+      LOG.warn("audit writer closing while {}: {} records spilled to {} for the next start", why, rest.size(), spill.directory());
     }
     finish();
   }
 
   private void finish() {
-    flushes.forEach(f -> f.done().complete(null));
-    flushes.clear();
+    flushes.releaseAll();
     store.shutdown();
-    spool.close();
-    spooledBytes = spool.bytes();
+    spill.close();
   }
 }
