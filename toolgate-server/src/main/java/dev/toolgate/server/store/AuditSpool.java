@@ -295,6 +295,4 @@ final class AuditSpool implements AutoCloseable {
       LOG.error("skipped {} unreadable line(s) of audit spill file {} (torn by a crash, or edited): those records are lost", unreadable, s.path);
     }
   }
-
-
 }
