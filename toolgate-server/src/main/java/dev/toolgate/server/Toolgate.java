@@ -69,7 +69,10 @@ import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.MasterKeyCheck;
+import dev.toolgate.server.store.StoreReachability;
 import dev.toolgate.server.store.UsageWriter;
+import dev.toolgate.core.config.AuditSettings;
+import java.nio.file.Path;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -161,7 +164,7 @@ public final class Toolgate implements AutoCloseable {
       new SigningKeyStore(database, masterKey, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
       CredentialCache credentials = new CredentialCache(store, auth.maxTokenTtl());
       AuditLog auditLog = new AuditLog(database);
-      AuditWriter audit = new AuditWriter(auditLog, config.audit());
+      AuditWriter audit = new AuditWriter(auditLog, config.audit(), spillDir(config));
       UsageWriter usage = new UsageWriter(store, config.audit().flushInterval());
 
       // The gateway engine: one verifier per credential kind.
@@ -275,7 +278,11 @@ public final class Toolgate implements AutoCloseable {
       }
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis);
-      vertx.setPeriodic(fallbackPoll.toMillis(), id -> toolgate.pollCredentials());
+      CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, new StoreReachability(database.target()), () -> toolgate.closed);
+      vertx.setPeriodic(fallbackPoll.toMillis(), id -> poll.run());
+      if (fallbackPoll.compareTo(CREDENTIAL_POLL) > 0) {
+        vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> poll.report()); // the audit writer's state, even when polls are rare
+      }
       if (database.kind() == dev.toolgate.core.config.StoreSettings.Kind.POSTGRESQL) {
         toolgate.listenForChanges();
       }
@@ -358,22 +365,13 @@ public final class Toolgate implements AutoCloseable {
     return out;
   }
 
-  private void pollCredentials() {
-    vertx.executeBlocking(() -> {
-      credentials.refreshIfChanged();
-      return null;
-    }, false).onComplete(done -> {
-      if (closed) {
-        return;
-      }
-      if (done.succeeded()) {
-        readiness.credentialsLoaded(credentials.undecryptable().size());
-      } else {
-        // Keep serving from the last snapshot, but tell the load balancer the store is gone.
-        readiness.notReady("credential store unreachable");
-        LOG.warn("credential refresh failed: {}", done.cause().toString());
-      }
-    });
+  /** {@code audit.spill_dir}, or {@code audit-spill} next to the configuration file (the working directory without one). */
+  static Path spillDir(GatewayConfig config) {
+    if (config.audit().spillDir() != null) {
+      return Path.of(config.audit().spillDir());
+    }
+    Path base = config.source() == null ? null : config.source().toAbsolutePath().getParent();
+    return (base != null ? base : Path.of("")).resolve(AuditSettings.DEFAULT_SPILL_DIR);
   }
 
   /** Acts on every change the PostgreSQL store announces (ChangePropagation), polling staying the fallback. */

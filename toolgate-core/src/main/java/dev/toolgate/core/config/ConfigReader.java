@@ -45,7 +45,8 @@ final class ConfigReader {
   static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
       "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout");
   static final List<String> STORE_KEYS = List.of("kind", "path", "url", "user", "password_env", "master_key_file");
-  static final List<String> AUDIT_KEYS = List.of("batch_size", "flush_interval");
+  static final List<String> AUDIT_KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("batch_size", "flush_interval"),
+      AuditSpillReader.KEYS.stream()).toList();
   static final List<String> AUTH_SERVER_KEYS = List.of("issuer", "signing_algorithm", "access_token_ttl", "max_token_ttl",
       "default_resource", "customer_token", "password_hash", "login_throttle");
   static final List<String> CUSTOMER_TOKEN_KEYS = List.of("ttl", "audience", "scopes", "subject", "opaque_id_platform");
@@ -304,9 +305,10 @@ final class ConfigReader {
     }
     Long batchSize = m.whole("batch_size", 1, MAX_BATCH_SIZE);
     Duration flushInterval = m.duration("flush_interval");
-    return new AuditSettings(
+    AuditSettings batching = new AuditSettings(
         batchSize != null ? batchSize.intValue() : d.batchSize(),
         flushInterval != null ? flushInterval : d.flushInterval());
+    return AuditSpillReader.read(m, batching, baseDir);
   }
 
   // ---------------------------------------------------------------- authorization_server

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * ones too, so that they are refused without a load) are held in an in-memory snapshot reloaded on
  * a worker thread every {@link #REFRESH_INTERVAL}, so a token revoked by the CLI in another process
  * is refused within about a second; on PostgreSQL the store announces every change and {@link
- * #reload()} makes it effective at once. Expiry is checked against the clock on every request. If the snapshot cannot be refreshed for ten refresh intervals (store down),
- * admin requests get 503, not 401 and not a stale yes.
+ * #reload()} makes it effective at once. Expiry is checked against the clock on every request. If
+ * the snapshot cannot be refreshed for ten refresh intervals (store down), admin requests get 503
+ * {@code store_unavailable}, not 401 and not a stale yes.
  *
  * <p>A token just created by the CLI in another process may not be in the snapshot yet, and scripts
  * use it at once. So a well-formed {@code tga_} token the snapshot does not know is decided on a
@@ -83,6 +84,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   /** When the last load for unknown tokens started; guarded by {@code this}. */
   private long lastOnDemandStartNanos = System.nanoTime() - ON_DEMAND_SPACING.toNanos();
   private final AtomicLong onDemandLoads = new AtomicLong();
+  private final dev.toolgate.server.store.FailureStreak reloads = new dev.toolgate.server.store.FailureStreak(LOG, "reloading admin tokens");
   private volatile Vertx vertx;
   private volatile long timerId = -1;
 
@@ -154,14 +156,16 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
       try {
         flushLastUsed();
       } catch (RuntimeException e) {
-        LOG.warn("could not record admin token last-used times: {}", e.getMessage()); // informational only
+        LOG.debug("could not record admin token last-used times: {}", e.getMessage()); // informational only; the reload says the store is down
       }
       loadTokens();
       return null;
     }, false).onComplete(done -> {
       refreshing.set(null);
       if (done.failed()) {
-        LOG.warn("could not reload admin tokens: {}", done.cause().getMessage());
+        reloads.failed(done.cause());
+      } else {
+        reloads.succeeded();
       }
       promise.handle(done);
     });
@@ -260,8 +264,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     Instant now = clock.instant();
     boolean valid = presented != null && token != null && token.activeAt(now);
     if (current == null || System.nanoTime() - current.loadStartedNanos() > refreshInterval.toNanos() * STALE_AFTER_INTERVALS) {
-      ctx.response().putHeader("retry-after", "5");
-      AdminProblems.send(ctx, AdminProblems.Code.UNAVAILABLE, "admin tokens cannot be loaded from the store; see the server log");
+      AdminProblems.storeUnavailable(ctx, "admin tokens cannot be loaded from the store; see the server log");
       return;
     }
     if (!valid) {

@@ -28,6 +28,8 @@ public final class AdminProblems {
     CONFLICT(409, "conflict", "Request conflicts with what is stored"),
     BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),
     INTERNAL_ERROR(500, "internal_error", "Internal error"),
+    /** The store did not answer (in time): nothing was changed; retry after {@code Retry-After}. */
+    STORE_UNAVAILABLE(503, "store_unavailable", "The store cannot be reached"),
     UNAVAILABLE(503, "unavailable", "Toolgate cannot answer now");
 
     private final int status;
@@ -67,8 +69,9 @@ public final class AdminProblems {
   }
 
   /**
-   * Answers a failed unit of work: bad input 400, unknown id 404, conflict 409, store or master key
-   * failure 503 (a dependency, never 401/404), anything else 500 with the cause in the log only.
+   * Answers a failed unit of work: bad input 400, unknown id 404, conflict 409, store failure 503
+   * {@code store_unavailable} with {@code Retry-After}, master key failure 503 {@code unavailable}
+   * (dependencies, never 401/404), anything else 500 with the cause in the log only.
    */
   public static void fail(RoutingContext ctx, Throwable failure) {
     if (failure instanceof IllegalArgumentException) {
@@ -77,14 +80,28 @@ public final class AdminProblems {
       send(ctx, Code.NOT_FOUND, failure.getMessage());
     } else if (failure instanceof StoreConflictException) {
       send(ctx, Code.CONFLICT, failure.getMessage());
-    } else if (failure instanceof StoreException || failure instanceof MasterKeyException) {
+    } else if (failure instanceof StoreException) {
+      LOG.warn("admin request {} {} failed (request {}): {}", ctx.request().method(), ctx.request().path(), requestId(ctx), failure.getMessage());
+      storeUnavailable(ctx, "the store cannot be reached now, so nothing was changed; retry later (see the server log)");
+    } else if (failure instanceof MasterKeyException) {
       LOG.error("admin request {} {} failed (request {}): {}", ctx.request().method(), ctx.request().path(), requestId(ctx), failure.getMessage());
-      send(ctx, Code.UNAVAILABLE, "the store cannot be used now; see the server log");
+      send(ctx, Code.UNAVAILABLE, "the master key cannot open what is stored; see the server log");
     } else {
       LOG.error("admin request {} {} failed (request {})", ctx.request().method(), ctx.request().path(), requestId(ctx), failure);
       send(ctx, Code.INTERNAL_ERROR, "internal error; see the server log");
     }
   }
+
+  /** 503 {@code store_unavailable} with {@code Retry-After}: the store did not answer. */
+  public static void storeUnavailable(RoutingContext ctx, String detail) {
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("retry-after", RETRY_AFTER_SECONDS);
+    }
+    send(ctx, Code.STORE_UNAVAILABLE, detail);
+  }
+
+  /** Seconds a client should wait before retrying after the store failed: about one poll and one connection timeout. */
+  static final String RETRY_AFTER_SECONDS = "5";
 
   /** Failure handler for admin routes: oversized or unreadable bodies, and anything thrown. */
   public static void failed(RoutingContext ctx) {

@@ -4,24 +4,30 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
 
 /**
- * Whether this instance should get traffic, per dependency: the store (credentials loaded, every
- * credential in use decrypted, store reachable) and, when configured, Redis (answering its health
- * PING); never while shutting down. Answers {@code /readyz} from memory: nothing here waits on a
- * dependency.
+ * Whether this instance should get traffic, per dependency, answered from memory (nothing here
+ * waits on a dependency): its credentials loaded and every credential in use decrypted; audit
+ * records kept (written, buffered or spilled, not lost); when configured, Redis answering its
+ * health PING; not shutting down. A store that does not answer is reported but keeps the instance
+ * ready: calls are still verified from the snapshot and their audit records wait for the store
+ * (storage.md says why).
  */
 public final class Readiness {
-  private volatile String storeProblem = "starting";
+  private static final String LOSING = "losing";
+
+  private volatile String credentialProblem = "starting";
+  private volatile boolean storeReachable = true;
+  private volatile String audit = "ok";
   private volatile boolean shuttingDown;
   private volatile BooleanSupplier redisUp;
 
-  /** The store answers and every credential in use was loaded. */
+  /** Every credential in use was loaded. */
   public void ready() {
-    storeProblem = null;
+    credentialProblem = null;
   }
 
-  /** The store is not ready, for this public reason (load balancers read it: no names, no secrets). */
+  /** Not ready, for this public reason (load balancers read it: no names, no secrets). */
   public void notReady(String reason) {
-    storeProblem = reason;
+    credentialProblem = reason;
   }
 
   /**
@@ -36,6 +42,15 @@ public final class Readiness {
     } else {
       notReady(undecryptable + " stored credential(s) in use cannot be decrypted with the master key in use; see the server log");
     }
+  }
+
+  /**
+   * The store as the last poll saw it ({@code reachable}), and what the audit writer does about it:
+   * {@code ok}, {@code buffering}, {@code spilling} or {@code losing} (not ready).
+   */
+  public void store(boolean reachable, String auditState) {
+    storeReachable = reachable;
+    audit = auditState;
   }
 
   /**
@@ -55,14 +70,15 @@ public final class Readiness {
     return now().ready();
   }
 
-  /** Why not ready ({@code ready} when ready): shutting down, the store's reason, Redis. */
+  /** Why not ready ({@code ready} when ready). */
   public String reason() {
     return now().reason();
   }
 
   /**
    * The {@code /readyz} body: {@code status} ({@code ready} or {@code not_ready}), {@code reason},
-   * and each dependency's state: {@code store} ({@code up} or {@code down}) and, when configured,
+   * and each dependency's state: {@code store} ({@code up} or {@code down}), {@code audit}
+   * ({@code ok}, {@code buffering}, {@code spilling}, {@code losing}) and, when configured,
    * {@code redis} ({@code up} or {@code down}).
    */
   public JsonObject toJson() {
@@ -70,7 +86,8 @@ public final class Readiness {
     JsonObject body = new JsonObject()
         .put("status", state.ready() ? "ready" : "not_ready")
         .put("reason", state.reason())
-        .put("store", state.storeProblem() == null ? "up" : "down");
+        .put("store", state.storeReachable() ? "up" : "down")
+        .put("audit", state.audit());
     if (state.redisConfigured()) {
       body.put("redis", state.redisUp() ? "up" : "down");
     }
@@ -78,24 +95,36 @@ public final class Readiness {
   }
 
   /** One reading of every dependency, so that a status and its reason agree. */
-  private record State(boolean shuttingDown, String storeProblem, boolean redisConfigured, boolean redisUp) {
+  private record State(boolean shuttingDown, String credentialProblem, boolean storeReachable, String audit,
+      boolean redisConfigured, boolean redisUp) {
     boolean ready() {
-      return !shuttingDown && storeProblem == null && redisUp;
+      return !shuttingDown && credentialProblem == null && !LOSING.equals(audit) && redisUp;
     }
 
     String reason() {
       if (shuttingDown) {
         return "shutting down";
       }
-      if (storeProblem == null) {
-        return redisUp ? "ready" : "redis unreachable";
+      StringBuilder reasons = new StringBuilder();
+      if (credentialProblem != null) {
+        reasons.append(credentialProblem);
       }
-      return redisUp ? storeProblem : storeProblem + "; redis unreachable";
+      if (LOSING.equals(audit)) {
+        append(reasons, "audit records are being lost: the store cannot take them and the spill files cannot either; see the server log");
+      }
+      if (!redisUp) {
+        append(reasons, "redis unreachable");
+      }
+      return reasons.length() == 0 ? "ready" : reasons.toString();
+    }
+
+    private static void append(StringBuilder reasons, String reason) {
+      reasons.append(reasons.length() == 0 ? "" : "; ").append(reason);
     }
   }
 
   private State now() {
     BooleanSupplier redis = redisUp;
-    return new State(shuttingDown, storeProblem, redis != null, redis == null || redis.getAsBoolean());
+    return new State(shuttingDown, credentialProblem, storeReachable, audit, redis != null, redis == null || redis.getAsBoolean());
   }
 }

@@ -60,6 +60,7 @@ public final class RevocationEndpoint implements Endpoint {
     }, false).onComplete(done -> {
       if (done.failed()) {
         // The store is a dependency: its failure is 503, never a silent "revoked".
+        ctx.response().putHeader("retry-after", "5");
         OAuthResponses.error(ctx.response(), new OAuthError(503, "temporarily_unavailable", "the credential store is unavailable; the token was not revoked", false));
       } else {
         ctx.response().setStatusCode(200).putHeader("cache-control", "no-store").end();

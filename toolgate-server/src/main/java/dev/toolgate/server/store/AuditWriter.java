@@ -3,10 +3,10 @@ package dev.toolgate.server.store;
 import dev.toolgate.core.config.AuditSettings;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,89 +18,97 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes audit events from request threads without ever blocking them, and writes them to the
- * {@link AuditLog} in batches from one background thread.
+ * Takes audit events from request threads without ever blocking them, and gets every one into the
+ * {@link AuditLog}, in the order recorded, whatever the store does meanwhile.
  *
- * <p>{@link #record} appends to a lock-free queue and returns. The writer thread writes whatever
- * is queued, up to {@code batchSize} events per transaction, as soon as a full batch is waiting and
- * at least every {@code flushInterval}. A failed write is retried with backoff, keeping the batch,
- * so a store outage delays events instead of losing them. {@link #close} stops accepting events,
- * writes everything queued and then returns: a clean shutdown loses nothing. Only two things drop
- * events, both counted in {@link #dropped()} and logged: a backlog beyond the capacity (a long
- * outage must not exhaust the heap) and a store still failing when the shutdown timeout runs out.
+ * <p>{@link #record} appends to a lock-free queue and returns. The writer thread hands batches of up
+ * to {@code batch_size} events to a second thread that writes them (the only one that waits for the
+ * database), as soon as a full batch is waiting and at least every {@code flush_interval}. A failed
+ * write is retried with backoff (50 ms doubling to 5 s), keeping the batch. While a write fails or
+ * hangs, the writer thread keeps memory bounded: beyond {@code buffer_max_events} queued, the oldest
+ * queued events go to the {@link AuditSpool} on local disk, and once anything is spooled, batches
+ * come from the spool first, so the order holds. Spool files left by an earlier run are written
+ * first. Writing a batch twice is harmless (the store skips request ids it has).
+ *
+ * <p>{@link #close} stops accepting events and writes what is queued; if the store is failing, or
+ * still busy when the shutdown timeout (30 s) runs out, what is left goes to the spool for the next
+ * start. Events are lost only when they can be neither kept in memory nor spooled (the spool is over
+ * {@code spill_max_bytes}, its disk is full or refuses the write, or its disk stalls so long that
+ * the queue passes its hard bound): each loss is counted in {@link #dropped()}, logged as an ERROR
+ * once a minute with the count, and makes {@link #health()} {@link AuditHealth#LOSING} for a minute.
  */
 public final class AuditWriter implements AuditSink, AutoCloseable {
-  /** Where batches go; {@link AuditLog#appendBatch} in production, a stand-in in tests. */
+  /** Where batches go; {@link AuditLog#appendBatch} in production. */
   @FunctionalInterface
   interface Target {
     void appendBatch(List<AuditEvent> events);
   }
 
-  /** A {@link #flush()} call waiting in the queue behind the events recorded before it. */
-  private static final class FlushRequest {
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-  }
-
   static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
-  static final int DEFAULT_CAPACITY = 100_000;
-
+  /** Queued events beyond the buffer: reached only if the spool's disk stalls; beyond, events are dropped. */
+  static final int HEADROOM = 100_000;
   private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
-  private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long CLOSING_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+  /** Longest park while a write is in flight or waits for its retry: the writer still watches the queue. */
+  private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final int SPILL_CHUNK = 1_000;
 
-  private final Target target;
   private final int batchSize;
   private final long flushIntervalNanos;
   private final long closeTimeoutNanos;
-  private final int capacity;
+  private final int bufferMax;
+  private final int hardBound;
+  private final AuditSpill spill;
+  private final AuditBatchWriter store;
+  private final AuditLosses losses = new AuditLosses();
+  /** Writer thread only. */
+  private final AuditFlushes flushes = new AuditFlushes();
 
-  /** AuditEvents and FlushRequests, in the order they were recorded. */
+  /** AuditEvents and flush requests, in the order they were recorded. */
   private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-
-  /** Events in the queue (not flush requests): wakes the writer at a full batch, enforces capacity. */
+  /** Events in the queue (not flush requests). */
   private final AtomicInteger queued = new AtomicInteger();
-
-  /**
-   * Callers inside record()/flush() right now. The writer exits only when closed, this is zero and
-   * the queue is empty, so an event that passed the closed check is never left behind.
-   */
+  /** Callers inside record()/flush() right now: the writer stops only when none is, so none is left behind. */
   private final AtomicInteger callersInside = new AtomicInteger();
-
   private final AtomicLong written = new AtomicLong();
-  private final AtomicLong dropped = new AtomicLong();
   private final Thread writer;
 
   private volatile boolean closed;
   private volatile long closeDeadlineNanos;
 
-  public AuditWriter(AuditLog log, AuditSettings settings) {
-    this(log::appendBatch, settings, DEFAULT_CLOSE_TIMEOUT, DEFAULT_CAPACITY);
+  /** Writes to {@code log}; spills to {@code spillDir}, and first writes what earlier runs left there. */
+  public AuditWriter(AuditLog log, AuditSettings settings, Path spillDir) {
+    this(log::appendBatch, settings, spillDir, DEFAULT_CLOSE_TIMEOUT);
   }
 
-  AuditWriter(Target target, AuditSettings settings, Duration closeTimeout, int capacity) {
+  AuditWriter(Target target, AuditSettings settings, Path spillDir, Duration closeTimeout) {
     if (settings.batchSize() < 1) {
       throw new IllegalArgumentException("audit batch size must be at least 1, got " + settings.batchSize());
     }
     if (settings.flushInterval() == null || settings.flushInterval().isNegative() || settings.flushInterval().isZero()) {
       throw new IllegalArgumentException("audit flush interval must be positive, got " + settings.flushInterval());
     }
-    this.target = target;
+    if (settings.bufferMaxEvents() < 1) {
+      throw new IllegalArgumentException("audit buffer_max_events must be at least 1, got " + settings.bufferMaxEvents());
+    }
     this.batchSize = settings.batchSize();
     this.flushIntervalNanos = settings.flushInterval().toNanos();
     this.closeTimeoutNanos = closeTimeout.toNanos();
-    this.capacity = capacity;
+    this.bufferMax = settings.bufferMaxEvents();
+    this.hardBound = (int) Math.min(Integer.MAX_VALUE, (long) bufferMax + HEADROOM);
+    this.spill = new AuditSpill(AuditSpool.open(spillDir, settings.spillMaxBytes()), losses, flushes);
     this.writer = new Thread(this::run, "toolgate-audit-writer");
+    this.store = new AuditBatchWriter(target, () -> LockSupport.unpark(writer),
+        "up to " + bufferMax + " in memory, then in " + spill.directory());
     // Daemon so a forgotten close() cannot keep the JVM alive; the server closes it on shutdown.
     this.writer.setDaemon(true);
     this.writer.start();
   }
 
   /**
-   * Queues the event and returns at once. Never blocks and never touches the database.
+   * Queues the event and returns at once. Never blocks, never touches the database or the disk.
    *
-   * @throws IllegalArgumentException if the event has no request id or time (a bug in the caller;
-   *     refused here rather than failing a whole batch later)
+   * @throws IllegalArgumentException if the event has no request id or time (a bug in the caller)
    */
   @Override
   public void record(AuditEvent event) {
@@ -108,16 +116,17 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     callersInside.incrementAndGet();
     try {
       if (closed) {
-        drop(1, "recorded after the audit writer was closed");
+        losses.add(1, "recorded after the audit writer was closed");
         return;
       }
-      if (queued.get() >= capacity) {
-        drop(1, "audit backlog is full (" + capacity + " events); is the store down?");
+      if (queued.get() >= hardBound) {
+        losses.add(1, "the audit queue is full (" + hardBound + " events): the spill directory " + spill.directory() + " does not keep up");
         return;
       }
       queue.offer(event);
-      if (queued.incrementAndGet() == batchSize) {
-        LockSupport.unpark(writer); // a full batch is waiting: do not wait for the interval
+      int n = queued.incrementAndGet();
+      if (n == batchSize || n > bufferMax) {
+        LockSupport.unpark(writer); // a full batch to write, or events to spill
       }
     } finally {
       callersInside.decrementAndGet();
@@ -137,11 +146,11 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
    * @return true if everything was written in time
    */
   public boolean flush(Duration timeout) {
-    FlushRequest request = new FlushRequest();
+    AuditFlushes.Request request = new AuditFlushes.Request();
     callersInside.incrementAndGet();
     try {
       if (closed) {
-        return true; // close() writes everything queued before it returns
+        return true; // close() has written or spooled everything queued before it returns
       }
       queue.offer(request);
     } finally {
@@ -162,8 +171,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
   }
 
   /**
-   * Stops accepting events, writes everything queued, and returns when done. If the store keeps
-   * failing, gives up after the shutdown timeout (30 s) and logs how many events were lost.
+   * Stops accepting events, writes everything queued and returns. If the store fails, or is still
+   * busy after the shutdown timeout, what is left is spooled to disk for the next start.
    */
   @Override
   public void close() {
@@ -179,8 +188,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (dropped.get() > 0) {
-      LOG.error("audit writer closed; {} events written, {} lost", written.get(), dropped.get());
+    if (losses.total() > 0) {
+      LOG.error("audit writer closed; {} events written, {} lost", written.get(), losses.total());
     }
   }
 
@@ -189,37 +198,69 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     return written.get();
   }
 
-  /** Events lost (backlog over capacity, recorded after close, store failing past the shutdown timeout). */
+  /** Events lost (neither kept in memory nor spooled, or recorded after close). */
   public long dropped() {
-    return dropped.get();
+    return losses.total();
   }
 
-  /** Events waiting to be written: a growing number means the store is slow or down. */
+  /** Events waiting in memory: a growing number means the store is slow or down. */
   public int backlog() {
     return queued.get();
   }
 
+  /** Bytes of audit records waiting in spill files. */
+  public long spooledBytes() {
+    return spill.bytes();
+  }
+
+  /** Whether events are being written, kept in memory, spooled, or lost. */
+  public AuditHealth health() {
+    if (losses.lostWithin(AuditLosses.REPORT_INTERVAL)) {
+      return AuditHealth.LOSING;
+    }
+    if (spill.bytes() > 0) {
+      return AuditHealth.SPILLING;
+    }
+    return store.failing() ? AuditHealth.BUFFERING : AuditHealth.OK;
+  }
+
   private void run() {
-    List<AuditEvent> batch = new ArrayList<>(batchSize);
-    List<FlushRequest> flushes = new ArrayList<>();
     try {
       while (true) {
-        takeBatch(batch, flushes);
-        if (!batch.isEmpty()) {
-          writeWithRetry(batch);
-          batch.clear();
-        }
-        flushes.forEach(request -> request.done.complete(null));
-        flushes.clear();
-        if (!queue.isEmpty()) {
+        spillOverflow();
+        losses.tick();
+        if (store.busy()) {
+          AuditBatchWriter.Batch done = store.poll();
+          if (done != null) {
+            written(done);
+          } else if (closed && (store.failing() || pastDeadline())) {
+            stopAndSpool(store.failing() ? "the store is failing" : "the store was still busy when the shutdown timeout ran out");
+            return;
+          } else if (store.busy()) {
+            long retryIn = store.nanosUntilRetry();
+            LockSupport.parkNanos(this, retryIn > 0 ? Math.min(retryIn, WATCH_NANOS) : WATCH_NANOS); // a finished write unparks
+          }
           continue;
+        }
+        if (closed && pastDeadline()) {
+          stopAndSpool("the shutdown timeout ran out");
+          return;
+        }
+        AuditBatchWriter.Batch next = nextBatch();
+        if (next != null) {
+          store.offer(next);
+          continue;
+        }
+        if (!spill.isEmpty()) {
+          continue; // only unreadable lines this time: go on with the rest
         }
         if (closed) {
           if (callersInside.get() == 0 && queue.isEmpty()) {
+            finish();
             return;
           }
           LockSupport.parkNanos(this, CLOSING_POLL_NANOS); // a caller is mid-record: let it finish
-        } else {
+        } else if (queue.isEmpty()) {
           LockSupport.parkNanos(this, flushIntervalNanos);
         }
       }
@@ -229,65 +270,91 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Takes up to batchSize events; stops at a flush request so it completes after the events before it. */
-  private void takeBatch(List<AuditEvent> batch, List<FlushRequest> flushes) {
-    while (batch.size() < batchSize) {
+  /** The next batch, oldest first: the spill files (earlier runs, then this one), then the queue. */
+  private AuditBatchWriter.Batch nextBatch() {
+    if (!spill.isEmpty()) {
+      return spill.next(batchSize);
+    }
+    List<AuditEvent> events = new ArrayList<>(Math.min(batchSize, Math.max(16, queued.get())));
+    while (events.size() < batchSize) {
       Object item = queue.poll();
       if (item == null) {
-        return;
+        break;
       }
-      if (item instanceof FlushRequest) {
-        flushes.add((FlushRequest) item);
-        return;
-      }
-      queued.decrementAndGet();
-      batch.add((AuditEvent) item);
+      take(item, events);
+    }
+    return events.isEmpty() ? null : new AuditBatchWriter.Batch(events, null, events.size());
+  }
+
+  /** One item off the queue: an event into {@code into}, a flush request into the waiting flushes. */
+  private void take(Object item, List<AuditEvent> into) {
+    if (item instanceof AuditFlushes.Request request) {
+      flushes.arrived(request);
+      return;
+    }
+    queued.decrementAndGet();
+    flushes.taken();
+    into.add((AuditEvent) item);
+  }
+
+  /** A batch is in the store. */
+  private void written(AuditBatchWriter.Batch done) {
+    written.addAndGet(done.events().size());
+    flushes.done(done.fromQueue());
+    if (done.spooled() != null) {
+      spill.written(done);
     }
   }
 
-  private void writeWithRetry(List<AuditEvent> batch) {
-    long backoff = MIN_BACKOFF_NANOS;
-    for (int attempt = 1; ; attempt++) {
-      if (closed && System.nanoTime() - closeDeadlineNanos > 0) {
-        drop(batch.size(), "the store was still failing when the shutdown timeout ran out");
-        return;
-      }
-      try {
-        target.appendBatch(batch);
-        written.addAndGet(batch.size());
-        if (attempt > 1) {
-          LOG.info("wrote {} audit events after {} attempts", batch.size(), attempt);
+  /** Moves the oldest queued events beyond the memory bound to the spool, after everything spooled before. */
+  private void spillOverflow() {
+    while (queued.get() > bufferMax) {
+      List<AuditEvent> chunk = new ArrayList<>(SPILL_CHUNK);
+      while (chunk.size() < SPILL_CHUNK && queued.get() > bufferMax) {
+        Object item = queue.poll();
+        if (item == null) {
+          break;
         }
-        return;
-      } catch (RuntimeException e) {
-        // The message names the operation and database; events carry no secrets by contract.
-        LOG.warn("writing {} audit events failed (attempt {}), retrying in {} ms: {}",
-            batch.size(), attempt, TimeUnit.NANOSECONDS.toMillis(backoff), e.getMessage());
-        LOG.debug("audit write failure", e);
-        pause(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        take(item, chunk);
       }
+      if (chunk.isEmpty()) {
+        return;
+      }
+      spill.spill(chunk, "memory holds " + bufferMax + " (audit.buffer_max_events)");
     }
   }
 
-  /** Sleeps for the backoff, cut short by the shutdown deadline once closing. */
-  private void pause(long nanos) {
-    long end = System.nanoTime() + nanos;
-    while (true) {
-      long until = closed && closeDeadlineNanos - end < 0 ? closeDeadlineNanos : end;
-      long remaining = until - System.nanoTime();
-      if (remaining <= 0) {
-        return;
-      }
-      LockSupport.parkNanos(this, remaining);
-    }
+  private boolean pastDeadline() {
+    return closed && System.nanoTime() - closeDeadlineNanos > 0;
   }
 
-  private void drop(int count, String reason) {
-    long before = dropped.getAndAdd(count);
-    // First loss, then every 10,000th: loud enough to notice, not a log flood during an outage.
-    if (before == 0 || before / 10_000 != (before + count) / 10_000) {
-      LOG.error("dropped {} audit event(s), {} in total: {}", count, before + count, reason);
+  /** Closing with the store failing or out of time: everything not written goes to the spool for the next start. */
+  private void stopAndSpool(String why) {
+    while (callersInside.get() > 0) {
+      LockSupport.parkNanos(this, CLOSING_POLL_NANOS); // a caller passed the closed check: take its event too
     }
+    List<AuditEvent> rest = new ArrayList<>();
+    AuditBatchWriter.Batch unwritten = store.abandon();
+    if (unwritten != null && unwritten.spooled() == null) {
+      // Spooled after what was spooled before it: the one place the order may differ. A write still
+      // in flight may land too; replaying it is then a no-op.
+      rest.addAll(unwritten.events());
+    }
+    for (Object item = queue.poll(); item != null; item = queue.poll()) {
+      take(item, rest);
+    }
+    for (int from = 0; from < rest.size(); from += SPILL_CHUNK) {
+      spill.spill(rest.subList(from, Math.min(rest.size(), from + SPILL_CHUNK)), why);
+    }
+    if (!rest.isEmpty()) {
+      LOG.warn("audit writer closing while {}: {} records spilled to {} for the next start", why, rest.size(), spill.directory());
+    }
+    finish();
+  }
+
+  private void finish() {
+    flushes.releaseAll();
+    store.shutdown();
+    spill.close();
   }
 }

@@ -30,6 +30,19 @@ public final class Database implements AutoCloseable {
   private static final int SQLITE_POOL_SIZE = 4;
 
   private static final int POSTGRES_POOL_SIZE = 8;
+  /**
+   * How long a unit of work waits for a connection (Hikari's default is 30 s): when the store is
+   * down, a write that cannot wait (creating a credential, an admin change, a revocation) fails
+   * with 503 after this, instead of holding its caller for half a minute.
+   */
+  static final long CONNECTION_TIMEOUT_MILLIS = 5_000;
+  /** PostgreSQL: a TCP connect that gets no answer gives up after this (seconds; the driver's default is 10). */
+  private static final String POSTGRES_CONNECT_TIMEOUT_SECONDS = "5";
+  /**
+   * PostgreSQL: a statement whose connection goes silent (a network that drops packets rather than
+   * refusing them) fails after this (seconds) instead of never; migrations are exempt.
+   */
+  private static final String POSTGRES_SOCKET_TIMEOUT_SECONDS = "30";
   private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 5_000;
   private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
@@ -102,7 +115,8 @@ public final class Database implements AutoCloseable {
     hikari.setDataSource(driver);
     hikari.setMaximumPoolSize(SQLITE_POOL_SIZE);
     hikari.setMinimumIdle(1);
-    return start(hikari, StoreSettings.Kind.SQLITE, target, null, null);
+    hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    return start(hikari, StoreSettings.Kind.SQLITE, target, null, null, null);
   }
 
   /**
@@ -131,13 +145,16 @@ public final class Database implements AutoCloseable {
     hikari.setPassword(password);
     hikari.setMaximumPoolSize(POSTGRES_POOL_SIZE);
     hikari.setMinimumIdle(1);
-    hikari.setConnectionTimeout(10_000);
+    hikari.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
     if (schema != null) {
       hikari.setSchema(schema);
     }
     // The server's "Detail:" text can quote row values; keep them out of exception messages
     // (which end up in logs and admin responses).
     hikari.addDataSourceProperty("logServerErrorDetail", "false");
+    // Defaults only: the same parameters in the URL win.
+    hikari.addDataSourceProperty("connectTimeout", POSTGRES_CONNECT_TIMEOUT_SECONDS);
+    hikari.addDataSourceProperty("socketTimeout", POSTGRES_SOCKET_TIMEOUT_SECONDS);
     DedicatedConnections dedicated = applicationName -> {
       Properties properties = new Properties();
       if (user != null) {
@@ -151,8 +168,8 @@ public final class Database implements AutoCloseable {
       }
       properties.setProperty("logServerErrorDetail", "false");
       properties.setProperty("ApplicationName", applicationName);
-      properties.setProperty("connectTimeout", "10");
-      properties.setProperty("socketTimeout", "30"); // a query on a connection that died without a word fails, never hangs
+      properties.setProperty("connectTimeout", POSTGRES_CONNECT_TIMEOUT_SECONDS);
+      properties.setProperty("socketTimeout", POSTGRES_SOCKET_TIMEOUT_SECONDS); // a query on a connection that died without a word fails, never hangs
       properties.setProperty("tcpKeepAlive", "true");
       Connection connection = new org.postgresql.Driver().connect(url, properties);
       if (connection == null) {
@@ -160,10 +177,33 @@ public final class Database implements AutoCloseable {
       }
       return connection;
     };
-    return start(hikari, StoreSettings.Kind.POSTGRESQL, target, schema, dedicated);
+    return start(hikari, StoreSettings.Kind.POSTGRESQL, target, schema, migrationSource(url, user, password), dedicated);
   }
 
-  private static Database start(HikariConfig hikari, StoreSettings.Kind kind, String target, String schema, DedicatedConnections dedicated) {
+  /**
+   * Migrations run on connections of their own, without the pool's socket timeout: a migration of
+   * a large audit table may legitimately keep a statement busy for minutes.
+   */
+  private static DataSource migrationSource(String url, String user, String password) {
+    org.postgresql.ds.PGSimpleDataSource source = new org.postgresql.ds.PGSimpleDataSource();
+    source.setUrl(url);
+    if (user != null) {
+      source.setUser(user);
+    }
+    if (password != null) {
+      source.setPassword(password);
+    }
+    source.setLogServerErrorDetail(false);
+    source.setConnectTimeout(Integer.parseInt(POSTGRES_CONNECT_TIMEOUT_SECONDS));
+    return source;
+  }
+
+  /**
+   * @param migrations where Flyway connects; null: the pool
+   * @param dedicated connections outside the pool (a listener's); null when the backend has none
+   */
+  private static Database start(HikariConfig hikari, StoreSettings.Kind kind, String target, String schema, DataSource migrations,
+      DedicatedConnections dedicated) {
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(hikari);
@@ -171,7 +211,8 @@ public final class Database implements AutoCloseable {
       throw new StoreException("cannot open " + target + ": " + rootMessage(e), e);
     }
     try {
-      FluentConfiguration flyway = Flyway.configure().dataSource(pool).locations(MIGRATIONS).failOnMissingLocations(true);
+      FluentConfiguration flyway = Flyway.configure().dataSource(migrations != null ? migrations : pool)
+          .locations(MIGRATIONS).failOnMissingLocations(true);
       if (schema != null) {
         flyway.schemas(schema).defaultSchema(schema);
       }

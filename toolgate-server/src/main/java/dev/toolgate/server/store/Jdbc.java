@@ -34,6 +34,8 @@ public final class Jdbc {
       return work.run(connection);
     } catch (SQLException e) {
       throw failure(operation, e);
+    } catch (RuntimeException e) {
+      throw driverFailure(operation, e);
     }
   }
 
@@ -80,7 +82,18 @@ public final class Jdbc {
       // read-only to its defaults.
     } catch (SQLException e) {
       throw failure(operation, e);
+    } catch (RuntimeException e) {
+      throw driverFailure(operation, e);
     }
+  }
+
+  /**
+   * The driver wraps some failures of a connection that died mid-statement in an unchecked
+   * exception (PgJDBC's batch execution: an IllegalStateException around "This connection has been
+   * closed"): that is a store failure too, not a bug. Other unchecked exceptions pass through.
+   */
+  private RuntimeException driverFailure(String operation, RuntimeException e) {
+    return !(e instanceof StoreException) && e.getCause() instanceof SQLException sql ? failure(operation, sql) : e;
   }
 
   private static void rollbackQuietly(Connection connection, Throwable cause) {

@@ -26,6 +26,7 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private final CredentialStore store;
   private final ConcurrentHashMap<String, Instant> pending = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
+  private final FailureStreak failures = new FailureStreak(LOG, "writing last-used times of credentials");
   private volatile boolean closed;
 
   public UsageWriter(CredentialStore store) {
@@ -71,7 +72,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
     batch.forEach(pending::remove);
   }
 
-  /** Stops the timer and writes what is pending. */
+  /**
+   * Stops the timer and writes what is pending, unless the last write failed: a shutdown while the
+   * store is down does not wait for it once more for times that are informational only.
+   */
   @Override
   public void close() {
     closed = true;
@@ -80,6 +84,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
       timer.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (failures.failing() && !pending.isEmpty()) {
+      LOG.warn("last-used times of {} credentials are not written: the store did not answer", pending.size());
+      return;
     }
     try {
       flush();
@@ -91,9 +99,10 @@ public final class UsageWriter implements UsageSink, AutoCloseable {
   private void writeQuietly() {
     try {
       flush();
+      failures.succeeded();
     } catch (RuntimeException e) {
       // Kept and retried next interval; last-used times are informational, not worth more noise.
-      LOG.warn("writing last-used times of {} credentials failed, will retry: {}", pending.size(), e.getMessage());
+      failures.failed(e);
     }
   }
 }

@@ -56,6 +56,7 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
   private final ExecutorService loaders;
   /** Moves at every forget: a lookup read from the store while it moved may predate the change. */
   private final java.util.concurrent.atomic.AtomicLong forgets = new java.util.concurrent.atomic.AtomicLong();
+  private final dev.toolgate.server.store.FailureStreak lookups = new dev.toolgate.server.store.FailureStreak(LOG, "looking up users in the store");
 
   /**
    * @param userTokenSubject what the subject of Toolgate's customer tokens names
@@ -137,9 +138,13 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     } catch (RejectedExecutionException e) {
       return NO_USERS; // the store is behind: the decision answers 503 for what is not cached
     }
-    return loading.exceptionally(e -> {
-      LOG.warn("user lookup failed: {}", e.toString()); // the decision answers 503 for what is missing
-      return null;
+    return loading.handle((loaded, e) -> {
+      if (e != null) {
+        lookups.failed(e.getCause() != null ? e.getCause() : e); // the decision answers 503 for what is missing
+        return null;
+      }
+      lookups.succeeded();
+      return loaded;
     });
   }
 

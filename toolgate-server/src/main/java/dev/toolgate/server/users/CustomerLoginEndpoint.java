@@ -155,7 +155,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
         if (done.cause() instanceof LoginThrottle.Unavailable down) {
           LOG.warn("customer login refused: the login throttle cannot count failures ({})", down.getMessage());
         } else {
-          LOG.error("customer login could not be completed (request {})", requestId(ctx), done.cause());
+          logFailure("login", ctx, done.cause());
         }
         unavailable(ctx);
       } else if (done.result().retryAfter() != null) {
@@ -237,7 +237,7 @@ public final class CustomerLoginEndpoint implements Endpoint {
     }
     ctx.vertx().executeBlocking(() -> revoke(token), false).onComplete(done -> {
       if (done.failed()) {
-        LOG.error("customer logout could not be completed (request {})", requestId(ctx), done.cause());
+        logFailure("logout", ctx, done.cause());
         unavailable(ctx);
       } else if (!done.result()) {
         invalidToken(ctx, "the token is not a valid customer token of this server");
@@ -275,6 +275,15 @@ public final class CustomerLoginEndpoint implements Endpoint {
     }
     String token = header.substring(scheme.length()).strip();
     return token.isEmpty() || token.length() > MAX_TOKEN_CHARS ? null : token;
+  }
+
+  /** A store that does not answer is one line per request (an outage must not fill the log with traces); anything else a trace. */
+  private static void logFailure(String what, RoutingContext ctx, Throwable cause) {
+    if (cause instanceof dev.toolgate.server.store.StoreException) {
+      LOG.warn("customer {} could not be completed (request {}): {}", what, requestId(ctx), cause.getMessage());
+    } else {
+      LOG.error("customer {} could not be completed (request {})", what, requestId(ctx), cause);
+    }
   }
 
   // ---- responses ----

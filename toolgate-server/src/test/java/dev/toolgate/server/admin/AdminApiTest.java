@@ -226,7 +226,9 @@ class AdminApiTest {
   @Test
   void aFailingStoreIs503NotA401() {
     db.database().close();
-    assertProblem(call("GET", "/admin/users", null), 503, "unavailable");
+    HttpResponse<String> r = call("GET", "/admin/users", null);
+    assertProblem(r, 503, "store_unavailable");
+    assertThat(r.headers().firstValue("retry-after")).hasValue("5");
   }
 
   // ---- users ----

@@ -353,9 +353,8 @@ class GatewayIntegrationTest {
     assertThat(h.send(h.get("/healthz")).statusCode()).isEqualTo(200);
     HttpResponse<String> ready = h.send(h.get("/readyz"));
     assertThat(ready.statusCode()).isEqualTo(200);
-    assertThat(ready.body()).contains("\"ready\"");
     // Each dependency on its own; no Redis is configured here, so none is reported.
-    assertThat(ready.body()).contains("\"store\":\"up\"").doesNotContain("redis");
+    assertThat(ready.body()).contains("\"ready\"").contains("\"store\":\"up\"").contains("\"audit\":\"ok\"").doesNotContain("redis");
   }
 
   // ---- audit and secrecy ----

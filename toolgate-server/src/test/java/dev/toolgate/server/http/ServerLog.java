@@ -10,7 +10,7 @@ import java.util.List;
  * What the server logs while a test runs: slf4j-simple (and through it Vert.x and Netty) writes to
  * {@code System.err}, which is teed into a buffer until {@link #close}.
  */
-final class ServerLog implements AutoCloseable {
+public final class ServerLog implements AutoCloseable {
   private final PrintStream original = System.err;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
@@ -18,12 +18,12 @@ final class ServerLog implements AutoCloseable {
     System.setErr(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
   }
 
-  static ServerLog capture() {
+  public static ServerLog capture() {
     return new ServerLog();
   }
 
   /** The lines logged so far. */
-  List<String> lines() {
+  public List<String> lines() {
     synchronized (captured) {
       return captured.toString(StandardCharsets.UTF_8).lines().toList();
     }

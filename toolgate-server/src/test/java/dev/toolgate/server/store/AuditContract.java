@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Audit log, audit writer and usage writer against a real database; run on every backend. */
 abstract class AuditContract extends StoreTestBase {
   AuditLog log;
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path spillDir;
 
   @BeforeEach
   void createLog() {
@@ -112,7 +113,7 @@ abstract class AuditContract extends StoreTestBase {
 
   @Test
   void writerCloseWritesEverythingRecordedFromManyThreads() throws Exception {
-    AuditWriter writer = new AuditWriter(log, new AuditSettings(500, Duration.ofMillis(200)));
+    AuditWriter writer = new AuditWriter(log, new AuditSettings(500, Duration.ofMillis(200)), spillDir);
     int threads = 5;
     int perThread = 1_000;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -139,11 +140,12 @@ abstract class AuditContract extends StoreTestBase {
     assertThat(count(database, "SELECT COUNT(*) FROM audit_events")).isEqualTo(5_000);
     assertThat(writer.written()).isEqualTo(5_000);
     assertThat(writer.dropped()).isZero();
+    assertThat(spillDir).isEmptyDirectory();
   }
 
   @Test
   void writerFlushWaitsForEverythingRecordedBefore() {
-    try (AuditWriter writer = new AuditWriter(log, new AuditSettings(100, Duration.ofSeconds(30)))) {
+    try (AuditWriter writer = new AuditWriter(log, new AuditSettings(100, Duration.ofSeconds(30)), spillDir)) {
       for (int i = 0; i < 250; i++) {
         writer.record(event("r" + i, START.plusMillis(i), "tool", null, "deny", "x"));
       }

@@ -5,138 +5,130 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toolgate.core.config.AuditSettings;
 import dev.toolgate.core.port.AuditEvent;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Batching, retry and shutdown of the writer, against an in-memory target that can be made to fail. */
+/** Batching, flushing and closing of the writer while the store (a real SQLite file) answers. Outages: {@link AuditOutageTest}. */
 class AuditWriterTest {
   private static final Instant T = Instant.parse("2026-01-15T10:00:00Z");
 
-  /** Records batches; fails the first {@code failures} calls. */
-  private static final class FakeLog implements AuditWriter.Target {
-    final List<List<AuditEvent>> batches = Collections.synchronizedList(new ArrayList<>());
-    final AtomicInteger failuresLeft;
-    final AtomicInteger calls = new AtomicInteger();
+  @TempDir Path dir;
+  private Database database;
+  private AuditLog log;
+  /** Sizes of the batches that reached the store, in order. */
+  private final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
 
-    FakeLog(int failures) {
-      failuresLeft = new AtomicInteger(failures);
-    }
-
-    @Override
-    public void appendBatch(List<AuditEvent> events) {
-      calls.incrementAndGet();
-      if (failuresLeft.getAndDecrement() > 0) {
-        throw new StoreException("append failed on test database: connection refused");
-      }
-      batches.add(List.copyOf(events));
-    }
-
-    List<String> ids() {
-      synchronized (batches) {
-        return batches.stream().flatMap(List::stream).map(AuditEvent::requestId).collect(Collectors.toList());
-      }
-    }
+  @BeforeEach
+  void open() {
+    database = Database.openSqlite(dir.resolve("toolgate.db"));
+    log = new AuditLog(database);
   }
 
-  private static AuditEvent event(String id) {
+  @AfterEach
+  void close() {
+    database.close();
+  }
+
+  static AuditEvent event(String id) {
     return new AuditEvent(T, id, "GET", "/", null, null, null, List.of(), "deny", "x", 401, 1, null);
   }
 
-  private static AuditWriter writer(FakeLog log, int batchSize, Duration interval, Duration closeTimeout) {
-    return new AuditWriter(log, new AuditSettings(batchSize, interval), closeTimeout, AuditWriter.DEFAULT_CAPACITY);
+  private AuditWriter writer(int batchSize, Duration interval) {
+    AuditWriter.Target observed = events -> {
+      log.appendBatch(events);
+      batches.add(events.size());
+    };
+    return new AuditWriter(observed, new AuditSettings(batchSize, interval), dir.resolve("spill"), Duration.ofSeconds(10));
+  }
+
+  private long stored() {
+    return StoreTestBase.count(database, "SELECT COUNT(*) FROM audit_events");
   }
 
   @Test
-  void failedWritesAreRetriedWithoutLosingOrReorderingEvents() {
-    FakeLog log = new FakeLog(2);
-    AuditWriter writer = writer(log, 10, Duration.ofMillis(10), Duration.ofSeconds(10));
-    List<String> expected = new ArrayList<>();
-    for (int i = 0; i < 35; i++) {
-      writer.record(event("r" + i));
-      expected.add("r" + i);
-    }
-    writer.close();
-
-    assertThat(log.ids()).containsExactlyElementsOf(expected);
-    assertThat(log.calls.get()).isGreaterThan(log.batches.size());
-    assertThat(writer.dropped()).isZero();
-  }
-
-  @Test
-  void batchesNeverExceedTheBatchSize() {
-    FakeLog log = new FakeLog(0);
-    AuditWriter writer = writer(log, 7, Duration.ofMillis(5), Duration.ofSeconds(10));
+  void batchesNeverExceedTheBatchSizeAndCloseWritesEverything() {
+    AuditWriter writer = writer(7, Duration.ofMillis(5));
     for (int i = 0; i < 100; i++) {
       writer.record(event("r" + i));
     }
     writer.close();
-    assertThat(log.batches).allSatisfy(batch -> assertThat(batch).hasSizeLessThanOrEqualTo(7));
-    assertThat(log.ids()).hasSize(100);
+    assertThat(batches).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(7));
+    assertThat(stored()).isEqualTo(100);
+    assertThat(writer.written()).isEqualTo(100);
+    assertThat(writer.health()).isEqualTo(AuditHealth.OK);
+    assertThat(dir.resolve("spill")).as("nothing spilled, no directory made").doesNotExist();
   }
 
   @Test
   void writesWithinTheFlushIntervalWithoutBeingAsked() throws InterruptedException {
-    FakeLog log = new FakeLog(0);
-    try (AuditWriter writer = writer(log, 500, Duration.ofMillis(50), Duration.ofSeconds(10))) {
+    try (AuditWriter writer = writer(500, Duration.ofMillis(50))) {
       writer.record(event("lonely"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (log.ids().isEmpty() && System.nanoTime() < deadline) {
+      while (log.find("lonely").isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
-      assertThat(log.ids()).containsExactly("lonely");
+      assertThat(log.find("lonely")).isPresent();
     }
   }
 
   @Test
   void flushWaitsForEarlierEvents() {
-    FakeLog log = new FakeLog(1);
-    try (AuditWriter writer = writer(log, 500, Duration.ofHours(1), Duration.ofSeconds(10))) {
+    try (AuditWriter writer = writer(500, Duration.ofHours(1))) {
       writer.record(event("a"));
       writer.record(event("b"));
       writer.flush();
-      assertThat(log.ids()).containsExactly("a", "b");
+      assertThat(log.find("a")).isPresent();
+      assertThat(log.find("b")).isPresent();
     }
-  }
-
-  @Test
-  void closeGivesUpAfterItsTimeoutWhenTheStoreStaysDown() {
-    FakeLog log = new FakeLog(Integer.MAX_VALUE);
-    AuditWriter writer = writer(log, 10, Duration.ofMillis(5), Duration.ofMillis(300));
-    for (int i = 0; i < 25; i++) {
-      writer.record(event("r" + i));
-    }
-    writer.close(); // returns: it gave up after its timeout instead of waiting for the store forever
-
-    assertThat(writer.dropped()).isEqualTo(25);
-    assertThat(writer.written()).isZero();
   }
 
   @Test
   void eventsAfterCloseAreCountedNotThrown() {
-    FakeLog log = new FakeLog(0);
-    AuditWriter writer = writer(log, 10, Duration.ofMillis(5), Duration.ofSeconds(1));
+    AuditWriter writer = writer(10, Duration.ofMillis(5));
     writer.close();
     writer.record(event("late"));
     writer.flush();
     writer.close();
     assertThat(writer.dropped()).isEqualTo(1);
-    assertThat(log.ids()).isEmpty();
+    assertThat(log.find("late")).isEmpty();
   }
 
   @Test
   void refusesEventsThatCannotBeStored() {
-    try (AuditWriter writer = writer(new FakeLog(0), 10, Duration.ofMillis(5), Duration.ofSeconds(1))) {
+    try (AuditWriter writer = writer(10, Duration.ofMillis(5))) {
       assertThatThrownBy(() -> writer.record(new AuditEvent(T, null, "GET", "/", null, null, null, List.of(), "deny", "x", 401, 1, null)))
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> writer.record(new AuditEvent(null, "r", "GET", "/", null, null, null, List.of(), "deny", "x", 401, 1, null)))
           .isInstanceOf(IllegalArgumentException.class);
     }
+  }
+
+  @Test
+  void aBurstBeyondTheBufferGoesThroughTheSpillFileInOrder() {
+    AuditSettings tiny = new AuditSettings(50, Duration.ofMillis(5)).withSpill(10, null, 1L << 20);
+    AuditWriter.Target observed = events -> {
+      log.appendBatch(events);
+      synchronized (batches) {
+        events.forEach(e -> batches.add(Integer.parseInt(e.requestId().substring(1))));
+      }
+    };
+    AuditWriter writer = new AuditWriter(observed, tiny, dir.resolve("spill"), Duration.ofSeconds(10));
+    for (int i = 0; i < 2_000; i++) {
+      writer.record(event("r" + i));
+    }
+    writer.close();
+    assertThat(stored()).isEqualTo(2_000);
+    assertThat(batches).as("written in the order recorded").isSorted().hasSize(2_000);
+    assertThat(writer.dropped()).isZero();
+    assertThat(AuditSpoolTest.spillFiles(dir.resolve("spill"))).as("replayed files are deleted").isEmpty();
   }
 }
