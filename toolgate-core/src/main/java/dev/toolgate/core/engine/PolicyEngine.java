@@ -60,7 +60,7 @@ public final class PolicyEngine {
   private final CallQuota quota;
   private final QuotaFallback fallback;
   private final ClientAddress clientAddress;
-  private final RateLimit failedAuthLimit;
+  private final FailedAuthBudget failures;
   private final UserBinder binder;
 
   /** No trusted proxies (the peer is the client), no rate limits, failed authentications not counted; allowlists still apply. */
@@ -102,7 +102,7 @@ public final class PolicyEngine {
     this.quota = quota;
     this.fallback = fallback;
     this.clientAddress = clientAddress;
-    this.failedAuthLimit = failedAuthLimit;
+    this.failures = new FailedAuthBudget(quota, failedAuthLimit, fallback);
   }
 
   /** The client IP of a call: its peer, or the address a trusted proxy forwarded it for. */
@@ -359,51 +359,14 @@ public final class PolicyEngine {
   /**
    * Whether the call's client IP is known to have used up its failed-authentication budget. Its
    * failures will be answered 429 whatever they are, so nothing slow or outgoing (a trusted issuer's
-   * keys) should be fetched for it; its credentials are still verified with what is at hand. What
-   * this instance last saw is enough here: no decision rests on it.
+   * keys) should be fetched for it; its credentials are still verified with what is at hand.
    */
   public boolean overFailureBudget(ToolCall call) {
-    return failedAuthLimit != null && quota.knownExhausted(new Charge(failedAuthKey(clientIp(call)), failedAuthLimit));
+    return failures.knownExhausted(clientIp(call));
   }
 
-  /**
-   * A refusal, counted against the client IP's failed-authentication budget when it is a 401. Within
-   * the budget it stands; beyond it, it becomes 429 with {@code Retry-After}, which slows guessing
-   * and tells a misconfigured client to stop. A call whose credentials verify never gets here. When
-   * the budget cannot be asked, the failure is answered 503 (or, by configuration, stays 401
-   * uncounted): a guesser learns nothing while the count is blind.
-   */
   private CompletableFuture<Decision> counted(Decision refusal, String ip) {
-    if (failedAuthLimit == null || refusal.status() != 401) {
-      return done(refusal);
-    }
-    return quota.settle(QuotaRequest.charge(new Charge(failedAuthKey(ip), failedAuthLimit))).thenApply(outcome -> {
-      if (outcome instanceof QuotaOutcome.Granted || outcome instanceof QuotaOutcome.Used) {
-        return refusal; // a charge alone is never "used"
-      }
-      if (outcome instanceof QuotaOutcome.Limited limited) {
-        // The verifier's finding stays in the trace for the audit; the caller learns only that it must wait.
-        String detail = "too many failed authentications from " + ip + " (limit " + limited.outcome().limit() + " per "
-            + failedAuthLimit.period().toSeconds() + " s); retry later";
-        List<Check> trace = new ArrayList<>(refusal.trace());
-        trace.add(new Check("failed_auth_limit", false, detail));
-        return Decision.deny(DenialCode.RATE_LIMITED, detail, refusal.clientId(), refusal.credentialIds(), List.of(), trace)
-            .withLimit(limited.outcome());
-      }
-      String reason = ((QuotaOutcome.Unavailable) outcome).reason();
-      List<Check> trace = new ArrayList<>(refusal.trace());
-      if (fallback.failedAuthUncounted()) {
-        trace.add(new Check("failed_auth_limit", true, "UNCOUNTED: the failed-authentication budget could not be asked (" + reason + ")"));
-        return refusal.withTrace(trace);
-      }
-      String detail = "the failed-authentication budget of " + ip + " could not be asked: the shared state is unavailable; retry later";
-      trace.add(new Check("failed_auth_limit", false, detail + " (" + reason + ")"));
-      return Decision.deny(DenialCode.SHARED_STATE_UNAVAILABLE, detail, refusal.clientId(), refusal.credentialIds(), List.of(), trace);
-    });
-  }
-
-  static String failedAuthKey(String ip) {
-    return "failed_auth:" + ip;
+    return failures.counted(refusal, ip);
   }
 
   private static <T> CompletableFuture<T> done(T value) {

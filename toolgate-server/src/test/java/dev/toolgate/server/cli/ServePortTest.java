@@ -78,7 +78,7 @@ class ServePortTest extends CliTestSupport {
             ready = get(port, "/readyz");
           }
           assertThat(new JsonObject(ready.body())).isEqualTo(
-              new JsonObject().put("status", "ready").put("reason", "ready").put("store", "up").put("redis", "up"));
+              new JsonObject().put("status", "ready").put("reason", "ready").put("store", "up").put("audit", "ok").put("redis", "up"));
           // Both issue and accept the same tokens: the issuer is the file's, not the port each listens on.
           assertThat(new JsonObject(get(port, "/.well-known/oauth-authorization-server").body()).getString("issuer"))
               .isEqualTo("http://127.0.0.1:" + filePort.getLocalPort());

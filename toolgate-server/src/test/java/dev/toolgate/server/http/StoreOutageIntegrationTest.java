@@ -99,7 +99,7 @@ class StoreOutageIntegrationTest {
       int duringCut = (int) answers.stream().filter(Answer::duringCut).count();
       g.proxy.restore();
       cut.set(false);
-      awaitReadyz(g, r -> "ok".equals(r.getString("store")));
+      awaitReadyz(g, r -> "up".equals(r.getString("store")));
       int before = answers.size();
       awaitCalls(answers, before + 150);
       stop.set(true);

@@ -54,7 +54,7 @@ class RedisReadinessTest {
     try (Toolgate server = Toolgate.start(config(""))) {
       HttpResponse<String> r = get(server, "/readyz");
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(new JsonObject(r.body())).isEqualTo(new JsonObject().put("status", "ready").put("reason", "ready").put("store", "up"));
+      assertThat(new JsonObject(r.body())).isEqualTo(new JsonObject().put("status", "ready").put("reason", "ready").put("store", "up").put("audit", "ok"));
       assertThat(server.redis()).isEmpty();
     }
   }
@@ -69,14 +69,14 @@ class RedisReadinessTest {
         HttpResponse<String> up = awaitReadyz(server, b -> "up".equals(b.getString("redis")));
         assertThat(up.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(up.body()))
-            .isEqualTo(new JsonObject().put("status", "ready").put("reason", "ready").put("store", "up").put("redis", "up"));
+            .isEqualTo(new JsonObject().put("status", "ready").put("reason", "ready").put("store", "up").put("audit", "ok").put("redis", "up"));
         assertThat(server.redis()).isPresent();
 
         redis.kill();
         HttpResponse<String> down = awaitReadyz(server, b -> "down".equals(b.getString("redis")));
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(new JsonObject(down.body())).isEqualTo(
-            new JsonObject().put("status", "not_ready").put("reason", "redis unreachable").put("store", "up").put("redis", "down"));
+            new JsonObject().put("status", "not_ready").put("reason", "redis unreachable").put("store", "up").put("audit", "ok").put("redis", "down"));
         assertThat(down.body()).doesNotContain("readyz-secret");
         assertThat(get(server, "/healthz").statusCode()).isEqualTo(200);
 
