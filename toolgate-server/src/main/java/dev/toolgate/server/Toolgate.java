@@ -73,7 +73,6 @@ import dev.toolgate.server.store.AuditWriter;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
-import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.MasterKeyCheck;
 import dev.toolgate.server.store.UsageWriter;
 import io.vertx.core.DeploymentOptions;
@@ -143,10 +142,11 @@ public final class Toolgate implements AutoCloseable {
     Database database = Database.open(config.store());
     try {
       // Store and in-memory credentials.
-      MasterKey masterKey = MasterKeyCheck.keyFor(database, config.store()); // refuses a key that is not the store's
-      CredentialStore store = new CredentialStore(database, masterKey, clock);
+      // Refuses keys that are not the store's; during a rotation, holds the previous key too (decryption only).
+      SecretBox box = MasterKeyCheck.keyFor(database, config.store()).box();
+      CredentialStore store = new CredentialStore(database, box, clock);
       OAuthClientStore oauthClients = new OAuthClientStore(database, clock);
-      new SigningKeyStore(database, masterKey, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
+      new SigningKeyStore(database, box, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
       CredentialCache credentials = new CredentialCache(store, auth.maxTokenTtl());
       AuditLog auditLog = new AuditLog(database);
       AuditWriter audit = new AuditWriter(auditLog, config.audit());
@@ -159,7 +159,7 @@ public final class Toolgate implements AutoCloseable {
       java.util.function.Predicate<String> ownKeyTrusted = kid -> kid != null && credentials.keyRing().key(kid).isPresent();
       // Users, their platform ids and opaque ids: customer login, user binding, the admin API.
       UserStore users = new UserStore(database, clock);
-      OpaqueIds opaqueIds = new OpaqueIds(database, new SecretBox(masterKey), clock);
+      OpaqueIds opaqueIds = new OpaqueIds(database, box, clock);
       CustomerTokenSettings customer = auth.customerToken();
       CustomerLoginSettings login = new CustomerLoginSettings(issuer, customer.audience(), customer.ttl(), customer.scopes(),
           customer.subject() == CustomerTokenSettings.Subject.USER_ID ? CustomerLoginSettings.Subject.USER_ID : CustomerLoginSettings.Subject.OPAQUE_ID,
@@ -255,7 +255,7 @@ public final class Toolgate implements AutoCloseable {
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory);
       vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> toolgate.pollCredentials());
-      SigningKeyStore keys = new SigningKeyStore(database, masterKey, clock);
+      SigningKeyStore keys = new SigningKeyStore(database, box, clock);
       vertx.setPeriodic(HOUSEKEEPING.toMillis(), id -> vertx.executeBlocking(() -> {
         // Rows nobody can need any more: keys whose last token expired, revocations of expired tokens.
         keys.purgeExpired(auth.maxTokenTtl());

@@ -238,7 +238,8 @@ public final class SigningKeyStore {
   }
 
   private void requireSameMasterKey(SigningKeyTable.Row active) {
-    if (!active.sealed().keyId().equals(box.keyId())) {
+    // During a master key rotation the active key may be under the previous key, which this box holds too.
+    if (!box.holds(active.sealed().keyId())) {
       throw new MasterKeyException(
           "the active signing key " + active.kid() + " was encrypted with master key " + active.sealed().keyId()
               + "; the key in use is " + box.keyId() + " (set " + MasterKey.ENV_VAR + " or restore the key file)."
