@@ -269,7 +269,7 @@ public final class CredentialStore {
    * Snapshot#problems()}.
    */
   public Snapshot loadSnapshot() {
-    return load(null);
+    return load(null, DecryptedBefore.NONE);
   }
 
   /**
@@ -280,10 +280,22 @@ public final class CredentialStore {
    */
   public Snapshot loadSnapshot(Duration maxTokenLifetime) {
     SigningKeyStore.requireLifetime(maxTokenLifetime);
-    return load(maxTokenLifetime);
+    return load(maxTokenLifetime, DecryptedBefore.NONE);
   }
 
-  private Snapshot load(Duration maxTokenLifetime) {
+  /**
+   * As {@link #loadSnapshot(Duration)} (or without signing keys when {@code maxTokenLifetime} is
+   * null), keeping what {@code before} holds for rows now sealed under a master key this store does
+   * not hold (see {@link DecryptedBefore}); those still count as undecryptable.
+   */
+  Snapshot loadSnapshot(Duration maxTokenLifetime, DecryptedBefore before) {
+    if (maxTokenLifetime != null) {
+      SigningKeyStore.requireLifetime(maxTokenLifetime);
+    }
+    return load(maxTokenLifetime, before);
+  }
+
+  private Snapshot load(Duration maxTokenLifetime, DecryptedBefore before) {
     Instant now = now();
     return jdbc.snapshot("load credential snapshot", connection -> {
       long revision = RevisionTable.current(connection);
@@ -297,26 +309,35 @@ public final class CredentialStore {
       Map<String, OAuthSettings> settings = ClientOAuthTable.all(connection, problems);
       List<SigningSecret> secrets = new ArrayList<>();
       List<String> undecryptable = new ArrayList<>();
+      List<String> unreadableOwners = new ArrayList<>();
       for (SigningSecretTable.Row row : sealed) {
         try {
           byte[] key = box.open(row.id(), row.sealed());
           secrets.add(new SigningSecret(row.id(), row.clientId(), key, row.createdAt(), row.expiresAt(), row.revokedAt()));
         } catch (MasterKeyException e) {
-          problems.add(e.getMessage());
+          // Re-sealed under a key this process lacks (a rotation it missed): keep verifying with the value it had.
+          byte[] kept = box.holds(row.sealed().keyId()) ? null : before.secret(row.id()).orElse(null);
+          if (kept != null) {
+            secrets.add(new SigningSecret(row.id(), row.clientId(), kept, row.createdAt(), row.expiresAt(), row.revokedAt()));
+          }
+          problems.add(e.getMessage() + (kept == null ? "" : "; still verifying with the value decrypted before"));
           // A revoked or expired secret verifies nothing anyway; revoking is how an operator clears one.
           if (row.revokedAt() == null && (row.expiresAt() == null || row.expiresAt().isAfter(now))) {
             undecryptable.add(e.getMessage());
+            if (kept == null) {
+              unreadableOwners.add(row.clientId());
+            }
           }
         }
       }
       KeyRing ring = null;
       if (maxTokenLifetime != null) {
-        SigningKeyStore.RingRead read = SigningKeyStore.readRing(connection, box, now, maxTokenLifetime);
+        SigningKeyStore.RingRead read = SigningKeyStore.readRing(connection, box, now, maxTokenLifetime, before);
         ring = read.ring();
         problems.addAll(read.problems());
         undecryptable.addAll(read.problems());
       }
-      return new Snapshot(revision, clients, secrets, tokens, keys, settings, clientSecrets, revoked, ring, problems, undecryptable);
+      return new Snapshot(revision, clients, secrets, tokens, keys, settings, clientSecrets, revoked, ring, problems, undecryptable, unreadableOwners);
     });
   }
 
