@@ -21,8 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"The master key encrypts signing secrets, signing keys and opaque-id keys in the store. It comes from",
         "the environment variable TOOLGATE_MASTER_KEY (base64 of 32 bytes) or else the file store.master_key_file.",
         "The store keeps a check value, so every command and the server refuse any other key.",
-        "To replace the key on a running cluster: generate, restart with both keys, rotate, restart with the new one",
-        "(docs/storage.md, \"Rotating the master key\")."},
+        "To replace the key on a running cluster: generate, restart with both keys,",
+        "rotate, restart with the new key alone (docs/storage.md, \"Rotating the master key\")."},
     subcommands = {MasterKeyCommand.Check.class, MasterKeyCommand.Generate.class, MasterKeyRotateCommand.class, MasterKeyCommand.Reset.class})
 final class MasterKeyCommand {
   @Command(name = "check", mixinStandardHelpOptions = true,
@@ -54,8 +54,9 @@ final class MasterKeyCommand {
   }
 
   @Command(name = "generate", mixinStandardHelpOptions = true,
-      description = {"Write a new random master key (32 bytes, base64) to FILE, readable by its owner only (mode 0600),",
-          "and print its key id. The first step of a rotation; the store is not touched. FILE must not exist."})
+      description = {"Write a new random master key (32 bytes, base64) to FILE, readable by its",
+          "owner only (mode 0600), and print its key id: the first step of a rotation.",
+          "The store is not touched. FILE must not exist."})
   static final class Generate implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Parameters(paramLabel = "FILE", description = "Where to write the key; never overwritten.") Path file;

@@ -14,16 +14,23 @@ import picocli.CommandLine.Spec;
 
 /** {@code toolgate master-key rotate}: re-seal everything under the new master key while servers keep running. */
 @Command(name = "rotate", mixinStandardHelpOptions = true,
-    description = {"Re-seal every encrypted value (signing secrets, signing keys, opaque-id keys) under the new master key",
-        "and make it the store's key; the old key then no longer opens the store. Run it with the NEW key as the master",
-        "key (TOOLGATE_MASTER_KEY or store.master_key_file) and the OLD key as the previous one",
-        "(TOOLGATE_MASTER_KEY_PREVIOUS or store.previous_master_key_file), after every instance was restarted with",
-        "both keys: servers keep serving and pick up the re-sealed values within a second.",
-        "Rows are re-sealed in batches, each one transaction: if it stops half-way, every value still opens with one",
-        "of the two keys; run it again to finish. Running it when everything is done already changes nothing.",
-        "Prints how many values of each kind it re-sealed, never a key or a secret.",
-        "Afterwards restart every instance without the previous key. Full procedure: docs/storage.md,",
-        "\"Rotating the master key\"."})
+    description = {"Re-seal every encrypted value (signing secrets, signing keys, opaque-id keys)",
+        "under the new master key and make it the store's key: the old key alone then no",
+        "longer opens the store.",
+        "",
+        "Run it with the NEW key as the master key (TOOLGATE_MASTER_KEY or",
+        "store.master_key_file) and the OLD key as the previous one",
+        "(TOOLGATE_MASTER_KEY_PREVIOUS or store.previous_master_key_file), once",
+        "every instance was restarted with both keys. Servers keep serving and pick up",
+        "the re-sealed values within a second.",
+        "",
+        "Values are re-sealed in batches, each one transaction: if it stops half-way,",
+        "every value still opens with one of the two keys; run it again to finish.",
+        "Run when nothing is left to do, it changes nothing. It prints how many values",
+        "of each kind it re-sealed, never a key or a secret.",
+        "",
+        "Afterwards, restart every instance without the previous key.",
+        "The whole procedure: docs/storage.md, \"Rotating the master key\"."})
 final class MasterKeyRotateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
