@@ -320,7 +320,8 @@ public final class CredentialStore {
           if (kept != null) {
             secrets.add(new SigningSecret(row.id(), row.clientId(), kept, row.createdAt(), row.expiresAt(), row.revokedAt()));
           }
-          problems.add(e.getMessage() + (kept == null ? "" : "; still verifying with the value decrypted before"));
+          problems.add(e.getMessage() + (kept == null ? "" : "; this instance keeps verifying with the value it decrypted before:"
+              + " restart it with master key " + row.sealed().keyId()));
           // A revoked or expired secret verifies nothing anyway; revoking is how an operator clears one.
           if (row.revokedAt() == null && (row.expiresAt() == null || row.expiresAt().isAfter(now))) {
             undecryptable.add(e.getMessage());

@@ -279,7 +279,8 @@ public final class SigningKeyStore {
       } catch (MasterKeyException e) {
         key = box.holds(row.sealed().keyId()) ? null : before.key(row.kid())
             .map(k -> new SigningKey(k.kid(), k.algorithm(), k.privateJwk(), k.createdAt(), row.retiredAt())).orElse(null);
-        problems.add(e.getMessage() + (key == null ? "" : "; still using the key decrypted before"));
+        problems.add(e.getMessage() + (key == null ? "" : "; this instance keeps using the key it decrypted before:"
+            + " restart it with master key " + row.sealed().keyId()));
         if (isActive && key == null) {
           activeFailure = e;
         }
