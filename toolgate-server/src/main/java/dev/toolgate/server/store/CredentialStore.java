@@ -307,30 +307,9 @@ public final class CredentialStore {
       Set<String> revoked = RevokedTokenTable.idsExpiringAfter(connection, now.minus(OAuthClientStore.REVOCATION_SKEW_MARGIN));
       List<String> problems = new ArrayList<>();
       Map<String, OAuthSettings> settings = ClientOAuthTable.all(connection, problems);
-      List<SigningSecret> secrets = new ArrayList<>();
-      List<String> undecryptable = new ArrayList<>();
-      List<String> unreadableOwners = new ArrayList<>();
-      for (SigningSecretTable.Row row : sealed) {
-        try {
-          byte[] key = box.open(row.id(), row.sealed());
-          secrets.add(new SigningSecret(row.id(), row.clientId(), key, row.createdAt(), row.expiresAt(), row.revokedAt()));
-        } catch (MasterKeyException e) {
-          // Re-sealed under a key this process lacks (a rotation it missed): keep verifying with the value it had.
-          byte[] kept = box.holds(row.sealed().keyId()) ? null : before.secret(row.id()).orElse(null);
-          if (kept != null) {
-            secrets.add(new SigningSecret(row.id(), row.clientId(), kept, row.createdAt(), row.expiresAt(), row.revokedAt()));
-          }
-          problems.add(e.getMessage() + (kept == null ? "" : "; this instance keeps verifying with the value it decrypted before:"
-              + " restart it with master key " + row.sealed().keyId()));
-          // A revoked or expired secret verifies nothing anyway; revoking is how an operator clears one.
-          if (row.revokedAt() == null && (row.expiresAt() == null || row.expiresAt().isAfter(now))) {
-            undecryptable.add(e.getMessage());
-            if (kept == null) {
-              unreadableOwners.add(row.clientId());
-            }
-          }
-        }
-      }
+      SnapshotSecrets opened = SnapshotSecrets.open(sealed, box, before, now);
+      problems.addAll(opened.problems());
+      List<String> undecryptable = new ArrayList<>(opened.undecryptable());
       KeyRing ring = null;
       if (maxTokenLifetime != null) {
         SigningKeyStore.RingRead read = SigningKeyStore.readRing(connection, box, now, maxTokenLifetime, before);
@@ -338,7 +317,8 @@ public final class CredentialStore {
         problems.addAll(read.problems());
         undecryptable.addAll(read.problems());
       }
-      return new Snapshot(revision, clients, secrets, tokens, keys, settings, clientSecrets, revoked, ring, problems, undecryptable, unreadableOwners);
+      return new Snapshot(revision, clients, opened.secrets(), tokens, keys, settings, clientSecrets, revoked, ring, problems, undecryptable,
+          opened.unreadableOwners());
     });
   }
 
