@@ -67,7 +67,6 @@ import dev.toolgate.server.store.AuditWriter;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
-import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.MasterKeyCheck;
 import dev.toolgate.server.store.StoreReachability;
 import dev.toolgate.server.store.UsageWriter;
@@ -158,10 +157,11 @@ public final class Toolgate implements AutoCloseable {
       // a start, a password that cannot be read does (ConfigException naming the line).
       redis = config.redis().map(RedisConnector::start).orElse(null);
       // Store and in-memory credentials.
-      MasterKey masterKey = MasterKeyCheck.keyFor(database, config.store()); // refuses a key that is not the store's
-      CredentialStore store = new CredentialStore(database, masterKey, clock);
+      // Refuses keys that are not the store's; during a rotation, holds the previous key too (decryption only).
+      SecretBox box = MasterKeyCheck.keyFor(database, config.store()).box();
+      CredentialStore store = new CredentialStore(database, box, clock);
       OAuthClientStore oauthClients = new OAuthClientStore(database, clock);
-      new SigningKeyStore(database, masterKey, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
+      new SigningKeyStore(database, box, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
       CredentialCache credentials = new CredentialCache(store, auth.maxTokenTtl());
       AuditLog auditLog = new AuditLog(database);
       AuditWriter audit = new AuditWriter(auditLog, config.audit(), spillDir(config));
@@ -174,7 +174,7 @@ public final class Toolgate implements AutoCloseable {
       java.util.function.Predicate<String> ownKeyTrusted = kid -> kid != null && credentials.keyRing().key(kid).isPresent();
       // Users, their platform ids and opaque ids: customer login, user binding, the admin API.
       UserStore users = new UserStore(database, clock);
-      OpaqueIds opaqueIds = new OpaqueIds(database, new SecretBox(masterKey), clock);
+      OpaqueIds opaqueIds = new OpaqueIds(database, box, clock);
       CustomerTokenSettings customer = auth.customerToken();
       CustomerLoginSettings login = new CustomerLoginSettings(issuer, customer.audience(), customer.ttl(), customer.scopes(),
           customer.subject() == CustomerTokenSettings.Subject.USER_ID ? CustomerLoginSettings.Subject.USER_ID : CustomerLoginSettings.Subject.OPAQUE_ID,
@@ -286,7 +286,7 @@ public final class Toolgate implements AutoCloseable {
       if (database.kind() == dev.toolgate.core.config.StoreSettings.Kind.POSTGRESQL) {
         toolgate.listenForChanges();
       }
-      SigningKeyStore keys = new SigningKeyStore(database, masterKey, clock);
+      SigningKeyStore keys = new SigningKeyStore(database, box, clock);
       vertx.setPeriodic(HOUSEKEEPING.toMillis(), id -> vertx.executeBlocking(() -> {
         // Rows nobody can need any more: keys whose last token expired, revocations of expired tokens.
         keys.purgeExpired(auth.maxTokenTtl());

@@ -103,7 +103,7 @@ final class PostgresCluster implements AutoCloseable {
         .replace("KEYFILE", dir.resolve("master.key").toString()).replace("UP", up), StandardCharsets.UTF_8);
     config = ConfigLoader.load(configFile);
     db = Database.open(config.store());
-    masterKey = MasterKeyCheck.keyFor(db, config.store()); // makes the key file both instances read
+    masterKey = MasterKeyCheck.keyFor(db, config.store()).current(); // makes the key file both instances read
     credentials = new CredentialStore(db, masterKey);
     oauth = new OAuthClientStore(db);
     keys = new SigningKeyStore(db, masterKey, java.time.Clock.systemUTC());

@@ -44,7 +44,8 @@ final class ConfigReader {
           "redis");
   static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
       "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout");
-  static final List<String> STORE_KEYS = List.of("kind", "path", "url", "user", "password_env", "master_key_file");
+  static final List<String> STORE_KEYS = java.util.stream.Stream.concat(
+      java.util.stream.Stream.of("kind", "path", "url", "user", "password_env", "master_key_file"), PreviousMasterKeyReader.KEYS.stream()).toList();
   static final List<String> AUDIT_KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("batch_size", "flush_interval"),
       AuditSpillReader.KEYS.stream()).toList();
   static final List<String> AUTH_SERVER_KEYS = List.of("issuer", "signing_algorithm", "access_token_ttl", "max_token_ttl",
@@ -68,11 +69,12 @@ final class ConfigReader {
   static final List<String> EXTERNAL_JWT_KEYS = List.of("issuer", "header", "scheme", "scopes");
 
   static final String NO_SECRETS = "secrets never go in this file";
-  private static final Map<String, String> STORE_REFUSED = Map.of(
+  private static final Map<String, String> STORE_REFUSED = withAll(Map.of(
       "password", "a literal password is refused: " + NO_SECRETS
           + "; put the password in an environment variable and name that variable with `password_env`",
       "master_key", "a literal master key is refused: " + NO_SECRETS
-          + "; set the environment variable TOOLGATE_MASTER_KEY or name a key file with `master_key_file`");
+          + "; set the environment variable TOOLGATE_MASTER_KEY or name a key file with `master_key_file`"),
+      PreviousMasterKeyReader.REFUSED);
   private static final String SIGNING_KEY_REFUSED = "a literal signing key is refused: " + NO_SECRETS
       + "; Toolgate generates its signing keys on first start and keeps them encrypted in the store";
   private static final Map<String, String> AUTH_SERVER_REFUSED = Map.of(
@@ -253,7 +255,7 @@ final class ConfigReader {
       }
     }
     boolean sqlite = kind == StoreSettings.Kind.SQLITE;
-    return new StoreSettings(
+    StoreSettings settings = new StoreSettings(
         kind,
         sqlite ? resolve(m, "path", path != null ? path : d.path()) : null,
         sqlite ? null : url,
@@ -261,6 +263,13 @@ final class ConfigReader {
         sqlite ? null : passwordEnv,
         resolve(m, "master_key_file", masterKeyFile != null ? masterKeyFile : d.masterKeyFile()),
         sqlite || passwordEnv == null ? null : new ConfigLocation(source, m.lineOf("password_env"), m.field("password_env")));
+    return PreviousMasterKeyReader.read(m, settings, baseDir);
+  }
+
+  private static Map<String, String> withAll(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> all = new java.util.HashMap<>(a);
+    all.putAll(b);
+    return Map.copyOf(all);
   }
 
   /** The URL itself is never echoed: it may carry a password. */

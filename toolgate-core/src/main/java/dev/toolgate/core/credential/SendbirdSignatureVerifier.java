@@ -80,9 +80,9 @@ public final class SendbirdSignatureVerifier implements CredentialVerifier {
         return onceWithinWindow(call, route, secret, now);
       }
     }
-    return Verification.fail(DenialCode.SIGNATURE_INVALID, active == 0
+    return UnreadableSecrets.orInvalid(directory, route, Verification.fail(DenialCode.SIGNATURE_INVALID, active == 0
         ? "no active signing secret is registered for this tool's platform"
-        : "signature matches none of the " + active + " active signing secret(s) over the " + call.body().length + "-byte body");
+        : "signature matches none of the " + active + " active signing secret(s) over the " + call.body().length + "-byte body"));
   }
 
   /** The pass, unless the platform has a replay window and this body was already accepted from this client within it. */

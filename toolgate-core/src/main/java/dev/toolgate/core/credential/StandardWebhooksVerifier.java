@@ -147,12 +147,12 @@ public final class StandardWebhooksVerifier implements CredentialVerifier {
     if (matched == null) {
       String skipped = unusable.isEmpty() ? "" : "; skipped: " + String.join("; ", unusable);
       if (hmacKeys + publicKeys == 0) {
-        return Verification.fail(DenialCode.SIGNATURE_INVALID, "no active Standard Webhooks secret (" + StandardWebhooksKey.SECRET_PREFIX
-            + " or " + StandardWebhooksKey.PUBLIC_KEY_PREFIX + ") is registered for this tool's platform" + skipped);
+        return UnreadableSecrets.orInvalid(directory, route, Verification.fail(DenialCode.SIGNATURE_INVALID, "no active Standard Webhooks secret ("
+            + StandardWebhooksKey.SECRET_PREFIX + " or " + StandardWebhooksKey.PUBLIC_KEY_PREFIX + ") is registered for this tool's platform" + skipped));
       }
-      return Verification.fail(DenialCode.SIGNATURE_INVALID, "none of the " + candidates.size() + " signature(s) matches the "
-          + hmacKeys + " active " + StandardWebhooksKey.SECRET_PREFIX + " secret(s) and " + publicKeys + " "
-          + StandardWebhooksKey.PUBLIC_KEY_PREFIX + " public key(s) over id, timestamp and the " + call.body().length + "-byte body" + skipped);
+      return UnreadableSecrets.orInvalid(directory, route, Verification.fail(DenialCode.SIGNATURE_INVALID, "none of the " + candidates.size()
+          + " signature(s) matches the " + hmacKeys + " active " + StandardWebhooksKey.SECRET_PREFIX + " secret(s) and " + publicKeys + " "
+          + StandardWebhooksKey.PUBLIC_KEY_PREFIX + " public key(s) over id, timestamp and the " + call.body().length + "-byte body" + skipped));
     }
 
     Duration tolerance = route.platform().replayTolerance();

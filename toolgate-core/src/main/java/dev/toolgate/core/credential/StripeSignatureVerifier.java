@@ -123,10 +123,10 @@ public final class StripeSignatureVerifier implements CredentialVerifier {
       }
     }
     if (matched == null) {
-      return Verification.fail(DenialCode.SIGNATURE_INVALID, active == 0
+      return UnreadableSecrets.orInvalid(directory, route, Verification.fail(DenialCode.SIGNATURE_INVALID, active == 0
           ? "no active signing secret is registered for this tool's platform"
           : "none of the " + signatures.size() + " v1 signature(s) matches the " + active + " active signing secret(s) over t and the "
-              + call.body().length + "-byte body");
+              + call.body().length + "-byte body"));
     }
 
     Duration tolerance = route.platform().replayTolerance();

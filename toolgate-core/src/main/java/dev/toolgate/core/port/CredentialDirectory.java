@@ -19,4 +19,14 @@ public interface CredentialDirectory {
 
   /** True when a token with this {@code jti} was revoked before its expiry. */
   boolean isRevoked(String jti);
+
+  /**
+   * How many active signing secrets of the enabled clients of {@code platform} (every platform when
+   * null) this instance holds but could not decrypt (stored under a master key it lacks). A
+   * signature that matches none of the others may have been made with one of them, so it is answered
+   * 503, never 401. Zero on a healthy instance.
+   */
+  default int unreadableSigningSecrets(String platform) {
+    return 0;
+  }
 }

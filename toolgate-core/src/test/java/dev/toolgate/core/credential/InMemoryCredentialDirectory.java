@@ -88,6 +88,19 @@ public final class InMemoryCredentialDirectory implements CredentialDirectory {
     return out;
   }
 
+  private final Map<String, Integer> unreadable = new HashMap<>();
+
+  /** Says {@code count} active signing secrets of {@code platform} could not be decrypted (a master key this instance lacks). */
+  public InMemoryCredentialDirectory unreadable(String platform, int count) {
+    unreadable.put(platform, count);
+    return this;
+  }
+
+  @Override
+  public int unreadableSigningSecrets(String platform) {
+    return platform == null ? unreadable.values().stream().mapToInt(Integer::intValue).sum() : unreadable.getOrDefault(platform, 0);
+  }
+
   @Override
   public Optional<StaticToken> staticTokenByDigest(String digest) {
     return Optional.ofNullable(staticTokens.get(digest));

@@ -116,6 +116,6 @@ final class KeysCommand {
   }
 
   private static SigningKeyStore signingKeys(StoreSession s) {
-    return new SigningKeyStore(s.database, s.masterKey);
+    return new SigningKeyStore(s.database, s.box, java.time.Clock.systemUTC());
   }
 }

@@ -7,18 +7,23 @@ import dev.toolgate.server.store.MasterKeyCheck;
 import dev.toolgate.server.store.MasterKeyException;
 import dev.toolgate.server.store.MasterKeyReset;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "master-key", mixinStandardHelpOptions = true,
-    description = {"The master key encrypts signing secrets and signing keys in the store. It comes from the",
-        "environment variable TOOLGATE_MASTER_KEY (base64 of 32 bytes) or else the file store.master_key_file.",
-        "The store keeps a check value, so every command and the server refuse any other key."},
-    subcommands = {MasterKeyCommand.Check.class, MasterKeyCommand.Reset.class})
+    description = {"The master key encrypts signing secrets, signing keys and opaque-id keys in the store. It comes from",
+        "the environment variable TOOLGATE_MASTER_KEY (base64 of 32 bytes) or else the file store.master_key_file.",
+        "The store keeps a check value, so every command and the server refuse any other key.",
+        "To replace the key on a running cluster: generate, restart with both keys,",
+        "rotate, restart with the new key alone (docs/storage.md, \"Rotating the master key\")."},
+    subcommands = {MasterKeyCommand.Check.class, MasterKeyCommand.Generate.class, MasterKeyRotateCommand.class, MasterKeyCommand.Reset.class})
 final class MasterKeyCommand {
   @Command(name = "check", mixinStandardHelpOptions = true,
       description = {"Say whether the master key in use is this store's (exit 0) or not (exit 1, with the reason).",
@@ -30,9 +35,38 @@ final class MasterKeyCommand {
     @Override
     public Integer call() {
       try (StoreSession s = new StoreSession(config.load())) {
-        spec.commandLine().getOut().println("Master key " + s.masterKey.id() + " (from " + s.masterKey.source()
-            + ") is the master key of " + s.database.target());
+        PrintWriter out = spec.commandLine().getOut();
+        MasterKey current = s.masterKeys.current();
+        String storeKey = MasterKeyCheck.storeKeyId(s.database).orElse(current.id());
+        Optional<MasterKey> previous = s.masterKeys.previous();
+        if (previous.isPresent() && storeKey.equals(previous.get().id())) {
+          out.println("Master key rotation under way: the data of " + s.database.target() + " is under previous master key "
+              + previous.get().id() + " (from " + previous.get().source() + "); new values are sealed under master key " + current.id()
+              + " (from " + current.source() + "). Once every instance holds both keys, run `toolgate master-key rotate`.");
+        } else {
+          out.println("Master key " + current.id() + " (from " + current.source() + ") is the master key of " + s.database.target());
+          previous.ifPresent(p -> out.println("Previous master key " + p.id() + " (from " + p.source() + ") is no longer needed:"
+              + " remove it (" + MasterKey.PREVIOUS_ENV_VAR + ", store.previous_master_key_file) at the next restart."));
+        }
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = {"Write a new random master key (32 bytes, base64) to FILE, readable by its",
+          "owner only (mode 0600), and print its key id: the first step of a rotation.",
+          "The store is not touched. FILE must not exist."})
+  static final class Generate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Parameters(paramLabel = "FILE", description = "Where to write the key; never overwritten.") Path file;
+
+    @Override
+    public Integer call() {
+      MasterKey key = MasterKey.writeNew(file);
+      spec.commandLine().getOut().println("Wrote master key " + key.id() + " to " + file.toAbsolutePath()
+          + ". Back it up. Next: restart every instance with it as the master key and the old key as the previous one"
+          + " (see `toolgate master-key rotate --help`).");
       return 0;
     }
   }

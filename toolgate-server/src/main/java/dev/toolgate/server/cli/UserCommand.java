@@ -1,7 +1,6 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.GatewayConfig;
-import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.PasswordPolicy;
@@ -218,7 +217,7 @@ final class UserCommand {
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
         User u = find(new UserStore(s.database), user);
-        OpaqueIds ids = new OpaqueIds(s.database, new SecretBox(s.masterKey));
+        OpaqueIds ids = new OpaqueIds(s.database, s.box);
         spec.commandLine().getOut().println(ids.idFor(platform, u.id()));
       }
       return 0;
@@ -237,7 +236,7 @@ final class UserCommand {
     public Integer call() {
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
-        OpaqueIds ids = new OpaqueIds(s.database, new SecretBox(s.masterKey));
+        OpaqueIds ids = new OpaqueIds(s.database, s.box);
         OpaqueIds.OpaqueId found = ids.resolve(opaqueId)
             .orElseThrow(() -> new UserError("no opaque customer identifier " + opaqueId + " was issued by this store"));
         User u = new UserStore(s.database).findUser(found.userId())
@@ -260,7 +259,7 @@ final class UserCommand {
     public Integer call() {
       GatewayConfig loaded = config.load();
       try (StoreSession s = new StoreSession(loaded)) {
-        int version = new OpaqueIds(s.database, new SecretBox(s.masterKey)).rotateKey();
+        int version = new OpaqueIds(s.database, s.box).rotateKey();
         spec.commandLine().getOut().println("Opaque id key version " + version + " is now active");
       }
       return 0;

@@ -150,9 +150,10 @@ public final class CredentialCache implements CredentialDirectory {
   }
 
   private View load(View previous) {
-    Snapshot snapshot = maxTokenLifetime == null ? store.loadSnapshot() : store.loadSnapshot(maxTokenLifetime);
+    DecryptedBefore before = previous == null ? DecryptedBefore.NONE : DecryptedBefore.of(previous.allSecrets, previous.keyRing);
+    Snapshot snapshot = store.loadSnapshot(maxTokenLifetime, before);
     for (String problem : snapshot.problems()) {
-      LOG.error("credential left out of the in-memory view: {}", problem);
+      LOG.error("credential cannot be read from the store: {}", problem);
     }
     KeyRing ring = snapshot.keyRing();
     if (maxTokenLifetime != null && ring == null) {
@@ -179,6 +180,12 @@ public final class CredentialCache implements CredentialDirectory {
   public List<SigningSecret> signingSecrets(String platform) {
     View current = view;
     return platform == null ? current.allEnabledSecrets : current.enabledSecretsByPlatform.getOrDefault(platform, List.of());
+  }
+
+  @Override
+  public int unreadableSigningSecrets(String platform) {
+    View current = view;
+    return platform == null ? current.unreadable : current.unreadableByPlatform.getOrDefault(platform, 0);
   }
 
   @Override
@@ -234,9 +241,15 @@ public final class CredentialCache implements CredentialDirectory {
     final KeyRing keyRing;
     final List<String> problems;
     final List<String> undecryptable;
+    /** Every signing secret loaded, of disabled clients too: what the next load may keep (see {@link DecryptedBefore}). */
+    final List<SigningSecret> allSecrets;
+    /** Active signing secrets of enabled clients that could not be decrypted, by platform. */
+    final Map<String, Integer> unreadableByPlatform;
+    final int unreadable;
 
     View(Snapshot snapshot, KeyRing keyRing) {
       revision = snapshot.revision();
+      allSecrets = snapshot.signingSecrets();
       problems = snapshot.problems();
       undecryptable = snapshot.undecryptable();
       this.keyRing = keyRing;
@@ -245,6 +258,17 @@ public final class CredentialCache implements CredentialDirectory {
         clientsById.put(client.id(), client);
       }
       clients = Map.copyOf(clientsById);
+      Map<String, Integer> unreadableCounts = new HashMap<>();
+      int unreadableTotal = 0;
+      for (String owner : snapshot.unreadableSecretOwners()) {
+        ClientRecord client = clients.get(owner);
+        if (client != null && client.enabled()) {
+          unreadableCounts.merge(client.platform(), 1, Integer::sum);
+          unreadableTotal++;
+        }
+      }
+      unreadableByPlatform = Map.copyOf(unreadableCounts);
+      unreadable = unreadableTotal;
 
       Map<String, List<SigningSecret>> byPlatform = new HashMap<>();
       List<SigningSecret> all = new ArrayList<>();

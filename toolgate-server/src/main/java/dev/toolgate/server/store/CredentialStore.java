@@ -269,7 +269,7 @@ public final class CredentialStore {
    * Snapshot#problems()}.
    */
   public Snapshot loadSnapshot() {
-    return load(null);
+    return load(null, DecryptedBefore.NONE);
   }
 
   /**
@@ -280,10 +280,22 @@ public final class CredentialStore {
    */
   public Snapshot loadSnapshot(Duration maxTokenLifetime) {
     SigningKeyStore.requireLifetime(maxTokenLifetime);
-    return load(maxTokenLifetime);
+    return load(maxTokenLifetime, DecryptedBefore.NONE);
   }
 
-  private Snapshot load(Duration maxTokenLifetime) {
+  /**
+   * As {@link #loadSnapshot(Duration)} (or without signing keys when {@code maxTokenLifetime} is
+   * null), keeping what {@code before} holds for rows now sealed under a master key this store does
+   * not hold (see {@link DecryptedBefore}); those still count as undecryptable.
+   */
+  Snapshot loadSnapshot(Duration maxTokenLifetime, DecryptedBefore before) {
+    if (maxTokenLifetime != null) {
+      SigningKeyStore.requireLifetime(maxTokenLifetime);
+    }
+    return load(maxTokenLifetime, before);
+  }
+
+  private Snapshot load(Duration maxTokenLifetime, DecryptedBefore before) {
     Instant now = now();
     return jdbc.snapshot("load credential snapshot", connection -> {
       long revision = RevisionTable.current(connection);
@@ -295,28 +307,18 @@ public final class CredentialStore {
       Set<String> revoked = RevokedTokenTable.idsExpiringAfter(connection, now.minus(OAuthClientStore.REVOCATION_SKEW_MARGIN));
       List<String> problems = new ArrayList<>();
       Map<String, OAuthSettings> settings = ClientOAuthTable.all(connection, problems);
-      List<SigningSecret> secrets = new ArrayList<>();
-      List<String> undecryptable = new ArrayList<>();
-      for (SigningSecretTable.Row row : sealed) {
-        try {
-          byte[] key = box.open(row.id(), row.sealed());
-          secrets.add(new SigningSecret(row.id(), row.clientId(), key, row.createdAt(), row.expiresAt(), row.revokedAt()));
-        } catch (MasterKeyException e) {
-          problems.add(e.getMessage());
-          // A revoked or expired secret verifies nothing anyway; revoking is how an operator clears one.
-          if (row.revokedAt() == null && (row.expiresAt() == null || row.expiresAt().isAfter(now))) {
-            undecryptable.add(e.getMessage());
-          }
-        }
-      }
+      SnapshotSecrets opened = SnapshotSecrets.open(sealed, box, before, now);
+      problems.addAll(opened.problems());
+      List<String> undecryptable = new ArrayList<>(opened.undecryptable());
       KeyRing ring = null;
       if (maxTokenLifetime != null) {
-        SigningKeyStore.RingRead read = SigningKeyStore.readRing(connection, box, now, maxTokenLifetime);
+        SigningKeyStore.RingRead read = SigningKeyStore.readRing(connection, box, now, maxTokenLifetime, before);
         ring = read.ring();
         problems.addAll(read.problems());
         undecryptable.addAll(read.problems());
       }
-      return new Snapshot(revision, clients, secrets, tokens, keys, settings, clientSecrets, revoked, ring, problems, undecryptable);
+      return new Snapshot(revision, clients, opened.secrets(), tokens, keys, settings, clientSecrets, revoked, ring, problems, undecryptable,
+          opened.unreadableOwners());
     });
   }
 

@@ -16,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import javax.crypto.SecretKey;
@@ -33,8 +34,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class MasterKey {
   public static final String ENV_VAR = "TOOLGATE_MASTER_KEY";
+  /** The previous master key, for decryption only while a rotation is under way. */
+  public static final String PREVIOUS_ENV_VAR = "TOOLGATE_MASTER_KEY_PREVIOUS";
   public static final int LENGTH_BYTES = 32;
   private static final String ENV_SOURCE = "environment variable " + ENV_VAR;
+  private static final String PREVIOUS_ENV_SOURCE = "environment variable " + PREVIOUS_ENV_VAR;
 
   private static final Logger LOG = LoggerFactory.getLogger(MasterKey.class);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -79,6 +83,59 @@ public final class MasterKey {
       throw new MasterKeyException("no master key: set " + ENV_VAR + " or store.master_key_file");
     }
     return fromFile(Path.of(file), mustExistBecause);
+  }
+
+  /**
+   * The previous master key, if one is configured: {@value #PREVIOUS_ENV_VAR} if set, else {@code
+   * store.previous_master_key_file} if set. Used to decrypt only, while a rotation is under way; its
+   * file is never created.
+   *
+   * @throws MasterKeyException if it is malformed or its file does not exist
+   */
+  public static Optional<MasterKey> loadPrevious(StoreSettings settings, Function<String, String> env) {
+    String fromEnv = env.apply(PREVIOUS_ENV_VAR);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Optional.of(fromBase64(fromEnv, PREVIOUS_ENV_SOURCE));
+    }
+    String file = settings.previousMasterKeyFile();
+    if (file == null || file.isBlank()) {
+      return Optional.empty();
+    }
+    Path absolute = Path.of(file).toAbsolutePath();
+    if (!Files.exists(absolute)) {
+      throw new MasterKeyException("previous master key file " + absolute + " (store.previous_master_key_file) does not exist;"
+          + " it must hold the master key being rotated away from, and is never created");
+    }
+    try {
+      warnIfReadableByOthers(absolute);
+      return Optional.of(fromBase64(Files.readString(absolute, StandardCharsets.US_ASCII), "key file " + absolute));
+    } catch (IOException e) {
+      throw new MasterKeyException("cannot read previous master key file " + absolute + ": " + e, e);
+    }
+  }
+
+  /** Whether a previous master key is configured ({@value #PREVIOUS_ENV_VAR} or {@code store.previous_master_key_file}); reads no key. */
+  public static boolean previousConfigured(StoreSettings settings, Function<String, String> env) {
+    String fromEnv = env.apply(PREVIOUS_ENV_VAR);
+    return (fromEnv != null && !fromEnv.isBlank()) || (settings.previousMasterKeyFile() != null && !settings.previousMasterKeyFile().isBlank());
+  }
+
+  /**
+   * Writes a fresh random key to {@code file} (mode 0600), for the first step of a rotation.
+   *
+   * @throws MasterKeyException if the file exists (it is never overwritten) or cannot be written
+   */
+  public static MasterKey writeNew(Path file) {
+    Path absolute = file.toAbsolutePath();
+    if (Files.exists(absolute)) {
+      throw new MasterKeyException(absolute + " exists already; a key file is never overwritten: name a new file");
+    }
+    try {
+      createKeyFile(absolute);
+    } catch (IOException e) {
+      throw new MasterKeyException("cannot write master key file " + absolute + ": " + e, e);
+    }
+    return fromFile(absolute, "a new key is never written over another");
   }
 
   /** Reads the key file, creating it with 32 random bytes (mode 0600) if it does not exist. */
@@ -204,6 +261,11 @@ public final class MasterKey {
   /** Whether the key came from {@value #ENV_VAR} rather than a file. */
   public boolean fromEnvironment() {
     return source.equals(ENV_SOURCE);
+  }
+
+  /** Whether the key came from {@value #PREVIOUS_ENV_VAR}. */
+  public boolean fromPreviousEnvironment() {
+    return source.equals(PREVIOUS_ENV_SOURCE);
   }
 
   SecretKey secretKey() {

@@ -28,7 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A store made before the check value existed gets one on its first open, but only if the key in
  * hand decrypts every encrypted value already stored; otherwise the open is refused, naming the
- * values that do not decrypt. A key file is created only for a store with no check value and
+ * values that do not decrypt.
+ *
+ * <p>While the master key is rotated (see {@link MasterKeyRotation}), a process holds the new key as
+ * current and the old one as previous; the check value is then under either of them (the old one
+ * until {@code toolgate master-key rotate} has re-sealed everything), and any other key is refused. A key file is created only for a store with no check value and
  * nothing encrypted: a new key could not open what is there.
  */
 public final class MasterKeyCheck {
@@ -42,65 +46,86 @@ public final class MasterKeyCheck {
   private MasterKeyCheck() {}
 
   /**
-   * The master key for this store: {@value MasterKey#ENV_VAR} if set, else the key file, which is
-   * created only when the store holds nothing encrypted; then {@link #verify verified}.
+   * The master keys for this store: {@value MasterKey#ENV_VAR} if set, else the key file, which is
+   * created only when the store holds nothing encrypted; and the previous key if one is configured
+   * ({@value MasterKey#PREVIOUS_ENV_VAR} or {@code store.previous_master_key_file}); then {@link
+   * #verify verified}.
    *
-   * @throws MasterKeyException if the key is missing, malformed or not this store's
+   * @throws MasterKeyException if a key is missing, malformed or not this store's
    */
-  public static MasterKey keyFor(Database database, StoreSettings settings) {
+  public static MasterKeys keyFor(Database database, StoreSettings settings) {
     return keyFor(database, settings, System::getenv);
   }
 
   /** As {@link #keyFor(Database, StoreSettings)}, reading environment variables through {@code env}. */
-  public static MasterKey keyFor(Database database, StoreSettings settings, Function<String, String> env) {
+  public static MasterKeys keyFor(Database database, StoreSettings settings, Function<String, String> env) {
     Jdbc jdbc = new Jdbc(database);
     Optional<SecretBox.Sealed> check = jdbc.read("read the master key check value", MasterKeyCheck::read);
     Set<String> keyIds = check.isPresent() ? Set.of(check.get().keyId()) : jdbc.read("list master key ids", SealedValues::keyIds);
     String mustExistBecause = keyIds.isEmpty() ? null
         : database.target() + " holds data encrypted under master key " + String.join(", ", keyIds);
-    MasterKey key = MasterKey.load(settings, env, mustExistBecause);
-    verify(database, key);
-    return key;
+    MasterKeys keys = new MasterKeys(MasterKey.load(settings, env, mustExistBecause), MasterKey.loadPrevious(settings, env));
+    verify(database, keys);
+    return keys;
+  }
+
+  /** The id of the key the store's check value is under (the store's master key), or empty when it has none yet. */
+  public static Optional<String> storeKeyId(Database database) {
+    return new Jdbc(database).read("read the master key check value", MasterKeyCheck::read).map(SecretBox.Sealed::keyId);
+  }
+
+  /** As {@link #verify(Database, MasterKeys)} with {@code key} alone. */
+  public static void verify(Database database, MasterKey key) {
+    verify(database, MasterKeys.of(key));
   }
 
   /**
-   * Refuses {@code key} unless it is this store's master key. On a store without a check value,
-   * records one for {@code key} if it decrypts every encrypted value stored, and refuses otherwise.
+   * Refuses {@code keys} unless the store's check value is under the current key, or, while a
+   * rotation is under way, under the previous one. On a store without a check value, records one if
+   * the keys decrypt every encrypted value stored, and refuses otherwise.
    *
-   * @throws MasterKeyException naming the key's source and the key ids, never the key
+   * @throws MasterKeyException naming the keys' sources and ids, never a key
    */
-  public static void verify(Database database, MasterKey key) {
+  public static void verify(Database database, MasterKeys keys) {
     Jdbc jdbc = new Jdbc(database);
-    SecretBox box = new SecretBox(key);
     Optional<SecretBox.Sealed> check = jdbc.read("read the master key check value", MasterKeyCheck::read);
     if (check.isEmpty()) {
-      if (adopt(jdbc, box, key)) {
+      if (adopt(jdbc, keys)) {
         return;
       }
       // Another process recorded a check value meanwhile: ours must match it like any other.
       check = jdbc.read("read the master key check value", MasterKeyCheck::read);
     }
-    requireMatch(check.orElseThrow(), box, key, database.target());
+    requireMatch(check.orElseThrow(), keys, database.target());
   }
 
-  /** Records {@code key} as the store's master key if every sealed value opens with it; false if a check value appeared meanwhile. */
-  private static boolean adopt(Jdbc jdbc, SecretBox box, MasterKey key) {
-    SecretBox.Sealed sealed = box.seal(ASSOCIATED_DATA, LABEL);
+  /**
+   * Records a check value if every sealed value opens with {@code keys}: under the current key when
+   * it opens them all, else under the previous one (a rotation not yet run); false if a check value
+   * appeared meanwhile.
+   */
+  private static boolean adopt(Jdbc jdbc, MasterKeys keys) {
+    SecretBox box = keys.box();
+    MasterKey key = keys.current();
     OptionalInt checked = jdbc.write("record the master key check value", connection -> {
       // The insert comes first: it takes SQLite's write lock and PostgreSQL's row lock, so no
       // value sealed under another key can be added between the survey and the commit.
-      if (!insert(connection, sealed)) {
+      if (!insert(connection, box.seal(ASSOCIATED_DATA, LABEL))) {
         return OptionalInt.empty();
       }
       List<SealedValues.Value> values = SealedValues.all(connection);
       List<String> failing = values.stream().filter(v -> !v.opensWith(box)).map(v -> v.describe(box)).toList();
       if (!failing.isEmpty()) {
-        throw new MasterKeyException(notAllDecrypt(key, failing, values.size(), jdbc.database().target())); // rolls back
+        throw new MasterKeyException(notAllDecrypt(keys, failing, values.size(), jdbc.database().target())); // rolls back
+      }
+      if (keys.previous().isPresent() && values.stream().anyMatch(v -> v.sealed().keyId().equals(keys.previous().get().id()))) {
+        // Values are still under the previous key: the store's key stays that one until the rotation runs.
+        replace(connection, new SecretBox(keys.previous().get()));
       }
       return OptionalInt.of(values.size());
     });
-    checked.ifPresent(count -> LOG.info("recorded master key {} (from {}) as the master key of {}; it decrypts all {} encrypted value(s) stored",
-        key.id(), key.source(), jdbc.database().target(), count));
+    checked.ifPresent(count -> LOG.info("recorded the master key check value of {} for {}; they decrypt all {} encrypted value(s) stored",
+        jdbc.database().target(), keys.describe(), count));
     return checked.isPresent();
   }
 
@@ -112,14 +137,35 @@ public final class MasterKeyCheck {
     insert(connection, box.seal(ASSOCIATED_DATA, LABEL));
   }
 
-  private static void requireMatch(SecretBox.Sealed check, SecretBox box, MasterKey key, String target) {
-    if (!check.keyId().equals(key.id())) {
-      throw new MasterKeyException("the master key from " + key.source() + " (key id " + key.id() + ") is not the master key of "
-          + target + ", whose data is encrypted under master key " + check.keyId() + ": " + remedy(key, check.keyId()));
+  private static void requireMatch(SecretBox.Sealed check, MasterKeys keys, String target) {
+    MasterKey key = keys.current();
+    Optional<MasterKey> previous = keys.previous();
+    if (check.keyId().equals(key.id())) {
+      requireLabel(check, key, target);
+      previous.ifPresent(p -> LOG.info("master key rotation done: {} is under master key {} already; previous master key {} (from {})"
+          + " is no longer needed: remove it ({} or store.previous_master_key_file) at the next restart", target, key.id(), p.id(), p.source(),
+          MasterKey.PREVIOUS_ENV_VAR));
+      return;
     }
+    if (previous.isPresent() && check.keyId().equals(previous.get().id())) {
+      requireLabel(check, previous.get(), target);
+      LOG.info("master key rotation under way: {} is under previous master key {} (from {}); values are opened with either key and new"
+          + " ones sealed under master key {} (from {}). Once every instance holds both keys, run `toolgate master-key rotate`",
+          target, previous.get().id(), previous.get().source(), key.id(), key.source());
+      return;
+    }
+    String which = previous.isEmpty()
+        ? "the master key from " + key.source() + " (key id " + key.id() + ") is not"
+        : "neither the master key from " + key.source() + " (key id " + key.id() + ") nor the previous master key from "
+            + previous.get().source() + " (key id " + previous.get().id() + ") is";
+    throw new MasterKeyException(which + " the master key of " + target + ", whose data is encrypted under master key "
+        + check.keyId() + ": " + remedy(key, check.keyId()));
+  }
+
+  private static void requireLabel(SecretBox.Sealed check, MasterKey key, String target) {
     byte[] label;
     try {
-      label = box.open(KIND, ASSOCIATED_DATA, check);
+      label = new SecretBox(key).open(KIND, ASSOCIATED_DATA, check);
     } catch (MasterKeyException e) {
       label = new byte[0];
     }
@@ -136,16 +182,19 @@ public final class MasterKeyCheck {
         : "restore the key file that holds master key " + storeKeyId + ", or set " + MasterKey.ENV_VAR + " to that key" + lost;
   }
 
-  private static String notAllDecrypt(MasterKey key, List<String> failing, int total, String target) {
+  private static String notAllDecrypt(MasterKeys keys, List<String> failing, int total, String target) {
     String listed = String.join("; ", failing.subList(0, Math.min(LISTED, failing.size())))
         + (failing.size() > LISTED ? "; and " + (failing.size() - LISTED) + " more" : "");
-    return "the master key from " + key.source() + " (key id " + key.id() + ") does not decrypt " + failing.size() + " of the "
+    MasterKey key = keys.current();
+    String which = keys.previous().isEmpty() ? "the master key from " + key.source() + " (key id " + key.id() + ") does not"
+        : "the master keys in use, " + keys.describe() + ", do not";
+    return which + " decrypt " + failing.size() + " of the "
         + total + " encrypted value(s) in " + target + ": " + listed + ". The store has no master key check value yet, and one"
         + " is recorded only for a key that decrypts everything stored: use the key these values were encrypted with."
         + " If it is lost for good, see `toolgate master-key reset --help`";
   }
 
-  private static Optional<SecretBox.Sealed> read(Connection connection) throws SQLException {
+  static Optional<SecretBox.Sealed> read(Connection connection) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement("SELECT master_key_id, check_value FROM master_key_check WHERE id = 1");
         ResultSet row = query.executeQuery()) {
       return row.next() ? Optional.of(new SecretBox.Sealed(row.getString(1), row.getString(2))) : Optional.empty();

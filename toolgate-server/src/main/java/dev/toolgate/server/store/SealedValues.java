@@ -39,7 +39,7 @@ public final class SealedValues {
 
     /** "signing secret sec_x (encrypted under master key 1a2b…)", for messages: never the value. */
     String describe(SecretBox box) {
-      return kind + " " + rowId + (sealed.keyId().equals(box.keyId())
+      return kind + " " + rowId + (box.holds(sealed.keyId())
           ? " (does not authenticate: altered or copied from another row)"
           : " (encrypted under master key " + sealed.keyId() + ")");
     }
@@ -52,29 +52,42 @@ public final class SealedValues {
     return "opaque_id_key:" + version;
   }
 
+  /** The tables that hold sealed values, and where: each row's id, key id and ciphertext columns. */
+  enum Table {
+    SIGNING_SECRETS(SIGNING_SECRET, "signing_secrets", "id", "ciphertext"),
+    SIGNING_KEYS(SIGNING_KEY, "signing_keys", "kid", "private_jwk"),
+    OPAQUE_ID_KEYS(OPAQUE_ID_KEY, "opaque_id_keys", "version", "sealed_key");
+
+    final String kind;
+    final String name;
+    final String idColumn;
+    final String ciphertextColumn;
+
+    Table(String kind, String name, String idColumn, String ciphertextColumn) {
+      this.kind = kind;
+      this.name = name;
+      this.idColumn = idColumn;
+      this.ciphertextColumn = ciphertextColumn;
+    }
+
+    /** The value of row {@code id} (as read with {@code getObject}). */
+    Value value(Object id, String keyId, String ciphertext) {
+      String rowId = id.toString();
+      String associatedData = this == OPAQUE_ID_KEYS ? opaqueIdKeyRowId(((Number) id).intValue()) : rowId;
+      return new Value(kind, rowId, associatedData, new SecretBox.Sealed(keyId, ciphertext));
+    }
+  }
+
   /** Every sealed value, signing secrets first, then signing keys, then opaque id keys. */
   static List<Value> all(Connection connection) throws SQLException {
     List<Value> values = new ArrayList<>();
-    try (PreparedStatement query = connection.prepareStatement("SELECT id, master_key_id, ciphertext FROM signing_secrets ORDER BY id");
-        ResultSet rows = query.executeQuery()) {
-      while (rows.next()) {
-        String id = rows.getString(1);
-        values.add(new Value(SIGNING_SECRET, id, id, new SecretBox.Sealed(rows.getString(2), rows.getString(3))));
-      }
-    }
-    try (PreparedStatement query = connection.prepareStatement("SELECT kid, master_key_id, private_jwk FROM signing_keys ORDER BY kid");
-        ResultSet rows = query.executeQuery()) {
-      while (rows.next()) {
-        String kid = rows.getString(1);
-        values.add(new Value(SIGNING_KEY, kid, kid, new SecretBox.Sealed(rows.getString(2), rows.getString(3))));
-      }
-    }
-    try (PreparedStatement query = connection.prepareStatement("SELECT version, master_key_id, sealed_key FROM opaque_id_keys ORDER BY version");
-        ResultSet rows = query.executeQuery()) {
-      while (rows.next()) {
-        int version = rows.getInt(1);
-        values.add(new Value(OPAQUE_ID_KEY, Integer.toString(version), opaqueIdKeyRowId(version),
-            new SecretBox.Sealed(rows.getString(2), rows.getString(3))));
+    for (Table table : Table.values()) {
+      try (PreparedStatement query = connection.prepareStatement("SELECT " + table.idColumn + ", master_key_id, " + table.ciphertextColumn
+              + " FROM " + table.name + " ORDER BY " + table.idColumn);
+          ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          values.add(table.value(rows.getObject(1), rows.getString(2), rows.getString(3)));
+        }
       }
     }
     return values;

@@ -18,6 +18,10 @@ import javax.crypto.spec.GCMParameterSpec;
  * random 12-byte nonce, and the row id is bound in as associated data: a ciphertext copied onto
  * another row fails to decrypt instead of silently becoming that row's key. The master key's id is
  * kept beside the ciphertext so that opening with the wrong key says so plainly.
+ *
+ * <p>While the master key is rotated, a box also holds the previous key: a value is opened with
+ * whichever of the two keys its stored key id names, and new values are always sealed under the
+ * current key.
  */
 public final class SecretBox {
   private static final String TRANSFORMATION = "AES/GCM/NoPadding";
@@ -39,14 +43,31 @@ public final class SecretBox {
   }
 
   private final MasterKey key;
+  private final MasterKey previous;
 
   public SecretBox(MasterKey key) {
-    this.key = Objects.requireNonNull(key, "key");
+    this(key, null);
   }
 
-  /** Id of the master key in use. */
+  /** A box that seals under {@code key} and also opens values sealed under {@code previous} (null for none). */
+  public SecretBox(MasterKey key, MasterKey previous) {
+    this.key = Objects.requireNonNull(key, "key");
+    this.previous = previous;
+  }
+
+  /** Id of the master key in use: the one new values are sealed under. */
   public String keyId() {
     return key.id();
+  }
+
+  /** Id of the previous master key, which only opens, or null when none is held. */
+  public String previousKeyId() {
+    return previous == null ? null : previous.id();
+  }
+
+  /** Whether this box holds the master key with this id (current or previous). */
+  public boolean holds(String keyId) {
+    return key.id().equals(keyId) || (previous != null && previous.id().equals(keyId));
   }
 
   /** Encrypts {@code plaintext} for the row {@code rowId}. */
@@ -83,10 +104,14 @@ public final class SecretBox {
    *     (altered, or moved from another row)
    */
   public byte[] open(String kind, String rowId, Sealed sealed) {
-    if (!sealed.keyId().equals(key.id())) {
+    MasterKey opener = sealed.keyId().equals(key.id()) ? key
+        : previous != null && sealed.keyId().equals(previous.id()) ? previous : null;
+    if (opener == null) {
       throw new MasterKeyException(
           kind + " " + rowId + " was encrypted with master key " + sealed.keyId()
-              + "; the key in use is " + key.id() + " from " + key.source()
+              + (previous == null
+                  ? "; the key in use is " + key.id() + " from " + key.source()
+                  : "; the keys in use are " + key.id() + " from " + key.source() + " and (previous) " + previous.id() + " from " + previous.source())
               + " (set " + MasterKey.ENV_VAR + " or restore the key file)");
     }
     byte[] stored;
@@ -100,12 +125,12 @@ public final class SecretBox {
     }
     try {
       Cipher cipher = Cipher.getInstance(TRANSFORMATION);
-      cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), new GCMParameterSpec(TAG_BITS, stored, 0, NONCE_BYTES));
+      cipher.init(Cipher.DECRYPT_MODE, opener.secretKey(), new GCMParameterSpec(TAG_BITS, stored, 0, NONCE_BYTES));
       cipher.updateAAD(rowId.getBytes(StandardCharsets.UTF_8));
       return cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
     } catch (AEADBadTagException e) {
       throw new MasterKeyException(
-          kind + " " + rowId + " does not decrypt under master key " + key.id()
+          kind + " " + rowId + " does not decrypt under master key " + opener.id()
               + ": the stored value was altered or copied from another row");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is required by every Java platform", e);

@@ -158,10 +158,10 @@ public final class SigningKeyStore {
   public KeyRing loadKeyRing(Duration maxTokenLifetime, SigningAlgorithm firstKeyAlgorithm) {
     requireLifetime(maxTokenLifetime);
     Objects.requireNonNull(firstKeyAlgorithm, "firstKeyAlgorithm");
-    RingRead read = jdbc.snapshot("load signing keys", connection -> readRing(connection, box, now(), maxTokenLifetime));
+    RingRead read = jdbc.snapshot("load signing keys", connection -> readRing(connection, box, now(), maxTokenLifetime, DecryptedBefore.NONE));
     if (!read.hasActiveRow()) {
       createFirstKey(firstKeyAlgorithm);
-      read = jdbc.snapshot("load signing keys", connection -> readRing(connection, box, now(), maxTokenLifetime));
+      read = jdbc.snapshot("load signing keys", connection -> readRing(connection, box, now(), maxTokenLifetime, DecryptedBefore.NONE));
     }
     if (read.activeFailure() != null) {
       throw read.activeFailure();
@@ -238,7 +238,8 @@ public final class SigningKeyStore {
   }
 
   private void requireSameMasterKey(SigningKeyTable.Row active) {
-    if (!active.sealed().keyId().equals(box.keyId())) {
+    // During a master key rotation the active key may be under the previous key, which this box holds too.
+    if (!box.holds(active.sealed().keyId())) {
       throw new MasterKeyException(
           "the active signing key " + active.kid() + " was encrypted with master key " + active.sealed().keyId()
               + "; the key in use is " + box.keyId() + " (set " + MasterKey.ENV_VAR + " or restore the key file)."
@@ -257,8 +258,13 @@ public final class SigningKeyStore {
    */
   record RingRead(KeyRing ring, boolean hasActiveRow, MasterKeyException activeFailure, List<String> problems) {}
 
-  /** Reads and opens the active key and the keys retired after {@code now - maxTokenLifetime}. */
-  static RingRead readRing(Connection connection, SecretBox box, Instant now, Duration maxTokenLifetime) throws SQLException {
+  /**
+   * Reads and opens the active key and the keys retired after {@code now - maxTokenLifetime}; a key
+   * re-sealed under a master key {@code box} lacks is taken from {@code before} if it has it (still
+   * reported as a problem).
+   */
+  static RingRead readRing(Connection connection, SecretBox box, Instant now, Duration maxTokenLifetime, DecryptedBefore before)
+      throws SQLException {
     SigningKey active = null;
     boolean hasActiveRow = false;
     MasterKeyException activeFailure = null;
@@ -267,18 +273,22 @@ public final class SigningKeyStore {
     for (SigningKeyTable.Row row : SigningKeyTable.ring(connection, now.minus(maxTokenLifetime))) {
       boolean isActive = row.retiredAt() == null;
       hasActiveRow |= isActive;
+      SigningKey key;
       try {
-        SigningKey key = SigningKeyMaterial.open(box, row);
-        if (isActive) {
-          active = key;
-        } else {
-          published.add(key);
-        }
+        key = SigningKeyMaterial.open(box, row);
       } catch (MasterKeyException e) {
-        problems.add(e.getMessage());
-        if (isActive) {
+        key = box.holds(row.sealed().keyId()) ? null : before.key(row.kid())
+            .map(k -> new SigningKey(k.kid(), k.algorithm(), k.privateJwk(), k.createdAt(), row.retiredAt())).orElse(null);
+        problems.add(e.getMessage() + (key == null ? "" : "; this instance keeps using the key it decrypted before:"
+            + " restart it with master key " + row.sealed().keyId()));
+        if (isActive && key == null) {
           activeFailure = e;
         }
+      }
+      if (key != null && isActive) {
+        active = key;
+      } else if (key != null) {
+        published.add(key);
       }
     }
     KeyRing ring = active == null ? null : new KeyRing(active, published);

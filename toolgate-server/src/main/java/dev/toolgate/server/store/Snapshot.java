@@ -30,6 +30,9 @@ import java.util.Set;
  * @param undecryptable the problems of credentials in use that could not be decrypted or opened:
  *     signing secrets neither revoked nor expired, and keys of the key ring. Calls that need them
  *     fail, so a server holding such a snapshot is not ready
+ * @param unreadableSecretOwners the client id of each signing secret in use that could not be
+ *     decrypted and is missing from {@code signingSecrets}: a signature matching no other secret of
+ *     its platform is then answered 503, not 401
  */
 public record Snapshot(
     long revision,
@@ -42,7 +45,8 @@ public record Snapshot(
     Set<String> revokedTokenIds,
     KeyRing keyRing,
     List<String> problems,
-    List<String> undecryptable) {
+    List<String> undecryptable,
+    List<String> unreadableSecretOwners) {
   public Snapshot {
     clients = List.copyOf(clients);
     signingSecrets = List.copyOf(signingSecrets);
@@ -53,5 +57,6 @@ public record Snapshot(
     revokedTokenIds = Set.copyOf(revokedTokenIds);
     problems = List.copyOf(problems);
     undecryptable = List.copyOf(undecryptable);
+    unreadableSecretOwners = List.copyOf(unreadableSecretOwners);
   }
 }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.toolgate.server.store.Columns;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.Jdbc;
+import dev.toolgate.server.store.MasterKeyException;
 import dev.toolgate.server.store.NotFoundException;
 import dev.toolgate.server.store.SealedValues;
 import dev.toolgate.server.store.SecretBox;
@@ -231,13 +232,29 @@ public final class OpaqueIds {
           throw new IllegalStateException("opaque_id_keys has keys but none is active; run a key rotation");
         }
         int version = row.getInt("version");
-        byte[] key = box.open(rowId(version), new SecretBox.Sealed(row.getString("master_key_id"), row.getString("sealed_key")));
+        byte[] key = open(version, new SecretBox.Sealed(row.getString("master_key_id"), row.getString("sealed_key")));
         return new ActiveKey(version, key, clock.instant());
       }
     });
     keys.put(loaded.version(), loaded.key());
     active = loaded;
     return loaded;
+  }
+
+  /**
+   * Opens a key version; one re-sealed under a master key this process lacks (a rotation it missed)
+   * is taken from memory if it was opened before: a version's bytes never change.
+   */
+  private byte[] open(int version, SecretBox.Sealed sealed) {
+    try {
+      return box.open(rowId(version), sealed);
+    } catch (MasterKeyException e) {
+      byte[] known = keys.get(version);
+      if (known == null || box.holds(sealed.keyId())) {
+        throw e;
+      }
+      return known;
+    }
   }
 
   private void insertKey(Connection connection, int version, byte[] key, Instant now) throws SQLException {

@@ -1,0 +1,9 @@
+package dev.toolgate.server.cli;
+
+/** {@link MasterKeyRotationCliContract} on the default store: SQLite next to the configuration. */
+class SqliteMasterKeyRotationCliTest extends MasterKeyRotationCliContract {
+  @Override
+  String storeLines() {
+    return "";
+  }
+}
