@@ -3,10 +3,7 @@ package dev.toolgate.server;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.credential.StandardWebhooksVerifier;
 import dev.toolgate.core.credential.StripeSignatureVerifier;
-import com.nimbusds.jose.JWSAlgorithm;
-import dev.toolgate.core.config.TrustedIssuer;
 import dev.toolgate.core.credential.ExternalJwtVerifier;
-import dev.toolgate.server.oauth.ExternalJwks;
 import dev.toolgate.server.oauth.ExternalKeyReadiness;
 import dev.toolgate.core.config.CustomerTokenSettings;
 import dev.toolgate.core.config.PasswordHashSettings;
@@ -28,7 +25,6 @@ import dev.toolgate.core.config.AuthServerSettings;
 import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.ToolConfig;
 import dev.toolgate.core.credential.ClientTokenVerifier;
-import dev.toolgate.core.credential.UserTokenVerifier;
 import dev.toolgate.core.config.IdentityKind;
 import dev.toolgate.core.config.ToolConfig;
 import dev.toolgate.core.engine.UserBinder;
@@ -49,7 +45,6 @@ import dev.toolgate.server.oauth.TokenEndpoint;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SigningKeyStore;
 import java.util.ArrayList;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import dev.toolgate.core.credential.ApiKeyVerifier;
@@ -183,31 +178,12 @@ public final class Toolgate implements AutoCloseable {
       CachedUserDirectory userDirectory = new CachedUserDirectory(users, opaqueIds, subjectKind, login.opaqueIdPlatform());
       JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(login.allAudiences()),
           OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, true), clock);
-      // Trusted external issuers: their JWKS, fetched from the configured URL only, and a verifier each.
-      // Only with an issuer to fetch from: building a client loads the TLS trust store and starts a thread.
-      java.net.http.HttpClient jwksHttp = config.trustedIssuers().isEmpty() ? null : java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-          .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
-      Map<String, ExternalJwks> jwksByIssuer = new java.util.LinkedHashMap<>();
-      Map<String, ExternalJwtVerifier.Issuer> externalIssuers = new java.util.LinkedHashMap<>();
-      for (TrustedIssuer trusted : config.trustedIssuers().values()) {
-        if ("http".equals(trusted.jwksUri().getScheme()) && !isLoopback(trusted.jwksUri().getHost())) {
-          // Anyone on the path could swap the keys and mint tokens: plain http only to this machine.
-          throw new IllegalStateException("trusted issuer " + trusted.name() + ": jwks_uri must use https unless it is on loopback");
-        }
-        ExternalJwks jwks = new ExternalJwks(trusted, jwksHttp, clock);
-        jwks.refresh(); // in the background: a slow issuer must not delay the start
-        jwksByIssuer.put(trusted.name(), jwks);
-        Set<JWSAlgorithm> algorithms = trusted.algorithms().stream().map(JWSAlgorithm::parse).collect(java.util.stream.Collectors.toUnmodifiableSet());
-        externalIssuers.put(trusted.name(), new ExternalJwtVerifier.Issuer(
-            new JwtVerifier(jwks.asJwtKeys(), new JwtRules(trusted.issuer(), Set.copyOf(trusted.audiences()), algorithms, Set.of(),
-                trusted.clockSkew(), OwnTokens.MAX_TOKEN_CHARS * 2, false), clock),
-            jwks::available, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, jwks::publishes)));
-      }
+      TrustedIssuers trusted = TrustedIssuers.start(config, clock);
       // Rate-limit buckets, what is used once (webhook ids, signed bodies, single-use tokens, client
       // assertions) and login throttles: in this process, or in Redis shared by all instances.
       SharedState shared = SharedState.of(config, redis, clock);
       PolicyEngine engine = new PolicyEngine(List.of(
-          new ExternalJwtVerifier(externalIssuers, clock),
+          new ExternalJwtVerifier(trusted.verifiers(), clock),
           new SendbirdSignatureVerifier(credentials, clock),
           new StandardWebhooksVerifier(credentials, clock),
           new StripeSignatureVerifier(credentials, clock),
@@ -215,8 +191,7 @@ public final class Toolgate implements AutoCloseable {
           new ApiKeyVerifier(credentials, clock),
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clock),
-          userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), externalIssuers, jwksByIssuer,
-              credentials, clock)),
+          trusted.userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), credentials, clock)),
           credentials, usage, clock, shared.quota(), new ClientAddress(config.server().trustedProxies()),
           config.failedAuthLimit().orElse(null), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), shared.fallback());
       engine.checkCovers(routes.routes());
@@ -262,7 +237,7 @@ public final class Toolgate implements AutoCloseable {
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
       try {
         await(adminAuth.start(vertx));
-        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(jwksByIssuer), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
+        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
             new DeploymentOptions().setInstances(loops)));
       } catch (RuntimeException e) {
         try {
@@ -304,25 +279,6 @@ public final class Toolgate implements AutoCloseable {
       database.close();
       throw e;
     }
-  }
-
-  /**
-   * User tokens from Toolgate's customer login, and from each trusted issuer (its JWKS, its rules, a
-   * cache of its own: a token verified under one issuer's rules must not pass under another's).
-   */
-  private static UserTokenVerifier userTokens(JwtVerifier customerTokens, CachedVerifiedTokens customerCache,
-      Map<String, ExternalJwtVerifier.Issuer> externalIssuers, Map<String, ExternalJwks> jwksByIssuer, CredentialCache credentials,
-      Clock clock) {
-    Map<String, JwtVerifier> verifiers = new java.util.HashMap<>(Map.of(TOOLGATE_ISSUER, customerTokens));
-    Map<String, dev.toolgate.core.port.VerifiedTokenCache> caches = new java.util.HashMap<>(Map.of(TOOLGATE_ISSUER, customerCache));
-    Map<String, java.util.function.BooleanSupplier> available = new java.util.HashMap<>();
-    externalIssuers.forEach((name, issuer) -> {
-      verifiers.put(name, issuer.verifier());
-      ExternalJwks jwks = jwksByIssuer.get(name);
-      caches.put(name, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, jwks::publishes));
-      available.put(name, issuer.keysAvailable());
-    });
-    return new UserTokenVerifier(verifiers, caches, available, credentials, clock);
   }
 
   /** Tools a customer token may be minted for alone: those that require a user token. */
@@ -434,10 +390,6 @@ public final class Toolgate implements AutoCloseable {
       usage.close();
       database.close();
     }
-  }
-
-  private static boolean isLoopback(String host) {
-    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
   }
 
   private static int freePort(String host) {

@@ -4,7 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.core.credential.SendbirdSignatureVerifier;
 import dev.toolgate.core.port.ClientRecord;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.toolgate.server.redis.RedisServerProcess;
+import dev.toolgate.server.store.OAuthClientStore;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.UserStore;
 import io.vertx.core.json.JsonObject;
@@ -79,6 +92,8 @@ class ScaleOutIntegrationTest {
   RedisServerProcess redis;
   ToolgateCluster cluster;
   String apiKey;
+  String oauthClient;
+  ECKey clientKey;
 
   @BeforeAll
   void start() throws Exception {
@@ -90,6 +105,10 @@ class ScaleOutIntegrationTest {
     cluster.admin.addSigningSecret(hooks.id(), SECRET.getBytes(StandardCharsets.UTF_8), null);
     ClientRecord agent = cluster.admin.createClient("agent", "sendbird");
     apiKey = cluster.admin.createApiKey(agent.id(), Set.of("*"), null).plaintext();
+    oauthClient = cluster.admin.createClient("assertions", "sendbird").id();
+    clientKey = new ECKeyGenerator(Curve.P_256).keyID("client-key-1").generate();
+    new OAuthClientStore(cluster.adminDb).setOAuthSettings(oauthClient, Set.of("orders.read"), Duration.ofMinutes(30),
+        Set.of("private_key_jwt"), new JWKSet(clientKey.toPublicJWK()).toString());
     PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(8192, 1, 1));
     UserStore users = new UserStore(cluster.adminDb);
     users.createUser("ada", hasher.hash("ada password 1"));
@@ -220,5 +239,21 @@ class ScaleOutIntegrationTest {
     HttpResponse<String> throttled = loginResponse(2, "bob", "bob password 2", null);
     assertThat(throttled.statusCode()).as("even the right password, once the user's failures are used up").isEqualTo(429);
     assertThat(throttled.headers().firstValue("retry-after")).isPresent();
+  }
+
+  @Test
+  void aClientAssertionIsAcceptedByOneInstanceOnly() throws Exception {
+    SignedJWT assertion = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("client-key-1").build(), new JWTClaimsSet.Builder()
+        .issuer(oauthClient).subject(oauthClient).audience(ToolgateCluster.ISSUER + "/oauth/token").jwtID(UUID.randomUUID().toString())
+        .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(60))).build());
+    assertion.sign(new ECDSASigner(clientKey));
+    String form = "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+        + "&client_assertion=" + assertion.serialize();
+    List<HttpResponse<String>> answers = concurrently(6, i -> HttpRequest.newBuilder(URI.create(cluster.base(i % 3) + "/oauth/token"))
+        .timeout(Duration.ofSeconds(10)).header("content-type", "application/x-www-form-urlencoded")
+        .header("x-forwarded-for", "198.51.100.202").POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    assertThat(statuses(answers)).containsOnly(Map.entry(200, 1L), Map.entry(401, 5L));
+    assertThat(answers.stream().filter(r -> r.statusCode() == 401))
+        .allSatisfy(r -> assertThat(new JsonObject(r.body()).getString("error_description")).contains("already used"));
   }
 }
