@@ -92,10 +92,7 @@ class ScaleOutFaultsTest {
   }
 
   HttpRequest hook(int instance, String id) {
-    long ts = System.currentTimeMillis() / 1000;
-    String body = "{\"event\":\"" + id + "\"}";
-    return cluster.post(instance, "/hooks", body).header("webhook-id", id).header("webhook-timestamp", Long.toString(ts))
-        .header("webhook-signature", ScaleOutIntegrationTest.webhook(id, ts, body)).build();
+    return ScaleOutIntegrationTest.hook(cluster, instance, id, "127.0.0.1");
   }
 
   HttpRequest call(int instance, String path, String key) {

@@ -172,6 +172,11 @@ class ScaleOutIntegrationTest {
   }
 
   HttpRequest hook(int instance, String id, String clientIp) {
+    return hook(cluster, instance, id, clientIp);
+  }
+
+  /** A Standard Webhooks message signed now with {@link #SECRET}, from {@code clientIp} (through the trusted proxy, loopback). */
+  static HttpRequest hook(ToolgateCluster cluster, int instance, String id, String clientIp) {
     long ts = System.currentTimeMillis() / 1000;
     String body = "{\"event\":\"" + id + "\"}";
     return cluster.post(instance, "/hooks", body).header("webhook-id", id).header("webhook-timestamp", Long.toString(ts))
