@@ -31,6 +31,13 @@ public final class RedisCallQuota implements CallQuota {
   static final RedisScript REFUND = RedisScript.load("redis/refund.lua");
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private static final long MAX_REMEMBERED_EXHAUSTED = 100_000;
+  /**
+   * How much longer than its window a one-time use is kept. The window (a signed timestamp plus
+   * replay_tolerance) is judged on each instance's own clock, and the key's expiry is counted from
+   * the claiming instance's clock: without a margin, an instance running d ahead would let the key
+   * go d early, and one running behind would still accept the message after it went.
+   */
+  static final Duration CLOCK_SKEW_MARGIN = Duration.ofSeconds(60);
 
   private final RedisConnector redis;
   private final Clock clock;
@@ -115,7 +122,7 @@ public final class RedisCallQuota implements CallQuota {
     long now = clock.millis();
     for (int i = 0; i < once.size(); i++) {
       keys[i] = onceKey(once.get(i).key());
-      args.add(Long.toString(Math.max(1, once.get(i).until().toEpochMilli() - now)));
+      args.add(Long.toString(Math.max(1, once.get(i).until().toEpochMilli() - now) + CLOCK_SKEW_MARGIN.toMillis()));
     }
     for (int j = 0; j < charges.size(); j++) {
       Charge c = charges.get(j);

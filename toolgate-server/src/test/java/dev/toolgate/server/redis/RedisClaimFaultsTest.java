@@ -67,6 +67,24 @@ class RedisClaimFaultsTest {
   }
 
   @Test
+  void aMessageClaimedByAnInstanceWhoseClockRunsAheadIsStillRefusedElsewhereUntilItsWindowEnds() throws Exception {
+    try (RedisServerProcess own = RedisServerProcess.start();
+        RedisConnector c = RedisConnector.start(settings(own, Duration.ofSeconds(1)))) {
+      awaitConnected(c);
+      // Two instances on one Redis; the first one's clock is 2 s ahead (NTP not yet synced, a VM resumed).
+      RedisCallQuota ahead = new RedisCallQuota(c, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(2)));
+      RedisCallQuota onTime = new RedisCallQuota(c, Clock.systemUTC());
+      // The message's window ends 3 s from now (its timestamp plus replay_tolerance), the same for both.
+      OnceKey hook = new OnceKey("standard_webhooks:c1:skew-" + System.nanoTime(), Instant.now().plusSeconds(3));
+      assertThat(ahead.settle(claim(hook)).join()).isInstanceOf(QuotaOutcome.Granted.class);
+      Thread.sleep(1500);
+      assertThat(Instant.now()).as("still inside the window").isBefore(hook.until());
+      assertThat(onTime.settle(claim(hook)).join()).as("a replay to the instance with the right time, inside the window")
+          .isEqualTo(new QuotaOutcome.Used(0));
+    }
+  }
+
+  @Test
   void aScriptRunTwiceBecauseItsReplyWasLostDoesNotCallItsOwnClaimAReplay() throws Exception {
     try (RedisServerProcess own = RedisServerProcess.start(); ReplyDroppingProxy proxy = new ReplyDroppingProxy(own.port());
         RedisConnector c = RedisConnector.start(new RedisSettings(RedisSettings.Topology.STANDALONE,
