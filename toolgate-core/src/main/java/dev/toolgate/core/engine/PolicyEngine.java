@@ -309,15 +309,16 @@ public final class PolicyEngine {
       return counted(Decision.deny(DenialCode.REPLAYED, detail, a.clientId(), a.credentialIds(),
           List.of(verifiers.get(p.kind()).challenge(route, refused)), trace), a.ip());
     }
+    // The reason (where Redis is, what it answered) goes to the audit trace only, never to the caller.
     String reason = ((QuotaOutcome.Unavailable) outcome).reason();
     if (!a.oneTimeUses().isEmpty()) {
-      String detail = "whether this was used before could not be checked: the shared state is unavailable (" + reason + ")";
-      trace.add(new Check("once", false, detail));
+      String detail = "whether this was used before could not be checked: the shared state is unavailable";
+      trace.add(new Check("once", false, detail + " (" + reason + ")"));
       return done(Decision.deny(DenialCode.SHARED_STATE_UNAVAILABLE, detail, a.clientId(), a.credentialIds(), List.of(), trace));
     }
     if (!fallback.allowsUncounted(route)) {
-      String detail = "the rate limits of tool " + route.name() + " could not be counted: the shared state is unavailable (" + reason + ")";
-      trace.add(new Check("rate_limit", false, detail));
+      String detail = "the rate limits of tool " + route.name() + " could not be counted: the shared state is unavailable";
+      trace.add(new Check("rate_limit", false, detail + " (" + reason + ")"));
       return done(Decision.deny(DenialCode.SHARED_STATE_UNAVAILABLE, detail, a.clientId(), a.credentialIds(), List.of(), trace));
     }
     // Marked in the audit record: this call passed without its rate limits being counted.

@@ -141,6 +141,37 @@ class ScaleOutAttackTest {
     assertThat(back.statusCode()).as("the same assertion, never claimed: %s", back.body()).isEqualTo(200);
   }
 
+  /** The call's 503, and what its audit record says the reason was; the public answer must not carry that reason. */
+  void assertThe503KeepsTheReasonToTheAuditRecord(HttpResponse<String> answer) throws Exception {
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+    assertThat(answer.headers().firstValue("retry-after")).hasValue("1");
+    JsonObject problem = new JsonObject(answer.body());
+    assertThat(problem.getString("code")).isEqualTo("shared_state_unavailable");
+    String requestId = problem.getString("request_id");
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (cluster.auditLog.find(requestId).isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    String trace = cluster.auditLog.find(requestId).orElseThrow().trace().toString();
+    int at = trace.indexOf("shared state is unavailable (");
+    assertThat(at).as("the audit record keeps the reason: %s", trace).isNotNegative();
+    String reason = trace.substring(at + "shared state is unavailable (".length(), trace.indexOf(')', at));
+    // Where Redis is and what it said are for the operator, not for whoever calls.
+    assertThat(answer.body()).doesNotContain(reason).doesNotContain("Exception");
+  }
+
+  @Test
+  void a503ForAnUnreachableRedisTellsTheCallerNothingAboutRedis() throws Exception {
+    redis.kill();
+    assertThe503KeepsTheReasonToTheAuditRecord(cluster.send(hook(0, "msg_down", System.currentTimeMillis() / 1000)));
+  }
+
+  @Test
+  void a503ForARedisOutOfMemoryTellsTheCallerNothingAboutRedis() throws Exception {
+    redis.command("CONFIG", "SET", "maxmemory", "1"); // full: every write refused (noeviction, the documented setting)
+    assertThe503KeepsTheReasonToTheAuditRecord(cluster.send(hook(0, "msg_full", System.currentTimeMillis() / 1000)));
+  }
+
   @Test
   void aWebhookAnswered503WhileRedisIsFrozenPassesWhenTheSenderRetriesOnTheOtherInstance() throws Exception {
     // Warm: the quota script is cached in Redis; nothing else ever ran there.
