@@ -50,7 +50,13 @@ class ScaleOutAttackTest {
           path: /hooks
           upstream: UPSTREAM
           policy: {require: [standard_webhooks]}
-      failed_auth_limit: {limit: 1000, period: 1h}
+        - name: keyed
+          platform: sendbird
+          method: POST
+          path: /keyed
+          upstream: UPSTREAM
+          policy: {require: [api_key]}
+      failed_auth_limit: {limit: 6, period: 1h}
       authorization_server:
         issuer: ISSUER
       """;
@@ -104,6 +110,46 @@ class ScaleOutAttackTest {
     String body = "{\"event\":\"" + id + "\"}";
     return cluster.post(instance, "/hooks", body).header("webhook-id", id).header("webhook-timestamp", Long.toString(ts))
         .header("webhook-signature", ScaleOutIntegrationTest.webhook(id, ts, body)).build();
+  }
+
+  static final String BAD_KEY = "tgk_not-a-real-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+  /**
+   * One request over a raw socket bound to {@code local} (127.0.0.2 is not a trusted proxy, unlike
+   * 127.0.0.1), with whatever X-Forwarded-For it likes; the status line's code.
+   */
+  int rawBadKey(int instance, String local, String forwardedFor) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getByName("127.0.0.1"), cluster.instances.get(instance).port(),
+        java.net.InetAddress.getByName(local), 0)) {
+      socket.setSoTimeout(10_000);
+      String request = "POST /keyed HTTP/1.1\r\nHost: toolgate\r\napi-key: " + BAD_KEY + "\r\nX-Forwarded-For: " + forwardedFor
+          + "\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      return Integer.parseInt(status.substring(9, 12));
+    }
+  }
+
+  @Test
+  void addressesMadeUpInXForwardedForByAnUntrustedPeerShareItsFailedAuthBudgetAcrossInstances() throws Exception {
+    List<Integer> codes = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      codes.add(rawBadKey(i % 2, "127.0.0.2", "203.0.113." + i + ", 198.51.100." + i));
+    }
+    assertThat(codes).containsExactly(401, 401, 401, 401, 401, 401, 429, 429, 429, 429);
+  }
+
+  @Test
+  void oneIpv6NetworkHasOneFailedAuthBudgetWhateverAddressOfItTheProxySays() throws Exception {
+    // A client with a /64 (any VPS) has 2^64 addresses: counted per address, it would never run out
+    // of failures, and every address would be one more key in Redis.
+    List<Integer> codes = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> r = cluster.send(cluster.post(i % 2, "/keyed", "{}").header("api-key", BAD_KEY)
+          .header("x-forwarded-for", "2001:db8:5:6:" + Integer.toHexString(0x1000 + i) + "::" + Integer.toHexString(i + 1)).build());
+      codes.add(r.statusCode());
+    }
+    assertThat(codes).containsExactly(401, 401, 401, 401, 401, 401, 429, 429, 429, 429);
   }
 
   static Map<Integer, Long> statuses(List<HttpResponse<String>> answers) {
