@@ -266,7 +266,7 @@ public final class PolicyEngine {
     }
     List<Charge> charges = new ArrayList<>(limits.size());
     for (ToolRateLimit limit : limits) {
-      charges.add(new Charge(bucketKey(route.name(), limit, a.clientId(), userKey, a.ip()), limit.limit()));
+      charges.add(new Charge(BucketKey.of(route.name(), limit, a.clientId(), userKey, a.ip()), limit.limit()));
     }
     List<OnceKey> once = new ArrayList<>(a.oneTimeUses().size());
     for (Pending p : a.oneTimeUses()) {
@@ -396,25 +396,6 @@ public final class PolicyEngine {
       trace.add(new Check("allowed_ips", true, "client address " + ip + " is in allowed_ips of " + lists));
     }
     return null;
-  }
-
-  /** e.g. {@code rl:order_status:client=c1|user=u7}; a missing client or user is {@code -}. */
-  static String bucketKey(String tool, ToolRateLimit limit, String clientId, String subject, String ip) {
-    StringBuilder key = new StringBuilder("rl:").append(tool).append(':');
-    for (int i = 0; i < limit.per().size(); i++) {
-      if (i > 0) {
-        key.append('|');
-      }
-      LimitKey kind = limit.per().get(i);
-      key.append(kind.yamlName());
-      switch (kind) {
-        case CLIENT -> key.append('=').append(clientId == null ? "-" : clientId);
-        case USER -> key.append('=').append(subject == null ? "-" : subject);
-        case IP -> key.append('=').append(ip);
-        case TOOL -> { } // the tool's total: the tool name is already in the key
-      }
-    }
-    return key.toString();
   }
 
   private static String describe(List<LimitKey> per) {
