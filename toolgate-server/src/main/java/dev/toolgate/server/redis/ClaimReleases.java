@@ -65,11 +65,11 @@ final class ClaimReleases {
         }
         return null;
       }
-      if (!clock.instant().isBefore(key.until())) {
+      if (!clock.instant().isBefore(key.until()) || redis.isClosed()) {
         if (counted) {
           retrying.decrementAndGet();
         }
-        return null; // expired meanwhile: nothing left to release
+        return null; // expired meanwhile (nothing left to release), or this server is stopping
       }
       if (!counted && retrying.incrementAndGet() > MAX_RETRYING) {
         retrying.decrementAndGet();

@@ -102,6 +102,11 @@ public final class RedisCallQuota implements CallQuota {
     });
   }
 
+  /** Claims whose release is being retried in the background now. */
+  int releasesRetrying() {
+    return releases.retrying();
+  }
+
   /** Each key only if it still holds {@code token}; retried in the background until Redis answers ({@link ClaimReleases}). */
   private CompletableFuture<Void> release(List<OnceKey> once, int count, String token) {
     return releases.release(once, count, token);

@@ -201,6 +201,11 @@ public final class RedisConnector implements AutoCloseable {
     return health;
   }
 
+  /** Whether {@link #close} was called: nothing will be sent any more. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** The settings this connector was started with. */
   public RedisSettings settings() {
     return settings;

@@ -67,6 +67,28 @@ class RedisClaimFaultsTest {
   }
 
   @Test
+  void releasesAreRetriedWhileRedisIsAwayAndStopWhenTheServerStops() throws Exception {
+    RedisServerProcess own = RedisServerProcess.start();
+    RedisConnector c = RedisConnector.start(settings(own, Duration.ofMillis(200)));
+    try {
+      awaitConnected(c);
+      RedisCallQuota q = new RedisCallQuota(c, Clock.systemUTC());
+      own.kill();
+      assertThat(q.settle(claim(message("away"))).join()).isInstanceOf(QuotaOutcome.Unavailable.class);
+      assertThat(q.releasesRetrying()).as("the release could not be sent: it is retried").isEqualTo(1);
+      c.close();
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (q.releasesRetrying() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(q.releasesRetrying()).as("nothing goes on retrying in a stopped server").isZero();
+    } finally {
+      c.close();
+      own.close();
+    }
+  }
+
+  @Test
   void aMessageClaimedByAnInstanceWhoseClockRunsAheadIsStillRefusedElsewhereUntilItsWindowEnds() throws Exception {
     try (RedisServerProcess own = RedisServerProcess.start();
         RedisConnector c = RedisConnector.start(settings(own, Duration.ofSeconds(1)))) {
