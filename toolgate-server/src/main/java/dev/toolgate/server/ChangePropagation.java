@@ -43,8 +43,6 @@ final class ChangePropagation implements ChangeListener.Handler, AutoCloseable {
   });
   private final AtomicBoolean credentialReloadWanted = new AtomicBoolean();
   private final AtomicBoolean credentialCheckWanted = new AtomicBoolean();
-  /** The latest store revision announced. */
-  private final java.util.concurrent.atomic.AtomicLong announcedRevision = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
   private final AtomicBoolean adminReloadWanted = new AtomicBoolean();
 
   /** @param afterCredentialReload runs after each credential reload this class makes (readiness) */
@@ -57,15 +55,20 @@ final class ChangePropagation implements ChangeListener.Handler, AutoCloseable {
 
   @Override
   public void changed(List<StoreChange> changes) {
-    // Revocations first: the revision each one moved to then needs no reload (see CredentialCache.revokedAt).
+    // Revocations first: the revision each one moved to then needs no reload (see CredentialCache.revokedAt,
+    // which checks each with the store: anyone who can connect to the database can announce anything).
     for (StoreChange change : changes) {
       if (change instanceof StoreChange.RevokedToken revoked) {
-        credentials.revokedAt(revoked.jti(), revoked.revision());
+        try {
+          credentials.revokedAt(revoked.jti(), revoked.revision());
+        } catch (RuntimeException e) {
+          // The store cannot be asked: the announcement is not believed; the reload below or the poll catches up.
+          LOG.debug("could not check an announced token revocation: {}", e.toString());
+        }
       }
     }
     for (StoreChange change : changes) {
       if (change instanceof StoreChange.Credentials moved) {
-        announcedRevision.accumulateAndGet(moved.revision(), Math::max);
         if (credentials.revision() < moved.revision()) {
           reloadCredentials();
         }
@@ -90,9 +93,10 @@ final class ChangePropagation implements ChangeListener.Handler, AutoCloseable {
     reloadAdminTokens();
   }
 
+  /** The announced revision is only a hint (anyone may announce one): the store's own revision decides, one cheap query. */
   private void reloadCredentials() {
     request(credentialReloadWanted, "credentials", () -> {
-      if (credentials.refreshIfBehind(announcedRevision.get())) {
+      if (credentials.refreshIfChanged()) {
         afterCredentialReload.run();
       }
     });

@@ -235,6 +235,11 @@ final class RedisReader {
    * Null when wrong (error recorded).
    */
   private RedisNode node(Node at, String field, String text, int defaultPort) {
+    if (text.contains("@")) { // checked before anything is echoed: user:password@host:port
+      problems.add(at, field, "must not carry a user name or password (user:password@): " + ConfigReader.NO_SECRETS
+          + "; name the password with `password_env` or `password_file`, and an ACL user with `username`");
+      return null;
+    }
     String host;
     String port;
     if (text.startsWith("[")) {

@@ -7,21 +7,23 @@ import dev.toolgate.core.limit.Charge;
 import dev.toolgate.core.limit.QuotaOutcome;
 import dev.toolgate.core.limit.QuotaRequest;
 import dev.toolgate.core.limit.RateLimit;
+import dev.toolgate.core.net.AddressBucket;
 import dev.toolgate.core.port.CallQuota;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The failed-authentication limit per client IP: every 401 takes a token from its address's bucket,
+ * The failed-authentication limit per client IP (an IPv6 address per /64): every 401 takes a token from its address's bucket,
  * and once that is empty the address's failures are answered 429 instead. It only ever turns
  * failures away: a call whose credentials verify never gets here.
  *
  * @param limit 401s one client IP may cause per period; null: not counted (failures stay 401)
  */
 record FailedAuthBudget(CallQuota quota, RateLimit limit, QuotaFallback fallback) {
+  /** One bucket per IPv4 address or IPv6 /64 ({@link AddressBucket}). */
   static String key(String ip) {
-    return "failed_auth:" + ip;
+    return "failed_auth:" + AddressBucket.of(ip);
   }
 
   /** What this instance last saw of the address's bucket: only for sparing work, never for a decision. */

@@ -266,7 +266,7 @@ public final class PolicyEngine {
     }
     List<Charge> charges = new ArrayList<>(limits.size());
     for (ToolRateLimit limit : limits) {
-      charges.add(new Charge(bucketKey(route.name(), limit, a.clientId(), userKey, a.ip()), limit.limit()));
+      charges.add(new Charge(BucketKey.of(route.name(), limit, a.clientId(), userKey, a.ip()), limit.limit()));
     }
     List<OnceKey> once = new ArrayList<>(a.oneTimeUses().size());
     for (Pending p : a.oneTimeUses()) {
@@ -309,15 +309,16 @@ public final class PolicyEngine {
       return counted(Decision.deny(DenialCode.REPLAYED, detail, a.clientId(), a.credentialIds(),
           List.of(verifiers.get(p.kind()).challenge(route, refused)), trace), a.ip());
     }
+    // The reason (where Redis is, what it answered) goes to the audit trace only, never to the caller.
     String reason = ((QuotaOutcome.Unavailable) outcome).reason();
     if (!a.oneTimeUses().isEmpty()) {
-      String detail = "whether this was used before could not be checked: the shared state is unavailable (" + reason + ")";
-      trace.add(new Check("once", false, detail));
+      String detail = "whether this was used before could not be checked: the shared state is unavailable";
+      trace.add(new Check("once", false, detail + " (" + reason + ")"));
       return done(Decision.deny(DenialCode.SHARED_STATE_UNAVAILABLE, detail, a.clientId(), a.credentialIds(), List.of(), trace));
     }
     if (!fallback.allowsUncounted(route)) {
-      String detail = "the rate limits of tool " + route.name() + " could not be counted: the shared state is unavailable (" + reason + ")";
-      trace.add(new Check("rate_limit", false, detail));
+      String detail = "the rate limits of tool " + route.name() + " could not be counted: the shared state is unavailable";
+      trace.add(new Check("rate_limit", false, detail + " (" + reason + ")"));
       return done(Decision.deny(DenialCode.SHARED_STATE_UNAVAILABLE, detail, a.clientId(), a.credentialIds(), List.of(), trace));
     }
     // Marked in the audit record: this call passed without its rate limits being counted.
@@ -395,25 +396,6 @@ public final class PolicyEngine {
       trace.add(new Check("allowed_ips", true, "client address " + ip + " is in allowed_ips of " + lists));
     }
     return null;
-  }
-
-  /** e.g. {@code rl:order_status:client=c1|user=u7}; a missing client or user is {@code -}. */
-  static String bucketKey(String tool, ToolRateLimit limit, String clientId, String subject, String ip) {
-    StringBuilder key = new StringBuilder("rl:").append(tool).append(':');
-    for (int i = 0; i < limit.per().size(); i++) {
-      if (i > 0) {
-        key.append('|');
-      }
-      LimitKey kind = limit.per().get(i);
-      key.append(kind.yamlName());
-      switch (kind) {
-        case CLIENT -> key.append('=').append(clientId == null ? "-" : clientId);
-        case USER -> key.append('=').append(subject == null ? "-" : subject);
-        case IP -> key.append('=').append(ip);
-        case TOOL -> { } // the tool's total: the tool name is already in the key
-      }
-    }
-    return key.toString();
   }
 
   private static String describe(List<LimitKey> per) {

@@ -48,6 +48,9 @@ final class OAuthResponses {
           ? "Basic realm=\"toolgate\", charset=\"UTF-8\""
           : "Bearer realm=\"toolgate\", error=\"invalid_client\"");
     }
+    if (error.status() == 503 && !response.headers().contains("retry-after")) {
+      response.putHeader("retry-after", "1"); // a dependency (Redis) is down for now: ask again shortly, not in a loop
+    }
     JsonObject body = new JsonObject().put("error", error.error());
     if (error.description() != null) {
       body.put("error_description", error.description());

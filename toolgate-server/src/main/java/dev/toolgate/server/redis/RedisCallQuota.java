@@ -29,13 +29,20 @@ import java.util.concurrent.CompletableFuture;
 public final class RedisCallQuota implements CallQuota {
   static final RedisScript SCRIPT = RedisScript.load("redis/quota.lua");
   static final RedisScript REFUND = RedisScript.load("redis/refund.lua");
-  static final RedisScript RELEASE = RedisScript.load("redis/release.lua");
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
   private static final long MAX_REMEMBERED_EXHAUSTED = 100_000;
+  /**
+   * How much longer than its window a one-time use is kept. The window (a signed timestamp plus
+   * replay_tolerance) is judged on each instance's own clock, and the key's expiry is counted from
+   * the claiming instance's clock: without a margin, an instance running d ahead would let the key
+   * go d early, and one running behind would still accept the message after it went.
+   */
+  static final Duration CLOCK_SKEW_MARGIN = Duration.ofSeconds(60);
 
   private final RedisConnector redis;
   private final Clock clock;
   private final boolean cluster;
+  private final ClaimReleases releases;
   /** Buckets this instance saw empty, until when (epoch ms): spares fetches, never decides. */
   private final Cache<String, Long> exhaustedUntil = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED_EXHAUSTED)
       .expireAfterWrite(Duration.ofHours(1)).build();
@@ -44,6 +51,7 @@ public final class RedisCallQuota implements CallQuota {
     this.redis = redis;
     this.clock = clock;
     this.cluster = redis.settings().topology() == RedisSettings.Topology.CLUSTER;
+    this.releases = new ClaimReleases(redis, clock);
   }
 
   @Override
@@ -94,21 +102,20 @@ public final class RedisCallQuota implements CallQuota {
     });
   }
 
-  /**
-   * Best effort, each key only if it still holds {@code token}: an unreleased claim only refuses a
-   * retry of a call that was refused anyway.
-   */
+  /** Claims whose release is being retried in the background now. */
+  int releasesRetrying() {
+    return releases.retrying();
+  }
+
+  /** Each key only if it still holds {@code token}; retried in the background until Redis answers ({@link ClaimReleases}). */
   private CompletableFuture<Void> release(List<OnceKey> once, int count, String token) {
-    List<CompletableFuture<?>> releases = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      releases.add(redis.evalScript(RELEASE, new String[] {onceKey(once.get(i).key())}, token).exceptionally(e -> null));
-    }
-    return CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new));
+    return releases.release(once, count, token);
   }
 
   /**
-   * One script. When it fails (a timeout: Redis may still run it later), its once-only claims are
-   * released, so the sender's retry of a call answered 503 is not then refused as a replay.
+   * One script. When it fails (a timeout: Redis may still run it later; a connection lost: it may
+   * have run), its once-only claims are released, so the sender's retry of a call answered 503 is
+   * not then refused as a replay.
    */
   private CompletableFuture<QuotaOutcome> run(QuotaRequest request, String token) {
     List<OnceKey> once = request.once();
@@ -120,7 +127,7 @@ public final class RedisCallQuota implements CallQuota {
     long now = clock.millis();
     for (int i = 0; i < once.size(); i++) {
       keys[i] = onceKey(once.get(i).key());
-      args.add(Long.toString(Math.max(1, once.get(i).until().toEpochMilli() - now)));
+      args.add(Long.toString(Math.max(1, once.get(i).until().toEpochMilli() - now) + CLOCK_SKEW_MARGIN.toMillis()));
     }
     for (int j = 0; j < charges.size(); j++) {
       Charge c = charges.get(j);
@@ -133,7 +140,7 @@ public final class RedisCallQuota implements CallQuota {
         return outcome(result, charges);
       }
       if (!once.isEmpty()) {
-        release(once, once.size(), token); // ordered after the script on the same connection
+        release(once, once.size(), token); // sent after the script on the same connection, and retried until Redis answers
       }
       return new QuotaOutcome.Unavailable(reason(error));
     });

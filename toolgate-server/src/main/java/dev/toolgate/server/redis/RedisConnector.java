@@ -172,9 +172,38 @@ public final class RedisConnector implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Runs a Lua script by {@code EVAL}, sending its source every time: for a short script that must
+   * run even where Redis has not cached it (restarted, flushed) and whose answer may never be
+   * waited for, so it cannot depend on a {@code NOSCRIPT} reply and a second send. Its result and
+   * failures are as for {@link #evalScript}.
+   */
+  public CompletableFuture<Object> evalSource(RedisScript script, String[] keys, String... args) {
+    RedisClusterAsyncCommands<String, String> c;
+    try {
+      c = commands();
+    } catch (Unavailable e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    run(() -> c.<Object>eval(script.source(), ScriptOutputType.MULTI, keys, args)).whenComplete((value, failure) -> {
+      if (failure == null) {
+        result.complete(value);
+      } else {
+        result.completeExceptionally(unavailable(script, failure));
+      }
+    });
+    return result;
+  }
+
   /** The last health PING's finding; never blocks. */
   public Health health() {
     return health;
+  }
+
+  /** Whether {@link #close} was called: nothing will be sent any more. */
+  public boolean isClosed() {
+    return closed;
   }
 
   /** The settings this connector was started with. */

@@ -20,6 +20,8 @@ import java.util.List;
  */
 final class AuditJsonLine {
   private static final JsonFactory JSON = new JsonFactory();
+  /** Longest request id, client id or tool a line may carry: 4-byte characters still fit a PostgreSQL index entry. */
+  static final int MAX_INDEXED_CHARS = 512;
 
   private AuditJsonLine() {}
 
@@ -110,9 +112,25 @@ final class AuditJsonLine {
       AuditEvent event = new AuditEvent(time, requestId, method, path, remote, tool, client, credentialIds, decision, code, status,
           latency, detail, trace);
       AuditLog.requireStorable(event);
+      requireWritable(event);
       return event;
-    } catch (IOException | DateTimeParseException | NullPointerException e) {
+    } catch (IOException | DateTimeParseException | NullPointerException | ArithmeticException e) {
       throw new IllegalArgumentException("not an audit event line: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What this class writes always fits the store; a line edited (or written by something else) might
+   * not, and one event the store refuses would stop every record after it, retried forever. So: a
+   * time in epoch milliseconds, and the indexed columns short enough for a PostgreSQL btree entry
+   * (about 2.7 kB; Toolgate's own ids are a few dozen characters).
+   */
+  private static void requireWritable(AuditEvent event) {
+    event.time().toEpochMilli(); // ArithmeticException beyond the range of a BIGINT of milliseconds
+    for (String indexed : new String[] {event.requestId(), event.clientId(), event.tool()}) {
+      if (indexed != null && indexed.length() > MAX_INDEXED_CHARS) {
+        throw new IllegalArgumentException("an indexed field is longer than " + MAX_INDEXED_CHARS + " characters");
+      }
     }
   }
 

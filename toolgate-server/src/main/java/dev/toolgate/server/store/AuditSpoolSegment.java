@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,6 +34,8 @@ final class AuditSpoolSegment {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** Files a spool of this JVM holds: file locks are per process, so they cannot tell two spools of one JVM apart. */
   private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_DIRECTORY = PosixFilePermissions.fromString("rwx------");
 
   final Path path;
   final FileChannel channel;
@@ -46,16 +52,24 @@ final class AuditSpoolSegment {
     this.size = size;
   }
 
-  /** A new, empty file in {@code dir} (created if missing), named after the time (so names sort by age). */
+  /**
+   * A new, empty file in {@code dir} (created if missing), named after the time (so names sort by
+   * age). Records name clients, addresses and users: the file is its owner's alone ({@code 0600}),
+   * and so is a directory made here ({@code 0700}; an existing one keeps its permissions).
+   */
   static AuditSpoolSegment create(Path dir) throws IOException {
-    Files.createDirectories(dir);
+    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_DIRECTORY)} : new FileAttribute<?>[0]);
+    }
     byte[] random = new byte[4];
     RANDOM.nextBytes(random);
     Path path = dir.resolve(PREFIX + STAMP.format(Instant.now()) + "-" + HexFormat.of().formatHex(random) + SUFFIX);
     HELD.add(path);
     FileChannel channel = null;
     try {
-      channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+          posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_FILE)} : new FileAttribute<?>[0]);
       FileLock lock = channel.tryLock();
       if (lock == null) {
         throw new IOException("cannot lock new spill file " + path);

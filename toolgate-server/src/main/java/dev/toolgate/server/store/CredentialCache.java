@@ -98,12 +98,29 @@ public final class CredentialCache implements CredentialDirectory {
    * {@code jti} alone moved the store to {@code revision}. When that is the revision right after the
    * one this cache is up to date with, the cache is up to date with it too; otherwise (an
    * announcement missed or still to come) the next {@link #refreshIfChanged} reloads.
+   *
+   * <p>An announcement is a claim by whoever sent it (NOTIFY needs no privilege: any role that can
+   * connect to the database can send one), so it is checked first, with one query: the store must
+   * hold that revocation at that revision. One that is not (forged, or older than this version's
+   * {@code revoked_tokens.revision}) changes nothing here, and the reload or poll it then takes
+   * brings whatever did change.
+   *
+   * @return whether the store confirmed it
+   * @throws StoreException when the store cannot be asked
    */
-  public void revokedAt(String jti, long revision) {
-    if (!view.revokedTokenIds.contains(jti)) {
+  public boolean revokedAt(String jti, long revision) {
+    View current = view;
+    if (revision <= current.revision) {
+      return false; // loaded already: the view has it if it is real
+    }
+    if (!store.revokedAtRevision(jti, revision)) {
+      return false;
+    }
+    if (!current.revokedTokenIds.contains(jti)) {
       revokedSinceLoad.add(jti);
     }
     upToDate.compareAndSet(revision - 1, revision);
+    return true;
   }
 
   /**
@@ -114,20 +131,6 @@ public final class CredentialCache implements CredentialDirectory {
    */
   public synchronized boolean refreshIfChanged() {
     if (store.revision() == upToDate.get()) {
-      return false;
-    }
-    swap(load(view));
-    return true;
-  }
-
-  /**
-   * Reloads unless this cache is up to date with {@code revision} already: for a revision the
-   * store announced, which spares the query {@link #refreshIfChanged} makes.
-   *
-   * @return whether a new view was loaded
-   */
-  public synchronized boolean refreshIfBehind(long revision) {
-    if (upToDate.get() >= revision) {
       return false;
     }
     swap(load(view));

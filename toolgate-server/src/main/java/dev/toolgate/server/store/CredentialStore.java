@@ -263,6 +263,15 @@ public final class CredentialStore {
   }
 
   /**
+   * Whether {@code jti} was revoked, alone, by the transaction that moved the store to {@code
+   * revision} ({@link OAuthClientStore#revokeToken}): what an announced revocation is checked
+   * against, since anyone who can connect to the database can announce one.
+   */
+  public boolean revokedAtRevision(String jti, long revision) {
+    return jdbc.read("check an announced token revocation", connection -> RevokedTokenTable.revokedAtRevision(connection, jti, revision));
+  }
+
+  /**
    * Everything the hot path needs except signing keys ({@link Snapshot#keyRing()} is null), read
    * in one consistent transaction, signing secrets decrypted. A signing secret that cannot be
    * decrypted (sealed under another master key) is left out and explained in {@link

@@ -148,7 +148,7 @@ public final class OAuthClientStore {
     Instant now = now();
     jdbc.write("revoke token", connection -> {
       RevisionTable.bump(connection);
-      RevokedTokenTable.insertIfAbsent(connection, jti, clientIdOrNull, Columns.millis(expiresAt), now);
+      RevokedTokenTable.insertIfAbsent(connection, jti, clientIdOrNull, Columns.millis(expiresAt), now, RevisionTable.current(connection));
       return null;
     });
   }

@@ -12,16 +12,32 @@ import java.util.Set;
 final class RevokedTokenTable {
   private RevokedTokenTable() {}
 
-  /** Inserts unless the jti is already there (the first revocation is kept); returns whether it inserted. */
-  static boolean insertIfAbsent(Connection connection, String jti, String clientId, Instant expiresAt, Instant revokedAt) throws SQLException {
+  /**
+   * Inserts unless the jti is already there (the first revocation is kept); returns whether it
+   * inserted. {@code revision}: the store revision this revocation's transaction moved to.
+   */
+  static boolean insertIfAbsent(Connection connection, String jti, String clientId, Instant expiresAt, Instant revokedAt, long revision)
+      throws SQLException {
     // ON CONFLICT DO NOTHING: the same syntax on SQLite 3.24+ and PostgreSQL 9.5+.
     try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO revoked_tokens (jti, client_id, expires_at, revoked_at) VALUES (?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING")) {
+        "INSERT INTO revoked_tokens (jti, client_id, expires_at, revoked_at, revision) VALUES (?, ?, ?, ?, ?) ON CONFLICT (jti) DO NOTHING")) {
       insert.setString(1, jti);
       Columns.setText(insert, 2, clientId);
       Columns.setInstant(insert, 3, expiresAt);
       Columns.setInstant(insert, 4, revokedAt);
+      insert.setLong(5, revision);
       return insert.executeUpdate() > 0;
+    }
+  }
+
+  /** Whether {@code jti} was revoked by the transaction that moved the store to {@code revision}. */
+  static boolean revokedAtRevision(Connection connection, String jti, long revision) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM revoked_tokens WHERE jti = ? AND revision = ?")) {
+      query.setString(1, jti);
+      query.setLong(2, revision);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next();
+      }
     }
   }
 

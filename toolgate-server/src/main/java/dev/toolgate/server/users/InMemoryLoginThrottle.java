@@ -2,16 +2,13 @@ package dev.toolgate.server.users;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.toolgate.core.net.AddressBucket;
 import dev.toolgate.core.secret.SecretDigest;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * {@link LoginThrottle} with one Bucket4j token bucket per username and per client address (unless
@@ -25,7 +22,6 @@ import java.util.regex.Pattern;
 public final class InMemoryLoginThrottle implements LoginThrottle {
   static final int MAX_KEYS = 100_000;
   private static final int MAX_USERNAME_KEY = 128;
-  private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
   private final Limits limits;
   private final TimeMeter time;
@@ -106,21 +102,9 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
     return username.length() <= MAX_USERNAME_KEY ? username : "sha256:" + SecretDigest.of(username);
   }
 
-  /** IPv4 as is, IPv6 by its /64 prefix; anything unparsable as itself. */
+  /** IPv4 as is, IPv6 by its /64 prefix; anything unparsable as itself ({@link AddressBucket}). */
   public static String addressKey(String address) {
-    if (address == null || address.isEmpty()) {
-      return "unknown";
-    }
-    String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
-    if (literal.indexOf(':') < 0 || !IPV6_LITERAL.matcher(literal).matches()) {
-      return literal; // IPv4 (or not an address at all)
-    }
-    try {
-      byte[] bytes = InetAddress.getByName(literal).getAddress(); // contains ':': parsed as IPv6, never looked up
-      return bytes.length == 16 ? HexFormat.of().formatHex(bytes, 0, 8) + "::/64" : literal;
-    } catch (UnknownHostException e) {
-      return literal;
-    }
+    return AddressBucket.of(address);
   }
 
   private static final class Reserved implements Attempt {
