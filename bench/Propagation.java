@@ -67,7 +67,7 @@ public final class Propagation {
       Path configB = config(dir, "b", portB, schema, up);
       GatewayConfig config = ConfigLoader.load(configA);
       try (Database db = Database.open(config.store())) {
-        MasterKey key = MasterKeyCheck.keyFor(db, config.store()); // writes the key file both instances read
+        MasterKey key = MasterKeyCheck.keyFor(db, config.store()).current(); // writes the key file both instances read
         servers.add(serve(jar, configA, dir.resolve("a.log")));
         servers.add(serve(jar, configB, dir.resolve("b.log")));
         String a = "http://127.0.0.1:" + portA;

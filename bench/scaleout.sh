@@ -92,8 +92,8 @@ with open(sys.argv[4], "w") as out:
         out.write("%s %s v1,%s\n" % (mid, ts, sig))
 PY
 "$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & pids+=($!)
-"$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/local/toolgate.yaml" > "$WORK/local.log" 2>&1 & pids+=($!)
-"$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/redis/toolgate.yaml" > "$WORK/redis-gw.log" 2>&1 & pids+=($!)
+"$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/local/toolgate.yaml" > "$WORK/local.log" 2>&1 & pids+=($!); LOCAL_PID=$!
+"$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/redis/toolgate.yaml" > "$WORK/redis-gw.log" 2>&1 & pids+=($!); REDIS_GW_PID=$!
 for port in $LOCAL_PORT $REDIS_GW_PORT; do
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 done
@@ -119,19 +119,28 @@ for s in "${SCENARIOS[@]}"; do
   [[ "$s" == *hooks || "$code" == 2* ]] || { echo "$s: sanity request answered $code" >&2; exit 1; }
   run_wrk "$(script_for "$s")" "$WARMUP" "$(url_for "$s")"
 done
-evalsha() { redis-cli -p "$REDIS_PORT" info commandstats | awk -F'[=,:]' '/^cmdstat_(evalsha|eval|set|get|del|exists)/{n+=$3} END{print n+0}'; }
+# Round trips: the commands Toolgate sends (scripts); commands a script runs inside Redis are not round trips.
+scripts() { redis-cli -p "$REDIS_PORT" info commandstats | awk -F'[=,:]' '/^cmdstat_(evalsha|eval):/{n+=$3} END{print n+0}'; }
+# CPU seconds used so far: a process (utime + stime from /proc), and Redis (its INFO cpu).
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+redis_cpu() { redis-cli -p "$REDIS_PORT" info cpu | awk -F: '/^used_cpu_(sys|user):/{n+=$2} END{printf "%.3f", n}'; }
+gw_pid_for() { [[ "$1" == local-* ]] && echo "$LOCAL_PID" || echo "$REDIS_GW_PID"; }
 all_rounds=""
 redis_requests=0
 redis_commands=0
+declare -A cpu_calls cpu_gw cpu_redis
 for _ in $(seq 1 "$ROUNDS"); do
   for s in "${SCENARIOS[@]}"; do
-    before=$(evalsha)
+    before=$(scripts); gw_before=$(cpu_of "$(gw_pid_for "$s")"); redis_before=$(redis_cpu)
     run_wrk "$(script_for "$s")" "$DURATION" "$(url_for "$s")" --latency
     line=$(grep '^BENCH' "$WORK/wrk.out")
-    after=$(evalsha)
+    after=$(scripts); gw_after=$(cpu_of "$(gw_pid_for "$s")"); redis_after=$(redis_cpu)
+    total=$(echo "$line" | sed -n 's/.*total=\([0-9]*\).*/\1/p')
+    cpu_calls[$s]=$(( ${cpu_calls[$s]:-0} + total ))
+    cpu_gw[$s]=$(awk -v a="${cpu_gw[$s]:-0}" -v b="$gw_before" -v c="$gw_after" 'BEGIN{printf "%.3f", a + c - b}')
+    cpu_redis[$s]=$(awk -v a="${cpu_redis[$s]:-0}" -v b="$redis_before" -v c="$redis_after" 'BEGIN{printf "%.3f", a + c - b}')
     all_rounds+="$s ${line#BENCH }"$'\n'
     if [[ "$s" == redis-* ]]; then
-      total=$(echo "$line" | sed -n 's/.*total=\([0-9]*\).*/\1/p')
       redis_requests=$((redis_requests + total)); redis_commands=$((redis_commands + after - before))
     fi
   done
@@ -155,5 +164,12 @@ for s in "${SCENARIOS[@]}"; do
   printf '| %-14s | %10s | %8s | %8s | %-26s |\n' "$s" "$rps" "$p50" "$p99" "$ratio$( [[ "$non2xx" != 0 ]] && echo " ($non2xx non-2xx!)")"
 done
 echo
-echo "Redis commands per call through the Redis instance: $(awk -v c="$redis_commands" -v r="$redis_requests" 'BEGIN{printf "%.2f", c/r}') ($redis_commands commands for $redis_requests calls; every command is one round trip)"
+echo "Redis round trips per call through the Redis instance: $(awk -v c="$redis_commands" -v r="$redis_requests" 'BEGIN{printf "%.2f", c/r}') ($redis_commands scripts for $redis_requests calls)"
+echo
+echo "CPU per call over all rounds (from /proc and Redis's INFO cpu; independent of how the 2 cores were shared):"
+for s in "${SCENARIOS[@]}"; do
+  printf '  %-14s Toolgate %6.1f us' "$s" "$(awk -v c="${cpu_gw[$s]}" -v n="${cpu_calls[$s]}" 'BEGIN{print c * 1e6 / n}')"
+  [[ "$s" == redis-* ]] && printf ', Redis %5.1f us' "$(awk -v c="${cpu_redis[$s]}" -v n="${cpu_calls[$s]}" 'BEGIN{print c * 1e6 / n}')"
+  echo
+done
 if [[ "$ROUNDS" -gt 1 ]]; then echo; echo "every round:"; echo -n "$all_rounds"; fi
