@@ -158,11 +158,11 @@ public final class RedisConnector implements AutoCloseable {
       if (failure == null) {
         result.complete(value);
       } else if (isNoScript(failure)) {
-        run(() -> c.<Object>eval(script.source(), ScriptOutputType.MULTI, keys, args)).whenComplete((v, f) -> {
+        eval(c, script, keys, args).whenComplete((v, f) -> {
           if (f == null) {
             result.complete(v);
           } else {
-            result.completeExceptionally(unavailable(script, f));
+            result.completeExceptionally(f);
           }
         });
       } else {
@@ -179,12 +179,14 @@ public final class RedisConnector implements AutoCloseable {
    * failures are as for {@link #evalScript}.
    */
   public CompletableFuture<Object> evalSource(RedisScript script, String[] keys, String... args) {
-    RedisClusterAsyncCommands<String, String> c;
     try {
-      c = commands();
+      return eval(commands(), script, keys, args);
     } catch (Unavailable e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private CompletableFuture<Object> eval(RedisClusterAsyncCommands<String, String> c, RedisScript script, String[] keys, String... args) {
     CompletableFuture<Object> result = new CompletableFuture<>();
     run(() -> c.<Object>eval(script.source(), ScriptOutputType.MULTI, keys, args)).whenComplete((value, failure) -> {
       if (failure == null) {
