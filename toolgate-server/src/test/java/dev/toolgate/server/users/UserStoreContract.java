@@ -237,7 +237,7 @@ abstract class UserStoreContract {
   @Test
   void opaqueIdsAreStableDistinctOpaqueAndResolvable() {
     User mia = store.createUser("mia.smith@example.com", HASH);
-    User ned = store.createUser("ned", HASH);
+    User ned = store.createUser("nedkelly", HASH);
     OpaqueIds ids = new OpaqueIds(database, box, clock);
 
     String miaAsapp = ids.idFor("asapp", mia.id());
@@ -250,8 +250,8 @@ abstract class UserStoreContract {
     assertThat(Set.of(miaAsapp, miaSendbird, nedAsapp)).hasSize(3);
 
     for (String id : List.of(miaAsapp, miaSendbird, nedAsapp)) {
-      assertThat(id).doesNotContainIgnoringCase("mia").doesNotContainIgnoringCase("smith")
-          .doesNotContainIgnoringCase("example").doesNotContainIgnoringCase("ned")
+      // Name parts of five letters or more: a random id holds a given three-letter run now and then.
+      assertThat(id).doesNotContainIgnoringCase("smith").doesNotContainIgnoringCase("example").doesNotContainIgnoringCase("nedkelly")
           .doesNotContain(mia.id().substring(4)).doesNotContain(ned.id().substring(4));
     }
 
