@@ -4,7 +4,6 @@ import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.IdentityKind;
 import dev.toolgate.core.credential.OneTimeUse;
 import dev.toolgate.core.port.UserDirectory;
-import dev.toolgate.core.config.PlatformConfig;
 import dev.toolgate.core.limit.Charge;
 import dev.toolgate.core.limit.LimitKey;
 import dev.toolgate.core.limit.LimitOutcome;
@@ -157,7 +156,7 @@ public final class PolicyEngine {
     List<Check> trace = new ArrayList<>(6);
     trace.add(new Check("route", true, call.method() + " " + call.path().raw() + " is tool " + route.name()));
     String ip = clientIp(call);
-    Decision early = checkAddress(ip, route, trace);
+    Decision early = AllowedIps.check(ip, route, trace);
     if (early != null) {
       return done(Authenticated.refused(early));
     }
@@ -374,29 +373,6 @@ public final class PolicyEngine {
     return CompletableFuture.completedFuture(value);
   }
 
-  /** The allowlists: a refusal, or null to go on. */
-  private Decision checkAddress(String ip, Route route, List<Check> trace) {
-    String platformName = route.tool().platform();
-    PlatformConfig platform = platformName == null ? null : route.platform();
-    CidrSet platformIps = platform == null ? null : platform.allowedIps();
-    CidrSet toolIps = route.tool().allowedIps();
-    if (platformIps != null && !platformIps.contains(ip)) {
-      String detail = "client address " + ip + " is not in allowed_ips of platform " + platformName;
-      trace.add(new Check("allowed_ips", false, detail));
-      return Decision.deny(DenialCode.IP_NOT_ALLOWED, detail, null, List.of(), List.of(), trace);
-    }
-    if (toolIps != null && !toolIps.contains(ip)) {
-      String detail = "client address " + ip + " is not in allowed_ips of tool " + route.name();
-      trace.add(new Check("allowed_ips", false, detail));
-      return Decision.deny(DenialCode.IP_NOT_ALLOWED, detail, null, List.of(), List.of(), trace);
-    }
-    if (platformIps != null || toolIps != null) {
-      String lists = platformIps != null && toolIps != null ? "platform " + platformName + " and tool " + route.name()
-          : platformIps != null ? "platform " + platformName : "tool " + route.name();
-      trace.add(new Check("allowed_ips", true, "client address " + ip + " is in allowed_ips of " + lists));
-    }
-    return null;
-  }
 
   private static String describe(List<LimitKey> per) {
     return String.join(" and ", per.stream().map(LimitKey::yamlName).toList());
