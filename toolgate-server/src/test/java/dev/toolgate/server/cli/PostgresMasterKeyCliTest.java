@@ -1,41 +1,22 @@
 package dev.toolgate.server.cli;
 
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HexFormat;
+import dev.toolgate.server.users.PostgresSchema;
 import org.junit.jupiter.api.AfterEach;
 
 /** {@link MasterKeyCliContract} on PostgreSQL: a fresh random schema of the test database, dropped afterwards. */
 class PostgresMasterKeyCliTest extends MasterKeyCliContract {
-  private static final String URL = System.getProperty("toolgate.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
-  private static final String USER = System.getProperty("toolgate.test.postgres.user", "postgres");
-
-  private String schema;
+  private PostgresSchema schema;
 
   @Override
   String storeSection() {
-    byte[] suffix = new byte[6];
-    new SecureRandom().nextBytes(suffix);
-    schema = "toolgate_cli_test_" + HexFormat.of().formatHex(suffix);
-    execute("CREATE SCHEMA " + schema);
-    return "store:\n  kind: postgresql\n  url: \"" + URL + "?currentSchema=" + schema + "\"\n  user: " + USER + "\n";
+    schema = PostgresSchema.create("toolgate_cli_test");
+    return "store:\n" + schema.storeLines();
   }
 
   @AfterEach
   void dropSchema() {
     if (schema != null) {
-      execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    }
-  }
-
-  private static void execute(String sql) {
-    try (Connection connection = DriverManager.getConnection(URL, USER, null); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+      schema.close();
     }
   }
 }

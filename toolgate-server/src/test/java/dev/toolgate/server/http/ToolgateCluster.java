@@ -7,7 +7,7 @@ import dev.toolgate.server.store.AuditLog;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
-import dev.toolgate.server.users.TestDb;
+import dev.toolgate.server.users.PostgresSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,14 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -36,7 +31,7 @@ final class ToolgateCluster implements AutoCloseable {
   static final String ISSUER = "http://toolgate.cluster.test";
 
   final Path dir;
-  final String schema;
+  final PostgresSchema schema;
   final RecordingUpstream upstream = new RecordingUpstream();
   final GatewayConfig config;
   final Database adminDb;
@@ -52,10 +47,7 @@ final class ToolgateCluster implements AutoCloseable {
    */
   ToolgateCluster(String redisYaml, String toolsYaml) throws Exception {
     dir = Files.createTempDirectory("toolgate-cluster-");
-    schema = "tg_cluster_" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
-    try (Connection c = DriverManager.getConnection(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null); Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    }
+    schema = PostgresSchema.create("tg_cluster");
     String yaml = """
         server:
           host: 127.0.0.1
@@ -64,10 +56,7 @@ final class ToolgateCluster implements AutoCloseable {
           shutdown_grace: 2s
           trusted_proxies: [127.0.0.1]  # tests name the client IP with X-Forwarded-For
         store:
-          kind: postgresql
-          url: "URL?currentSchema=SCHEMA"
-          user: USER
-          master_key_file: DIR/master.key
+        STORE  master_key_file: DIR/master.key
         audit:
           batch_size: 100
           flush_interval: 50ms
@@ -77,8 +66,7 @@ final class ToolgateCluster implements AutoCloseable {
             api_key_header: api-key
         REDIS
         tools:
-        """.replace("URL", TestDb.POSTGRES_URL).replace("SCHEMA", schema).replace("USER", TestDb.POSTGRES_USER)
-        .replace("DIR", dir.toString()).replace("REDIS\n", redisYaml)
+        """.replace("STORE", schema.storeLines()).replace("DIR", dir.toString()).replace("REDIS\n", redisYaml)
         + toolsYaml.replace("UPSTREAM", upstream.url());
     Path file = dir.resolve("toolgate.yaml");
     Files.writeString(file, yaml);
@@ -129,8 +117,6 @@ final class ToolgateCluster implements AutoCloseable {
     }
     adminDb.close();
     upstream.close();
-    try (Connection c = DriverManager.getConnection(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA " + schema + " CASCADE");
-    }
+    schema.close();
   }
 }
