@@ -109,27 +109,33 @@ class ScaleOutFaultsTest {
     assertThat(cluster.send(cluster.get(0, "/readyz").build()).statusCode()).isEqualTo(200);
 
     redis.kill();
+    int hitsBefore = cluster.upstream.hits.get();
 
     // Once-only checks fail closed: 503 with Retry-After, never a pass and never a 401.
     HttpResponse<String> hook = cluster.send(hook(1, "msg_during"));
     assertThat(hook.statusCode()).isEqualTo(503);
     assertThat(code(hook)).isEqualTo("shared_state_unavailable");
     assertThat(hook.headers().firstValue("retry-after")).isPresent();
+    assertThat(cluster.upstream.hits.get()).as("a refused call never reaches the upstream").isEqualTo(hitsBefore);
     // A tool's rate limits fail open by default: allowed, no RateLimit-* headers, marked in the audit record.
     HttpResponse<String> limited = cluster.send(cluster.post(0, "/limited", "{}").build());
     assertThat(limited.statusCode()).isEqualTo(200);
     assertThat(limited.headers().firstValue("ratelimit-limit")).isEmpty();
     String uncounted = limited.headers().firstValue("x-request-id").orElseThrow();
     // ... or closed where the tool says so.
+    int hitsBeforeStrict = cluster.upstream.hits.get();
     HttpResponse<String> strict = cluster.send(call(1, "/strict", apiKey));
     assertThat(strict.statusCode()).isEqualTo(503);
     assertThat(code(strict)).isEqualTo("shared_state_unavailable");
+    assertThat(cluster.upstream.hits.get()).isEqualTo(hitsBeforeStrict);
     // A tool without limits does not need Redis at all.
     assertThat(cluster.send(call(0, "/plain", apiKey)).statusCode()).isEqualTo(200);
     // A failed authentication cannot be counted: 503, so a guesser learns nothing while the count is blind.
+    int hitsBeforeGuess = cluster.upstream.hits.get();
     HttpResponse<String> guess = cluster.send(call(1, "/plain", "tgk_not-a-real-key-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
     assertThat(guess.statusCode()).isEqualTo(503);
     assertThat(code(guess)).isEqualTo("shared_state_unavailable");
+    assertThat(cluster.upstream.hits.get()).isEqualTo(hitsBeforeGuess);
     // /readyz tells the load balancer; the process stays alive.
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     HttpResponse<String> ready;

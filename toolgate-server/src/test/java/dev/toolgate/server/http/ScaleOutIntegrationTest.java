@@ -141,8 +141,10 @@ class ScaleOutIntegrationTest {
 
   @Test
   void fiveHundredConcurrentCallsOverThreeInstancesAgainstALimitOfOneHundredAllowExactlyOneHundred() {
+    int hitsBefore = cluster.upstream.hits.get();
     List<HttpResponse<String>> answers = concurrently(500, i -> cluster.post(i % 3, "/limited", "{}").build());
     assertThat(statuses(answers)).containsOnly(Map.entry(200, 100L), Map.entry(429, 400L));
+    assertThat(cluster.upstream.hits.get() - hitsBefore).as("only the allowed calls reached the upstream").isEqualTo(100);
     Set<String> remaining = new HashSet<>();
     for (HttpResponse<String> r : answers) {
       assertThat(r.headers().firstValue("ratelimit-limit")).hasValue("100");
@@ -186,11 +188,13 @@ class ScaleOutIntegrationTest {
   @Test
   void aWebhookReplayedToAnotherInstanceIsRefusedAsOnOne() throws Exception {
     assertThat(cluster.send(hook(0, "msg_once", "198.51.100.1")).statusCode()).isEqualTo(200);
+    int hitsAfterFirst = cluster.upstream.hits.get();
     for (int instance = 0; instance < 3; instance++) {
       HttpResponse<String> replay = cluster.send(hook(instance, "msg_once", "198.51.100.1"));
       assertThat(replay.statusCode()).isEqualTo(401);
       assertThat(new JsonObject(replay.body()).getString("code")).isEqualTo("replayed");
     }
+    assertThat(cluster.upstream.hits.get()).as("no replay reached the upstream").isEqualTo(hitsAfterFirst);
   }
 
   @Test
