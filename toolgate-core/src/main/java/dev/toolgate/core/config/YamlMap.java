@@ -1,11 +1,18 @@
 package dev.toolgate.core.config;
 
+import dev.toolgate.core.net.CidrBlock;
+import dev.toolgate.core.net.CidrSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -246,5 +253,83 @@ final class YamlMap {
     String hint = v instanceof ScalarNode ? " (write a list: [a, b] or one '- item' per line)" : "";
     error(key, "expected a list, got " + Yaml.describe(v) + hint);
     return null;
+  }
+
+  /**
+   * A list of distinct strings, each checked by {@code check} (which returns an error message, or
+   * null when the item is fine). Null when absent, null or not a list (error recorded); items with
+   * errors are left out.
+   */
+  List<String> strings(String key, String itemWhat, Function<String, String> check) {
+    SequenceNode seq = list(key);
+    if (seq == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    Map<String, Integer> firstLine = new HashMap<>();
+    for (int i = 0; i < seq.getValue().size(); i++) {
+      Node item = seq.getValue().get(i);
+      String itemField = Yaml.index(field(key), i);
+      if (Yaml.isNull(item)) {
+        problems.add(item, itemField, "expected " + itemWhat + ", got nothing");
+        continue;
+      }
+      String text = Yaml.text(item, itemField, problems);
+      if (text == null) {
+        continue;
+      }
+      String problem = check.apply(text);
+      if (problem != null) {
+        problems.add(item, itemField, problem);
+        continue;
+      }
+      Integer first = firstLine.putIfAbsent(text, Yaml.line(item));
+      if (first != null) {
+        problems.add(item, itemField, Yaml.quote(text) + " is listed twice (first at line " + first + ")");
+        continue;
+      }
+      out.add(text);
+    }
+    return out;
+  }
+
+  /** True when the key holds a list with no items ({@code []}). */
+  boolean isEmptyList(String key) {
+    return value(key) instanceof SequenceNode seq && seq.getValue().isEmpty();
+  }
+
+  /**
+   * A list of CIDR blocks (IPv4 or IPv6; a bare address is one host). Null when absent (or wrong:
+   * error recorded). An empty list is an error unless {@code emptyAllowed}: as an allowlist it would
+   * refuse every caller.
+   */
+  CidrSet cidrs(String key, boolean emptyAllowed) {
+    if (!emptyAllowed && isEmptyList(key)) {
+      error(key, "an empty list would refuse every address; list the networks allowed (e.g. [10.0.0.0/8, \"2001:db8::/32\"])"
+          + " or remove `" + key + "` to allow any");
+      return null;
+    }
+    List<String> texts = strings(key, "a CIDR block such as 10.0.0.0/8 or 2001:db8::/32", text -> {
+      try {
+        CidrBlock.parse(text);
+        return null;
+      } catch (IllegalArgumentException e) {
+        return e.getMessage();
+      }
+    });
+    if (texts == null) {
+      return null;
+    }
+    List<CidrBlock> blocks = new ArrayList<>();
+    Set<CidrBlock> seen = new HashSet<>();
+    for (int i = 0; i < texts.size(); i++) {
+      CidrBlock block = CidrBlock.parse(texts.get(i));
+      if (!seen.add(block)) {
+        error(key, Yaml.quote(texts.get(i)) + " is the same network as another item of the list");
+        continue;
+      }
+      blocks.add(block);
+    }
+    return new CidrSet(blocks);
   }
 }

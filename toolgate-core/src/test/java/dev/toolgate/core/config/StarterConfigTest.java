@@ -102,11 +102,11 @@ class StarterConfigTest {
   @Test
   void starterMentionsEveryKey() {
     String text = StarterConfig.text();
-    Stream.of(ConfigReader.ROOT_KEYS, ConfigReader.SERVER_KEYS, ConfigReader.STORE_KEYS, ConfigReader.AUDIT_KEYS,
-            ConfigReader.AUTH_SERVER_KEYS, ConfigReader.CUSTOMER_TOKEN_KEYS, ConfigReader.PASSWORD_HASH_KEYS,
-            LimitsReader.LOGIN_THROTTLE_KEYS, ConfigReader.TRUSTED_ISSUER_KEYS,
-            ConfigReader.PLATFORM_KEYS, ConfigReader.TOOL_KEYS, ConfigReader.POLICY_KEYS,
-            ConfigReader.CLIENT_TOKEN_KEYS, ConfigReader.USER_TOKEN_KEYS, ConfigReader.EXTERNAL_JWT_KEYS,
+    Stream.of(ConfigReader.ROOT_KEYS, ServerReader.KEYS, StoreReader.KEYS, AuditReader.KEYS,
+            AuthorizationServerReader.KEYS, AuthorizationServerReader.CUSTOMER_TOKEN_KEYS, AuthorizationServerReader.PASSWORD_HASH_KEYS,
+            LimitsReader.LOGIN_THROTTLE_KEYS, TrustedIssuersReader.KEYS,
+            PlatformsReader.KEYS, ToolsReader.KEYS, PolicyReader.KEYS,
+            PolicyReader.CLIENT_TOKEN_KEYS, PolicyReader.USER_TOKEN_KEYS, PolicyReader.EXTERNAL_JWT_KEYS,
             RedisReader.REDIS_KEYS, RedisReader.SENTINEL_KEYS, RedisReader.CLUSTER_KEYS, RedisReader.WHEN_UNAVAILABLE_KEYS)
         .flatMap(List::stream)
         .forEach(key -> assertThat(text).as(key).containsPattern("(?m)^[ #]*(- )?" + key + ":"));

@@ -251,7 +251,7 @@ class UserBindingConfigTest {
 
   @Test
   void theStarterConfigShowsTheNewKeysAndStillLoads() {
-    assertThat(List.of(ConfigReader.USER_BINDING_KEYS, ConfigReader.OWNER_KEYS).stream().flatMap(List::stream))
+    assertThat(List.of(UserBindingReader.KEYS, UserBindingReader.OWNER_KEYS).stream().flatMap(List::stream))
         .allSatisfy(key -> assertThat(StarterConfig.text()).containsPattern("(?m)^[ #]*(- )?[^\\n]*\\b" + key + ":"));
   }
 }
