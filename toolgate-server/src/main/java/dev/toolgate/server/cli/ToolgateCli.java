@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
         "tool's policy allows, and records every decision.",
         "",
         "Start with: toolgate demo        (a working gateway with sample tools and credentials)",
-        "Then:       toolgate init        (writes a commented toolgate.yaml to edit)"},
+        "Then:       toolgate init        (writes a commented toolgate.yaml to edit)",
+        "            toolgate validate    (checks it offline before you deploy it)"},
     subcommands = {
-        ServeCommand.class, InitCommand.class, DemoCommand.class,
+        ServeCommand.class, InitCommand.class, ValidateCommand.class, DemoCommand.class,
         ClientCommand.class, SecretCommand.class, TokenCommand.class, ApiKeyCommand.class,
         ClientOAuthCommand.class, ClientSecretCommand.class, KeysCommand.class,
         UserCommand.class, SessionCommand.class, AdminTokenCommand.class, MasterKeyCommand.class,

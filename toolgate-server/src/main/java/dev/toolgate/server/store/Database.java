@@ -224,6 +224,16 @@ public final class Database implements AutoCloseable {
     return new Database(pool, kind, target, dedicated);
   }
 
+  /**
+   * Checks, without connecting, that the password {@code store.password_env} names is set, as
+   * opening the store would ({@code toolgate validate}).
+   *
+   * @throws dev.toolgate.core.config.ConfigException naming the line of {@code password_env} when it is not
+   */
+  public static void checkPassword(StoreSettings settings, Function<String, String> env) {
+    password(settings, env);
+  }
+
   private static String password(StoreSettings settings, Function<String, String> env) {
     String variable = settings.passwordEnv();
     if (variable == null || variable.isBlank()) {

@@ -1,0 +1,59 @@
+package dev.toolgate.server.cli;
+
+import dev.toolgate.core.config.ConfigException;
+import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.route.RouteTable;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = {"Check a configuration file before deploying it, offline: no store, no network, no master key needed.",
+        "Reports every error as FILE:LINE: FIELD: PROBLEM on stderr, as serve would, then exits 1;",
+        "prints FILE: valid (N tools, M platforms) and exits 0 when the file would start.",
+        "Also checks what serve checks at start on this machine: the SQLite database's directory, the master key",
+        "when given (variable or file) and the previous one, the database and Redis passwords' variables or files.",
+        "Exit codes: 0 valid, 1 invalid or unreadable, 2 wrong command line."})
+final class ValidateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ConfigOption config;
+
+  @Option(names = "--file-only",
+      description = "Check the file alone, not the files and environment variables it names (key files, passwords):"
+          + " for CI and other machines where those are absent.")
+  boolean fileOnly;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    GatewayConfig loaded;
+    try {
+      loaded = config.load();
+      RouteTable.from(loaded); // what serve builds from it next
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 1;
+    }
+    List<String> problems = fileOnly ? List.of() : StartChecks.problems(loaded, System::getenv);
+    if (!problems.isEmpty()) {
+      problems.forEach(err::println);
+      err.flush();
+      return 1;
+    }
+    out.println(loaded.source() + ": valid (" + count(loaded.tools().size(), "tool") + ", " + count(loaded.platforms().size(), "platform")
+        + (fileOnly ? "; the files and variables it names were not checked" : "") + ")");
+    out.flush();
+    return 0;
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+}
