@@ -1,5 +1,6 @@
 package dev.toolgate.server.cli;
 
+import dev.toolgate.core.config.ConfigSchema;
 import dev.toolgate.core.config.StarterConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
-    description = "Write a commented starter toolgate.yaml to edit.")
+    description = {"Write a commented starter toolgate.yaml to edit, and next to it " + ConfigSchema.FILE_NAME + ",",
+        "the JSON Schema its first line names, so that editors with YAML language support complete and check it",
+        "(the schema file is rewritten: it describes this version of Toolgate)."})
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -24,6 +27,10 @@ final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Path schema = file.resolveSibling(ConfigSchema.FILE_NAME);
+    if (file.getFileName() != null && file.getFileName().toString().equals(ConfigSchema.FILE_NAME)) {
+      throw new UserError(file + " is the name of the schema file written next to the configuration; name the configuration otherwise");
+    }
     if (Files.exists(file) && !force) {
       throw new UserError(file + " already exists; pass --force to overwrite it");
     }
@@ -32,7 +39,10 @@ final class InitCommand implements Callable<Integer> {
       Files.createDirectories(parent);
     }
     Files.writeString(file, StarterConfig.text(), StandardCharsets.UTF_8);
-    spec.commandLine().getOut().println("Wrote " + file + ". Edit the tools, then: toolgate serve --config " + file);
+    // Named by a relative path in the file's first line: an editor finds it wherever the two are moved together.
+    Files.writeString(schema, ConfigSchema.text(), StandardCharsets.UTF_8);
+    spec.commandLine().getOut().println("Wrote " + file + " (and " + schema + " for editors). Edit the tools, check with"
+        + " toolgate validate --config " + file + ", then: toolgate serve --config " + file);
     return 0;
   }
 }

@@ -1,6 +1,7 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.ConfigException;
+import dev.toolgate.core.config.ConfigSchema;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.route.RouteTable;
 import java.io.PrintWriter;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
         "prints FILE: valid (N tools, M platforms) and exits 0 when the file would start.",
         "Also checks what serve checks at start on this machine: the SQLite database's directory, the master key",
         "when given (variable or file) and the previous one, the database and Redis passwords' variables or files.",
-        "Exit codes: 0 valid, 1 invalid or unreadable, 2 wrong command line."})
+        "Exit codes: 0 valid, 1 invalid or unreadable, 2 wrong command line.",
+        "--print-schema prints the JSON Schema of the file for editors instead (toolgate init writes it next to the file)."})
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
@@ -28,10 +30,20 @@ final class ValidateCommand implements Callable<Integer> {
           + " for CI and other machines where those are absent.")
   boolean fileOnly;
 
+  @Option(names = "--print-schema",
+      description = "Print the JSON Schema (draft 2020-12) of toolgate.yaml and exit, reading no file:"
+          + " `toolgate validate --print-schema > " + ConfigSchema.FILE_NAME + "` refreshes the copy next to your file after an upgrade.")
+  boolean printSchema;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (printSchema) {
+      out.print(ConfigSchema.text());
+      out.flush();
+      return 0;
+    }
     GatewayConfig loaded;
     try {
       loaded = config.load();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.core.config.ConfigException;
 import dev.toolgate.core.config.ConfigLoader;
+import dev.toolgate.core.config.ConfigSchema;
 import dev.toolgate.server.store.MasterKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +30,19 @@ class ValidateCommandTest extends CliTestSupport {
   }
 
   @Test
-  void theStarterFileFromInitIsValid() {
+  void theStarterFileFromInitIsValidAndTheSchemaItNamesIsBesideIt() throws Exception {
     Path starter = dir.resolve("starter.yaml");
-    run("init", "-c", starter.toString()).ok();
+    assertThat(run("init", "-c", starter.toString()).ok().out()).contains("toolgate validate --config " + starter);
     assertThat(run("validate", "--config", starter.toString()).ok().out()).isEqualTo(starter + ": valid (4 tools, 2 platforms)\n");
+    assertThat(Files.readString(starter)).startsWith("# yaml-language-server: $schema=" + ConfigSchema.FILE_NAME + "\n");
+    assertThat(Files.readString(dir.resolve(ConfigSchema.FILE_NAME))).isEqualTo(ConfigSchema.text());
+    run("init", "-c", dir.resolve(ConfigSchema.FILE_NAME).toString()).userError("is the name of the schema file");
+  }
+
+  @Test
+  void printSchemaPrintsTheSchemaWithoutReadingAFile() {
+    Run r = run("validate", "--print-schema", "--config", dir.resolve("nope.yaml").toString()).ok();
+    assertThat(r.out()).isEqualTo(ConfigSchema.text()).startsWith("{").contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"");
   }
 
   @Test
