@@ -13,9 +13,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
-    description = {"Write a commented starter toolgate.yaml to edit, and next to it " + ConfigSchema.FILE_NAME + ",",
-        "the JSON Schema its first line names, so that editors with YAML language support complete and check it",
-        "(the schema file is rewritten: it describes this version of Toolgate)."})
+    description = {"Write a commented starter toolgate.yaml to edit, and next to it",
+        ConfigSchema.FILE_NAME + ", the JSON Schema its first line names, with which editors",
+        "complete and check the file (rewritten each time: it describes this version)."})
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

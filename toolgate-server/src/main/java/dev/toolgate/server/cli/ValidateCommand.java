@@ -14,13 +14,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-    description = {"Check a configuration file before deploying it, offline: no store, no network, no master key needed.",
-        "Reports every error as FILE:LINE: FIELD: PROBLEM on stderr, as serve would, then exits 1;",
-        "prints FILE: valid (N tools, M platforms) and exits 0 when the file would start.",
-        "Also checks what serve checks at start on this machine: the SQLite database's directory, the master key",
-        "when given (variable or file) and the previous one, the database and Redis passwords' variables or files.",
-        "Exit codes: 0 valid, 1 invalid or unreadable, 2 wrong command line.",
-        "--print-schema prints the JSON Schema of the file for editors instead (toolgate init writes it next to the file)."})
+    description = {"Check a configuration file before deploying it, offline: no store, no",
+        "network, no master key needed. Every error goes to stderr as FILE:LINE: FIELD:",
+        "PROBLEM, as serve would report it, and the exit code is 1; a valid file prints",
+        "FILE: valid (N tools, M platforms) and exits 0.",
+        "",
+        "It also checks, on this machine, what serve checks when it starts: the SQLite",
+        "database's directory, the master key when one is given (variable or file),",
+        "the previous master key, the database and Redis passwords' variables or file.",
+        "",
+        "Exit codes: 0 valid, 1 invalid or unreadable, 2 wrong command line."})
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
