@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         "Start with: toolgate demo        (a working gateway with sample tools and credentials)",
         "Then:       toolgate init        (writes a commented toolgate.yaml to edit)"},
     subcommands = {
-        ServeCommand.class, InitCommand.class, DemoCommand.class,
+        ServeCommand.class, ReloadCommand.class, InitCommand.class, DemoCommand.class,
         ClientCommand.class, SecretCommand.class, TokenCommand.class, ApiKeyCommand.class,
         ClientOAuthCommand.class, ClientSecretCommand.class, KeysCommand.class,
         UserCommand.class, SessionCommand.class, AdminTokenCommand.class, MasterKeyCommand.class,
