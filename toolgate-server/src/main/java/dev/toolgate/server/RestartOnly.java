@@ -55,8 +55,9 @@ final class RestartOnly {
     for (Setting s : SETTINGS) {
       if (!Objects.equals(s.value().apply(running), s.value().apply(next))) {
         // Values are not shown: a store URL or a Redis user is nobody's business in a log.
-        out.add(file + ":" + ConfigLines.line(text, s.field().split("\\.")) + ": " + s.field()
-            + ": changed, and takes effect only when the server restarts; nothing was reloaded");
+        int line = ConfigLines.line(text, s.field().split("\\."));
+        out.add(file + ":" + line + ": " + s.field() + ": changed" + (line == 0 ? " (not written in the file: its default follows other settings)" : "")
+            + ", and takes effect only when the server restarts; nothing was reloaded");
       }
     }
     return out;
