@@ -3,6 +3,7 @@ package dev.toolgate.server.cli;
 import dev.toolgate.server.AddressInUseException;
 import dev.toolgate.server.ConfigFile;
 import dev.toolgate.server.ConfigReloader;
+import dev.toolgate.server.ConfigWatch;
 import dev.toolgate.server.ReloadSignal;
 import dev.toolgate.server.Toolgate;
 import java.nio.file.Path;
@@ -31,6 +32,11 @@ final class ServeCommand implements Callable<Integer> {
       description = {"Write the process id here once listening (removed on a clean stop), and how each reload went"
           + " beside it (FILE.reload), for `toolgate reload --pid-file FILE`."})
   Path pidFile;
+
+  @Option(names = "--watch-config",
+      description = {"Also reload when the configuration file changes (its directory is watched: a Kubernetes ConfigMap"
+          + " update swaps a symlink there), once changes have been quiet for 300 ms."})
+  boolean watchConfig;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -67,9 +73,14 @@ final class ServeCommand implements Callable<Integer> {
       toolgate.reloader().onOutcome(outcome -> ReloadReport.of(pid, outcome).write(pidFile));
     }
     reloader.set(toolgate.reloader());
+    AutoCloseable watch = watchConfig ? ConfigWatch.start(config.file, toolgate.reloader()::reload) : () -> { };
     System.out.println("Toolgate listening on http://" + loaded.config().server().host() + ":" + toolgate.port()
         + "  (config " + loaded.config().source() + ", version " + loaded.version() + ")");
-    awaitShutdown(pidFile == null ? new AutoCloseable[] {toolgate} : new AutoCloseable[] {toolgate, () -> PidFile.remove(pidFile)});
+    awaitShutdown(watch, toolgate, () -> {
+      if (pidFile != null) {
+        PidFile.remove(pidFile);
+      }
+    });
     return 0;
   }
 

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.toolgate.core.credential.SendbirdSignatureVerifier;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.server.ConfigReloader;
+import dev.toolgate.server.ConfigWatch;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -21,6 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -291,6 +294,37 @@ class ConfigReloadTest {
       }
     } finally {
       vertx.close();
+    }
+  }
+
+  @Test
+  void aWatchedConfigMapUpdateIsReloaded() throws Exception {
+    try (ReloadableHarness g = new ReloadableHarness(TOKEN_TOOL)) {
+      // Laid out as Kubernetes mounts a ConfigMap: toolgate.yaml -> ..data/toolgate.yaml, ..data -> ..v1.
+      Path dir = g.file.getParent();
+      Files.createDirectory(dir.resolve("..v1"));
+      Files.move(g.file, dir.resolve("..v1/toolgate.yaml"));
+      Files.createSymbolicLink(dir.resolve("..data"), Path.of("..v1"));
+      Files.createSymbolicLink(g.file, Path.of("..data/toolgate.yaml"));
+      g.start();
+      String v1 = g.version();
+      try (ConfigWatch watch = ConfigWatch.start(g.file, g.h.gateway.reloader()::reload)) {
+        // The update: a new directory, then ..data swapped to it in one rename.
+        Files.createDirectory(dir.resolve("..v2"));
+        String text = Files.readString(dir.resolve("..v1/toolgate.yaml")).replace("path: /orders", "path: /orders/v2");
+        Files.writeString(dir.resolve("..v2/toolgate.yaml"), text);
+        Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..v2"));
+        Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String v2 = g.version();
+        assertThat(v2).isNotEqualTo(v1);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!v2.equals(g.h.gateway.reloader().current().version())) {
+          assertThat(System.nanoTime()).as("reloaded within 30 s").isLessThan(deadline);
+          Thread.sleep(50);
+        }
+        assertThat(ReloadableHarness.code(g.get("/orders"))).isEqualTo("route_not_found");
+        assertThat(ReloadableHarness.code(g.get("/orders/v2"))).isEqualTo("token_missing");
+      }
     }
   }
 }
