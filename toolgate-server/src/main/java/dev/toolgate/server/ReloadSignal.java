@@ -33,7 +33,7 @@ public final class ReloadSignal {
       });
       return true;
     } catch (IllegalArgumentException e) {
-      LOG.warn("SIGHUP cannot be handled here ({}): reload with the management interface or a restart", e.getMessage());
+      LOG.warn("SIGHUP cannot be handled here ({}): reload with `serve --watch-config` or a restart", e.getMessage());
       return false;
     }
   }
