@@ -21,8 +21,10 @@ import java.time.Duration;
  * What several instances must agree on — rate-limit buckets, one-time uses, login throttles — kept
  * in this process (one instance) or in the Redis they share, and what is decided while Redis cannot
  * answer.
+ *
+ * @param localBuckets the buckets in this process; null when they are in Redis
  */
-record SharedState(CallQuota quota, QuotaFallback fallback, LoginThrottle loginThrottle) {
+record SharedState(CallQuota quota, QuotaFallback fallback, LoginThrottle loginThrottle, LocalRateLimiter localBuckets) {
   /** Buckets kept in memory at most; the least recently used are forgotten beyond this. */
   static final long RATE_LIMIT_BUCKETS = 100_000;
 
@@ -31,22 +33,34 @@ record SharedState(CallQuota quota, QuotaFallback fallback, LoginThrottle loginT
     LoginThrottleSettings throttle = config.authorizationServer().loginThrottle();
     LoginThrottle.Limits limits = new LoginThrottle.Limits(throttle.perUserFailures(), throttle.window(), throttle.perIpFailures(), throttle.window());
     if (redis == null) {
-      return new SharedState(new LocalCallQuota(rateLimiter(config), new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock)),
-          QuotaFallback.DEFAULT, new InMemoryLoginThrottle(limits, clock));
+      LocalRateLimiter buckets = new LocalRateLimiter(RATE_LIMIT_BUCKETS, longestPeriod(config));
+      return new SharedState(new LocalCallQuota(buckets, new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock)),
+          QuotaFallback.DEFAULT, new InMemoryLoginThrottle(limits, clock), buckets);
     }
     RedisFallbacks fallbacks = redis.settings().whenUnavailable();
     RedisCallQuota quota = new RedisCallQuota(redis, clock);
     // A login waits for at most two commands (address, then username), each bounded by redis.timeout.
     Duration wait = redis.settings().timeout().multipliedBy(2).plusMillis(100);
     return new SharedState(quota, QuotaFallback.of(fallbacks),
-        new RedisLoginThrottle(quota, limits, fallbacks.loginThrottle() == WhenUnavailable.ALLOW, wait));
+        new RedisLoginThrottle(quota, limits, fallbacks.loginThrottle() == WhenUnavailable.ALLOW, wait), null);
   }
 
   /**
-   * One in-process limiter for the tools' rate limits and the failed-authentication buckets. A bucket
-   * unused for its whole period is full again, so forgetting it after the longest period loses nothing.
+   * A reloaded configuration's limits: the buckets stay (a reload resets no limit), those in this
+   * process are kept as long as its longest period needs. Redis keeps each bucket as long as it is not full.
    */
-  static LocalRateLimiter rateLimiter(GatewayConfig config) {
+  void follow(GatewayConfig config) {
+    if (localBuckets != null) {
+      localBuckets.idleExpiry(longestPeriod(config));
+    }
+  }
+
+  /**
+   * How long the one in-process limiter of the tools' rate limits and the failed-authentication buckets
+   * keeps a bucket unused. A bucket unused for its whole period is full again, so forgetting it after
+   * the longest period loses nothing.
+   */
+  static Duration longestPeriod(GatewayConfig config) {
     Duration longest = config.failedAuthLimit().map(l -> l.period()).orElse(Duration.ofSeconds(1));
     for (var tool : config.tools()) {
       for (var limit : tool.rateLimits()) {
@@ -55,6 +69,6 @@ record SharedState(CallQuota quota, QuotaFallback fallback, LoginThrottle loginT
         }
       }
     }
-    return new LocalRateLimiter(RATE_LIMIT_BUCKETS, longest);
+    return longest;
   }
 }

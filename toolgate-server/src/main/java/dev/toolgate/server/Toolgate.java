@@ -1,59 +1,31 @@
 package dev.toolgate.server;
 
 import dev.toolgate.core.config.GatewayConfig;
-import dev.toolgate.core.credential.StandardWebhooksVerifier;
-import dev.toolgate.core.credential.StripeSignatureVerifier;
-import dev.toolgate.core.credential.ExternalJwtVerifier;
-import dev.toolgate.server.oauth.ExternalKeyReadiness;
 import dev.toolgate.core.config.CustomerTokenSettings;
 import dev.toolgate.core.config.PasswordHashSettings;
 import dev.toolgate.server.admin.AdminAuth;
 import dev.toolgate.server.admin.AdminTokenStore;
 import dev.toolgate.server.admin.DecisionsAdminEndpoint;
 import dev.toolgate.server.admin.PlatformUsersEndpoint;
-import dev.toolgate.server.admin.UserAdminEndpoint;
 import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.users.CachedUserDirectory;
-import dev.toolgate.server.users.CustomerLoginEndpoint;
-import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.users.CustomerLoginSettings;
 import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.UserStore;
-import com.nimbusds.jose.JOSEObjectType;
 import dev.toolgate.core.config.AuthServerSettings;
-import dev.toolgate.core.config.CredentialKind;
-import dev.toolgate.core.config.ToolConfig;
-import dev.toolgate.core.credential.ClientTokenVerifier;
 import dev.toolgate.core.config.IdentityKind;
-import dev.toolgate.core.config.ToolConfig;
 import dev.toolgate.core.engine.UserBinder;
-import dev.toolgate.server.http.Prefetch;
-import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.JwtKeys;
-import dev.toolgate.core.token.JwtRules;
-import dev.toolgate.core.token.JwtVerifier;
 import dev.toolgate.server.http.Endpoint;
-import dev.toolgate.server.oauth.AccessTokenService;
 import dev.toolgate.server.oauth.CachedVerifiedTokens;
 import dev.toolgate.server.oauth.ClientAuthenticator;
 import dev.toolgate.server.oauth.IntrospectionEndpoint;
-import dev.toolgate.server.oauth.MetadataEndpoint;
 import dev.toolgate.server.oauth.OwnTokens;
 import dev.toolgate.server.oauth.RevocationEndpoint;
-import dev.toolgate.server.oauth.TokenEndpoint;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SigningKeyStore;
-import java.util.ArrayList;
 import java.util.Set;
-import java.util.TreeSet;
-import dev.toolgate.core.credential.ApiKeyVerifier;
-import dev.toolgate.core.credential.SendbirdSignatureVerifier;
-import dev.toolgate.core.credential.StaticTokenVerifier;
-import dev.toolgate.core.engine.PolicyEngine;
-import dev.toolgate.core.net.ClientAddress;
-import dev.toolgate.core.route.RouteTable;
-import dev.toolgate.server.http.Forwarding;
 import dev.toolgate.server.http.GatewayVerticle;
 import dev.toolgate.server.http.Readiness;
 import dev.toolgate.server.redis.RedisConnector;
@@ -110,13 +82,16 @@ public final class Toolgate implements AutoCloseable {
   private final CachedUserDirectory userDirectory;
   /** The shared Redis; null without a {@code redis:} section. */
   private final RedisConnector redis;
+  /** The configuration in force, and how it is reloaded. */
+  private final ConfigReloader reloader;
   /** PostgreSQL only: hears the store's announcements and acts on them. */
   private ChangePropagation propagation;
   private dev.toolgate.server.store.ChangeListener changeListener;
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
-      CachedUserDirectory userDirectory, RedisConnector redis) {
+      CachedUserDirectory userDirectory, RedisConnector redis, ConfigReloader reloader) {
+    this.reloader = reloader;
     this.redis = redis;
     this.adminAuth = adminAuth;
     this.userDirectory = userDirectory;
@@ -130,13 +105,25 @@ public final class Toolgate implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts everything; returns once the port is listening. */
+  /** Starts everything; returns once the port is listening. A configuration made in code cannot be reloaded. */
   public static Toolgate start(GatewayConfig configured) {
     return start(configured, CREDENTIAL_POLL);
   }
 
+  /**
+   * Starts with a configuration read from {@code file} ({@code loaded}: that reading, whose version
+   * the audit records carry), which {@link #reloader()} can read again.
+   */
+  public static Toolgate start(ConfigFile file, ConfigFile.Loaded loaded) {
+    return start(loaded.config(), loaded.version(), file, CREDENTIAL_POLL);
+  }
+
   /** As {@link #start(GatewayConfig)}, polling the store every {@code fallbackPoll} (tests lengthen it to prove announcements work alone). */
   static Toolgate start(GatewayConfig configured, Duration fallbackPoll) {
+    return start(configured, null, null, fallbackPoll);
+  }
+
+  private static Toolgate start(GatewayConfig configured, String version, ConfigFile file, Duration fallbackPoll) {
     Clock clock = Clock.systemUTC();
     // Instances share one listening socket only when they ask for the same port, so resolve 0 first;
     // the issuer and resource ids derived from the port follow.
@@ -162,8 +149,6 @@ public final class Toolgate implements AutoCloseable {
       AuditWriter audit = new AuditWriter(auditLog, config.audit(), spillDir(config));
       UsageWriter usage = new UsageWriter(store, config.audit().flushInterval());
 
-      // The gateway engine: one verifier per credential kind.
-      RouteTable routes = RouteTable.from(config);
       JwtKeys ownKeys = JwtKeys.fromKeyRing(credentials::keyRing);
       // A token verified before its key was revoked must not stay accepted from the cache.
       java.util.function.Predicate<String> ownKeyTrusted = kid -> kid != null && credentials.keyRing().key(kid).isPresent();
@@ -173,28 +158,12 @@ public final class Toolgate implements AutoCloseable {
       CustomerTokenSettings customer = auth.customerToken();
       CustomerLoginSettings login = new CustomerLoginSettings(issuer, customer.audience(), customer.ttl(), customer.scopes(),
           customer.subject() == CustomerTokenSettings.Subject.USER_ID ? CustomerLoginSettings.Subject.USER_ID : CustomerLoginSettings.Subject.OPAQUE_ID,
-          customer.opaqueIdPlatform(), userTokenTools(config));
+          customer.opaqueIdPlatform(), List.of());
       IdentityKind subjectKind = customer.subject() == CustomerTokenSettings.Subject.USER_ID ? IdentityKind.USER_ID : IdentityKind.OPAQUE_ID;
       CachedUserDirectory userDirectory = new CachedUserDirectory(users, opaqueIds, subjectKind, login.opaqueIdPlatform());
-      JwtVerifier customerTokens = new JwtVerifier(ownKeys, new JwtRules(issuer, Set.copyOf(login.allAudiences()),
-          OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, true), clock);
-      TrustedIssuers trusted = TrustedIssuers.start(config, clock);
       // Rate-limit buckets, what is used once (webhook ids, signed bodies, single-use tokens, client
-      // assertions) and login throttles: in this process, or in Redis shared by all instances.
+      // assertions) and login throttles: in this process, or in Redis shared by all instances. A reload keeps them.
       SharedState shared = SharedState.of(config, redis, clock);
-      PolicyEngine engine = new PolicyEngine(List.of(
-          new ExternalJwtVerifier(trusted.verifiers(), clock),
-          new SendbirdSignatureVerifier(credentials, clock),
-          new StandardWebhooksVerifier(credentials, clock),
-          new StripeSignatureVerifier(credentials, clock),
-          new StaticTokenVerifier(credentials, clock),
-          new ApiKeyVerifier(credentials, clock),
-          new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
-              credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clock),
-          trusted.userTokens(customerTokens, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), credentials, clock)),
-          credentials, usage, clock, shared.quota(), new ClientAddress(config.server().trustedProxies()),
-          config.failedAuthLimit().orElse(null), new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), shared.fallback());
-      engine.checkCovers(routes.routes());
 
       // Toolgate's own endpoints: the authorization server.
       ClientAuthenticator clientAuth = new ClientAuthenticator(credentials, usage,
@@ -211,20 +180,20 @@ public final class Toolgate implements AutoCloseable {
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
-      List<Endpoint> endpoints = List.of(
+      List<Endpoint> fixedEndpoints = List.of(
           adminAuth,
-          new CustomerLoginEndpoint(users, hasher, new JwtIssuer(credentials::keyRing), credentials::keyRing,
-              shared.loginThrottle(),
-              new ClientAddress(config.server().trustedProxies()), opaqueIds, login, (jti, exp) -> revoker.revoke(jti, null, exp), clock),
-          new UserAdminEndpoint(adminAuth, users, hasher, new CustomerTokens(new JwtIssuer(credentials::keyRing), opaqueIds, login, clock)),
           new PlatformUsersEndpoint(adminAuth, users, clock),
           new DecisionsAdminEndpoint(adminAuth, auditLog),
-          new TokenEndpoint(clientAuth, new AccessTokenService(new JwtIssuer(credentials::keyRing), issuer, auth.maxTokenTtl(), clock),
-              resources(config), auth.defaultResource(), audit),
           new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked,
               id -> credentials.client(id).map(c -> c.enabled()).orElse(false)),
-          new RevocationEndpoint(clientAuth, ownTokens, revoker),
-          new MetadataEndpoint(issuer, auth.defaultResource(), scopes(config), toolScopes(config), credentials::keyRing));
+          new RevocationEndpoint(clientAuth, ownTokens, revoker));
+
+      // What toolgate.yaml decides, built so that a reload can build it again: routes, the gateway
+      // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.
+      PolicyWiring wiring = new PolicyWiring(new PolicyWiring.Parts(clock, issuer, auth, credentials, usage, audit, shared, userDirectory,
+          new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
+          new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clientAuth, revoker, adminAuth, fixedEndpoints));
+      ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
 
       // HTTP: one verticle per event loop.
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -234,10 +203,10 @@ public final class Toolgate implements AutoCloseable {
         RedisConnector connector = redis;
         readiness.watchRedis(() -> connector.health().up());
       }
-      Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
+      readiness.watchConfig(() -> reloader.current().version());
       try {
         await(adminAuth.start(vertx));
-        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
+        await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port),
             new DeploymentOptions().setInstances(loops)));
       } catch (RuntimeException e) {
         try {
@@ -252,7 +221,7 @@ public final class Toolgate implements AutoCloseable {
         throw AddressInUseException.ifAddressInUse(e, config.server().host(), port);
       }
 
-      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis);
+      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis, reloader);
       CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, new StoreReachability(database.target()), () -> toolgate.closed);
       vertx.setPeriodic(fallbackPoll.toMillis(), id -> poll.run());
       if (fallbackPoll.compareTo(CREDENTIAL_POLL) > 0) {
@@ -269,8 +238,9 @@ public final class Toolgate implements AutoCloseable {
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
       readiness.credentialsLoaded(credentials.undecryptable().size());
-      LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}{}", config.server().host(), port, routes.routes().size(),
-          database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "");
+      LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}{}{}", config.server().host(), port, config.tools().size(),
+          database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "",
+          version != null ? ", config version " + version : "");
       return toolgate;
     } catch (RuntimeException e) {
       if (redis != null) {
@@ -279,46 +249,6 @@ public final class Toolgate implements AutoCloseable {
       database.close();
       throw e;
     }
-  }
-
-  /** Tools a customer token may be minted for alone: those that require a user token. */
-  private static List<String> userTokenTools(GatewayConfig config) {
-    return config.tools().stream().filter(t -> t.policy().requires(CredentialKind.USER_TOKEN)).map(ToolConfig::name).toList();
-  }
-
-  /** RFC 8707 resource ids a client may ask a token for: the default and every tool's audience. */
-  private static Set<String> resources(GatewayConfig config) {
-    Set<String> out = new TreeSet<>();
-    out.add(config.authorizationServer().defaultResource());
-    for (ToolConfig tool : config.tools()) {
-      if (tool.policy().clientToken() != null) {
-        out.add(tool.policy().clientToken().audience());
-      }
-    }
-    return out;
-  }
-
-  private static Set<String> scopes(GatewayConfig config) {
-    Set<String> out = new TreeSet<>();
-    for (ToolConfig tool : config.tools()) {
-      if (tool.policy().clientToken() != null) {
-        out.addAll(tool.policy().clientToken().scopes());
-      }
-      if (tool.policy().userToken() != null) {
-        out.addAll(tool.policy().userToken().scopes());
-      }
-    }
-    return out;
-  }
-
-  private static List<MetadataEndpoint.ToolScopes> toolScopes(GatewayConfig config) {
-    List<MetadataEndpoint.ToolScopes> out = new ArrayList<>();
-    for (ToolConfig tool : config.tools()) {
-      if (tool.policy().clientToken() != null) {
-        out.add(new MetadataEndpoint.ToolScopes(tool.name(), tool.method(), tool.path(), tool.policy().clientToken().scopes()));
-      }
-    }
-    return out;
   }
 
   /** {@code audit.spill_dir}, or {@code audit-spill} next to the configuration file (the working directory without one). */
@@ -344,6 +274,11 @@ public final class Toolgate implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The configuration in force, and how to reload it ({@code toolgate reload}, SIGHUP, or a management endpoint). */
+  public ConfigReloader reloader() {
+    return reloader;
   }
 
   /** The connection to the shared Redis; empty without a {@code redis:} section. */

@@ -35,28 +35,55 @@ public final class ConfigLoader {
    * @throws ConfigException if the file cannot be read or is not a valid configuration
    */
   public static GatewayConfig load(Path file) {
+    return parse(read(file), file);
+  }
+
+  /**
+   * The bytes of a configuration file, at most 1 MiB: what a server hashes
+   * into its configuration version before it {@link #parse(byte[], Path) parses} exactly those.
+   *
+   * @throws ConfigException if the file cannot be read or is too large
+   */
+  public static byte[] read(Path file) {
     Objects.requireNonNull(file, "file");
-    String text;
     try {
       if (Files.isRegularFile(file) && Files.size(file) > SafeYaml.MAX_CHARS) {
-        throw new ConfigException(file, 0, "(file)", "the file is larger than " + (SafeYaml.MAX_CHARS >> 10)
-            + " KiB; a configuration is a few KiB");
+        throw tooLarge(file);
       }
-      byte[] bytes = Files.readAllBytes(file);
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file, 0, "(file)", "no such file (`toolgate init` writes a commented starter configuration)");
-    } catch (CharacterCodingException e) {
-      throw new ConfigException(file, 0, "(file)", "not UTF-8 text");
     } catch (IOException e) {
       throw new ConfigException(file, 0, "(file)", "cannot read the file: " + e.getClass().getSimpleName()
           + (e.getMessage() != null ? " " + e.getMessage() : ""));
     }
-    return parse(text, file);
+  }
+
+  /**
+   * Validates the bytes of a configuration file (UTF-8).
+   *
+   * @throws ConfigException listing every error found
+   */
+  public static GatewayConfig parse(byte[] bytes, Path file) {
+    Objects.requireNonNull(file, "file");
+    if (bytes.length > SafeYaml.MAX_CHARS) {
+      throw tooLarge(file);
+    }
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+      return parse(text, file);
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(file, 0, "(file)", "not UTF-8 text");
+    }
+  }
+
+  private static ConfigException tooLarge(Path file) {
+    return new ConfigException(file, 0, "(file)", "the file is larger than " + (SafeYaml.MAX_CHARS >> 10)
+        + " KiB; a configuration is a few KiB");
   }
 
   /**

@@ -264,8 +264,9 @@ public final class PolicyEngine {
       return done(used(allowed, a));
     }
     List<Charge> charges = new ArrayList<>(limits.size());
-    for (ToolRateLimit limit : limits) {
-      charges.add(new Charge(BucketKey.of(route.name(), limit, a.clientId(), userKey, a.ip()), limit.limit()));
+    for (int i = 0; i < limits.size(); i++) {
+      ToolRateLimit limit = limits.get(i);
+      charges.add(new Charge(BucketKey.of(route.name(), limit, BucketKey.twin(limits, i), a.clientId(), userKey, a.ip()), limit.limit()));
     }
     List<OnceKey> once = new ArrayList<>(a.oneTimeUses().size());
     for (Pending p : a.oneTimeUses()) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param latencyMicros time from request start to the decision being answered or forwarded
  * @param detail human explanation of a denial, never containing secrets
  * @param trace every check that ran and what it concluded ({@code toolgate explain}); never secrets
+ * @param configVersion the version of {@code toolgate.yaml} that decided (12 hex digits of its
+ *     SHA-256); null when the configuration was not read from a file, or for records made before versions
  */
 public record AuditEvent(
     Instant time,
@@ -30,10 +32,17 @@ public record AuditEvent(
     int status,
     long latencyMicros,
     String detail,
-    List<Check> trace) {
+    List<Check> trace,
+    String configVersion) {
   public AuditEvent {
     credentialIds = List.copyOf(credentialIds);
     trace = trace == null ? List.of() : List.copyOf(trace);
+  }
+
+  /** An event without a configuration version. */
+  public AuditEvent(Instant time, String requestId, String method, String path, String remoteAddress, String tool, String clientId,
+      List<String> credentialIds, String decision, String code, int status, long latencyMicros, String detail, List<Check> trace) {
+    this(time, requestId, method, path, remoteAddress, tool, clientId, credentialIds, decision, code, status, latencyMicros, detail, trace, null);
   }
 
   /** An event without a decision trace (system endpoints). */

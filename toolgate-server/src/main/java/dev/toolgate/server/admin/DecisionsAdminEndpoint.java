@@ -50,6 +50,7 @@ public final class DecisionsAdminEndpoint implements Endpoint {
         .put("status", e.status())
         .put("latency_micros", e.latencyMicros())
         .put("detail", e.detail())
+        .put("config_version", e.configVersion())
         .put("checks", checks);
   }
 }

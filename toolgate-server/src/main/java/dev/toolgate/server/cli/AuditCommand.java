@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
     description = {"List recorded decisions, newest first. Every call is recorded: time, request id, tool,",
-        "client, ids of the credentials that matched (never their values), decision, code, latency."})
+        "client, ids of the credentials that matched (never their values), decision, code, latency,",
+        "and the version of toolgate.yaml that decided (as logged at start and at each reload)."})
 final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
@@ -47,16 +48,17 @@ final class AuditCommand implements Callable<Integer> {
         out.println("matched   " + (e.credentialIds().isEmpty() ? "-" : String.join(", ", e.credentialIds())));
         out.println("decision  " + e.decision() + " (" + e.code() + ", HTTP " + e.status() + ")");
         out.println("latency   " + e.latencyMicros() + " µs");
+        out.println("config    " + (e.configVersion() == null ? "-" : e.configVersion()));
         if (e.detail() != null) {
           out.println("why       " + e.detail());
         }
         out.flush();
         return 0;
       }
-      Table t = new Table("TIME", "REQUEST", "DECISION", "STATUS", "CODE", "TOOL", "CLIENT", "CREDENTIALS", "LATENCY_US");
+      Table t = new Table("TIME", "REQUEST", "DECISION", "STATUS", "CODE", "TOOL", "CLIENT", "CREDENTIALS", "LATENCY_US", "CONFIG");
       for (AuditEvent e : events) {
         t.row(e.time(), e.requestId(), e.decision(), e.status(), e.code(), e.tool(), e.clientId(),
-            e.credentialIds().isEmpty() ? null : String.join(",", e.credentialIds()), e.latencyMicros());
+            e.credentialIds().isEmpty() ? null : String.join(",", e.credentialIds()), e.latencyMicros(), e.configVersion());
       }
       t.print(out);
     }

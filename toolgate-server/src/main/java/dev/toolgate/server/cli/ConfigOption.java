@@ -13,9 +13,14 @@ final class ConfigOption {
   Path file;
 
   GatewayConfig load() {
+    return ConfigLoader.load(existing());
+  }
+
+  /** The file, which exists. */
+  Path existing() {
     if (!Files.exists(file)) {
       throw new UserError(file + " does not exist; run `toolgate init` to write a starter configuration, or pass --config");
     }
-    return ConfigLoader.load(file);
+    return file;
   }
 }

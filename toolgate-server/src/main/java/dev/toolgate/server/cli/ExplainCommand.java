@@ -31,7 +31,8 @@ final class ExplainCommand implements Callable<Integer> {
   static void print(PrintWriter out, AuditEvent e) {
     out.println(e.method() + " " + e.path() + " from " + e.remoteAddress() + " at " + e.time());
     out.println((e.decision().equals("allow") ? "ALLOWED" : "DENIED") + " (" + e.code() + ", HTTP " + e.status() + ")"
-        + (e.tool() == null ? "" : " — tool " + e.tool()) + (e.clientId() == null ? "" : ", client " + e.clientId()));
+        + (e.tool() == null ? "" : " — tool " + e.tool()) + (e.clientId() == null ? "" : ", client " + e.clientId())
+        + (e.configVersion() == null ? "" : ", config " + e.configVersion()));
     if (e.trace().isEmpty()) {
       out.println("  (no checks ran" + (e.detail() == null ? ")" : "): " + e.detail()));
     }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         "Then:       toolgate init        (writes a commented toolgate.yaml to edit)",
         "            toolgate validate    (checks it offline before you deploy it)"},
     subcommands = {
-        ServeCommand.class, InitCommand.class, ValidateCommand.class, DemoCommand.class,
+        ServeCommand.class, ReloadCommand.class, InitCommand.class, ValidateCommand.class, DemoCommand.class,
         ClientCommand.class, SecretCommand.class, TokenCommand.class, ApiKeyCommand.class,
         ClientOAuthCommand.class, ClientSecretCommand.class, KeysCommand.class,
         UserCommand.class, SessionCommand.class, AdminTokenCommand.class, MasterKeyCommand.class,

@@ -1,10 +1,8 @@
 package dev.toolgate.server.http;
 
 import dev.toolgate.core.config.ServerSettings;
-import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.core.route.Route;
-import dev.toolgate.core.route.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -23,10 +21,13 @@ import org.slf4j.LoggerFactory;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One event loop's HTTP server and upstream client. Several instances share the listening port;
- * the engine, routes and caches they use are shared and thread-safe.
+ * the engine, routes and caches they use are shared and thread-safe. Each request is handled under
+ * the {@link RunningConfig} current when it arrives: a reload swaps it between requests, and this
+ * event loop builds its handlers for a new one at its first request.
  */
 public final class GatewayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
@@ -34,26 +35,21 @@ public final class GatewayVerticle extends VerticleBase {
   static final java.time.Duration IDLE_CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(120);
   /** All request headers together; larger ones get 431 from the HTTP codec. */
   static final int MAX_HEADER_BYTES = 128 * 1024;
-  private final RouteTable routes;
-  private final Forwarding forwarding;
-  private final Prefetch prefetch;
-  private final PolicyEngine engine;
+  private final Supplier<RunningConfig> running;
   private final AuditSink audit;
-  private final ServerSettings settings;
   private final Readiness readiness;
   private final int port;
-  private final List<Endpoint> endpoints;
   private HttpServer server;
   private HttpClient client;
+  /** The handlers of one running configuration; touched only on this verticle's event loop. */
+  private Handlers handlers;
 
-  public GatewayVerticle(RouteTable routes, Forwarding forwarding, Prefetch prefetch, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
-    this.forwarding = forwarding;
-    this.prefetch = prefetch;
-    this.endpoints = List.copyOf(endpoints);
-    this.routes = routes;
-    this.engine = engine;
+  private record Handlers(RunningConfig config, ToolCallHandler tools, ToolCallHandler decisions, Router system) {}
+
+  /** @param running the configuration in force now, read once per request */
+  public GatewayVerticle(Supplier<RunningConfig> running, AuditSink audit, Readiness readiness, int port) {
+    this.running = running;
     this.audit = audit;
-    this.settings = settings;
     this.readiness = readiness;
     this.port = port;
   }
@@ -63,12 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
     client = vertx.createHttpClient(
         new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false),
         new PoolOptions().setHttp1MaxSize(256));
-    Map<Route, UpstreamTarget> targets = new HashMap<>();
-    for (Route route : routes.routes()) {
-      targets.put(route, UpstreamTarget.of(route.tool().upstream()));
-    }
-    ToolCallHandler decisions = new ToolCallHandler(vertx, true, prefetch, routes, targets, forwarding, engine, audit, client, settings);
-    ToolCallHandler tools = new ToolCallHandler(vertx, false, prefetch, routes, targets, forwarding, engine, audit, client, settings);
+    ServerSettings settings = running.get().settings(); // where to listen cannot change without a restart
     server = vertx.createHttpServer(new HttpServerOptions()
         .setTcpNoDelay(true)
         // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
@@ -78,24 +69,40 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(MAX_HEADER_BYTES)
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
-    Router system = systemRouter();
-    server.connectionHandler(connection -> RequestHeadDeadline.install(connection, settings.requestHeadTimeout()));
-    server.requestHandler(req -> route(req, tools, decisions, system));
+    server.connectionHandler(connection -> RequestHeadDeadline.install(connection, running.get().settings().requestHeadTimeout()));
+    server.requestHandler(this::route);
     server.invalidRequestHandler(MalformedRequests::answer);
     return server.listen(port, settings.host());
   }
 
-  private void route(HttpServerRequest req, ToolCallHandler tools, ToolCallHandler decisions, Router system) {
+  /** The handlers of the configuration in force now, built on first use after a reload. */
+  private Handlers handlers() {
+    RunningConfig now = running.get();
+    Handlers current = handlers;
+    if (current == null || current.config() != now) {
+      Map<Route, UpstreamTarget> targets = new HashMap<>();
+      for (Route route : now.routes().routes()) {
+        targets.put(route, UpstreamTarget.of(route.tool().upstream()));
+      }
+      current = new Handlers(now, new ToolCallHandler(vertx, false, now, targets, audit, client),
+          new ToolCallHandler(vertx, true, now, targets, audit, client), systemRouter(now.endpoints()));
+      handlers = current;
+    }
+    return current;
+  }
+
+  private void route(HttpServerRequest req) {
     if (ClosingConnections.isClosing(req.connection())) {
       return; // pipelined behind an answer that closes this connection: never processed (RFC 9112 §9.6)
     }
+    Handlers h = handlers();
     String path = req.path();
     if (path.equals(DecisionTarget.PREFIX) || path.startsWith(DecisionTarget.PREFIX + "/")) {
-      decisions.handle(req);
+      h.decisions().handle(req);
     } else if (!path.equals("/healthz") && !path.equals("/readyz") && SYSTEM_PREFIXES.stream().noneMatch(path::startsWith)) {
-      tools.handle(req); // the pipeline makes the same checks as below, and records them
+      h.tools().handle(req); // the pipeline makes the same checks as below, and records them
     } else if (!refusedBeforeRouting(req)) {
-      serveOwn(req, system);
+      serveOwn(req, h.system());
     }
   }
 
@@ -138,7 +145,7 @@ public final class GatewayVerticle extends VerticleBase {
   /** Toolgate's own endpoints; config validation keeps tools off these prefixes. */
   private static final List<String> SYSTEM_PREFIXES = List.of("/oauth/", "/.well-known/", "/auth/", "/admin/", "/metrics");
 
-  private Router systemRouter() {
+  private Router systemRouter(List<Endpoint> endpoints) {
     Router router = Router.router(vertx);
     for (Endpoint endpoint : endpoints) {
       endpoint.mount(router);
@@ -179,6 +186,6 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // shutdown() stops accepting, lets in-flight exchanges finish (up to the grace period), then closes.
-    return server.shutdown(settings.shutdownGrace()).eventually(() -> client.close());
+    return server.shutdown(running.get().settings().shutdownGrace()).eventually(() -> client.close());
   }
 }

@@ -2,6 +2,7 @@ package dev.toolgate.server.http;
 
 import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Whether this instance should get traffic, per dependency, answered from memory (nothing here
@@ -19,6 +20,7 @@ public final class Readiness {
   private volatile String audit = "ok";
   private volatile boolean shuttingDown;
   private volatile BooleanSupplier redisUp;
+  private volatile Supplier<String> configVersion = () -> null;
 
   /** Every credential in use was loaded. */
   public void ready() {
@@ -62,6 +64,11 @@ public final class Readiness {
     redisUp = up;
   }
 
+  /** The version of the configuration in force, reported (not judged) by {@code /readyz}; null when made in code. */
+  public void watchConfig(Supplier<String> version) {
+    configVersion = version;
+  }
+
   public void shuttingDown() {
     shuttingDown = true;
   }
@@ -79,7 +86,8 @@ public final class Readiness {
    * The {@code /readyz} body: {@code status} ({@code ready} or {@code not_ready}), {@code reason},
    * and each dependency's state: {@code store} ({@code up} or {@code down}), {@code audit}
    * ({@code ok}, {@code buffering}, {@code spilling}, {@code losing}) and, when configured,
-   * {@code redis} ({@code up} or {@code down}).
+   * {@code redis} ({@code up} or {@code down}); and {@code config_version}, the version of
+   * {@code toolgate.yaml} in force (absent for a configuration made in code).
    */
   public JsonObject toJson() {
     State state = now();
@@ -90,6 +98,10 @@ public final class Readiness {
         .put("audit", state.audit());
     if (state.redisConfigured()) {
       body.put("redis", state.redisUp() ? "up" : "down");
+    }
+    String version = configVersion.get();
+    if (version != null) {
+      body.put("config_version", version);
     }
     return body;
   }

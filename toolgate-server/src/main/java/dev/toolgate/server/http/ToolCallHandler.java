@@ -62,17 +62,22 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final ClientAddress clientAddress;
   private final UnforwardableHeaders unforwardableHeaders;
 
-  ToolCallHandler(Vertx vertx, boolean decisionOnly, Prefetch prefetch, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
+  /** The version of the configuration this handler judges by, written into each audit record. */
+  private final String configVersion;
+
+  /** A handler for one running configuration: every step of a call it takes uses that configuration only. */
+  ToolCallHandler(Vertx vertx, boolean decisionOnly, RunningConfig running, Map<Route, UpstreamTarget> targets, AuditSink audit, HttpClient upstream) {
     this.vertx = vertx;
-    this.prefetch = prefetch;
+    this.prefetch = running.prefetch();
     this.decisionOnly = decisionOnly;
-    this.routes = routes;
+    this.routes = running.routes();
     this.targets = targets;
-    this.forwarding = forwarding;
-    this.engine = engine;
+    this.forwarding = running.forwarding();
+    this.engine = running.engine();
     this.audit = audit;
     this.upstream = upstream;
-    this.settings = settings;
+    this.settings = running.settings();
+    this.configVersion = running.version();
     this.clientAddress = new ClientAddress(settings.trustedProxies());
     this.unforwardableHeaders = new UnforwardableHeaders(routes.routes());
   }
@@ -461,7 +466,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     HttpServerRequest req = ex.req;
     audit.record(new AuditEvent(Instant.now(), ex.requestId, ex.method, ex.path, clientIp(ex),
         route == null ? null : route.name(), decision.clientId(), decision.credentialIds(),
-        decision.allowed() ? "allow" : "deny", code, status, (System.nanoTime() - ex.startNanos) / 1000, detail, decision.trace()));
+        decision.allowed() ? "allow" : "deny", code, status, (System.nanoTime() - ex.startNanos) / 1000, detail, decision.trace(), configVersion));
   }
 
   private static Decision tooLarge() {

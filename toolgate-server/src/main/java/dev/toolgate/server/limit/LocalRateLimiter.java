@@ -6,29 +6,36 @@ import dev.toolgate.core.limit.LimitOutcome;
 import dev.toolgate.core.limit.RateLimit;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import java.time.Duration;
 
 /**
  * In-process token buckets (Bucket4j), one per key, forgotten after a while unused so keys chosen
- * by callers (IPs, user ids) cannot grow memory without bound.
+ * by callers (IPs, user ids) cannot grow memory without bound. A bucket asked for with another size
+ * than it has (the configuration was reloaded) takes the new size and keeps what was used: 6 calls
+ * of a 10-call minute leave 14 of a new 20, and none of a new 5.
  */
 public final class LocalRateLimiter {
-  private record Keyed(String key, RateLimit limit) {}
-
-  private final Cache<Keyed, Bucket> buckets;
+  private final Cache<String, Limited> buckets;
 
   public LocalRateLimiter(long maximumBuckets, Duration idleExpiry) {
     this.buckets = Caffeine.newBuilder().maximumSize(maximumBuckets).expireAfterAccess(idleExpiry).build();
   }
 
+  /**
+   * Buckets unused this long are forgotten from now on (a reloaded configuration with a longer
+   * period): a bucket unused for its whole period is full again, so forgetting it then loses nothing.
+   */
+  public void idleExpiry(Duration idleExpiry) {
+    buckets.policy().expireAfterAccess().ifPresent(expiry -> expiry.setExpiresAfter(idleExpiry));
+  }
+
   /** Takes one token from the bucket of {@code key}. */
   public LimitOutcome tryConsume(String key, RateLimit limit) {
-    Bucket bucket = buckets.get(new Keyed(key, limit), k -> Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build())
-        .build());
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = buckets.get(key, k -> new Limited(limit)).tryConsume(limit);
     Duration reset = Duration.ofNanos(probe.getNanosToWaitForReset());
     return new LimitOutcome(probe.isConsumed(), limit.capacity(), probe.getRemainingTokens(), reset,
         Duration.ofNanos(probe.getNanosToWaitForRefill()));
@@ -39,12 +46,12 @@ public final class LocalRateLimiter {
    * ({@code remaining} tokens; when none, {@code retryAfter} says when one will be).
    */
   public LimitOutcome peek(String key, RateLimit limit) {
-    Bucket bucket = buckets.getIfPresent(new Keyed(key, limit));
+    Limited bucket = buckets.getIfPresent(key);
     if (bucket == null) {
       // Never used (or forgotten): full, and no bucket is created for a mere look.
       return new LimitOutcome(true, limit.capacity(), limit.capacity(), Duration.ZERO, Duration.ZERO);
     }
-    EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+    EstimationProbe probe = bucket.estimate(limit);
     long remaining = Math.max(0, probe.getRemainingTokens());
     // Refill is even over the period, so the time to full is the missing tokens' share of it.
     Duration reset = limit.period().multipliedBy(limit.capacity() - remaining).dividedBy(limit.capacity());
@@ -54,9 +61,50 @@ public final class LocalRateLimiter {
 
   /** Returns the token a {@link #tryConsume} took (the call it was for was refused by another bucket). */
   public void giveBack(String key, RateLimit limit) {
-    Bucket bucket = buckets.getIfPresent(new Keyed(key, limit));
+    Limited bucket = buckets.getIfPresent(key);
     if (bucket != null) {
+      bucket.giveBack(limit);
+    }
+  }
+
+  /** One bucket and the limit it was last sized for. */
+  private static final class Limited {
+    private RateLimit limit;
+    private final Bucket bucket;
+
+    Limited(RateLimit limit) {
+      this.limit = limit;
+      this.bucket = Bucket.builder().addLimit(bandwidth(limit)).build();
+    }
+
+    synchronized ConsumptionProbe tryConsume(RateLimit wanted) {
+      resize(wanted);
+      return bucket.tryConsumeAndReturnRemaining(1);
+    }
+
+    synchronized EstimationProbe estimate(RateLimit wanted) {
+      resize(wanted);
+      return bucket.estimateAbilityToConsume(1);
+    }
+
+    synchronized void giveBack(RateLimit wanted) {
+      resize(wanted);
       bucket.addTokens(1);
+    }
+
+    /** What was used stays used under the new size. */
+    private void resize(RateLimit wanted) {
+      if (wanted.equals(limit)) {
+        return;
+      }
+      long used = limit.capacity() - Math.max(0, bucket.getAvailableTokens());
+      bucket.replaceConfiguration(BucketConfiguration.builder().addLimit(bandwidth(wanted)).build(), TokensInheritanceStrategy.RESET);
+      bucket.tryConsume(Math.min(Math.max(0, used), wanted.capacity()));
+      limit = wanted;
+    }
+
+    private static Bandwidth bandwidth(RateLimit limit) {
+      return Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.capacity(), limit.period()).build();
     }
   }
 }

@@ -27,8 +27,15 @@ public final class TokenEndpoint implements Endpoint {
   private final Set<String> knownResources;
   private final String defaultResource;
   private final AuditSink audit;
+  private final String configVersion;
 
-  public TokenEndpoint(ClientAuthenticator clients, AccessTokenService tokens, Set<String> knownResources, String defaultResource, AuditSink audit) {
+  /**
+   * @param knownResources the resources a token may be asked for: the default and every tool's audience
+   * @param configVersion the version of the configuration those come from, for the audit; null when made in code
+   */
+  public TokenEndpoint(ClientAuthenticator clients, AccessTokenService tokens, Set<String> knownResources, String defaultResource, AuditSink audit,
+      String configVersion) {
+    this.configVersion = configVersion;
     this.clients = clients;
     this.tokens = tokens;
     this.knownResources = Set.copyOf(knownResources);
@@ -139,6 +146,7 @@ public final class TokenEndpoint implements Endpoint {
   private void record(RoutingContext ctx, long start, ClientAuthenticator.Authenticated client, String decision, String code, int status, String detail) {
     audit.record(new AuditEvent(Instant.now(), RequestId.of(ctx), ctx.request().method().name(), ctx.request().path(),
         ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress(), null,
-        client == null ? null : client.client().id(), List.of(), decision, code, status, (System.nanoTime() - start) / 1000, detail));
+        client == null ? null : client.client().id(), List.of(), decision, code, status, (System.nanoTime() - start) / 1000, detail,
+        List.of(), configVersion));
   }
 }

@@ -60,6 +60,7 @@ final class AuditJsonLine {
         json.writeEndObject();
       }
       json.writeEndArray();
+      json.writeStringField("config_version", e.configVersion());
       json.writeEndObject();
     } catch (IOException ex) {
       // Only a string Jackson cannot write as UTF-8 (a lone surrogate) gets here: memory does not fail.
@@ -79,7 +80,7 @@ final class AuditJsonLine {
       expect(json.nextToken(), JsonToken.START_OBJECT);
       Instant time = null;
       String requestId = null, method = null, path = null, remote = null, tool = null, client = null;
-      String decision = null, code = null, detail = null;
+      String decision = null, code = null, detail = null, configVersion = null;
       List<String> credentialIds = List.of();
       List<Check> trace = List.of();
       int status = 0;
@@ -102,6 +103,7 @@ final class AuditJsonLine {
           case "latency_micros" -> latency = json.getLongValue();
           case "credential_ids" -> credentialIds = strings(json, value);
           case "trace" -> trace = checks(json, value);
+          case "config_version" -> configVersion = text(json, value);
           default -> json.skipChildren(); // a field a later version added: the rest is still usable
         }
       }
@@ -110,7 +112,7 @@ final class AuditJsonLine {
         throw new IllegalArgumentException("data after the event");
       }
       AuditEvent event = new AuditEvent(time, requestId, method, path, remote, tool, client, credentialIds, decision, code, status,
-          latency, detail, trace);
+          latency, detail, trace, configVersion);
       AuditLog.requireStorable(event);
       requireWritable(event);
       return event;

@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 public final class AuditLog {
   private static final String COLUMNS =
-      "request_id, occurred_at, method, path, remote_address, tool, client_id, credential_ids, decision, code, status, latency_micros, detail, trace";
+      "request_id, occurred_at, method, path, remote_address, tool, client_id, credential_ids, decision, code, status, latency_micros, detail, trace, config_version";
 
   /**
    * ON CONFLICT DO NOTHING (the same syntax on SQLite 3.24+ and PostgreSQL 9.5+) makes a batch safe
@@ -27,7 +27,7 @@ public final class AuditLog {
    * instead of a primary-key error that would block the writer forever.
    */
   private static final String INSERT =
-      "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+      "INSERT INTO audit_events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 
   private final Jdbc jdbc;
 
@@ -142,6 +142,7 @@ public final class AuditLog {
     insert.setLong(12, event.latencyMicros());
     Columns.setText(insert, 13, clean(event.detail()));
     Columns.setText(insert, 14, event.trace().isEmpty() ? null : clean(traceJson(event.trace())));
+    Columns.setText(insert, 15, clean(event.configVersion()));
   }
 
   /** Written straight with Jackson's generator: one record per decision, so no tree of JsonObjects per check. */
@@ -202,6 +203,7 @@ public final class AuditLog {
         row.getInt("status"),
         row.getLong("latency_micros"),
         row.getString("detail"),
-        trace(row.getString("trace")));
+        trace(row.getString("trace")),
+        row.getString("config_version"));
   }
 }

@@ -22,7 +22,7 @@ class AuditCommandTest extends CliTestSupport {
   @BeforeEach
   void writeEvents() {
     allowed = new AuditEvent(now.minus(Duration.ofMinutes(10)), "req_allow1", "POST", "/orders/status", "127.0.0.1",
-        "order_status", "cl_aaa", List.of("sec_111"), "allow", "ok", 200, 1_234, null);
+        "order_status", "cl_aaa", List.of("sec_111"), "allow", "ok", 200, 1_234, null, List.of(), "3f9a0c1b2d4e");
     badSignature = new AuditEvent(now.minus(Duration.ofMinutes(5)), "req_deny1", "POST", "/orders/status", "10.0.0.7",
         "order_status", null, List.of(), "deny", "signature_invalid", 401, 87,
         "signature matches none of the 1 active signing secret(s) over the 21-byte body");
@@ -45,10 +45,10 @@ class AuditCommandTest extends CliTestSupport {
   void listsEveryEventNewestFirst() {
     Run r = cmd("audit").ok();
     assertThat(r.out().lines().findFirst().orElseThrow())
-        .matches("TIME\\s+REQUEST\\s+DECISION\\s+STATUS\\s+CODE\\s+TOOL\\s+CLIENT\\s+CREDENTIALS\\s+LATENCY_US");
+        .matches("TIME\\s+REQUEST\\s+DECISION\\s+STATUS\\s+CODE\\s+TOOL\\s+CLIENT\\s+CREDENTIALS\\s+LATENCY_US\\s+CONFIG");
     assertThat(requestIds(r)).containsExactly("req_deny2", "req_deny1", "req_allow1", "req_old1");
-    assertThat(r.out()).containsPattern(allowed.time() + "\\s+req_allow1\\s+allow\\s+200\\s+ok\\s+order_status\\s+cl_aaa\\s+sec_111\\s+1234")
-        .containsPattern("req_deny1\\s+deny\\s+401\\s+signature_invalid\\s+order_status\\s+-\\s+-\\s+87");
+    assertThat(r.out()).containsPattern(allowed.time() + "\\s+req_allow1\\s+allow\\s+200\\s+ok\\s+order_status\\s+cl_aaa\\s+sec_111\\s+1234\\s+3f9a0c1b2d4e")
+        .containsPattern("req_deny1\\s+deny\\s+401\\s+signature_invalid\\s+order_status\\s+-\\s+-\\s+87\\s+-");
   }
 
   @Test
@@ -82,11 +82,12 @@ class AuditCommandTest extends CliTestSupport {
         "matched   -",
         "decision  deny (signature_invalid, HTTP 401)",
         "latency   87 µs",
+        "config    -",
         "why       signature matches none of the 1 active signing secret(s) over the 21-byte body",
         ""));
 
     Run allow = cmd("audit", "--request", "req_allow1").ok();
-    assertThat(allow.out()).contains("client    cl_aaa\n", "matched   sec_111\n", "decision  allow (ok, HTTP 200)\n")
+    assertThat(allow.out()).contains("client    cl_aaa\n", "matched   sec_111\n", "decision  allow (ok, HTTP 200)\n", "config    3f9a0c1b2d4e\n")
         .doesNotContain("why");
   }
 

@@ -88,6 +88,10 @@ final class CliProcess {
     }
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   void destroy() {
     process.destroyForcibly();
   }

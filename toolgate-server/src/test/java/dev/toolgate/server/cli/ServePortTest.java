@@ -2,6 +2,7 @@ package dev.toolgate.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolgate.server.ConfigFile;
 import dev.toolgate.server.redis.RedisServerProcess;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -78,7 +79,8 @@ class ServePortTest extends CliTestSupport {
             ready = get(port, "/readyz");
           }
           assertThat(new JsonObject(ready.body())).isEqualTo(
-              new JsonObject().put("status", "ready").put("reason", "ready").put("store", "up").put("audit", "ok").put("redis", "up"));
+              new JsonObject().put("status", "ready").put("reason", "ready").put("store", "up").put("audit", "ok").put("redis", "up")
+                  .put("config_version", ConfigFile.version(Files.readAllBytes(config))));
           // Both issue and accept the same tokens: the issuer is the file's, not the port each listens on.
           assertThat(new JsonObject(get(port, "/.well-known/oauth-authorization-server").body()).getString("issuer"))
               .isEqualTo("http://127.0.0.1:" + filePort.getLocalPort());

@@ -41,4 +41,25 @@ class LocalRateLimiterTest {
     assertThat(empty.retryAfter()).isPositive();
     assertThat(empty.resetAfter()).isPositive();
   }
+
+  @Test
+  void aBucketAskedForWithANewSizeKeepsWhatWasUsed() {
+    LocalRateLimiter limiter = new LocalRateLimiter(1000, Duration.ofMinutes(5));
+    RateLimit ten = new RateLimit(10, Duration.ofHours(1));
+    for (int i = 0; i < 6; i++) {
+      limiter.tryConsume("rl:t:client=a", ten);
+    }
+    // A reload raises the limit: 6 of the new 20 are used, not 0.
+    LimitOutcome raised = limiter.tryConsume("rl:t:client=a", new RateLimit(20, Duration.ofHours(1)));
+    assertThat(raised.allowed()).isTrue();
+    assertThat(raised.limit()).isEqualTo(20);
+    assertThat(raised.remaining()).isEqualTo(13);
+    // Another lowers it below what was used: nothing is left, and nothing was reset.
+    RateLimit five = new RateLimit(5, Duration.ofHours(1));
+    assertThat(limiter.peek("rl:t:client=a", five).remaining()).isZero();
+    LimitOutcome lowered = limiter.tryConsume("rl:t:client=a", five);
+    assertThat(lowered.allowed()).isFalse();
+    assertThat(lowered.limit()).isEqualTo(5);
+    assertThat(limiter.tryConsume("rl:t:client=b", five).remaining()).as("other keys start full at the new size").isEqualTo(4);
+  }
 }

@@ -32,7 +32,7 @@ abstract class AuditContract extends StoreTestBase {
   static AuditEvent event(String requestId, Instant time, String tool, String clientId, String decision, String code) {
     return new AuditEvent(time, requestId, "POST", "/tools/" + tool, "10.0.0.1", tool, clientId,
         clientId == null ? List.of() : List.of("tok_a", "key_b"), decision, code,
-        "allow".equals(decision) ? 200 : 401, 1234, "allow".equals(decision) ? null : "why it was denied");
+        "allow".equals(decision) ? 200 : 401, 1234, "allow".equals(decision) ? null : "why it was denied", List.of(), "0123456789ab");
   }
 
   @Test

@@ -84,12 +84,14 @@ class AuditSpoolTest {
   void everyFieldSurvivesTheRoundTrip() throws IOException {
     AuditEvent odd = new AuditEvent(T, "req-odd", "GET", "/a\0b/é/🙂", null, null, null, List.of(), "deny", "bad_path", 400, 3,
         "quote \" backslash \\ newline \n tab \t </script> \u0001",
-        List.of(new Check("path", false, "line one\nline two"), new Check("route", true, null)));
+        List.of(new Check("path", false, "line one\nline two"), new Check("route", true, null)), "0123456789ab");
+    AuditEvent unversioned = new AuditEvent(T.plusMillis(1), "req-plain", "GET", "/a", null, null, null, List.of(), "deny", "bad_path", 400, 3,
+        null, List.of());
     try (AuditSpool spool = AuditSpool.open(spill, 1L << 20)) {
-      spool.append(List.of(odd));
+      spool.append(List.of(odd, unversioned));
       AuditSpool.Read read = spool.read(10);
-      assertThat(read.events()).containsExactly(odd);
-      assertThat(Files.readAllLines(spool.appendingTo(), StandardCharsets.UTF_8)).as("one line per event").hasSize(1);
+      assertThat(read.events()).containsExactly(odd, unversioned);
+      assertThat(Files.readAllLines(spool.appendingTo(), StandardCharsets.UTF_8)).as("one line per event").hasSize(2);
     }
   }
 

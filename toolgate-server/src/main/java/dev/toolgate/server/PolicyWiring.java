@@ -1,0 +1,181 @@
+package dev.toolgate.server;
+
+import com.nimbusds.jose.JOSEObjectType;
+import dev.toolgate.core.config.AuthServerSettings;
+import dev.toolgate.core.config.CredentialKind;
+import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.config.ToolConfig;
+import dev.toolgate.core.credential.ApiKeyVerifier;
+import dev.toolgate.core.credential.ClientTokenVerifier;
+import dev.toolgate.core.credential.ExternalJwtVerifier;
+import dev.toolgate.core.credential.SendbirdSignatureVerifier;
+import dev.toolgate.core.credential.StandardWebhooksVerifier;
+import dev.toolgate.core.credential.StaticTokenVerifier;
+import dev.toolgate.core.credential.StripeSignatureVerifier;
+import dev.toolgate.core.engine.PolicyEngine;
+import dev.toolgate.core.engine.UserBinder;
+import dev.toolgate.core.net.ClientAddress;
+import dev.toolgate.core.route.RouteTable;
+import dev.toolgate.core.token.JwtIssuer;
+import dev.toolgate.core.token.JwtKeys;
+import dev.toolgate.core.token.JwtRules;
+import dev.toolgate.core.token.JwtVerifier;
+import dev.toolgate.server.admin.AdminAuth;
+import dev.toolgate.server.admin.UserAdminEndpoint;
+import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.http.Forwarding;
+import dev.toolgate.server.http.Prefetch;
+import dev.toolgate.server.http.RunningConfig;
+import dev.toolgate.server.oauth.AccessTokenService;
+import dev.toolgate.server.oauth.CachedVerifiedTokens;
+import dev.toolgate.server.oauth.ClientAuthenticator;
+import dev.toolgate.server.oauth.ExternalKeyReadiness;
+import dev.toolgate.server.oauth.MetadataEndpoint;
+import dev.toolgate.server.oauth.OwnTokens;
+import dev.toolgate.server.oauth.RevocationEndpoint;
+import dev.toolgate.server.oauth.TokenEndpoint;
+import dev.toolgate.server.store.AuditWriter;
+import dev.toolgate.server.store.CredentialCache;
+import dev.toolgate.server.store.UsageWriter;
+import dev.toolgate.server.users.CachedUserDirectory;
+import dev.toolgate.server.users.CustomerLoginEndpoint;
+import dev.toolgate.server.users.CustomerLoginSettings;
+import dev.toolgate.server.users.CustomerTokens;
+import dev.toolgate.server.users.OpaqueIds;
+import dev.toolgate.server.users.PasswordHasher;
+import dev.toolgate.server.users.UserStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds what a reload of {@code toolgate.yaml} replaces, a {@link RunningConfig}: routes, verifiers
+ * and policy engine, forwarding rules, and the endpoints that list the tools (token, metadata,
+ * customer login). What lives as long as the process (store, credentials, shared state, users,
+ * admin tokens) is given once, in {@link Parts}; so are the caches a reload keeps.
+ */
+final class PolicyWiring {
+  /**
+   * What lives as long as the process.
+   *
+   * @param login the customer-token settings of {@code authorization_server}, without tools (each configuration adds its own)
+   * @param clientTokens verified access tokens: their rules (Toolgate's issuer and keys) do not change with a reload
+   * @param fixedEndpoints Toolgate's endpoints that nothing in a reload changes, in mounting order
+   */
+  record Parts(Clock clock, String issuer, AuthServerSettings auth, CredentialCache credentials, UsageWriter usage, AuditWriter audit,
+      SharedState shared, CachedUserDirectory userDirectory, UserBinder binder, UserStore users, OpaqueIds opaqueIds, PasswordHasher hasher,
+      CustomerLoginSettings login, JwtKeys ownKeys, java.util.function.Predicate<String> ownKeyTrusted, CachedVerifiedTokens clientTokens,
+      ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminAuth adminAuth, List<Endpoint> fixedEndpoints) {}
+
+  /**
+   * One built configuration, with what the next reload may keep from it.
+   *
+   * @param customerAudiences the audiences customer tokens were verified for; the cache is kept while they stay the same
+   */
+  record Built(RunningConfig running, TrustedIssuers trusted, List<String> customerAudiences, CachedVerifiedTokens customerTokens) {}
+
+  private final Parts parts;
+
+  PolicyWiring(Parts parts) {
+    this.parts = parts;
+  }
+
+  /**
+   * Builds everything {@code config} decides. Changes nothing running: the result is used only once
+   * it is swapped in.
+   *
+   * @param previous what the configuration in force was built with, whose caches are kept where still valid; null at start
+   * @throws RuntimeException when the configuration cannot be served (a trusted issuer's keys over plain http elsewhere than loopback)
+   */
+  Built build(GatewayConfig config, String version, Built previous) {
+    Clock clock = parts.clock();
+    CredentialCache credentials = parts.credentials();
+    RouteTable routes = RouteTable.from(config);
+    CustomerLoginSettings login = parts.login().withTools(userTokenTools(config));
+    // A customer token verified for audiences that a removed tool took along must be verified again.
+    CachedVerifiedTokens customerCache = previous != null && previous.customerAudiences().equals(login.allAudiences())
+        ? previous.customerTokens() : new CachedVerifiedTokens(Toolgate.VERIFIED_TOKEN_CACHE_BYTES, parts.ownKeyTrusted());
+    JwtVerifier customerTokens = new JwtVerifier(parts.ownKeys(), new JwtRules(parts.issuer(), Set.copyOf(login.allAudiences()),
+        OwnTokens.ALGORITHMS, Set.of(JOSEObjectType.JWT), Duration.ofSeconds(30), OwnTokens.MAX_TOKEN_CHARS, true), clock);
+    TrustedIssuers trusted = TrustedIssuers.start(config, clock, previous == null ? null : previous.trusted());
+    ClientAddress clientAddress = new ClientAddress(config.server().trustedProxies());
+    SharedState shared = parts.shared();
+    PolicyEngine engine = new PolicyEngine(List.of(
+        new ExternalJwtVerifier(trusted.verifiers(), clock),
+        new SendbirdSignatureVerifier(credentials, clock),
+        new StandardWebhooksVerifier(credentials, clock),
+        new StripeSignatureVerifier(credentials, clock),
+        new StaticTokenVerifier(credentials, clock),
+        new ApiKeyVerifier(credentials, clock),
+        new ClientTokenVerifier(parts.ownKeys(), OwnTokens.ALGORITHMS, parts.issuer(), parts.issuer() + MetadataEndpoint.RESOURCE_METADATA_PATH,
+            credentials, parts.clientTokens(), clock),
+        trusted.userTokens(customerTokens, customerCache, credentials, clock)),
+        credentials, parts.usage(), clock, shared.quota(), clientAddress,
+        config.failedAuthLimit().orElse(null), parts.binder(), shared.fallback());
+    engine.checkCovers(routes.routes());
+
+    JwtIssuer signer = new JwtIssuer(credentials::keyRing);
+    AuthServerSettings auth = parts.auth();
+    List<Endpoint> endpoints = new ArrayList<>(parts.fixedEndpoints());
+    endpoints.add(new CustomerLoginEndpoint(parts.users(), parts.hasher(), signer, credentials::keyRing, shared.loginThrottle(), clientAddress,
+        parts.opaqueIds(), login, (jti, exp) -> parts.revoker().revoke(jti, null, exp), clock));
+    endpoints.add(new UserAdminEndpoint(parts.adminAuth(), parts.users(), parts.hasher(), new CustomerTokens(signer, parts.opaqueIds(), login, clock)));
+    endpoints.add(new TokenEndpoint(parts.clientAuth(), new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock),
+        resources(config), auth.defaultResource(), parts.audit(), version));
+    endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), scopes(config), toolScopes(config), credentials::keyRing));
+
+    RunningConfig running = new RunningConfig(version, Instant.now(clock), config, routes,
+        new Forwarding(routes.routes(), config.platforms().values()),
+        Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), parts.userDirectory()), engine, endpoints);
+    return new Built(running, trusted, login.allAudiences(), customerCache);
+  }
+
+  /** What a configuration changes in state that outlives it (the idle expiry of rate-limit buckets), once it is in force. */
+  void inForce(GatewayConfig config) {
+    parts.shared().follow(config);
+  }
+
+  /** Tools a customer token may be minted for alone: those that require a user token. */
+  private static List<String> userTokenTools(GatewayConfig config) {
+    return config.tools().stream().filter(t -> t.policy().requires(CredentialKind.USER_TOKEN)).map(ToolConfig::name).toList();
+  }
+
+  /** RFC 8707 resource ids a client may ask a token for: the default and every tool's audience. */
+  private static Set<String> resources(GatewayConfig config) {
+    Set<String> out = new TreeSet<>();
+    out.add(config.authorizationServer().defaultResource());
+    for (ToolConfig tool : config.tools()) {
+      if (tool.policy().clientToken() != null) {
+        out.add(tool.policy().clientToken().audience());
+      }
+    }
+    return out;
+  }
+
+  private static Set<String> scopes(GatewayConfig config) {
+    Set<String> out = new TreeSet<>();
+    for (ToolConfig tool : config.tools()) {
+      if (tool.policy().clientToken() != null) {
+        out.addAll(tool.policy().clientToken().scopes());
+      }
+      if (tool.policy().userToken() != null) {
+        out.addAll(tool.policy().userToken().scopes());
+      }
+    }
+    return out;
+  }
+
+  private static List<MetadataEndpoint.ToolScopes> toolScopes(GatewayConfig config) {
+    List<MetadataEndpoint.ToolScopes> out = new ArrayList<>();
+    for (ToolConfig tool : config.tools()) {
+      if (tool.policy().clientToken() != null) {
+        out.add(new MetadataEndpoint.ToolScopes(tool.name(), tool.method(), tool.path(), tool.policy().clientToken().scopes()));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.toolgate.server.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "reload", mixinStandardHelpOptions = true,
+    description = {"Make a running server read its configuration file again, and say what it did.",
+        "Sends SIGHUP to the process in the pid file (`serve --pid-file`) and waits for the server's report:",
+        "a valid file is in force for every call that starts after it; an invalid one, or one that changes",
+        "a setting only a restart applies, is refused with its errors (exit 1) and the old one keeps serving.",
+        "Same as `kill -HUP <pid>` (systemd: ExecReload=/bin/kill -HUP $MAINPID), which does not wait."})
+final class ReloadCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--pid-file", required = true, paramLabel = "FILE",
+      description = "The pid file the server was started with (serve --pid-file FILE).")
+  Path pidFile;
+
+  @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION",
+      description = "How long to wait for the server's report (default: ${DEFAULT-VALUE}; e.g. 10s, 2m).")
+  String timeout;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Duration wait = waitFor(timeout);
+    long pid = PidFile.read(pidFile);
+    if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      throw new UserError("no process " + pid + " is running: " + pidFile + " is left from a server that stopped without removing it");
+    }
+    ReloadReport before = ReloadReport.read(pidFile, pid);
+    long lastAttempt = before == null ? 0 : before.attempt();
+    hangUp(pid);
+    long deadline = System.nanoTime() + wait.toNanos();
+    ReloadReport report = ReloadReport.read(pidFile, pid);
+    while (report == null || report.attempt() <= lastAttempt) {
+      if (System.nanoTime() > deadline) {
+        throw new UserError("the server (pid " + pid + ") did not report within " + timeout + "; see its log for `config reload`");
+      }
+      Thread.sleep(50);
+      report = ReloadReport.read(pidFile, pid);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    switch (report.result()) {
+      case "reloaded" -> out.println("config reloaded: version " + report.version() + ", " + report.tools() + " tool(s)");
+      case "unchanged" -> out.println("config unchanged: version " + report.version() + ", " + report.tools() + " tool(s)");
+      default -> {
+        report.problems().forEach(err::println);
+        err.println("config reload refused; still serving version " + report.version());
+        err.flush();
+        return 1;
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static Duration waitFor(String text) {
+    if (!text.matches("[1-9][0-9]{0,4}[sm]")) {
+      throw new UserError("--timeout must be a number of seconds or minutes, e.g. 30s or 2m");
+    }
+    long n = Long.parseLong(text.substring(0, text.length() - 1));
+    return text.endsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
+  }
+
+  /** kill(1): Java can end a process but not send it another signal. */
+  private static void hangUp(long pid) throws InterruptedException {
+    try {
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
+      String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new UserError("cannot send SIGHUP to process " + pid + (said.isEmpty() ? "" : ": " + said));
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot run kill(1) to send SIGHUP (" + e.getMessage() + "); this command needs a Unix-like system");
+    }
+  }
+}

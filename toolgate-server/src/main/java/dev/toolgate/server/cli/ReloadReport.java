@@ -1,0 +1,63 @@
+package dev.toolgate.server.cli;
+
+import dev.toolgate.server.ConfigReloader;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * How the last reload went, written by {@code serve --pid-file FILE} beside it as {@code FILE.reload}
+ * (one JSON object), so that {@code toolgate reload}, which can only send a signal, can tell the
+ * operator what the server did with it.
+ *
+ * @param pid the server that wrote it
+ * @param attempt that server's count of reloads
+ * @param result {@code reloaded}, {@code unchanged} or {@code refused}
+ * @param version the configuration version in force afterwards
+ * @param problems why a file was refused, {@code file:line: field: problem} each
+ */
+record ReloadReport(long pid, long attempt, String result, String version, int tools, List<String> problems) {
+  static Path beside(Path pidFile) {
+    return pidFile.resolveSibling(pidFile.getFileName() + ".reload");
+  }
+
+  static ReloadReport of(long pid, ConfigReloader.Outcome outcome) {
+    return new ReloadReport(pid, outcome.attempt(), outcome.result().name().toLowerCase(java.util.Locale.ROOT), outcome.version(),
+        outcome.tools(), outcome.problems());
+  }
+
+  /** Replaces the report in one step. Failing to write it is logged, never fatal: the reload happened. */
+  void write(Path pidFile) {
+    Path file = beside(pidFile);
+    JsonObject json = new JsonObject().put("pid", pid).put("attempt", attempt).put("result", result).put("version", version)
+        .put("tools", tools).put("problems", new JsonArray(problems));
+    try {
+      Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".toolgate-reload-", ".tmp");
+      Files.writeString(temp, json.encode() + "\n", StandardCharsets.UTF_8);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      System.err.println("cannot write the reload report " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** The report of process {@code pid}; null when there is none yet (or only an earlier process's). */
+  static ReloadReport read(Path pidFile, long pid) {
+    Path file = beside(pidFile);
+    try {
+      JsonObject json = new JsonObject(Files.readString(file, StandardCharsets.UTF_8));
+      ReloadReport report = new ReloadReport(json.getLong("pid", 0L), json.getLong("attempt", 0L), json.getString("result"),
+          json.getString("version"), json.getInteger("tools", 0), json.getJsonArray("problems", new JsonArray()).stream().map(String::valueOf).toList());
+      return report.pid() == pid ? report : null;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    } catch (IOException | DecodeException | ClassCastException e) {
+      throw new UserError("cannot read the reload report " + file + ": " + e.getMessage());
+    }
+  }
+}
