@@ -21,22 +21,43 @@ final class ServeCommand implements Callable<Integer> {
           + " instances, set authorization_server.issuer to the load balancer's URL."})
   Integer port;
 
+  @Option(names = "--management-port", paramLabel = "N",
+      description = {"Serve /metrics, /healthz and /readyz on this port instead of management.port of the file (0-65535; 0 picks"
+          + " a free one), on management.host or 127.0.0.1. Switches the management interface on when the file has no management:"
+          + " section. Several instances on one machine each need their own."})
+  Integer managementPort;
+
   @Override
   public Integer call() throws InterruptedException {
     if (port != null && (port < 0 || port > 65535)) {
       throw new UserError("--port must be 0-65535, got " + port);
     }
+    if (managementPort != null && (managementPort < 0 || managementPort > 65535)) {
+      throw new UserError("--management-port must be 0-65535, got " + managementPort);
+    }
     GatewayConfig loaded = port == null ? config.load() : config.load().withListenPort(port);
+    loaded = managementPort == null ? loaded : loaded.withManagementPort(managementPort);
     Toolgate toolgate;
     try {
       toolgate = Toolgate.start(loaded);
     } catch (AddressInUseException e) {
-      throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with "
-          + (port != null ? "--port" : "server.port (and the interface with server.host) in " + loaded.source() + ", or --port"));
+      String choose = e.management()
+          ? (managementPort != null ? "--management-port" : "management.port in " + loaded.source() + ", or --management-port")
+          : (port != null ? "--port" : "server.port (and the interface with server.host) in " + loaded.source() + ", or --port");
+      throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with " + choose);
     }
     System.out.println("Toolgate listening on http://" + loaded.server().host() + ":" + toolgate.port() + "  (config " + loaded.source() + ")");
+    if (toolgate.managementPort().isPresent()) {
+      System.out.println("management: http://" + urlHost(loaded.management().orElseThrow().host()) + ":" + toolgate.managementPort().getAsInt()
+          + "  (/metrics, /healthz, /readyz)");
+    }
     awaitShutdown(toolgate);
     return 0;
+  }
+
+  /** A host as written in a URL: an IPv6 address in brackets. */
+  static String urlHost(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   /** Blocks until the JVM is asked to stop, then closes gracefully before the JVM exits. */

@@ -13,11 +13,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonObject;
 import dev.toolgate.core.decision.DenialCode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import dev.toolgate.core.route.RequestPath;
+import dev.toolgate.server.observe.GatewayObservers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.HashMap;
@@ -43,10 +43,13 @@ public final class GatewayVerticle extends VerticleBase {
   private final Readiness readiness;
   private final int port;
   private final List<Endpoint> endpoints;
+  private final GatewayObservers observers;
   private HttpServer server;
   private HttpClient client;
 
-  public GatewayVerticle(RouteTable routes, Forwarding forwarding, Prefetch prefetch, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
+  public GatewayVerticle(RouteTable routes, Forwarding forwarding, Prefetch prefetch, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints,
+      GatewayObservers observers) {
+    this.observers = observers;
     this.forwarding = forwarding;
     this.prefetch = prefetch;
     this.endpoints = List.copyOf(endpoints);
@@ -67,8 +70,8 @@ public final class GatewayVerticle extends VerticleBase {
     for (Route route : routes.routes()) {
       targets.put(route, UpstreamTarget.of(route.tool().upstream()));
     }
-    ToolCallHandler decisions = new ToolCallHandler(vertx, true, prefetch, routes, targets, forwarding, engine, audit, client, settings);
-    ToolCallHandler tools = new ToolCallHandler(vertx, false, prefetch, routes, targets, forwarding, engine, audit, client, settings);
+    ToolCallHandler decisions = new ToolCallHandler(vertx, true, prefetch, routes, targets, forwarding, engine, audit, client, settings, observers.calls());
+    ToolCallHandler tools = new ToolCallHandler(vertx, false, prefetch, routes, targets, forwarding, engine, audit, client, settings, observers.calls());
     server = vertx.createHttpServer(new HttpServerOptions()
         .setTcpNoDelay(true)
         // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
@@ -79,7 +82,10 @@ public final class GatewayVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
     Router system = systemRouter();
-    server.connectionHandler(connection -> RequestHeadDeadline.install(connection, settings.requestHeadTimeout()));
+    server.connectionHandler(connection -> {
+      observers.connections().opened(connection);
+      RequestHeadDeadline.install(connection, settings.requestHeadTimeout());
+    });
     server.requestHandler(req -> route(req, tools, decisions, system));
     server.invalidRequestHandler(MalformedRequests::answer);
     return server.listen(port, settings.host());
@@ -92,7 +98,7 @@ public final class GatewayVerticle extends VerticleBase {
     String path = req.path();
     if (path.equals(DecisionTarget.PREFIX) || path.startsWith(DecisionTarget.PREFIX + "/")) {
       decisions.handle(req);
-    } else if (!path.equals("/healthz") && !path.equals("/readyz") && SYSTEM_PREFIXES.stream().noneMatch(path::startsWith)) {
+    } else if (!HealthAnswers.isHealthPath(path) && SYSTEM_PREFIXES.stream().noneMatch(path::startsWith)) {
       tools.handle(req); // the pipeline makes the same checks as below, and records them
     } else if (!refusedBeforeRouting(req)) {
       serveOwn(req, system);
@@ -100,14 +106,8 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void serveOwn(HttpServerRequest req, Router system) {
-    if (req.path().equals("/healthz")) {
-      req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
-    } else if (req.path().equals("/readyz")) {
-      JsonObject body = readiness.toJson(); // one reading: status code and body agree
-      req.response()
-          .setStatusCode("ready".equals(body.getString("status")) ? 200 : 503)
-          .putHeader("content-type", "application/json")
-          .end(body.toBuffer());
+    if (HealthAnswers.isHealthPath(req.path())) {
+      HealthAnswers.answer(req.path(), req.response(), readiness);
     } else {
       system.handle(req);
     }
