@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * One line per completed call, written by a thread of its own: the event loop only offers the
  * {@link CallRecord} to a bounded queue. When the queue is full (the disk or the reader of standard
  * output does not keep up), the line is dropped and counted ({@link #dropped()}, the metric
- * {@code toolgate_access_log_dropped_total}), never waited for.
+ * {@code toolgate_access_log_lines_dropped_total}), never waited for.
  */
 public final class AccessLog implements CallObserver, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AccessLog.class);
@@ -129,7 +129,7 @@ public final class AccessLog implements CallObserver, AutoCloseable {
       dropped.addAndGet(batch.size());
       if (!writeFailureLogged) {
         writeFailureLogged = true;
-        LOG.error("cannot write the access log to {}: {}; lines are dropped and counted (toolgate_access_log_dropped_total)",
+        LOG.error("cannot write the access log to {}: {}; lines are dropped and counted (toolgate_access_log_lines_dropped_total)",
             destination, describe(e));
       }
     }

@@ -46,13 +46,13 @@ public final class DependencyMetrics {
   }
 
   public void audit(AuditWriter audit) {
-    Gauge.builder("toolgate.audit.queue", audit, AuditWriter::backlog).baseUnit("events")
+    Gauge.builder("toolgate.audit.records.queued", audit, AuditWriter::backlog)
         .description("Audit records waiting in memory for the store").register(registry);
     Gauge.builder("toolgate.audit.spool", audit, AuditWriter::spooledBytes).baseUnit("bytes")
         .description("Audit records waiting in spill files").register(registry);
-    FunctionCounter.builder("toolgate.audit.written", audit, AuditWriter::written).baseUnit("events")
+    FunctionCounter.builder("toolgate.audit.records.written", audit, AuditWriter::written)
         .description("Audit records written to the store").register(registry);
-    FunctionCounter.builder("toolgate.audit.dropped", audit, AuditWriter::dropped).baseUnit("events")
+    FunctionCounter.builder("toolgate.audit.records.dropped", audit, AuditWriter::dropped)
         .description("Audit records lost: neither memory nor the spill files could keep them").register(registry);
     for (AuditHealth state : AuditHealth.values()) {
       Gauge.builder("toolgate.audit.state", audit, a -> a.health() == state ? 1 : 0).tag("state", state.wireName())
@@ -95,9 +95,9 @@ public final class DependencyMetrics {
   }
 
   public void accessLog(AccessLog log) {
-    FunctionCounter.builder("toolgate.access_log.dropped", log, AccessLog::dropped).baseUnit("lines")
+    FunctionCounter.builder("toolgate.access_log.lines.dropped", log, AccessLog::dropped)
         .description("Access log lines dropped because the writer did not keep up (the queue was full)").register(registry);
-    Gauge.builder("toolgate.access_log.queue", log, AccessLog::queued).baseUnit("lines")
+    Gauge.builder("toolgate.access_log.lines.queued", log, AccessLog::queued)
         .description("Access log lines waiting for the writer").register(registry);
   }
 

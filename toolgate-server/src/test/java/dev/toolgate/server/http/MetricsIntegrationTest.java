@@ -56,6 +56,7 @@ class MetricsIntegrationTest {
       management:
         host: 127.0.0.1
         port: 0
+      access_log: {format: json, path: access.log}
       """;
   static final String USER = "u-secret-4711";
   static final String MASTER_TOKEN = "master-token-for-metrics";
@@ -127,12 +128,14 @@ class MetricsIntegrationTest {
       assertThat(m.value("toolgate_store_up")).isEqualTo(1);
       assertThat(m.value("toolgate_audit_state", "state", "ok")).isEqualTo(1);
       assertThat(m.value("toolgate_audit_state", "state", "losing")).isEqualTo(0);
-      assertThat(m.names()).contains("toolgate_audit_queue_events", "toolgate_audit_spool_bytes", "toolgate_audit_written_events_total",
-          "toolgate_audit_dropped_events_total", "toolgate_store_poll_duration_seconds_count", "toolgate_http_server_connections",
+      assertThat(m.names()).contains("toolgate_audit_records_queued", "toolgate_audit_spool_bytes", "toolgate_audit_records_written_total",
+          "toolgate_audit_records_dropped_total", "toolgate_store_poll_duration_seconds_count", "toolgate_http_server_connections",
           "toolgate_cache_size", "toolgate_cache_gets_total", "jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_gc_pause_seconds_count",
           "process_cpu_usage", "process_uptime_seconds", "netty_eventexecutor_tasks_pending");
       assertThat(m.series("toolgate_cache_gets_total")).extracting(s -> s.labels().get("cache")).contains("client_tokens", "user_tokens", "users");
       assertThat(m.value("toolgate_http_server_connections")).isGreaterThanOrEqualTo(1);
+      assertThat(m.value("toolgate_access_log_lines_dropped_total")).isZero();
+      assertThat(m.names()).contains("toolgate_access_log_lines_queued");
 
       // Bounded labels: no user id, no raw path, no query, no credential; client ids are not labels either.
       assertThat(m.text()).doesNotContain(USER).doesNotContain("/users/").doesNotContain("/nowhere").doesNotContain("q=1")
