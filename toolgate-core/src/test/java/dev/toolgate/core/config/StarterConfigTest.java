@@ -86,6 +86,17 @@ class StarterConfigTest {
     assertThat(redis.whenUnavailable()).isEqualTo(RedisFallbacks.defaults());
   }
 
+  /** The commented management and access_log sections are valid once uncommented and show the defaults; without them both are off. */
+  @Test
+  void theObservabilitySectionsAreValidWhenUncommented() {
+    GatewayConfig off = ConfigLoader.parse(StarterConfig.text(), Path.of("toolgate.yaml"));
+    assertThat(off.management()).isEmpty();
+    assertThat(off.accessLog().enabled()).isFalse();
+    GatewayConfig on = ConfigLoader.parse(uncomment(uncomment(StarterConfig.text(), "# management:"), "# access_log:"), Path.of("toolgate.yaml"));
+    assertThat(on.management()).contains(ManagementSettings.defaults());
+    assertThat(on.accessLog()).isEqualTo(new AccessLogSettings(true, AccessLogSettings.Format.TEXT, null, AccessLogSettings.DEFAULT_QUEUE_LINES));
+  }
+
   /** Removes "# " from the block of commented lines that starts with {@code firstLine}. */
   private static String uncomment(String text, String firstLine) {
     int start = text.indexOf("\n" + firstLine) + 1;
@@ -107,7 +118,8 @@ class StarterConfigTest {
             LimitsReader.LOGIN_THROTTLE_KEYS, ConfigReader.TRUSTED_ISSUER_KEYS,
             ConfigReader.PLATFORM_KEYS, ConfigReader.TOOL_KEYS, ConfigReader.POLICY_KEYS,
             ConfigReader.CLIENT_TOKEN_KEYS, ConfigReader.USER_TOKEN_KEYS, ConfigReader.EXTERNAL_JWT_KEYS,
-            RedisReader.REDIS_KEYS, RedisReader.SENTINEL_KEYS, RedisReader.CLUSTER_KEYS, RedisReader.WHEN_UNAVAILABLE_KEYS)
+            RedisReader.REDIS_KEYS, RedisReader.SENTINEL_KEYS, RedisReader.CLUSTER_KEYS, RedisReader.WHEN_UNAVAILABLE_KEYS,
+            ManagementReader.KEYS, AccessLogReader.KEYS)
         .flatMap(List::stream)
         .forEach(key -> assertThat(text).as(key).containsPattern("(?m)^[ #]*(- )?" + key + ":"));
   }
