@@ -50,10 +50,6 @@ import java.util.concurrent.TimeoutException;
 final class ToolCallHandler implements Handler<HttpServerRequest> {
   /** A caller that has not finished sending its body by then is cut off (slow-body attacks hold memory). */
   static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(30);
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ToolCallHandler.class);
-  /** A dead upstream under load fails every call: the log says so, not thousands of times a second. */
-  private static final LogBudget UPSTREAM_FAILURES = new LogBudget(10);
-  private static final java.util.regex.Pattern QUERY_IN_MESSAGE = java.util.regex.Pattern.compile("\\?\\S*");
 
   private final RouteTable routes;
   private final Map<Route, UpstreamTarget> targets;
@@ -450,11 +446,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"
         : "upstream of tool " + route.name() + " could not be reached or broke the exchange";
     record(ex, route, decision, code.code(), code.status(), detail);
-    long suppressed = UPSTREAM_FAILURES.take();
-    if (suppressed >= 0) {
-      LOG.warn("{} {} (request {}, tool {}, upstream {}): {}{}", code.status(), code.code(), ex.requestId, route.name(),
-          targets.get(route).authority(), describe(cause), suppressed > 0 ? " (" + suppressed + " more upstream failures not logged)" : "");
-    }
+    UpstreamFailureLog.failed(code, ex.requestId, route.name(), targets.get(route).authority(), cause);
     if (!ex.req.isEnded()) {
       // The caller is still sending a body nobody will read: close rather than keep reading it.
       ClosingConnections.closeAfter(ex.req.response(), ex.req.connection());
@@ -503,12 +495,6 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         ex.tool, ex.decision.clientId(), ex.decision.allowed(), ex.code, ex.status, clientIp(ex), System.currentTimeMillis(),
         end - ex.startNanos, decided - ex.startNanos, forwarded ? ex.upstreamDoneNanos - ex.forwardStartNanos : -1,
         ex.req.bytesRead(), ex.req.response().bytesWritten()));
-  }
-
-  /** The failure for the log, without any query string a message may quote (Vert.x's timeouts quote the request URI). */
-  static String describe(Throwable cause) {
-    String message = cause.getMessage() == null ? "" : ": " + QUERY_IN_MESSAGE.matcher(cause.getMessage()).replaceAll("?...");
-    return cause.getClass().getSimpleName() + message;
   }
 
   private static Decision tooLarge() {
