@@ -55,15 +55,7 @@ import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.route.RouteTable;
 import dev.toolgate.server.http.Forwarding;
 import dev.toolgate.server.http.GatewayVerticle;
-import dev.toolgate.server.http.ManagementServer;
 import dev.toolgate.server.http.Readiness;
-import dev.toolgate.server.observe.AccessLog;
-import dev.toolgate.server.observe.CallObservers;
-import dev.toolgate.server.observe.DependencyMetrics;
-import dev.toolgate.server.observe.EndpointMetrics;
-import dev.toolgate.server.observe.GatewayObservers;
-import dev.toolgate.server.observe.OpenConnections;
-import dev.toolgate.server.observe.ToolgateMetrics;
 import dev.toolgate.server.redis.RedisConnector;
 import dev.toolgate.server.store.AuditLog;
 import dev.toolgate.server.store.AuditWriter;
@@ -121,10 +113,8 @@ public final class Toolgate implements AutoCloseable {
   /** PostgreSQL only: hears the store's announcements and acts on them. */
   private ChangePropagation propagation;
   private dev.toolgate.server.store.ChangeListener changeListener;
-  /** Metrics (kept only when the management interface is on), the access log (null when off), the management server (null when off). */
-  private ToolgateMetrics metrics;
-  private AccessLog accessLog;
-  private ManagementServer management;
+  /** Metrics, the access log and the management interface. */
+  private Observability observe;
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
@@ -159,12 +149,9 @@ public final class Toolgate implements AutoCloseable {
 
     Database database = Database.open(config.store());
     RedisConnector redis = null;
-    // Metrics are kept only when something serves them; the access log opens its file now, so a bad path stops the start.
-    ToolgateMetrics metrics = config.management().isPresent() ? ToolgateMetrics.prometheus() : ToolgateMetrics.off();
-    DependencyMetrics dependencies = new DependencyMetrics(metrics.registry());
-    AccessLog accessLog = null;
+    Observability observe = null;
     try {
-      accessLog = config.accessLog().enabled() ? AccessLog.open(config.accessLog()) : null;
+      observe = Observability.open(config);
       // Several instances: the Redis they share. Connects in the background: Redis down never stops
       // a start, a password that cannot be read does (ConfigException naming the line).
       redis = config.redis().map(RedisConnector::start).orElse(null);
@@ -176,8 +163,8 @@ public final class Toolgate implements AutoCloseable {
       new SigningKeyStore(database, box, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
       CredentialCache credentials = new CredentialCache(store, auth.maxTokenTtl());
       AuditLog auditLog = new AuditLog(database);
-      AuditWriter audit = new AuditWriter(dependencies.timedAuditWrites(auditLog::appendBatch), config.audit(), spillDir(config));
-      dependencies.audit(audit);
+      AuditWriter audit = new AuditWriter(observe.timed(auditLog::appendBatch), config.audit(), spillDir(config));
+      observe.audit(audit);
       UsageWriter usage = new UsageWriter(store, config.audit().flushInterval());
 
       // The gateway engine: one verifier per credential kind.
@@ -199,9 +186,9 @@ public final class Toolgate implements AutoCloseable {
       TrustedIssuers trusted = TrustedIssuers.start(config, clock);
       CachedVerifiedTokens clientTokens = new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted);
       CachedVerifiedTokens userTokens = new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted);
-      dependencies.cache("client_tokens", clientTokens.cache());
-      dependencies.cache("user_tokens", userTokens.cache());
-      dependencies.cache("users", userDirectory.cache());
+      observe.cache("client_tokens", clientTokens.cache());
+      observe.cache("user_tokens", userTokens.cache());
+      observe.cache("users", userDirectory.cache());
       // Rate-limit buckets, what is used once (webhook ids, signed bodies, single-use tokens, client
       // assertions) and login throttles: in this process, or in Redis shared by all instances.
       SharedState shared = SharedState.of(config, redis, clock);
@@ -234,9 +221,8 @@ public final class Toolgate implements AutoCloseable {
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
-      EndpointMetrics endpointMetrics = new EndpointMetrics(metrics.registry());
       List<Endpoint> endpoints = List.of(
-          endpointMetrics::mount, // first: it times every other endpoint
+          observe.endpoints(), // first: it times every other endpoint
           adminAuth,
           new CustomerLoginEndpoint(users, hasher, new JwtIssuer(credentials::keyRing), credentials::keyRing,
               shared.loginThrottle(),
@@ -255,25 +241,18 @@ public final class Toolgate implements AutoCloseable {
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
       Readiness readiness = new Readiness();
-      metrics.bindRuntime(vertx);
+      observe.runtime(vertx, redis);
+      var observers = observe.gateway(); // one for all the verticles: their calls are counted together
       if (redis != null) {
         RedisConnector connector = redis;
         readiness.watchRedis(() -> connector.health().up());
-        dependencies.redis(connector);
       }
-      OpenConnections connections = new OpenConnections();
-      dependencies.connections(connections);
-      if (accessLog != null) {
-        dependencies.accessLog(accessLog);
-      }
-      GatewayObservers observers = new GatewayObservers(CallObservers.of(metrics.calls(), accessLog), connections);
-      ManagementServer management = null;
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
       try {
         await(adminAuth.start(vertx));
         await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), userDirectory), engine, audit, config.server(), readiness, port, endpoints,
             observers), new DeploymentOptions().setInstances(loops)));
-        management = startManagement(vertx, config, readiness, metrics);
+        observe.startManagement(vertx, readiness);
       } catch (RuntimeException e) {
         try {
           await(adminAuth.stop()); // its reload timer must not fire into a closing Vert.x (a stack trace on stderr)
@@ -288,12 +267,10 @@ public final class Toolgate implements AutoCloseable {
       }
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis);
-      toolgate.metrics = metrics;
-      toolgate.accessLog = accessLog;
-      toolgate.management = management;
+      toolgate.observe = observe;
       StoreReachability reachability = new StoreReachability(database.target());
-      dependencies.store(reachability);
-      CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, reachability, dependencies, () -> toolgate.closed);
+      observe.store(reachability);
+      CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, reachability, observe.dependencies(), () -> toolgate.closed);
       vertx.setPeriodic(fallbackPoll.toMillis(), id -> poll.run());
       if (fallbackPoll.compareTo(CREDENTIAL_POLL) > 0) {
         vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> poll.report()); // the audit writer's state, even when polls are rare
@@ -311,41 +288,18 @@ public final class Toolgate implements AutoCloseable {
       readiness.credentialsLoaded(credentials.undecryptable().size());
       LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}{}", config.server().host(), port, routes.routes().size(),
           database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "");
-      LOG.info("management interface {}; access log {}", management == null ? "off (no management: section)"
-          : "on " + managementUrl(config, management.port()) + " (/metrics, /healthz, /readyz)",
-          accessLog == null ? "off" : config.accessLog().format().yamlName() + " to " + accessLog.destination());
+      LOG.info(observe.describe());
       return toolgate;
     } catch (RuntimeException e) {
       if (redis != null) {
         redis.close();
       }
-      if (accessLog != null) {
-        accessLog.close();
+      if (observe != null) {
+        observe.close();
       }
-      metrics.close();
       database.close();
       throw e;
     }
-  }
-
-  /** The management interface on its own port; a port in use is reported as such, naming that port. */
-  private static ManagementServer startManagement(Vertx vertx, GatewayConfig config, Readiness readiness, ToolgateMetrics metrics) {
-    if (config.management().isEmpty()) {
-      return null;
-    }
-    var settings = config.management().get();
-    try {
-      return await(ManagementServer.start(vertx, settings, readiness, metrics::scrape, ToolgateMetrics.CONTENT_TYPE));
-    } catch (RuntimeException e) {
-      RuntimeException inUse = AddressInUseException.ifAddressInUse(e, settings.host(), settings.port());
-      throw inUse instanceof AddressInUseException a ? a.ofManagement() : e;
-    }
-  }
-
-  /** {@code http://host:port} of the management interface, brackets around an IPv6 host. */
-  static String managementUrl(GatewayConfig config, int port) {
-    String host = config.management().orElseThrow().host();
-    return "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
   }
 
   /** Tools a customer token may be minted for alone: those that require a user token. */
@@ -415,7 +369,7 @@ public final class Toolgate implements AutoCloseable {
 
   /** The port of the management interface ({@code /metrics}, {@code /healthz}, {@code /readyz}); empty when it is off. */
   public java.util.OptionalInt managementPort() {
-    return management == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(management.port());
+    return observe.managementPort();
   }
 
   /** The connection to the shared Redis; empty without a {@code redis:} section. */
@@ -462,12 +416,8 @@ public final class Toolgate implements AutoCloseable {
       }
       usage.close();
       database.close();
-      if (accessLog != null) {
-        accessLog.close(); // after the verticles: the last calls' lines are in
-      }
-      metrics.close();
-      LOG.info("Toolgate stopped: {} audit record(s) written since start, {} lost{}", audit.written(), audit.dropped(),
-          accessLog == null ? "" : "; " + accessLog.written() + " access log line(s) written, " + accessLog.dropped() + " dropped");
+      observe.close();
+      LOG.info("Toolgate stopped: {} audit record(s) written since start, {} lost{}", audit.written(), audit.dropped(), observe.accessLogSummary());
     }
   }
 
@@ -479,7 +429,7 @@ public final class Toolgate implements AutoCloseable {
     }
   }
 
-  private static <T> T await(io.vertx.core.Future<T> future) {
+  static <T> T await(io.vertx.core.Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

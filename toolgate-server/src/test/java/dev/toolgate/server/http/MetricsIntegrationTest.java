@@ -130,7 +130,7 @@ class MetricsIntegrationTest {
       assertThat(m.value("toolgate_audit_state", "state", "losing")).isEqualTo(0);
       assertThat(m.names()).contains("toolgate_audit_records_queued", "toolgate_audit_spool_bytes", "toolgate_audit_records_written_total",
           "toolgate_audit_records_dropped_total", "toolgate_store_poll_duration_seconds_count", "toolgate_http_server_connections",
-          "toolgate_cache_size", "toolgate_cache_gets_total", "jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_gc_pause_seconds_count",
+          "toolgate_cache_size", "toolgate_cache_gets_total", "jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_gc_memory_allocated_bytes_total",
           "process_cpu_usage", "process_uptime_seconds", "netty_eventexecutor_tasks_pending");
       assertThat(m.series("toolgate_cache_gets_total")).extracting(s -> s.labels().get("cache")).contains("client_tokens", "user_tokens", "users");
       assertThat(m.value("toolgate_http_server_connections")).isGreaterThanOrEqualTo(1);
