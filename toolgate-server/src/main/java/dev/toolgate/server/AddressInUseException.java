@@ -9,11 +9,28 @@ public final class AddressInUseException extends RuntimeException {
 
   private final String host;
   private final int port;
+  /** The management interface's port, not the main one. */
+  private final boolean management;
 
   public AddressInUseException(String host, int port) {
-    super(host + ":" + port + " is already in use by another program");
+    this(host, port, false);
+  }
+
+  private AddressInUseException(String host, int port, boolean management) {
+    super((management ? "the management port " : "") + host + ":" + port + " is already in use by another program");
     this.host = host;
     this.port = port;
+    this.management = management;
+  }
+
+  /** The same failure, on the management interface's port. */
+  AddressInUseException ofManagement() {
+    return new AddressInUseException(host, port, true);
+  }
+
+  /** Whether the port in use is the management interface's (management.port, --management-port). */
+  public boolean management() {
+    return management;
   }
 
   /** {@code failure} as this exception when it is a bind failure, else unchanged. */

@@ -71,6 +71,11 @@ public final class ConfigReloader {
     return current.running();
   }
 
+  /** The cache of customer tokens the configuration in force verifies with, for its metrics. */
+  com.github.benmanes.caffeine.cache.Cache<?, ?> customerTokenCache() {
+    return current.customerTokens().cache();
+  }
+
   /** Told of every outcome, after it took effect (on the thread that reloaded). */
   public void onOutcome(Consumer<Outcome> listener) {
     listeners.add(listener);

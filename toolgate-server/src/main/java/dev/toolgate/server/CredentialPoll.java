@@ -1,6 +1,7 @@
 package dev.toolgate.server;
 
 import dev.toolgate.server.http.Readiness;
+import dev.toolgate.server.observe.DependencyMetrics;
 import dev.toolgate.server.store.AuditWriter;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.StoreReachability;
@@ -21,11 +22,13 @@ final class CredentialPoll {
   private final AuditWriter audit;
   private final Readiness readiness;
   private final StoreReachability store;
+  private final DependencyMetrics metrics;
   private final BooleanSupplier closed;
   private final AtomicBoolean polling = new AtomicBoolean();
 
   CredentialPoll(Vertx vertx, CredentialCache credentials, AuditWriter audit, Readiness readiness, StoreReachability store,
-      BooleanSupplier closed) {
+      DependencyMetrics metrics, BooleanSupplier closed) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.credentials = credentials;
     this.audit = audit;
@@ -39,10 +42,12 @@ final class CredentialPoll {
     if (!polling.compareAndSet(false, true)) {
       return;
     }
+    long start = System.nanoTime();
     vertx.executeBlocking(() -> {
       credentials.refreshIfChanged();
       return null;
     }, false).onComplete(done -> {
+      metrics.storePolled(done.succeeded(), System.nanoTime() - start);
       polling.set(false);
       if (closed.getAsBoolean()) {
         return;

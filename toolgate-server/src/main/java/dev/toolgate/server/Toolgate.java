@@ -87,6 +87,8 @@ public final class Toolgate implements AutoCloseable {
   /** PostgreSQL only: hears the store's announcements and acts on them. */
   private ChangePropagation propagation;
   private dev.toolgate.server.store.ChangeListener changeListener;
+  /** Metrics, the access log and the management interface. */
+  private Observability observe;
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
@@ -134,7 +136,9 @@ public final class Toolgate implements AutoCloseable {
 
     Database database = Database.open(config.store());
     RedisConnector redis = null;
+    Observability observe = null;
     try {
+      observe = Observability.open(config);
       // Several instances: the Redis they share. Connects in the background: Redis down never stops
       // a start, a password that cannot be read does (ConfigException naming the line).
       redis = config.redis().map(RedisConnector::start).orElse(null);
@@ -146,7 +150,8 @@ public final class Toolgate implements AutoCloseable {
       new SigningKeyStore(database, box, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
       CredentialCache credentials = new CredentialCache(store, auth.maxTokenTtl());
       AuditLog auditLog = new AuditLog(database);
-      AuditWriter audit = new AuditWriter(auditLog, config.audit(), spillDir(config));
+      AuditWriter audit = new AuditWriter(observe.timed(auditLog::appendBatch), config.audit(), spillDir(config));
+      observe.audit(audit);
       UsageWriter usage = new UsageWriter(store, config.audit().flushInterval());
 
       JwtKeys ownKeys = JwtKeys.fromKeyRing(credentials::keyRing);
@@ -161,6 +166,9 @@ public final class Toolgate implements AutoCloseable {
           customer.opaqueIdPlatform(), List.of());
       IdentityKind subjectKind = customer.subject() == CustomerTokenSettings.Subject.USER_ID ? IdentityKind.USER_ID : IdentityKind.OPAQUE_ID;
       CachedUserDirectory userDirectory = new CachedUserDirectory(users, opaqueIds, subjectKind, login.opaqueIdPlatform());
+      CachedVerifiedTokens clientTokens = new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted);
+      observe.cache("client_tokens", clientTokens.cache());
+      observe.cache("users", userDirectory.cache());
       // Rate-limit buckets, what is used once (webhook ids, signed bodies, single-use tokens, client
       // assertions) and login throttles: in this process, or in Redis shared by all instances. A reload keeps them.
       SharedState shared = SharedState.of(config, redis, clock);
@@ -181,6 +189,7 @@ public final class Toolgate implements AutoCloseable {
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
       List<Endpoint> fixedEndpoints = List.of(
+          observe.endpoints(), // first: it times every other endpoint
           adminAuth,
           new PlatformUsersEndpoint(adminAuth, users, clock),
           new DecisionsAdminEndpoint(adminAuth, auditLog),
@@ -192,13 +201,19 @@ public final class Toolgate implements AutoCloseable {
       // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.
       PolicyWiring wiring = new PolicyWiring(new PolicyWiring.Parts(clock, issuer, auth, credentials, usage, audit, shared, userDirectory,
           new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
-          new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clientAuth, revoker, adminAuth, fixedEndpoints));
+          clientTokens, clientAuth, revoker, adminAuth, fixedEndpoints));
       ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
+      // A reload that changes the customer tokens' audiences verifies them with a new cache: its metrics follow.
+      observe.cache("user_tokens", reloader.customerTokenCache());
+      Observability observed = observe;
+      reloader.onOutcome(o -> observed.cache("user_tokens", reloader.customerTokenCache()));
 
       // HTTP: one verticle per event loop.
       int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
       Readiness readiness = new Readiness();
+      observe.runtime(vertx, redis);
+      var observers = observe.gateway(); // one for all the verticles: their calls are counted together
       if (redis != null) {
         RedisConnector connector = redis;
         readiness.watchRedis(() -> connector.health().up());
@@ -206,8 +221,9 @@ public final class Toolgate implements AutoCloseable {
       readiness.watchConfig(() -> reloader.current().version());
       try {
         await(adminAuth.start(vertx));
-        await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port),
+        await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port, observers),
             new DeploymentOptions().setInstances(loops)));
+        observe.startManagement(vertx, readiness);
       } catch (RuntimeException e) {
         try {
           await(adminAuth.stop()); // its reload timer must not fire into a closing Vert.x (a stack trace on stderr)
@@ -218,11 +234,14 @@ public final class Toolgate implements AutoCloseable {
         userDirectory.close();
         audit.close();
         usage.close();
-        throw AddressInUseException.ifAddressInUse(e, config.server().host(), port);
+        throw e instanceof AddressInUseException ? e : AddressInUseException.ifAddressInUse(e, config.server().host(), port);
       }
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis, reloader);
-      CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, new StoreReachability(database.target()), () -> toolgate.closed);
+      toolgate.observe = observe;
+      StoreReachability reachability = new StoreReachability(database.target());
+      observe.store(reachability);
+      CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, reachability, observe.dependencies(), () -> toolgate.closed);
       vertx.setPeriodic(fallbackPoll.toMillis(), id -> poll.run());
       if (fallbackPoll.compareTo(CREDENTIAL_POLL) > 0) {
         vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> poll.report()); // the audit writer's state, even when polls are rare
@@ -241,10 +260,14 @@ public final class Toolgate implements AutoCloseable {
       LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}{}{}", config.server().host(), port, config.tools().size(),
           database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "",
           version != null ? ", config version " + version : "");
+      LOG.info(observe.describe());
       return toolgate;
     } catch (RuntimeException e) {
       if (redis != null) {
         redis.close();
+      }
+      if (observe != null) {
+        observe.close();
       }
       database.close();
       throw e;
@@ -281,6 +304,11 @@ public final class Toolgate implements AutoCloseable {
     return reloader;
   }
 
+  /** The port of the management interface ({@code /metrics}, {@code /healthz}, {@code /readyz}); empty when it is off. */
+  public java.util.OptionalInt managementPort() {
+    return observe.managementPort();
+  }
+
   /** The connection to the shared Redis; empty without a {@code redis:} section. */
   public java.util.Optional<RedisConnector> redis() {
     return java.util.Optional.ofNullable(redis);
@@ -309,6 +337,7 @@ public final class Toolgate implements AutoCloseable {
     }
     closed = true;
     readiness.shuttingDown();
+    LOG.info("Toolgate stopping: no new connections; calls in flight finish, then the audit log is flushed");
     try {
       if (changeListener != null) {
         changeListener.close();
@@ -324,6 +353,8 @@ public final class Toolgate implements AutoCloseable {
       }
       usage.close();
       database.close();
+      observe.close();
+      LOG.info("Toolgate stopped: {} audit record(s) written since start, {} lost{}", audit.written(), audit.dropped(), observe.accessLogSummary());
     }
   }
 
@@ -335,7 +366,7 @@ public final class Toolgate implements AutoCloseable {
     }
   }
 
-  private static <T> T await(io.vertx.core.Future<T> future) {
+  static <T> T await(io.vertx.core.Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -22,6 +22,9 @@ import java.util.Optional;
  *     default, {@link #DEFAULT_FAILED_AUTH_LIMIT}
  * @param redis the Redis that several instances share; empty (also when null is given) without a
  *     {@code redis:} section: then everything is kept in this process, as for a single instance
+ * @param management the management port ({@code /metrics}, {@code /healthz}, {@code /readyz}); empty
+ *     (also when null is given) without a {@code management:} section
+ * @param accessLog one line per call; off when null is given
  */
 public record GatewayConfig(
     Path source,
@@ -33,18 +36,29 @@ public record GatewayConfig(
     AuthServerSettings authorizationServer,
     Map<String, TrustedIssuer> trustedIssuers,
     Optional<RateLimit> failedAuthLimit,
-    Optional<RedisSettings> redis) {
+    Optional<RedisSettings> redis,
+    Optional<ManagementSettings> management,
+    AccessLogSettings accessLog) {
   public static final RateLimit DEFAULT_FAILED_AUTH_LIMIT = new RateLimit(20, Duration.ofMinutes(1));
 
   public GatewayConfig {
     failedAuthLimit = failedAuthLimit == null ? Optional.of(DEFAULT_FAILED_AUTH_LIMIT) : failedAuthLimit;
     redis = redis == null ? Optional.empty() : redis;
+    management = management == null ? Optional.empty() : management;
+    accessLog = accessLog == null ? AccessLogSettings.off() : accessLog;
     platforms = Map.copyOf(platforms);
     tools = List.copyOf(tools);
     if (authorizationServer == null) {
       authorizationServer = AuthServerSettings.defaults(server);
     }
     trustedIssuers = trustedIssuers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(trustedIssuers));
+  }
+
+  /** Without a management port or an access log. */
+  public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
+      Map<String, PlatformConfig> platforms, List<ToolConfig> tools, AuthServerSettings authorizationServer,
+      Map<String, TrustedIssuer> trustedIssuers, Optional<RateLimit> failedAuthLimit, Optional<RedisSettings> redis) {
+    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, redis, null, null);
   }
 
   /** Without Redis. */
@@ -82,7 +96,17 @@ public record GatewayConfig(
       return withBoundPort(port);
     }
     return new GatewayConfig(source, server.withPort(port), store, audit, platforms, tools, authorizationServer, trustedIssuers,
-        failedAuthLimit, redis);
+        failedAuthLimit, redis, management, accessLog);
+  }
+
+  /**
+   * This configuration with its management interface on {@code port} ({@code serve --management-port}:
+   * several instances sharing one file on one machine), on the file's {@code management.host} or loopback.
+   */
+  public GatewayConfig withManagementPort(int port) {
+    ManagementSettings m = management.orElse(ManagementSettings.defaults()).withPort(port);
+    return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers,
+        failedAuthLimit, redis, Optional.of(m), accessLog);
   }
 
   /**
@@ -115,6 +139,6 @@ public record GatewayConfig(
       }
       t.add(tool);
     }
-    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit, redis);
+    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit, redis, management, accessLog);
   }
 }

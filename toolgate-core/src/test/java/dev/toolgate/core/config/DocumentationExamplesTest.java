@@ -73,6 +73,19 @@ class DocumentationExamplesTest {
   }
 
   @Test
+  void theCompleteFileAndTheExamplesSetTheManagementPortAndTheAccessLog() {
+    GatewayConfig complete = parse(blocks("## A complete file", "yaml").get(0));
+    assertThat(complete.management()).contains(new ManagementSettings("10.0.0.12", 9100));
+    assertThat(complete.accessLog()).isEqualTo(new AccessLogSettings(true, AccessLogSettings.Format.JSON,
+        java.nio.file.Path.of("/var/log/toolgate/access.log"), 50_000));
+    String tools = "tools: [{name: t, method: GET, path: /t, upstream: 'http://127.0.0.1:9000', policy: {anonymous: true}}]\n";
+    assertThat(parse(blocks("## `management`", "yaml").get(0) + tools).management()).contains(ManagementSettings.defaults());
+    AccessLogSettings log = parse(blocks("## `access_log`", "yaml").get(0) + tools).accessLog();
+    assertThat(log.format()).isEqualTo(AccessLogSettings.Format.JSON);
+    assertThat(log.path()).isEqualTo(java.nio.file.Path.of("/var/log/toolgate/access.log"));
+  }
+
+  @Test
   void theCompleteFileSetsRedisAndTheRedisExamplesLoad() {
     GatewayConfig complete = parse(blocks("## A complete file", "yaml").get(0));
     RedisSettings redis = complete.redis().orElseThrow();

@@ -107,7 +107,8 @@ class StarterConfigTest {
             LimitsReader.LOGIN_THROTTLE_KEYS, TrustedIssuersReader.KEYS,
             PlatformsReader.KEYS, ToolsReader.KEYS, PolicyReader.KEYS,
             PolicyReader.CLIENT_TOKEN_KEYS, PolicyReader.USER_TOKEN_KEYS, PolicyReader.EXTERNAL_JWT_KEYS,
-            RedisReader.REDIS_KEYS, RedisReader.SENTINEL_KEYS, RedisReader.CLUSTER_KEYS, RedisReader.WHEN_UNAVAILABLE_KEYS)
+            RedisReader.REDIS_KEYS, RedisReader.SENTINEL_KEYS, RedisReader.CLUSTER_KEYS, RedisReader.WHEN_UNAVAILABLE_KEYS,
+            ManagementReader.KEYS, AccessLogReader.KEYS)
         .flatMap(List::stream)
         .forEach(key -> assertThat(text).as(key).containsPattern("(?m)^[ #]*(- )?" + key + ":"));
   }

@@ -83,7 +83,8 @@ final class DemoCommand implements Callable<Integer> {
       upstreamVertx.close();
       throw new UserError("cannot start the gateway on 127.0.0.1:" + port + " (" + rootMessage(e) + ")");
     }
-    printWalkthrough(spec.commandLine().getOut(), "http://127.0.0.1:" + toolgate.port(), configFile, creds, dir == null);
+    printWalkthrough(spec.commandLine().getOut(), "http://127.0.0.1:" + toolgate.port(), configFile, creds, dir == null,
+        "http://127.0.0.1:" + toolgate.managementPort().orElseThrow() + "/metrics");
     ServeCommand.awaitShutdown(toolgate, upstreamVertx::close, removeHome);
     return 0;
   }
@@ -137,13 +138,14 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static void printWalkthrough(PrintWriter out, String base, Path configFile, DemoCredentials c, boolean temporary) {
+  private static void printWalkthrough(PrintWriter out, String base, Path configFile, DemoCredentials c, boolean temporary, String metrics) {
     String order = "{\"order_id\":\"A-1001\"}";
     String refund = "{\"order_id\":\"A-1001\",\"amount\":25}";
     String orderSig = sign(c.masterToken(), order);
     String refundSig = sign(c.masterToken(), refund);
     out.println();
     out.println("Toolgate demo is running at " + base + "  (config: " + configFile + ")");
+    out.println("metrics: " + metrics + "  (Prometheus text format; /healthz and /readyz beside it)");
     out.println("Demo client 'sendbird-demo' (platform sendbird). Its Sendbird master API token: " + c.masterToken());
     out.println();
     out.println("# 1. Sendbird signature (x-sendbird-signature = hex HMAC-SHA256 of the raw body)");

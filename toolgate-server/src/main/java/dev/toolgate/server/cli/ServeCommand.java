@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
+import dev.toolgate.core.config.GatewayConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +37,11 @@ final class ServeCommand implements Callable<Integer> {
       description = {"Also reload when the configuration file changes (its directory is watched: a Kubernetes ConfigMap"
           + " update swaps a symlink there), once changes have been quiet for 300 ms."})
   boolean watchConfig;
+  @Option(names = "--management-port", paramLabel = "N",
+      description = {"Serve /metrics, /healthz and /readyz on this port instead of management.port of the file (0-65535; 0 picks"
+          + " a free one), on management.host or 127.0.0.1. Switches the management interface on when the file has no management:"
+          + " section. Several instances on one machine each need their own."})
+  Integer managementPort;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -53,14 +58,23 @@ final class ServeCommand implements Callable<Integer> {
         r.reload();
       }
     });
-    ConfigFile file = new ConfigFile(config.existing(), port == null ? UnaryOperator.identity() : c -> c.withListenPort(port));
+    if (managementPort != null && (managementPort < 0 || managementPort > 65535)) {
+      throw new UserError("--management-port must be 0-65535, got " + managementPort);
+    }
+    // The command line's ports hold for every reload too.
+    ConfigFile file = new ConfigFile(config.existing(), c -> {
+      GatewayConfig withPort = port == null ? c : c.withListenPort(port);
+      return managementPort == null ? withPort : withPort.withManagementPort(managementPort);
+    });
     ConfigFile.Loaded loaded = file.load();
     Toolgate toolgate;
     try {
       toolgate = Toolgate.start(file, loaded);
     } catch (AddressInUseException e) {
-      throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with "
-          + (port != null ? "--port" : "server.port (and the interface with server.host) in " + loaded.config().source() + ", or --port"));
+      String choose = e.management()
+          ? (managementPort != null ? "--management-port" : "management.port in " + loaded.config().source() + ", or --management-port")
+          : (port != null ? "--port" : "server.port (and the interface with server.host) in " + loaded.config().source() + ", or --port");
+      throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with " + choose);
     }
     if (pidFile != null) {
       try {
@@ -76,12 +90,21 @@ final class ServeCommand implements Callable<Integer> {
     AutoCloseable watch = watchConfig ? ConfigWatch.start(config.file, toolgate.reloader()::reload) : () -> { };
     System.out.println("Toolgate listening on http://" + loaded.config().server().host() + ":" + toolgate.port()
         + "  (config " + loaded.config().source() + ", version " + loaded.version() + ")");
+    if (toolgate.managementPort().isPresent()) {
+      System.out.println("management: http://" + urlHost(loaded.config().management().orElseThrow().host()) + ":"
+          + toolgate.managementPort().getAsInt() + "  (/metrics, /healthz, /readyz)");
+    }
     awaitShutdown(watch, toolgate, () -> {
       if (pidFile != null) {
         PidFile.remove(pidFile);
       }
     });
     return 0;
+  }
+
+  /** A host as written in a URL: an IPv6 address in brackets. */
+  static String urlHost(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   /** Blocks until the JVM is asked to stop, then closes gracefully before the JVM exits. */

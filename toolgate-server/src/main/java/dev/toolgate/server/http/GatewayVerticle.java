@@ -11,11 +11,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.json.JsonObject;
 import dev.toolgate.core.decision.DenialCode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import dev.toolgate.core.route.RequestPath;
+import dev.toolgate.server.observe.GatewayObservers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.HashMap;
@@ -39,6 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final AuditSink audit;
   private final Readiness readiness;
   private final int port;
+  private final GatewayObservers observers;
   private HttpServer server;
   private HttpClient client;
   /** The handlers of one running configuration; touched only on this verticle's event loop. */
@@ -47,8 +48,9 @@ public final class GatewayVerticle extends VerticleBase {
   private record Handlers(RunningConfig config, ToolCallHandler tools, ToolCallHandler decisions, Router system) {}
 
   /** @param running the configuration in force now, read once per request */
-  public GatewayVerticle(Supplier<RunningConfig> running, AuditSink audit, Readiness readiness, int port) {
+  public GatewayVerticle(Supplier<RunningConfig> running, AuditSink audit, Readiness readiness, int port, GatewayObservers observers) {
     this.running = running;
+    this.observers = observers;
     this.audit = audit;
     this.readiness = readiness;
     this.port = port;
@@ -69,7 +71,10 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(MAX_HEADER_BYTES)
         .setHandle100ContinueAutomatically(false)
         .setCompressionSupported(false));
-    server.connectionHandler(connection -> RequestHeadDeadline.install(connection, running.get().settings().requestHeadTimeout()));
+    server.connectionHandler(connection -> {
+      observers.connections().opened(connection);
+      RequestHeadDeadline.install(connection, running.get().settings().requestHeadTimeout());
+    });
     server.requestHandler(this::route);
     server.invalidRequestHandler(MalformedRequests::answer);
     return server.listen(port, settings.host());
@@ -84,8 +89,8 @@ public final class GatewayVerticle extends VerticleBase {
       for (Route route : now.routes().routes()) {
         targets.put(route, UpstreamTarget.of(route.tool().upstream()));
       }
-      current = new Handlers(now, new ToolCallHandler(vertx, false, now, targets, audit, client),
-          new ToolCallHandler(vertx, true, now, targets, audit, client), systemRouter(now.endpoints()));
+      current = new Handlers(now, new ToolCallHandler(vertx, false, now, targets, audit, client, observers.calls()),
+          new ToolCallHandler(vertx, true, now, targets, audit, client, observers.calls()), systemRouter(now.endpoints()));
       handlers = current;
     }
     return current;
@@ -99,7 +104,7 @@ public final class GatewayVerticle extends VerticleBase {
     String path = req.path();
     if (path.equals(DecisionTarget.PREFIX) || path.startsWith(DecisionTarget.PREFIX + "/")) {
       h.decisions().handle(req);
-    } else if (!path.equals("/healthz") && !path.equals("/readyz") && SYSTEM_PREFIXES.stream().noneMatch(path::startsWith)) {
+    } else if (!HealthAnswers.isHealthPath(path) && SYSTEM_PREFIXES.stream().noneMatch(path::startsWith)) {
       h.tools().handle(req); // the pipeline makes the same checks as below, and records them
     } else if (!refusedBeforeRouting(req)) {
       serveOwn(req, h.system());
@@ -107,14 +112,8 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private void serveOwn(HttpServerRequest req, Router system) {
-    if (req.path().equals("/healthz")) {
-      req.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
-    } else if (req.path().equals("/readyz")) {
-      JsonObject body = readiness.toJson(); // one reading: status code and body agree
-      req.response()
-          .setStatusCode("ready".equals(body.getString("status")) ? 200 : 503)
-          .putHeader("content-type", "application/json")
-          .end(body.toBuffer());
+    if (HealthAnswers.isHealthPath(req.path())) {
+      HealthAnswers.answer(req.path(), req.response(), readiness);
     } else {
       system.handle(req);
     }

@@ -17,6 +17,8 @@ import dev.toolgate.core.route.RequestPath;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
 import dev.toolgate.core.route.RouteTable;
+import dev.toolgate.server.observe.CallObservers;
+import dev.toolgate.server.observe.CallRecord;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -61,12 +63,15 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final boolean decisionOnly;
   private final ClientAddress clientAddress;
   private final UnforwardableHeaders unforwardableHeaders;
+  private final CallObservers observers;
 
   /** The version of the configuration this handler judges by, written into each audit record. */
   private final String configVersion;
 
   /** A handler for one running configuration: every step of a call it takes uses that configuration only. */
-  ToolCallHandler(Vertx vertx, boolean decisionOnly, RunningConfig running, Map<Route, UpstreamTarget> targets, AuditSink audit, HttpClient upstream) {
+  ToolCallHandler(Vertx vertx, boolean decisionOnly, RunningConfig running, Map<Route, UpstreamTarget> targets, AuditSink audit, HttpClient upstream,
+      CallObservers observers) {
+    this.observers = observers;
     this.vertx = vertx;
     this.prefetch = running.prefetch();
     this.decisionOnly = decisionOnly;
@@ -254,6 +259,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   }
 
   private void streamBack(Exchange ex, Route route, Decision decision, HttpClientResponse answer) {
+    ex.upstreamDoneNanos = System.nanoTime();
     if (ex.answered) {
       answer.request().reset(); // the caller was already answered (e.g. 413 while streaming)
       return;
@@ -291,6 +297,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       vertx.cancelTimer(watchdog[0]);
       answer.request().reset();
       ex.req.connection().close();
+      observe(ex);
     };
     Handler<Long> check = new Handler<>() {
       @Override
@@ -315,6 +322,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     answer.endHandler(v -> {
       vertx.cancelTimer(watchdog[0]);
       resp.end();
+      observe(ex);
     });
     answer.exceptionHandler(e -> abort.run());
     resp.closeHandler(v -> {
@@ -340,6 +348,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       ClosingConnections.closeAfter(resp, ex.req.connection());
     }
     resp.setStatusCode(200).end();
+    observe(ex);
   }
 
   /** Copies a body no check needed straight through, enforcing size and time limits on the way. */
@@ -428,8 +437,10 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       return; // the caller already has an answer, and the audit its record
     }
     ex.answered = true;
+    ex.upstreamDoneNanos = System.nanoTime();
     if (ex.clientGone) {
       record(ex, route, decision, "client_aborted", 499, "the caller went away before the call completed");
+      observe(ex);
       return;
     }
     // Idle timeouts surface as TimeoutException or as a closed connection, depending on where they hit.
@@ -440,11 +451,13 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"
         : "upstream of tool " + route.name() + " could not be reached or broke the exchange";
     record(ex, route, decision, code.code(), code.status(), detail);
+    UpstreamFailureLog.failed(code, ex.requestId, route.name(), targets.get(route).authority(), cause);
     if (!ex.req.isEnded()) {
       // The caller is still sending a body nobody will read: close rather than keep reading it.
       ClosingConnections.closeAfter(ex.req.response(), ex.req.connection());
     }
     Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
+    observe(ex);
   }
 
   private void refuse(Exchange ex, Route route, Decision decision) {
@@ -460,13 +473,33 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
     Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges(),
         decisionOnly);
+    observe(ex);
   }
 
   private void record(Exchange ex, Route route, Decision decision, String code, int status, String detail) {
-    HttpServerRequest req = ex.req;
+    ex.decidedNanos = System.nanoTime();
+    ex.tool = route == null ? null : route.name();
+    ex.decision = decision;
+    ex.code = code;
+    ex.status = status;
     audit.record(new AuditEvent(Instant.now(), ex.requestId, ex.method, ex.path, clientIp(ex),
         route == null ? null : route.name(), decision.clientId(), decision.credentialIds(),
-        decision.allowed() ? "allow" : "deny", code, status, (System.nanoTime() - ex.startNanos) / 1000, detail, decision.trace(), configVersion));
+        decision.allowed() ? "allow" : "deny", code, status, (ex.decidedNanos - ex.startNanos) / 1000, detail, decision.trace(), configVersion));
+  }
+
+  /** Once the answer is complete (or cut off): the call's outcome and timings to the metrics and the access log. */
+  private void observe(Exchange ex) {
+    if (ex.observed || !observers.active() || ex.decision == null) {
+      return;
+    }
+    ex.observed = true;
+    long end = System.nanoTime();
+    boolean forwarded = ex.forwardStartNanos != 0 && ex.upstreamDoneNanos != 0;
+    long decided = ex.forwardStartNanos != 0 ? ex.forwardStartNanos : ex.decidedNanos;
+    observers.completed(new CallRecord(ex.requestId, decisionOnly ? CallRecord.Mode.DECISION : CallRecord.Mode.PROXY, ex.method, ex.path,
+        ex.tool, ex.decision.clientId(), ex.decision.allowed(), ex.code, ex.status, clientIp(ex), System.currentTimeMillis(),
+        end - ex.startNanos, decided - ex.startNanos, forwarded ? ex.upstreamDoneNanos - ex.forwardStartNanos : -1,
+        ex.req.bytesRead(), ex.req.response().bytesWritten()));
   }
 
   private static Decision tooLarge() {
@@ -528,6 +561,15 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     boolean answered;
     boolean clientGone;
     long forwardStartNanos;
+    /** When the upstream's response head (or its failure) arrived; 0 before. */
+    long upstreamDoneNanos;
+    /** What was recorded, for the observers: when, which tool, the decision, code and status. */
+    long decidedNanos;
+    String tool;
+    Decision decision;
+    String code;
+    int status;
+    boolean observed;
     /** The call being judged: this request's own, or (decision mode) the one a proxy describes. */
     String method;
     String path;

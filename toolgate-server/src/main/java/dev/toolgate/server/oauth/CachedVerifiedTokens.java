@@ -34,6 +34,7 @@ public final class CachedVerifiedTokens implements VerifiedTokenCache {
         .maximumWeight(maximumBytes)
         .weigher((String token, Entry e) -> weight(token))
         .expireAfter(new UntilTokenExpiry<Entry>(Entry::expiresAt, Clock.systemUTC()))
+        .recordStats() // hits and misses for the metrics: a few adds per lookup
         .build();
   }
 
@@ -43,6 +44,11 @@ public final class CachedVerifiedTokens implements VerifiedTokenCache {
    */
   static int weight(String token) {
     return 2 * token.length() + 1_280;
+  }
+
+  /** The cache itself, for its size and hit metrics only. */
+  public Cache<?, ?> cache() {
+    return cache;
   }
 
   @Override

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * once a minute with the count, and makes {@link #health()} {@link AuditHealth#LOSING} for a minute.
  */
 public final class AuditWriter implements AuditSink, AutoCloseable {
-  /** Where batches go; {@link AuditLog#appendBatch} in production. */
+  /** Where batches go; {@link AuditLog#appendBatch} in production (timed when metrics are on). */
   @FunctionalInterface
-  interface Target {
+  public interface Target {
     void appendBatch(List<AuditEvent> events);
   }
 
@@ -79,6 +79,11 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
   /** Writes to {@code log}; spills to {@code spillDir}, and first writes what earlier runs left there. */
   public AuditWriter(AuditLog log, AuditSettings settings, Path spillDir) {
     this(log::appendBatch, settings, spillDir, DEFAULT_CLOSE_TIMEOUT);
+  }
+
+  /** Writes to {@code target}; spills to {@code spillDir}, and first writes what earlier runs left there. */
+  public AuditWriter(Target target, AuditSettings settings, Path spillDir) {
+    this(target, settings, spillDir, DEFAULT_CLOSE_TIMEOUT);
   }
 
   AuditWriter(Target target, AuditSettings settings, Path spillDir, Duration closeTimeout) {

@@ -170,6 +170,9 @@ public final class CredentialCache implements CredentialDirectory {
       }
       LOG.error("no usable active signing key in the store; keeping the previous key ring (active key {})", previous.keyRing.active().kid());
       ring = previous.keyRing;
+    } else if (ring != null && previous != null && previous.keyRing != null && !ring.active().kid().equals(previous.keyRing.active().kid())) {
+      LOG.info("signing key changed: new tokens are signed with key {} (was {})",
+          ring.active().kid(), previous.keyRing.active().kid());
     }
     return new View(snapshot, ring);
   }

@@ -72,7 +72,9 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     this.opaqueIds = opaqueIds;
     this.userTokenSubject = userTokenSubject;
     this.defaultOpaquePlatform = defaultOpaquePlatform;
-    this.cache = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ENTRY_LIFETIME).ticker(ticker).build();
+    this.cache = Caffeine.newBuilder().maximumSize(MAX_ENTRIES).expireAfterWrite(ENTRY_LIFETIME).ticker(ticker)
+        .recordStats() // hits and misses for the metrics: a few adds per lookup
+        .build();
     AtomicInteger n = new AtomicInteger();
     // A bounded queue: when the store is slow, calls are refused (503) at once instead of piling up
     // lookups that would still run long after their callers gave up.
@@ -81,6 +83,11 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
       t.setDaemon(true);
       return t;
     }, new ThreadPoolExecutor.AbortPolicy());
+  }
+
+  /** The cache itself, for its size and hit metrics only. */
+  public Cache<?, ?> cache() {
+    return cache;
   }
 
   @Override
