@@ -41,7 +41,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class ConfigReader {
   static final List<String> ROOT_KEYS =
       List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools", "failed_auth_limit",
-          "redis");
+          "redis", "tracing");
   static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
       "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout");
   static final List<String> STORE_KEYS = java.util.stream.Stream.concat(
@@ -164,10 +164,12 @@ final class ConfigReader {
     redisConfigured = root.written("redis");
     List<ToolConfig> tools = readTools(root, platformNames);
     Optional<RateLimit> failedAuthLimit = limits.failedAuthLimit(root);
+    TracingSettings tracing = new TracingReader(problems).read(root);
     if (!problems.isEmpty()) {
       return null;
     }
-    return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, redis);
+    return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, redis,
+        tracing);
   }
 
   // ---------------------------------------------------------------- server

@@ -22,6 +22,7 @@ import java.util.Optional;
  *     default, {@link #DEFAULT_FAILED_AUTH_LIMIT}
  * @param redis the Redis that several instances share; empty (also when null is given) without a
  *     {@code redis:} section: then everything is kept in this process, as for a single instance
+ * @param tracing the {@code tracing:} section; {@link TracingSettings#unset()} (also when null is given) without one
  */
 public record GatewayConfig(
     Path source,
@@ -33,18 +34,27 @@ public record GatewayConfig(
     AuthServerSettings authorizationServer,
     Map<String, TrustedIssuer> trustedIssuers,
     Optional<RateLimit> failedAuthLimit,
-    Optional<RedisSettings> redis) {
+    Optional<RedisSettings> redis,
+    TracingSettings tracing) {
   public static final RateLimit DEFAULT_FAILED_AUTH_LIMIT = new RateLimit(20, Duration.ofMinutes(1));
 
   public GatewayConfig {
     failedAuthLimit = failedAuthLimit == null ? Optional.of(DEFAULT_FAILED_AUTH_LIMIT) : failedAuthLimit;
     redis = redis == null ? Optional.empty() : redis;
+    tracing = tracing == null ? TracingSettings.unset() : tracing;
     platforms = Map.copyOf(platforms);
     tools = List.copyOf(tools);
     if (authorizationServer == null) {
       authorizationServer = AuthServerSettings.defaults(server);
     }
     trustedIssuers = trustedIssuers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(trustedIssuers));
+  }
+
+  /** Without tracing settings. */
+  public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
+      Map<String, PlatformConfig> platforms, List<ToolConfig> tools, AuthServerSettings authorizationServer,
+      Map<String, TrustedIssuer> trustedIssuers, Optional<RateLimit> failedAuthLimit, Optional<RedisSettings> redis) {
+    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, redis, null);
   }
 
   /** Without Redis. */
@@ -82,7 +92,7 @@ public record GatewayConfig(
       return withBoundPort(port);
     }
     return new GatewayConfig(source, server.withPort(port), store, audit, platforms, tools, authorizationServer, trustedIssuers,
-        failedAuthLimit, redis);
+        failedAuthLimit, redis, tracing);
   }
 
   /**
@@ -115,6 +125,6 @@ public record GatewayConfig(
       }
       t.add(tool);
     }
-    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit, redis);
+    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit, redis, tracing);
   }
 }
