@@ -65,6 +65,7 @@ import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKeyCheck;
 import dev.toolgate.server.store.StoreReachability;
 import dev.toolgate.server.store.UsageWriter;
+import dev.toolgate.server.tracing.Tracing;
 import dev.toolgate.core.config.AuditSettings;
 import java.nio.file.Path;
 import io.vertx.core.DeploymentOptions;
@@ -110,13 +111,16 @@ public final class Toolgate implements AutoCloseable {
   private final CachedUserDirectory userDirectory;
   /** The shared Redis; null without a {@code redis:} section. */
   private final RedisConnector redis;
+  /** Spans of calls, exported over OTLP; {@link Tracing#OFF} unless configured. */
+  private final Tracing tracing;
   /** PostgreSQL only: hears the store's announcements and acts on them. */
   private ChangePropagation propagation;
   private dev.toolgate.server.store.ChangeListener changeListener;
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
-      CachedUserDirectory userDirectory, RedisConnector redis) {
+      CachedUserDirectory userDirectory, RedisConnector redis, Tracing tracing) {
+    this.tracing = tracing;
     this.redis = redis;
     this.adminAuth = adminAuth;
     this.userDirectory = userDirectory;
@@ -137,6 +141,19 @@ public final class Toolgate implements AutoCloseable {
 
   /** As {@link #start(GatewayConfig)}, polling the store every {@code fallbackPoll} (tests lengthen it to prove announcements work alone). */
   static Toolgate start(GatewayConfig configured, Duration fallbackPoll) {
+    // Tracing as the file's tracing: section and the OTEL_* variables say; first, so that a wrong variable stops the start at once.
+    return start(configured, fallbackPoll, Tracing.configure(configured.tracing(), System.getenv()));
+  }
+
+  /**
+   * As {@link #start(GatewayConfig)}, tracing with {@code tracing} instead of what the configuration
+   * says (an application embedding Toolgate with its own OpenTelemetry SDK; tests). It is closed with Toolgate.
+   */
+  public static Toolgate start(GatewayConfig configured, Tracing tracing) {
+    return start(configured, CREDENTIAL_POLL, tracing);
+  }
+
+  private static Toolgate start(GatewayConfig configured, Duration fallbackPoll, Tracing tracing) {
     Clock clock = Clock.systemUTC();
     // Instances share one listening socket only when they ask for the same port, so resolve 0 first;
     // the issuer and resource ids derived from the port follow.
@@ -145,7 +162,13 @@ public final class Toolgate implements AutoCloseable {
     AuthServerSettings auth = config.authorizationServer();
     String issuer = AuthServerSettings.resourceOf(auth.issuer());
 
-    Database database = Database.open(config.store());
+    Database database;
+    try {
+      database = Database.open(config.store());
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
     RedisConnector redis = null;
     try {
       // Several instances: the Redis they share. Connects in the background: Redis down never stops
@@ -237,7 +260,8 @@ public final class Toolgate implements AutoCloseable {
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
       try {
         await(adminAuth.start(vertx));
-        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
+        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), userDirectory), engine, audit, config.server(), readiness, port, endpoints,
+                tracing),
             new DeploymentOptions().setInstances(loops)));
       } catch (RuntimeException e) {
         try {
@@ -252,7 +276,7 @@ public final class Toolgate implements AutoCloseable {
         throw AddressInUseException.ifAddressInUse(e, config.server().host(), port);
       }
 
-      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis);
+      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis, tracing);
       CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, new StoreReachability(database.target()), () -> toolgate.closed);
       vertx.setPeriodic(fallbackPoll.toMillis(), id -> poll.run());
       if (fallbackPoll.compareTo(CREDENTIAL_POLL) > 0) {
@@ -271,12 +295,16 @@ public final class Toolgate implements AutoCloseable {
       readiness.credentialsLoaded(credentials.undecryptable().size());
       LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}{}", config.server().host(), port, routes.routes().size(),
           database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "");
+      if (tracing.enabled()) {
+        LOG.info("Tracing {}", tracing.describe());
+      }
       return toolgate;
     } catch (RuntimeException e) {
       if (redis != null) {
         redis.close();
       }
       database.close();
+      tracing.close();
       throw e;
     }
   }
@@ -389,6 +417,7 @@ public final class Toolgate implements AutoCloseable {
       }
       usage.close();
       database.close();
+      tracing.close(); // the calls have ended: their spans are queued, and sent now
     }
   }
 

@@ -18,6 +18,8 @@ import dev.toolgate.core.decision.DenialCode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import dev.toolgate.core.route.RequestPath;
+import dev.toolgate.server.tracing.EndpointTracing;
+import dev.toolgate.server.tracing.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.HashMap;
@@ -43,10 +45,13 @@ public final class GatewayVerticle extends VerticleBase {
   private final Readiness readiness;
   private final int port;
   private final List<Endpoint> endpoints;
+  private final Tracing tracing;
   private HttpServer server;
   private HttpClient client;
 
-  public GatewayVerticle(RouteTable routes, Forwarding forwarding, Prefetch prefetch, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
+  public GatewayVerticle(RouteTable routes, Forwarding forwarding, Prefetch prefetch, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.forwarding = forwarding;
     this.prefetch = prefetch;
     this.endpoints = List.copyOf(endpoints);
@@ -67,8 +72,8 @@ public final class GatewayVerticle extends VerticleBase {
     for (Route route : routes.routes()) {
       targets.put(route, UpstreamTarget.of(route.tool().upstream()));
     }
-    ToolCallHandler decisions = new ToolCallHandler(vertx, true, prefetch, routes, targets, forwarding, engine, audit, client, settings);
-    ToolCallHandler tools = new ToolCallHandler(vertx, false, prefetch, routes, targets, forwarding, engine, audit, client, settings);
+    ToolCallHandler decisions = new ToolCallHandler(vertx, true, prefetch, routes, targets, forwarding, engine, audit, client, settings, tracing);
+    ToolCallHandler tools = new ToolCallHandler(vertx, false, prefetch, routes, targets, forwarding, engine, audit, client, settings, tracing);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setTcpNoDelay(true)
         // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
@@ -140,6 +145,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router systemRouter() {
     Router router = Router.router(vertx);
+    EndpointTracing.mount(router, tracing); // before the endpoints; nothing when tracing is off
     for (Endpoint endpoint : endpoints) {
       endpoint.mount(router);
     }
