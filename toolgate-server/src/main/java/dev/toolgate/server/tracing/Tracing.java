@@ -75,7 +75,7 @@ public final class Tracing implements AutoCloseable {
     if (!TracingSdk.switchedOn(settings, env)) {
       return OFF;
     }
-    OpenTelemetrySdk sdk = TracingSdk.build(settings);
+    OpenTelemetrySdk sdk = TracingSdk.build(settings, env);
     return new Tracing(sdk.getTracer(SCOPE, version()), settings.trustedCallers(), sdk, TracingSdk.describe(settings, env));
   }
 

@@ -20,6 +20,17 @@ final class TracingSdk {
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   private static final AttributeKey<String> SERVICE_VERSION = AttributeKey.stringKey("service.version");
   private static final String DEFAULT_ENDPOINT = "http://localhost:4318";
+  /**
+   * The SDK logs with java.util.logging: its warnings (an export that failed) go to Toolgate's log, its
+   * chatter does not. Held here because java.util.logging keeps its loggers only weakly.
+   */
+  private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("io.opentelemetry");
+
+  static {
+    SDK_LOG.setLevel(java.util.logging.Level.WARNING);
+    SDK_LOG.setUseParentHandlers(false);
+    SDK_LOG.addHandler(new org.slf4j.bridge.SLF4JBridgeHandler());
+  }
 
   private TracingSdk() {}
 
@@ -39,7 +50,12 @@ final class TracingSdk {
   }
 
   /** @throws IllegalStateException when the variables ask for what is not built in, or are wrong */
-  static OpenTelemetrySdk build(TracingSettings settings) {
+  static OpenTelemetrySdk build(TracingSettings settings, Map<String, String> env) {
+    for (String variable : new String[] {"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"}) {
+      if ("grpc".equalsIgnoreCase(env.getOrDefault(variable, "").strip())) {
+        throw cannotStart(variable + "=grpc: OTLP over gRPC is not built in");
+      }
+    }
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.traces.exporter", "otlp");
     // The SDK's own default is gRPC, which is not built in.
@@ -64,9 +80,19 @@ final class TracingSdk {
           .build()
           .getOpenTelemetrySdk();
     } catch (RuntimeException e) {
-      throw new IllegalStateException("tracing cannot start: " + e.getMessage() + "; Toolgate exports traces over OTLP/HTTP"
-          + " (OTEL_TRACES_EXPORTER=otlp, OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf); see docs/tracing.md", e);
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause().getMessage() != null) {
+        cause = cause.getCause(); // the SDK wraps the one that says what is wrong
+      }
+      IllegalStateException failure = cannotStart(cause.getMessage());
+      failure.initCause(e);
+      throw failure;
     }
+  }
+
+  private static IllegalStateException cannotStart(String problem) {
+    return new IllegalStateException("tracing cannot start: " + problem + "; Toolgate exports traces over OTLP/HTTP"
+        + " (OTEL_TRACES_EXPORTER=otlp, OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf); see docs/tracing.md");
   }
 
   /** {@code service.name} is {@code toolgate} unless configured; {@code service.version} is the jar's. */
