@@ -20,16 +20,9 @@ final class TracingSdk {
   private static final AttributeKey<String> SERVICE_NAME = AttributeKey.stringKey("service.name");
   private static final AttributeKey<String> SERVICE_VERSION = AttributeKey.stringKey("service.version");
   private static final String DEFAULT_ENDPOINT = "http://localhost:4318";
-  /**
-   * The SDK logs with java.util.logging: its warnings (an export that failed) go to Toolgate's log, its
-   * chatter does not. Held here because java.util.logging keeps its loggers only weakly.
-   */
-  private static final java.util.logging.Logger SDK_LOG = java.util.logging.Logger.getLogger("io.opentelemetry");
 
   static {
-    SDK_LOG.setLevel(java.util.logging.Level.WARNING);
-    SDK_LOG.setUseParentHandlers(false);
-    SDK_LOG.addHandler(new org.slf4j.bridge.SLF4JBridgeHandler());
+    SdkLog.install();
   }
 
   private TracingSdk() {}
