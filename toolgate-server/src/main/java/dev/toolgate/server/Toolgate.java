@@ -147,7 +147,8 @@ public final class Toolgate implements AutoCloseable {
 
   /**
    * As {@link #start(GatewayConfig)}, tracing with {@code tracing} instead of what the configuration
-   * says (an application embedding Toolgate with its own OpenTelemetry SDK; tests). It is closed with Toolgate.
+   * says (an application embedding Toolgate with its own OpenTelemetry SDK; tests). An SDK given with
+   * {@link Tracing#using} stays the caller's to close, after Toolgate's.
    */
   public static Toolgate start(GatewayConfig configured, Tracing tracing) {
     return start(configured, CREDENTIAL_POLL, tracing);
