@@ -13,7 +13,7 @@ import java.util.function.Function;
 /**
  * The settings of {@code toolgate.yaml} that a running server cannot change, because what they
  * configure is opened once at start: where it listens, the store and the master key, the audit
- * writer, the Redis connection, the management port and the access log, and the authorization server (its issuer, keys and token settings,
+ * writer, the Redis connection, the management port, the access log and tracing, and the authorization server (its issuer, keys and token settings,
  * which tokens already issued depend on). A reload whose file changes one of them is refused whole,
  * naming each, and the running configuration stays: what serves is always exactly one file.
  */
@@ -35,6 +35,7 @@ final class RestartOnly {
       new Setting("redis", c -> c.redis().map(RestartOnly::connection)),
       new Setting("management", GatewayConfig::management),
       new Setting("access_log", GatewayConfig::accessLog),
+      new Setting("tracing", GatewayConfig::tracing),
       new Setting("authorization_server.issuer", c -> c.authorizationServer().issuer()),
       new Setting("authorization_server.signing_algorithm", c -> c.authorizationServer().signingAlgorithm()),
       new Setting("authorization_server.access_token_ttl", c -> c.authorizationServer().accessTokenTtl()),

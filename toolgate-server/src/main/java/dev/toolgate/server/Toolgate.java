@@ -37,6 +37,7 @@ import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKeyCheck;
 import dev.toolgate.server.store.StoreReachability;
 import dev.toolgate.server.store.UsageWriter;
+import dev.toolgate.server.tracing.Tracing;
 import dev.toolgate.core.config.AuditSettings;
 import java.nio.file.Path;
 import io.vertx.core.DeploymentOptions;
@@ -84,6 +85,8 @@ public final class Toolgate implements AutoCloseable {
   private final RedisConnector redis;
   /** The configuration in force, and how it is reloaded. */
   private final ConfigReloader reloader;
+  /** Spans of calls, exported over OTLP; {@link Tracing#OFF} unless configured. */
+  private final Tracing tracing;
   /** PostgreSQL only: hears the store's announcements and acts on them. */
   private ChangePropagation propagation;
   private dev.toolgate.server.store.ChangeListener changeListener;
@@ -92,7 +95,9 @@ public final class Toolgate implements AutoCloseable {
   private volatile boolean closed;
 
   private Toolgate(Database database, CredentialCache credentials, AuditWriter audit, UsageWriter usage, Vertx vertx, Readiness readiness, int port, String issuer, AdminAuth adminAuth,
-      CachedUserDirectory userDirectory, RedisConnector redis, ConfigReloader reloader) {
+      CachedUserDirectory userDirectory, RedisConnector redis, ConfigReloader reloader,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.reloader = reloader;
     this.redis = redis;
     this.adminAuth = adminAuth;
@@ -117,15 +122,27 @@ public final class Toolgate implements AutoCloseable {
    * the audit records carry), which {@link #reloader()} can read again.
    */
   public static Toolgate start(ConfigFile file, ConfigFile.Loaded loaded) {
-    return start(loaded.config(), loaded.version(), file, CREDENTIAL_POLL);
+    return start(loaded.config(), loaded.version(), file, CREDENTIAL_POLL, null);
   }
 
   /** As {@link #start(GatewayConfig)}, polling the store every {@code fallbackPoll} (tests lengthen it to prove announcements work alone). */
   static Toolgate start(GatewayConfig configured, Duration fallbackPoll) {
-    return start(configured, null, null, fallbackPoll);
+    return start(configured, null, null, fallbackPoll, null);
   }
 
-  private static Toolgate start(GatewayConfig configured, String version, ConfigFile file, Duration fallbackPoll) {
+  /**
+   * As {@link #start(GatewayConfig)}, tracing with {@code tracing} instead of what the configuration
+   * says (an application embedding Toolgate with its own OpenTelemetry SDK; tests). An SDK given with
+   * {@link Tracing#using} stays the caller's to close, after Toolgate's.
+   */
+  public static Toolgate start(GatewayConfig configured, Tracing tracing) {
+    return start(configured, null, null, CREDENTIAL_POLL, tracing);
+  }
+
+  /** @param given tracing to use, or null: as the file's tracing: section and the OTEL_* variables say */
+  private static Toolgate start(GatewayConfig configured, String version, ConfigFile file, Duration fallbackPoll, Tracing given) {
+    // First, so that a wrong OTEL_* variable stops the start at once.
+    Tracing tracing = given != null ? given : Tracing.configure(configured.tracing(), System.getenv());
     Clock clock = Clock.systemUTC();
     // Instances share one listening socket only when they ask for the same port, so resolve 0 first;
     // the issuer and resource ids derived from the port follow.
@@ -134,7 +151,13 @@ public final class Toolgate implements AutoCloseable {
     AuthServerSettings auth = config.authorizationServer();
     String issuer = AuthServerSettings.resourceOf(auth.issuer());
 
-    Database database = Database.open(config.store());
+    Database database;
+    try {
+      database = Database.open(config.store());
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
     RedisConnector redis = null;
     Observability observe = null;
     try {
@@ -221,7 +244,7 @@ public final class Toolgate implements AutoCloseable {
       readiness.watchConfig(() -> reloader.current().version());
       try {
         await(adminAuth.start(vertx));
-        await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port, observers),
+        await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port, observers, tracing),
             new DeploymentOptions().setInstances(loops)));
         observe.startManagement(vertx, readiness);
       } catch (RuntimeException e) {
@@ -237,7 +260,7 @@ public final class Toolgate implements AutoCloseable {
         throw e instanceof AddressInUseException ? e : AddressInUseException.ifAddressInUse(e, config.server().host(), port);
       }
 
-      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis, reloader);
+      Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis, reloader, tracing);
       toolgate.observe = observe;
       StoreReachability reachability = new StoreReachability(database.target());
       observe.store(reachability);
@@ -261,6 +284,9 @@ public final class Toolgate implements AutoCloseable {
           database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "",
           version != null ? ", config version " + version : "");
       LOG.info(observe.describe());
+      if (tracing.enabled()) {
+        LOG.info("Tracing {}", tracing.describe());
+      }
       return toolgate;
     } catch (RuntimeException e) {
       if (redis != null) {
@@ -270,6 +296,7 @@ public final class Toolgate implements AutoCloseable {
         observe.close();
       }
       database.close();
+      tracing.close();
       throw e;
     }
   }
@@ -353,6 +380,7 @@ public final class Toolgate implements AutoCloseable {
       }
       usage.close();
       database.close();
+      tracing.close(); // the calls have ended: their spans are queued, and sent now
       observe.close();
       LOG.info("Toolgate stopped: {} audit record(s) written since start, {} lost{}", audit.written(), audit.dropped(), observe.accessLogSummary());
     }

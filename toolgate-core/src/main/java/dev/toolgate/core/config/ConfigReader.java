@@ -22,7 +22,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 final class ConfigReader {
   static final List<String> ROOT_KEYS =
       List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools", "failed_auth_limit",
-          "redis", ManagementReader.KEY, AccessLogReader.KEY);
+          "redis", ManagementReader.KEY, AccessLogReader.KEY, "tracing");
 
   static final String NO_SECRETS = "secrets never go in this file";
 
@@ -71,11 +71,12 @@ final class ConfigReader {
     Optional<RateLimit> failedAuthLimit = limits.failedAuthLimit(root);
     Optional<ManagementSettings> management = new ManagementReader(problems).read(root, server);
     AccessLogSettings accessLog = new AccessLogReader(problems, baseDir).read(root);
+    TracingSettings tracing = new TracingReader(problems).read(root);
     if (!problems.isEmpty()) {
       return null;
     }
     return new GatewayConfig(source, server, store, audit, platforms.configs(), tools, authorizationServer, trustedIssuers.issuers(),
-        failedAuthLimit, redis, management, accessLog);
+        failedAuthLimit, redis, management, accessLog, tracing);
   }
 
   /** "; did you mean 'X'?" when the text matches a known name but for case, else "". */

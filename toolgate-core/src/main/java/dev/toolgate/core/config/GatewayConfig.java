@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param management the management port ({@code /metrics}, {@code /healthz}, {@code /readyz}); empty
  *     (also when null is given) without a {@code management:} section
  * @param accessLog one line per call; off when null is given
+ * @param tracing the {@code tracing:} section; {@link TracingSettings#unset()} (also when null is given) without one
  */
 public record GatewayConfig(
     Path source,
@@ -38,7 +39,8 @@ public record GatewayConfig(
     Optional<RateLimit> failedAuthLimit,
     Optional<RedisSettings> redis,
     Optional<ManagementSettings> management,
-    AccessLogSettings accessLog) {
+    AccessLogSettings accessLog,
+    TracingSettings tracing) {
   public static final RateLimit DEFAULT_FAILED_AUTH_LIMIT = new RateLimit(20, Duration.ofMinutes(1));
 
   public GatewayConfig {
@@ -46,6 +48,7 @@ public record GatewayConfig(
     redis = redis == null ? Optional.empty() : redis;
     management = management == null ? Optional.empty() : management;
     accessLog = accessLog == null ? AccessLogSettings.off() : accessLog;
+    tracing = tracing == null ? TracingSettings.unset() : tracing;
     platforms = Map.copyOf(platforms);
     tools = List.copyOf(tools);
     if (authorizationServer == null) {
@@ -54,11 +57,19 @@ public record GatewayConfig(
     trustedIssuers = trustedIssuers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(trustedIssuers));
   }
 
-  /** Without a management port or an access log. */
+  /** Without tracing settings. */
+  public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
+      Map<String, PlatformConfig> platforms, List<ToolConfig> tools, AuthServerSettings authorizationServer,
+      Map<String, TrustedIssuer> trustedIssuers, Optional<RateLimit> failedAuthLimit, Optional<RedisSettings> redis,
+      Optional<ManagementSettings> management, AccessLogSettings accessLog) {
+    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, redis, management, accessLog, null);
+  }
+
+  /** Without a management port, an access log or tracing settings. */
   public GatewayConfig(Path source, ServerSettings server, StoreSettings store, AuditSettings audit,
       Map<String, PlatformConfig> platforms, List<ToolConfig> tools, AuthServerSettings authorizationServer,
       Map<String, TrustedIssuer> trustedIssuers, Optional<RateLimit> failedAuthLimit, Optional<RedisSettings> redis) {
-    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, redis, null, null);
+    this(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers, failedAuthLimit, redis, null, null, null);
   }
 
   /** Without Redis. */
@@ -96,7 +107,7 @@ public record GatewayConfig(
       return withBoundPort(port);
     }
     return new GatewayConfig(source, server.withPort(port), store, audit, platforms, tools, authorizationServer, trustedIssuers,
-        failedAuthLimit, redis, management, accessLog);
+        failedAuthLimit, redis, management, accessLog, tracing);
   }
 
   /**
@@ -106,7 +117,7 @@ public record GatewayConfig(
   public GatewayConfig withManagementPort(int port) {
     ManagementSettings m = management.orElse(ManagementSettings.defaults()).withPort(port);
     return new GatewayConfig(source, server, store, audit, platforms, tools, authorizationServer, trustedIssuers,
-        failedAuthLimit, redis, Optional.of(m), accessLog);
+        failedAuthLimit, redis, Optional.of(m), accessLog, tracing);
   }
 
   /**
@@ -139,6 +150,6 @@ public record GatewayConfig(
       }
       t.add(tool);
     }
-    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit, redis, management, accessLog);
+    return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit, redis, management, accessLog, tracing);
   }
 }

@@ -100,6 +100,15 @@ class DocumentationExamplesTest {
   }
 
   @Test
+  void theTracingExampleLoads() {
+    TracingSettings tracing = parse(blocks("## `tracing`", "yaml").get(0) + ConfigTesting.ONE_TOOL).tracing();
+    assertThat(tracing.enabled()).isTrue();
+    assertThat(tracing.endpoint()).hasToString("http://otel-collector:4318");
+    assertThat(tracing.sampleRatio()).isEqualTo(0.25);
+    assertThat(tracing.trustedCallers().contains("10.20.3.4")).isTrue();
+  }
+
+  @Test
   void theTrustedIssuersExampleLoads() {
     String issuers = blocks("## `trusted_issuers`", "yaml").get(0);
     assertThat(parse(issuers + ConfigTesting.ONE_TOOL).trustedIssuers()).containsOnlyKeys("okta", "auth0");

@@ -86,6 +86,18 @@ class StarterConfigTest {
     assertThat(redis.whenUnavailable()).isEqualTo(RedisFallbacks.defaults());
   }
 
+  /** The commented tracing section is valid once uncommented, and the file without it leaves tracing to the environment. */
+  @Test
+  void theTracingSectionIsValidWhenUncommented() {
+    assertThat(ConfigLoader.parse(StarterConfig.text(), Path.of("toolgate.yaml")).tracing()).isEqualTo(TracingSettings.unset());
+    TracingSettings tracing = ConfigLoader.parse(uncomment(StarterConfig.text(), "# tracing:"), Path.of("toolgate.yaml")).tracing();
+    assertThat(tracing.enabled()).isTrue();
+    assertThat(tracing.endpoint()).hasToString("http://localhost:4318");
+    assertThat(tracing.sampleRatio()).isEqualTo(1.0);
+    assertThat(tracing.serviceName()).isEqualTo(TracingSettings.DEFAULT_SERVICE_NAME);
+    assertThat(tracing.trustedCallers().isEmpty()).isTrue();
+  }
+
   /** Removes "# " from the block of commented lines that starts with {@code firstLine}. */
   private static String uncomment(String text, String firstLine) {
     int start = text.indexOf("\n" + firstLine) + 1;
@@ -108,7 +120,7 @@ class StarterConfigTest {
             PlatformsReader.KEYS, ToolsReader.KEYS, PolicyReader.KEYS,
             PolicyReader.CLIENT_TOKEN_KEYS, PolicyReader.USER_TOKEN_KEYS, PolicyReader.EXTERNAL_JWT_KEYS,
             RedisReader.REDIS_KEYS, RedisReader.SENTINEL_KEYS, RedisReader.CLUSTER_KEYS, RedisReader.WHEN_UNAVAILABLE_KEYS,
-            ManagementReader.KEYS, AccessLogReader.KEYS)
+            ManagementReader.KEYS, AccessLogReader.KEYS, TracingReader.KEYS)
         .flatMap(List::stream)
         .forEach(key -> assertThat(text).as(key).containsPattern("(?m)^[ #]*(- )?" + key + ":"));
   }

@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Start the gateway with the given configuration.",
         "Stops gracefully on SIGTERM/SIGINT: in-flight calls finish, the audit log is flushed.",
-        "Reloads the configuration file on SIGHUP (or `toolgate reload`): calls in flight finish under the old one."})
+        "Reloads the configuration file on SIGHUP (or `toolgate reload`): calls in flight finish under the old one.",
+        "Tracing (OpenTelemetry, off by default): the tracing: section of the file, or OTEL_TRACES_EXPORTER=otlp",
+        "and the other OTEL_* variables; see docs/tracing.md."})
 final class ServeCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
 

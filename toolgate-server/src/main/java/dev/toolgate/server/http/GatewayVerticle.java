@@ -16,6 +16,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import dev.toolgate.core.route.RequestPath;
 import dev.toolgate.server.observe.GatewayObservers;
+import dev.toolgate.server.tracing.EndpointTracing;
+import dev.toolgate.server.tracing.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.HashMap;
@@ -40,6 +42,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final Readiness readiness;
   private final int port;
   private final GatewayObservers observers;
+  private final Tracing tracing;
   private HttpServer server;
   private HttpClient client;
   /** The handlers of one running configuration; touched only on this verticle's event loop. */
@@ -48,7 +51,9 @@ public final class GatewayVerticle extends VerticleBase {
   private record Handlers(RunningConfig config, ToolCallHandler tools, ToolCallHandler decisions, Router system) {}
 
   /** @param running the configuration in force now, read once per request */
-  public GatewayVerticle(Supplier<RunningConfig> running, AuditSink audit, Readiness readiness, int port, GatewayObservers observers) {
+  public GatewayVerticle(Supplier<RunningConfig> running, AuditSink audit, Readiness readiness, int port, GatewayObservers observers,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.running = running;
     this.observers = observers;
     this.audit = audit;
@@ -89,8 +94,8 @@ public final class GatewayVerticle extends VerticleBase {
       for (Route route : now.routes().routes()) {
         targets.put(route, UpstreamTarget.of(route.tool().upstream()));
       }
-      current = new Handlers(now, new ToolCallHandler(vertx, false, now, targets, audit, client, observers.calls()),
-          new ToolCallHandler(vertx, true, now, targets, audit, client, observers.calls()), systemRouter(now.endpoints()));
+      current = new Handlers(now, new ToolCallHandler(vertx, false, now, targets, audit, client, observers.calls(), tracing),
+          new ToolCallHandler(vertx, true, now, targets, audit, client, observers.calls(), tracing), systemRouter(now.endpoints()));
       handlers = current;
     }
     return current;
@@ -146,6 +151,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router systemRouter(List<Endpoint> endpoints) {
     Router router = Router.router(vertx);
+    EndpointTracing.mount(router, tracing); // before the endpoints; nothing when tracing is off
     for (Endpoint endpoint : endpoints) {
       endpoint.mount(router);
     }

@@ -19,6 +19,8 @@ import dev.toolgate.core.route.RouteMatch;
 import dev.toolgate.core.route.RouteTable;
 import dev.toolgate.server.observe.CallObservers;
 import dev.toolgate.server.observe.CallRecord;
+import dev.toolgate.server.tracing.CallTrace;
+import dev.toolgate.server.tracing.Tracing;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,14 +66,16 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final ClientAddress clientAddress;
   private final UnforwardableHeaders unforwardableHeaders;
   private final CallObservers observers;
+  private final Tracing tracing;
 
   /** The version of the configuration this handler judges by, written into each audit record. */
   private final String configVersion;
 
   /** A handler for one running configuration: every step of a call it takes uses that configuration only. */
   ToolCallHandler(Vertx vertx, boolean decisionOnly, RunningConfig running, Map<Route, UpstreamTarget> targets, AuditSink audit, HttpClient upstream,
-      CallObservers observers) {
+      CallObservers observers, Tracing tracing) {
     this.observers = observers;
+    this.tracing = tracing;
     this.vertx = vertx;
     this.prefetch = running.prefetch();
     this.decisionOnly = decisionOnly;
@@ -91,6 +95,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     req.pause(); // nothing is read until the policy says what it needs
     Exchange ex = new Exchange(req, RequestIds.next(), System.nanoTime());
+    ex.trace = tracing.startCall(req, ex.requestId, decisionOnly);
     String framing = RequestFraming.problem(req);
     if (framing != null) {
       refuse(ex, null, Decision.refuse(DenialCode.BAD_REQUEST, framing));
@@ -159,7 +164,8 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     // Without the keys the verifier answers 503 issuer_unavailable. An address over its failed-auth
     // budget is verified with the keys at hand: its guesses must not make Toolgate fetch anything.
     var keys = engine.overFailureBudget(call) ? Prefetch.DONE : prefetch.beforeVerification(call, match.route());
-    whenReady(keys, ready -> whenReady(engine.authenticate(call, match.route()), authenticated -> authorize(ex, match, authenticated, body)));
+    whenReady(ex, CallTrace.ISSUER_KEYS, keys, ready -> whenReady(ex, CallTrace.FAILED_AUTH, engine.authenticate(call, match.route()),
+        authenticated -> authorize(ex, match, authenticated, body)));
   }
 
   private void authorize(Exchange ex, RouteMatch match, PolicyEngine.Authenticated authenticated, Buffer body) {
@@ -169,8 +175,8 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       conclude(ex, match, authenticated.refusal(), body);
     } else {
       // Users are looked up only for calls whose credentials verified; without them the answer is 503.
-      whenReady(prefetch.beforeAuthorization(authenticated), users -> whenReady(engine.authorize(authenticated, users),
-          decision -> conclude(ex, match, decision == null ? sharedStateTimedOut() : decision, body)));
+      whenReady(ex, CallTrace.USERS, prefetch.beforeAuthorization(authenticated), users -> whenReady(ex, CallTrace.QUOTA,
+          engine.authorize(authenticated, users), decision -> conclude(ex, match, decision == null ? sharedStateTimedOut() : decision, body)));
     }
   }
 
@@ -181,16 +187,20 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   /**
    * Runs {@code next} now when nothing is being fetched, else on this event loop once it is in,
-   * never later than the upstream timeout.
+   * never later than the upstream timeout. A wait is a child span named {@code step} of the call's trace.
    */
-  private <T> void whenReady(java.util.concurrent.CompletableFuture<T> fetching, java.util.function.Consumer<T> next) {
+  private <T> void whenReady(Exchange ex, String step, java.util.concurrent.CompletableFuture<T> fetching, java.util.function.Consumer<T> next) {
     if (fetching.isDone() && !fetching.isCompletedExceptionally()) {
       next.accept(fetching.join());
       return;
     }
     var context = vertx.getOrCreateContext();
+    CallTrace.Step waiting = ex.trace.step(step);
     fetching.copy().completeOnTimeout(null, settings.upstreamTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .whenComplete((v, e) -> context.runOnContext(x -> next.accept(e == null ? v : null)));
+        .whenComplete((v, e) -> context.runOnContext(x -> {
+          waiting.end(!fetching.isDone() ? "timeout" : fetching.isCompletedExceptionally() ? "failed" : null);
+          next.accept(e == null ? v : null);
+        }));
   }
 
   private void conclude(Exchange ex, RouteMatch match, Decision decision, Buffer body) {
@@ -225,6 +235,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     if (forwardedBody != body) {
       options.getHeaders().set("content-length", Integer.toString(forwardedBody.length()));
     }
+    ex.trace.upstream(req.method().name(), target.host(), target.port(), target.tls(), options.getHeaders());
     ex.forwardStartNanos = System.nanoTime();
 
     upstream.request(options).onComplete(opened -> {
@@ -485,6 +496,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     audit.record(new AuditEvent(Instant.now(), ex.requestId, ex.method, ex.path, clientIp(ex),
         route == null ? null : route.name(), decision.clientId(), decision.credentialIds(),
         decision.allowed() ? "allow" : "deny", code, status, (ex.decidedNanos - ex.startNanos) / 1000, detail, decision.trace(), configVersion));
+    ex.trace.end(route, decision, code, status, ex.clientIp);
   }
 
   /** Once the answer is complete (or cut off): the call's outcome and timings to the metrics and the access log. */
@@ -575,6 +587,8 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     String path;
     String query;
     String clientIp;
+    /** This call's spans; {@link CallTrace#OFF} when tracing is off. */
+    CallTrace trace;
 
     Exchange(HttpServerRequest req, String requestId, long startNanos) {
       this.req = req;

@@ -87,6 +87,12 @@ final class GatewayHarness implements AutoCloseable {
     return this;
   }
 
+  /** Starts tracing with {@code tracing} (an SDK the test built) instead of the configuration's. */
+  GatewayHarness start(dev.toolgate.server.tracing.Tracing tracing) {
+    gateway = Toolgate.start(config, tracing);
+    return this;
+  }
+
   String base() {
     return "http://127.0.0.1:" + gateway.port();
   }
