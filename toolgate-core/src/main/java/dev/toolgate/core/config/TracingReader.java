@@ -40,7 +40,8 @@ final class TracingReader {
       m.error("service_name", "expected up to 128 printable characters without leading or trailing spaces, got " + Yaml.quote(serviceName));
       serviceName = null;
     }
-    return new TracingSettings(enabled, endpoint, ratio, serviceName, trustedCallers(m));
+    // An empty list is allowed: nobody's context is continued, as without the key.
+    return new TracingSettings(enabled, endpoint, ratio, serviceName, m.cidrs("trusted_callers", true));
   }
 
   private URI endpoint(YamlMap m) {
@@ -92,36 +93,5 @@ final class TracingReader {
       return null;
     }
     return ratio;
-  }
-
-  /** A list of CIDR blocks; an empty list is allowed (nobody's context is continued, as without the key). */
-  private CidrSet trustedCallers(YamlMap m) {
-    SequenceNode seq = m.list("trusted_callers");
-    if (seq == null) {
-      return null;
-    }
-    List<CidrBlock> blocks = new ArrayList<>();
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      Node item = seq.getValue().get(i);
-      String field = Yaml.index(m.field("trusted_callers"), i);
-      String text = Yaml.text(item, field, problems);
-      if (text == null) {
-        if (Yaml.isNull(item)) {
-          problems.add(item, field, "expected a CIDR block such as 10.0.0.0/8 or 2001:db8::/32, got nothing");
-        }
-        continue;
-      }
-      try {
-        CidrBlock block = CidrBlock.parse(text);
-        if (blocks.contains(block)) {
-          problems.add(item, field, Yaml.quote(text) + " is the same network as another item of the list");
-        } else {
-          blocks.add(block);
-        }
-      } catch (IllegalArgumentException e) {
-        problems.add(item, field, e.getMessage());
-      }
-    }
-    return new CidrSet(blocks);
   }
 }

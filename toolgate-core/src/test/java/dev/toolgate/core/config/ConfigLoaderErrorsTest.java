@@ -95,7 +95,7 @@ class ConfigLoaderErrorsTest {
     ConfigException e = error("- tools\n");
     assertThat(e.line()).isEqualTo(1);
     assertThat(e.field()).isEqualTo("(document)");
-    assertThat(e.getMessage()).contains("expected a mapping with the sections server, store, audit, authorization_server, trusted_issuers, platforms, tools, failed_auth_limit, redis, management, access_log, got a list");
+    assertThat(e.getMessage()).contains("expected a mapping with the sections server, store, audit, authorization_server, trusted_issuers, platforms, tools, failed_auth_limit, redis, management, access_log, tracing, got a list");
   }
 
   @Test

@@ -49,6 +49,9 @@ class ConfigSchemaTest {
     lists.put("redis.sentinel", RedisReader.SENTINEL_KEYS);
     lists.put("redis.cluster", RedisReader.CLUSTER_KEYS);
     lists.put("redis.when_unavailable", RedisReader.WHEN_UNAVAILABLE_KEYS);
+    lists.put("management", ManagementReader.KEYS);
+    lists.put("access_log", AccessLogReader.KEYS);
+    lists.put("tracing", TracingReader.KEYS);
     lists.put("platforms.{}", PlatformsReader.KEYS);
     lists.put("platforms.{}.user", UserBindingReader.KEYS);
     lists.put("tools.[]", ToolsReader.KEYS);

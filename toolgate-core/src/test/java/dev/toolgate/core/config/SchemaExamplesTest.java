@@ -30,11 +30,11 @@ import org.junit.jupiter.api.TestFactory;
  *       keys a tool needs that the block does not write;
  *   <li>{@code policy}: keys of one tool's {@code policy} (say a {@code user_token:} section); the
  *       test adds the {@code require} its sections go with;
- *   <li>{@code broken}: a file that shows errors; both must refuse it.
+ *   <li>{@code broken}: a file that shows errors; both must refuse it;
+ *   <li>{@code none}: not a toolgate.yaml at all (a Prometheus or Collector configuration): not checked.
  * </ul>
  * Fragments are completed inside a file that declares the platforms {@code sendbird} and
- * {@code asapp} and the trusted issuer {@code okta}, which examples name. A YAML block that is not
- * a toolgate.yaml would need a kind of its own; there is none today.
+ * {@code asapp} and the trusted issuer {@code okta}, which examples name.
  */
 class SchemaExamplesTest {
   private static final Path DOCS = Path.of("..", "docs");
@@ -105,6 +105,9 @@ class SchemaExamplesTest {
       Matcher m = BLOCK.matcher(text);
       while (m.find()) {
         String kind = m.group(1) == null ? "file" : m.group(1);
+        if (kind.equals("none")) {
+          continue;
+        }
         int line = (int) text.substring(0, m.start(2)).lines().count();
         String where = file.normalize() + ":" + line;
         examples.add(new Example(where, kind, complete(kind, m.group(2), where)));

@@ -81,7 +81,7 @@ class TracingConfigTest {
       "trusted_callers: 10.0.0.0/8                | tracing.trusted_callers | expected a list",
       "trusted_callers: [10.0.0.1/8]              | tracing.trusted_callers[0] | host bits set",
       "trusted_callers: [example.com]             | tracing.trusted_callers[0] | not an IPv4 or IPv6 address",
-      "trusted_callers: [10.0.0.0/8, 10.0.0.0/8]  | tracing.trusted_callers[1] | same network as another item",
+      "trusted_callers: [10.0.0.0/8, 10.0.0.0/8]  | tracing.trusted_callers[1] | is listed twice",
       "sampler: always_on                         | tracing.sampler         | unknown key 'sampler'",
   })
   void wrongValuesNameTheLineAndField(String line, String field, String messagePart) {
