@@ -22,7 +22,10 @@ modules=java.se,jdk.crypto.ec,jdk.unsupported,jdk.management,jdk.jfr,jdk.zipfs,j
 exclude='**/libawt_xawt.so,**/libjsound.so,**/libsplashscreen.so,**/libfontmanager.so,**/liblcms.so,**/libjavajpeg.so,**/libjawt.so'
 
 [[ "$(uname -s)" == Linux ]] || { echo "base.sh: the image's runtime is the build machine's, so it is built on Linux only" >&2; exit 1; }
-[[ -x "$jdk/bin/jlink" && -d "$jdk/jmods" ]] || { echo "base.sh: $jdk is not a JDK with jlink and jmods" >&2; exit 1; }
+[[ -x "$jdk/bin/jlink" ]] || { echo "base.sh: $jdk is not a JDK (no bin/jlink)" >&2; exit 1; }
+# Modules from jmods/, or (JDK 24+ built without them, JEP 493) from the JDK's own run-time image.
+module_path=()
+[[ -d "$jdk/jmods" ]] && module_path=(--module-path "$jdk/jmods")
 
 stamp="$(cat "$0" "$jdk/release" | sha256sum | cut -d' ' -f1)"
 if [[ -f "$out" && "$(cat "$out.stamp" 2>/dev/null)" == "$stamp" ]]; then
@@ -35,7 +38,7 @@ trap 'rm -rf "$work"' EXIT
 root="$work/root"
 mkdir -p "$root"
 
-"$jdk/bin/jlink" --module-path "$jdk/jmods" --add-modules "$modules" --exclude-files="$exclude" \
+"$jdk/bin/jlink" "${module_path[@]}" --add-modules "$modules" --exclude-files="$exclude" \
   --strip-debug --no-man-pages --no-header-files --output "$root$java_dir"
 
 # The shared libraries the runtime links, and theirs: ldd lists the whole closure.
@@ -76,7 +79,7 @@ mkdir -p "$(dirname "$provenance")"
   echo "# The base of Toolgate's image: a jlink runtime ($modules) and the libraries it links."
   sed -n 's/^\(JAVA_VERSION\|IMPLEMENTOR\)=/\1=/p' "$jdk/release"
   if command -v dpkg-query >/dev/null; then
-    for f in "$(realpath "$jdk/jmods/java.base.jmod")" "$(realpath "$jdk/lib/server/libjvm.so")" $(cat "$libs"); do
+    for f in "$(realpath "$jdk/bin/jlink")" "$(realpath "$jdk/lib/server/libjvm.so")" $(cat "$libs"); do
       dpkg -S "$f" 2>/dev/null || dpkg -S "$(realpath "$f")" 2>/dev/null || echo "(no package): $f"
     done | cut -d: -f1 | sort -u | while read -r pkg; do
       dpkg-query -W -f='${Package} ${Version}\n' "$pkg" 2>/dev/null || echo "$pkg"
