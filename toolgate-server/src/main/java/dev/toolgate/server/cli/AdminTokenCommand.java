@@ -22,6 +22,7 @@ final class AdminTokenCommand {
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;
+    @Mixin JsonOption output;
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Who or what holds it, e.g. ops or ci.") String name;
     @Option(names = "--expires", paramLabel = "WHEN", description = "Lifetime (90d, 12h) or instant; default: never.") String expires;
 
@@ -30,7 +31,7 @@ final class AdminTokenCommand {
       Instant expiresAt = Expiry.parse(expires, Instant.now());
       try (StoreSession s = new StoreSession(config.load())) {
         IssuedSecret<AdminToken> issued = new AdminTokenStore(s.database).create(name, expiresAt);
-        TokenCommand.printIssued(spec, "admin token", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
+        TokenCommand.printIssued(spec, output, "admin token", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
       }
       return 0;
     }

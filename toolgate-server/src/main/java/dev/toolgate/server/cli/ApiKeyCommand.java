@@ -23,6 +23,7 @@ final class ApiKeyCommand {
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;
+    @Mixin JsonOption output;
     @Option(names = "--client", required = true, paramLabel = "CLIENT", description = "Client id or name.") String client;
     @Option(names = "--tools", required = true, split = ",", paramLabel = "TOOL", description = "Tools the key may call, comma-separated; '*' for every tool.") java.util.List<String> tools;
     @Option(names = "--expires", paramLabel = "WHEN", description = "Lifetime (90d, 12h) or instant; default: never.") String expires;
@@ -39,7 +40,7 @@ final class ApiKeyCommand {
       try (StoreSession s = new StoreSession(loaded)) {
         ClientRecord c = Clients.find(s, client);
         IssuedSecret<ApiKey> issued = s.credentials.createApiKey(c.id(), new LinkedHashSet<>(tools), Expiry.parse(expires, Instant.now()));
-        TokenCommand.printIssued(spec, "API key", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
+        TokenCommand.printIssued(spec, output, "API key", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
       }
       return 0;
     }

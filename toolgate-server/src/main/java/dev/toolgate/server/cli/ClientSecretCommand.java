@@ -4,6 +4,7 @@ import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.OAuthClientStore;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,6 +25,7 @@ final class ClientSecretCommand {
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;
+    @Mixin JsonOption output;
     @Option(names = "--client", required = true, paramLabel = "CLIENT", description = "Client id or name.") String client;
     @Option(names = "--expires", paramLabel = "WHEN", description = "Lifetime (90d, 12h) or instant; default: never.") String expires;
 
@@ -34,6 +36,12 @@ final class ClientSecretCommand {
         IssuedSecret<ClientSecret> issued = new OAuthClientStore(s.database).createClientSecret(c.id(), Expiry.parse(expires, Instant.now()));
         var out = spec.commandLine().getOut();
         ClientSecret secret = issued.record();
+        if (output.json) {
+          out.println(new JsonObject().put("id", secret.id()).put("client_id", c.id())
+              .put("client_secret", issued.plaintext()).put("client_enabled", c.enabled())
+              .put("expires_at", secret.expiresAt() == null ? null : secret.expiresAt().toString()).encode());
+          return 0;
+        }
         out.println("Created client secret " + secret.id() + " for client " + c.name()
             + (secret.expiresAt() == null ? "" : ", expires " + secret.expiresAt()));
         out.println("client_id: " + c.id());

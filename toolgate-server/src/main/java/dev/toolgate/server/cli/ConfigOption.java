@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 /** {@code -c/--config}: shared by every command that needs the configuration. */
 final class ConfigOption {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "toolgate.yaml",
-      description = "Configuration file (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:TOOLGATE_CONFIG:-toolgate.yaml}",
+      description = "Configuration file (default: toolgate.yaml, or $TOOLGATE_CONFIG when it is set).")
   Path file;
 
   GatewayConfig load() {

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "toolgate.yaml", description = "Where to write it (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "${env:TOOLGATE_CONFIG:-toolgate.yaml}",
+      description = "Where to write it (default: toolgate.yaml, or $TOOLGATE_CONFIG when it is set).")
   Path file;
 
   @Option(names = "--force", description = "Overwrite an existing file.")

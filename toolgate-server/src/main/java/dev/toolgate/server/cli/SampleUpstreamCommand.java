@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sample-upstream", mixinStandardHelpOptions = true,
-    description = {"Run only the demo's sample upstream (profile, orders, catalog, /echo/**), e.g. to try",
+    description = {"Run only the demo's sample upstream (profile, orders, catalog, /echo/**, and the routes of the tools `toolgate init` writes), e.g. to try",
         "your own toolgate.yaml against it or to benchmark the gateway against a direct baseline."})
 final class SampleUpstreamCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface (default: ${DEFAULT-VALUE}).") String host;

@@ -23,6 +23,7 @@ final class TokenCommand {
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;
+    @Mixin JsonOption output;
     @Option(names = "--client", required = true, paramLabel = "CLIENT", description = "Client id or name.") String client;
     @Option(names = "--expires", paramLabel = "WHEN", description = "Lifetime (90d, 12h) or instant; default: never.") String expires;
 
@@ -31,7 +32,7 @@ final class TokenCommand {
       try (StoreSession s = new StoreSession(config.load())) {
         ClientRecord c = Clients.find(s, client);
         IssuedSecret<StaticToken> issued = s.credentials.createStaticToken(c.id(), Expiry.parse(expires, Instant.now()));
-        printIssued(spec, "static token", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
+        printIssued(spec, output, "static token", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
       }
       return 0;
     }
@@ -93,6 +94,14 @@ final class TokenCommand {
       }
       return 0;
     }
+  }
+
+  static void printIssued(CommandSpec spec, JsonOption output, String what, String id, Instant expiresAt, String plaintext) {
+    if (output.json) {
+      spec.commandLine().getOut().println(JsonOption.issued(id, expiresAt, plaintext));
+      return;
+    }
+    printIssued(spec, what, id, expiresAt, plaintext);
   }
 
   static void printIssued(CommandSpec spec, String what, String id, Instant expiresAt, String plaintext) {

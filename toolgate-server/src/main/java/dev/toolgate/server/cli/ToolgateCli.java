@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         ClientCommand.class, SecretCommand.class, TokenCommand.class, ApiKeyCommand.class,
         ClientOAuthCommand.class, ClientSecretCommand.class, KeysCommand.class,
         UserCommand.class, SessionCommand.class, AdminTokenCommand.class, MasterKeyCommand.class,
-        SignCommand.class, AuditCommand.class, ExplainCommand.class, SampleUpstreamCommand.class,
+        SignCommand.class, AuditCommand.class, ExplainCommand.class, SampleUpstreamCommand.class, HealthcheckCommand.class,
         CommandLine.HelpCommand.class})
 public final class ToolgateCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

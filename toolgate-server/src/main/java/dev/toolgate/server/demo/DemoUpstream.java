@@ -63,6 +63,16 @@ public final class DemoUpstream implements AutoCloseable {
         .put("plan", "unlimited")
         .put("balance_due", 0)));
     router.get("/status").handler(ctx -> reply(ctx, new JsonObject().put("status", "ok")));
+    // The upstream routes of the example tools `toolgate init` writes (toolgate-starter.yaml).
+    router.get("/api/orders/:order_id").handler(ctx -> reply(ctx, new JsonObject()
+        .put("order_id", ctx.pathParam("order_id"))
+        .put("status", "shipped")
+        .put("carrier", "DHL")));
+    router.post("/customers/:customer_id/profile").handler(ctx -> reply(ctx, new JsonObject()
+        .put("customer_id", ctx.pathParam("customer_id"))
+        .put("name", "Ada Lovelace")
+        .put("tier", "gold")));
+    router.get("/health").handler(ctx -> reply(ctx, new JsonObject().put("status", "ok")));
     router.route("/echo/*").handler(ctx -> reply(ctx, new JsonObject()
         .put("method", ctx.request().method().name())
         .put("bytes", ctx.body().length())));

@@ -33,7 +33,7 @@ class CliHelpTest extends CliTestSupport {
   void theCommandTreeHasEveryDocumentedCommand() {
     List<String> names = commandPaths(ToolgateCli.commandLine(), List.of()).stream().map(p -> String.join(" ", p)).toList();
     assertThat(names).contains(
-        "serve", "init", "demo", "sample-upstream", "sign", "audit", "help",
+        "serve", "init", "demo", "sample-upstream", "sign", "audit", "healthcheck", "help",
         "client", "client create", "client list", "client disable", "client enable",
         "secret", "secret add", "secret list", "secret revoke",
         "token", "token create", "token list", "token rotate", "token revoke",

@@ -1,0 +1,69 @@
+package dev.toolgate.server.cli;
+
+import dev.toolgate.core.config.ServerSettings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code toolgate healthcheck}: asks a running server's {@code /readyz} and exits 0 when it answers 200,
+ * 1 otherwise. For container health checks: the image has no shell and no curl, only the JVM.
+ */
+@Command(name = "healthcheck", mixinStandardHelpOptions = true,
+    description = {"Exit 0 if the server of this configuration is ready (GET /readyz answers 200), 1 if not.",
+        "For container and service-manager health checks; prints the status it got."})
+final class HealthcheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin ConfigOption config;
+
+  @Option(names = "--url", paramLabel = "URL",
+      description = "Ask this URL instead (default: /readyz at server.host and server.port of the configuration).")
+  String url;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3",
+      description = "Give up after this many seconds, 1-60 (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Override
+  public Integer call() {
+    if (timeoutSeconds < 1 || timeoutSeconds > 60) {
+      throw new UserError("--timeout must be 1-60 seconds, got " + timeoutSeconds);
+    }
+    Duration limit = Duration.ofSeconds(timeoutSeconds);
+    URI target = URI.create(url != null ? url : readyz(config.load().server()));
+    try {
+      HttpURLConnection c = (HttpURLConnection) target.toURL().openConnection();
+      c.setConnectTimeout((int) limit.toMillis());
+      c.setReadTimeout((int) limit.toMillis());
+      int status = c.getResponseCode();
+      try (InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream()) {
+        if (body != null) {
+          body.readAllBytes();
+        }
+      }
+      spec.commandLine().getOut().println(target + ": " + status);
+      return status == 200 ? 0 : 1;
+    } catch (IOException | IllegalArgumentException e) {
+      spec.commandLine().getErr().println(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** The listener's /readyz, reached on loopback when it listens on every interface. */
+  private static String readyz(ServerSettings server) {
+    String host = switch (server.host()) {
+      case "0.0.0.0", "" -> "127.0.0.1";
+      case "::", "[::]" -> "[::1]";
+      default -> server.host().contains(":") && !server.host().startsWith("[") ? "[" + server.host() + "]" : server.host();
+    };
+    return "http://" + host + ":" + server.port() + "/readyz";
+  }
+}
