@@ -57,7 +57,7 @@ class ContainerImageIT {
     assertThat(c.getJsonArray("Entrypoint")).containsExactly(
         "/opt/java/openjdk/bin/java", "-cp", "@/app/jib-classpath-file", "dev.toolgate.server.cli.ToolgateCli");
     assertThat(c.getJsonArray("Cmd")).containsExactly("serve");
-    assertThat(c.getJsonObject("ExposedPorts").fieldNames()).containsExactly("8080/tcp");
+    assertThat(c.getJsonObject("ExposedPorts").fieldNames()).containsExactlyInAnyOrder("8080/tcp", "9464/tcp");
     assertThat(c.getJsonObject("Volumes").fieldNames()).containsExactlyInAnyOrder("/etc/toolgate", "/var/lib/toolgate");
     assertThat(c.getString("WorkingDir")).isEqualTo("/var/lib/toolgate");
     assertThat(env(c)).containsEntry("TOOLGATE_CONFIG", "/etc/toolgate/toolgate.yaml")
