@@ -43,7 +43,7 @@ final class ConfigReader {
       List.of("server", "store", "audit", "authorization_server", "trusted_issuers", "platforms", "tools", "failed_auth_limit",
           "redis");
   static final List<String> SERVER_KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
-      "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout");
+      "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout", TlsReader.SERVER_KEY);
   static final List<String> STORE_KEYS = java.util.stream.Stream.concat(
       java.util.stream.Stream.of("kind", "path", "url", "user", "password_env", "master_key_file"), PreviousMasterKeyReader.KEYS.stream()).toList();
   static final List<String> AUDIT_KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("batch_size", "flush_interval"),
@@ -55,14 +55,14 @@ final class ConfigReader {
   static final List<String> TRUSTED_ISSUER_KEYS = List.of("issuer", "jwks_uri", "audiences", "algorithms", "clock_skew",
       "jwks_cache_ttl", "jwks_min_refresh_interval");
   static final List<String> PLATFORM_KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
-      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips", "user");
+      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips", "user", TlsReader.PLATFORM_KEY);
   static final List<String> TOOL_KEYS = List.of("name", "method", "path", "upstream", "platform", "preset", "policy", "user", "owner",
       "allowed_ips", "rate_limits", ForwardHeadersReader.KEY, "allow_in_path",
-      RedisReader.TOOL_KEY);
+      RedisReader.TOOL_KEY, TlsReader.TOOL_KEY);
   static final List<String> USER_BINDING_KEYS = List.of("platform_user_id", "opaque_id", "user_id", "forward");
   static final List<String> LOCATION_KEYS = List.of("header", "body_field", "path_param", "query_param");
   static final List<String> OWNER_KEYS = List.of("header", "body_field", "path_param", "query_param", "is");
-  static final List<String> POLICY_KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt");
+  static final List<String> POLICY_KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt", TlsReader.POLICY_KEY);
   static final List<String> CLIENT_TOKEN_KEYS = List.of("scopes", "audience");
   static final List<String> USER_TOKEN_KEYS = List.of("header", "scheme", "body_field", "query_param", "issuer", "scopes",
       "max_age", "single_use", "audience");
@@ -112,6 +112,7 @@ final class ConfigReader {
   private final Problems problems;
   private final LimitsReader limits;
   private final RedisReader redisReader;
+  private final TlsReader tlsReader;
   /** Whether the file has a {@code redis:} section: tools may then say what their limits do without it. */
   private boolean redisConfigured;
   private final Path source;
@@ -133,6 +134,7 @@ final class ConfigReader {
     Path parent = source.toAbsolutePath().getParent();
     this.baseDir = parent != null ? parent : source.toAbsolutePath().getRoot();
     this.redisReader = new RedisReader(problems, source, baseDir);
+    this.tlsReader = new TlsReader(problems, source, baseDir);
   }
 
   /** The configuration, or null when errors were recorded. */
@@ -160,6 +162,7 @@ final class ConfigReader {
     Set<String> platformNames = new LinkedHashSet<>();
     Map<String, PlatformConfig> platforms = readPlatforms(root, platformNames);
     platformConfigs = platforms;
+    tlsReader.checkClientCertificatesNeedTls(server, platforms);
     Optional<RedisSettings> redis = redisReader.read(root);
     redisConfigured = root.written("redis");
     List<ToolConfig> tools = readTools(root, platformNames);
@@ -197,7 +200,7 @@ final class ConfigReader {
         shutdownGrace != null ? shutdownGrace : d.shutdownGrace(),
         trustedProxies,
         decisions,
-        requestHeadTimeout);
+        requestHeadTimeout).withTls(tlsReader.server(m));
   }
 
   // ---------------------------------------------------------------- store
@@ -846,7 +849,7 @@ final class ConfigReader {
         m.error(key, "stripe_signature_header and " + other + " must be different headers (both are '" + otherHeader + "')");
       }
     }
-    return p;
+    return p.withClientCertificates(tlsReader.clientCertificates(m));
   }
 
   /**
@@ -1024,11 +1027,12 @@ final class ConfigReader {
     Set<PathAmbiguity> allowInPath = readAllowInPath(m, pathText);
     boolean highRisk = policy != null && policy.userToken() != null && policy.userToken().highRisk();
     Optional<WhenUnavailable> limitsFallback = redisReader.toolFallback(m, redisConfigured, !rateLimits.isEmpty(), highRisk);
+    PemFile upstreamCa = tlsReader.upstreamCa(m, upstream);
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore
         ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
-            limitsFallback)
+            limitsFallback).withUpstreamCa(upstreamCa)
         : null;
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
   }
@@ -1281,10 +1285,13 @@ final class ConfigReader {
     ExternalJwtPolicy externalJwt = kinds.contains(CredentialKind.EXTERNAL_JWT)
         ? readExternalJwt(m, requireItems.get(CredentialKind.EXTERNAL_JWT), headerWritten)
         : null;
+    MtlsPolicy mtls = kinds.contains(CredentialKind.MTLS)
+        ? tlsReader.mtls(m, platform, requireItems.get(CredentialKind.MTLS), requireFields.get(CredentialKind.MTLS))
+        : null;
     if (problems.size() == errorsBefore) {
       checkHeaders(kinds, requireItems, requireFields, headerWritten, platform, userToken, externalJwt);
     }
-    return problems.size() == errorsBefore ? new Policy(kinds, anonymous, clientToken, userToken, externalJwt) : null;
+    return problems.size() == errorsBefore ? new Policy(kinds, anonymous, clientToken, userToken, externalJwt, mtls) : null;
   }
 
   private static Map<String, CredentialKind> sections() {
@@ -1292,6 +1299,7 @@ final class ConfigReader {
     sections.put("client_token", CredentialKind.CLIENT_TOKEN);
     sections.put("user_token", CredentialKind.USER_TOKEN);
     sections.put("external_jwt", CredentialKind.EXTERNAL_JWT);
+    sections.put(TlsReader.POLICY_KEY, CredentialKind.MTLS);
     return Collections.unmodifiableMap(sections);
   }
 
