@@ -4,6 +4,8 @@ import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.credential.StandardWebhooksVerifier;
 import dev.toolgate.core.credential.StripeSignatureVerifier;
 import dev.toolgate.core.credential.ExternalJwtVerifier;
+import dev.toolgate.core.credential.MtlsVerifier;
+import dev.toolgate.server.tls.TransportSecurity;
 import dev.toolgate.server.oauth.ExternalKeyReadiness;
 import dev.toolgate.core.config.CustomerTokenSettings;
 import dev.toolgate.core.config.PasswordHashSettings;
@@ -144,6 +146,8 @@ public final class Toolgate implements AutoCloseable {
     GatewayConfig config = configured.withBoundPort(port);
     AuthServerSettings auth = config.authorizationServer();
     String issuer = AuthServerSettings.resourceOf(auth.issuer());
+    // The PEM files first: a certificate that cannot be served stops the start before anything opens.
+    TransportSecurity tls = TransportSecurity.load(config, clock);
 
     Database database = Database.open(config.store());
     RedisConnector redis = null;
@@ -188,6 +192,7 @@ public final class Toolgate implements AutoCloseable {
           new StandardWebhooksVerifier(credentials, clock),
           new StripeSignatureVerifier(credentials, clock),
           new StaticTokenVerifier(credentials, clock),
+          new MtlsVerifier(clock),
           new ApiKeyVerifier(credentials, clock),
           new ClientTokenVerifier(ownKeys, OwnTokens.ALGORITHMS, issuer, issuer + MetadataEndpoint.RESOURCE_METADATA_PATH,
               credentials, new CachedVerifiedTokens(VERIFIED_TOKEN_CACHE_BYTES, ownKeyTrusted), clock),
@@ -237,7 +242,7 @@ public final class Toolgate implements AutoCloseable {
       Forwarding forwarding = new Forwarding(routes.routes(), config.platforms().values());
       try {
         await(adminAuth.start(vertx));
-        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), userDirectory), engine, audit, config.server(), readiness, port, endpoints),
+        await(vertx.deployVerticle(() -> new GatewayVerticle(routes, forwarding, Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), userDirectory), engine, audit, config.server(), readiness, port, endpoints, tls),
             new DeploymentOptions().setInstances(loops)));
       } catch (RuntimeException e) {
         try {
@@ -253,6 +258,9 @@ public final class Toolgate implements AutoCloseable {
       }
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis);
+      if (tls.listener() != null) {
+        tls.listener().watch(vertx); // the certificate and key are reloaded when they change
+      }
       CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, new StoreReachability(database.target()), () -> toolgate.closed);
       vertx.setPeriodic(fallbackPoll.toMillis(), id -> poll.run());
       if (fallbackPoll.compareTo(CREDENTIAL_POLL) > 0) {
@@ -269,7 +277,8 @@ public final class Toolgate implements AutoCloseable {
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
       readiness.credentialsLoaded(credentials.undecryptable().size());
-      LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}{}", config.server().host(), port, routes.routes().size(),
+      LOG.info("Toolgate listening on {}://{}:{} with {} tool(s), store {}, issuer {}{}", config.server().scheme(), config.server().host(), port,
+          routes.routes().size(),
           database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "");
       return toolgate;
     } catch (RuntimeException e) {

@@ -34,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
       throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with "
           + (port != null ? "--port" : "server.port (and the interface with server.host) in " + loaded.source() + ", or --port"));
     }
-    System.out.println("Toolgate listening on http://" + loaded.server().host() + ":" + toolgate.port() + "  (config " + loaded.source() + ")");
+    System.out.println("Toolgate listening on " + loaded.server().scheme() + "://" + loaded.server().host() + ":" + toolgate.port() + "  (config " + loaded.source() + ")");
     awaitShutdown(toolgate);
     return 0;
   }

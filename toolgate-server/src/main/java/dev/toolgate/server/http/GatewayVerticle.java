@@ -7,12 +7,12 @@ import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteTable;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
+import dev.toolgate.server.tls.TransportSecurity;
+import dev.toolgate.server.tls.UpstreamClients;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import dev.toolgate.core.decision.DenialCode;
 import io.vertx.ext.web.Router;
@@ -43,10 +43,13 @@ public final class GatewayVerticle extends VerticleBase {
   private final Readiness readiness;
   private final int port;
   private final List<Endpoint> endpoints;
+  private final TransportSecurity tls;
   private HttpServer server;
-  private HttpClient client;
+  private UpstreamClients clients;
 
-  public GatewayVerticle(RouteTable routes, Forwarding forwarding, Prefetch prefetch, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints) {
+  public GatewayVerticle(RouteTable routes, Forwarding forwarding, Prefetch prefetch, PolicyEngine engine, AuditSink audit, ServerSettings settings, Readiness readiness, int port, List<Endpoint> endpoints,
+      TransportSecurity tls) {
+    this.tls = tls;
     this.forwarding = forwarding;
     this.prefetch = prefetch;
     this.endpoints = List.copyOf(endpoints);
@@ -60,29 +63,42 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false),
-        new PoolOptions().setHttp1MaxSize(256));
+    clients = new UpstreamClients(vertx, tls.upstreamCas());
     Map<Route, UpstreamTarget> targets = new HashMap<>();
     for (Route route : routes.routes()) {
       targets.put(route, UpstreamTarget.of(route.tool().upstream()));
     }
-    ToolCallHandler decisions = new ToolCallHandler(vertx, true, prefetch, routes, targets, forwarding, engine, audit, client, settings);
-    ToolCallHandler tools = new ToolCallHandler(vertx, false, prefetch, routes, targets, forwarding, engine, audit, client, settings);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    ToolCallHandler decisions = new ToolCallHandler(vertx, true, prefetch, routes, targets, forwarding, engine, audit, clients, settings,
+        tls.clientCertificates());
+    ToolCallHandler tools = new ToolCallHandler(vertx, false, prefetch, routes, targets, forwarding, engine, audit, clients, settings,
+        tls.clientCertificates());
+    HttpServerOptions options = new HttpServerOptions()
         .setTcpNoDelay(true)
-        // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
+        // Plain HTTP is HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
+        // Over TLS, HTTP/2 is offered by ALPN (server.tls).
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) IDLE_CONNECTION_TIMEOUT.toSeconds())
-        // Room for oversized tokens to reach the verifiers, which refuse them with a clear 401.
+        // Room for oversized tokens to reach the verifiers, which refuse them with a clear 401 (HTTP/2: the same room).
         .setMaxHeaderSize(MAX_HEADER_BYTES)
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(HttpServerOptions.DEFAULT_INITIAL_SETTINGS_MAX_CONCURRENT_STREAMS)
+            .setMaxHeaderListSize(MAX_HEADER_BYTES))
         .setHandle100ContinueAutomatically(false)
-        .setCompressionSupported(false));
+        .setCompressionSupported(false);
+    if (tls.listener() != null) {
+      tls.listener().configure(options);
+    }
+    server = vertx.createHttpServer(options);
     Router system = systemRouter();
     server.connectionHandler(connection -> RequestHeadDeadline.install(connection, settings.requestHeadTimeout()));
     server.requestHandler(req -> route(req, tools, decisions, system));
     server.invalidRequestHandler(MalformedRequests::answer);
-    return server.listen(port, settings.host());
+    // Failed TLS handshakes (a port scan, a client that trusts another CA, TLS 1.1) are the caller's business: no log line each.
+    server.exceptionHandler(e -> LOG.debug("connection failed before a request: {}", e.toString()));
+    return server.listen(port, settings.host()).onSuccess(s -> {
+      if (tls.listener() != null) {
+        tls.listener().serving(s);
+      }
+    });
   }
 
   private void route(HttpServerRequest req, ToolCallHandler tools, ToolCallHandler decisions, Router system) {
@@ -157,7 +173,7 @@ public final class GatewayVerticle extends VerticleBase {
    */
   private static void failed(RoutingContext ctx) {
     if (ctx.response().headWritten()) {
-      ctx.request().connection().close();
+      ClosingConnections.cut(ctx.request());
       return;
     }
     String requestId = RequestIds.next();
@@ -179,6 +195,6 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // shutdown() stops accepting, lets in-flight exchanges finish (up to the grace period), then closes.
-    return server.shutdown(settings.shutdownGrace()).eventually(() -> client.close());
+    return server.shutdown(settings.shutdownGrace()).eventually(() -> clients.close());
   }
 }

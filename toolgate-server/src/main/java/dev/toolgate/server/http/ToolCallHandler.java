@@ -20,7 +20,10 @@ import dev.toolgate.core.route.RouteTable;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
+import dev.toolgate.core.request.ClientCertificate;
+import dev.toolgate.server.tls.ClientCertificates;
+import dev.toolgate.server.tls.UpstreamCertificateFailures;
+import dev.toolgate.server.tls.UpstreamClients;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
@@ -54,7 +57,8 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final Forwarding forwarding;
   private final PolicyEngine engine;
   private final AuditSink audit;
-  private final HttpClient upstream;
+  private final UpstreamClients upstreams;
+  private final ClientCertificates clientCertificates;
   private final ServerSettings settings;
   private final Vertx vertx;
   private final Prefetch prefetch;
@@ -62,7 +66,9 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final ClientAddress clientAddress;
   private final UnforwardableHeaders unforwardableHeaders;
 
-  ToolCallHandler(Vertx vertx, boolean decisionOnly, Prefetch prefetch, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, HttpClient upstream, ServerSettings settings) {
+  ToolCallHandler(Vertx vertx, boolean decisionOnly, Prefetch prefetch, RouteTable routes, Map<Route, UpstreamTarget> targets, Forwarding forwarding, PolicyEngine engine, AuditSink audit, UpstreamClients upstreams, ServerSettings settings,
+      ClientCertificates clientCertificates) {
+    this.clientCertificates = clientCertificates;
     this.vertx = vertx;
     this.prefetch = prefetch;
     this.decisionOnly = decisionOnly;
@@ -71,7 +77,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     this.forwarding = forwarding;
     this.engine = engine;
     this.audit = audit;
-    this.upstream = upstream;
+    this.upstreams = upstreams;
     this.settings = settings;
     this.clientAddress = new ClientAddress(settings.trustedProxies());
     this.unforwardableHeaders = new UnforwardableHeaders(routes.routes());
@@ -144,8 +150,10 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private void decide(Exchange ex, RouteMatch match, RequestPath path, Buffer body) {
     HttpServerRequest req = ex.req;
+    // Decision mode: the connection is the asking proxy's, so its certificate says nothing about the call judged.
+    ClientCertificate certificate = decisionOnly ? null : clientCertificates.of(req, match.route());
     ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()),
-        body == null ? null : body.getBytes(), peer(req), match.pathParams());
+        body == null ? null : body.getBytes(), peer(req), match.pathParams(), certificate);
     // Without the keys the verifier answers 503 issuer_unavailable. An address over its failed-auth
     // budget is verified with the keys at hand: its guesses must not make Toolgate fetch anything.
     var keys = engine.overFailureBudget(call) ? Prefetch.DONE : prefetch.beforeVerification(call, match.route());
@@ -212,12 +220,13 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
         .setIdleTimeout(settings.upstreamTimeout().toMillis());
     options.getHeaders().set("host", target.authority());
-    if (forwardedBody != body) {
+    if (forwardedBody != null) {
+      // The length of the bytes sent, never one a caller declared (HTTP/2 carries the body in frames of its own).
       options.getHeaders().set("content-length", Integer.toString(forwardedBody.length()));
     }
     ex.forwardStartNanos = System.nanoTime();
 
-    upstream.request(options).onComplete(opened -> {
+    upstreams.client(route).request(options).onComplete(opened -> {
       if (opened.failed()) {
         upstreamFailed(ex, route, decision, opened.cause());
         return;
@@ -285,7 +294,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     Runnable abort = () -> {
       vertx.cancelTimer(watchdog[0]);
       answer.request().reset();
-      ex.req.connection().close();
+      ClosingConnections.cut(ex.req);
     };
     Handler<Long> check = new Handler<>() {
       @Override
@@ -344,14 +353,20 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       up.setChunked(true);
     }
     long[] seen = {0};
+    long declared = RequestFraming.declaredLength(req);
     long deadline = bodyDeadline(ex, route, up);
     req.handler(chunk -> {
       seen[0] += chunk.length();
-      if (seen[0] > settings.maxBodyBytes()) {
+      if (seen[0] > settings.maxBodyBytes() || declared >= 0 && seen[0] > declared) {
         req.handler(null);
-        refuse(ex, route, tooLarge()); // answer first: the reset below fails the upstream exchange
+        // Answer first: the reset below fails the upstream exchange. A body longer than its Content-Length
+        // (HTTP/2 frames a body apart from it) would reach an HTTP/1.1 upstream as a second request.
+        refuse(ex, route, seen[0] > settings.maxBodyBytes() ? tooLarge() : lengthMismatch());
         up.reset();
         return;
+      }
+      if (!up.isChunked() && !up.headers().contains("content-length")) {
+        up.setChunked(true); // an HTTP/2 body of unannounced length goes upstream chunked
       }
       up.write(chunk);
       if (up.writeQueueFull()) {
@@ -361,6 +376,11 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     });
     req.endHandler(v -> {
       vertx.cancelTimer(deadline);
+      if (declared >= 0 && seen[0] != declared) {
+        refuse(ex, route, lengthMismatch());
+        up.reset();
+        return;
+      }
       up.end();
     });
     req.exceptionHandler(e -> {
@@ -389,13 +409,15 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     });
     req.endHandler(v -> {
       vertx.cancelTimer(deadline);
-      if (!ex.answered) {
+      if (!ex.answered && declared >= 0 && body.length() != declared) {
+        refuse(ex, route, lengthMismatch());
+      } else if (!ex.answered) {
         then.handle(body);
       }
     });
     req.exceptionHandler(e -> {
       ex.clientGone = true;
-      req.connection().close();
+      ClosingConnections.cut(req);
     });
     expectContinue(req);
     req.resume();
@@ -405,7 +427,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     return vertx.setTimer(BODY_READ_TIMEOUT.toMillis(), id -> {
       if (!ex.req.isEnded()) {
         if (ex.answered) {
-          ex.req.connection().close(); // answered already (say a 504): the rest of the body is not waited for either
+          ClosingConnections.cut(ex.req); // answered already (say a 504): the rest of the body is not waited for either
         }
         refuse(ex, route, Decision.refuse(DenialCode.REQUEST_TIMEOUT, "the body did not arrive within " + BODY_READ_TIMEOUT.toSeconds() + " s"));
         if (up != null) {
@@ -418,7 +440,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private void upstreamFailed(Exchange ex, Route route, Decision decision, Throwable cause) {
     if (ex.answered) {
       if (!ex.req.response().ended()) {
-        ex.req.connection().close();
+        ClosingConnections.cut(ex.req);
       }
       return; // the caller already has an answer, and the audit its record
     }
@@ -430,10 +452,16 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     // Idle timeouts surface as TimeoutException or as a closed connection, depending on where they hit.
     boolean timeout = cause instanceof TimeoutException
         || System.nanoTime() - ex.forwardStartNanos >= settings.upstreamTimeout().toNanos();
-    DenialCode code = timeout ? DenialCode.UPSTREAM_TIMEOUT : DenialCode.UPSTREAM_UNREACHABLE;
+    UpstreamTarget target = targets.get(route);
+    boolean badCertificate = !timeout && target.tls() && UpstreamCertificateFailures.isCertificateFailure(cause);
+    DenialCode code = timeout ? DenialCode.UPSTREAM_TIMEOUT : badCertificate ? DenialCode.UPSTREAM_CERTIFICATE_INVALID : DenialCode.UPSTREAM_UNREACHABLE;
     String detail = timeout
         ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"
+        : badCertificate ? "upstream of tool " + route.name() + " presented a TLS certificate that does not verify; the call was not forwarded"
         : "upstream of tool " + route.name() + " could not be reached or broke the exchange";
+    if (badCertificate) {
+      UpstreamCertificateFailures.warn(route.name(), target.host(), target.port(), cause);
+    }
     record(ex, route, decision, code.code(), code.status(), detail);
     if (!ex.req.isEnded()) {
       // The caller is still sending a body nobody will read: close rather than keep reading it.
@@ -462,6 +490,10 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     audit.record(new AuditEvent(Instant.now(), ex.requestId, ex.method, ex.path, clientIp(ex),
         route == null ? null : route.name(), decision.clientId(), decision.credentialIds(),
         decision.allowed() ? "allow" : "deny", code, status, (System.nanoTime() - ex.startNanos) / 1000, detail, decision.trace()));
+  }
+
+  private static Decision lengthMismatch() {
+    return Decision.refuse(DenialCode.BAD_REQUEST, "the body's length differs from its Content-Length");
   }
 
   private static Decision tooLarge() {
