@@ -450,10 +450,11 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       return;
     }
     // Idle timeouts surface as TimeoutException or as a closed connection, depending on where they hit.
-    boolean timeout = cause instanceof TimeoutException
-        || System.nanoTime() - ex.forwardStartNanos >= settings.upstreamTimeout().toNanos();
+    // A certificate that does not verify is said so however long the handshake took.
     UpstreamTarget target = targets.get(route);
-    boolean badCertificate = !timeout && target.tls() && UpstreamCertificateFailures.isCertificateFailure(cause);
+    boolean badCertificate = target.tls() && UpstreamCertificateFailures.isCertificateFailure(cause);
+    boolean timeout = !badCertificate && (cause instanceof TimeoutException
+        || System.nanoTime() - ex.forwardStartNanos >= settings.upstreamTimeout().toNanos());
     DenialCode code = timeout ? DenialCode.UPSTREAM_TIMEOUT : badCertificate ? DenialCode.UPSTREAM_CERTIFICATE_INVALID : DenialCode.UPSTREAM_UNREACHABLE;
     String detail = timeout
         ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"

@@ -44,8 +44,8 @@ public final class UpstreamCertificateFailures {
     }
     LAST_WARNED.put(tool, now);
     LOG.warn("upstream of tool {} at https://{}:{} presented a certificate that does not verify; calls are refused with 502"
-        + " upstream_certificate_invalid (set the tool's upstream_ca to the CA that issued it, or fix the upstream's certificate): {}",
-        tool, host, port, rootMessage(failure));
+        + " upstream_certificate_invalid (its chain must lead to the tool's upstream_ca, or to the JVM's trust store without one,"
+        + " and it must name the upstream URL's host): {}", tool, host, port, rootMessage(failure));
   }
 
   private static String rootMessage(Throwable failure) {
