@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Start the gateway with the given configuration.",
+        "With server.tls it serves HTTPS (HTTP/2 when the caller offers it) and reloads the certificate",
+        "and key when their files change (docs/tls.md).",
         "Stops gracefully on SIGTERM/SIGINT: in-flight calls finish, the audit log is flushed."})
 final class ServeCommand implements Callable<Integer> {
   @Mixin ConfigOption config;

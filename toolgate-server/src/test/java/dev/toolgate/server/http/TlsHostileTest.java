@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +55,8 @@ class TlsHostileTest {
     Path certs = Files.createTempDirectory("toolgate-tls-");
     TestCertificates.Issued ca = TestCertificates.ca("Toolgate Test CA");
     TestCertificates.Issued server = TestCertificates.server(ca);
-    h = new GatewayHarness(TOOLS, "2s", "  tls:\n    certificate: " + server.writeChain(certs.resolve("chain.pem")) + "\n    key: "
-        + server.writeKey(certs.resolve("key.pem")) + "\n", "");
+    h = new GatewayHarness(TOOLS, "2s", "  request_head_timeout: 1s\n  tls:\n    certificate: " + server.writeChain(certs.resolve("chain.pem"))
+        + "\n    key: " + server.writeKey(certs.resolve("key.pem")) + "\n", "");
     log = ServerLog.capture();
     h.start();
     trusting = TlsClients.context(ca, null);
@@ -156,6 +157,18 @@ class TlsHostileTest {
       }
       assertThat(read).as("closed by the server").isEqualTo(-1);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+  }
+
+  @Test
+  void aSlowRequestHeadOverTlsGets408LikeOverPlainHttp() throws Exception {
+    try (SSLSocket socket = (SSLSocket) trusting.getSocketFactory().createSocket("127.0.0.1", port())) {
+      socket.setSoTimeout(20_000);
+      socket.startHandshake();
+      socket.getOutputStream().write("GET /open/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 408 ").contains("\"code\":\"request_timeout\"");
     }
   }
 
