@@ -90,6 +90,7 @@ public final class TlsListener {
     }
     return vertx.executeBlocking(this::changed, false)
         .compose(renewed -> renewed == null ? Future.succeededFuture(false) : install(renewed))
+        .onFailure(e -> LOG.warn("TLS certificate files could not be checked; still serving {}: {}", current.describe(), e.toString()))
         .eventually(() -> {
           synchronized (this) {
             checking = false;

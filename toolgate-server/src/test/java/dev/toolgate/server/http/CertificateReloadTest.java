@@ -153,6 +153,14 @@ class CertificateReloadTest {
       assertThat(logged("TLS certificate reloaded: now serving CN=localhost, serial " + renewed.certificate().getSerialNumber().toString(16)))
           .isTrue();
 
+      // New connections still negotiate HTTP/2 with the renewed certificate.
+      java.net.http.HttpResponse<String> h2 = java.net.http.HttpClient.newBuilder().sslContext(trusting)
+          .connectTimeout(Duration.ofSeconds(20)).build()
+          .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:" + h.gateway.port() + "/open/h2")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(h2.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+      assertThat(h2.statusCode()).isEqualTo(200);
+
       // The connection opened before the renewal was not dropped: it goes on with the certificate it has.
       assertThat(get(kept, "/open/after")).isEqualTo("HTTP/1.1 200 OK");
       assertThat(kept.getSession().getPeerCertificates()[0]).isEqualTo(first.certificate());
