@@ -11,6 +11,7 @@ import dev.toolgate.core.credential.ExternalJwtVerifier;
 import dev.toolgate.core.credential.SendbirdSignatureVerifier;
 import dev.toolgate.core.credential.StandardWebhooksVerifier;
 import dev.toolgate.core.credential.StaticTokenVerifier;
+import dev.toolgate.core.credential.MtlsVerifier;
 import dev.toolgate.core.credential.StripeSignatureVerifier;
 import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.engine.UserBinder;
@@ -110,6 +111,7 @@ final class PolicyWiring {
         new StandardWebhooksVerifier(credentials, clock),
         new StripeSignatureVerifier(credentials, clock),
         new StaticTokenVerifier(credentials, clock),
+        new MtlsVerifier(clock),
         new ApiKeyVerifier(credentials, clock),
         new ClientTokenVerifier(parts.ownKeys(), OwnTokens.ALGORITHMS, parts.issuer(), parts.issuer() + MetadataEndpoint.RESOURCE_METADATA_PATH,
             credentials, parts.clientTokens(), clock),

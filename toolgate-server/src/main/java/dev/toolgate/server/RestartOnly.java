@@ -2,6 +2,8 @@ package dev.toolgate.server;
 
 import dev.toolgate.core.config.ConfigLines;
 import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.core.config.PemFile;
+import dev.toolgate.core.config.ToolConfig;
 import dev.toolgate.core.config.RedisSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +26,15 @@ final class RestartOnly {
   private static final List<Setting> SETTINGS = List.of(
       new Setting("server.host", c -> c.server().host()),
       new Setting("server.port", c -> c.server().port()),
+      // The certificate and key files are reloaded by themselves when they change (docs/tls.md); the
+      // CA bundles below are read once at start, into the listener and the upstream clients.
+      new Setting("server.tls", c -> Optional.ofNullable(c.server().tls())
+          .map(t -> List.of(t.certificate().path(), t.key().path(), t.reloadInterval()))),
+      new Setting("platforms.client_certificates", c -> c.platforms().entrySet().stream()
+          .filter(e -> e.getValue().clientCertificates() != null)
+          .map(e -> e.getKey() + "=" + e.getValue().clientCertificates().ca().path()).sorted().toList()),
+      new Setting("tools.upstream_ca", c -> c.tools().stream().map(ToolConfig::upstreamCa).filter(Objects::nonNull)
+          .map(PemFile::path).distinct().sorted().toList()),
       new Setting("store.kind", c -> c.store().kind()),
       new Setting("store.path", c -> c.store().path()),
       new Setting("store.url", c -> c.store().url()),

@@ -1,6 +1,7 @@
 package dev.toolgate.server;
 
 import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.server.tls.TransportSecurity;
 import dev.toolgate.core.config.CustomerTokenSettings;
 import dev.toolgate.core.config.PasswordHashSettings;
 import dev.toolgate.server.admin.AdminAuth;
@@ -150,6 +151,8 @@ public final class Toolgate implements AutoCloseable {
     GatewayConfig config = configured.withBoundPort(port);
     AuthServerSettings auth = config.authorizationServer();
     String issuer = AuthServerSettings.resourceOf(auth.issuer());
+    // The PEM files first: a certificate that cannot be served stops the start before anything opens.
+    TransportSecurity tls = TransportSecurity.load(config, clock);
 
     Database database;
     try {
@@ -244,7 +247,7 @@ public final class Toolgate implements AutoCloseable {
       readiness.watchConfig(() -> reloader.current().version());
       try {
         await(adminAuth.start(vertx));
-        await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port, observers, tracing),
+        await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port, observers, tracing, tls),
             new DeploymentOptions().setInstances(loops)));
         observe.startManagement(vertx, readiness);
       } catch (RuntimeException e) {
@@ -262,6 +265,9 @@ public final class Toolgate implements AutoCloseable {
 
       Toolgate toolgate = new Toolgate(database, credentials, audit, usage, vertx, readiness, port, issuer, adminAuth, userDirectory, redis, reloader, tracing);
       toolgate.observe = observe;
+      if (tls.listener() != null) {
+        tls.listener().watch(vertx); // the certificate and key are reloaded when they change
+      }
       StoreReachability reachability = new StoreReachability(database.target());
       observe.store(reachability);
       CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, reachability, observe.dependencies(), () -> toolgate.closed);
@@ -280,7 +286,7 @@ public final class Toolgate implements AutoCloseable {
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
       readiness.credentialsLoaded(credentials.undecryptable().size());
-      LOG.info("Toolgate listening on http://{}:{} with {} tool(s), store {}, issuer {}{}{}", config.server().host(), port, config.tools().size(),
+      LOG.info("Toolgate listening on {}://{}:{} with {} tool(s), store {}, issuer {}{}{}", config.server().scheme(), config.server().host(), port, config.tools().size(),
           database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "",
           version != null ? ", config version " + version : "");
       LOG.info(observe.describe());

@@ -10,7 +10,8 @@ import java.time.Duration;
  *
  * @param issuer the {@code iss} of every token Toolgate issues and the base of its metadata; an
  *     absolute http(s) URL without query, fragment or user info. Default
- *     {@code http://<server.host>:<server.port>} (see {@link #defaultIssuer(String, int)})
+ *     {@code http://<server.host>:<server.port>}, {@code https://} with {@code server.tls} (see
+ *     {@link #defaultIssuer(String, int, boolean)})
  * @param signingAlgorithm algorithm of the signing key generated on first start (default RS256)
  * @param accessTokenTtl lifetime of access tokens (default 1h); at most {@code maxTokenTtl}
  * @param maxTokenTtl no token Toolgate issues lives longer (default 24h)
@@ -40,7 +41,7 @@ public record AuthServerSettings(
   /** Every setting at its default, for a server listening as {@code server} says (null: {@link ServerSettings#defaults()}). */
   public static AuthServerSettings defaults(ServerSettings server) {
     ServerSettings s = server != null ? server : ServerSettings.defaults();
-    URI issuer = defaultIssuer(s.host(), s.port());
+    URI issuer = defaultIssuer(s.host(), s.port(), s.tls() != null);
     return new AuthServerSettings(issuer, DEFAULT_SIGNING_ALGORITHM, DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_MAX_TOKEN_TTL,
         resourceOf(issuer), CustomerTokenSettings.defaults(), PasswordHashSettings.defaults(), LoginThrottleSettings.defaults());
   }
@@ -53,6 +54,12 @@ public record AuthServerSettings(
    * the public URL instead.
    */
   public static URI defaultIssuer(String host, int port) {
+    return defaultIssuer(host, port, false);
+  }
+
+  /** As {@link #defaultIssuer(String, int)}, {@code https://} when the listener speaks TLS. */
+  public static URI defaultIssuer(String host, int port, boolean tls) {
+    String scheme = tls ? "https://" : "http://";
     String h = host == null ? "127.0.0.1" : host;
     if (h.equals("0.0.0.0")) {
       h = "127.0.0.1";
@@ -62,9 +69,9 @@ public record AuthServerSettings(
       h = "[" + h.replace("%", "%25") + "]";
     }
     try {
-      return URI.create("http://" + h + ":" + port);
+      return URI.create(scheme + h + ":" + port);
     } catch (IllegalArgumentException e) {
-      return URI.create("http://127.0.0.1:" + port);
+      return URI.create(scheme + "127.0.0.1:" + port);
     }
   }
 

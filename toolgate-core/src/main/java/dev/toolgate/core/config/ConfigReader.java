@@ -57,17 +57,19 @@ final class ConfigReader {
     LimitsReader limits = new LimitsReader(problems);
     RedisReader redisReader = new RedisReader(problems, source, baseDir);
     UserBindingReader userBindings = new UserBindingReader(problems);
+    TlsReader tls = new TlsReader(problems, source, baseDir);
 
-    ServerSettings server = ServerReader.read(root, problems);
+    ServerSettings server = ServerReader.read(root, problems, tls);
     StoreSettings store = new StoreReader(problems, source, baseDir).read(root);
     AuditSettings audit = AuditReader.read(root, problems, baseDir);
     AuthServerSettings authorizationServer = new AuthorizationServerReader(problems, limits).read(root, server);
     TrustedIssuersReader.Issuers trustedIssuers = new TrustedIssuersReader(problems, authorizationServer).read(root);
-    PlatformsReader.Platforms platforms = new PlatformsReader(problems, userBindings).read(root);
+    PlatformsReader.Platforms platforms = new PlatformsReader(problems, userBindings, tls).read(root);
+    tls.checkClientCertificatesNeedTls(server, platforms.configs());
     Optional<RedisSettings> redis = redisReader.read(root);
-    PolicyReader policies = new PolicyReader(problems, authorizationServer, trustedIssuers.names());
+    PolicyReader policies = new PolicyReader(problems, authorizationServer, trustedIssuers.names(), tls);
     List<ToolConfig> tools = new ToolsReader(problems, platforms, authorizationServer, policies, userBindings, limits, redisReader,
-        root.written("redis")).read(root);
+        root.written("redis"), tls).read(root);
     Optional<RateLimit> failedAuthLimit = limits.failedAuthLimit(root);
     Optional<ManagementSettings> management = new ManagementReader(problems).read(root, server);
     AccessLogSettings accessLog = new AccessLogReader(problems, baseDir).read(root);

@@ -30,7 +30,12 @@ public enum CredentialKind {
    * A Stripe-style signature, {@code t=<unix seconds>,v1=<hex HMAC-SHA256>}, in the platform's
    * {@code stripe_signature_header}, within its {@code replay_tolerance}, each message accepted once.
    */
-  STRIPE_SIGNATURE("stripe_signature");
+  STRIPE_SIGNATURE("stripe_signature"),
+  /**
+   * A client certificate presented in the TLS handshake, issued under the CA of the tool's platform
+   * ({@code platforms.<name>.client_certificates}); see {@link MtlsPolicy}.
+   */
+  MTLS("mtls");
 
   private final String yamlName;
 

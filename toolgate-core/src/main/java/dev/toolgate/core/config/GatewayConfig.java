@@ -134,7 +134,7 @@ public record GatewayConfig(
     AuthServerSettings a = authorizationServer;
     String oldResource = a.defaultResource();
     if (a.issuer().getPort() == 0) {
-      URI issuer = AuthServerSettings.defaultIssuer(server.host(), port);
+      URI issuer = AuthServerSettings.defaultIssuer(server.host(), port, server.tls() != null);
       String resource = oldResource.equals(AuthServerSettings.resourceOf(a.issuer())) ? AuthServerSettings.resourceOf(issuer) : oldResource;
       a = new AuthServerSettings(issuer, a.signingAlgorithm(), a.accessTokenTtl(), a.maxTokenTtl(), resource,
           a.customerToken(), a.passwordHash(), a.loginThrottle());
@@ -145,7 +145,7 @@ public record GatewayConfig(
       Policy p = tool.policy();
       if (p != null && p.clientToken() != null && p.clientToken().audience().equals(oldResource) && !oldResource.equals(newResource)) {
         Policy moved = new Policy(p.require(), p.anonymous(), new ClientTokenPolicy(p.clientToken().scopes(), newResource),
-            p.userToken(), p.externalJwt());
+            p.userToken(), p.externalJwt(), p.mtls());
         tool = tool.withPolicy(moved);
       }
       t.add(tool);

@@ -17,9 +17,11 @@ import java.util.Objects;
  *     once within this window; null (the default) when off
  * @param stripeSignatureHeader header carrying a Stripe-style signature (default {@code stripe-signature})
  * @param allowedIps when set, calls to this platform's tools must come from these networks; null: any address
+ * @param clientCertificates the CA of this platform's client certificates ({@code mtls}); null: none
  */
 public record PlatformConfig(String name, String signatureHeader, SignatureEncoding signatureEncoding, String apiKeyHeader,
-    Duration replayTolerance, Duration sendbirdReplayWindow, String stripeSignatureHeader, CidrSet allowedIps) {
+    Duration replayTolerance, Duration sendbirdReplayWindow, String stripeSignatureHeader, CidrSet allowedIps,
+    ClientCertificates clientCertificates) {
   public static final String DEFAULT_SIGNATURE_HEADER = "x-sendbird-signature";
   public static final String DEFAULT_API_KEY_HEADER = "api-key";
   public static final String DEFAULT_STRIPE_SIGNATURE_HEADER = "stripe-signature";
@@ -36,6 +38,12 @@ public record PlatformConfig(String name, String signatureHeader, SignatureEncod
         && (sendbirdReplayWindow.compareTo(Duration.ofSeconds(1)) < 0 || sendbirdReplayWindow.compareTo(MAX_REPLAY_WINDOW) > 0)) {
       throw new IllegalArgumentException("sendbirdReplayWindow must be null (off) or from 1 s to " + MAX_REPLAY_WINDOW + ", got " + sendbirdReplayWindow);
     }
+  }
+
+  /** Without client certificates. */
+  public PlatformConfig(String name, String signatureHeader, SignatureEncoding signatureEncoding, String apiKeyHeader,
+      Duration replayTolerance, Duration sendbirdReplayWindow, String stripeSignatureHeader, CidrSet allowedIps) {
+    this(name, signatureHeader, signatureEncoding, apiKeyHeader, replayTolerance, sendbirdReplayWindow, stripeSignatureHeader, allowedIps, null);
   }
 
   /** Without an IP allowlist. */
@@ -55,6 +63,13 @@ public record PlatformConfig(String name, String signatureHeader, SignatureEncod
 
   /** This platform with another replay tolerance and Sendbird body window (null: off). */
   public PlatformConfig withReplay(Duration tolerance, Duration sendbirdWindow) {
-    return new PlatformConfig(name, signatureHeader, signatureEncoding, apiKeyHeader, tolerance, sendbirdWindow, stripeSignatureHeader, allowedIps);
+    return new PlatformConfig(name, signatureHeader, signatureEncoding, apiKeyHeader, tolerance, sendbirdWindow, stripeSignatureHeader, allowedIps,
+        clientCertificates);
+  }
+
+  /** This platform with the CA of its client certificates (null: none). */
+  public PlatformConfig withClientCertificates(ClientCertificates certificates) {
+    return new PlatformConfig(name, signatureHeader, signatureEncoding, apiKeyHeader, replayTolerance, sendbirdReplayWindow, stripeSignatureHeader,
+        allowedIps, certificates);
   }
 }

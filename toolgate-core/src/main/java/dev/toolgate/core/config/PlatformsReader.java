@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  */
 final class PlatformsReader {
   static final List<String> KEYS = List.of("signature_header", "signature_encoding", "api_key_header",
-      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips", "user");
+      "replay_tolerance", "sendbird_replay_window", "stripe_signature_header", "allowed_ips", "user", TlsReader.PLATFORM_KEY);
   private static final String KNOWN_ENCODINGS =
       Arrays.stream(SignatureEncoding.values()).map(SignatureEncoding::yamlName).collect(Collectors.joining(", "));
 
@@ -32,9 +32,11 @@ final class PlatformsReader {
 
   private final Problems problems;
   private final UserBindingReader userBindings;
+  private final TlsReader tls;
 
-  PlatformsReader(Problems problems, UserBindingReader userBindings) {
+  PlatformsReader(Problems problems, UserBindingReader userBindings, TlsReader tls) {
     this.problems = problems;
+    this.tls = tls;
     this.userBindings = userBindings;
   }
 
@@ -114,7 +116,7 @@ final class PlatformsReader {
         m.error(key, "stripe_signature_header and " + other + " must be different headers (both are '" + otherHeader + "')");
       }
     }
-    return p;
+    return p.withClientCertificates(tls.clientCertificates(m));
   }
 
   /**

@@ -15,16 +15,24 @@ import java.util.List;
  * @param clientToken how a {@code client_token} is checked; null when not required
  * @param userToken where a {@code user_token} is found and who issued it; null when not required
  * @param externalJwt which trusted issuer an {@code external_jwt} comes from and where; null when not required
+ * @param mtls which client certificates may call; null when {@code mtls} is not required
  */
 public record Policy(
     List<CredentialKind> require,
     boolean anonymous,
     ClientTokenPolicy clientToken,
     UserTokenPolicy userToken,
-    ExternalJwtPolicy externalJwt) {
+    ExternalJwtPolicy externalJwt,
+    MtlsPolicy mtls) {
 
   public Policy {
     require = List.copyOf(require);
+  }
+
+  /** A policy that does not require {@code mtls} (or accepts any certificate of the platform's CA when it does). */
+  public Policy(List<CredentialKind> require, boolean anonymous, ClientTokenPolicy clientToken, UserTokenPolicy userToken,
+      ExternalJwtPolicy externalJwt) {
+    this(require, anonymous, clientToken, userToken, externalJwt, require.contains(CredentialKind.MTLS) ? MtlsPolicy.any() : null);
   }
 
   /**

@@ -21,7 +21,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * ({@link ExternalJwtPolicy}). Headers the credentials would share are refused by {@link HeaderUseCheck}.
  */
 final class PolicyReader {
-  static final List<String> KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt");
+  static final List<String> KEYS = List.of("require", "anonymous", "client_token", "user_token", "external_jwt", TlsReader.POLICY_KEY);
   static final List<String> CLIENT_TOKEN_KEYS = List.of("scopes", "audience");
   static final List<String> USER_TOKEN_KEYS = List.of("header", "scheme", "body_field", "query_param", "issuer", "scopes",
       "max_age", "single_use", "audience");
@@ -35,9 +35,11 @@ final class PolicyReader {
   private final AuthServerSettings authorizationServer;
   /** Every trusted issuer name written under {@code trusted_issuers}, valid or not. */
   private final Set<String> issuerNames;
+  private final TlsReader tls;
 
-  PolicyReader(Problems problems, AuthServerSettings authorizationServer, Set<String> issuerNames) {
+  PolicyReader(Problems problems, AuthServerSettings authorizationServer, Set<String> issuerNames, TlsReader tls) {
     this.problems = problems;
+    this.tls = tls;
     this.authorizationServer = authorizationServer;
     this.issuerNames = issuerNames;
   }
@@ -116,10 +118,13 @@ final class PolicyReader {
     ExternalJwtPolicy externalJwt = kinds.contains(CredentialKind.EXTERNAL_JWT)
         ? readExternalJwt(m, requireItems.get(CredentialKind.EXTERNAL_JWT), headerWritten)
         : null;
+    MtlsPolicy mtls = kinds.contains(CredentialKind.MTLS)
+        ? tls.mtls(m, platform, requireItems.get(CredentialKind.MTLS), requireFields.get(CredentialKind.MTLS))
+        : null;
     if (problems.size() == errorsBefore) {
       HeaderUseCheck.check(problems, kinds, requireItems, requireFields, headerWritten, platform, userToken, externalJwt);
     }
-    return problems.size() == errorsBefore ? new Policy(kinds, anonymous, clientToken, userToken, externalJwt) : null;
+    return problems.size() == errorsBefore ? new Policy(kinds, anonymous, clientToken, userToken, externalJwt, mtls) : null;
   }
 
   private static Map<String, CredentialKind> sections() {
@@ -127,6 +132,7 @@ final class PolicyReader {
     sections.put("client_token", CredentialKind.CLIENT_TOKEN);
     sections.put("user_token", CredentialKind.USER_TOKEN);
     sections.put("external_jwt", CredentialKind.EXTERNAL_JWT);
+    sections.put(TlsReader.POLICY_KEY, CredentialKind.MTLS);
     return Collections.unmodifiableMap(sections);
   }
 

@@ -8,13 +8,13 @@ import java.util.regex.Pattern;
 /** The {@code server:} section ({@link ServerSettings}); the proxy keys are read by {@link ProxySettingsReader}. */
 final class ServerReader {
   static final List<String> KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
-      "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout");
+      "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout", TlsReader.SERVER_KEY);
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]+");
 
   private ServerReader() {}
 
   /** {@code server:}; its defaults when absent (or not a mapping: error recorded). */
-  static ServerSettings read(YamlMap root, Problems problems) {
+  static ServerSettings read(YamlMap root, Problems problems, TlsReader tls) {
     ServerSettings d = ServerSettings.defaults();
     YamlMap m = YamlMap.read(root.value("server"), "server", problems, KEYS);
     if (m == null) {
@@ -39,6 +39,6 @@ final class ServerReader {
         shutdownGrace != null ? shutdownGrace : d.shutdownGrace(),
         trustedProxies,
         decisions,
-        requestHeadTimeout);
+        requestHeadTimeout).withTls(tls.server(m));
   }
 }

@@ -16,15 +16,22 @@ import java.time.Duration;
  * @param decisions where the decision API reads the call it judges
  * @param requestHeadTimeout a request line and headers not complete this long after the connection
  *     opened, or after the first byte of a later request on it, get 408 and the connection is closed
+ * @param tls the listener's certificate and key ({@code server.tls}); null: plain HTTP
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace,
-    TrustedProxies trustedProxies, DecisionSource decisions, Duration requestHeadTimeout) {
+    TrustedProxies trustedProxies, DecisionSource decisions, Duration requestHeadTimeout, ServerTls tls) {
   public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
 
   public ServerSettings {
     trustedProxies = trustedProxies == null ? TrustedProxies.none() : trustedProxies;
     decisions = decisions == null ? DecisionSource.defaults() : decisions;
     requestHeadTimeout = requestHeadTimeout == null ? DEFAULT_REQUEST_HEAD_TIMEOUT : requestHeadTimeout;
+  }
+
+  /** Without TLS. */
+  public ServerSettings(String host, int port, long maxBodyBytes, Duration upstreamTimeout, Duration shutdownGrace,
+      TrustedProxies trustedProxies, DecisionSource decisions, Duration requestHeadTimeout) {
+    this(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, trustedProxies, decisions, requestHeadTimeout, null);
   }
 
   /** Without trusted proxies, decisions described by the default headers, the default head timeout. */
@@ -34,7 +41,17 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Duration 
 
   /** The same settings on another port. */
   public ServerSettings withPort(int port) {
-    return new ServerSettings(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, trustedProxies, decisions, requestHeadTimeout);
+    return new ServerSettings(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, trustedProxies, decisions, requestHeadTimeout, tls);
+  }
+
+  /** The same settings with {@code tls} (null: plain HTTP). */
+  public ServerSettings withTls(ServerTls tls) {
+    return new ServerSettings(host, port, maxBodyBytes, upstreamTimeout, shutdownGrace, trustedProxies, decisions, requestHeadTimeout, tls);
+  }
+
+  /** {@code https} with TLS, else {@code http}. */
+  public String scheme() {
+    return tls == null ? "http" : "https";
   }
 
   public static ServerSettings defaults() {

@@ -30,10 +30,12 @@ import java.util.Set;
  * @param whenLimitsUnavailable what this tool's {@code rate_limits} do while the Redis that keeps them
  *     cannot answer ({@code when_limits_unavailable}); empty (also when null is given): as
  *     {@code redis.when_unavailable.rate_limits} says. Only set in a configuration with {@code redis:}
+ * @param upstreamCa the CA bundle an https upstream's certificate must lead to ({@code upstream_ca});
+ *     null: the JVM's trust store. Either way the certificate must name the upstream's host
  */
 public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
     CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders,
-    Set<PathAmbiguity> allowInPath, Optional<WhenUnavailable> whenLimitsUnavailable) {
+    Set<PathAmbiguity> allowInPath, Optional<WhenUnavailable> whenLimitsUnavailable, PemFile upstreamCa) {
   public ToolConfig {
     rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
     forwardHeaders = forwardHeaders == null ? Set.of() : Set.copyOf(forwardHeaders);
@@ -44,6 +46,14 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
         throw new IllegalArgumentException("forwardHeaders may list only " + OverrideHeaders.NAMES + ", got " + header);
       }
     }
+  }
+
+  /** With the JVM's trust store for an https upstream. */
+  public ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
+      CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders,
+      Set<PathAmbiguity> allowInPath, Optional<WhenUnavailable> whenLimitsUnavailable) {
+    this(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
+        whenLimitsUnavailable, null);
   }
 
   /** Without a Redis fallback of its own. */
@@ -68,7 +78,13 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
   /** This tool with another policy (same everything else). */
   public ToolConfig withPolicy(Policy newPolicy) {
     return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
-        whenLimitsUnavailable);
+        whenLimitsUnavailable, upstreamCa);
+  }
+
+  /** This tool verifying its https upstream against {@code ca} (null: the JVM's trust store). */
+  public ToolConfig withUpstreamCa(PemFile ca) {
+    return new ToolConfig(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
+        whenLimitsUnavailable, ca);
   }
 
   /** Without an IP allowlist or rate limits. */

@@ -27,7 +27,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class ToolsReader {
   static final List<String> KEYS = List.of("name", "method", "path", "upstream", "platform", "preset", "policy", "user", "owner",
       "allowed_ips", "rate_limits", ForwardHeadersReader.KEY, "allow_in_path",
-      RedisReader.TOOL_KEY);
+      RedisReader.TOOL_KEY, TlsReader.TOOL_KEY);
   /** Toolgate's own endpoints; tools may not be declared under them (they would never be reached). */
   static final List<String> RESERVED_PREFIXES = List.of("/healthz", "/readyz", "/metrics", "/oauth", "/.well-known", "/admin", "/auth", "/decisions");
   static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
@@ -47,10 +47,12 @@ final class ToolsReader {
   private final RedisReader redisReader;
   /** Whether the file has a {@code redis:} section: tools may then say what their limits do without it. */
   private final boolean redisConfigured;
+  private final TlsReader tls;
 
   ToolsReader(Problems problems, PlatformsReader.Platforms platforms, AuthServerSettings authorizationServer, PolicyReader policies,
-      UserBindingReader userBindings, LimitsReader limits, RedisReader redisReader, boolean redisConfigured) {
+      UserBindingReader userBindings, LimitsReader limits, RedisReader redisReader, boolean redisConfigured, TlsReader tls) {
     this.problems = problems;
+    this.tls = tls;
     this.platforms = platforms;
     this.authorizationServer = authorizationServer;
     this.policies = policies;
@@ -200,11 +202,12 @@ final class ToolsReader {
     Set<PathAmbiguity> allowInPath = readAllowInPath(m, pathText);
     boolean highRisk = policy != null && policy.userToken() != null && policy.userToken().highRisk();
     Optional<WhenUnavailable> limitsFallback = redisReader.toolFallback(m, redisConfigured, !rateLimits.isEmpty(), highRisk);
+    PemFile upstreamCa = tls.upstreamCa(m, upstream);
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore
         ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
-            limitsFallback)
+            limitsFallback).withUpstreamCa(upstreamCa)
         : null;
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
   }

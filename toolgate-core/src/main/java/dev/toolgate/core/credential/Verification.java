@@ -32,6 +32,14 @@ public record Verification(boolean passed, String clientId, String subject, Stri
     return new Verification(true, null, subject, credentialId, null, detail, issuedAt, null);
   }
 
+  /**
+   * A credential that proves something about the caller but names neither a client nor a user (a
+   * client certificate): it takes no part in the "same client?" check.
+   */
+  public static Verification passWithoutClient(String credentialId, String detail) {
+    return new Verification(true, null, null, credentialId, null, detail, null, null);
+  }
+
   public static Verification fail(DenialCode code, String detail) {
     return new Verification(false, null, null, null, code, detail, null, null);
   }

@@ -29,6 +29,8 @@ public enum DenialCode {
   API_KEY_REVOKED(401, "api_key_revoked", "API key has been revoked"),
   REPLAYED(401, "replayed", "Request was already accepted once"),
   TIMESTAMP_OUT_OF_WINDOW(401, "timestamp_out_of_window", "Request timestamp is outside the accepted window"),
+  CLIENT_CERTIFICATE_MISSING(401, "client_certificate_missing", "No client certificate was presented"),
+  CLIENT_CERTIFICATE_INVALID(401, "client_certificate_invalid", "The client certificate is not valid for this tool's platform"),
 
   USER_TOKEN_MISSING(401, "user_token_missing", "End-user token is missing"),
   USER_TOKEN_INVALID(401, "user_token_invalid", "End-user token is invalid"),
@@ -46,10 +48,12 @@ public enum DenialCode {
   USER_MISMATCH(403, "user_mismatch", "The call's end-user identities name different users"),
   OWNER_MISMATCH(403, "owner_mismatch", "The resource belongs to another user"),
   IP_NOT_ALLOWED(403, "ip_not_allowed", "The caller's address is not allowed to call this tool"),
+  CLIENT_CERTIFICATE_NOT_ALLOWED(403, "client_certificate_not_allowed", "The client certificate's identity may not call this tool"),
   RATE_LIMITED(429, "rate_limited", "Too many requests"),
 
   INTERNAL_ERROR(500, "internal_error", "Internal error"),
   UPSTREAM_UNREACHABLE(502, "upstream_unreachable", "Upstream is unreachable"),
+  UPSTREAM_CERTIFICATE_INVALID(502, "upstream_certificate_invalid", "The upstream's TLS certificate does not verify"),
   UNAVAILABLE(503, "unavailable", "Toolgate is not ready"),
   ISSUER_UNAVAILABLE(503, "issuer_unavailable", "The token issuer's keys cannot be fetched"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time"),

@@ -50,7 +50,7 @@ class ConfigLoaderErrorsTest {
     assertThat(e.line()).isEqualTo(19);
     assertThat(e.field()).isEqualTo("tools[2].policy.require[1]");
     assertThat(e.getMessage()).isEqualTo(
-        "toolgate.yaml:19: tools[2].policy.require[1]: unknown credential kind 'apikey' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt, standard_webhooks, stripe_signature)");
+        "toolgate.yaml:19: tools[2].policy.require[1]: unknown credential kind 'apikey' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt, standard_webhooks, stripe_signature, mtls)");
   }
 
   @Test
@@ -72,7 +72,7 @@ class ConfigLoaderErrorsTest {
             "11: tools[1].name",
             "13: tools[1].path");
     assertThat(e.getMessage())
-        .contains("unknown key 'hots' (allowed: host, port, max_body_bytes, upstream_timeout, shutdown_grace, trusted_proxies, client_ip_header, trusted_proxy_hops, decisions, request_head_timeout; did you mean 'host'?)")
+        .contains("unknown key 'hots' (allowed: host, port, max_body_bytes, upstream_timeout, shutdown_grace, trusted_proxies, client_ip_header, trusted_proxy_hops, decisions, request_head_timeout, tls; did you mean 'host'?)")
         .contains("duplicate tool name 'order_status' (first declared at line 7)")
         .contains("scheme 'ftp' is not allowed")
         .doesNotContain("hunter2");
@@ -308,7 +308,7 @@ class ConfigLoaderErrorsTest {
             path: /a
             upstream: http://127.0.0.1:9000
             policy: {require: [API_KEY]}
-        """, 6, "tools[0].policy.require[0]", "unknown credential kind 'API_KEY' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt, standard_webhooks, stripe_signature)");
+        """, 6, "tools[0].policy.require[0]", "unknown credential kind 'API_KEY' (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt, standard_webhooks, stripe_signature, mtls)");
   }
 
   @Test

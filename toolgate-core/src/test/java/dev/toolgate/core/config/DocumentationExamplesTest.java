@@ -86,6 +86,16 @@ class DocumentationExamplesTest {
   }
 
   @Test
+  void theCompleteFileSetsTheTlsKeys() {
+    GatewayConfig complete = parse(blocks("## A complete file", "yaml").get(0));
+    assertThat(complete.server().tls().reloadInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(complete.platforms().get("sendbird").clientCertificates().ca().path()).endsWith("tls/sendbird-agents-ca.pem");
+    assertThat(complete.tools().get(0).upstreamCa().path()).endsWith("tls/internal-ca.pem");
+    ToolConfig report = complete.tools().stream().filter(t -> t.name().equals("agent_report")).findFirst().orElseThrow();
+    assertThat(report.policy().mtls().spiffeIds()).containsExactly("spiffe://example.org/agents/support");
+    assertThat(complete.authorizationServer().issuer().toString()).isEqualTo("https://gateway.example.com");
+  }
+  @Test
   void theCompleteFileSetsRedisAndTheRedisExamplesLoad() {
     GatewayConfig complete = parse(blocks("## A complete file", "yaml").get(0));
     RedisSettings redis = complete.redis().orElseThrow();

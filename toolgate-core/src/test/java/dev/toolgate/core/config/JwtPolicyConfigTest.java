@@ -98,7 +98,7 @@ class JwtPolicyConfigTest {
   void aMisspeltKindInRequireIsTheOnlyError() {
     ConfigException e = error(tool("      require: [client_tokn]\n      client_token: {scopes: [a]}\n"));
     assertThat(lines(e)).containsExactly("toolgate.yaml:15: tools[0].policy.require[0]: unknown credential kind 'client_tokn'"
-        + " (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt, standard_webhooks, stripe_signature)");
+        + " (known: sendbird_signature, static_token, api_key, client_token, user_token, external_jwt, standard_webhooks, stripe_signature, mtls)");
   }
 
   // ------------------------------------------------------------------ client_token

@@ -60,7 +60,7 @@ class ReplayConfigTest {
   void theUnknownKindMessageListsThem() {
     assertError(config("    {}\n", "standard_webhook"), 11, "tools[0].policy.require[0]",
         "unknown credential kind 'standard_webhook' (known: sendbird_signature, static_token, api_key, client_token, user_token,"
-            + " external_jwt, standard_webhooks, stripe_signature)");
+            + " external_jwt, standard_webhooks, stripe_signature, mtls)");
   }
 
   // ------------------------------------------------------------------ platform keys
@@ -104,7 +104,7 @@ class ReplayConfigTest {
       "stripe_signature_header: 'stripe signature' ## platforms.hooks.stripe_signature_header ## invalid HTTP header name 'stripe signature' (letters, digits and !#$%&'*+.^_`|~-, no spaces or ':')",
       "stripe_signature_header: Api-Key ## platforms.hooks.stripe_signature_header ## stripe_signature_header and api_key_header must be different headers (both are 'api-key')",
       "stripe_signature_header: x-sendbird-signature ## platforms.hooks.stripe_signature_header ## stripe_signature_header and signature_header must be different headers (both are 'x-sendbird-signature')",
-      "replay_tolernce: 5m ## platforms.hooks.replay_tolernce ## unknown key 'replay_tolernce' (allowed: signature_header, signature_encoding, api_key_header, replay_tolerance, sendbird_replay_window, stripe_signature_header, allowed_ips, user; did you mean 'replay_tolerance'?)",
+      "replay_tolernce: 5m ## platforms.hooks.replay_tolernce ## unknown key 'replay_tolernce' (allowed: signature_header, signature_encoding, api_key_header, replay_tolerance, sendbird_replay_window, stripe_signature_header, allowed_ips, user, client_certificates; did you mean 'replay_tolerance'?)",
   })
   void wrongValues(String line, String field, String message) {
     assertError(config("    " + line + "\n", "standard_webhooks"), 3, field, message);

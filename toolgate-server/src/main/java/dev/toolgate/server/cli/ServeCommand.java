@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Start the gateway with the given configuration.",
+        "With server.tls it serves HTTPS (HTTP/2 when the caller offers it) and reloads the certificate",
+        "and key when their files change (docs/tls.md).",
         "Stops gracefully on SIGTERM/SIGINT: in-flight calls finish, the audit log is flushed.",
         "Reloads the configuration file on SIGHUP (or `toolgate reload`): calls in flight finish under the old one.",
         "Tracing (OpenTelemetry, off by default): the tracing: section of the file, or OTEL_TRACES_EXPORTER=otlp",
@@ -90,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     reloader.set(toolgate.reloader());
     AutoCloseable watch = watchConfig ? ConfigWatch.start(config.file, toolgate.reloader()::reload) : () -> { };
-    System.out.println("Toolgate listening on http://" + loaded.config().server().host() + ":" + toolgate.port()
+    System.out.println("Toolgate listening on " + loaded.config().server().scheme() + "://" + loaded.config().server().host() + ":" + toolgate.port()
         + "  (config " + loaded.config().source() + ", version " + loaded.version() + ")");
     if (toolgate.managementPort().isPresent()) {
       System.out.println("management: http://" + urlHost(loaded.config().management().orElseThrow().host()) + ":"

@@ -4,12 +4,14 @@ import dev.toolgate.core.config.ConfigException;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.config.RedisSettings;
 import dev.toolgate.core.config.StoreSettings;
+import dev.toolgate.core.pki.TlsFiles;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.MasterKeyException;
 import dev.toolgate.server.store.StoreException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +21,8 @@ import java.util.function.Function;
  * What {@code serve} checks at start beyond the file itself that needs neither the store nor the
  * network: the files and environment variables the file names. The SQLite database's directory,
  * the database password's variable, the master keys (the current one when given, the previous one
- * during a rotation) and the Redis password. Whether the store holds data that needs a key that
+ * during a rotation), the Redis password, and the TLS files (certificate and key, client and
+ * upstream CA bundles) as serve reads them. Whether the store holds data that needs a key that
  * does not exist yet is the store's to say, and is not checked here.
  */
 final class StartChecks {
@@ -40,6 +43,7 @@ final class StartChecks {
     }
     check(problems, config, () -> masterKey(store, env, problems, config.source()));
     check(problems, config, () -> MasterKey.loadPrevious(store, env));
+    check(problems, config, () -> TlsFiles.check(config, Instant.now()));
     config.redis().flatMap(RedisSettings::password).ifPresent(password -> check(problems, config, () -> Arrays.fill(password.read(env), '\0')));
     return problems;
   }

@@ -43,7 +43,11 @@ public final class Forwarding {
       "forwarded", "x-forwarded-prefix", "x-forwarded-server", "x-forwarded-scheme", "x-forwarded-ssl", "x-url-scheme", "front-end-https",
       "x-real-ip", "true-client-ip", "x-client-ip", "client-ip", "x-cluster-client-ip", "cf-connecting-ip", "fastly-client-ip",
       "x-forwarded-uri", "x-original-uri", "x-forwarded-method", "x-original-method", "x-envoy-original-path", "x-forwarded-path",
-      "x-host", "x-original-host", "x-original-forwarded-for", "x-proxyuser-ip", "x-envoy-external-address");
+      "x-host", "x-original-host", "x-original-forwarded-for", "x-proxyuser-ip", "x-envoy-external-address",
+      // A client certificate as a TLS-terminating proxy passes it on (RFC 9440, Envoy, nginx and AWS conventions):
+      // Toolgate terminates TLS itself, so one of these could only be the caller's own claim.
+      "client-cert", "client-cert-chain", "x-forwarded-client-cert", "x-client-cert", "x-ssl-client-cert", "ssl-client-cert",
+      "x-ssl-client-verify", "x-ssl-client-s-dn", "x-ssl-client-dn", "x-amzn-mtls-clientcert", "x-amzn-mtls-clientcert-leaf");
 
   private final Set<String> dropAlways;
 

@@ -5,12 +5,14 @@ import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.core.route.Route;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
+import dev.toolgate.server.tls.TransportSecurity;
+import dev.toolgate.server.tls.UpstreamClients;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
 import dev.toolgate.core.decision.DenialCode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,7 +46,8 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayObservers observers;
   private final Tracing tracing;
   private HttpServer server;
-  private HttpClient client;
+  private final TransportSecurity tls;
+  private UpstreamClients clients;
   /** The handlers of one running configuration; touched only on this verticle's event loop. */
   private Handlers handlers;
 
@@ -52,8 +55,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** @param running the configuration in force now, read once per request */
   public GatewayVerticle(Supplier<RunningConfig> running, AuditSink audit, Readiness readiness, int port, GatewayObservers observers,
-      Tracing tracing) {
+      Tracing tracing, TransportSecurity tls) {
     this.tracing = tracing;
+    this.tls = tls;
     this.running = running;
     this.observers = observers;
     this.audit = audit;
@@ -63,26 +67,37 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createHttpClient(
-        new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setDecompressionSupported(false),
-        new PoolOptions().setHttp1MaxSize(256));
+    clients = new UpstreamClients(vertx, tls.upstreamCas());
     ServerSettings settings = running.get().settings(); // where to listen cannot change without a restart
-    server = vertx.createHttpServer(new HttpServerOptions()
+    HttpServerOptions options = new HttpServerOptions()
         .setTcpNoDelay(true)
-        // HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
+        // Plain HTTP is HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
+        // Over TLS, HTTP/2 is offered by ALPN (server.tls).
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout((int) IDLE_CONNECTION_TIMEOUT.toSeconds())
-        // Room for oversized tokens to reach the verifiers, which refuse them with a clear 401.
+        // Room for oversized tokens to reach the verifiers, which refuse them with a clear 401 (HTTP/2: the same room).
         .setMaxHeaderSize(MAX_HEADER_BYTES)
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(HttpServerOptions.DEFAULT_INITIAL_SETTINGS_MAX_CONCURRENT_STREAMS)
+            .setMaxHeaderListSize(MAX_HEADER_BYTES))
         .setHandle100ContinueAutomatically(false)
-        .setCompressionSupported(false));
+        .setCompressionSupported(false);
+    if (tls.listener() != null) {
+      tls.listener().configure(options);
+    }
+    server = vertx.createHttpServer(options);
     server.connectionHandler(connection -> {
       observers.connections().opened(connection);
       RequestHeadDeadline.install(connection, running.get().settings().requestHeadTimeout());
     });
     server.requestHandler(this::route);
     server.invalidRequestHandler(MalformedRequests::answer);
-    return server.listen(port, settings.host());
+    // Failed TLS handshakes (a port scan, a client that trusts another CA, TLS 1.1) are the caller's business: no log line each.
+    server.exceptionHandler(e -> LOG.debug("connection failed before a request: {}", e.toString()));
+    return server.listen(port, settings.host()).onSuccess(s -> {
+      if (tls.listener() != null) {
+        tls.listener().serving(s);
+      }
+    });
   }
 
   /** The handlers of the configuration in force now, built on first use after a reload. */
@@ -94,8 +109,10 @@ public final class GatewayVerticle extends VerticleBase {
       for (Route route : now.routes().routes()) {
         targets.put(route, UpstreamTarget.of(route.tool().upstream()));
       }
-      current = new Handlers(now, new ToolCallHandler(vertx, false, now, targets, audit, client, observers.calls(), tracing),
-          new ToolCallHandler(vertx, true, now, targets, audit, client, observers.calls(), tracing), systemRouter(now.endpoints()));
+      current = new Handlers(now, new ToolCallHandler(vertx, false, now, targets, audit, clients, observers.calls(), tracing,
+          tls.clientCertificates()),
+          new ToolCallHandler(vertx, true, now, targets, audit, clients, observers.calls(), tracing,
+          tls.clientCertificates()), systemRouter(now.endpoints()));
       handlers = current;
     }
     return current;
@@ -169,7 +186,7 @@ public final class GatewayVerticle extends VerticleBase {
    */
   private static void failed(RoutingContext ctx) {
     if (ctx.response().headWritten()) {
-      ctx.request().connection().close();
+      ClosingConnections.cut(ctx.request());
       return;
     }
     String requestId = RequestIds.next();
@@ -191,6 +208,6 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // shutdown() stops accepting, lets in-flight exchanges finish (up to the grace period), then closes.
-    return server.shutdown(running.get().settings().shutdownGrace()).eventually(() -> client.close());
+    return server.shutdown(running.get().settings().shutdownGrace()).eventually(() -> clients.close());
   }
 }

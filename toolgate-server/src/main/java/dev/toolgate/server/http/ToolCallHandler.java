@@ -24,7 +24,10 @@ import dev.toolgate.server.tracing.Tracing;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
+import dev.toolgate.core.request.ClientCertificate;
+import dev.toolgate.server.tls.ClientCertificates;
+import dev.toolgate.server.tls.UpstreamCertificateFailures;
+import dev.toolgate.server.tls.UpstreamClients;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerRequest;
@@ -58,7 +61,8 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final Forwarding forwarding;
   private final PolicyEngine engine;
   private final AuditSink audit;
-  private final HttpClient upstream;
+  private final UpstreamClients upstreams;
+  private final ClientCertificates clientCertificates;
   private final ServerSettings settings;
   private final Vertx vertx;
   private final Prefetch prefetch;
@@ -72,8 +76,9 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final String configVersion;
 
   /** A handler for one running configuration: every step of a call it takes uses that configuration only. */
-  ToolCallHandler(Vertx vertx, boolean decisionOnly, RunningConfig running, Map<Route, UpstreamTarget> targets, AuditSink audit, HttpClient upstream,
-      CallObservers observers, Tracing tracing) {
+  ToolCallHandler(Vertx vertx, boolean decisionOnly, RunningConfig running, Map<Route, UpstreamTarget> targets, AuditSink audit,
+      UpstreamClients upstreams, CallObservers observers, Tracing tracing, ClientCertificates clientCertificates) {
+    this.clientCertificates = clientCertificates;
     this.observers = observers;
     this.tracing = tracing;
     this.vertx = vertx;
@@ -84,7 +89,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     this.forwarding = running.forwarding();
     this.engine = running.engine();
     this.audit = audit;
-    this.upstream = upstream;
+    this.upstreams = upstreams;
     this.settings = running.settings();
     this.configVersion = running.version();
     this.clientAddress = new ClientAddress(settings.trustedProxies());
@@ -159,8 +164,10 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
 
   private void decide(Exchange ex, RouteMatch match, RequestPath path, Buffer body) {
     HttpServerRequest req = ex.req;
+    // Decision mode: the connection is the asking proxy's, so its certificate says nothing about the call judged.
+    ClientCertificate certificate = decisionOnly ? null : clientCertificates.of(req, match.route());
     ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()),
-        body == null ? null : body.getBytes(), peer(req), match.pathParams());
+        body == null ? null : body.getBytes(), peer(req), match.pathParams(), certificate);
     // Without the keys the verifier answers 503 issuer_unavailable. An address over its failed-auth
     // budget is verified with the keys at hand: its guesses must not make Toolgate fetch anything.
     var keys = engine.overFailureBudget(call) ? Prefetch.DONE : prefetch.beforeVerification(call, match.route());
@@ -232,13 +239,14 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
         .setIdleTimeout(settings.upstreamTimeout().toMillis());
     options.getHeaders().set("host", target.authority());
-    if (forwardedBody != body) {
+    if (forwardedBody != null) {
+      // The length of the bytes sent, never one a caller declared (HTTP/2 carries the body in frames of its own).
       options.getHeaders().set("content-length", Integer.toString(forwardedBody.length()));
     }
     ex.trace.upstream(req.method().name(), target.host(), target.port(), target.tls(), options.getHeaders());
     ex.forwardStartNanos = System.nanoTime();
 
-    upstream.request(options).onComplete(opened -> {
+    upstreams.client(route).request(options).onComplete(opened -> {
       if (opened.failed()) {
         upstreamFailed(ex, route, decision, opened.cause());
         return;
@@ -307,7 +315,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     Runnable abort = () -> {
       vertx.cancelTimer(watchdog[0]);
       answer.request().reset();
-      ex.req.connection().close();
+      ClosingConnections.cut(ex.req);
       observe(ex);
     };
     Handler<Long> check = new Handler<>() {
@@ -369,14 +377,20 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       up.setChunked(true);
     }
     long[] seen = {0};
+    long declared = RequestFraming.declaredLength(req);
     long deadline = bodyDeadline(ex, route, up);
     req.handler(chunk -> {
       seen[0] += chunk.length();
-      if (seen[0] > settings.maxBodyBytes()) {
+      if (seen[0] > settings.maxBodyBytes() || declared >= 0 && seen[0] > declared) {
         req.handler(null);
-        refuse(ex, route, tooLarge()); // answer first: the reset below fails the upstream exchange
+        // Answer first: the reset below fails the upstream exchange. A body longer than its Content-Length
+        // (HTTP/2 frames a body apart from it) would reach an HTTP/1.1 upstream as a second request.
+        refuse(ex, route, seen[0] > settings.maxBodyBytes() ? tooLarge() : lengthMismatch());
         up.reset();
         return;
+      }
+      if (!up.isChunked() && !up.headers().contains("content-length")) {
+        up.setChunked(true); // an HTTP/2 body of unannounced length goes upstream chunked
       }
       up.write(chunk);
       if (up.writeQueueFull()) {
@@ -386,6 +400,11 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     });
     req.endHandler(v -> {
       vertx.cancelTimer(deadline);
+      if (declared >= 0 && seen[0] != declared) {
+        refuse(ex, route, lengthMismatch());
+        up.reset();
+        return;
+      }
       up.end();
     });
     req.exceptionHandler(e -> {
@@ -414,13 +433,15 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     });
     req.endHandler(v -> {
       vertx.cancelTimer(deadline);
-      if (!ex.answered) {
+      if (!ex.answered && declared >= 0 && body.length() != declared) {
+        refuse(ex, route, lengthMismatch());
+      } else if (!ex.answered) {
         then.handle(body);
       }
     });
     req.exceptionHandler(e -> {
       ex.clientGone = true;
-      req.connection().close();
+      ClosingConnections.cut(req);
     });
     expectContinue(req);
     req.resume();
@@ -430,7 +451,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     return vertx.setTimer(BODY_READ_TIMEOUT.toMillis(), id -> {
       if (!ex.req.isEnded()) {
         if (ex.answered) {
-          ex.req.connection().close(); // answered already (say a 504): the rest of the body is not waited for either
+          ClosingConnections.cut(ex.req); // answered already (say a 504): the rest of the body is not waited for either
         }
         refuse(ex, route, Decision.refuse(DenialCode.REQUEST_TIMEOUT, "the body did not arrive within " + BODY_READ_TIMEOUT.toSeconds() + " s"));
         if (up != null) {
@@ -443,7 +464,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private void upstreamFailed(Exchange ex, Route route, Decision decision, Throwable cause) {
     if (ex.answered) {
       if (!ex.req.response().ended()) {
-        ex.req.connection().close();
+        ClosingConnections.cut(ex.req);
       }
       return; // the caller already has an answer, and the audit its record
     }
@@ -455,12 +476,19 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       return;
     }
     // Idle timeouts surface as TimeoutException or as a closed connection, depending on where they hit.
-    boolean timeout = cause instanceof TimeoutException
-        || System.nanoTime() - ex.forwardStartNanos >= settings.upstreamTimeout().toNanos();
-    DenialCode code = timeout ? DenialCode.UPSTREAM_TIMEOUT : DenialCode.UPSTREAM_UNREACHABLE;
+    // A certificate that does not verify is said so however long the handshake took.
+    UpstreamTarget target = targets.get(route);
+    boolean badCertificate = target.tls() && UpstreamCertificateFailures.isCertificateFailure(cause);
+    boolean timeout = !badCertificate && (cause instanceof TimeoutException
+        || System.nanoTime() - ex.forwardStartNanos >= settings.upstreamTimeout().toNanos());
+    DenialCode code = timeout ? DenialCode.UPSTREAM_TIMEOUT : badCertificate ? DenialCode.UPSTREAM_CERTIFICATE_INVALID : DenialCode.UPSTREAM_UNREACHABLE;
     String detail = timeout
         ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"
+        : badCertificate ? "upstream of tool " + route.name() + " presented a TLS certificate that does not verify; the call was not forwarded"
         : "upstream of tool " + route.name() + " could not be reached or broke the exchange";
+    if (badCertificate) {
+      UpstreamCertificateFailures.warn(route.name(), target.host(), target.port(), cause);
+    }
     record(ex, route, decision, code.code(), code.status(), detail);
     UpstreamFailureLog.failed(code, ex.requestId, route.name(), targets.get(route).authority(), cause);
     if (!ex.req.isEnded()) {
@@ -512,6 +540,10 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         ex.tool, ex.decision.clientId(), ex.decision.allowed(), ex.code, ex.status, clientIp(ex), System.currentTimeMillis(),
         end - ex.startNanos, decided - ex.startNanos, forwarded ? ex.upstreamDoneNanos - ex.forwardStartNanos : -1,
         ex.req.bytesRead(), ex.req.response().bytesWritten()));
+  }
+
+  private static Decision lengthMismatch() {
+    return Decision.refuse(DenialCode.BAD_REQUEST, "the body's length differs from its Content-Length");
   }
 
   private static Decision tooLarge() {

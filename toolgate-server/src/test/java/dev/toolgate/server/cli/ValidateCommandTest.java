@@ -102,6 +102,20 @@ class ValidateCommandTest extends CliTestSupport {
   }
 
   @Test
+  void theTlsFilesMustBeWhatServeCanUseAndTheKeyIsNeverPrinted() throws Exception {
+    Files.writeString(config, """
+        server:
+          tls: { certificate: cert.pem, key: key.pem }
+        """ + ONE_TOOL);
+    Files.writeString(dir.resolve("cert.pem"), "not a certificate\n");
+    Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWxvb2tpbmcta2V5\n-----END PRIVATE KEY-----\n");
+    Run r = cmd("validate");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).startsWith(config + ":2: server.tls.certificate: ").doesNotContain("c2VjcmV0").doesNotContain("\tat ");
+    cmd("validate", "--file-only").ok();
+  }
+
+  @Test
   void theSqliteDirectoryMustExist() throws Exception {
     Files.writeString(config, "store:\n  path: data/toolgate.db\n" + ONE_TOOL);
     Run r = cmd("validate");

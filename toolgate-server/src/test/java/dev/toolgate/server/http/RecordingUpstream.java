@@ -15,6 +15,7 @@ final class RecordingUpstream implements AutoCloseable {
   volatile MultiMap lastHeaders;
   volatile Buffer lastBody;
   volatile String lastUri;
+  volatile io.vertx.core.http.HttpVersion lastVersion;
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
 
@@ -28,6 +29,7 @@ final class RecordingUpstream implements AutoCloseable {
       lastHeaders = req.headers();
       lastBody = body;
       lastUri = req.uri();
+      lastVersion = req.version();
       Runnable answer = () -> req.response().putHeader("content-type", "text/plain").putHeader("x-upstream", "yes")
           .end("upstream got " + body.length() + " bytes at " + req.uri());
       if (req.path().startsWith("/slow")) {
