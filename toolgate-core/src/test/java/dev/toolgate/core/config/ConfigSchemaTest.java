@@ -37,6 +37,7 @@ class ConfigSchemaTest {
     lists.put("", ConfigReader.ROOT_KEYS);
     lists.put("server", ServerReader.KEYS);
     lists.put("server.decisions", ProxySettingsReader.DECISIONS_KEYS);
+    lists.put("server.tls", TlsReader.SERVER_TLS_KEYS);
     lists.put("store", StoreReader.KEYS);
     lists.put("audit", AuditReader.KEYS);
     lists.put("authorization_server", AuthorizationServerReader.KEYS);
@@ -54,11 +55,13 @@ class ConfigSchemaTest {
     lists.put("tracing", TracingReader.KEYS);
     lists.put("platforms.{}", PlatformsReader.KEYS);
     lists.put("platforms.{}.user", UserBindingReader.KEYS);
+    lists.put("platforms.{}.client_certificates", TlsReader.CLIENT_CERTIFICATES_KEYS);
     lists.put("tools.[]", ToolsReader.KEYS);
     lists.put("tools.[].policy", PolicyReader.KEYS);
     lists.put("tools.[].policy.client_token", PolicyReader.CLIENT_TOKEN_KEYS);
     lists.put("tools.[].policy.user_token", PolicyReader.USER_TOKEN_KEYS);
     lists.put("tools.[].policy.external_jwt", PolicyReader.EXTERNAL_JWT_KEYS);
+    lists.put("tools.[].policy.mtls", TlsReader.MTLS_KEYS);
     lists.put("tools.[].user", UserBindingReader.KEYS);
     lists.put("tools.[].user.platform_user_id", UserBindingReader.LOCATION_KEYS);
     lists.put("tools.[].owner", UserBindingReader.OWNER_KEYS);

@@ -33,15 +33,19 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>{@code broken}: a file that shows errors; both must refuse it;
  *   <li>{@code none}: not a toolgate.yaml at all (a Prometheus or Collector configuration): not checked.
  * </ul>
- * Fragments are completed inside a file that declares the platforms {@code sendbird} and
- * {@code asapp} and the trusted issuer {@code okta}, which examples name.
+ * Fragments are completed inside a file that declares the platforms {@code sendbird} (with the CA
+ * of its client certificates, and so server TLS) and {@code asapp} and the trusted issuer
+ * {@code okta}, which examples name.
  */
 class SchemaExamplesTest {
   private static final Path DOCS = Path.of("..", "docs");
   private static final Pattern BLOCK = Pattern.compile("(?m)^(?:<!-- toolgate\\.yaml: ([a-z]+) -->\\n)?```yaml\\n(.*?)^```$", Pattern.DOTALL);
   private static final String CONTEXT = """
+      server:
+        tls: { certificate: tls/cert.pem, key: tls/key.pem }
       platforms:
-        sendbird: {}
+        sendbird:
+          client_certificates: { ca: tls/sendbird-agents-ca.pem }
         asapp: {}
       trusted_issuers:
         okta:
