@@ -1,0 +1,40 @@
+package dev.toolgate.server.http;
+
+import dev.toolgate.core.decision.Decision;
+import dev.toolgate.server.tracing.CallTrace;
+import io.vertx.core.http.HttpServerRequest;
+
+/** Per-call state the pipeline's steps share; only touched on the request's event loop. */
+final class Exchange {
+  final HttpServerRequest req;
+  final String requestId;
+  final long startNanos;
+  boolean answered;
+  boolean clientGone;
+  long forwardStartNanos;
+  /** When the upstream's response head (or its failure) arrived; 0 before. */
+  long upstreamDoneNanos;
+  /** What was recorded, for the observers: when, which tool, the decision, code and status. */
+  long decidedNanos;
+  String tool;
+  Decision decision;
+  String code;
+  int status;
+  boolean observed;
+  /** The call being judged: this request's own, or (decision mode) the one a proxy describes. */
+  String method;
+  String path;
+  String query;
+  String clientIp;
+  /** This call's spans; {@link CallTrace#OFF} when tracing is off. */
+  CallTrace trace;
+
+  Exchange(HttpServerRequest req, String requestId, long startNanos) {
+    this.req = req;
+    this.requestId = requestId;
+    this.startNanos = startNanos;
+    this.method = req.method().name();
+    this.path = req.path();
+    this.query = req.query();
+  }
+}

@@ -1,0 +1,226 @@
+package dev.toolgate.server.http;
+
+import dev.toolgate.core.config.ServerSettings;
+import dev.toolgate.core.config.UserTokenPolicy;
+import dev.toolgate.core.decision.Decision;
+import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.request.JsonBody;
+import dev.toolgate.core.request.QueryString;
+import dev.toolgate.core.route.Route;
+import dev.toolgate.core.route.RouteMatch;
+import dev.toolgate.server.tls.UpstreamCertificateFailures;
+import dev.toolgate.server.tls.UpstreamClients;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * An allowed call's exchange with its tool's upstream: the upstream request (what {@link Forwarding}
+ * lets through, the traced {@code traceparent}), the body streamed there and the answer streamed
+ * back with backpressure, both within the upstream timeout; a failure is answered 502 or 504 and logged.
+ */
+final class UpstreamExchange {
+  private final Vertx vertx;
+  private final ServerSettings settings;
+  private final Map<Route, UpstreamTarget> targets;
+  private final Forwarding forwarding;
+  private final UpstreamClients upstreams;
+  private final RequestBody bodies;
+  private final CallOutcome outcome;
+
+  UpstreamExchange(Vertx vertx, ServerSettings settings, Map<Route, UpstreamTarget> targets, Forwarding forwarding,
+      UpstreamClients upstreams, RequestBody bodies, CallOutcome outcome) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.targets = targets;
+    this.forwarding = forwarding;
+    this.upstreams = upstreams;
+    this.bodies = bodies;
+    this.outcome = outcome;
+  }
+
+  /** @param body the buffered body, or null when the body has not been read and is streamed */
+  void forward(Exchange ex, RouteMatch match, Decision decision, Buffer body) {
+    HttpServerRequest req = ex.req;
+    Route route = match.route();
+    UpstreamTarget target = targets.get(route);
+    // A user token in the query or the body is a credential like a header: it does not go upstream.
+    UserTokenPolicy userToken = route.tool().policy().userToken();
+    String query = userToken != null && userToken.queryParam() != null ? QueryString.without(ex.query, userToken.queryParam()) : ex.query;
+    Buffer forwardedBody = withoutUserToken(userToken, body);
+    RequestOptions options = new RequestOptions()
+        .setMethod(req.method())
+        .setHost(target.host())
+        .setPort(target.port())
+        .setSsl(target.tls())
+        .setURI(target.uri(match, ex.path, query))
+        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, arrival(ex)))
+        .setConnectTimeout(settings.upstreamTimeout().toMillis())
+        .setIdleTimeout(settings.upstreamTimeout().toMillis());
+    options.getHeaders().set("host", target.authority());
+    if (forwardedBody != null) {
+      // The length of the bytes sent, never one a caller declared (HTTP/2 carries the body in frames of its own).
+      options.getHeaders().set("content-length", Integer.toString(forwardedBody.length()));
+    }
+    ex.trace.upstream(req.method().name(), target.host(), target.port(), target.tls(), options.getHeaders());
+    ex.forwardStartNanos = System.nanoTime();
+
+    upstreams.client(route).request(options).onComplete(opened -> {
+      if (opened.failed()) {
+        failed(ex, route, decision, opened.cause());
+        return;
+      }
+      HttpClientRequest up = opened.result();
+      up.exceptionHandler(e -> { }); // failures arrive through the response future below
+      up.response().onComplete(answered -> {
+        if (answered.failed()) {
+          failed(ex, route, decision, answered.cause());
+        } else {
+          streamBack(ex, route, decision, answered.result());
+        }
+      });
+      if (body != null) {
+        up.end(forwardedBody);
+      } else {
+        bodies.streamTo(ex, route, up);
+      }
+    });
+  }
+
+  /** The buffered body minus the user token's field, or the body itself when it has none. */
+  private static Buffer withoutUserToken(UserTokenPolicy userToken, Buffer body) {
+    if (userToken == null || userToken.bodyPointer() == null || body == null) {
+      return body;
+    }
+    byte[] stripped = new JsonBody(body.getBytes()).without(userToken.bodyPointer());
+    return stripped == null ? body : Buffer.buffer(stripped);
+  }
+
+  private void streamBack(Exchange ex, Route route, Decision decision, HttpClientResponse answer) {
+    ex.upstreamDoneNanos = System.nanoTime();
+    if (ex.answered) {
+      answer.request().reset(); // the caller was already answered (e.g. 413 while streaming)
+      return;
+    }
+    if (answer.statusCode() < 200) {
+      // A final 1xx (101 Switching Protocols above all) would turn the caller's connection into a tunnel.
+      answer.request().reset();
+      failed(ex, route, decision, new IllegalStateException("upstream answered " + answer.statusCode()));
+      return;
+    }
+    ex.answered = true;
+    HttpServerResponse resp = ex.req.response();
+    resp.setStatusCode(answer.statusCode());
+    Forwarding.copyResponseHeaders(answer.headers(), resp.headers());
+    resp.headers().set(Forwarding.REQUEST_ID_HEADER, ex.requestId);
+    CallAnswers.rateLimitHeaders(resp.headers(), decision); // ours, not any the upstream sent
+    if (!resp.headers().contains("content-length")) {
+      resp.setChunked(true);
+    }
+    // Recorded when the upstream's status is known, before the caller sees any byte of the answer.
+    outcome.record(ex, route, decision, "ok", answer.statusCode(), null);
+    relay(ex, answer, resp);
+  }
+
+  /**
+   * Streams the upstream's body to the caller with backpressure. An upstream that stalls for longer
+   * than the upstream timeout mid-body is cut off, and so is the caller's connection: a truncated
+   * body must never pass for a whole one.
+   */
+  private void relay(Exchange ex, HttpClientResponse answer, HttpServerResponse resp) {
+    long timeout = settings.upstreamTimeout().toNanos();
+    long[] lastData = {System.nanoTime()};
+    long[] watchdog = {0};
+    Runnable abort = () -> {
+      vertx.cancelTimer(watchdog[0]);
+      answer.request().reset();
+      ClosingConnections.cut(ex.req);
+      outcome.observe(ex);
+    };
+    Handler<Long> check = new Handler<>() {
+      @Override
+      public void handle(Long id) {
+        long idle = System.nanoTime() - lastData[0];
+        if (idle >= timeout) {
+          abort.run();
+        } else {
+          watchdog[0] = vertx.setTimer(Math.max(1, (timeout - idle) / 1_000_000), this);
+        }
+      }
+    };
+    watchdog[0] = vertx.setTimer(Math.max(1, timeout / 1_000_000), check);
+    answer.handler(chunk -> {
+      lastData[0] = System.nanoTime();
+      resp.write(chunk);
+      if (resp.writeQueueFull()) {
+        answer.pause();
+        resp.drainHandler(v -> answer.resume());
+      }
+    });
+    answer.endHandler(v -> {
+      vertx.cancelTimer(watchdog[0]);
+      resp.end();
+      outcome.observe(ex);
+    });
+    answer.exceptionHandler(e -> abort.run());
+    resp.closeHandler(v -> {
+      if (!resp.ended()) {
+        abort.run(); // the caller left: stop pulling from the upstream
+      }
+    });
+  }
+
+  /** The upstream could not be reached, broke the exchange or took too long: 502, 504, or 499 for a caller gone. */
+  private void failed(Exchange ex, Route route, Decision decision, Throwable cause) {
+    if (ex.answered) {
+      if (!ex.req.response().ended()) {
+        ClosingConnections.cut(ex.req);
+      }
+      return; // the caller already has an answer, and the audit its record
+    }
+    ex.answered = true;
+    ex.upstreamDoneNanos = System.nanoTime();
+    if (ex.clientGone) {
+      outcome.record(ex, route, decision, "client_aborted", 499, "the caller went away before the call completed");
+      outcome.observe(ex);
+      return;
+    }
+    // Idle timeouts surface as TimeoutException or as a closed connection, depending on where they hit.
+    // A certificate that does not verify is said so however long the handshake took.
+    UpstreamTarget target = targets.get(route);
+    boolean badCertificate = target.tls() && UpstreamCertificateFailures.isCertificateFailure(cause);
+    boolean timeout = !badCertificate && (cause instanceof TimeoutException
+        || System.nanoTime() - ex.forwardStartNanos >= settings.upstreamTimeout().toNanos());
+    DenialCode code = timeout ? DenialCode.UPSTREAM_TIMEOUT : badCertificate ? DenialCode.UPSTREAM_CERTIFICATE_INVALID : DenialCode.UPSTREAM_UNREACHABLE;
+    String detail = timeout
+        ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"
+        : badCertificate ? "upstream of tool " + route.name() + " presented a TLS certificate that does not verify; the call was not forwarded"
+        : "upstream of tool " + route.name() + " could not be reached or broke the exchange";
+    if (badCertificate) {
+      UpstreamCertificateFailures.warn(route.name(), target.host(), target.port(), cause);
+    }
+    outcome.record(ex, route, decision, code.code(), code.status(), detail);
+    UpstreamFailureLog.failed(code, ex.requestId, route.name(), targets.get(route).authority(), cause);
+    if (!ex.req.isEnded()) {
+      // The caller is still sending a body nobody will read: close rather than keep reading it.
+      ClosingConnections.closeAfter(ex.req.response(), ex.req.connection());
+    }
+    Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
+    outcome.observe(ex);
+  }
+
+  /** How the call arrived, for the X-Forwarded-* headers Toolgate writes itself. */
+  private Forwarding.Arrival arrival(Exchange ex) {
+    HttpServerRequest req = ex.req;
+    return new Forwarding.Arrival(outcome.clientIp(ex), req.authority() == null ? null : req.authority().toString(),
+        req.localAddress() == null ? 0 : req.localAddress().port(), req.isSSL());
+  }
+}
