@@ -37,25 +37,25 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Certificates made for a test with BouncyCastle: CAs, server and client certificates, written as PEM files. */
-final class TestCertificates {
+public final class TestCertificates {
   private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
   /** A certificate, its key, and the certificates above it (not the root). */
-  record Issued(X509Certificate certificate, KeyPair keys, List<X509Certificate> issuers) {
+  public record Issued(X509Certificate certificate, KeyPair keys, List<X509Certificate> issuers) {
     /** The certificate then its issuers, as PEM. */
-    String chainPem() {
+    public String chainPem() {
       StringBuilder out = new StringBuilder(pem("CERTIFICATE", encoded(certificate)));
       issuers.forEach(c -> out.append(pem("CERTIFICATE", encoded(c))));
       return out.toString();
     }
 
     /** The key as PKCS#8 ({@code PRIVATE KEY}). */
-    String keyPem() {
+    public String keyPem() {
       return pem("PRIVATE KEY", keys.getPrivate().getEncoded());
     }
 
     /** The key as openssl's legacy form: PKCS#1 {@code RSA PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY} naming its curve. */
-    String legacyKeyPem() {
+    public String legacyKeyPem() {
       if (keys.getPrivate() instanceof java.security.interfaces.ECPrivateKey ec) {
         try {
           DERBitString point = new DERBitString(SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData().getOctets());
@@ -73,17 +73,17 @@ final class TestCertificates {
       return out.toString();
     }
 
-    Path writeChain(Path file) throws IOException {
+    public Path writeChain(Path file) throws IOException {
       return Files.writeString(file, chainPem());
     }
 
-    Path writeKey(Path file) throws IOException {
+    public Path writeKey(Path file) throws IOException {
       return Files.writeString(file, keyPem());
     }
   }
 
   /** What to put in a certificate. */
-  static final class Spec {
+  public static final class Spec {
     String subject = "CN=test";
     Instant notBefore = Instant.now().minus(Duration.ofHours(1));
     Instant notAfter = Instant.now().plus(Duration.ofDays(30));
@@ -92,33 +92,33 @@ final class TestCertificates {
     KeyPurposeId usage;
     String keyAlgorithm = "EC";
 
-    Spec subject(String dn) { subject = dn; return this; }
-    Spec valid(Instant from, Instant until) { notBefore = from; notAfter = until; return this; }
-    Spec ca() { ca = true; return this; }
-    Spec dns(String name) { names.add(new GeneralName(GeneralName.dNSName, name)); return this; }
-    Spec ip(String address) { names.add(new GeneralName(GeneralName.iPAddress, address)); return this; }
-    Spec uri(String uri) { names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri)); return this; }
-    Spec serverAuth() { usage = KeyPurposeId.id_kp_serverAuth; return this; }
-    Spec clientAuth() { usage = KeyPurposeId.id_kp_clientAuth; return this; }
-    Spec rsa() { keyAlgorithm = "RSA"; return this; }
+    public Spec subject(String dn) { subject = dn; return this; }
+    public Spec valid(Instant from, Instant until) { notBefore = from; notAfter = until; return this; }
+    public Spec ca() { ca = true; return this; }
+    public Spec dns(String name) { names.add(new GeneralName(GeneralName.dNSName, name)); return this; }
+    public Spec ip(String address) { names.add(new GeneralName(GeneralName.iPAddress, address)); return this; }
+    public Spec uri(String uri) { names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri)); return this; }
+    public Spec serverAuth() { usage = KeyPurposeId.id_kp_serverAuth; return this; }
+    public Spec clientAuth() { usage = KeyPurposeId.id_kp_clientAuth; return this; }
+    public Spec rsa() { keyAlgorithm = "RSA"; return this; }
   }
 
   private TestCertificates() {}
 
-  static Spec spec() {
+  public static Spec spec() {
     return new Spec();
   }
 
-  static Issued ca(String cn) {
+  public static Issued ca(String cn) {
     return selfSigned(spec().subject("CN=" + cn).ca());
   }
 
-  static Issued selfSigned(Spec spec) {
+  public static Issued selfSigned(Spec spec) {
     KeyPair keys = keyPair(spec.keyAlgorithm);
     return new Issued(build(spec, keys, spec.subject, keys), keys, List.of());
   }
 
-  static Issued issue(Issued issuer, Spec spec) {
+  public static Issued issue(Issued issuer, Spec spec) {
     KeyPair keys = keyPair(spec.keyAlgorithm);
     X509Certificate cert = build(spec, keys, issuer.certificate().getSubjectX500Principal().getName(), issuer.keys());
     List<X509Certificate> chain = new ArrayList<>();
@@ -130,11 +130,11 @@ final class TestCertificates {
   }
 
   /** A server certificate for 127.0.0.1 and localhost. */
-  static Issued server(Issued ca) {
+  public static Issued server(Issued ca) {
     return issue(ca, spec().subject("CN=localhost").dns("localhost").ip("127.0.0.1").serverAuth());
   }
 
-  static String pem(String label, byte[] der) {
+  public static String pem(String label, byte[] der) {
     return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + label + "-----\n";
   }
 

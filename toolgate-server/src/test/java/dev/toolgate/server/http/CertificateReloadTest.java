@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toolgate.core.config.ConfigException;
-import dev.toolgate.server.tls.TestCertificates;
+import dev.toolgate.core.pki.TestCertificates;
 import dev.toolgate.server.tls.TlsClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.core.decision.Check;
 import dev.toolgate.core.port.AuditEvent;
-import dev.toolgate.server.tls.TestCertificates;
+import dev.toolgate.core.pki.TestCertificates;
 import dev.toolgate.server.tls.TlsClients;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.server.store.OAuthClientStore;
-import dev.toolgate.server.tls.TestCertificates;
+import dev.toolgate.core.pki.TestCertificates;
 import dev.toolgate.server.tls.TlsClients;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -3,7 +3,7 @@ package dev.toolgate.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.server.tls.RawHttp2;
-import dev.toolgate.server.tls.TestCertificates;
+import dev.toolgate.core.pki.TestCertificates;
 import dev.toolgate.server.tls.TlsClients;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

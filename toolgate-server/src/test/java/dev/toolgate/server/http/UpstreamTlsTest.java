@@ -2,7 +2,7 @@ package dev.toolgate.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toolgate.server.tls.TestCertificates;
+import dev.toolgate.core.pki.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;

@@ -1,5 +1,7 @@
 package dev.toolgate.server.tls;
 
+import dev.toolgate.core.pki.TestCertificates;
+
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
