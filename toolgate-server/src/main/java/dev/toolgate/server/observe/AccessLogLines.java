@@ -1,6 +1,7 @@
 package dev.toolgate.server.observe;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
@@ -24,7 +25,7 @@ final class AccessLogLines {
   static final String DATASET = "toolgate.access";
   static final int MAX_PATH_CHARS = 2048;
   /** The file is closed, and flushed per batch, by the access log, not per line by the generator. */
-  private static final JsonFactory JSON = JsonFactory.builder().characterEscapes(new ControlEscapes())
+  private static final JsonFactory JSON = new JsonFactoryBuilder().characterEscapes(new ControlEscapes())
       .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM).build();
 
   /**
