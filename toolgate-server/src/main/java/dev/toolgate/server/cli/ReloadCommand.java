@@ -47,7 +47,8 @@ final class ReloadCommand implements Callable<Integer> {
     ReloadReport report = ReloadReport.read(pidFile, pid);
     while (report == null || report.attempt() <= lastAttempt) {
       if (System.nanoTime() > deadline) {
-        throw new UserError("the server (pid " + pid + ") did not report within " + timeout + "; see its log for `config reload`");
+        throw new UserError("the server (pid " + pid + ") did not report within " + timeout + "; see its log for `config reload`"
+            + " (a server started under nohup ignores SIGHUP, and says so when it starts)");
       }
       Thread.sleep(50);
       report = ReloadReport.read(pidFile, pid);

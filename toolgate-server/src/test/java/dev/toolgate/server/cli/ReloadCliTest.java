@@ -124,6 +124,28 @@ class ReloadCliTest extends CliTestSupport {
     }
   }
 
+  /**
+   * A JVM started with SIGHUP ignored (nohup) cannot take it back: the server must say so at start,
+   * not let {@code toolgate reload} wait for a report that never comes without a word why.
+   */
+  @Test
+  void aServerStartedUnderNohupSaysThatSighupCannotReloadIt() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    write(CONFIG + "server: { host: 127.0.0.1, port: " + port + " }\n");
+    Path pidFile = dir.resolve("toolgate.pid");
+    CliProcess server = CliProcess.startUnderNohup(dir, "serve", "-c", config.toString(), "--pid-file", pidFile.toString());
+    try {
+      server.awaitOutput("Toolgate listening on http://127.0.0.1:" + port);
+      assertThat(server.stderr()).contains("WARN ReloadSignal - SIGHUP is ignored by this process (started under nohup?)");
+      run("reload", "--pid-file", pidFile.toString(), "--timeout", "1s").userError("did not report within 1s", "nohup");
+      assertThat(server.isAlive()).isTrue();
+    } finally {
+      server.destroy();
+    }
+  }
+
   private static String requestId(HttpResponse<String> r) {
     return r.headers().firstValue("x-request-id").orElseThrow();
   }
