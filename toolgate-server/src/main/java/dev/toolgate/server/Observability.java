@@ -103,7 +103,8 @@ final class Observability implements AutoCloseable {
     }
     ManagementSettings settings = config.management().get();
     try {
-      management = Toolgate.await(ManagementServer.start(vertx, settings, readiness, metrics::scrape, ToolgateMetrics.CONTENT_TYPE));
+      management = Toolgate.await(ManagementServer.start(vertx, settings, config.server().requestHeadTimeout(), readiness, metrics::scrape,
+          ToolgateMetrics.CONTENT_TYPE));
     } catch (RuntimeException e) {
       RuntimeException inUse = AddressInUseException.ifAddressInUse(e, settings.host(), settings.port());
       throw inUse instanceof AddressInUseException a ? a.ofManagement() : e;

@@ -3,6 +3,7 @@ package dev.toolgate.server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGHUP as the request to reload the configuration, as nginx, HAProxy and Envoy's hot restarter
@@ -20,17 +21,24 @@ public final class ReloadSignal {
    * after another) instead of ending the process.
    *
    * @return false where the platform has no SIGHUP (Windows) or the JVM runs with {@code -Xrs}; the
-   *     process then ends on SIGHUP as before
+   *     process then ends on SIGHUP as before. False too when the process was started with SIGHUP
+   *     ignored (nohup): the JVM keeps it ignored, and SIGHUP does nothing
    */
   public static boolean install(Runnable onHangup) {
     try {
-      Signal.handle(new Signal("HUP"), signal -> {
+      SignalHandler before = Signal.handle(new Signal("HUP"), signal -> {
         try {
           onHangup.run();
         } catch (RuntimeException e) {
           LOG.warn("reload on SIGHUP failed", e); // a bug: a bad file is refused, never thrown
         }
       });
+      if (before == SignalHandler.SIG_IGN) {
+        // The JVM does not replace the disposition of a signal ignored at start; the handler above never runs.
+        LOG.warn("SIGHUP is ignored by this process (started under nohup?), so it cannot reload the configuration:"
+            + " start it without nohup (systemd, a container, or `setsid`), or reload with `serve --watch-config`");
+        return false;
+      }
       return true;
     } catch (IllegalArgumentException e) {
       LOG.warn("SIGHUP cannot be handled here ({}): reload with `serve --watch-config` or a restart", e.getMessage());

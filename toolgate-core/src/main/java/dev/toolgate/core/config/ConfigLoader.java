@@ -1,6 +1,7 @@
 package dev.toolgate.core.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -46,11 +47,16 @@ public final class ConfigLoader {
    */
   public static byte[] read(Path file) {
     Objects.requireNonNull(file, "file");
-    try {
-      if (Files.isRegularFile(file) && Files.size(file) > SafeYaml.MAX_CHARS) {
+    // Not a FIFO (opening it waits for a writer, and a reload with it) nor a device (/dev/zero never ends).
+    if (Files.exists(file) && !Files.isDirectory(file) && !Files.isRegularFile(file)) {
+      throw new ConfigException(file, 0, "(file)", "cannot read the file: not a regular file (a FIFO, a device?)");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(SafeYaml.MAX_CHARS + 1); // bounded: the file may grow while it is read
+      if (bytes.length > SafeYaml.MAX_CHARS) {
         throw tooLarge(file);
       }
-      return Files.readAllBytes(file);
+      return bytes;
     } catch (NoSuchFileException e) {
       throw new ConfigException(file, 0, "(file)", "no such file (`toolgate init` writes a commented starter configuration)");
     } catch (IOException e) {

@@ -28,10 +28,24 @@ final class ValueChecks {
       return null;
     }
     if (!HEADER_TOKEN.matcher(h).matches()) {
-      m.error(key, "invalid HTTP header name " + Yaml.quote(h) + " (letters, digits and !#$%&'*+.^_`|~-, no spaces or ':')");
+      m.error(key, "invalid HTTP header name " + Yaml.quote(withoutPastedValue(h)) + " (letters, digits and !#$%&'*+.^_`|~-, no spaces or ':')");
       return null;
     }
     return h.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * What an error may repeat of a header name or a scheme: a whole header line ({@code name: value})
+   * or {@code Bearer <token>} pasted there is cut after its first word, since the rest may be a secret.
+   */
+  static String withoutPastedValue(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c == ':' || c == ' ' || c == '\t') && value.length() - i > 16) {
+        return value.substring(0, i + 1) + (c == ':' ? " " : "") + "...";
+      }
+    }
+    return value;
   }
 
   /** The word before the token in its header (an RFC 9110 token), or "" for a bare token; null when absent or wrong. */
@@ -41,7 +55,7 @@ final class ValueChecks {
       return scheme;
     }
     if (!HEADER_TOKEN.matcher(scheme).matches()) {
-      m.error("scheme", "invalid scheme " + Yaml.quote(scheme) + " (one word such as JWT or Bearer, matched in any case;"
+      m.error("scheme", "invalid scheme " + Yaml.quote(withoutPastedValue(scheme)) + " (one word such as JWT or Bearer, matched in any case;"
           + " \"\" when the header holds the bare token)");
       return null;
     }

@@ -385,6 +385,17 @@ class ConfigLoaderErrorsTest {
 
   // ------------------------------------------------------------------ platforms
 
+  /** A whole header line or "Bearer <token>" pasted where a name or a scheme belongs: the error does not repeat the secret. */
+  @Test
+  void aPastedHeaderValueOrTokenIsNotRepeated() {
+    String secret = "0123456789abcdef0123456789abcdef01234567";
+    ConfigException header = ConfigTesting.error("platforms:\n  sendbird:\n    api_key_header: \"api-key: " + secret + "\"\n" + ONE_TOOL);
+    assertThat(header.getMessage()).contains("invalid HTTP header name 'api-key: ...'").doesNotContain("0123456789");
+    ConfigException scheme = ConfigTesting.error(ONE_TOOL.replace("policy: {anonymous: true}",
+        "policy: {require: [external_jwt], external_jwt: {issuer: okta, scheme: \"Bearer eyJhbGciOiJSUzI1NiJ9." + secret + "\"}}"));
+    assertThat(scheme.getMessage()).contains("invalid scheme 'Bearer ...'").doesNotContain("eyJhbGci").doesNotContain("0123456789");
+  }
+
   @Test
   void platformRules() {
     assertError("platforms:\n  SendBird: {}\n" + ONE_TOOL, 2, "platforms.SendBird",

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,22 @@ class ConfigLoaderFileTest {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(dir));
     assertThat(e.field()).isEqualTo("(file)");
     assertThat(e.getMessage()).contains("cannot read the file");
+  }
+
+  /** A reload must never wait on a FIFO's writer (every later reload would queue behind it) nor read a device until out of memory. */
+  @Test
+  void aFifoOrADeviceIsRefusedWithoutBeingRead(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("toolgate.yaml");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    Path linkToDevice = dir.resolve("zero.yaml");
+    Files.createSymbolicLink(linkToDevice, Path.of("/dev/zero"));
+    for (Path file : new Path[] {fifo, Path.of("/dev/zero"), linkToDevice}) {
+      ConfigException e = Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+          () -> catchThrowableOfType(ConfigException.class, () -> ConfigLoader.read(file)));
+      assertThat(e.line()).isZero();
+      assertThat(e.getMessage()).as(file.toString()).isEqualTo(file + ":0: (file): cannot read the file: not a regular file (a FIFO, a device?)");
+    }
   }
 
   @Test

@@ -38,7 +38,7 @@ final class HealthcheckCommand implements Callable<Integer> {
       throw new UserError("--timeout must be 1-60 seconds, got " + timeoutSeconds);
     }
     Duration limit = Duration.ofSeconds(timeoutSeconds);
-    URI target = URI.create(url != null ? url : readyz(config.load().server()));
+    URI target = url != null ? httpUrl(url) : URI.create(readyz(config.load().server()));
     try {
       HttpURLConnection c = (HttpURLConnection) target.toURL().openConnection();
       c.setConnectTimeout((int) limit.toMillis());
@@ -55,6 +55,19 @@ final class HealthcheckCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  /** {@code --url}: only HTTP is asked (a file: or ftp: URL would be read, not probed). */
+  private static URI httpUrl(String text) {
+    try {
+      URI uri = new URI(text);
+      if (uri.isAbsolute() && uri.getHost() != null && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+        return uri;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // refused below
+    }
+    throw new UserError("--url must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080/readyz");
   }
 
   /** The listener's /readyz, reached on loopback when it listens on every interface. */

@@ -36,13 +36,19 @@ final class ReloadCommand implements Callable<Integer> {
       throw new UserError("no process " + pid + " is running: " + pidFile + " is left from a server that stopped without removing it");
     }
     ReloadReport before = ReloadReport.read(pidFile, pid);
+    if (before == null || !ProcessHandle.of(pid).map(before::writtenBy).orElse(false)) {
+      // SIGHUP ends most programs: never send it on the word of a pid file alone.
+      throw new UserError("process " + pid + " is not the Toolgate server that wrote " + pidFile + " (no report from it in "
+          + ReloadReport.beside(pidFile) + "): the server stopped without removing the file and its pid now belongs to another program?");
+    }
     long lastAttempt = before == null ? 0 : before.attempt();
     hangUp(pid);
     long deadline = System.nanoTime() + wait.toNanos();
     ReloadReport report = ReloadReport.read(pidFile, pid);
     while (report == null || report.attempt() <= lastAttempt) {
       if (System.nanoTime() > deadline) {
-        throw new UserError("the server (pid " + pid + ") did not report within " + timeout + "; see its log for `config reload`");
+        throw new UserError("the server (pid " + pid + ") did not report within " + timeout + "; see its log for `config reload`"
+            + " (a server started under nohup ignores SIGHUP, and says so when it starts)");
       }
       Thread.sleep(50);
       report = ReloadReport.read(pidFile, pid);

@@ -88,6 +88,7 @@ final class ServeCommand implements Callable<Integer> {
         throw e;
       }
       long pid = ProcessHandle.current().pid();
+      ReloadReport.atStart(pid, loaded.version(), loaded.config().tools().size()).write(pidFile);
       toolgate.reloader().onOutcome(outcome -> ReloadReport.of(pid, outcome).write(pidFile));
     }
     reloader.set(toolgate.reloader());

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The management interface, on a port of its own (loopback unless configured), as Keycloak's is:
  * {@code GET /metrics} (Prometheus text format), {@code /healthz} and {@code /readyz} (the same
  * answers as on the main port). Anything else is a 404 problem+json; another method on these paths
- * a 405. Scraping is done on a worker thread, never on the event loop.
+ * a 405. Scraping is done on a worker thread, never on the event loop. A client that does not send
+ * its request head within the main port's {@code server.request_head_timeout} gets 408, as there.
  */
 public final class ManagementServer {
   static final String METRICS = "/metrics";
@@ -35,16 +37,18 @@ public final class ManagementServer {
   /**
    * Listens on the configured host and port.
    *
+   * @param headTimeout how long a client may take to send a request head (slowloris)
    * @param scrape the metrics in {@code contentType}; blocking, run on a worker thread
    */
-  public static Future<ManagementServer> start(Vertx vertx, ManagementSettings settings, Readiness readiness, Callable<String> scrape,
-      String contentType) {
+  public static Future<ManagementServer> start(Vertx vertx, ManagementSettings settings, Duration headTimeout, Readiness readiness,
+      Callable<String> scrape, String contentType) {
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()
         .setTcpNoDelay(true)
         .setHttp2ClearTextEnabled(false)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
         .setMaxHeaderSize(MAX_HEADER_BYTES)
         .setCompressionSupported(false));
+    server.connectionHandler(connection -> RequestHeadDeadline.install(connection, headTimeout));
     server.requestHandler(req -> handle(vertx, req, readiness, scrape, contentType));
     return server.listen(settings.port(), settings.host()).map(ManagementServer::new);
   }

@@ -1,8 +1,12 @@
 package dev.toolgate.server.observe;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.toolgate.core.config.AccessLogSettings;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,16 +17,40 @@ import java.time.Instant;
  * Formats access log lines, on the access log's thread. {@code json}: one object per line with
  * Elastic Common Schema (ECS) field names, dotted and flat as the ecs-logging libraries write them,
  * Toolgate's own under {@code toolgate.}. {@code text}: the same facts as logfmt ({@code key=value},
- * values with spaces or quotes quoted). Both escape every control character (a path cannot start a
- * second line) and cut a path longer than {@link #MAX_PATH_CHARS}.
+ * values with spaces or quotes quoted). Both escape every control character, C1 and U+2028/U+2029
+ * included (a path cannot start a second line) and cut a path longer than {@link #MAX_PATH_CHARS}.
  */
 final class AccessLogLines {
   static final String ECS_VERSION = "8.11.0";
   static final String DATASET = "toolgate.access";
   static final int MAX_PATH_CHARS = 2048;
   /** The file is closed, and flushed per batch, by the access log, not per line by the generator. */
-  private static final JsonFactory JSON = JsonFactory.builder()
+  private static final JsonFactory JSON = new JsonFactoryBuilder().characterEscapes(new ControlEscapes())
       .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).disable(StreamWriteFeature.FLUSH_PASSED_TO_STREAM).build();
+
+  /**
+   * JSON's own escapes cover only U+0000-U+001F. The path arrives as ISO-8859-1, so a raw byte 0x85 is
+   * NEL (a line break to some readers) and 0x9b the C1 CSI a terminal starts an escape sequence with:
+   * DEL, C1 and the Unicode line separators are escaped as the text format escapes them.
+   */
+  private static final class ControlEscapes extends CharacterEscapes {
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    ControlEscapes() {
+      ascii[0x7f] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      boolean control = (ch >= 0x80 && ch < 0xa0) || ch == 0x2028 || ch == 0x2029;
+      return control ? new SerializedString(String.format("\\u%04X", ch)) : null;
+    }
+  }
 
   private final AccessLogSettings.Format format;
   private final StringBuilder text = new StringBuilder(512);

@@ -33,7 +33,16 @@ final class CliProcess {
    * @param env variables added to the environment (inherited otherwise, minus TOOLGATE_MASTER_KEY)
    */
   static CliProcess start(Path dir, Path tmpdir, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), dir, tmpdir, env, args);
+  }
+
+  /** Starts {@code toolgate ARGS...} under nohup(1): with SIGHUP ignored, as a shell's {@code nohup toolgate serve &} does. */
+  static CliProcess startUnderNohup(Path dir, String... args) throws IOException {
+    return start(List.of("nohup"), dir, null, Map.of(), args);
+  }
+
+  private static CliProcess start(List<String> prefix, Path dir, Path tmpdir, Map<String, String> env, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (tmpdir != null) {
       command.add("-Djava.io.tmpdir=" + tmpdir);
@@ -90,6 +99,10 @@ final class CliProcess {
 
   long pid() {
     return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   void destroy() {

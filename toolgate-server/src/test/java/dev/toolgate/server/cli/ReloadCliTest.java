@@ -124,6 +124,28 @@ class ReloadCliTest extends CliTestSupport {
     }
   }
 
+  /**
+   * A JVM started with SIGHUP ignored (nohup) cannot take it back: the server must say so at start,
+   * not let {@code toolgate reload} wait for a report that never comes without a word why.
+   */
+  @Test
+  void aServerStartedUnderNohupSaysThatSighupCannotReloadIt() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    write(CONFIG + "server: { host: 127.0.0.1, port: " + port + " }\n");
+    Path pidFile = dir.resolve("toolgate.pid");
+    CliProcess server = CliProcess.startUnderNohup(dir, "serve", "-c", config.toString(), "--pid-file", pidFile.toString());
+    try {
+      server.awaitOutput("Toolgate listening on http://127.0.0.1:" + port);
+      assertThat(server.stderr()).contains("WARN ReloadSignal - SIGHUP is ignored by this process (started under nohup?)");
+      run("reload", "--pid-file", pidFile.toString(), "--timeout", "1s").userError("did not report within 1s", "nohup");
+      assertThat(server.isAlive()).isTrue();
+    } finally {
+      server.destroy();
+    }
+  }
+
   private static String requestId(HttpResponse<String> r) {
     return r.headers().firstValue("x-request-id").orElseThrow();
   }
@@ -140,5 +162,29 @@ class ReloadCliTest extends CliTestSupport {
     run("reload", "--pid-file", pidFile.toString()).userError("no process " + ended.pid() + " is running");
     run("reload", "--pid-file", pidFile.toString(), "--timeout", "soon").userError("--timeout must be a number of seconds or minutes");
     run("reload").rejected("--pid-file");
+  }
+
+  /**
+   * A pid file left by a server that died without removing it (kill -9, -XX:+ExitOnOutOfMemoryError)
+   * names a process id the system may since have given to another program: SIGHUP ends most programs,
+   * so reload must not send it to a process that is not the server that wrote the file.
+   */
+  @Test
+  void reloadDoesNotSignalAnotherProgramThatNowHasTheServersPid() throws Exception {
+    Path pidFile = dir.resolve("toolgate.pid");
+    Process other = new ProcessBuilder("sleep", "60").start();
+    try {
+      Files.writeString(pidFile, other.pid() + "\n");
+      run("reload", "--pid-file", pidFile.toString(), "--timeout", "2s")
+          .userError("process " + other.pid() + " is not the Toolgate server that wrote " + pidFile);
+      // The same with a report left by the dead server under that pid, as after a crash and a pid reuse.
+      Files.writeString(ReloadReport.beside(pidFile), new JsonObject().put("pid", other.pid()).put("attempt", 3).put("result", "reloaded")
+          .put("version", "0123456789ab").put("tools", 1).put("problems", new io.vertx.core.json.JsonArray()).put("started", 1_000L).encode());
+      run("reload", "--pid-file", pidFile.toString(), "--timeout", "2s")
+          .userError("process " + other.pid() + " is not the Toolgate server that wrote " + pidFile);
+      assertThat(other.isAlive()).as("no SIGHUP was sent to it").isTrue();
+    } finally {
+      other.destroy();
+    }
   }
 }

@@ -41,6 +41,24 @@ class AccessLogTest {
         + " status=200 duration_ms=2.500 gateway_ms=0.400 upstream_ms=2.000 bytes_in=0 bytes_out=12\n");
   }
 
+  /**
+   * The request line arrives as ISO-8859-1, so a raw byte 0x85 in a path is NEL (a line break to
+   * Python's splitlines and to some log shippers) and 0x9b is the C1 CSI that terminals read as the
+   * start of an escape sequence: the JSON line escapes them as the text line does.
+   */
+  @Test
+  void c1ControlsAndLineSeparatorsAreEscapedInJsonToo() throws IOException {
+    String hostile = "/a\u0085b\u009b31mc\u007fd\u2028e\u2029f\u00e9";
+    ByteArrayOutputStream json = new ByteArrayOutputStream();
+    new AccessLogLines(AccessLogSettings.Format.JSON).write(call(hostile, "t"), json);
+    String line = json.toString(StandardCharsets.UTF_8);
+    String body = line.substring(0, line.length() - 1);
+    assertThat(body.chars().filter(ch -> ch < 0x20 || (ch >= 0x7f && ch < 0xa0) || ch == 0x2028 || ch == 0x2029))
+        .as(body).isEmpty();
+    assertThat(body).contains("\\u0085").contains("\\u009B").contains("\\u2028").contains("\u00e9");
+    assertThat(new JsonObject(line).getString("url.path")).isEqualTo(hostile);
+  }
+
   @Test
   void aLongPathIsCut() throws IOException {
     String path = "/" + "x".repeat(10_000);
