@@ -49,8 +49,8 @@ public final class AccessLog implements CallObserver, AutoCloseable {
   }
 
   /**
-   * Opens the access log its settings describe: the file (created if missing, appended to; its
-   * directory must exist) or standard output.
+   * Opens the access log its settings describe: the file (created if missing with mode 0640,
+   * appended to; its directory must exist) or standard output.
    *
    * @throws IllegalStateException when the file cannot be opened for appending
    */
@@ -60,6 +60,17 @@ public final class AccessLog implements CallObserver, AutoCloseable {
     }
     Path file = settings.path();
     try {
+      if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // Client ids, addresses and paths: readable by the owner and a log shipper's group, not by everyone.
+        try {
+          Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----")));
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+          // created meanwhile (another instance): appended to as it is
+        } catch (UnsupportedOperationException notPosix) {
+          // not a POSIX file system: created below with its defaults
+        }
+      }
       OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
       return new AccessLog(settings, out, true, file.toString());
     } catch (IOException | UnsupportedOperationException e) {

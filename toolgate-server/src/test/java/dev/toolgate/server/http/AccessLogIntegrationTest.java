@@ -155,6 +155,8 @@ class AccessLogIntegrationTest {
     List<String> lines = Files.readAllLines(file);
     assertThat(lines).hasSize(sent.size());
     assertThat(String.join("\n", lines)).doesNotContain("never-logged").doesNotContain("Bearer");
+    // Client ids, addresses and paths: not for every local user.
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
     Map<String, String> first = logfmt(lines.get(0));
     assertThat(first.keySet()).containsExactly("time", "request_id", "mode", "method", "path", "tool", "client_id", "client_ip",
         "decision", "code", "status", "duration_ms", "gateway_ms", "upstream_ms", "bytes_in", "bytes_out");
