@@ -5,6 +5,7 @@
 #   2. observed: management port (Prometheus metrics kept for every call) + access log in JSON to a file,
 #   3. traced:   tracing on, every call sampled, spans exported over OTLP/HTTP to a local receiver
 #                (nginx answering 200, or Python's http.server when nginx is absent),
+#   4. traced10: the same with sample_ratio 0.1 (one call in ten recorded and exported),
 # each a Sendbird-signed 512 B POST, and prints req/s, p50, p99, each one's ratio to plain, and the
 # CPU per call of each gateway.
 # Usage: bench/observability.sh [duration_seconds=15] [connections=32] [warmup_seconds=8]
@@ -21,6 +22,7 @@ JAVA=${BENCH_JAVA:-java}
 PLAIN_PORT=18091
 OBSERVED_PORT=18092
 TRACED_PORT=18093
+TRACED10_PORT=18095
 MGMT_PORT=18094
 UP_PORT=19095
 RECV_PORT=19096
@@ -82,6 +84,7 @@ config plain "$PLAIN_PORT" ""
 config observed "$OBSERVED_PORT" "management: { port: $MGMT_PORT }
 access_log: { format: json, path: access.log }"
 config traced "$TRACED_PORT" "tracing: { enabled: true, endpoint: \"http://127.0.0.1:$RECV_PORT\", sample_ratio: 1.0 }"
+config traced10 "$TRACED10_PORT" "tracing: { enabled: true, endpoint: \"http://127.0.0.1:$RECV_PORT\", sample_ratio: 0.1 }"
 
 python3 - "$WORK/body.json" <<'PY'
 import json, sys
@@ -91,7 +94,7 @@ body["pad"] = "x" * (512 - len(s))
 open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
 PY
 export BENCH_MASTER=bench-master-api-token-0123456789abcdef
-for d in plain observed traced; do
+for d in plain observed traced traced10; do
   "$JAVA" -jar "$JAR" client create bench --platform sendbird --config "$WORK/$d/toolgate.yaml" >/dev/null 2>&1
   echo "$BENCH_MASTER" | "$JAVA" -jar "$JAR" secret add --client bench --from-stdin --config "$WORK/$d/toolgate.yaml" >/dev/null 2>&1
 done
@@ -99,17 +102,17 @@ SIG=$("$JAVA" -jar "$JAR" sign --secret-env BENCH_MASTER --body-file "$WORK/body
 
 "$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & pids+=($!)
 declare -A GW_PID
-for d in plain observed traced; do
+for d in plain observed traced traced10; do
   "$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/$d/toolgate.yaml" > "$WORK/$d.log" 2>&1 & pids+=($!); GW_PID[$d]=$!
 done
-port_of() { case "$1" in plain) echo "$PLAIN_PORT" ;; observed) echo "$OBSERVED_PORT" ;; traced) echo "$TRACED_PORT" ;; esac; }
-for d in plain observed traced; do
+port_of() { case "$1" in plain) echo "$PLAIN_PORT" ;; observed) echo "$OBSERVED_PORT" ;; traced) echo "$TRACED_PORT" ;; traced10) echo "$TRACED10_PORT" ;; esac; }
+for d in plain observed traced traced10; do
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$(port_of "$d")/readyz" >/dev/null && break; sleep 0.2; done
 done
 
 export BENCH_BODY_FILE="$WORK/body.json" BENCH_HEADERS="x-sendbird-signature: $SIG"
 url_of() { echo "http://127.0.0.1:$(port_of "$1")/echo/signed"; }
-SCENARIOS=(plain observed traced)
+SCENARIOS=(plain observed traced traced10)
 for s in "${SCENARIOS[@]}"; do
   code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "x-sendbird-signature: $SIG" -H 'content-type: application/json' \
     --data-binary @"$WORK/body.json" "$(url_of "$s")")
