@@ -17,6 +17,7 @@
 # Needs: wrk, curl, a JDK, python3; installs Debian's nginx-light when nginx is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 DURATION=${1:-10}
 CONNS=${2:-32}
 WARMUP=${3:-5}
@@ -70,13 +71,7 @@ tools:
     rate_limits:
       - { per: [client, user], limit: 1000000000, period: 1s }
 YAML
-python3 - "$WORK/body.json" <<'PY'
-import json, sys
-body = {"tool": "lookup_order", "user_id": "u-42", "args": {"order_id": "A-1001"}, "pad": ""}
-s = json.dumps(body, separators=(",", ":"))
-body["pad"] = "x" * (512 - len(s))
-open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
-PY
+bench_body "$WORK/body.json"
 export BENCH_MASTER=bench-master-api-token-0123456789abcdef
 tg client create bench --platform sendbird >/dev/null 2>&1
 echo "$BENCH_MASTER" | tg secret add --client bench --from-stdin >/dev/null 2>&1
@@ -118,15 +113,14 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-# CPU seconds so far of a process and its children's threads (utime + stime).
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{s += ($14 + $15) / hz} END {printf "%.3f", s}' "$@"; }
+# The /proc/*/stat files of nginx's worker processes.
 nginx_stats() { for d in "$@"; do pgrep -P "$(cat "$d/nginx.pid")" | sed 's|.*|/proc/&/stat|'; done; }
 proxy_cpu() { # scenario -> CPU seconds of the proxies it goes through
   case "$1" in
     direct) echo 0 ;;
-    nginx) cpu_of $(nginx_stats "$WORK/nginx-plain") ;;
-    nginx-auth) awk -v a="$(cpu_of $(nginx_stats "$WORK/nginx-auth"))" -v b="$(cpu_of "/proc/$GW_PID/stat")" 'BEGIN{printf "%.3f", a + b}' ;;
-    *) cpu_of "/proc/$GW_PID/stat" ;;
+    nginx) cpu_of_stats $(nginx_stats "$WORK/nginx-plain") ;;
+    nginx-auth) awk -v a="$(cpu_of_stats $(nginx_stats "$WORK/nginx-auth"))" -v b="$(cpu_of "$GW_PID")" 'BEGIN{printf "%.3f", a + b}' ;;
+    *) cpu_of "$GW_PID" ;;
   esac
 }
 
@@ -163,8 +157,6 @@ measure() {
   all_rounds+="$1 ${line#BENCH }"$'\n'
 }
 for _ in $(seq 1 "$ROUNDS"); do each measure; done
-median_round() { echo -n "$all_rounds" | awk -v n="$1" '$1==n{split($2,a,"="); print a[2], $0}' | sort -n | cut -d' ' -f2- | sed -n "$(( (ROUNDS + 1) / 2 ))p"; }
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 echo
 echo "Toolgate against nginx — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), $("$NGINX" -v 2>&1 | cut -d' ' -f3) ($WORKERS workers)"
 echo "wrk -t$THREADS -c$CONNS -d${DURATION}s (after ${WARMUP}s warm-up each), 512 B JSON POST, keep-alive, loopback, $ROUNDS round(s) round-robin, median shown"

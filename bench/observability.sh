@@ -13,6 +13,7 @@
 # Needs: wrk, curl, a JDK; nginx (or python3) for the OTLP receiver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 DURATION=${1:-15}
 CONNS=${2:-32}
 WARMUP=${3:-8}
@@ -86,13 +87,7 @@ access_log: { format: json, path: access.log }"
 config traced "$TRACED_PORT" "tracing: { enabled: true, endpoint: \"http://127.0.0.1:$RECV_PORT\", sample_ratio: 1.0 }"
 config traced10 "$TRACED10_PORT" "tracing: { enabled: true, endpoint: \"http://127.0.0.1:$RECV_PORT\", sample_ratio: 0.1 }"
 
-python3 - "$WORK/body.json" <<'PY'
-import json, sys
-body = {"tool": "lookup_order", "user_id": "u-42", "args": {"order_id": "A-1001"}, "pad": ""}
-s = json.dumps(body, separators=(",", ":"))
-body["pad"] = "x" * (512 - len(s))
-open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
-PY
+bench_body "$WORK/body.json"
 export BENCH_MASTER=bench-master-api-token-0123456789abcdef
 for d in plain observed traced traced10; do
   "$JAVA" -jar "$JAR" client create bench --platform sendbird --config "$WORK/$d/toolgate.yaml" >/dev/null 2>&1
@@ -122,7 +117,6 @@ done
 curl -sf "http://127.0.0.1:$MGMT_PORT/metrics" | grep -q '^toolgate_tool_calls_total' || { echo "observed: no metrics served" >&2; exit 1; }
 [[ -s "$WORK/observed/access.log" ]] || { echo "observed: the access log is empty" >&2; exit 1; }
 
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 all_rounds=""
 declare -A cpu calls
 for _ in $(seq 1 "$ROUNDS"); do
@@ -136,8 +130,6 @@ for _ in $(seq 1 "$ROUNDS"); do
     all_rounds+="$s ${line#BENCH }"$'\n'
   done
 done
-median_round() { echo "$all_rounds" | awk -v n="$1" '$1==n{split($2,a,"="); print a[2], $0}' | sort -n | cut -d' ' -f2- | sed -n "$(( (ROUNDS + 1) / 2 ))p"; }
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 echo
 echo "Toolgate observability benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), OTLP receiver: $RECEIVER"
 echo "wrk -t$THREADS -c$CONNS -d${DURATION}s (after ${WARMUP}s warm-up each), signed 512 B JSON POST, keep-alive, loopback, $ROUNDS round(s) round-robin, median shown"

@@ -17,6 +17,7 @@
 # Needs: wrk (apt-get install wrk), curl, a JDK. Bounded in time: about 6 x (warmup + duration) seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 DURATION=${1:-20}
 CONNS=${2:-32}
 WARMUP=${3:-10}
@@ -60,14 +61,7 @@ tools:
 YAML
 
 # A 512-byte JSON body, as a Sendbird tool call would carry.
-python3 - "$WORK/body.json" <<'PY'
-import json, sys
-body = {"tool": "lookup_order", "user_id": "u-42", "args": {"order_id": "A-1001"}, "pad": ""}
-s = json.dumps(body, separators=(",", ":"))
-body["pad"] = "x" * (512 - len(s))
-open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
-PY
-[[ $(wc -c < "$WORK/body.json") -eq 512 ]]
+bench_body "$WORK/body.json"
 
 export BENCH_MASTER=bench-master-api-token-0123456789abcdef
 tg client create bench --platform sendbird >/dev/null
@@ -115,7 +109,6 @@ each check
 each warm
 all_rounds=$(for _ in $(seq 1 "$ROUNDS"); do each measure; done)
 # Per scenario, in the table's order, the round with the median req/s.
-median_round() { echo "$all_rounds" | awk -v n="$1" '$1==n{split($2,a,"="); print a[2], $0}' | sort -n | cut -d' ' -f2- | sed -n "$(( (ROUNDS + 1) / 2 ))p"; }
 results=$(for s in "${SCENARIOS[@]}"; do name=${s%%|*}; selected "$name" && median_round "$name"; done; true)
 echo
 echo "Toolgate gateway benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1)"

@@ -12,6 +12,7 @@
 # Needs: wrk, curl, redis-server, redis-cli, a JDK. Starts its own Redis on a spare port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 DURATION=${1:-10}
 CONNS=${2:-32}
 WARMUP=${3:-5}
@@ -65,13 +66,7 @@ config "$WORK/local" "$LOCAL_PORT" ""
 config "$WORK/redis" "$REDIS_GW_PORT" "redis:
   url: redis://127.0.0.1:$REDIS_PORT"
 
-python3 - "$WORK/body.json" <<'PY'
-import json, sys
-body = {"tool": "lookup_order", "user_id": "u-42", "args": {"order_id": "A-1001"}, "pad": ""}
-s = json.dumps(body, separators=(",", ":"))
-body["pad"] = "x" * (512 - len(s))
-open(sys.argv[1], "w").write(json.dumps(body, separators=(",", ":")))
-PY
+bench_body "$WORK/body.json"
 SECRET="whsec_$(printf 'bench webhook secret, 32 bytes!!' | base64)"
 for d in local redis; do
   "$JAVA" -jar "$JAR" client create hooks --platform hooks --config "$WORK/$d/toolgate.yaml" >/dev/null
@@ -121,8 +116,7 @@ for s in "${SCENARIOS[@]}"; do
 done
 # Round trips: the commands Toolgate sends (scripts); commands a script runs inside Redis are not round trips.
 scripts() { redis-cli -p "$REDIS_PORT" info commandstats | awk -F'[=,:]' '/^cmdstat_(evalsha|eval):/{n+=$3} END{print n+0}'; }
-# CPU seconds used so far: a process (utime + stime from /proc), and Redis (its INFO cpu).
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+# CPU seconds Redis has used so far (its INFO cpu).
 redis_cpu() { redis-cli -p "$REDIS_PORT" info cpu | awk -F: '/^used_cpu_(sys|user):/{n+=$2} END{printf "%.3f", n}'; }
 gw_pid_for() { [[ "$1" == local-* ]] && echo "$LOCAL_PID" || echo "$REDIS_GW_PID"; }
 all_rounds=""
@@ -145,8 +139,6 @@ for _ in $(seq 1 "$ROUNDS"); do
     fi
   done
 done
-median_round() { echo "$all_rounds" | awk -v n="$1" '$1==n{split($2,a,"="); print a[2], $0}' | sort -n | cut -d' ' -f2- | sed -n "$(( (ROUNDS + 1) / 2 ))p"; }
-field() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 echo
 echo "Toolgate scale-out benchmark — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), $(redis-server --version | cut -d' ' -f3)"
 echo "wrk -t$THREADS -c$CONNS -d${DURATION}s (after ${WARMUP}s warm-up each), 512 B JSON POST, keep-alive, loopback, $ROUNDS round(s) round-robin, median shown"

@@ -117,9 +117,8 @@ final class Observability implements AutoCloseable {
 
   /** For the start-up log line. */
   String describe() {
-    String host = config.management().map(ManagementSettings::host).orElse("");
-    String url = "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + managementPort().orElse(0);
-    return "management interface " + (management == null ? "off (no management: section)" : "on " + url + " (/metrics, /healthz, /readyz)")
+    return "management interface " + (management == null ? "off (no management: section)"
+        : "on " + config.management().orElseThrow().url(management.port()) + " (/metrics, /healthz, /readyz)")
         + "; access log " + (accessLog == null ? "off" : config.accessLog().format().yamlName() + " to " + accessLog.destination());
   }
 

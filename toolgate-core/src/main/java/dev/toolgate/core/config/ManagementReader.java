@@ -2,13 +2,11 @@ package dev.toolgate.core.config;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** The top-level {@code management:} section ({@link ManagementSettings}): written means on. */
 final class ManagementReader {
   static final String KEY = "management";
   static final List<String> KEYS = List.of("host", "port");
-  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]+");
 
   private final Problems problems;
 
@@ -26,7 +24,7 @@ final class ManagementReader {
       return Optional.empty();
     }
     String host = m.nonEmpty("host");
-    if (host != null && !HOST.matcher(host).matches()) {
+    if (host != null && !ValueChecks.LISTEN_HOST.matcher(host).matches()) {
       m.error("host", "invalid host " + Yaml.quote(host) + " (the address to listen on, e.g. 127.0.0.1 or ::1; 0.0.0.0 exposes"
           + " metrics to the network)");
       host = null;

@@ -23,6 +23,11 @@ public record ManagementSettings(String host, int port) {
     return new ManagementSettings(DEFAULT_HOST, DEFAULT_PORT);
   }
 
+  /** The interface's base URL once bound to {@code boundPort}: an IPv6 address in brackets. */
+  public String url(int boundPort) {
+    return "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + boundPort;
+  }
+
   public ManagementSettings withPort(int port) {
     return new ManagementSettings(host, port);
   }

@@ -3,13 +3,11 @@ package dev.toolgate.core.config;
 import dev.toolgate.core.net.TrustedProxies;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** The {@code server:} section ({@link ServerSettings}); the proxy keys are read by {@link ProxySettingsReader}. */
 final class ServerReader {
   static final List<String> KEYS = List.of("host", "port", "max_body_bytes", "upstream_timeout", "shutdown_grace", "trusted_proxies",
       "client_ip_header", "trusted_proxy_hops", "decisions", "request_head_timeout", TlsReader.SERVER_KEY);
-  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]+");
 
   private ServerReader() {}
 
@@ -21,7 +19,7 @@ final class ServerReader {
       return d;
     }
     String host = m.nonEmpty("host");
-    if (host != null && !HOST.matcher(host).matches()) {
+    if (host != null && !ValueChecks.LISTEN_HOST.matcher(host).matches()) {
       m.error("host", "invalid host " + Yaml.quote(host) + " (the address to listen on, e.g. 127.0.0.1, 0.0.0.0 or ::1)");
     }
     Long port = m.whole("port", 0, 65535);

@@ -4,14 +4,11 @@ import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * The TLS keys of {@code toolgate.yaml}: {@code server.tls} (the listener's certificate and key),
@@ -155,43 +152,15 @@ final class TlsReader {
     }
   }
 
-  /** A list of distinct strings, each checked, kept as written; duplicates are compared in their {@code same} form. */
-  private List<String> list(YamlMap m, String key, String what, java.util.function.Function<String, String> check,
+  /** A non-empty list of distinct strings, each checked, kept as written; duplicates are compared in their {@code same} form. */
+  private static List<String> list(YamlMap m, String key, String what, java.util.function.Function<String, String> check,
       java.util.function.Function<String, String> same) {
-    SequenceNode seq = m.list(key);
-    if (seq == null) {
-      return List.of();
-    }
-    if (seq.getValue().isEmpty()) {
+    if (m.isEmptyList(key)) {
       m.error(key, "an empty list would refuse every certificate; list " + what + ", or remove `" + key + "`");
       return List.of();
     }
-    List<String> out = new ArrayList<>();
-    Map<String, Integer> firstLine = new HashMap<>();
-    for (int i = 0; i < seq.getValue().size(); i++) {
-      Node item = seq.getValue().get(i);
-      String field = Yaml.index(m.field(key), i);
-      if (Yaml.isNull(item)) {
-        problems.add(item, field, "expected " + what + ", got nothing");
-        continue;
-      }
-      String text = Yaml.text(item, field, problems);
-      if (text == null) {
-        continue;
-      }
-      String problem = check.apply(text);
-      if (problem != null) {
-        problems.add(item, field, problem);
-        continue;
-      }
-      Integer first = firstLine.putIfAbsent(same.apply(text), Yaml.line(item));
-      if (first != null) {
-        problems.add(item, field, Yaml.quote(text) + " is listed twice (first at line " + first + ")");
-        continue;
-      }
-      out.add(text);
-    }
-    return out;
+    List<String> read = m.strings(key, what, check, same);
+    return read == null ? List.of() : read;
   }
 
   private static String subjectProblem(String text) {

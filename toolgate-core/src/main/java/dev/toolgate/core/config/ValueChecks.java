@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 final class ValueChecks {
   /** An RFC 9110 token: what a header name (and an authorization scheme) is made of. */
   static final Pattern HEADER_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  /** An address or host name to listen on (IPv6 with or without brackets, a zone id). */
+  static final Pattern LISTEN_HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]+");
   static final Pattern PLATFORM_NAME = Pattern.compile("[a-z0-9_-]{1,64}");
   /** RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
   private static final Pattern SCOPE_TOKEN = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");

@@ -261,6 +261,11 @@ final class YamlMap {
    * errors are left out.
    */
   List<String> strings(String key, String itemWhat, Function<String, String> check) {
+    return strings(key, itemWhat, check, Function.identity());
+  }
+
+  /** As {@link #strings(String, String, Function)}, two items being the same when their {@code same} forms are equal. */
+  List<String> strings(String key, String itemWhat, Function<String, String> check, Function<String, String> same) {
     SequenceNode seq = list(key);
     if (seq == null) {
       return null;
@@ -283,7 +288,7 @@ final class YamlMap {
         problems.add(item, itemField, problem);
         continue;
       }
-      Integer first = firstLine.putIfAbsent(text, Yaml.line(item));
+      Integer first = firstLine.putIfAbsent(same.apply(text), Yaml.line(item));
       if (first != null) {
         problems.add(item, itemField, Yaml.quote(text) + " is listed twice (first at line " + first + ")");
         continue;

@@ -1,6 +1,7 @@
 package dev.toolgate.server.cli;
 
-import dev.toolgate.core.config.ServerSettings;
+import dev.toolgate.core.config.AuthServerSettings;
+import dev.toolgate.core.config.GatewayConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -25,7 +26,8 @@ final class HealthcheckCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
 
   @Option(names = "--url", paramLabel = "URL",
-      description = "Ask this URL instead (default: /readyz at server.host and server.port of the configuration).")
+      description = "Ask this URL instead (default: /readyz on the management port of the configuration, or on server.host and"
+          + " server.port without one).")
   String url;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3",
@@ -38,7 +40,7 @@ final class HealthcheckCommand implements Callable<Integer> {
       throw new UserError("--timeout must be 1-60 seconds, got " + timeoutSeconds);
     }
     Duration limit = Duration.ofSeconds(timeoutSeconds);
-    URI target = url != null ? httpUrl(url) : URI.create(readyz(config.load().server()));
+    URI target = url != null ? httpUrl(url) : readyz(config.load());
     try {
       HttpURLConnection c = (HttpURLConnection) target.toURL().openConnection();
       c.setConnectTimeout((int) limit.toMillis());
@@ -70,13 +72,15 @@ final class HealthcheckCommand implements Callable<Integer> {
     throw new UserError("--url must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080/readyz");
   }
 
-  /** The listener's /readyz, reached on loopback when it listens on every interface. */
-  private static String readyz(ServerSettings server) {
-    String host = switch (server.host()) {
-      case "0.0.0.0", "" -> "127.0.0.1";
-      case "::", "[::]" -> "[::1]";
-      default -> server.host().contains(":") && !server.host().startsWith("[") ? "[" + server.host() + "]" : server.host();
-    };
-    return "http://" + host + ":" + server.port() + "/readyz";
+  /**
+   * The configured server's /readyz, reached on loopback when it listens on every interface: on the
+   * management port when there is one (plain HTTP, whatever the gateway port speaks), else on the
+   * gateway port with its own scheme.
+   */
+  private static URI readyz(GatewayConfig config) {
+    URI base = config.management()
+        .map(m -> AuthServerSettings.defaultIssuer(m.host(), m.port()))
+        .orElseGet(() -> AuthServerSettings.defaultIssuer(config.server().host(), config.server().port(), config.server().tls() != null));
+    return URI.create(base + "/readyz");
   }
 }

@@ -96,8 +96,8 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("Toolgate listening on " + loaded.config().server().scheme() + "://" + loaded.config().server().host() + ":" + toolgate.port()
         + "  (config " + loaded.config().source() + ", version " + loaded.version() + ")");
     if (toolgate.managementPort().isPresent()) {
-      System.out.println("management: http://" + urlHost(loaded.config().management().orElseThrow().host()) + ":"
-          + toolgate.managementPort().getAsInt() + "  (/metrics, /healthz, /readyz)");
+      System.out.println("management: " + loaded.config().management().orElseThrow().url(toolgate.managementPort().getAsInt())
+          + "  (/metrics, /healthz, /readyz)");
     }
     awaitShutdown(watch, toolgate, () -> {
       if (pidFile != null) {
@@ -105,11 +105,6 @@ final class ServeCommand implements Callable<Integer> {
       }
     });
     return 0;
-  }
-
-  /** A host as written in a URL: an IPv6 address in brackets. */
-  static String urlHost(String host) {
-    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   /** Blocks until the JVM is asked to stop, then closes gracefully before the JVM exits. */

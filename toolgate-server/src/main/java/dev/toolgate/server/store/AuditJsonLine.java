@@ -51,15 +51,8 @@ final class AuditJsonLine {
       json.writeNumberField("status", e.status());
       json.writeNumberField("latency_micros", e.latencyMicros());
       json.writeStringField("detail", e.detail());
-      json.writeArrayFieldStart("trace");
-      for (Check c : e.trace()) {
-        json.writeStartObject();
-        json.writeStringField("check", c.name());
-        json.writeBooleanField("passed", c.passed());
-        json.writeStringField("detail", c.detail());
-        json.writeEndObject();
-      }
-      json.writeEndArray();
+      json.writeFieldName("trace");
+      AuditLog.writeTrace(json, e.trace());
       json.writeStringField("config_version", e.configVersion());
       json.writeEndObject();
     } catch (IOException ex) {

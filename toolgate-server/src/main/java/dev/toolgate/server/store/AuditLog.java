@@ -149,19 +149,24 @@ public final class AuditLog {
   static String traceJson(List<Check> trace) {
     java.io.StringWriter out = new java.io.StringWriter(64 + 96 * trace.size());
     try (com.fasterxml.jackson.core.JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartArray();
-      for (Check c : trace) {
-        json.writeStartObject();
-        json.writeStringField("check", c.name());
-        json.writeBooleanField("passed", c.passed());
-        json.writeStringField("detail", c.detail());
-        json.writeEndObject();
-      }
-      json.writeEndArray();
+      writeTrace(json, trace);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot happen writing to a string", e);
     }
     return out.toString();
+  }
+
+  /** A decision's checks as a JSON array, as the audit table and the spill files hold them. */
+  static void writeTrace(com.fasterxml.jackson.core.JsonGenerator json, List<Check> trace) throws java.io.IOException {
+    json.writeStartArray();
+    for (Check c : trace) {
+      json.writeStartObject();
+      json.writeStringField("check", c.name());
+      json.writeBooleanField("passed", c.passed());
+      json.writeStringField("detail", c.detail());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
   }
 
   private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();

@@ -41,6 +41,31 @@ class HealthcheckCommandTest extends CliTestSupport {
   }
 
   @Test
+  void withAManagementPortTheCheckAsksItThereInPlainHttp() throws Exception {
+    int port;
+    int management;
+    try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = a.getLocalPort();
+      management = b.getLocalPort();
+    }
+    Files.writeString(config, CONFIG + "server: {port: " + port + "}\nmanagement: {port: " + management + "}\n", StandardCharsets.UTF_8);
+    Toolgate server = Toolgate.start(ConfigLoader.load(config));
+    try {
+      Run r = cmd("healthcheck");
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (r.exit() != 0 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+        r = cmd("healthcheck");
+      }
+      r.ok();
+      assertThat(r.out()).isEqualTo("http://127.0.0.1:" + management + "/readyz: 200\n");
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void aTimeoutOutOfRangeIsRefused() {
     cmd("healthcheck", "--timeout", "0").userError("--timeout must be 1-60 seconds, got 0");
   }
