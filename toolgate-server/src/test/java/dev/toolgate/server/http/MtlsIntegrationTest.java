@@ -115,9 +115,11 @@ class MtlsIntegrationTest {
 
   @Test
   void noCertificateIsMissingButToolsWithoutMtlsServeTheCallerAnyway() throws Exception {
+    int hits = h.upstream.hits.get();
     HttpResponse<String> r = get(null, "/agent/any");
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(code(r)).isEqualTo("client_certificate_missing");
+    assertThat(h.upstream.hits.get()).as("the refused call never reaches the upstream").isEqualTo(hits);
     assertThat(r.headers().firstValue("www-authenticate")).hasValue("ClientCertificate realm=\"toolgate\"");
     assertThat(get(null, "/open/x").statusCode()).isEqualTo(200);
   }
@@ -126,9 +128,11 @@ class MtlsIntegrationTest {
   void aCertificateOfAnotherCaIsInvalidAfterAHandshakeThatSucceeded() throws Exception {
     TestCertificates.Issued stranger = TestCertificates.issue(TestCertificates.ca("Another CA"),
         TestCertificates.spec().subject("CN=support-agent,O=Example").uri(SUPPORT).clientAuth());
+    int hits = h.upstream.hits.get();
     HttpResponse<String> r = get(stranger, "/agent/orders");
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(code(r)).isEqualTo("client_certificate_invalid");
+    assertThat(h.upstream.hits.get()).as("the refused call never reaches the upstream").isEqualTo(hits);
     assertThat(r.body()).contains("not issued by the CA of platform agents");
     assertThat(get(stranger, "/open/x").statusCode()).isEqualTo(200);
   }
@@ -138,8 +142,10 @@ class MtlsIntegrationTest {
     Instant past = Instant.now().minus(Duration.ofDays(1));
     TestCertificates.Issued expired = TestCertificates.issue(agentsCa, TestCertificates.spec().subject("CN=support-agent,O=Example").uri(SUPPORT)
         .clientAuth().valid(past.minus(Duration.ofDays(30)), past));
+    int hits = h.upstream.hits.get();
     HttpResponse<String> r = get(expired, "/agent/orders");
     assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(h.upstream.hits.get()).as("the refused call never reaches the upstream").isEqualTo(hits);
     assertThat(code(r)).isEqualTo("client_certificate_invalid");
     assertThat(r.body()).contains("the certificate has expired");
   }
@@ -148,8 +154,10 @@ class MtlsIntegrationTest {
   void anotherSpiffeIdIsNotAllowedWhereTheToolListsIdsButIsElsewhere() throws Exception {
     TestCertificates.Issued billing = TestCertificates.issue(agentsCa, TestCertificates.spec().subject("CN=billing-agent,O=Example")
         .uri("spiffe://example.org/agents/billing").clientAuth());
+    int hits = h.upstream.hits.get();
     HttpResponse<String> r = get(billing, "/agent/orders");
     assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(h.upstream.hits.get()).as("the refused call never reaches the upstream").isEqualTo(hits);
     assertThat(code(r)).isEqualTo("client_certificate_not_allowed");
     assertThat(r.headers().firstValue("www-authenticate")).isEmpty();
     assertThat(get(billing, "/agent/any").statusCode()).isEqualTo(200);
