@@ -14,6 +14,7 @@
 # Usage: bench/nginx.sh [duration_seconds=10] [connections=32] [warmup_seconds=5]
 #   BENCH_ROUNDS=N   rounds, round-robin, median round shown (default 3)
 #   BENCH_NGINX_WORKERS=N  nginx worker processes (default auto: one per core)
+#   BENCH_ONLY=anonymous,signed  run only these scenarios (nginx, the baseline, is always run)
 # Needs: wrk, curl, a JDK, python3; installs Debian's nginx-light when nginx is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,37 +49,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-tg() { "$JAVA" -jar "$JAR" "$@" --config "$WORK/toolgate.yaml"; }
-cat > "$WORK/toolgate.yaml" <<YAML
-server:
-  host: 127.0.0.1
-  port: $GW_PORT
-  trusted_proxies: [127.0.0.1]     # nginx (auth_request) describes the call and the client in headers
-failed_auth_limit: off
-platforms:
-  sendbird: {}
-tools:
-  - { name: anon, method: POST, path: /echo/anon, upstream: "http://127.0.0.1:$UP_PORT", policy: { anonymous: true } }
-  - { name: signed, platform: sendbird, method: POST, path: /echo/signed, upstream: "http://127.0.0.1:$UP_PORT", policy: { require: [sendbird_signature] } }
-  - { name: bearer, platform: sendbird, method: POST, path: /echo/bearer, upstream: "http://127.0.0.1:$UP_PORT", policy: { require: [static_token] } }
-  - name: full
-    platform: sendbird
-    method: POST
-    path: /echo/users/{user_id}/full
-    upstream: "http://127.0.0.1:$UP_PORT"
-    preset: sendbird
-    owner: { path_param: user_id, is: platform_user_id }
-    rate_limits:
-      - { per: [client, user], limit: 1000000000, period: 1s }
-YAML
-bench_body "$WORK/body.json"
-export BENCH_MASTER=bench-master-api-token-0123456789abcdef
-tg client create bench --platform sendbird >/dev/null 2>&1
-echo "$BENCH_MASTER" | tg secret add --client bench --from-stdin >/dev/null 2>&1
-TOKEN=$(tg token create --client bench --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"])')
-SIG=$("$JAVA" -jar "$JAR" sign --secret-env BENCH_MASTER --body-file "$WORK/body.json")
-BENCH_USER_PASSWORD=bench-user-password tg user create u42 --password-env BENCH_USER_PASSWORD >/dev/null 2>&1
-tg user map u42 --platform sendbird --platform-user-id u-42 >/dev/null 2>&1
+source bench/proxy-setup.sh
+proxy_setup
 
 nginx_conf() { # dir, server block
   mkdir -p "$1"
@@ -106,12 +78,7 @@ nginx_conf "$WORK/nginx-plain" "
 nginx_conf "$WORK/nginx-auth" "$(sed -e "s/127.0.0.1:8080/127.0.0.1:$GW_PORT/" -e "s/127.0.0.1:9000/127.0.0.1:$UP_PORT/" \
   -e "s/listen 80;/listen 127.0.0.1:$NGINX_AUTH_PORT;/" docs/examples/nginx-auth-request.conf)"
 
-"$JAVA" -jar "$JAR" sample-upstream --port "$UP_PORT" > "$WORK/upstream.log" 2>&1 & pids+=($!)
-"$JAVA" ${TOOLGATE_JAVA_OPTS:-} -jar "$JAR" serve --config "$WORK/toolgate.yaml" > "$WORK/gateway.log" 2>&1 & pids+=($!); GW_PID=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$GW_PORT/readyz" >/dev/null && curl -sf -o /dev/null -X POST "http://127.0.0.1:$UP_PORT/echo/x" && break
-  sleep 0.2
-done
+start_upstream_and_gateway
 
 # The /proc/*/stat files of nginx's worker processes.
 nginx_stats() { for d in "$@"; do pgrep -P "$(cat "$d/nginx.pid")" | sed 's|.*|/proc/&/stat|'; done; }
@@ -135,6 +102,10 @@ SCENARIOS=(
   "full-policy|$GW/echo/users/u-42/full|x-sendbird-signature: $SIG"
   "nginx-auth|http://127.0.0.1:$NGINX_AUTH_PORT/echo/bearer|authorization: Bearer $TOKEN"
 )
+if [[ -n ${BENCH_ONLY:-} ]]; then
+  kept=(); for s in "${SCENARIOS[@]}"; do n=${s%%|*}; [[ $n == nginx || ",$BENCH_ONLY," == *",$n,"* ]] && kept+=("$s"); done
+  SCENARIOS=("${kept[@]}")
+fi
 check() {
   local hdrs=(); IFS='|' read -ra parts <<< "$3"; for p in "${parts[@]}"; do [[ -n "$p" ]] && hdrs+=(-H "$p"); done
   local code; code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "${hdrs[@]}" -H 'content-type: application/json' --data-binary @"$WORK/body.json" "$2")
@@ -172,7 +143,9 @@ for s in "${SCENARIOS[@]}"; do
     "$(awk -v a="$p99" -v b="$(field p99_ms "$base")" 'BEGIN{printf "%.2f", a/b}')" \
     "$( [[ "$name" == direct ]] && echo - || awk -v c="${cpu[$name]}" -v n="${calls[$name]}" 'BEGIN{printf "%.1f us", c * 1e6 / n}')"
 done
-signed=$(field rps "$(median_round signed)"); full=$(field rps "$(median_round full-policy)")
-echo
-echo "full policy / signed: $(awk -v a="$full" -v b="$signed" 'BEGIN{printf "%.2f", a/b}')"
+if [[ $all_rounds == *"signed "* && $all_rounds == *"full-policy "* ]]; then
+  signed=$(field rps "$(median_round signed)"); full=$(field rps "$(median_round full-policy)")
+  echo
+  echo "full policy / signed: $(awk -v a="$full" -v b="$signed" 'BEGIN{printf "%.2f", a/b}')"
+fi
 if [[ "$ROUNDS" -gt 1 ]]; then echo; echo "every round:"; echo -n "$all_rounds"; fi

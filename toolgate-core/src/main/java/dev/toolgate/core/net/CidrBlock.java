@@ -3,9 +3,13 @@ package dev.toolgate.core.net;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /** An IPv4 or IPv6 network such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is a /32 or /128. */
 public record CidrBlock(byte[] network, int prefixLength, String text) {
+  private static final Pattern V6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
+  private static final Pattern V4_SHAPE = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+  private static final Pattern PREFIX = Pattern.compile("[0-9]{1,3}");
 
   /** Parses a CIDR block from configuration; the exception message says what is wrong. */
   public static CidrBlock parse(String text) {
@@ -20,7 +24,7 @@ public record CidrBlock(byte[] network, int prefixLength, String text) {
     int prefix = max;
     if (slash >= 0) {
       String p = s.substring(slash + 1);
-      if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > max) {
+      if (!PREFIX.matcher(p).matches() || Integer.parseInt(p) > max) {
         throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0-" + max);
       }
       prefix = Integer.parseInt(p);
@@ -44,9 +48,13 @@ public record CidrBlock(byte[] network, int prefixLength, String text) {
     if (text == null || text.isEmpty() || text.length() > 45) {
       return null;
     }
+    byte[] canonical = canonicalV4(text);
+    if (canonical != null) {
+      return canonical;
+    }
     String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     boolean v6 = t.indexOf(':') >= 0;
-    if (!(v6 ? t.matches("[0-9A-Fa-f:.]+") : t.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}"))) {
+    if (!(v6 ? V6_CHARS : V4_SHAPE).matcher(t).matches()) {
       return null;
     }
     try {
@@ -59,6 +67,41 @@ public record CidrBlock(byte[] network, int prefixLength, String text) {
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /**
+   * The bytes of a dotted quad in its canonical form (four decimal octets, 0-255, no leading zero),
+   * as a connection's peer address always is; null for anything else, which takes the general path.
+   * It is the per-call case, so it is read without a regex or the JDK's parser.
+   */
+  private static byte[] canonicalV4(String t) {
+    byte[] out = new byte[4];
+    int octet = 0;
+    int value = 0;
+    int digits = 0;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c >= '0' && c <= '9') {
+        if (digits > 0 && value == 0) {
+          return null; // a leading zero: some parsers read it as octal; the general path decides
+        }
+        value = value * 10 + (c - '0');
+        if (++digits > 3 || value > 255) {
+          return null;
+        }
+      } else if (c == '.' && digits > 0 && octet < 3) {
+        out[octet++] = (byte) value;
+        value = 0;
+        digits = 0;
+      } else {
+        return null;
+      }
+    }
+    if (octet != 3 || digits == 0) {
+      return null;
+    }
+    out[3] = (byte) value;
+    return out;
   }
 
   private static boolean isV4Mapped(byte[] b) {

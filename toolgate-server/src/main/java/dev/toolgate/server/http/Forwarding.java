@@ -90,11 +90,13 @@ public final class Forwarding {
    */
   record Arrival(String clientIp, String host, int port, boolean tls) {}
 
-  /** Headers for the upstream request: the caller's minus everything above, plus the verified identity. */
-  MultiMap upstreamHeaders(MultiMap in, Route route, String clientId, String subject, String requestId, Arrival arrival) {
+  /**
+   * Writes the upstream request's headers into {@code out} (the upstream request's own, empty): the
+   * caller's minus everything above, plus the verified identity.
+   */
+  void upstreamHeaders(MultiMap in, MultiMap out, Route route, String clientId, String subject, String requestId, Arrival arrival) {
     Set<String> listedInConnection = connectionListed(in);
     Set<String> overridesAllowed = route.tool().forwardHeaders();
-    MultiMap out = MultiMap.caseInsensitiveMultiMap();
     in.forEach((name, value) -> {
       String n = normalize(name);
       boolean override = OverrideHeaders.NAMES.contains(n);
@@ -121,7 +123,6 @@ public final class Forwarding {
       out.set("x-forwarded-port", Integer.toString(arrival.port()));
     }
     out.set("x-forwarded-proto", arrival.tls() ? "https" : "http");
-    return out;
   }
 
   /** Response headers from upstream, minus hop-by-hop ones. */

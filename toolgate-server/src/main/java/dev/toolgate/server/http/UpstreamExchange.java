@@ -11,6 +11,7 @@ import dev.toolgate.core.route.RouteMatch;
 import dev.toolgate.server.tls.UpstreamCertificateFailures;
 import dev.toolgate.server.tls.UpstreamClients;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -62,15 +63,9 @@ final class UpstreamExchange {
         .setPort(target.port())
         .setSsl(target.tls())
         .setURI(target.uri(match, ex.path, query))
-        .setHeaders(forwarding.upstreamHeaders(req.headers(), route, decision.clientId(), decision.subject(), ex.requestId, arrival(ex)))
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
         .setIdleTimeout(settings.upstreamTimeout().toMillis());
-    options.getHeaders().set("host", target.authority());
-    if (forwardedBody != null) {
-      // The length of the bytes sent, never one a caller declared (HTTP/2 carries the body in frames of its own).
-      options.getHeaders().set("content-length", Integer.toString(forwardedBody.length()));
-    }
-    ex.trace.upstream(req.method().name(), target.host(), target.port(), target.tls(), options.getHeaders());
+    ex.trace.upstream(req.method().name(), target.host(), target.port(), target.tls());
     ex.forwardStartNanos = System.nanoTime();
 
     upstreams.client(route).request(options).onComplete(opened -> {
@@ -79,6 +74,15 @@ final class UpstreamExchange {
         return;
       }
       HttpClientRequest up = opened.result();
+      // Written straight into the upstream request's own headers: no intermediate map to copy from.
+      MultiMap headers = up.headers();
+      forwarding.upstreamHeaders(req.headers(), headers, route, decision.clientId(), decision.subject(), ex.requestId, arrival(ex));
+      headers.set("host", target.authority());
+      if (forwardedBody != null) {
+        // The length of the bytes sent, never one a caller declared (HTTP/2 carries the body in frames of its own).
+        headers.set("content-length", Integer.toString(forwardedBody.length()));
+      }
+      ex.trace.propagate(headers);
       up.exceptionHandler(e -> { }); // failures arrive through the response future below
       up.response().onComplete(answered -> {
         if (answered.failed()) {
@@ -133,7 +137,8 @@ final class UpstreamExchange {
   /**
    * Streams the upstream's body to the caller with backpressure. An upstream that stalls for longer
    * than the upstream timeout mid-body is cut off, and so is the caller's connection: a truncated
-   * body must never pass for a whole one.
+   * body must never pass for a whole one. (The request's idle timeout ends with the response head,
+   * so the body has a watchdog of its own.)
    */
   private void relay(Exchange ex, HttpClientResponse answer, HttpServerResponse resp) {
     long timeout = settings.upstreamTimeout().toNanos();

@@ -31,12 +31,16 @@ public interface CallTrace {
     return Step.NONE;
   }
 
+  /** Starts the client span of the upstream exchange, before its connection is asked for. */
+  default void upstream(String method, String host, int port, boolean tls) {
+  }
+
   /**
-   * Starts the client span of the upstream exchange and writes its context into {@code headers} as
+   * Writes the upstream span's context into the upstream request's {@code headers} as
    * {@code traceparent} (and {@code tracestate}), replacing whatever the caller sent. When tracing is
    * off the headers are left as they are.
    */
-  default void upstream(String method, String host, int port, boolean tls, MultiMap headers) {
+  default void propagate(MultiMap headers) {
   }
 
   /**

@@ -56,13 +56,17 @@ final class LiveCallTrace implements CallTrace {
   }
 
   @Override
-  public void upstream(String upstreamMethod, String host, int port, boolean tls, MultiMap headers) {
+  public void upstream(String upstreamMethod, String host, int port, boolean tls) {
     upstream = tracer.spanBuilder(SpanAttributes.method(upstreamMethod)).setSpanKind(SpanKind.CLIENT).setParent(context)
         .setAttribute(HTTP_METHOD, SpanAttributes.method(upstreamMethod))
         .setAttribute(SERVER_ADDRESS, host)
         .setAttribute(SERVER_PORT, (long) port)
         .setAttribute(URL_SCHEME, tls ? "https" : "http")
         .startSpan();
+  }
+
+  @Override
+  public void propagate(MultiMap headers) {
     // The caller's context never goes on as it came: a trusted caller's is the parent of these spans,
     // anyone else's was ignored. The upstream's parent is this client span.
     headers.remove(Tracing.TRACEPARENT);

@@ -130,4 +130,16 @@ class FramingTest {
       assertThat(answer).startsWith("HTTP/1.1 504").containsIgnoringCase("connection: close").contains("\"code\":\"upstream_timeout\"");
     }
   }
+
+  /**
+   * An answer that stops part-way: once the upstream has sent nothing for the upstream timeout, the
+   * caller's connection is cut, so the 10 bytes of a promised 100 never pass for a whole answer.
+   */
+  @Test
+  void anAnswerThatStallsMidBodyIsCutOff() throws Exception {
+    try (KeepAliveConnection caller = new KeepAliveConnection(h.gateway.port())) {
+      String answer = caller.send("GET /anon/stalled-answer HTTP/1.1\r\nHost: x\r\n\r\n").untilClosed();
+      assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: 100").endsWith("\r\n\r\n0123456789");
+    }
+  }
 }

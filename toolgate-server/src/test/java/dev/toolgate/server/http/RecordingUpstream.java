@@ -7,7 +7,10 @@ import io.vertx.core.http.HttpServer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real upstream on loopback that records what reached it. {@code /slow/**} answers after 3 s. */
+/**
+ * A real upstream on loopback that records what reached it. {@code /slow/**} answers after 3 s;
+ * a path ending in {@code /stalled-answer} gets a head promising 100 bytes, 10 of them, and then nothing.
+ */
 final class RecordingUpstream implements AutoCloseable {
   final AtomicInteger hits = new AtomicInteger();
   /** The x-request-id of every call that reached this upstream. */
@@ -32,7 +35,9 @@ final class RecordingUpstream implements AutoCloseable {
       lastVersion = req.version();
       Runnable answer = () -> req.response().putHeader("content-type", "text/plain").putHeader("x-upstream", "yes")
           .end("upstream got " + body.length() + " bytes at " + req.uri());
-      if (req.path().startsWith("/slow")) {
+      if (req.path().endsWith("/stalled-answer")) {
+        req.response().putHeader("content-length", "100").write("0123456789");
+      } else if (req.path().startsWith("/slow")) {
         vertx.setTimer(3000, t -> answer.run());
       } else {
         answer.run();
