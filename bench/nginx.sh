@@ -15,6 +15,7 @@
 #   BENCH_ROUNDS=N   rounds, round-robin, median round shown (default 3)
 #   BENCH_NGINX_WORKERS=N  nginx worker processes (default auto: one per core)
 #   BENCH_ONLY=anonymous,signed  run only these scenarios (nginx, the baseline, is always run)
+#   BENCH_JAR=FILE   measure another build of Toolgate (default: toolgate-server/target/toolgate.jar)
 # Needs: wrk, curl, a JDK, python3; installs Debian's nginx-light when nginx is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +38,8 @@ if ! [[ -x $NGINX ]]; then
   (apt-get install -y -qq nginx-light >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq nginx-light) >/dev/null 2>&1) \
     || { echo "nginx could not be installed (apt-get install nginx-light)" >&2; exit 1; }
 fi
-[[ -f toolgate-server/target/toolgate.jar ]] || mvn -q -B -DskipTests package
-JAR=toolgate-server/target/toolgate.jar
+[[ -n ${BENCH_JAR:-} || -f toolgate-server/target/toolgate.jar ]] || mvn -q -B -DskipTests package
+JAR=${BENCH_JAR:-toolgate-server/target/toolgate.jar}
 WORK=$(mktemp -d /tmp/toolgate-nginx.XXXXXX)
 pids=()
 cleanup() {

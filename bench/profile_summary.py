@@ -43,7 +43,8 @@ def owner(fs):
 PHASES = [
     (("CallOutcome.",), "audit record, metrics, access log (hand-off)"),
     (("UpstreamExchange.relay", "UpstreamExchange.lambda$relay", "UpstreamExchange.streamBack"), "stream the answer back"),
-    (("UpstreamExchange.forward", "UpstreamExchange.lambda$forward", "RequestBody.streamTo"), "forward (upstream request, body out)"),
+    (("UpstreamExchange.forward", "UpstreamExchange.lambda$forward", "RequestBody.streamTo", "RequestBody.lambda$streamTo"),
+     "forward (upstream request, body out)"),
     (("RequestBody.",), "read the body"),
     (("ToolCallHandler.", "GatewayVerticle.route", "PolicyEngine."), "route, verify, decide"),
     (("HttpObjectDecoder", "ByteToMessageDecoder", "HttpContentDecoder"), "parse HTTP (both sides), outside the pipeline"),

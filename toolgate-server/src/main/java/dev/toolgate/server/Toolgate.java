@@ -286,9 +286,10 @@ public final class Toolgate implements AutoCloseable {
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
       readiness.credentialsLoaded(credentials.undecryptable().size());
-      LOG.info("Toolgate listening on {}://{}:{} with {} tool(s), store {}, issuer {}{}{}", config.server().scheme(), config.server().host(), port, config.tools().size(),
-          database.kind(), issuer, redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "",
-          version != null ? ", config version " + version : "");
+      LOG.info("Toolgate listening on {}://{}:{} with {} tool(s), store {}, issuer {}{}{}, network I/O {}", config.server().scheme(), config.server().host(),
+          port, config.tools().size(), database.kind(), issuer,
+          redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "",
+          version != null ? ", config version " + version : "", vertx.isNativeTransportEnabled() ? "epoll" : "Java NIO (no native epoll here)");
       LOG.info(observe.describe());
       if (tracing.enabled()) {
         LOG.info("Tracing {}", tracing.describe());
