@@ -73,7 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         // Every answer is written on the connection's own event loop (steps off it come back with
         // runOnContext), so responses are written to the channel directly instead of through
-        // Vert.x's cross-thread outbound queue: about a tenth less CPU per proxied call (docs/benchmarks.md).
+        // Vert.x's cross-thread outbound queue: the largest single gain of issue 11 (docs/benchmarks.md).
         // A write from another thread would now fail loudly rather than be queued.
         .setStrictThreadMode(true)
         // Plain HTTP is HTTP/1.1 only: h2c adds a second parser and frame-level attack surface nobody asked for.
