@@ -18,6 +18,9 @@ final class RequestFraming {
   static String problem(HttpServerRequest req) {
     if (req.version() == HttpVersion.HTTP_2) {
       String h2 = http2Authority(req);
+      if (h2 == null) {
+        h2 = http2Fields(req);
+      }
       if (h2 != null) {
         return h2;
       }
@@ -60,6 +63,38 @@ final class RequestFraming {
       return "the Host header names another authority than :authority (RFC 9113 §8.3.1)";
     }
     return null;
+  }
+
+  /**
+   * HTTP/2 carries field names and values as octets, and its codec checks neither for the characters
+   * HTTP/1.1 allows (the HTTP/1.1 codec does): a name that is not a token, or a value with a control
+   * character (NUL, DEL, ...), is malformed (RFC 9113 §8.2.1, RFC 9110 §5.1, §5.5), and the
+   * upstream's HTTP/1.1 request could not carry it.
+   */
+  private static String http2Fields(HttpServerRequest req) {
+    for (var field : req.headers()) {
+      String name = field.getKey();
+      if (name.isEmpty()) {
+        return "an HTTP/2 field name is empty (RFC 9110 §5.1)";
+      }
+      for (int i = 0; i < name.length(); i++) {
+        if (!isTokenChar(name.charAt(i))) {
+          return "an HTTP/2 field name is not a token (RFC 9110 §5.1)";
+        }
+      }
+      String value = field.getValue();
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+          return "an HTTP/2 field value holds a control character (RFC 9113 §8.2.1, RFC 9110 §5.5)";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isTokenChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
   }
 
   /** The declared Content-Length: -1 when absent, Long.MAX_VALUE when not a number (never trusted as small). */

@@ -76,13 +76,21 @@ final class UpstreamExchange {
       HttpClientRequest up = opened.result();
       // Written straight into the upstream request's own headers: no intermediate map to copy from.
       MultiMap headers = up.headers();
-      forwarding.upstreamHeaders(req.headers(), headers, route, decision.clientId(), decision.subject(), ex.requestId, arrival(ex));
-      headers.set("host", target.authority());
-      if (forwardedBody != null) {
-        // The length of the bytes sent, never one a caller declared (HTTP/2 carries the body in frames of its own).
-        headers.set("content-length", Integer.toString(forwardedBody.length()));
+      try {
+        forwarding.upstreamHeaders(req.headers(), headers, route, decision.clientId(), decision.subject(), ex.requestId, arrival(ex));
+        headers.set("host", target.authority());
+        if (forwardedBody != null) {
+          // The length of the bytes sent, never one a caller declared (HTTP/2 carries the body in frames of its own).
+          headers.set("content-length", Integer.toString(forwardedBody.length()));
+        }
+        ex.trace.propagate(headers);
+      } catch (RuntimeException e) {
+        // The upstream request's headers check what they hold (a character HTTP/1.1 cannot carry): this
+        // runs in a callback, where a throw would leave the caller unanswered and the upstream stream open.
+        up.reset();
+        failed(ex, route, decision, e);
+        return;
       }
-      ex.trace.propagate(headers);
       up.exceptionHandler(e -> { }); // failures arrive through the response future below
       up.response().onComplete(answered -> {
         if (answered.failed()) {

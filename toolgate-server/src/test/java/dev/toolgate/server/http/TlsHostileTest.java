@@ -231,6 +231,25 @@ class TlsHostileTest {
     assertThat(h.upstream.hits.get()).as("the upstream saw nothing").isEqualTo(before);
   }
 
+  /**
+   * HTTP/2 carries header values as octets, and the HTTP/2 codec does not check their characters:
+   * a value the upstream's HTTP/1.1 request cannot carry (a control character, DEL) gets an answer
+   * at once, never a stream left hanging.
+   */
+  @ParameterizedTest(name = "{0}: {1}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {"x-odd|a\u007fb", "x-odd|a\u0001b", "x-odd|a\u0000b",
+      "x-odd|a\u000bb", "x{odd}|v", "x\u00e9|v", "x odd|v"})
+  void anHttp2FieldHttp11CannotCarryIsRefusedAtOnceAndNeverForwarded(String name, String value) throws Exception {
+    int before = h.upstream.hits.get();
+    long started = System.nanoTime();
+    RawHttp2.Answer answer = RawHttp2.exchange(trusting, port(), request("GET", "/open/ctl", ":authority", "127.0.0.1:" + port(),
+        name, value), null);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as(answer.toString()).isLessThan(Duration.ofSeconds(1));
+    boolean codecError = answer.reset() == PROTOCOL_ERROR || answer.goAway() == PROTOCOL_ERROR;
+    assertThat(codecError || answer.status() == 400).as(answer.toString()).isTrue();
+    assertThat(h.upstream.hits.get()).as("the upstream saw nothing").isEqualTo(before);
+  }
+
   @Test
   void aWellFormedRawRequestIsForwardedWithoutForgedIdentity() throws Exception {
     RawHttp2.Answer answer = RawHttp2.exchange(trusting, port(), request("GET", "/open/raw", ":authority", "127.0.0.1:" + port(),
