@@ -74,6 +74,7 @@ final class UpstreamExchange {
         return;
       }
       HttpClientRequest up = opened.result();
+      up.exceptionHandler(e -> { }); // failures arrive through the response future below
       // Written straight into the upstream request's own headers: no intermediate map to copy from.
       MultiMap headers = up.headers();
       try {
@@ -91,7 +92,6 @@ final class UpstreamExchange {
         failed(ex, route, decision, e);
         return;
       }
-      up.exceptionHandler(e -> { }); // failures arrive through the response future below
       up.response().onComplete(answered -> {
         if (answered.failed()) {
           failed(ex, route, decision, answered.cause());
