@@ -54,7 +54,7 @@ public record CidrBlock(byte[] network, int prefixLength, String text) {
     }
     String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
     boolean v6 = t.indexOf(':') >= 0;
-    if (!(v6 ? V6_CHARS : V4_SHAPE).matcher(t).matches()) {
+    if (!(v6 ? V6_CHARS : V4_SHAPE).matcher(t).matches() || !v6 && !octetsInRange(t)) {
       return null;
     }
     try {
@@ -102,6 +102,27 @@ public record CidrBlock(byte[] network, int prefixLength, String text) {
     }
     out[3] = (byte) value;
     return out;
+  }
+
+  /**
+   * Whether each octet of a dotted quad (already four groups of 1-3 digits) is at most 255. The JDK
+   * does not read {@code 256.1.1.1} as a literal, and then asks the system resolver for it as a host
+   * name: a blocking lookup, from an event loop, of a name a caller wrote.
+   */
+  private static boolean octetsInRange(String t) {
+    int value = 0;
+    for (int i = 0; i <= t.length(); i++) {
+      char c = i < t.length() ? t.charAt(i) : '.';
+      if (c == '.') {
+        if (value > 255) {
+          return false;
+        }
+        value = 0;
+      } else {
+        value = value * 10 + (c - '0');
+      }
+    }
+    return true;
   }
 
   private static boolean isV4Mapped(byte[] b) {

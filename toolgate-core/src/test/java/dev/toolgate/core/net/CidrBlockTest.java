@@ -48,6 +48,38 @@ class CidrBlockTest {
     assertThatThrownBy(() -> CidrBlock.parse("10.0.0.0/33")).hasMessageContaining("prefix length outside 0-32");
   }
 
+  /**
+   * A dotted quad with an octet over 255 is no address, and is not asked of the resolver as a host
+   * name either (the JDK does, for what it cannot read as a literal). A JVM of its own, whose hosts
+   * file names two such "hosts", shows whether a lookup happened.
+   */
+  @Test
+  void outOfRangeDottedQuadsAreNeverLookedUpAsNames() throws Exception {
+    java.nio.file.Path hosts = java.nio.file.Files.createTempFile("toolgate-hosts", "");
+    try {
+      java.nio.file.Files.writeString(hosts, "10.9.8.7 256.1.1.1\n10.9.8.7 10.0.0.300\n");
+      Process probe = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Djdk.net.hosts.file=" + hosts, "-cp", System.getProperty("java.class.path"), Probe.class.getName(),
+          "256.1.1.1", "10.0.0.300", "10.0.0.3")
+          .redirectErrorStream(true).start();
+      String out = new String(probe.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(probe.waitFor()).as(out).isZero();
+      assertThat(out.lines()).containsExactly("256.1.1.1 null", "10.0.0.300 null", "10.0.0.3 [10, 0, 0, 3]");
+    } finally {
+      java.nio.file.Files.deleteIfExists(hosts);
+    }
+  }
+
+  /** Prints what {@link CidrBlock#literal} makes of each argument. */
+  public static final class Probe {
+    public static void main(String[] args) {
+      for (String text : args) {
+        byte[] bytes = CidrBlock.literal(text);
+        System.out.println(text + " " + (bytes == null ? "null" : java.util.Arrays.toString(bytes)));
+      }
+    }
+  }
+
   private static byte[] jdkOrNull(String text) {
     try {
       return InetAddress.getByName(text).getAddress();
