@@ -119,12 +119,12 @@ final class UpstreamExchange {
   private void streamBack(Exchange ex, Route route, Decision decision, HttpClientResponse answer) {
     ex.upstreamDoneNanos = System.nanoTime();
     if (ex.answered) {
-      answer.request().reset(); // the caller was already answered (e.g. 413 while streaming)
+      discard(answer); // the caller was already answered (e.g. 413 while streaming)
       return;
     }
     if (answer.statusCode() < 200) {
       // A final 1xx (101 Switching Protocols above all) would turn the caller's connection into a tunnel.
-      answer.request().reset();
+      discard(answer);
       failed(ex, route, decision, new IllegalStateException("upstream answered " + answer.statusCode()));
       return;
     }
@@ -140,6 +140,12 @@ final class UpstreamExchange {
     // Recorded when the upstream's status is known, before the caller sees any byte of the answer.
     outcome.record(ex, route, decision, "ok", answer.statusCode(), null);
     relay(ex, answer, resp);
+  }
+
+  /** Resets an answer nobody will read; the reset it reports back is expected, not an error to log. */
+  private static void discard(HttpClientResponse answer) {
+    answer.exceptionHandler(e -> { });
+    answer.request().reset();
   }
 
   /**
