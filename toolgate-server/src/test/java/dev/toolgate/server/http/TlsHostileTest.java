@@ -241,12 +241,14 @@ class TlsHostileTest {
       "x-odd|a\u000bb", "x{odd}|v", "x\u00e9|v", "x odd|v"})
   void anHttp2FieldHttp11CannotCarryIsRefusedAtOnceAndNeverForwarded(String name, String value) throws Exception {
     int before = h.upstream.hits.get();
-    long started = System.nanoTime();
+    // No answer at all (the regression this guards against) ends in RawHttp2's read timeout and fails below.
     RawHttp2.Answer answer = RawHttp2.exchange(trusting, port(), request("GET", "/open/ctl", ":authority", "127.0.0.1:" + port(),
         name, value), null);
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).as(answer.toString()).isLessThan(Duration.ofSeconds(1));
     boolean codecError = answer.reset() == PROTOCOL_ERROR || answer.goAway() == PROTOCOL_ERROR;
     assertThat(codecError || answer.status() == 400).as(answer.toString()).isTrue();
+    if (!codecError) {
+      assertThat(answer.body()).contains("\"code\":\"bad_request\"");
+    }
     assertThat(h.upstream.hits.get()).as("the upstream saw nothing").isEqualTo(before);
   }
 
