@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param customerToken the end-user JWTs of {@code POST /auth/customer_authenticate}
  * @param passwordHash Argon2id parameters for user passwords
  * @param loginThrottle throttling of failed customer logins
+ * @param codeFlow the authorization code flow: resources, code and refresh-token lifetimes, how clients are known
  */
 public record AuthServerSettings(
     URI issuer,
@@ -30,7 +31,8 @@ public record AuthServerSettings(
     String defaultResource,
     CustomerTokenSettings customerToken,
     PasswordHashSettings passwordHash,
-    LoginThrottleSettings loginThrottle) {
+    LoginThrottleSettings loginThrottle,
+    CodeFlowSettings codeFlow) {
 
   public static final SigningAlgorithm DEFAULT_SIGNING_ALGORITHM = SigningAlgorithm.RS256;
   public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofHours(1);
@@ -43,7 +45,8 @@ public record AuthServerSettings(
     ServerSettings s = server != null ? server : ServerSettings.defaults();
     URI issuer = defaultIssuer(s.host(), s.port(), s.tls() != null);
     return new AuthServerSettings(issuer, DEFAULT_SIGNING_ALGORITHM, DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_MAX_TOKEN_TTL,
-        resourceOf(issuer), CustomerTokenSettings.defaults(), PasswordHashSettings.defaults(), LoginThrottleSettings.defaults());
+        resourceOf(issuer), CustomerTokenSettings.defaults(), PasswordHashSettings.defaults(), LoginThrottleSettings.defaults(),
+        CodeFlowSettings.defaults());
   }
 
   /**

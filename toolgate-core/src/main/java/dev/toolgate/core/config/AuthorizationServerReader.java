@@ -16,7 +16,8 @@ import java.util.Optional;
  */
 final class AuthorizationServerReader {
   static final List<String> KEYS = List.of("issuer", "signing_algorithm", "access_token_ttl", "max_token_ttl",
-      "default_resource", "customer_token", "password_hash", "login_throttle");
+      "default_resource", "customer_token", "password_hash", "login_throttle", "resources", "authorization_code",
+      "client_metadata_documents", "registration");
   static final List<String> CUSTOMER_TOKEN_KEYS = List.of("ttl", "audience", "scopes", "subject", "opaque_id_platform");
   static final List<String> PASSWORD_HASH_KEYS = List.of("memory_kib", "iterations", "parallelism");
   private static final String SIGNING_KEY_REFUSED = "a literal signing key is refused: " + ConfigReader.NO_SECRETS
@@ -31,10 +32,12 @@ final class AuthorizationServerReader {
 
   private final Problems problems;
   private final LimitsReader limits;
+  private final CodeFlowReader codeFlow;
 
-  AuthorizationServerReader(Problems problems, LimitsReader limits) {
+  AuthorizationServerReader(Problems problems, LimitsReader limits, java.nio.file.Path baseDir) {
     this.problems = problems;
     this.limits = limits;
+    this.codeFlow = new CodeFlowReader(problems, baseDir);
   }
 
   /** {@code authorization_server:}; its defaults (which follow {@code server}) when absent or not a mapping. */
@@ -114,7 +117,8 @@ final class AuthorizationServerReader {
         defaultResource,
         customer,
         passwordHash,
-        loginThrottle);
+        loginThrottle,
+        codeFlow.read(m, max));
   }
 
   /** A token lifetime: a positive duration in whole seconds (JWT times and expires_in are seconds). */

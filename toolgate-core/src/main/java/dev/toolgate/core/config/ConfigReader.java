@@ -62,7 +62,7 @@ final class ConfigReader {
     ServerSettings server = ServerReader.read(root, problems, tls);
     StoreSettings store = new StoreReader(problems, source, baseDir).read(root);
     AuditSettings audit = AuditReader.read(root, problems, baseDir);
-    AuthServerSettings authorizationServer = new AuthorizationServerReader(problems, limits).read(root, server);
+    AuthServerSettings authorizationServer = new AuthorizationServerReader(problems, limits, baseDir).read(root, server);
     TrustedIssuersReader.Issuers trustedIssuers = new TrustedIssuersReader(problems, authorizationServer).read(root);
     PlatformsReader.Platforms platforms = new PlatformsReader(problems, userBindings, tls).read(root);
     tls.checkClientCertificatesNeedTls(server, platforms.configs());

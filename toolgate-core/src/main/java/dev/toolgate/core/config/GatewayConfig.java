@@ -137,7 +137,7 @@ public record GatewayConfig(
       URI issuer = AuthServerSettings.defaultIssuer(server.host(), port, server.tls() != null);
       String resource = oldResource.equals(AuthServerSettings.resourceOf(a.issuer())) ? AuthServerSettings.resourceOf(issuer) : oldResource;
       a = new AuthServerSettings(issuer, a.signingAlgorithm(), a.accessTokenTtl(), a.maxTokenTtl(), resource,
-          a.customerToken(), a.passwordHash(), a.loginThrottle());
+          a.customerToken(), a.passwordHash(), a.loginThrottle(), a.codeFlow());
     }
     String newResource = a.defaultResource();
     List<ToolConfig> t = new ArrayList<>(tools.size());

@@ -77,7 +77,9 @@ class AuthorizationServerConfigTest {
         new CustomerTokenSettings(Duration.ofHours(2), List.of("toolgate", "https://api.example.com"),
             List.of("profile.read", "orders:write"), CustomerTokenSettings.Subject.USER_ID),
         new PasswordHashSettings(65536, 3, 4),
-        new LoginThrottleSettings(3, 100, Duration.ofHours(1))));
+        new LoginThrottleSettings(3, 100, Duration.ofHours(1)),
+        new CodeFlowSettings(List.of(), Duration.ofSeconds(60), Duration.ofHours(12), Duration.ofSeconds(10),
+            ClientMetadataSettings.defaults(), RegistrationSettings.defaults())));
   }
 
   @Test
@@ -334,7 +336,7 @@ class AuthorizationServerConfigTest {
   void unknownAndRefusedKeys() {
     assertError(auth("  acess_token_ttl: 1h\n"), 2, "authorization_server.acess_token_ttl",
         "unknown key 'acess_token_ttl' (allowed: issuer, signing_algorithm, access_token_ttl, max_token_ttl, default_resource,"
-            + " customer_token, password_hash, login_throttle; did you mean 'access_token_ttl'?)");
+            + " customer_token, password_hash, login_throttle, resources, authorization_code, client_metadata_documents, registration; did you mean 'access_token_ttl'?)");
     assertError(auth("  password_hash:\n    memory: 19456\n"), 3, "authorization_server.password_hash.memory",
         "unknown key 'memory' (allowed: memory_kib, iterations, parallelism");
     assertError(auth("  login_throttle:\n    per_user: 5\n"), 3, "authorization_server.login_throttle.per_user",

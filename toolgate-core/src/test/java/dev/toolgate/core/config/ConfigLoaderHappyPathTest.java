@@ -87,7 +87,9 @@ class ConfigLoaderHappyPathTest {
         new CustomerTokenSettings(Duration.ofHours(2), List.of("toolgate", "asapp"), List.of("profile.read"),
             CustomerTokenSettings.Subject.USER_ID),
         new PasswordHashSettings(47104, 1, 2),
-        new LoginThrottleSettings(10, 50, Duration.ofMinutes(30))));
+        new LoginThrottleSettings(10, 50, Duration.ofMinutes(30)),
+        new CodeFlowSettings(List.of(), Duration.ofSeconds(60), Duration.ofHours(12), Duration.ofSeconds(10),
+            ClientMetadataSettings.defaults(), RegistrationSettings.defaults())));
     assertThat(config.trustedIssuers()).containsOnlyKeys("okta");
     assertThat(config.trustedIssuers().get("okta")).isEqualTo(new TrustedIssuer("okta",
         "https://example.okta.com/oauth2/default", URI.create("https://example.okta.com/oauth2/default/v1/keys"),

@@ -44,6 +44,9 @@ class ConfigSchemaTest {
     lists.put("authorization_server.customer_token", AuthorizationServerReader.CUSTOMER_TOKEN_KEYS);
     lists.put("authorization_server.password_hash", AuthorizationServerReader.PASSWORD_HASH_KEYS);
     lists.put("authorization_server.login_throttle", LimitsReader.LOGIN_THROTTLE_KEYS);
+    lists.put("authorization_server.authorization_code", CodeFlowReader.AUTHORIZATION_CODE_KEYS);
+    lists.put("authorization_server.client_metadata_documents", CodeFlowReader.CLIENT_METADATA_KEYS);
+    lists.put("authorization_server.registration", CodeFlowReader.REGISTRATION_KEYS);
     lists.put("trusted_issuers.{}", TrustedIssuersReader.KEYS);
     lists.put("failed_auth_limit", LimitsReader.FAILED_AUTH_LIMIT_KEYS);
     lists.put("redis", RedisReader.REDIS_KEYS);
