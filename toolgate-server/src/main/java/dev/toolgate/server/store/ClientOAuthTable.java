@@ -15,7 +15,7 @@ import java.util.Optional;
  * sorted), token_ttl_seconds, jwks (public JWK set JSON or null).
  */
 final class ClientOAuthTable {
-  private static final String COLUMNS = "id, allowed_scopes, token_ttl_seconds, auth_methods, jwks";
+  private static final String COLUMNS = "id, allowed_scopes, token_ttl_seconds, auth_methods, jwks, redirect_uris";
 
   /** One client's settings, or why its stored settings are unusable. */
   record Entry(String clientId, OAuthSettings settings, String problem) {}
@@ -33,6 +33,20 @@ final class ClientOAuthTable {
       update.setString(5, clientId);
       return update.executeUpdate() > 0;
     }
+  }
+
+  /** Replaces the redirect URIs only; returns whether the client exists. */
+  static boolean updateRedirectUris(Connection connection, String clientId, List<String> uris) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement("UPDATE clients SET redirect_uris = ? WHERE id = ?")) {
+      update.setString(1, String.join(" ", uris));
+      update.setString(2, clientId);
+      return update.executeUpdate() > 0;
+    }
+  }
+
+  /** Redirect URIs hold no spaces (RedirectUris refuses them), so a space separates them. */
+  static List<String> splitUris(String text) {
+    return text == null || text.isBlank() ? List.of() : List.of(text.strip().split(" +"));
   }
 
   static Optional<Entry> find(Connection connection, String clientId) throws SQLException {
@@ -69,7 +83,8 @@ final class ClientOAuthTable {
           OAuthSettings.parseScopes(row.getString("allowed_scopes")),
           Duration.ofSeconds(row.getLong("token_ttl_seconds")),
           OAuthSettings.parseScopes(row.getString("auth_methods")),
-          OAuthSettings.parseJwks(row.getString("jwks")));
+          OAuthSettings.parseJwks(row.getString("jwks")),
+          splitUris(row.getString("redirect_uris")));
       return new Entry(clientId, settings, null);
     } catch (IllegalArgumentException e) {
       return new Entry(clientId, null, "OAuth settings of client " + clientId + " are invalid: " + e.getMessage());

@@ -68,7 +68,24 @@ public final class OAuthClientStore {
       if (!ClientOAuthTable.update(connection, clientId, settings)) {
         throw new NotFoundException("no client with id '" + clientId + "'");
       }
-      return settings;
+      return ClientOAuthTable.find(connection, clientId).map(ClientOAuthTable.Entry::settings).orElse(settings); // with its redirect URIs
+    });
+  }
+
+  /**
+   * Replaces the redirect URIs of the client's authorization code flow (empty: it cannot use that flow).
+   *
+   * @throws IllegalArgumentException if a URI cannot be a redirect URI; the message says why
+   * @throws NotFoundException if there is no such client
+   */
+  public OAuthSettings setRedirectUris(String clientId, List<String> uris) {
+    OAuthSettings checked = OAuthSettings.DEFAULT.withRedirectUris(uris);
+    return jdbc.write("set redirect URIs", connection -> {
+      RevisionTable.bump(connection);
+      if (!ClientOAuthTable.updateRedirectUris(connection, clientId, checked.redirectUris())) {
+        throw new NotFoundException("no client with id '" + clientId + "'");
+      }
+      return ClientOAuthTable.find(connection, clientId).map(ClientOAuthTable.Entry::settings).orElseThrow();
     });
   }
 

@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.toolgate.core.net.RedirectUris;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Collection;
@@ -27,17 +28,23 @@ import java.util.TreeSet;
  *     non-empty subset of {@link #KNOWN_AUTH_METHODS}
  * @param jwks the client's registered public keys, for {@code private_key_jwt}; null if none.
  *     Required when {@code private_key_jwt} is allowed; never holds a private part.
+ * @param redirectUris where the authorization code flow may send this client's codes (none: the client
+ *     does not use that flow); each checked by {@link RedirectUris#problem}
  */
-public record OAuthSettings(Set<String> allowedScopes, Duration tokenTtl, Set<String> authMethods, JWKSet jwks) {
+public record OAuthSettings(Set<String> allowedScopes, Duration tokenTtl, Set<String> authMethods, JWKSet jwks, List<String> redirectUris) {
   public static final String CLIENT_SECRET_BASIC = "client_secret_basic";
   public static final String CLIENT_SECRET_POST = "client_secret_post";
   public static final String PRIVATE_KEY_JWT = "private_key_jwt";
+  /** A public client (a native or browser app holding no secret): only the authorization code flow, protected by PKCE. */
+  public static final String NONE = "none";
   public static final Set<String> KNOWN_AUTH_METHODS =
-      Collections.unmodifiableSortedSet(new TreeSet<>(List.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, PRIVATE_KEY_JWT)));
+      Collections.unmodifiableSortedSet(new TreeSet<>(List.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, PRIVATE_KEY_JWT, NONE)));
+  /** Most redirect URIs one client may register. */
+  public static final int MAX_REDIRECT_URIS = 20;
 
   /** What a client has until it is configured (and what existing clients got from the V2 migration). */
   public static final OAuthSettings DEFAULT =
-      new OAuthSettings(Set.of(), Duration.ofHours(1), Set.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST), null);
+      new OAuthSettings(Set.of(), Duration.ofHours(1), Set.of(CLIENT_SECRET_BASIC, CLIENT_SECRET_POST), null, List.of());
 
   /** A registered JWKS larger than this is refused; real ones are a few kilobytes. */
   static final int MAX_JWKS_CHARS = 64 * 1024;
@@ -55,6 +62,41 @@ public record OAuthSettings(Set<String> allowedScopes, Duration tokenTtl, Set<St
       throw new IllegalArgumentException(
           "auth method " + PRIVATE_KEY_JWT + " needs the client's public keys: register a JWKS (or a single public JWK)");
     }
+    if (authMethods.contains(NONE) && authMethods.size() > 1) {
+      throw new IllegalArgumentException("auth method " + NONE + " (a public client) cannot be combined with other methods");
+    }
+    redirectUris = requireRedirectUris(redirectUris);
+  }
+
+  /** Without redirect URIs: a client that does not use the authorization code flow. */
+  public OAuthSettings(Set<String> allowedScopes, Duration tokenTtl, Set<String> authMethods, JWKSet jwks) {
+    this(allowedScopes, tokenTtl, authMethods, jwks, List.of());
+  }
+
+  /** These settings with other redirect URIs. */
+  public OAuthSettings withRedirectUris(List<String> uris) {
+    return new OAuthSettings(allowedScopes, tokenTtl, authMethods, jwks, uris);
+  }
+
+  /** A public client: no secret, no keys; only the code flow with PKCE. */
+  public boolean isPublic() {
+    return authMethods.contains(NONE);
+  }
+
+  private static List<String> requireRedirectUris(List<String> uris) {
+    if (uris == null) {
+      return List.of();
+    }
+    if (uris.size() > MAX_REDIRECT_URIS) {
+      throw new IllegalArgumentException("at most " + MAX_REDIRECT_URIS + " redirect URIs, got " + uris.size());
+    }
+    for (String uri : uris) {
+      String problem = RedirectUris.problem(uri);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem + ": " + (uri == null ? "null" : uri.length() > 100 ? uri.substring(0, 100) + "..." : uri));
+      }
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(uris));
   }
 
   /** Whether every scope in {@code requested} is allowed (true for none). */
@@ -184,6 +226,6 @@ public record OAuthSettings(Set<String> allowedScopes, Duration tokenTtl, Set<St
   @Override
   public String toString() {
     return "OAuthSettings[scopes=" + allowedScopes + ", tokenTtl=" + tokenTtl + ", authMethods=" + authMethods
-        + ", jwks=" + (jwks == null ? "none" : jwks.getKeys().size() + " key(s)") + "]";
+        + ", jwks=" + (jwks == null ? "none" : jwks.getKeys().size() + " key(s)") + ", redirectUris=" + redirectUris + "]";
   }
 }
