@@ -35,6 +35,10 @@ import dev.toolgate.server.oauth.MetadataEndpoint;
 import dev.toolgate.server.oauth.OwnTokens;
 import dev.toolgate.server.oauth.RevocationEndpoint;
 import dev.toolgate.server.oauth.TokenEndpoint;
+import dev.toolgate.server.oauth.grant.AuthorizationCodeGrant;
+import dev.toolgate.server.oauth.grant.ClientCredentialsGrant;
+import dev.toolgate.server.oauth.grant.RefreshTokenGrant;
+import dev.toolgate.server.store.AuthorizationStore;
 import dev.toolgate.server.store.AuditWriter;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.UsageWriter;
@@ -70,7 +74,8 @@ final class PolicyWiring {
   record Parts(Clock clock, String issuer, AuthServerSettings auth, CredentialCache credentials, UsageWriter usage, AuditWriter audit,
       SharedState shared, CachedUserDirectory userDirectory, UserBinder binder, UserStore users, OpaqueIds opaqueIds, PasswordHasher hasher,
       CustomerLoginSettings login, JwtKeys ownKeys, java.util.function.Predicate<String> ownKeyTrusted, CachedVerifiedTokens clientTokens,
-      ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminAuth adminAuth, List<Endpoint> fixedEndpoints) {}
+      ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminAuth adminAuth, AuthorizationStore authorizations,
+      List<Endpoint> fixedEndpoints) {}
 
   /**
    * One built configuration, with what the next reload may keep from it.
@@ -126,9 +131,15 @@ final class PolicyWiring {
     endpoints.add(new CustomerLoginEndpoint(parts.users(), parts.hasher(), signer, credentials::keyRing, shared.loginThrottle(), clientAddress,
         parts.opaqueIds(), login, (jti, exp) -> parts.revoker().revoke(jti, null, exp), clock));
     endpoints.add(new UserAdminEndpoint(parts.adminAuth(), parts.users(), parts.hasher(), new CustomerTokens(signer, parts.opaqueIds(), login, clock)));
-    endpoints.add(new TokenEndpoint(parts.clientAuth(), new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock),
-        resources(config), auth.defaultResource(), parts.audit(), version));
-    endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), scopes(config), toolScopes(config), credentials::keyRing));
+    AccessTokenService accessTokens = new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock);
+    Set<String> resources = resources(config);
+    endpoints.add(new TokenEndpoint(parts.clientAuth(), List.of(
+        new ClientCredentialsGrant(accessTokens, resources, auth.defaultResource()),
+        new AuthorizationCodeGrant(accessTokens, parts.authorizations(), parts.users(), auth.codeFlow(), credentials::markRevoked, clock),
+        new RefreshTokenGrant(accessTokens, parts.authorizations(), parts.users(), auth.codeFlow(), credentials::markRevoked, clock)),
+        parts.audit(), version));
+    endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), resources, scopes(config), toolScopes(config), auth.codeFlow(),
+        credentials::keyRing));
 
     RunningConfig running = new RunningConfig(version, Instant.now(clock), config, routes,
         new Forwarding(routes.routes(), config.platforms().values()),
@@ -146,10 +157,11 @@ final class PolicyWiring {
     return config.tools().stream().filter(t -> t.policy().requires(CredentialKind.USER_TOKEN)).map(ToolConfig::name).toList();
   }
 
-  /** RFC 8707 resource ids a client may ask a token for: the default and every tool's audience. */
+  /** RFC 8707 resource ids a client may ask a token for: the default, every tool's audience and the declared resources. */
   private static Set<String> resources(GatewayConfig config) {
     Set<String> out = new TreeSet<>();
     out.add(config.authorizationServer().defaultResource());
+    out.addAll(config.authorizationServer().codeFlow().resources());
     for (ToolConfig tool : config.tools()) {
       if (tool.policy().clientToken() != null) {
         out.add(tool.policy().clientToken().audience());

@@ -21,6 +21,9 @@ import dev.toolgate.core.token.JwtKeys;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.oauth.CachedVerifiedTokens;
 import dev.toolgate.server.oauth.ClientAuthenticator;
+import dev.toolgate.server.oauth.client.ClientResolver;
+import dev.toolgate.server.oauth.client.StoredClients;
+import dev.toolgate.server.store.AuthorizationStore;
 import dev.toolgate.server.oauth.IntrospectionEndpoint;
 import dev.toolgate.server.oauth.OwnTokens;
 import dev.toolgate.server.oauth.RevocationEndpoint;
@@ -42,6 +45,7 @@ import dev.toolgate.server.tracing.Tracing;
 import dev.toolgate.core.config.AuditSettings;
 import java.nio.file.Path;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Clock;
@@ -200,8 +204,12 @@ public final class Toolgate implements AutoCloseable {
       SharedState shared = SharedState.of(config, redis, clock);
 
       // Toolgate's own endpoints: the authorization server.
+      StoredClients codeFlowClients = new StoredClients(credentials, id -> Future.succeededFuture(ClientResolver.Lookup.refused(
+          "client ids that are URLs (Client ID Metadata Documents) are not accepted here")));
       ClientAuthenticator clientAuth = new ClientAuthenticator(credentials, usage,
-          Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock, shared.quota());
+          Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock, shared.quota(),
+          codeFlowClients, auth.accessTokenTtl());
+      AuthorizationStore authorizations = new AuthorizationStore(database, clock);
       OwnTokens ownTokens = new OwnTokens(credentials::keyRing, issuer, clock);
       RevocationEndpoint.Revoker revoker = (jti, clientId, exp) -> {
         if (credentials.isRevoked(jti)) {
@@ -221,13 +229,13 @@ public final class Toolgate implements AutoCloseable {
           new DecisionsAdminEndpoint(adminAuth, auditLog),
           new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked,
               id -> credentials.client(id).map(c -> c.enabled()).orElse(false)),
-          new RevocationEndpoint(clientAuth, ownTokens, revoker));
+          new RevocationEndpoint(clientAuth, ownTokens, revoker, authorizations, credentials::markRevoked));
 
       // What toolgate.yaml decides, built so that a reload can build it again: routes, the gateway
       // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.
       PolicyWiring wiring = new PolicyWiring(new PolicyWiring.Parts(clock, issuer, auth, credentials, usage, audit, shared, userDirectory,
           new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
-          clientTokens, clientAuth, revoker, adminAuth, fixedEndpoints));
+          clientTokens, clientAuth, revoker, adminAuth, authorizations, fixedEndpoints));
       ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
       // A reload that changes the customer tokens' audiences verifies them with a new cache: its metrics follow.
       observe.cache("user_tokens", reloader.customerTokenCache());
@@ -283,6 +291,7 @@ public final class Toolgate implements AutoCloseable {
         // Rows nobody can need any more: keys whose last token expired, revocations of expired tokens.
         keys.purgeExpired(auth.maxTokenTtl());
         oauthClients.purgeRevokedTokens(clock.instant());
+        authorizations.purgeExpired();
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
       readiness.credentialsLoaded(credentials.undecryptable().size());

@@ -31,10 +31,15 @@ public final class AccessTokenService {
   }
 
   public IssuedAccessToken issue(String clientId, Collection<String> scopes, List<String> audience, Duration ttl) {
+    // Client credentials: the client acts for itself, so it is also the subject (RFC 9068 §2.2).
+    return issue(clientId, clientId, scopes, audience, ttl);
+  }
+
+  /** A token of {@code clientId} acting for the user {@code subject} (authorization code and refresh grants). */
+  public IssuedAccessToken issue(String subject, String clientId, Collection<String> scopes, List<String> audience, Duration ttl) {
     Instant now = clock.instant();
     Duration lifetime = ttl.compareTo(maxTtl) > 0 ? maxTtl : ttl;
-    // Client credentials: the client acts for itself, so it is also the subject (RFC 9068 §2.2).
-    JWTClaimsSet claims = AccessTokens.accessToken(issuerUrl, clientId, clientId, audience, scopes, now, lifetime, Map.of());
+    JWTClaimsSet claims = AccessTokens.accessToken(issuerUrl, subject, clientId, audience, scopes, now, lifetime, Map.of());
     return new IssuedAccessToken(issuer.sign(claims, AT_JWT), now, lifetime, String.join(" ", scopes), claims.getJWTID());
   }
 }

@@ -14,6 +14,8 @@ import dev.toolgate.core.secret.SecretDigest;
 import dev.toolgate.core.token.JwtResult;
 import dev.toolgate.core.token.JwtRules;
 import dev.toolgate.core.token.JwtVerifier;
+import dev.toolgate.server.oauth.client.AuthorizationClient;
+import dev.toolgate.server.oauth.client.ClientResolver;
 import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.OAuthSettings;
@@ -35,11 +37,15 @@ import java.util.Set;
  * {@code client_secret_basic}, {@code client_secret_post} or {@code private_key_jwt} (RFC 7523).
  * Exactly one method per request; the method must be one the client is registered for. Everything
  * is answered from memory: secrets by digest, registered keys from the credential snapshot.
+ *
+ * <p>Where public clients are allowed (token and revocation endpoints), a request with no
+ * credentials but a {@code client_id} is a public client's ({@code none}): a client registered as
+ * public, or one known by its Client ID Metadata Document. What it may do is then up to the grant.
  */
 public final class ClientAuthenticator {
-  static final String BASIC = "client_secret_basic";
-  static final String POST = "client_secret_post";
-  static final String PRIVATE_KEY_JWT = "private_key_jwt";
+  public static final String BASIC = "client_secret_basic";
+  public static final String POST = "client_secret_post";
+  public static final String PRIVATE_KEY_JWT = "private_key_jwt";
   private static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
   /** Client assertions are meant to be used at once; a longer one is refused. */
   private static final Duration MAX_ASSERTION_LIFETIME = Duration.ofMinutes(10);
@@ -67,14 +73,23 @@ public final class ClientAuthenticator {
   private final Set<String> assertionAudiences;
   private final Clock clock;
   private final CallQuota assertionIds;
+  private final ClientResolver publicClients;
+  private final Duration publicTokenTtl;
 
-  /** @param assertionIds where the jtis of {@code private_key_jwt} assertions are claimed once (shared by all instances with Redis) */
-  public ClientAuthenticator(CredentialCache credentials, UsageSink usage, Set<String> assertionAudiences, Clock clock, CallQuota assertionIds) {
+  /**
+   * @param assertionIds where the jtis of {@code private_key_jwt} assertions are claimed once (shared by all instances with Redis)
+   * @param publicClients finds the clients that authenticate with {@code none} (registered public ones, metadata documents)
+   * @param publicTokenTtl access-token lifetime of clients known only by a metadata document
+   */
+  public ClientAuthenticator(CredentialCache credentials, UsageSink usage, Set<String> assertionAudiences, Clock clock, CallQuota assertionIds,
+      ClientResolver publicClients, Duration publicTokenTtl) {
     this.credentials = credentials;
     this.usage = usage;
     this.assertionAudiences = Set.copyOf(assertionAudiences);
     this.clock = clock;
     this.assertionIds = assertionIds;
+    this.publicClients = publicClients;
+    this.publicTokenTtl = publicTokenTtl;
   }
 
   /**
@@ -82,6 +97,17 @@ public final class ClientAuthenticator {
    * is then claimed in the shared state: the future completes on {@code context}.
    */
   Future<Outcome> authenticate(HttpServerRequest request, FormRequest form, Context context) {
+    return authenticate(request, form, context, false);
+  }
+
+  /** As {@link #authenticate(HttpServerRequest, FormRequest, Context)}; with {@code allowPublic}, a bare {@code client_id} is a public client's. */
+  Future<Outcome> authenticate(HttpServerRequest request, FormRequest form, Context context, boolean allowPublic) {
+    if (allowPublic && request.getHeader("authorization") == null && form.get("client_secret").isEmpty()
+        && form.get("client_assertion").isEmpty() && form.get("client_assertion_type").isEmpty() && form.get("client_id").isPresent()) {
+      String clientId = form.get("client_id").get();
+      return Future.fromCompletionStage(publicClients.resolve(clientId).toCompletionStage(), context)
+          .map(lookup -> lookup.client() != null || isUrl(clientId) ? publicClient(lookup) : check(request, form));
+    }
     Outcome outcome = check(request, form);
     if (outcome.assertionId() == null) {
       return Future.succeededFuture(outcome);
@@ -211,6 +237,23 @@ public final class ClientAuthenticator {
     // Remembered a little past the assertion's expiry (JwtRules allow 60 s of skew); claimed by authenticate().
     String id = "private_key_jwt:" + subject + ":" + SecretDigest.of(claims.getJWTID());
     return new Outcome(registered.client(), null, new OnceKey(id, exp.plus(Duration.ofMinutes(2))));
+  }
+
+  private static boolean isUrl(String clientId) {
+    return clientId.regionMatches(true, 0, "https://", 0, 8) || clientId.regionMatches(true, 0, "http://", 0, 7);
+  }
+
+  private Outcome publicClient(ClientResolver.Lookup lookup) {
+    if (lookup.client() == null) {
+      return failed(OAuthError.invalidClient(lookup.problem(), false));
+    }
+    AuthorizationClient c = lookup.client();
+    if (!c.isPublic()) {
+      return failed(OAuthError.invalidClient("this client must authenticate (it is not registered as a public client)", false));
+    }
+    OAuthSettings settings = credentials.oauthSettings(c.clientId())
+        .orElseGet(() -> new OAuthSettings(Set.of(), publicTokenTtl, Set.of(OAuthSettings.NONE), null, c.redirectUris()));
+    return new Outcome(new Authenticated(new ClientRecord(c.clientId(), c.name(), "oauth", true, Instant.EPOCH), settings, OAuthSettings.NONE), null);
   }
 
   /** The client exists, is enabled and may use this method. */

@@ -12,7 +12,7 @@ import java.util.Optional;
  * no parameter sent twice. Query parameters are not read unless an endpoint asks for them by name.
  * Body and query are decoded strictly ({@link FormBody}): a broken escape is an {@code invalid_request}.
  */
-final class FormRequest {
+public final class FormRequest {
   private static final FormBody EMPTY = new FormBody(List.of());
   private final FormBody form;
   private final FormBody query;
@@ -51,12 +51,12 @@ final class FormRequest {
 
   record Result(FormRequest form, OAuthError error) {}
 
-  Optional<String> get(String name) {
+  public Optional<String> get(String name) {
     List<String> values = form.values(name);
     return values.isEmpty() || values.get(0).isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
-  List<String> all(String name) {
+  public List<String> all(String name) {
     return form.values(name);
   }
 

@@ -6,32 +6,36 @@ package dev.toolgate.server.oauth;
  * @param basicChallenge true when the client tried HTTP Basic, so a 401 must carry a Basic challenge
  */
 public record OAuthError(int status, String error, String description, boolean basicChallenge) {
-  static OAuthError invalidRequest(String description) {
+  public static OAuthError invalidRequest(String description) {
     return new OAuthError(400, "invalid_request", description, false);
   }
 
-  static OAuthError invalidClient(String description, boolean basic) {
+  public static OAuthError invalidClient(String description, boolean basic) {
     return new OAuthError(401, "invalid_client", description, basic);
   }
 
-  static OAuthError invalidScope(String description) {
+  public static OAuthError invalidScope(String description) {
     return new OAuthError(400, "invalid_scope", description, false);
   }
 
-  static OAuthError invalidTarget(String description) {
+  public static OAuthError invalidTarget(String description) {
     return new OAuthError(400, "invalid_target", description, false);
   }
 
-  static OAuthError unsupportedGrantType(String description) {
+  public static OAuthError unsupportedGrantType(String description) {
     return new OAuthError(400, "unsupported_grant_type", description, false);
   }
 
   /** A dependency (the shared state) cannot answer now: 503, retried later. */
-  static OAuthError temporarilyUnavailable(String description) {
+  public static OAuthError temporarilyUnavailable(String description) {
     return new OAuthError(503, "temporarily_unavailable", description, false);
   }
 
-  static OAuthError unauthorizedClient(String description) {
+  public static OAuthError invalidGrant(String description) {
+    return new OAuthError(400, "invalid_grant", description, false);
+  }
+
+  public static OAuthError unauthorizedClient(String description) {
     return new OAuthError(400, "unauthorized_client", description, false);
   }
 }

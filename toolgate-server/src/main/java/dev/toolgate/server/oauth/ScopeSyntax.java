@@ -1,10 +1,10 @@
 package dev.toolgate.server.oauth;
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
-final class ScopeSyntax {
+public final class ScopeSyntax {
   private ScopeSyntax() {}
 
-  static boolean isScopeToken(String s) {
+  public static boolean isScopeToken(String s) {
     if (s.isEmpty() || s.length() > 200) {
       return false;
     }

@@ -7,39 +7,37 @@ import dev.toolgate.server.http.FormBodyReader;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import dev.toolgate.server.oauth.grant.Grant;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
- * {@code POST /oauth/token} (RFC 6749 §4.4 client credentials, RFC 8707 resource indicators) and its
- * ASAPP-shaped twin {@code POST /oauth/access_token} ({@code grant_type} also accepted in the query;
- * the answer has {@code issued_at} and {@code client_id} and string-typed numbers as ASAPP documents).
+ * {@code POST /oauth/token} and its ASAPP-shaped twin {@code POST /oauth/access_token}
+ * ({@code grant_type} also accepted in the query; the answer has {@code issued_at} and
+ * {@code client_id} and string-typed numbers as ASAPP documents, client credentials only).
+ *
+ * <p>Reads the form, authenticates the client (public clients too: a bare {@code client_id}), and
+ * hands both to the {@link Grant} of the {@code grant_type}, on a worker thread (the store, and RSA
+ * signing at about a millisecond). Every answer is audited.
  */
 public final class TokenEndpoint implements Endpoint {
   static final int MAX_FORM_BYTES = 64 * 1024;
+  private static final String CLIENT_CREDENTIALS = "client_credentials";
 
   private final ClientAuthenticator clients;
-  private final AccessTokenService tokens;
-  private final Set<String> knownResources;
-  private final String defaultResource;
+  private final Map<String, Grant> grants;
   private final AuditSink audit;
   private final String configVersion;
 
-  /**
-   * @param knownResources the resources a token may be asked for: the default and every tool's audience
-   * @param configVersion the version of the configuration those come from, for the audit; null when made in code
-   */
-  public TokenEndpoint(ClientAuthenticator clients, AccessTokenService tokens, Set<String> knownResources, String defaultResource, AuditSink audit,
-      String configVersion) {
+  /** @param configVersion the version of the configuration the grants come from, for the audit; null when made in code */
+  public TokenEndpoint(ClientAuthenticator clients, List<Grant> grants, AuditSink audit, String configVersion) {
     this.configVersion = configVersion;
     this.clients = clients;
-    this.tokens = tokens;
-    this.knownResources = Set.copyOf(knownResources);
-    this.defaultResource = defaultResource;
+    this.grants = grants.stream().collect(Collectors.toUnmodifiableMap(Grant::type, g -> g));
     this.audit = audit;
   }
 
@@ -62,80 +60,61 @@ public final class TokenEndpoint implements Endpoint {
       answer(ctx, start, null, OAuthError.invalidRequest("grant_type is sent more than once"));
       return;
     }
-    Optional<String> grant = asapp ? form.getFromBodyOrQuery("grant_type") : form.get("grant_type");
-    if (grant.isEmpty()) {
+    Optional<String> grantType = asapp ? form.getFromBodyOrQuery("grant_type") : form.get("grant_type");
+    if (grantType.isEmpty()) {
       answer(ctx, start, null, OAuthError.invalidRequest("grant_type is missing"));
       return;
     }
-    clients.authenticate(ctx.request(), form, ctx.vertx().getOrCreateContext())
-        .onSuccess(auth -> authenticated(ctx, start, asapp, grant.get(), form, auth))
+    Grant grant = asapp && !grantType.get().equals(CLIENT_CREDENTIALS) ? null : grants.get(grantType.get());
+    clients.authenticate(ctx.request(), form, ctx.vertx().getOrCreateContext(), !asapp)
+        .onSuccess(auth -> authenticated(ctx, start, asapp, grant, form, auth))
         .onFailure(ctx::fail);
   }
 
-  private void authenticated(RoutingContext ctx, long start, boolean asapp, String grant, FormRequest form, ClientAuthenticator.Outcome auth) {
+  private void authenticated(RoutingContext ctx, long start, boolean asapp, Grant grant, FormRequest form, ClientAuthenticator.Outcome auth) {
     if (auth.error() != null) {
       answer(ctx, start, null, auth.error());
       return;
     }
     ClientAuthenticator.Authenticated client = auth.client();
-    if (!grant.equals("client_credentials")) {
-      answer(ctx, start, client, OAuthError.unsupportedGrantType("only client_credentials is supported here"));
+    if (grant == null) {
+      answer(ctx, start, client, OAuthError.unsupportedGrantType(asapp ? "only client_credentials is supported here"
+          : "supported grant types: " + String.join(", ", new TreeSet<>(grants.keySet()))));
       return;
     }
-    Set<String> allowed = client.settings().allowedScopes();
-    Set<String> scopes;
-    Optional<String> requested = form.get("scope");
-    if (requested.isPresent()) {
-      scopes = new LinkedHashSet<>(List.of(requested.get().split(" ")));
-      if (scopes.contains("") || !scopes.stream().allMatch(ScopeSyntax::isScopeToken)) {
-        answer(ctx, start, client, OAuthError.invalidScope("scope must be space-separated scope tokens"));
-        return;
+    ctx.vertx().executeBlocking(() -> grant.issue(client, form), false).onComplete(done -> {
+      if (done.failed()) {
+        ctx.fail(done.cause());
+      } else if (done.result() instanceof Grant.Refused refused) {
+        record(ctx, start, client, "deny", refused.error().error(), refused.error().status(), refused.detail());
+        OAuthResponses.error(ctx.response(), refused.error());
+      } else {
+        issued(ctx, start, asapp, client, grant, (Grant.Issued) done.result());
       }
-      List<String> extra = scopes.stream().filter(s -> !allowed.contains(s)).toList();
-      if (!extra.isEmpty()) {
-        answer(ctx, start, client, OAuthError.invalidScope("not allowed for this client: " + String.join(" ", extra)));
-        return;
-      }
-    } else {
-      scopes = new LinkedHashSet<>(allowed); // RFC 6749 §3.3: the registered default
+    });
+  }
+
+  private void issued(RoutingContext ctx, long start, boolean asapp, ClientAuthenticator.Authenticated client, Grant grant, Grant.Issued issued) {
+    AccessTokenService.IssuedAccessToken t = issued.access();
+    JsonObject body = asapp
+        ? new JsonObject()
+            .put("token_type", "Bearer")
+            .put("issued_at", Long.toString(t.issuedAt().toEpochMilli()))
+            .put("client_id", client.client().id())
+            .put("access_token", t.token())
+            .put("scope", t.scope())
+            .put("expires_in", Long.toString(t.expiresIn().toSeconds()))
+        : new JsonObject()
+            .put("access_token", t.token())
+            .put("token_type", "Bearer")
+            .put("expires_in", t.expiresIn().toSeconds())
+            .put("scope", t.scope());
+    if (issued.refreshToken() != null) {
+      body.put("refresh_token", issued.refreshToken());
     }
-    List<String> audience = new ArrayList<>();
-    for (String resource : form.all("resource")) {
-      if (!knownResources.contains(resource)) {
-        answer(ctx, start, client, OAuthError.invalidTarget("unknown resource; see /.well-known/oauth-protected-resource"));
-        return;
-      }
-      if (!audience.contains(resource)) {
-        audience.add(resource);
-      }
-    }
-    if (audience.isEmpty()) {
-      audience.add(defaultResource);
-    }
-    // RSA signing takes about a millisecond: do it off the event loop.
-    ctx.vertx().executeBlocking(() -> tokens.issue(client.client().id(), scopes, audience, client.settings().tokenTtl()), false)
-        .onComplete(done -> {
-          if (done.failed()) {
-            ctx.fail(done.cause());
-            return;
-          }
-          AccessTokenService.IssuedAccessToken t = done.result();
-          JsonObject body = asapp
-              ? new JsonObject()
-                  .put("token_type", "Bearer")
-                  .put("issued_at", Long.toString(t.issuedAt().toEpochMilli()))
-                  .put("client_id", client.client().id())
-                  .put("access_token", t.token())
-                  .put("scope", t.scope())
-                  .put("expires_in", Long.toString(t.expiresIn().toSeconds()))
-              : new JsonObject()
-                  .put("access_token", t.token())
-                  .put("token_type", "Bearer")
-                  .put("expires_in", t.expiresIn().toSeconds())
-                  .put("scope", t.scope());
-          record(ctx, start, client, "allow", "ok", 200, "issued access token " + t.jti() + " via " + client.method());
-          OAuthResponses.json(ctx.response(), 200, body);
-        });
+    String forWhom = issued.subject().equals(client.client().id()) ? "" : " for user " + issued.subject();
+    record(ctx, start, client, "allow", "ok", 200, "issued access token " + t.jti() + forWhom + " via " + grant.type() + " (" + client.method() + ")");
+    OAuthResponses.json(ctx.response(), 200, body);
   }
 
   private void answer(RoutingContext ctx, long start, ClientAuthenticator.Authenticated client, OAuthError error) {

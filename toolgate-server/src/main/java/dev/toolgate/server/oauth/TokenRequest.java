@@ -14,13 +14,18 @@ record TokenRequest(ClientAuthenticator.Authenticated client, String token) {
    * jti is claimed in the shared state first, so this may complete later, on the request's context).
    */
   static void read(RoutingContext ctx, ClientAuthenticator clients, java.util.function.Consumer<TokenRequest> next) {
+    read(ctx, clients, false, next);
+  }
+
+  /** As above; with {@code allowPublic}, a public client's bare {@code client_id} is accepted (RFC 7009 §2.1). */
+  static void read(RoutingContext ctx, ClientAuthenticator clients, boolean allowPublic, java.util.function.Consumer<TokenRequest> next) {
     RequestId.of(ctx);
     FormRequest.Result parsed = FormRequest.read(ctx);
     if (parsed.error() != null) {
       OAuthResponses.error(ctx.response(), parsed.error());
       return;
     }
-    clients.authenticate(ctx.request(), parsed.form(), ctx.vertx().getOrCreateContext())
+    clients.authenticate(ctx.request(), parsed.form(), ctx.vertx().getOrCreateContext(), allowPublic)
         .onSuccess(auth -> read(ctx, parsed.form(), auth).ifPresent(next))
         .onFailure(ctx::fail);
   }

@@ -27,6 +27,9 @@ import java.util.Set;
  * one code or one old token are told apart there. All methods block: call them from worker threads.
  */
 public final class AuthorizationStore {
+  /** How refresh token values start ({@code tgr_}), so the revocation endpoint can tell them from JWTs. */
+  public static final String REFRESH_TOKEN_PREFIX = RefreshTokens.PREFIX;
+
   /** What the consent page hands over to become a code. */
   public record NewCode(String clientId, String userId, String redirectUri, String codeChallenge, String resource, Set<String> scopes,
       Instant expiresAt) {}

@@ -392,7 +392,7 @@ class OAuthIntegrationTest {
     JsonObject as = new JsonObject(get("/.well-known/oauth-authorization-server").body());
     assertThat(as.getString("issuer")).isEqualTo(h.issuer());
     assertThat(as.getString("token_endpoint")).isEqualTo(h.issuer() + "/oauth/token");
-    assertThat(as.getJsonArray("grant_types_supported").getList()).containsExactly("client_credentials");
+    assertThat(as.getJsonArray("grant_types_supported").getList()).containsExactly("authorization_code", "refresh_token", "client_credentials");
     String jwks = get("/.well-known/jwks.json").body();
     JWKSet set = JWKSet.parse(jwks);
     assertThat(set.getKeys()).isNotEmpty().allMatch(k -> !k.isPrivate() && k.getKeyID() != null);
