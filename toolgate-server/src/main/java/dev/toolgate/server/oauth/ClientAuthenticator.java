@@ -253,7 +253,7 @@ public final class ClientAuthenticator {
     }
     OAuthSettings settings = credentials.oauthSettings(c.clientId())
         .orElseGet(() -> new OAuthSettings(Set.of(), publicTokenTtl, Set.of(OAuthSettings.NONE), null, c.redirectUris()));
-    return new Outcome(new Authenticated(new ClientRecord(c.clientId(), c.name(), "oauth", true, Instant.EPOCH), settings, OAuthSettings.NONE), null);
+    return new Outcome(new Authenticated(new ClientRecord(c.clientId(), c.name(), AuthorizationClient.PLATFORM, true, Instant.EPOCH), settings, OAuthSettings.NONE), null);
   }
 
   /** The client exists, is enabled and may use this method. */

@@ -18,6 +18,8 @@ import java.util.Set;
 public record AuthorizationClient(String clientId, String name, List<String> redirectUris, Set<String> authMethods, JWKSet jwks,
     Set<String> scopes, Source source) {
   public static final String NONE = "none";
+  /** The platform of clients that exist for the code flow only (registered dynamically, or by an administrator for MCP). */
+  public static final String PLATFORM = "oauth";
 
   /** Where a client is known from. */
   public enum Source { STORED, METADATA_DOCUMENT, REGISTERED }
