@@ -229,7 +229,7 @@ public final class Toolgate implements AutoCloseable {
           new DecisionsAdminEndpoint(adminAuth, auditLog),
           new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked,
               id -> credentials.client(id).map(c -> c.enabled()).orElse(false)),
-          new RevocationEndpoint(clientAuth, ownTokens, revoker, authorizations, credentials::markRevoked));
+          new RevocationEndpoint(clientAuth, ownTokens, revoker, authorizations, credentials::markRevoked, audit));
 
       // What toolgate.yaml decides, built so that a reload can build it again: routes, the gateway
       // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.

@@ -1,15 +1,20 @@
 package dev.toolgate.server.oauth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.toolgate.core.port.AuditEvent;
+import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.core.token.JwtResult;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.http.FormBodyReader;
+import dev.toolgate.server.store.AuthorizationStore;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import dev.toolgate.server.store.AuthorizationStore;
 import java.time.Instant;
-import java.util.function.Consumer;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code POST /oauth/revoke} (RFC 7009), for access tokens and refresh tokens; public clients
@@ -30,10 +35,12 @@ public final class RevocationEndpoint implements Endpoint {
   private final Revoker revoker;
   private final AuthorizationStore refreshTokens;
   private final Consumer<String> revokedHere;
+  private final AuditSink audit;
 
   /** @param revokedHere makes a jti the store revoked with a refresh-token family refused here at once */
   public RevocationEndpoint(ClientAuthenticator clients, OwnTokens ownTokens, Revoker revoker, AuthorizationStore refreshTokens,
-      Consumer<String> revokedHere) {
+      Consumer<String> revokedHere, AuditSink audit) {
+    this.audit = audit;
     this.clients = clients;
     this.ownTokens = ownTokens;
     this.revoker = revoker;
@@ -51,40 +58,43 @@ public final class RevocationEndpoint implements Endpoint {
   }
 
   private void handle(RoutingContext ctx, TokenRequest request) {
+    long start = System.nanoTime();
+    String clientId = request.client().client().id();
     if (request.token().startsWith(AuthorizationStore.REFRESH_TOKEN_PREFIX)) {
-      revokeRefreshToken(ctx, request);
+      revokeRefreshToken(ctx, request, start);
       return;
     }
-    if (!(ownTokens.verify(request.token()) instanceof JwtResult.Valid valid)) {
-      ctx.response().setStatusCode(200).putHeader("cache-control", "no-store").end();
+    if (!(ownTokens.verify(request.token()) instanceof JwtResult.Valid valid) || !clientId.equals(valid.claims().getClaim("client_id"))) {
+      // Garbage, or not this client's token: nothing is revoked, and the answer is the same for both
+      // so a client cannot probe other clients' tokens for validity.
+      answered(ctx, start, clientId, Future.succeededFuture("nothing revoked: not a live access token of this client"));
       return;
     }
     JWTClaimsSet claims = valid.claims();
-    String clientId = request.client().client().id();
-    if (!clientId.equals(claims.getClaim("client_id"))) {
-      // Not this client's token: nothing is revoked, and the answer is the same as for garbage so a
-      // client cannot probe other clients' tokens for validity.
-      ctx.response().setStatusCode(200).putHeader("cache-control", "no-store").end();
-      return;
-    }
     Instant exp = claims.getExpirationTime().toInstant();
     ctx.vertx().executeBlocking(() -> {
       revoker.revoke(claims.getJWTID(), clientId, exp);
-      return null;
-    }, false).onComplete(done -> answered(ctx, done));
+      return "revoked access token " + claims.getJWTID();
+    }, false).onComplete(done -> answered(ctx, start, clientId, done));
   }
 
   /** Another client's or an unknown refresh token: 200 and nothing revoked (RFC 7009 §2.2). */
-  private void revokeRefreshToken(RoutingContext ctx, TokenRequest request) {
+  private void revokeRefreshToken(RoutingContext ctx, TokenRequest request, long start) {
     String clientId = request.client().client().id();
     ctx.vertx().executeBlocking(() -> {
-      refreshTokens.revokeRefreshToken(request.token(), clientId)
-          .ifPresent(revoked -> revoked.accessTokens().forEach(t -> revokedHere.accept(t.jti())));
-      return null;
-    }, false).onComplete(done -> answered(ctx, done));
+      Optional<AuthorizationStore.Revoked> revoked = refreshTokens.revokeRefreshToken(request.token(), clientId);
+      revoked.ifPresent(r -> r.accessTokens().forEach(t -> revokedHere.accept(t.jti())));
+      return revoked.map(r -> "revoked refresh-token family " + r.familyId() + " with " + r.accessTokens().size() + " live access token(s)")
+          .orElse("nothing revoked: not a refresh token of this client");
+    }, false).onComplete(done -> answered(ctx, start, clientId, done));
   }
 
-  private static void answered(RoutingContext ctx, io.vertx.core.AsyncResult<?> done) {
+  private void answered(RoutingContext ctx, long start, String clientId, AsyncResult<String> done) {
+    int status = done.failed() ? 503 : 200;
+    audit.record(new AuditEvent(Instant.now(), RequestId.of(ctx), "POST", ctx.request().path(),
+        ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress(), null, clientId, List.of(),
+        done.failed() ? "deny" : "allow", done.failed() ? "store_unavailable" : "revoked", status, (System.nanoTime() - start) / 1000,
+        done.failed() ? "revocation not stored: the store failed" : done.result(), List.of(), null));
     if (done.failed()) {
       // The store is a dependency: its failure is 503, never a silent "revoked".
       ctx.response().putHeader("retry-after", "5");
