@@ -33,4 +33,20 @@ public record ClientMetadataSettings(boolean enabled, List<String> allowDomains,
     return new ClientMetadataSettings(true, List.of(), List.of(), false, null, DEFAULT_MAX_BYTES, Duration.ofSeconds(5),
         Duration.ofSeconds(60), Duration.ofHours(24));
   }
+
+  public ClientMetadataSettings withAllowPrivateAddresses(boolean allow) {
+    return new ClientMetadataSettings(enabled, allowDomains, denyDomains, allow, trustCaFile, maxBytes, timeout, cacheMin, cacheMax);
+  }
+
+  public ClientMetadataSettings withTrustCaFile(Path file) {
+    return new ClientMetadataSettings(enabled, allowDomains, denyDomains, allowPrivateAddresses, file, maxBytes, timeout, cacheMin, cacheMax);
+  }
+
+  public ClientMetadataSettings withDomains(List<String> allow, List<String> deny) {
+    return new ClientMetadataSettings(enabled, allow, deny, allowPrivateAddresses, trustCaFile, maxBytes, timeout, cacheMin, cacheMax);
+  }
+
+  public ClientMetadataSettings withLimits(int bytes, Duration fetchTimeout) {
+    return new ClientMetadataSettings(enabled, allowDomains, denyDomains, allowPrivateAddresses, trustCaFile, bytes, fetchTimeout, cacheMin, cacheMax);
+  }
 }
