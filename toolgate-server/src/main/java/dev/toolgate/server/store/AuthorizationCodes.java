@@ -63,6 +63,17 @@ final class AuthorizationCodes {
     }
   }
 
+  /**
+   * Takes the code's row lock (PostgreSQL) or the write lock (SQLite) before the code is read, so a
+   * transaction that reads it and then writes is serialised with the exchange and other replays.
+   */
+  static void lock(Connection connection, String digest) throws SQLException {
+    try (PreparedStatement lock = connection.prepareStatement("UPDATE authorization_codes SET used_at = used_at WHERE digest = ?")) {
+      lock.setString(1, digest);
+      lock.executeUpdate();
+    }
+  }
+
   /** Marks a code used without tokens (its exchange failed a check): it cannot be tried again. */
   static void burn(Connection connection, String digest, Instant now) throws SQLException {
     try (PreparedStatement update = connection.prepareStatement("UPDATE authorization_codes SET used_at = ? WHERE digest = ? AND used_at IS NULL")) {

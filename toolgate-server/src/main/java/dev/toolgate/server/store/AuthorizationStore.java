@@ -106,7 +106,12 @@ public final class AuthorizationStore {
   /** A code used a second time: what its first exchange issued is revoked (RFC 6749 §4.1.2). */
   public Outcome replayed(Code code) {
     Instant now = now();
-    return jdbc.write("revoke a replayed code's tokens", connection -> replayed(connection, code.digest(), now));
+    return jdbc.write("revoke a replayed code's tokens", connection -> {
+      // A write first (see Jdbc#write): read first, SQLite fails at once with SQLITE_BUSY when another
+      // connection writes before the revocation does, which replays racing each other do.
+      AuthorizationCodes.lock(connection, code.digest());
+      return replayed(connection, code.digest(), now);
+    });
   }
 
   private Outcome replayed(Connection connection, String digest, Instant now) throws SQLException {
@@ -205,9 +210,11 @@ public final class AuthorizationStore {
   public void rememberConsent(String userId, String clientId, Set<String> scopes, String resource) {
     Instant now = now();
     jdbc.write("remember consent", connection -> {
-      // A write first (see Jdbc#write): the row exists, locked, before it is read.
+      // A write first (see Jdbc#write): the row exists, locked, before it is read. DO UPDATE, not DO
+      // NOTHING: PostgreSQL locks an existing row only for an update, and without the lock two
+      // consents at once each merge into what they read and the later write loses the other's scopes.
       try (PreparedStatement insert = connection.prepareStatement("INSERT INTO consents (user_id, client_id, scope, resources, granted_at)"
-          + " VALUES (?, ?, '', '', ?) ON CONFLICT (user_id, client_id) DO NOTHING")) {
+          + " VALUES (?, ?, '', '', ?) ON CONFLICT (user_id, client_id) DO UPDATE SET granted_at = excluded.granted_at")) {
         insert.setString(1, userId);
         insert.setString(2, clientId);
         Columns.setInstant(insert, 3, now);
