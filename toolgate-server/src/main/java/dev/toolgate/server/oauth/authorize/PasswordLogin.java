@@ -1,0 +1,80 @@
+package dev.toolgate.server.oauth.authorize;
+
+import dev.toolgate.server.users.LoginThrottle;
+import dev.toolgate.server.users.PasswordHasher;
+import dev.toolgate.server.users.User;
+import dev.toolgate.server.users.UserStore;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A username and password checked the way {@code CustomerLoginEndpoint} checks them: the throttle
+ * first (a throttled attempt costs no hash), then one user lookup and one Argon2id verification
+ * whatever the outcome (unknown users are checked against the dummy hash), so unknown, wrong and
+ * disabled look and take the same. Only failures stay counted. Blocking: call it on a worker thread.
+ */
+final class PasswordLogin {
+  private static final Logger LOG = LoggerFactory.getLogger(PasswordLogin.class);
+
+  /** The user who signed in, or refused credentials (both null), or throttled ({@code retryAfter}). */
+  record Outcome(User user, Duration retryAfter) {}
+
+  private final UserStore users;
+  private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
+
+  PasswordLogin(UserStore users, PasswordHasher hasher, LoginThrottle throttle) {
+    this.users = users;
+    this.hasher = hasher;
+    this.throttle = throttle;
+  }
+
+  /**
+   * @param name the normalised username as typed
+   * @throws LoginThrottle.Unavailable when the throttle cannot count (answered 503)
+   */
+  Outcome attempt(String name, String password, String address) {
+    LoginThrottle.Attempt attempt = throttle.begin(name, address);
+    if (!attempt.allowed()) {
+      return new Outcome(null, attempt.retryAfter());
+    }
+    User user;
+    try {
+      user = authenticate(name, password);
+    } catch (RuntimeException e) {
+      attempt.cancelled();
+      throw e;
+    }
+    if (user == null) {
+      attempt.failed();
+    } else {
+      attempt.succeeded();
+    }
+    return new Outcome(user, null);
+  }
+
+  private User authenticate(String name, String password) {
+    User user = users.findUserByUsername(name).orElse(null);
+    if (user == null || !user.hasPassword()) {
+      hasher.verifyNothing(password); // the same work as a wrong password
+      return null;
+    }
+    if (!hasher.verify(password, user.passwordHash()) || user.disabled()) {
+      return null;
+    }
+    upgradeHash(user, password);
+    return user;
+  }
+
+  private void upgradeHash(User user, String password) {
+    if (!hasher.needsRehash(user.passwordHash())) {
+      return;
+    }
+    try {
+      users.upgradePasswordHash(user.id(), user.passwordHash(), hasher.hash(password));
+    } catch (RuntimeException e) {
+      LOG.warn("could not upgrade the password hash of user {} to {}: {}", user.id(), hasher.parameters(), e.getMessage());
+    }
+  }
+}
