@@ -38,7 +38,10 @@ import dev.toolgate.server.oauth.TokenEndpoint;
 import dev.toolgate.server.oauth.grant.AuthorizationCodeGrant;
 import dev.toolgate.server.oauth.grant.ClientCredentialsGrant;
 import dev.toolgate.server.oauth.grant.RefreshTokenGrant;
+import dev.toolgate.server.oauth.authorize.AuthorizeEndpoint;
+import dev.toolgate.server.oauth.client.ClientResolver;
 import dev.toolgate.server.store.AuthorizationStore;
+import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.store.AuditWriter;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.UsageWriter;
@@ -75,7 +78,7 @@ final class PolicyWiring {
       SharedState shared, CachedUserDirectory userDirectory, UserBinder binder, UserStore users, OpaqueIds opaqueIds, PasswordHasher hasher,
       CustomerLoginSettings login, JwtKeys ownKeys, java.util.function.Predicate<String> ownKeyTrusted, CachedVerifiedTokens clientTokens,
       ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminAuth adminAuth, AuthorizationStore authorizations,
-      List<Endpoint> fixedEndpoints) {}
+      ClientResolver codeFlowClients, SecretBox box, List<Endpoint> fixedEndpoints) {}
 
   /**
    * One built configuration, with what the next reload may keep from it.
@@ -138,6 +141,8 @@ final class PolicyWiring {
         new AuthorizationCodeGrant(accessTokens, parts.authorizations(), parts.users(), auth.codeFlow(), credentials::markRevoked, clock),
         new RefreshTokenGrant(accessTokens, parts.authorizations(), parts.users(), auth.codeFlow(), credentials::markRevoked, clock)),
         parts.audit(), version));
+    endpoints.add(new AuthorizeEndpoint(parts.issuer(), resources, parts.codeFlowClients(), parts.authorizations(), parts.users(), parts.hasher(),
+        shared.loginThrottle(), clientAddress, parts.box(), auth.codeFlow(), parts.audit(), clock));
     endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), resources, scopes(config), toolScopes(config), auth.codeFlow(),
         credentials::keyRing));
 

@@ -21,7 +21,7 @@ import dev.toolgate.core.token.JwtKeys;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.oauth.CachedVerifiedTokens;
 import dev.toolgate.server.oauth.ClientAuthenticator;
-import dev.toolgate.server.oauth.client.ClientResolver;
+import dev.toolgate.server.oauth.client.MetadataDocumentClients;
 import dev.toolgate.server.oauth.client.StoredClients;
 import dev.toolgate.server.store.AuthorizationStore;
 import dev.toolgate.server.oauth.IntrospectionEndpoint;
@@ -204,8 +204,8 @@ public final class Toolgate implements AutoCloseable {
       SharedState shared = SharedState.of(config, redis, clock);
 
       // Toolgate's own endpoints: the authorization server.
-      StoredClients codeFlowClients = new StoredClients(credentials, id -> Future.succeededFuture(ClientResolver.Lookup.refused(
-          "client ids that are URLs (Client ID Metadata Documents) are not accepted here")));
+      MetadataDocumentClients metadataDocuments = new MetadataDocumentClients(auth.codeFlow().clientMetadata());
+      StoredClients codeFlowClients = new StoredClients(credentials, metadataDocuments);
       ClientAuthenticator clientAuth = new ClientAuthenticator(credentials, usage,
           Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock, shared.quota(),
           codeFlowClients, auth.accessTokenTtl());
@@ -235,7 +235,7 @@ public final class Toolgate implements AutoCloseable {
       // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.
       PolicyWiring wiring = new PolicyWiring(new PolicyWiring.Parts(clock, issuer, auth, credentials, usage, audit, shared, userDirectory,
           new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
-          clientTokens, clientAuth, revoker, adminAuth, authorizations, fixedEndpoints));
+          clientTokens, clientAuth, revoker, adminAuth, authorizations, codeFlowClients, box, fixedEndpoints));
       ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
       // A reload that changes the customer tokens' audiences verifies them with a new cache: its metrics follow.
       observe.cache("user_tokens", reloader.customerTokenCache());
@@ -254,6 +254,7 @@ public final class Toolgate implements AutoCloseable {
       }
       readiness.watchConfig(() -> reloader.current().version());
       try {
+        startMetadataDocuments(metadataDocuments, vertx, auth);
         await(adminAuth.start(vertx));
         await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port, observers, tracing, tls),
             new DeploymentOptions().setInstances(loops)));
@@ -314,6 +315,16 @@ public final class Toolgate implements AutoCloseable {
       database.close();
       tracing.close();
       throw e;
+    }
+  }
+
+  /** The CA bundle of {@code client_metadata_documents} is read here: one that cannot be read stops the start, naming the setting. */
+  private static void startMetadataDocuments(MetadataDocumentClients documents, Vertx vertx, AuthServerSettings auth) {
+    try {
+      documents.start(vertx);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("authorization_server.client_metadata_documents.trust_ca_file ("
+          + auth.codeFlow().clientMetadata().trustCaFile() + "): " + e.getMessage(), e);
     }
   }
 
