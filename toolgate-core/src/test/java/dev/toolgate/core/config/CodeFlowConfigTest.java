@@ -76,6 +76,12 @@ class CodeFlowConfigTest {
   }
 
   @Test
+  void registrationModesAsWritten() {
+    assertThat(read(auth("  registration:\n    mode: off\n")).registration().mode()).isEqualTo(RegistrationSettings.Mode.OFF);
+    assertThat(read(auth("  registration:\n    mode: open\n")).registration().mode()).isEqualTo(RegistrationSettings.Mode.OPEN);
+  }
+
+  @Test
   void wrongValuesAreNamed() {
     assertError(auth("  resources: [\"https://mcp.example.com/mcp#x\"]\n"), 2, "authorization_server.resources[0]", "must not have a fragment");
     assertError(auth("  authorization_code:\n    code_ttl: 1h\n"), 3, "authorization_server.authorization_code.code_ttl", "must be at most 10m");
