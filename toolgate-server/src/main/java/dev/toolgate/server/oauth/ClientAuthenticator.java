@@ -108,7 +108,17 @@ public final class ClientAuthenticator {
       return Future.fromCompletionStage(publicClients.resolve(clientId).toCompletionStage(), context)
           .map(lookup -> lookup.client() != null || isUrl(clientId) ? publicClient(lookup) : check(request, form));
     }
-    Outcome outcome = check(request, form);
+    String assertionSubject = allowPublic && form.get("client_assertion").isPresent() ? unverifiedSubject(form.get("client_assertion").get()) : null;
+    if (assertionSubject != null && isUrl(assertionSubject) && request.getHeader("authorization") == null && form.get("client_secret").isEmpty()) {
+      // A client known by its metadata document, authenticating with the keys the document lists.
+      return Future.fromCompletionStage(publicClients.resolve(assertionSubject).toCompletionStage(), context)
+          .compose(lookup -> settle(documentAssertion(form, lookup), context));
+    }
+    return settle(check(request, form), context);
+  }
+
+  /** Claims an assertion's jti once (in the shared state); other outcomes as they are. */
+  private Future<Outcome> settle(Outcome outcome, Context context) {
     if (outcome.assertionId() == null) {
       return Future.succeededFuture(outcome);
     }
@@ -201,18 +211,47 @@ public final class ClientAuthenticator {
     if (jwt.isEmpty()) {
       return failed(OAuthError.invalidRequest("client_assertion is missing"));
     }
-    String subject;
-    try {
-      // Only to find whose keys to verify with; nothing is trusted before the signature check.
-      subject = SignedJWT.parse(jwt.get()).getJWTClaimsSet().getSubject();
-    } catch (java.text.ParseException | RuntimeException e) {
+    String subject = unverifiedSubject(jwt.get());
+    if (subject == null) {
       return failed(OAuthError.invalidClient("client_assertion is not a signed JWT", false));
     }
-    if (subject == null || form.get("client_id").map(id -> !id.equals(subject)).orElse(false)) {
+    Optional<OAuthSettings> settings = credentials.oauthSettings(subject);
+    return assertion(form, subject, settings.map(OAuthSettings::jwks).orElse(null), () -> registered(subject, PRIVATE_KEY_JWT, false));
+  }
+
+  /** A {@code private_key_jwt} assertion of a client known by its metadata document, checked with the document's keys. */
+  private Outcome documentAssertion(FormRequest form, ClientResolver.Lookup lookup) {
+    if (!form.get("client_assertion_type").map(JWT_BEARER::equals).orElse(false)) {
+      return failed(OAuthError.invalidRequest("client_assertion_type must be " + JWT_BEARER));
+    }
+    if (lookup.client() == null) {
+      return failed(OAuthError.invalidClient(lookup.problem(), false));
+    }
+    AuthorizationClient c = lookup.client();
+    if (!c.authMethods().contains(PRIVATE_KEY_JWT)) {
+      return failed(OAuthError.invalidClient("this client's metadata document does not register private_key_jwt", false));
+    }
+    OAuthSettings settings = new OAuthSettings(Set.of(), publicTokenTtl, Set.of(PRIVATE_KEY_JWT), c.jwks(), c.redirectUris());
+    Outcome client = new Outcome(new Authenticated(new ClientRecord(c.clientId(), c.name(), AuthorizationClient.PLATFORM, true, Instant.EPOCH),
+        settings, PRIVATE_KEY_JWT), null);
+    return assertion(form, c.clientId(), c.jwks(), () -> client);
+  }
+
+  /** The {@code sub} of a JWT, unverified: only to find whose keys to verify it with. Null if it is not a JWT, "" without a subject. */
+  private static String unverifiedSubject(String jwt) {
+    try {
+      String subject = SignedJWT.parse(jwt).getJWTClaimsSet().getSubject();
+      return subject == null ? "" : subject;
+    } catch (java.text.ParseException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private Outcome assertion(FormRequest form, String subject, JWKSet keys, java.util.function.Supplier<Outcome> registeredClient) {
+    Optional<String> jwt = form.get("client_assertion");
+    if (subject.isEmpty() || form.get("client_id").map(id -> !id.equals(subject)).orElse(false)) {
       return failed(OAuthError.invalidClient("client_assertion subject is missing or differs from client_id", false));
     }
-    Optional<OAuthSettings> settings = credentials.oauthSettings(subject);
-    JWKSet keys = settings.map(OAuthSettings::jwks).orElse(null);
     if (keys == null || keys.isEmpty()) {
       return failed(OAuthError.invalidClient("unknown client or no registered keys for private_key_jwt", false));
     }
@@ -230,7 +269,7 @@ public final class ClientAuthenticator {
     if (exp.isAfter(clock.instant().plus(MAX_ASSERTION_LIFETIME))) {
       return failed(OAuthError.invalidClient("client_assertion lives longer than " + MAX_ASSERTION_LIFETIME.toMinutes() + " minutes", false));
     }
-    Outcome registered = registered(subject, PRIVATE_KEY_JWT, false);
+    Outcome registered = registeredClient.get();
     if (registered.error() != null) {
       return registered;
     }
