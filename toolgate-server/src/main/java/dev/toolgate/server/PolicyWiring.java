@@ -35,6 +35,7 @@ import dev.toolgate.server.oauth.MetadataEndpoint;
 import dev.toolgate.server.oauth.OwnTokens;
 import dev.toolgate.server.oauth.RevocationEndpoint;
 import dev.toolgate.server.oauth.TokenEndpoint;
+import dev.toolgate.server.oauth.client.ClientRegistrationEndpoint;
 import dev.toolgate.server.oauth.grant.AuthorizationCodeGrant;
 import dev.toolgate.server.oauth.grant.ClientCredentialsGrant;
 import dev.toolgate.server.oauth.grant.RefreshTokenGrant;
@@ -72,13 +73,14 @@ final class PolicyWiring {
    *
    * @param login the customer-token settings of {@code authorization_server}, without tools (each configuration adds its own)
    * @param clientTokens verified access tokens: their rules (Toolgate's issuer and keys) do not change with a reload
+   * @param registration dynamic client registration's process-lifetime parts; null when {@code registration.mode} is off
    * @param fixedEndpoints Toolgate's endpoints that nothing in a reload changes, in mounting order
    */
   record Parts(Clock clock, String issuer, AuthServerSettings auth, CredentialCache credentials, UsageWriter usage, AuditWriter audit,
       SharedState shared, CachedUserDirectory userDirectory, UserBinder binder, UserStore users, OpaqueIds opaqueIds, PasswordHasher hasher,
       CustomerLoginSettings login, JwtKeys ownKeys, java.util.function.Predicate<String> ownKeyTrusted, CachedVerifiedTokens clientTokens,
       ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminAuth adminAuth, AuthorizationStore authorizations,
-      ClientResolver codeFlowClients, SecretBox box, List<Endpoint> fixedEndpoints) {}
+      ClientResolver codeFlowClients, SecretBox box, ClientRegistrationEndpoint.Setup registration, List<Endpoint> fixedEndpoints) {}
 
   /**
    * One built configuration, with what the next reload may keep from it.
@@ -137,12 +139,15 @@ final class PolicyWiring {
     AccessTokenService accessTokens = new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock);
     Set<String> resources = resources(config);
     endpoints.add(new TokenEndpoint(parts.clientAuth(), List.of(
-        new ClientCredentialsGrant(accessTokens, resources, auth.defaultResource()),
+        new ClientCredentialsGrant(accessTokens, resources, auth.defaultResource(), credentials::registeredDynamically),
         new AuthorizationCodeGrant(accessTokens, parts.authorizations(), parts.users(), auth.codeFlow(), credentials::markRevoked, clock),
         new RefreshTokenGrant(accessTokens, parts.authorizations(), parts.users(), auth.codeFlow(), credentials::markRevoked, clock)),
         parts.audit(), version));
     endpoints.add(new AuthorizeEndpoint(parts.issuer(), resources, parts.codeFlowClients(), parts.authorizations(), parts.users(), parts.hasher(),
         shared.loginThrottle(), clientAddress, parts.box(), auth.codeFlow(), parts.audit(), clock));
+    if (parts.registration() != null) {
+      endpoints.add(new ClientRegistrationEndpoint(parts.registration(), scopes(config), clientAddress, version));
+    }
     endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), resources, scopes(config), toolScopes(config), auth.codeFlow(),
         credentials::keyRing));
 

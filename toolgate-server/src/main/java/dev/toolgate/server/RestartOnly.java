@@ -54,7 +54,9 @@ final class RestartOnly {
       new Setting("authorization_server.default_resource", c -> c.authorizationServer().defaultResource()),
       new Setting("authorization_server.customer_token", c -> c.authorizationServer().customerToken()),
       new Setting("authorization_server.password_hash", c -> c.authorizationServer().passwordHash()),
-      new Setting("authorization_server.login_throttle", c -> c.authorizationServer().loginThrottle()));
+      new Setting("authorization_server.login_throttle", c -> c.authorizationServer().loginThrottle()),
+      // Its initial access token is read from the environment once, at start.
+      new Setting("authorization_server.registration", c -> c.authorizationServer().codeFlow().registration()));
 
   private RestartOnly() {}
 

@@ -3,11 +3,13 @@ package dev.toolgate.server;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.config.LoginThrottleSettings;
 import dev.toolgate.core.config.RedisFallbacks;
+import dev.toolgate.core.config.RegistrationSettings;
 import dev.toolgate.core.config.WhenUnavailable;
 import dev.toolgate.core.engine.QuotaFallback;
 import dev.toolgate.core.port.CallQuota;
 import dev.toolgate.server.limit.LocalCallQuota;
 import dev.toolgate.server.limit.LocalRateLimiter;
+import dev.toolgate.server.oauth.client.ClientRegistrationEndpoint;
 import dev.toolgate.server.redis.RedisCallQuota;
 import dev.toolgate.server.redis.RedisConnector;
 import dev.toolgate.server.redis.RedisLoginThrottle;
@@ -56,12 +58,16 @@ record SharedState(CallQuota quota, QuotaFallback fallback, LoginThrottle loginT
   }
 
   /**
-   * How long the one in-process limiter of the tools' rate limits and the failed-authentication buckets
+   * How long the one in-process limiter of the tools' rate limits, the failed-authentication and the registration buckets
    * keeps a bucket unused. A bucket unused for its whole period is full again, so forgetting it after
    * the longest period loses nothing.
    */
   static Duration longestPeriod(GatewayConfig config) {
     Duration longest = config.failedAuthLimit().map(l -> l.period()).orElse(Duration.ofSeconds(1));
+    if (config.authorizationServer().codeFlow().registration().mode() != RegistrationSettings.Mode.OFF
+        && ClientRegistrationEndpoint.PERIOD.compareTo(longest) > 0) {
+      longest = ClientRegistrationEndpoint.PERIOD; // each address's registration budget
+    }
     for (var tool : config.tools()) {
       for (var limit : tool.rateLimits()) {
         if (limit.limit().period().compareTo(longest) > 0) {

@@ -21,6 +21,10 @@ import dev.toolgate.core.token.JwtKeys;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.oauth.CachedVerifiedTokens;
 import dev.toolgate.server.oauth.ClientAuthenticator;
+import dev.toolgate.core.config.RegistrationSettings;
+import dev.toolgate.server.admin.ClientAdminEndpoint;
+import dev.toolgate.server.oauth.client.ClientRegistrationEndpoint;
+import dev.toolgate.server.oauth.client.InitialAccessToken;
 import dev.toolgate.server.oauth.client.MetadataDocumentClients;
 import dev.toolgate.server.oauth.client.StoredClients;
 import dev.toolgate.server.store.AuthorizationStore;
@@ -127,12 +131,12 @@ public final class Toolgate implements AutoCloseable {
    * the audit records carry), which {@link #reloader()} can read again.
    */
   public static Toolgate start(ConfigFile file, ConfigFile.Loaded loaded) {
-    return start(loaded.config(), loaded.version(), file, CREDENTIAL_POLL, null);
+    return start(loaded.config(), loaded.version(), file, CREDENTIAL_POLL, null, System::getenv);
   }
 
   /** As {@link #start(GatewayConfig)}, polling the store every {@code fallbackPoll} (tests lengthen it to prove announcements work alone). */
   static Toolgate start(GatewayConfig configured, Duration fallbackPoll) {
-    return start(configured, null, null, fallbackPoll, null);
+    return start(configured, null, null, fallbackPoll, null, System::getenv);
   }
 
   /**
@@ -141,11 +145,26 @@ public final class Toolgate implements AutoCloseable {
    * {@link Tracing#using} stays the caller's to close, after Toolgate's.
    */
   public static Toolgate start(GatewayConfig configured, Tracing tracing) {
-    return start(configured, null, null, CREDENTIAL_POLL, tracing);
+    return start(configured, null, null, CREDENTIAL_POLL, tracing, System::getenv);
   }
 
-  /** @param given tracing to use, or null: as the file's tracing: section and the OTEL_* variables say */
-  private static Toolgate start(GatewayConfig configured, String version, ConfigFile file, Duration fallbackPoll, Tracing given) {
+  /**
+   * As {@link #start(GatewayConfig)}, reading the variables the configuration names (database
+   * password, master key, Redis password, the registration's initial access token) from {@code env}
+   * instead of the process environment: an application embedding Toolgate, and tests.
+   */
+  public static Toolgate start(GatewayConfig configured, java.util.function.Function<String, String> env) {
+    return start(configured, null, null, CREDENTIAL_POLL, null, env);
+  }
+
+  /**
+   * @param given tracing to use, or null: as the file's tracing: section and the OTEL_* variables say
+   * @param env where the variables the configuration names are read
+   */
+  private static Toolgate start(GatewayConfig configured, String version, ConfigFile file, Duration fallbackPoll, Tracing given,
+      java.util.function.Function<String, String> env) {
+    // A registration mode that needs a token it cannot have stops the start before anything opens.
+    InitialAccessToken registrationToken = InitialAccessToken.of(configured.authorizationServer().codeFlow().registration(), env);
     // First, so that a wrong OTEL_* variable stops the start at once.
     Tracing tracing = given != null ? given : Tracing.configure(configured.tracing(), System.getenv());
     Clock clock = Clock.systemUTC();
@@ -160,7 +179,7 @@ public final class Toolgate implements AutoCloseable {
 
     Database database;
     try {
-      database = Database.open(config.store());
+      database = Database.open(config.store(), env);
     } catch (RuntimeException e) {
       tracing.close();
       throw e;
@@ -171,10 +190,10 @@ public final class Toolgate implements AutoCloseable {
       observe = Observability.open(config);
       // Several instances: the Redis they share. Connects in the background: Redis down never stops
       // a start, a password that cannot be read does (ConfigException naming the line).
-      redis = config.redis().map(RedisConnector::start).orElse(null);
+      redis = config.redis().map(settings -> RedisConnector.start(settings, env)).orElse(null);
       // Store and in-memory credentials.
       // Refuses keys that are not the store's; during a rotation, holds the previous key too (decryption only).
-      SecretBox box = MasterKeyCheck.keyFor(database, config.store()).box();
+      SecretBox box = MasterKeyCheck.keyFor(database, config.store(), env).box();
       CredentialStore store = new CredentialStore(database, box, clock);
       OAuthClientStore oauthClients = new OAuthClientStore(database, clock);
       new SigningKeyStore(database, box, clock).loadKeyRing(auth.maxTokenTtl(), auth.signingAlgorithm()); // first start makes a key
@@ -229,13 +248,18 @@ public final class Toolgate implements AutoCloseable {
           new DecisionsAdminEndpoint(adminAuth, auditLog),
           new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked,
               id -> credentials.client(id).map(c -> c.enabled()).orElse(false)),
-          new RevocationEndpoint(clientAuth, ownTokens, revoker, authorizations, credentials::markRevoked, audit));
+          new RevocationEndpoint(clientAuth, ownTokens, revoker, authorizations, credentials::markRevoked, audit),
+          new ClientAdminEndpoint(adminAuth, store, oauthClients, credentials::refresh));
+      // Dynamic client registration: per configuration (the scopes it may grant), built from this.
+      ClientRegistrationEndpoint.Setup registration = auth.codeFlow().registration().mode() == RegistrationSettings.Mode.OFF ? null
+          : new ClientRegistrationEndpoint.Setup(auth.codeFlow().registration(), registrationToken, oauthClients, credentials::refresh,
+              shared.quota(), auth.accessTokenTtl(), audit, clock);
 
       // What toolgate.yaml decides, built so that a reload can build it again: routes, the gateway
       // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.
       PolicyWiring wiring = new PolicyWiring(new PolicyWiring.Parts(clock, issuer, auth, credentials, usage, audit, shared, userDirectory,
           new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
-          clientTokens, clientAuth, revoker, adminAuth, authorizations, codeFlowClients, box, fixedEndpoints));
+          clientTokens, clientAuth, revoker, adminAuth, authorizations, codeFlowClients, box, registration, fixedEndpoints));
       ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
       // A reload that changes the customer tokens' audiences verifies them with a new cache: its metrics follow.
       observe.cache("user_tokens", reloader.customerTokenCache());
@@ -301,6 +325,12 @@ public final class Toolgate implements AutoCloseable {
           redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "",
           version != null ? ", config version " + version : "", vertx.isNativeTransportEnabled() ? "epoll" : "Java NIO (no native epoll here)");
       LOG.info(observe.describe());
+      if (registration != null) {
+        RegistrationSettings r = registration.settings();
+        String how = r.mode() == RegistrationSettings.Mode.OPEN
+            ? "open: anyone who reaches it may register a client" : "with the initial access token from " + r.initialAccessTokenEnv();
+        LOG.info("Dynamic client registration at {}/oauth/register, {} (at most {} an hour per address)", issuer, how, r.maxPerHour());
+      }
       if (tracing.enabled()) {
         LOG.info("Tracing {}", tracing.describe());
       }

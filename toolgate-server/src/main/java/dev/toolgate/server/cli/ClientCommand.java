@@ -1,6 +1,10 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.port.ClientRecord;
+import dev.toolgate.server.store.ClientKind;
+import dev.toolgate.server.store.ClientOverview;
+import dev.toolgate.server.store.OAuthClientStore;
+import dev.toolgate.server.store.OAuthSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,17 +40,25 @@ final class ClientCommand {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List clients.")
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = {"List clients: how each was registered (admin: CLI or admin API; dynamic: it registered itself at",
+          "/oauth/register), how many redirect URIs it has for the authorization code flow, and how it authenticates."})
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;
+    @Option(names = "--registration", paramLabel = "KIND", description = "Only clients registered this way: admin or dynamic.") String registration;
 
     @Override
     public Integer call() {
+      ClientKind.Registration only = registration == null ? null : ClientKind.Registration.parse(registration)
+          .orElseThrow(() -> new UserError("--registration must be admin or dynamic, got '" + registration + "'"));
       try (StoreSession s = new StoreSession(config.load())) {
-        Table t = new Table("ID", "NAME", "PLATFORM", "ENABLED", "CREATED");
-        for (ClientRecord c : s.credentials.listClients()) {
-          t.row(c.id(), c.name(), c.platform(), c.enabled(), c.createdAt());
+        Table t = new Table("ID", "NAME", "PLATFORM", "ENABLED", "CREATED", "REGISTRATION", "REDIRECT_URIS", "AUTH");
+        for (ClientOverview o : new OAuthClientStore(s.database).listClients(only)) {
+          ClientRecord c = o.client();
+          OAuthSettings settings = o.settings();
+          t.row(c.id(), c.name(), c.platform(), c.enabled(), c.createdAt(), o.kind().registration().value(),
+              settings == null ? "?" : settings.redirectUris().size(), settings == null ? "?" : String.join(",", settings.authMethods()));
         }
         t.print(spec.commandLine().getOut());
       }
@@ -55,7 +67,8 @@ final class ClientCommand {
   }
 
   @Command(name = "disable", mixinStandardHelpOptions = true,
-      description = "Disable a client: every credential of it stops working (running servers: at once on PostgreSQL, within a second on SQLite).")
+      description = {"Disable a client: every credential of it stops working, for a client of the authorization code flow",
+          "its refresh tokens and unexchanged codes too (running servers: at once on PostgreSQL, within a second on SQLite)."})
   static final class Disable implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ConfigOption config;

@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "client-oauth", mixinStandardHelpOptions = true,
     description = {"Show or change how a client uses the token endpoint: the scopes it may request, the lifetime",
-        "of its access tokens, how it authenticates, and its public keys for private_key_jwt.",
+        "of its access tokens, how it authenticates, its public keys for private_key_jwt, and the redirect URIs",
+        "of its authorization code flow.",
         "Options left out keep their current value; with no option, the settings are shown."})
 final class ClientOAuthCommand implements Callable<Integer> {
   /** A file bigger than this is not a JWKS; the store refuses much less anyway. */
@@ -40,7 +41,11 @@ final class ClientOAuthCommand implements Callable<Integer> {
   @Option(names = "--ttl", paramLabel = "DURATION", description = "Lifetime of its access tokens: 90s, 15m, 1h (new clients: 1h).") String ttl;
   @Option(names = "--auth-methods", split = ",", paramLabel = "METHOD",
       description = "Allowed client authentication, comma-separated: client_secret_basic, client_secret_post, private_key_jwt"
-          + " (new clients: client_secret_basic,client_secret_post).") List<String> authMethods;
+          + " (new clients: client_secret_basic,client_secret_post); or none alone, for a public client of the authorization code"
+          + " flow (a native or browser app holding no secret, protected by PKCE).") List<String> authMethods;
+  @Option(names = "--redirect-uris", split = ",", paramLabel = "URI",
+      description = "Where the authorization code flow may send the client's codes, comma-separated (https; http only on loopback,"
+          + " any port; or a native app's com.example.app:/callback); \"\" for none.") List<String> redirectUris;
   @ArgGroup(exclusive = true) Jwks jwks;
 
   static final class Jwks {
@@ -52,6 +57,10 @@ final class ClientOAuthCommand implements Callable<Integer> {
   public Integer call() {
     String jwksJson = jwks != null && jwks.file != null ? readJwks(jwks.file) : null;
     Duration tokenTtl = ttl == null ? null : parseTtl(ttl);
+    List<String> uris = redirectUris == null ? null : redirectUris.stream().map(String::strip).filter(u -> !u.isEmpty()).toList();
+    if (uris != null) {
+      OAuthSettings.DEFAULT.withRedirectUris(uris); // checked before anything is written
+    }
     boolean change = scopes != null || tokenTtl != null || authMethods != null || jwks != null;
     try (StoreSession s = new StoreSession(config.load())) {
       ClientRecord c = Clients.find(s, client);
@@ -65,6 +74,11 @@ final class ClientOAuthCommand implements Callable<Integer> {
             tokenTtl != null ? tokenTtl : settings.tokenTtl(),
             authMethods != null ? new LinkedHashSet<>(authMethods.stream().map(String::strip).toList()) : settings.authMethods(),
             jwks == null ? keepJwks : jwks.none ? null : jwksJson);
+      }
+      if (uris != null) {
+        settings = oauth.setRedirectUris(c.id(), uris);
+      }
+      if (change || uris != null) {
         out.println("Updated OAuth settings of client " + c.name() + " (running servers: at once on PostgreSQL, within a second on SQLite).");
       }
       out.println("client_id:     " + c.id() + " (" + c.name() + (c.enabled() ? "" : ", disabled") + ")");
@@ -72,6 +86,7 @@ final class ClientOAuthCommand implements Callable<Integer> {
       out.println("token ttl:     " + format(settings.tokenTtl()));
       out.println("auth methods:  " + String.join(" ", settings.authMethods()));
       out.println("jwks:          " + describe(settings));
+      out.println("redirect URIs: " + (settings.redirectUris().isEmpty() ? "(none)" : String.join(" ", settings.redirectUris())));
       boolean secretMethods = settings.allowsAuthMethod(OAuthSettings.CLIENT_SECRET_BASIC) || settings.allowsAuthMethod(OAuthSettings.CLIENT_SECRET_POST);
       Instant now = Instant.now();
       if (secretMethods && oauth.listClientSecrets(c.id()).stream().noneMatch(cs -> cs.usableAt(now))) {

@@ -5,6 +5,7 @@ import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.config.RedisSettings;
 import dev.toolgate.core.config.StoreSettings;
 import dev.toolgate.core.pki.TlsFiles;
+import dev.toolgate.server.oauth.client.InitialAccessToken;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.MasterKeyException;
@@ -22,7 +23,7 @@ import java.util.function.Function;
  * network: the files and environment variables the file names. The SQLite database's directory,
  * the database password's variable, the master keys (the current one when given, the previous one
  * during a rotation), the Redis password, and the TLS files (certificate and key, client and
- * upstream CA bundles) as serve reads them. Whether the store holds data that needs a key that
+ * upstream CA bundles) as serve reads them, and the registration's initial access token. Whether the store holds data that needs a key that
  * does not exist yet is the store's to say, and is not checked here.
  */
 final class StartChecks {
@@ -45,6 +46,10 @@ final class StartChecks {
     check(problems, config, () -> MasterKey.loadPrevious(store, env));
     check(problems, config, () -> TlsFiles.check(config, Instant.now()));
     config.redis().flatMap(RedisSettings::password).ifPresent(password -> check(problems, config, () -> Arrays.fill(password.read(env), '\0')));
+    String registration = InitialAccessToken.problem(config.authorizationServer().codeFlow().registration(), env);
+    if (registration != null) {
+      problems.add(config.source() + ": " + registration);
+    }
     return problems;
   }
 

@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** JSON answers of the OAuth endpoints: never cached (RFC 6749 §5.1), errors in RFC 6749 §5.2 form. */
-final class OAuthResponses {
+public final class OAuthResponses {
   private static final Logger LOG = LoggerFactory.getLogger(OAuthResponses.class);
 
   private OAuthResponses() {}
@@ -18,6 +18,11 @@ final class OAuthResponses {
    * request id.
    */
   static void failed(RoutingContext ctx) {
+    failed(ctx, TokenEndpoint.MAX_FORM_BYTES);
+  }
+
+  /** As {@link #failed(RoutingContext)}, for an endpoint whose body limit is {@code maxBodyBytes}. */
+  public static void failed(RoutingContext ctx, int maxBodyBytes) {
     if (ctx.response().headWritten()) {
       ctx.request().connection().close();
       return;
@@ -25,7 +30,7 @@ final class OAuthResponses {
     String requestId = RequestId.of(ctx);
     int status = ctx.statusCode();
     if (status == 413) {
-      error(ctx.response(), new OAuthError(413, "invalid_request", "the request body is larger than " + TokenEndpoint.MAX_FORM_BYTES + " bytes", false));
+      error(ctx.response(), new OAuthError(413, "invalid_request", "the request body is larger than " + maxBodyBytes + " bytes", false));
     } else if (status >= 400 && status < 500) {
       error(ctx.response(), OAuthError.invalidRequest("the request could not be read"));
     } else {
@@ -34,7 +39,7 @@ final class OAuthResponses {
     }
   }
 
-  static void json(HttpServerResponse response, int status, JsonObject body) {
+  public static void json(HttpServerResponse response, int status, JsonObject body) {
     response.setStatusCode(status)
         .putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")
@@ -42,8 +47,9 @@ final class OAuthResponses {
         .end(body.toBuffer());
   }
 
-  static void error(HttpServerResponse response, OAuthError error) {
-    if (error.status() == 401) {
+  /** The error; a 401 gets a challenge unless the caller put its own {@code WWW-Authenticate} already. */
+  public static void error(HttpServerResponse response, OAuthError error) {
+    if (error.status() == 401 && !response.headers().contains("www-authenticate")) {
       response.putHeader("www-authenticate", error.basicChallenge()
           ? "Basic realm=\"toolgate\", charset=\"UTF-8\""
           : "Bearer realm=\"toolgate\", error=\"invalid_client\"");

@@ -4,12 +4,12 @@ import io.vertx.ext.web.RoutingContext;
 import dev.toolgate.server.http.RequestIds;
 
 /** A request id for system endpoints, set once per request and echoed in {@code x-request-id}. */
-final class RequestId {
+public final class RequestId {
   private static final String KEY = "toolgate.request_id";
 
   private RequestId() {}
 
-  static String of(RoutingContext ctx) {
+  public static String of(RoutingContext ctx) {
     String id = ctx.get(KEY);
     if (id == null) {
       id = RequestIds.next();

@@ -24,6 +24,7 @@ public final class EndpointMetrics implements Handler<RoutingContext> {
       "/oauth/access_token", "asapp_token",
       "/oauth/introspect", "introspection",
       "/oauth/revoke", "revocation",
+      "/oauth/register", "registration",
       "/auth/customer_authenticate", "login",
       "/auth/logout", "logout");
 

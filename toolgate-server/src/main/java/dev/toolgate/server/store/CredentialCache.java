@@ -214,6 +214,11 @@ public final class CredentialCache implements CredentialDirectory {
     return Optional.ofNullable(clientId == null ? null : view.oauthSettings.get(clientId));
   }
 
+  /** Whether the client registered itself ({@code POST /oauth/register}) rather than being created by an administrator. */
+  public boolean registeredDynamically(String clientId) {
+    return clientId != null && view.dynamicClientIds.contains(clientId);
+  }
+
   /** Whether the JWT with this jti was revoked (and has not long expired). */
   public boolean isRevoked(String jti) {
     return jti != null && (view.revokedTokenIds.contains(jti) || revokedSinceLoad.contains(jti));
@@ -244,6 +249,7 @@ public final class CredentialCache implements CredentialDirectory {
     final Map<String, ClientSecret> clientSecretsByDigest;
     final Map<String, OAuthSettings> oauthSettings;
     final Set<String> revokedTokenIds;
+    final Set<String> dynamicClientIds;
     final KeyRing keyRing;
     final List<String> problems;
     final List<String> undecryptable;
@@ -310,6 +316,7 @@ public final class CredentialCache implements CredentialDirectory {
 
       oauthSettings = snapshot.oauthSettings();
       revokedTokenIds = snapshot.revokedTokenIds();
+      dynamicClientIds = snapshot.dynamicClientIds();
     }
   }
 }

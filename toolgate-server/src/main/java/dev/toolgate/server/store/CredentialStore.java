@@ -36,7 +36,7 @@ import java.util.TreeSet;
  * <p>All methods block on the database: call them from worker threads.
  */
 public final class CredentialStore {
-  private static final String CLIENT_ID_PREFIX = "cl";
+  static final String CLIENT_ID_PREFIX = "cl";
   private static final String SIGNING_SECRET_ID_PREFIX = "sec";
   private static final String STATIC_TOKEN_ID_PREFIX = "tok";
   private static final String API_KEY_ID_PREFIX = "key";
@@ -327,7 +327,7 @@ public final class CredentialStore {
         undecryptable.addAll(read.problems());
       }
       return new Snapshot(revision, clients, opened.secrets(), tokens, keys, settings, clientSecrets, revoked, ring, problems, undecryptable,
-          opened.unreadableOwners());
+          opened.unreadableOwners(), ClientKindTable.dynamicIds(connection));
     });
   }
 

@@ -1,12 +1,16 @@
 package dev.toolgate.server.store;
 
+import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.secret.SecretDigest;
 import dev.toolgate.core.secret.SecretGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,6 +40,13 @@ public final class OAuthClientStore {
   static final int MAX_JTI_LENGTH = 256;
 
   private static final String CLIENT_SECRET_ID_PREFIX = "cs";
+
+  /**
+   * The platform of clients that registered themselves: they call no tool with a platform's
+   * credentials, only the authorization code flow (the same name the token endpoint gives clients
+   * known by a metadata document).
+   */
+  public static final String DYNAMIC_PLATFORM = "oauth";
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -102,6 +113,87 @@ public final class OAuthClientStore {
       throw new IllegalStateException(entry.problem());
     }
     return entry.settings();
+  }
+
+  // ---- dynamic registration (RFC 7591) and listing ----
+
+  /**
+   * Stores a client that registered itself ({@code POST /oauth/register}), in one transaction: the
+   * client row (platform {@link #DYNAMIC_PLATFORM}), its OAuth settings with their redirect URIs,
+   * its kind (dynamic, {@code type}) and, unless it is public, its first client secret, which does
+   * not expire.
+   *
+   * <p>Names are unique and the registrant picks its display name freely, so the stored name is
+   * {@code displayName (client id)}: unique by construction, never one an administrator's client
+   * could have (those are letters, digits, '.', '_' and '-'), and on the consent page it says which
+   * registration this is.
+   *
+   * @param settings the authorization code flow's settings: redirect URIs required; {@code none}
+   *     alone (public) or client secret methods only
+   * @throws IllegalArgumentException if the settings do not fit a self-registered client
+   */
+  public RegisteredClient registerClient(String displayName, ClientKind.ApplicationType type, OAuthSettings settings) {
+    if (displayName == null || displayName.isBlank()) {
+      throw new IllegalArgumentException("a registered client needs a display name");
+    }
+    if (settings.redirectUris().isEmpty()) {
+      throw new IllegalArgumentException("a registered client needs at least one redirect URI");
+    }
+    if (settings.jwks() != null || settings.authMethods().contains(OAuthSettings.PRIVATE_KEY_JWT)) {
+      throw new IllegalArgumentException("a registered client authenticates with a client secret, or not at all (none)");
+    }
+    Instant now = now();
+    String id = SecretGenerator.id(CredentialStore.CLIENT_ID_PREFIX);
+    ClientRecord client = new ClientRecord(id, displayName.strip() + " (" + id + ")", DYNAMIC_PLATFORM, true, now);
+    ClientKind kind = new ClientKind(ClientKind.Registration.DYNAMIC, type);
+    String plaintext = settings.isPublic() ? null : SecretGenerator.secret(CLIENT_SECRET_PREFIX);
+    ClientSecret secret = plaintext == null ? null
+        : new ClientSecret(SecretGenerator.id(CLIENT_SECRET_ID_PREFIX), id, SecretDigest.of(plaintext), now, null, null, null);
+    return jdbc.write("register client", connection -> {
+      RevisionTable.bump(connection);
+      ClientTable.insert(connection, client);
+      ClientOAuthTable.update(connection, id, settings);
+      ClientOAuthTable.updateRedirectUris(connection, id, settings.redirectUris());
+      ClientKindTable.set(connection, id, kind);
+      if (secret != null) {
+        ClientSecretTable.insert(connection, secret);
+      }
+      return new RegisteredClient(client, kind, settings, plaintext);
+    });
+  }
+
+  /**
+   * Every client with how it was registered and its OAuth settings, by name.
+   *
+   * @param onlyOrNull only the clients registered this way; null for all
+   */
+  public List<ClientOverview> listClients(ClientKind.Registration onlyOrNull) {
+    return jdbc.snapshot("list clients", connection -> {
+      List<ClientRecord> clients = ClientTable.all(connection);
+      Map<String, ClientKind> kinds = ClientKindTable.all(connection);
+      Map<String, OAuthSettings> settings = ClientOAuthTable.all(connection, new ArrayList<>());
+      List<ClientOverview> out = new ArrayList<>();
+      for (ClientRecord client : clients) {
+        ClientKind kind = kinds.getOrDefault(client.id(), ClientKind.ADMIN);
+        if (onlyOrNull == null || kind.registration() == onlyOrNull) {
+          out.add(new ClientOverview(client, kind, settings.get(client.id())));
+        }
+      }
+      return out;
+    });
+  }
+
+  /** One client as {@link #listClients} shows it; empty if there is no such client. */
+  public Optional<ClientOverview> findClient(String clientId) {
+    return jdbc.snapshot("find client", connection -> {
+      Optional<ClientRecord> client = ClientTable.byId(connection, clientId);
+      if (client.isEmpty()) {
+        return Optional.<ClientOverview>empty();
+      }
+      ClientKind kind = ClientKindTable.find(connection, clientId).orElse(ClientKind.ADMIN);
+      OAuthSettings settings = ClientOAuthTable.find(connection, clientId).map(ClientOAuthTable.Entry::settings).orElse(null);
+      return Optional.of(new ClientOverview(client.get(), kind, settings));
+    });
   }
 
   // ---- client secrets ----

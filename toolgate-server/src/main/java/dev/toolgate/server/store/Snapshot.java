@@ -33,6 +33,8 @@ import java.util.Set;
  * @param unreadableSecretOwners the client id of each signing secret in use that could not be
  *     decrypted and is missing from {@code signingSecrets}: a signature matching no other secret of
  *     its platform is then answered 503, not 401
+ * @param dynamicClientIds the clients that registered themselves (RFC 7591): they get only what a
+ *     registration may ask for (no client credentials grant)
  */
 public record Snapshot(
     long revision,
@@ -46,7 +48,8 @@ public record Snapshot(
     KeyRing keyRing,
     List<String> problems,
     List<String> undecryptable,
-    List<String> unreadableSecretOwners) {
+    List<String> unreadableSecretOwners,
+    Set<String> dynamicClientIds) {
   public Snapshot {
     clients = List.copyOf(clients);
     signingSecrets = List.copyOf(signingSecrets);
@@ -58,5 +61,6 @@ public record Snapshot(
     problems = List.copyOf(problems);
     undecryptable = List.copyOf(undecryptable);
     unreadableSecretOwners = List.copyOf(unreadableSecretOwners);
+    dynamicClientIds = Set.copyOf(dynamicClientIds);
   }
 }

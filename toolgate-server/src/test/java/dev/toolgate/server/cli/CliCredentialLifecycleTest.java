@@ -66,7 +66,7 @@ class CliCredentialLifecycleTest extends CliTestSupport {
     String second = createClient("sendbird-staging");
     Run list = cmd("client", "list").ok();
     assertThat(list.out().lines().toList()).hasSize(3);
-    assertThat(list.out().lines().findFirst().orElseThrow()).matches("ID\\s+NAME\\s+PLATFORM\\s+ENABLED\\s+CREATED");
+    assertThat(list.out().lines().findFirst().orElseThrow()).matches("ID\\s+NAME\\s+PLATFORM\\s+ENABLED\\s+CREATED\\s+REGISTRATION\\s+REDIRECT_URIS\\s+AUTH");
     assertThat(list.out()).containsPattern(id + "\\s+sendbird-prod\\s+sendbird\\s+true\\s+\\d{4}-")
         .containsPattern(second + "\\s+sendbird-staging\\s+sendbird\\s+true");
 

@@ -11,11 +11,13 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.secret.SecretDigest;
 import dev.toolgate.core.token.SigningAlgorithm;
+import dev.toolgate.server.store.ClientKind;
 import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.OAuthSettings;
+import dev.toolgate.server.store.RegisteredClient;
 import dev.toolgate.server.store.SigningKeyInfo;
 import dev.toolgate.server.store.SigningKeyStore;
 import java.nio.charset.StandardCharsets;
@@ -238,6 +240,45 @@ class CliOAuthCommandsTest extends CliTestSupport {
 
     oauthCmd("client-oauth", clientId, "--auth-methods", "client_secret_basic", "--no-jwks").ok();
     assertThat(withOAuth(o -> o.oauthSettings(clientId)).jwks()).isNull();
+  }
+
+  @Test
+  void clientOAuthSetsRedirectUrisAndPublicClientsAndListShowsHowClientsWereRegistered() {
+    String clientId = createClient("desktop-agent");
+    Run set = oauthCmd("client-oauth", "desktop-agent", "--auth-methods", "none",
+        "--redirect-uris", "http://127.0.0.1/callback, com.example.agent:/cb").ok();
+    assertThat(set.out()).contains("Updated OAuth settings of client desktop-agent")
+        .contains("auth methods:  none")
+        .contains("redirect URIs: http://127.0.0.1/callback com.example.agent:/cb")
+        .doesNotContain("no usable client secret");
+    OAuthSettings stored = withOAuth(o -> o.oauthSettings(clientId));
+    assertThat(stored.isPublic()).isTrue();
+    assertThat(stored.redirectUris()).containsExactly("http://127.0.0.1/callback", "com.example.agent:/cb");
+
+    // A bad URI is refused before anything is written.
+    oauthCmd("client-oauth", "desktop-agent", "--scopes", "orders:read", "--redirect-uris", "https://app.example.com/cb#frag")
+        .userError("must not have a fragment");
+    oauthCmd("client-oauth", "desktop-agent", "--redirect-uris", "http://app.example.com/cb").userError("only allowed for loopback");
+    assertThat(withOAuth(o -> o.oauthSettings(clientId)).allowedScopes()).isEmpty();
+    oauthCmd("client-oauth", "desktop-agent", "--auth-methods", "none,client_secret_basic").userError("cannot be combined");
+
+    // A client that registered itself is listed as dynamic; the filter shows one kind.
+    RegisteredClient dynamic = withOAuth(o -> o.registerClient("MCP client", ClientKind.ApplicationType.NATIVE,
+        new OAuthSettings(java.util.Set.of(), Duration.ofHours(1), java.util.Set.of("none"), null, List.of("http://127.0.0.1/cb"))));
+    String dynamicId = dynamic.client().id();
+    Run all = cmd("client", "list").ok();
+    assertThat(all.out()).containsPattern(clientId + "\\s+desktop-agent\\s+\\S+\\s+true\\s+\\S+\\s+admin\\s+2\\s+none")
+        .containsPattern(dynamicId + "\\s+MCP client \\(" + dynamicId + "\\)\\s+oauth\\s+true\\s+\\S+\\s+dynamic\\s+1\\s+none");
+    Run onlyDynamic = cmd("client", "list", "--registration", "dynamic").ok();
+    assertThat(onlyDynamic.out()).contains(dynamicId).doesNotContain(clientId);
+    assertThat(cmd("client", "list", "--registration", "admin").ok().out()).contains(clientId).doesNotContain(dynamicId);
+    cmd("client", "list", "--registration", "bogus").userError("--registration must be admin or dynamic");
+
+    // Disabling revokes it; "" removes every redirect URI of the other.
+    assertThat(cmd("client", "disable", dynamicId).ok().out()).startsWith("Disabled client " + dynamicId);
+    assertThat(cmd("client", "list", "--registration", "dynamic").ok().out()).containsPattern(dynamicId + ".*\\s+false\\s+");
+    oauthCmd("client-oauth", "desktop-agent", "--redirect-uris", "").ok();
+    assertThat(withOAuth(o -> o.oauthSettings(clientId)).redirectUris()).isEmpty();
   }
 
   @Test

@@ -87,6 +87,12 @@ final class GatewayHarness implements AutoCloseable {
     return this;
   }
 
+  /** Starts reading the variables the configuration names from {@code env} instead of the process environment. */
+  GatewayHarness start(java.util.function.Function<String, String> env) {
+    gateway = Toolgate.start(config, env);
+    return this;
+  }
+
   /** Starts tracing with {@code tracing} (an SDK the test built) instead of the configuration's. */
   GatewayHarness start(dev.toolgate.server.tracing.Tracing tracing) {
     gateway = Toolgate.start(config, tracing);

@@ -16,8 +16,22 @@ public final class HarnessAccess implements AutoCloseable {
     return new HarnessAccess(new GatewayHarness(toolsYaml));
   }
 
+  /** With extra lines in the {@code server:} section, indented two spaces (e.g. {@code "  trusted_proxies: [127.0.0.1]\n"}). */
+  public static HarnessAccess create(String toolsYaml, String serverYaml) throws Exception {
+    return new HarnessAccess(new GatewayHarness(toolsYaml, "1s", serverYaml, ""));
+  }
+
   public void start() {
     h.start();
+  }
+
+  /** Starts reading the variables the configuration names from {@code env}. */
+  public void start(java.util.function.Function<String, String> env) {
+    h.start(env);
+  }
+
+  public int port() {
+    return h.gateway.port();
   }
 
   public String base() {

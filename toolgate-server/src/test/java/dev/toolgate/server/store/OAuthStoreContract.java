@@ -239,6 +239,57 @@ abstract class OAuthStoreContract extends StoreTestBase {
     assertThat(store.loadSnapshot().revokedTokenIds()).containsExactly("jti");
   }
 
+  // ---- dynamic registration ----
+
+  @Test
+  void aRegisteredClientIsStoredWholeInOneWriteAndListedAsDynamic() {
+    long before = store.revision();
+    OAuthSettings confidential = new OAuthSettings(Set.of("orders:read"), Duration.ofMinutes(10), Set.of(OAuthSettings.CLIENT_SECRET_BASIC), null,
+        List.of("https://app.example.com/cb"));
+    RegisteredClient web = oauth.registerClient("Web app", ClientKind.ApplicationType.WEB, confidential);
+    assertThat(store.revision()).isEqualTo(before + 1);
+    String id = web.client().id();
+    assertThat(web.client().name()).isEqualTo("Web app (" + id + ")");
+    assertThat(web.client().platform()).isEqualTo(OAuthClientStore.DYNAMIC_PLATFORM);
+    assertThat(web.clientSecret()).startsWith(OAuthClientStore.CLIENT_SECRET_PREFIX);
+    assertThat(web.toString()).doesNotContain(web.clientSecret());
+    assertThat(oauth.oauthSettings(id)).isEqualTo(confidential);
+    assertThat(oauth.listClientSecrets(id)).singleElement().satisfies(cs -> {
+      assertThat(cs.digest()).isEqualTo(SecretDigest.of(web.clientSecret()));
+      assertThat(cs.expiresAt()).isNull();
+    });
+
+    RegisteredClient app = oauth.registerClient("Web app", ClientKind.ApplicationType.NATIVE,
+        new OAuthSettings(Set.of(), Duration.ofMinutes(10), Set.of(OAuthSettings.NONE), null, List.of("http://127.0.0.1/cb")));
+    assertThat(app.clientSecret()).isNull();
+    assertThat(oauth.listClientSecrets(app.client().id())).isEmpty();
+
+    assertThat(oauth.listClients(null)).extracting(o -> o.client().id()).containsExactlyInAnyOrder(client.id(), id, app.client().id());
+    assertThat(oauth.listClients(ClientKind.Registration.ADMIN)).singleElement()
+        .satisfies(o -> assertThat(o.kind()).isEqualTo(ClientKind.ADMIN));
+    assertThat(oauth.listClients(ClientKind.Registration.DYNAMIC)).extracting(ClientOverview::kind).containsExactlyInAnyOrder(
+        new ClientKind(ClientKind.Registration.DYNAMIC, ClientKind.ApplicationType.WEB),
+        new ClientKind(ClientKind.Registration.DYNAMIC, ClientKind.ApplicationType.NATIVE));
+    assertThat(oauth.findClient(app.client().id())).hasValueSatisfying(o -> {
+      assertThat(o.settings().isPublic()).isTrue();
+      assertThat(o.settings().redirectUris()).containsExactly("http://127.0.0.1/cb");
+    });
+    assertThat(oauth.findClient("cl_missing")).isEmpty();
+
+    // The hot path knows which clients registered themselves.
+    assertThat(store.loadSnapshot().dynamicClientIds()).containsExactlyInAnyOrder(id, app.client().id());
+    CredentialCache cache = new CredentialCache(store);
+    assertThat(cache.registeredDynamically(id)).isTrue();
+    assertThat(cache.registeredDynamically(client.id())).isFalse();
+    assertThat(cache.registeredDynamically(null)).isFalse();
+
+    // What a registration may not be is refused before anything is written.
+    long now = store.revision();
+    assertThatThrownBy(() -> oauth.registerClient("x", ClientKind.ApplicationType.WEB, OAuthSettings.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("redirect URI");
+    assertThat(store.revision()).isEqualTo(now);
+  }
+
   // ---- snapshot, cache, revision ----
 
   @Test

@@ -39,7 +39,9 @@ public final class StoredClients implements ClientResolver {
     if (s.redirectUris().isEmpty()) {
       return Lookup.refused("this client has no redirect URIs registered: it cannot use the authorization code flow");
     }
+    AuthorizationClient.Source source = credentials.registeredDynamically(clientId)
+        ? AuthorizationClient.Source.REGISTERED : AuthorizationClient.Source.STORED;
     return Lookup.found(new AuthorizationClient(clientId, client.get().name(), s.redirectUris(), s.authMethods(), s.jwks(), s.allowedScopes(),
-        AuthorizationClient.Source.STORED));
+        source));
   }
 }
