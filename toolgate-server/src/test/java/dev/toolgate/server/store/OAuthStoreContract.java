@@ -96,7 +96,7 @@ abstract class OAuthStoreContract extends StoreTestBase {
 
     assertThatThrownBy(() -> oauth.setOAuthSettings(client.id(), Set.of(), hour, Set.of("client_secret_jwt"), null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown auth method 'client_secret_jwt'")
-        .hasMessageContaining("client_secret_basic, client_secret_post, private_key_jwt");
+        .hasMessageContaining("client_secret_basic, client_secret_post, none, private_key_jwt");
     assertThatThrownBy(() -> oauth.setOAuthSettings(client.id(), Set.of(), hour, Set.of(), null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one auth method");
     assertThatThrownBy(() -> oauth.setOAuthSettings(client.id(), Set.of(), hour, Set.of(OAuthSettings.PRIVATE_KEY_JWT), null))
