@@ -25,13 +25,31 @@ public record ClientMetadataSettings(boolean enabled, List<String> allowDomains,
   public static final int MAX_MAX_BYTES = 256 * 1024;
 
   public ClientMetadataSettings {
-    allowDomains = List.copyOf(allowDomains);
-    denyDomains = List.copyOf(denyDomains);
+    allowDomains = domains("allow_domains", allowDomains);
+    denyDomains = domains("deny_domains", denyDomains);
   }
 
   public static ClientMetadataSettings defaults() {
     return new ClientMetadataSettings(true, List.of(), List.of(), false, null, DEFAULT_MAX_BYTES, Duration.ofSeconds(5),
         Duration.ofSeconds(60), Duration.ofHours(24));
+  }
+
+  /** Lower-cased, without a leading {@code *.} or {@code .} or a trailing {@code .}: a domain covers its subdomains anyway. */
+  private static List<String> domains(String field, List<String> given) {
+    if (given == null) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>(given.size());
+    for (String d : given) {
+      String s = d == null ? "" : d.strip().toLowerCase(java.util.Locale.ROOT);
+      s = s.startsWith("*.") ? s.substring(2) : s.startsWith(".") ? s.substring(1) : s;
+      s = s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+      if (s.isEmpty() || !s.matches("[a-z0-9._-]+") || s.contains("..")) {
+        throw new IllegalArgumentException(field + ": '" + d + "' is not a domain name (write example.com; it also covers its subdomains)");
+      }
+      out.add(s);
+    }
+    return List.copyOf(out);
   }
 
   public ClientMetadataSettings withAllowPrivateAddresses(boolean allow) {

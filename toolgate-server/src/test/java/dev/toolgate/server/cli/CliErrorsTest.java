@@ -133,7 +133,7 @@ class CliErrorsTest extends CliTestSupport {
 
     @Test
     void clientOfAPlatformNotInTheConfig() {
-      cmd("client", "create", "acme", "--platform", "asapp").userError("platform 'asapp' is not used in " + config, "known: sendbird");
+      cmd("client", "create", "acme", "--platform", "asapp").userError("platform 'asapp' is not used in " + config, "known: oauth, sendbird");
       assertThat(clients()).isEmpty();
     }
 
