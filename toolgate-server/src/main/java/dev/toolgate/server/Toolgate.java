@@ -20,20 +20,11 @@ import dev.toolgate.core.engine.UserBinder;
 import dev.toolgate.core.token.JwtKeys;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.oauth.CachedVerifiedTokens;
-import dev.toolgate.server.oauth.ClientAuthenticator;
 import dev.toolgate.core.config.RegistrationSettings;
 import dev.toolgate.server.admin.ClientAdminEndpoint;
-import dev.toolgate.server.oauth.client.ClientRegistrationEndpoint;
 import dev.toolgate.server.oauth.client.InitialAccessToken;
-import dev.toolgate.server.oauth.client.MetadataDocumentClients;
-import dev.toolgate.server.oauth.client.StoredClients;
-import dev.toolgate.server.store.AuthorizationStore;
-import dev.toolgate.server.oauth.IntrospectionEndpoint;
-import dev.toolgate.server.oauth.OwnTokens;
-import dev.toolgate.server.oauth.RevocationEndpoint;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SigningKeyStore;
-import java.util.Set;
 import dev.toolgate.server.http.GatewayVerticle;
 import dev.toolgate.server.http.Readiness;
 import dev.toolgate.server.redis.RedisConnector;
@@ -223,43 +214,24 @@ public final class Toolgate implements AutoCloseable {
       SharedState shared = SharedState.of(config, redis, clock);
 
       // Toolgate's own endpoints: the authorization server.
-      MetadataDocumentClients metadataDocuments = new MetadataDocumentClients(auth.codeFlow().clientMetadata());
-      StoredClients codeFlowClients = new StoredClients(credentials, metadataDocuments);
-      ClientAuthenticator clientAuth = new ClientAuthenticator(credentials, usage,
-          Set.of(issuer, issuer + "/oauth/token", issuer + "/oauth/access_token", issuer + "/oauth/introspect", issuer + "/oauth/revoke"), clock, shared.quota(),
-          codeFlowClients, auth.accessTokenTtl());
-      AuthorizationStore authorizations = new AuthorizationStore(database, clock);
-      OwnTokens ownTokens = new OwnTokens(credentials::keyRing, issuer, clock);
-      RevocationEndpoint.Revoker revoker = (jti, clientId, exp) -> {
-        if (credentials.isRevoked(jti)) {
-          return; // already revoked: no write, no cluster-wide reload for a repeat
-        }
-        oauthClients.revokeToken(jti, clientId, exp);
-        credentials.markRevoked(jti); // effective here at once; other instances hear of it (PostgreSQL) or poll the revision
-      };
+      AuthorizationServer as = AuthorizationServer.build(auth, issuer, database, credentials, usage, audit, shared, registrationToken, clock);
       // Customer login, users, platform users and session tokens, behind the admin API's authentication.
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
-      List<Endpoint> fixedEndpoints = List.of(
+      List<Endpoint> fixedEndpoints = new java.util.ArrayList<>(List.of(
           observe.endpoints(), // first: it times every other endpoint
           adminAuth,
           new PlatformUsersEndpoint(adminAuth, users, clock),
           new DecisionsAdminEndpoint(adminAuth, auditLog),
-          new IntrospectionEndpoint(clientAuth, ownTokens, credentials::isRevoked,
-              id -> credentials.client(id).map(c -> c.enabled()).orElse(false)),
-          new RevocationEndpoint(clientAuth, ownTokens, revoker, authorizations, credentials::markRevoked, audit),
-          new ClientAdminEndpoint(adminAuth, store, oauthClients, credentials::refresh));
-      // Dynamic client registration: per configuration (the scopes it may grant), built from this.
-      ClientRegistrationEndpoint.Setup registration = auth.codeFlow().registration().mode() == RegistrationSettings.Mode.OFF ? null
-          : new ClientRegistrationEndpoint.Setup(auth.codeFlow().registration(), registrationToken, oauthClients, credentials::refresh,
-              shared.quota(), auth.accessTokenTtl(), audit, clock);
+          new ClientAdminEndpoint(adminAuth, store, oauthClients, credentials::refresh)));
+      fixedEndpoints.addAll(as.endpoints(credentials, audit));
 
       // What toolgate.yaml decides, built so that a reload can build it again: routes, the gateway
       // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.
       PolicyWiring wiring = new PolicyWiring(new PolicyWiring.Parts(clock, issuer, auth, credentials, usage, audit, shared, userDirectory,
           new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
-          clientTokens, clientAuth, revoker, adminAuth, authorizations, codeFlowClients, box, registration, fixedEndpoints));
+          clientTokens, as.clientAuth(), as.revoker(), adminAuth, as.authorizations(), as.clients(), box, as.registration(), fixedEndpoints));
       ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
       // A reload that changes the customer tokens' audiences verifies them with a new cache: its metrics follow.
       observe.cache("user_tokens", reloader.customerTokenCache());
@@ -278,7 +250,7 @@ public final class Toolgate implements AutoCloseable {
       }
       readiness.watchConfig(() -> reloader.current().version());
       try {
-        startMetadataDocuments(metadataDocuments, vertx, auth);
+        as.start(vertx, auth);
         await(adminAuth.start(vertx));
         await(vertx.deployVerticle(() -> new GatewayVerticle(reloader::current, audit, readiness, port, observers, tracing, tls),
             new DeploymentOptions().setInstances(loops)));
@@ -316,7 +288,7 @@ public final class Toolgate implements AutoCloseable {
         // Rows nobody can need any more: keys whose last token expired, revocations of expired tokens.
         keys.purgeExpired(auth.maxTokenTtl());
         oauthClients.purgeRevokedTokens(clock.instant());
-        authorizations.purgeExpired();
+        as.authorizations().purgeExpired();
         return null;
       }, false).onFailure(e -> LOG.warn("housekeeping failed: {}", e.toString())));
       readiness.credentialsLoaded(credentials.undecryptable().size());
@@ -325,8 +297,8 @@ public final class Toolgate implements AutoCloseable {
           redis != null ? ", Redis " + redis.settings().topology().name().toLowerCase(java.util.Locale.ROOT) : "",
           version != null ? ", config version " + version : "", vertx.isNativeTransportEnabled() ? "epoll" : "Java NIO (no native epoll here)");
       LOG.info(observe.describe());
-      if (registration != null) {
-        RegistrationSettings r = registration.settings();
+      if (as.registration() != null) {
+        RegistrationSettings r = as.registration().settings();
         String how = r.mode() == RegistrationSettings.Mode.OPEN
             ? "open: anyone who reaches it may register a client" : "with the initial access token from " + r.initialAccessTokenEnv();
         LOG.info("Dynamic client registration at {}/oauth/register, {} (at most {} an hour per address)", issuer, how, r.maxPerHour());
@@ -345,16 +317,6 @@ public final class Toolgate implements AutoCloseable {
       database.close();
       tracing.close();
       throw e;
-    }
-  }
-
-  /** The CA bundle of {@code client_metadata_documents} is read here: one that cannot be read stops the start, naming the setting. */
-  private static void startMetadataDocuments(MetadataDocumentClients documents, Vertx vertx, AuthServerSettings auth) {
-    try {
-      documents.start(vertx);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("authorization_server.client_metadata_documents.trust_ca_file ("
-          + auth.codeFlow().clientMetadata().trustCaFile() + "): " + e.getMessage(), e);
     }
   }
 
