@@ -89,7 +89,18 @@ public final class RedirectUris {
     }
     return "http".equals(a.getScheme()) && "http".equals(b.getScheme()) && isLoopback(a) && isLoopback(b)
         && a.getHost().equals(b.getHost()) && a.getRawUserInfo() == null && b.getRawUserInfo() == null
-        && eq(a.getRawPath(), b.getRawPath()) && eq(a.getRawQuery(), b.getRawQuery()) && b.getRawFragment() == null;
+        && eq(a.getRawPath(), b.getRawPath()) && eq(a.getRawQuery(), b.getRawQuery()) && b.getRawFragment() == null
+        && isListeningPort(b);
+  }
+
+  /**
+   * Whether the requested loopback redirect names a port an app can listen on: 1-65535, or none.
+   * java.net.URI takes any number of digits (:0, :65536) and an empty port (127.0.0.1:/cb) as a port;
+   * such a "redirect URI" is no address at all, and browsers refuse or rewrite it.
+   */
+  private static boolean isListeningPort(URI uri) {
+    int port = uri.getPort();
+    return port == -1 ? !uri.getRawAuthority().endsWith(":") : port >= 1 && port <= 65535;
   }
 
   private static boolean isLoopback(URI uri) {

@@ -36,6 +36,10 @@ class AuthorizeRequestErrorsTest extends AuthorizeTestBase {
     assertNoRedirect(get(authorizeUrl("redirect_uri", "https://evil.example/callback")));
     assertNoRedirect(get(authorizeUrl("redirect_uri", "http://127.0.0.1:7777/other")));
     assertNoRedirect(get(authorizeUrl("redirect_uri", "http://localhost:7777/cb")));
+    // A loopback redirect may use any port an app can listen on, but not one that is no port at all.
+    assertNoRedirect(get(authorizeUrl("redirect_uri", "http://127.0.0.1:0/cb")));
+    assertNoRedirect(get(authorizeUrl("redirect_uri", "http://127.0.0.1:65536/cb")));
+    assertNoRedirect(get(authorizeUrl("redirect_uri", "http://127.0.0.1:/cb")));
     assertNoRedirect(get(authorizeUrl() + "&redirect_uri=https%3A%2F%2Fevil.example%2F"));
     assertNoRedirect(get(authorizeUrl() + "&client_id=" + server.app.id()));
     assertNoRedirect(get("/oauth/authorize"));
