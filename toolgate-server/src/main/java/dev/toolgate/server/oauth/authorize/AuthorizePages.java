@@ -82,12 +82,16 @@ final class AuthorizePages {
     return tail(b);
   }
 
-  /** The client's name, and for a client known by its metadata document the host that published it (the name is its author's claim). */
+  /**
+   * The client's name, and for a client known by its metadata document the host that published it (the name is its author's claim).
+   * A client without a name (client_name is optional in a metadata document) is shown by its client id, never as an empty label.
+   */
   static String clientLabel(AuthorizationClient client) {
-    StringBuilder b = new StringBuilder("<strong>").append(escape(client.name())).append("</strong>");
+    String name = client.name() == null || client.name().isBlank() ? client.clientId() : client.name();
+    StringBuilder b = new StringBuilder("<strong>").append(escape(name)).append("</strong>");
     if (client.source() == AuthorizationClient.Source.METADATA_DOCUMENT) {
       b.append(" (described by <strong>").append(escape(hostOf(client.clientId()))).append("</strong>)");
-    } else if (!client.name().equals(client.clientId())) {
+    } else if (!name.equals(client.clientId())) {
       b.append(" (client <code>").append(escape(client.clientId())).append("</code>)");
     }
     return b.toString();

@@ -9,7 +9,7 @@ import java.util.Set;
  * it is known from: registered here (by an administrator or dynamically) or described by its Client
  * ID Metadata Document.
  *
- * @param name what the consent page shows; the client id when it has none
+ * @param name what the consent page shows; null when it has none (a metadata document need not name itself): the pages show the client id
  * @param redirectUris where codes may be sent (matched by {@link dev.toolgate.core.net.RedirectUris#matches})
  * @param authMethods token endpoint authentication methods; {@code {"none"}} for a public client
  * @param jwks public keys for {@code private_key_jwt}; null if none

@@ -59,6 +59,20 @@ class AuthorizePagesTest extends AuthorizeTestBase {
   }
 
   @Test
+  void aMetadataDocumentClientWithoutANameIsShownByItsClientId() {
+    // client_name is optional in a metadata document: the pages must not show an empty name.
+    AuthorizationClient client = new AuthorizationClient("https://tools.example.org/oauth/client.json", null,
+        List.of("https://tools.example.org/cb"), Set.of("none"), null, null, AuthorizationClient.Source.METADATA_DOCUMENT);
+    AuthorizationRequest request = new AuthorizationRequest(client.clientId(), "https://tools.example.org/cb", "s", CHALLENGE,
+        "https://mcp.example.com/mcp", List.of());
+    AuthorizePages.Model model = new AuthorizePages.Model(client, request, "key.sealed", "nonce");
+    for (String page : List.of(AuthorizePages.login(model, null), AuthorizePages.consent(model, "bob"))) {
+      assertThat(page).doesNotContain("<strong></strong>")
+          .contains("<strong>https://tools.example.org/oauth/client.json</strong> (described by <strong>tools.example.org</strong>)");
+    }
+  }
+
+  @Test
   void errorPagesEscapeTheirMessage() {
     assertEscaped(AuthorizePages.problem("Bad <title>", "The client said: " + HOSTILE_NAME));
   }
