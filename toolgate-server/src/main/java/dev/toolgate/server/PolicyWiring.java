@@ -2,6 +2,7 @@ package dev.toolgate.server;
 
 import com.nimbusds.jose.JOSEObjectType;
 import dev.toolgate.core.config.AuthServerSettings;
+import dev.toolgate.core.config.CodeFlowSettings;
 import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.config.ToolConfig;
@@ -136,19 +137,23 @@ final class PolicyWiring {
     endpoints.add(new CustomerLoginEndpoint(parts.users(), parts.hasher(), signer, credentials::keyRing, shared.loginThrottle(), clientAddress,
         parts.opaqueIds(), login, (jti, exp) -> parts.revoker().revoke(jti, null, exp), clock));
     endpoints.add(new UserAdminEndpoint(parts.adminAuth(), parts.users(), parts.hasher(), new CustomerTokens(signer, parts.opaqueIds(), login, clock)));
+    CodeFlowSettings codeFlow = config.authorizationServer().codeFlow(); // resources and lifetimes follow a reload
     AccessTokenService accessTokens = new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock);
     Set<String> resources = resources(config);
     endpoints.add(new TokenEndpoint(parts.clientAuth(), List.of(
         new ClientCredentialsGrant(accessTokens, resources, auth.defaultResource(), credentials::registeredDynamically),
-        new AuthorizationCodeGrant(accessTokens, parts.authorizations(), parts.users(), auth.codeFlow(), credentials::markRevoked, clock),
-        new RefreshTokenGrant(accessTokens, parts.authorizations(), parts.users(), auth.codeFlow(), credentials::markRevoked, clock)),
+        new AuthorizationCodeGrant(accessTokens, parts.authorizations(), parts.users(), codeFlow, credentials::markRevoked, clock),
+        new RefreshTokenGrant(accessTokens, parts.authorizations(), parts.users(), codeFlow, credentials::markRevoked,
+            credentials::oauthSettings, clock)),
         parts.audit(), version));
-    endpoints.add(new AuthorizeEndpoint(parts.issuer(), resources, parts.codeFlowClients(), parts.authorizations(), parts.users(), parts.hasher(),
-        shared.loginThrottle(), clientAddress, parts.box(), auth.codeFlow(), parts.audit(), clock));
+    // The code flow's tokens are for the resources declared for it (the MCP servers), never for a tool's
+    // client_token audience: that would let anyone who can sign in hand a registered client a tool's scopes.
+    endpoints.add(new AuthorizeEndpoint(parts.issuer(), Set.copyOf(codeFlow.resources()), parts.codeFlowClients(), parts.authorizations(),
+        parts.users(), parts.hasher(), shared.loginThrottle(), clientAddress, parts.box(), codeFlow, parts.audit(), clock));
     if (parts.registration() != null) {
       endpoints.add(new ClientRegistrationEndpoint(parts.registration(), scopes(config), clientAddress, version));
     }
-    endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), resources, scopes(config), toolScopes(config), auth.codeFlow(),
+    endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), resources, scopes(config), toolScopes(config), codeFlow,
         credentials::keyRing));
 
     RunningConfig running = new RunningConfig(version, Instant.now(clock), config, routes,

@@ -56,7 +56,8 @@ final class RestartOnly {
       new Setting("authorization_server.password_hash", c -> c.authorizationServer().passwordHash()),
       new Setting("authorization_server.login_throttle", c -> c.authorizationServer().loginThrottle()),
       // Its initial access token is read from the environment once, at start.
-      new Setting("authorization_server.registration", c -> c.authorizationServer().codeFlow().registration()));
+      new Setting("authorization_server.registration", c -> c.authorizationServer().codeFlow().registration()),
+      new Setting("authorization_server.client_metadata_documents", c -> c.authorizationServer().codeFlow().clientMetadata()));
 
   private RestartOnly() {}
 

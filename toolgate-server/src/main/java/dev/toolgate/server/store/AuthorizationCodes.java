@@ -39,14 +39,14 @@ final class AuthorizationCodes {
 
   static Optional<AuthorizationStore.Code> find(Connection connection, String digest) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement("SELECT client_id, user_id, redirect_uri, code_challenge, resource, scope,"
-        + " expires_at, used_at, family_id FROM authorization_codes WHERE digest = ?")) {
+        + " created_at, expires_at, used_at, family_id FROM authorization_codes WHERE digest = ?")) {
       query.setString(1, digest);
       try (ResultSet row = query.executeQuery()) {
         if (!row.next()) {
           return Optional.empty();
         }
         return Optional.of(new AuthorizationStore.Code(digest, row.getString("client_id"), row.getString("user_id"), row.getString("redirect_uri"),
-            row.getString("code_challenge"), row.getString("resource"), scopes(row.getString("scope")), Columns.getInstant(row, "expires_at"),
+            row.getString("code_challenge"), row.getString("resource"), scopes(row.getString("scope")), Columns.getInstant(row, "created_at"), Columns.getInstant(row, "expires_at"),
             Columns.getInstant(row, "used_at"), row.getString("family_id")));
       }
     }

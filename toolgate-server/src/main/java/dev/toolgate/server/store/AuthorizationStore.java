@@ -36,14 +36,19 @@ public final class AuthorizationStore {
 
   /** A stored code; {@code usedAt} set once exchanged (or burnt by a failed exchange). */
   public record Code(String digest, String clientId, String userId, String redirectUri, String codeChallenge, String resource,
-      Set<String> scopes, Instant expiresAt, Instant usedAt, String familyId) {}
+      Set<String> scopes, Instant createdAt, Instant expiresAt, Instant usedAt, String familyId) {}
 
   /** An access token issued beside a refresh token, remembered so a family revocation can revoke it. */
   public record AccessToken(String jti, Instant expiresAt) {}
 
-  /** A refresh token with its family's state. */
+  /**
+   * A refresh token with its family's state.
+   *
+   * @param familyCreatedAt when the user signed in (the code exchange): a password changed since ends the family
+   */
   public record Refresh(String digest, String familyId, int generation, Set<String> scopes, Instant usedAt, String clientId, String userId,
-      String resource, Set<String> familyScopes, Instant familyExpiresAt, int familyGeneration, Instant generationUsedAt, Instant revokedAt) {}
+      String resource, Set<String> familyScopes, Instant familyCreatedAt, Instant familyExpiresAt, int familyGeneration, Instant generationUsedAt,
+      Instant revokedAt) {}
 
   /** How a code exchange or a rotation ended. */
   public sealed interface Outcome {}

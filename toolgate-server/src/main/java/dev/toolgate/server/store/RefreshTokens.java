@@ -60,7 +60,7 @@ final class RefreshTokens {
 
   static Optional<AuthorizationStore.Refresh> find(Connection connection, String digest) throws SQLException {
     try (PreparedStatement query = connection.prepareStatement("SELECT t.family_id, t.generation, t.scope, t.used_at, f.client_id, f.user_id,"
-        + " f.resource, f.scope AS family_scope, f.expires_at, f.generation AS family_generation, f.generation_used_at, f.revoked_at"
+        + " f.resource, f.scope AS family_scope, f.created_at AS family_created_at, f.expires_at, f.generation AS family_generation, f.generation_used_at, f.revoked_at"
         + " FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.digest = ?")) {
       query.setString(1, digest);
       try (ResultSet row = query.executeQuery()) {
@@ -70,8 +70,8 @@ final class RefreshTokens {
         return Optional.of(new AuthorizationStore.Refresh(digest, row.getString("family_id"), row.getInt("generation"),
             AuthorizationCodes.scopes(row.getString("scope")), Columns.getInstant(row, "used_at"), row.getString("client_id"),
             row.getString("user_id"), row.getString("resource"), AuthorizationCodes.scopes(row.getString("family_scope")),
-            Columns.getInstant(row, "expires_at"), row.getInt("family_generation"), Columns.getInstant(row, "generation_used_at"),
-            Columns.getInstant(row, "revoked_at")));
+            Columns.getInstant(row, "family_created_at"), Columns.getInstant(row, "expires_at"), row.getInt("family_generation"),
+            Columns.getInstant(row, "generation_used_at"), Columns.getInstant(row, "revoked_at")));
       }
     }
   }

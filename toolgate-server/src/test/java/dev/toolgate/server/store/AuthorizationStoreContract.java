@@ -20,7 +20,7 @@ abstract class AuthorizationStoreContract extends AuthorizationStoreTestBase {
     assertThat(value).startsWith("tgo_").hasSizeGreaterThan(40);
     AuthorizationStore.Code code = authorizations.code(value).orElseThrow();
     assertThat(code).isEqualTo(new AuthorizationStore.Code(SecretDigest.of(value), CLIENT, USER, REDIRECT, CHALLENGE, RESOURCE,
-        Set.of("tools:read", "tools:call"), START.plus(CODE_TTL), null, null));
+        Set.of("tools:read", "tools:call"), START, START.plus(CODE_TTL), null, null));
     assertThat(cells(database, "authorization_codes")).contains(SecretDigest.of(value))
         .noneMatch(cell -> cell != null && cell.contains(value.substring(4)));
     assertThat(authorizations.code("tgo_unknown")).isEmpty();

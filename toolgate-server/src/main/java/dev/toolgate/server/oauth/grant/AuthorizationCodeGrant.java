@@ -84,9 +84,10 @@ public final class AuthorizationCodeGrant implements Grant {
       return new Refused(OAuthError.invalidTarget("resource differs from the one named in the authorization request"));
     }
     Optional<User> user = users.findUser(code.userId());
-    if (user.isEmpty() || user.get().disabled()) {
+    if (user.isEmpty() || user.get().disabled() || user.get().passwordChangedAt().isAfter(code.createdAt())) {
+      // A password reset ends what was signed in before it, as it does for customer tokens.
       store.burn(code);
-      return new Refused(OAuthError.invalidGrant("the user who authorized this code cannot sign in any more"));
+      return new Refused(OAuthError.invalidGrant("the user who authorized this code cannot sign in with it any more; authorize again"));
     }
     AccessTokenService.IssuedAccessToken access = tokens.issue(code.userId(), clientId, code.scopes(), List.of(code.resource()),
         client.settings().tokenTtl());

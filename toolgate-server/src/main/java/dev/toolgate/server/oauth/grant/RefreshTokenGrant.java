@@ -6,12 +6,16 @@ import dev.toolgate.server.oauth.ClientAuthenticator;
 import dev.toolgate.server.oauth.FormRequest;
 import dev.toolgate.server.oauth.OAuthError;
 import dev.toolgate.server.store.AuthorizationStore;
+import dev.toolgate.server.store.OAuthSettings;
 import dev.toolgate.server.users.User;
 import dev.toolgate.server.users.UserStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every refresh returns a new refresh token. A token
@@ -25,10 +29,13 @@ public final class RefreshTokenGrant implements Grant {
   private final UserStore users;
   private final CodeFlowSettings settings;
   private final Consumer<String> revokedHere;
+  private final Function<String, Optional<OAuthSettings>> registeredSettings;
   private final Clock clock;
 
+  /** @param registeredSettings a registered client's current settings (none for a client known by its metadata document) */
   public RefreshTokenGrant(AccessTokenService tokens, AuthorizationStore store, UserStore users, CodeFlowSettings settings,
-      Consumer<String> revokedHere, Clock clock) {
+      Consumer<String> revokedHere, Function<String, Optional<OAuthSettings>> registeredSettings, Clock clock) {
+    this.registeredSettings = registeredSettings;
     this.tokens = tokens;
     this.store = store;
     this.users = users;
@@ -65,13 +72,16 @@ public final class RefreshTokenGrant implements Grant {
     if (resources.size() > 1 || resources.size() == 1 && !resources.get(0).equals(token.resource())) {
       return new Refused(OAuthError.invalidTarget("a refresh may only name the resource the grant was for: " + token.resource()));
     }
-    Scopes scopes = Scopes.read(form.get("scope"), token.scopes(), "not part of this grant");
+    // A registered client keeps only what it is still allowed: scopes an administrator took away end at the next refresh.
+    Set<String> granted = new LinkedHashSet<>(token.scopes());
+    registeredSettings.apply(clientId).ifPresent(s -> granted.retainAll(s.allowedScopes()));
+    Scopes scopes = Scopes.read(form.get("scope"), granted, "not part of this grant");
     if (scopes.error() != null) {
       return new Refused(scopes.error());
     }
     Optional<User> user = users.findUser(token.userId());
-    if (user.isEmpty() || user.get().disabled()) {
-      return new Refused(OAuthError.invalidGrant("the user of this grant cannot sign in any more"));
+    if (user.isEmpty() || user.get().disabled() || user.get().passwordChangedAt().isAfter(token.familyCreatedAt())) {
+      return new Refused(OAuthError.invalidGrant("the user of this grant cannot sign in with it any more; authorize again"));
     }
     AccessTokenService.IssuedAccessToken access = tokens.issue(token.userId(), clientId, scopes.scopes(), List.of(token.resource()),
         client.settings().tokenTtl());

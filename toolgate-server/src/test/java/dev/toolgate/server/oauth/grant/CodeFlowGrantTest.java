@@ -245,6 +245,34 @@ class CodeFlowGrantTest {
     error(post("/oauth/token", form("grant_type", "password", "client_id", app.id())), 400, "unsupported_grant_type");
   }
 
+  @Test
+  void aPasswordResetEndsWhatWasSignedInBeforeIt() throws Exception {
+    UserStore users = new UserStore(h.adminDb());
+    User bob = users.createUser("bob-" + System.nanoTime(), User.NO_PASSWORD);
+    byte[] random = new byte[32];
+    ThreadLocalRandom.current().nextBytes(random);
+    String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    String pending = codes.issueCode(new AuthorizationStore.NewCode(app.id(), bob.id(), REDIRECT, Pkce.s256(verifier), MCP, Set.of("orders.read"),
+        Instant.now().plusSeconds(60)));
+    String signedIn = codes.issueCode(new AuthorizationStore.NewCode(app.id(), bob.id(), REDIRECT, Pkce.s256(verifier), MCP, Set.of("orders.read"),
+        Instant.now().plusSeconds(60)));
+    JsonObject first = ok(exchange(new Pending(signedIn, verifier)));
+    Thread.sleep(5); // the reset must be later than the sign-in on the store's millisecond clock
+    users.setPasswordHash(bob.id(), User.NO_PASSWORD);
+    error(refresh(first.getString("refresh_token")), 400, "invalid_grant");
+    error(exchange(new Pending(pending, verifier)), 400, "invalid_grant");
+  }
+
+  @Test
+  void theCodeFlowIsForTheDeclaredResourcesOnlyNotForAToolsAudience() throws Exception {
+    String query = form("response_type", "code", "client_id", app.id(), "redirect_uri", REDIRECT, "state", "s",
+        "code_challenge", Pkce.s256("v".repeat(43)), "code_challenge_method", "S256", "resource", h.issuer());
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(h.base() + "/oauth/authorize?" + query)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.headers().firstValue("location").orElseThrow()).startsWith(REDIRECT + "?error=invalid_target");
+  }
+
   // ---- refresh ----
 
   @Test
@@ -258,6 +286,23 @@ class CodeFlowGrantTest {
     error(refresh(second.getString("refresh_token"), "resource", OTHER), 400, "invalid_target");
     // Refused requests changed nothing: the token still refreshes.
     ok(refresh(second.getString("refresh_token")));
+  }
+
+  @Test
+  void aScopeTheAdministratorTookAwayEndsAtTheNextRefresh() throws Exception {
+    OAuthClientStore oauth = new OAuthClientStore(h.adminDb());
+    ClientRecord narrowed = h.admin().createClient("narrowed-agent", "oauth");
+    oauth.setOAuthSettings(narrowed.id(), Set.of("orders.read", "profile.read"), Duration.ofMinutes(10), Set.of("none"), null);
+    oauth.setRedirectUris(narrowed.id(), List.of("http://127.0.0.1/callback"));
+    Pending p = code(narrowed.id(), REDIRECT, MCP, Set.of("orders.read", "profile.read"), Instant.now().plusSeconds(60));
+    h.refresh();
+    JsonObject first = ok(exchange(p, "client_id", narrowed.id()));
+    assertThat(first.getString("scope")).isEqualTo("orders.read profile.read");
+    oauth.setOAuthSettings(narrowed.id(), Set.of("orders.read"), Duration.ofMinutes(10), Set.of("none"), null);
+    h.refresh();
+    JsonObject second = ok(post("/oauth/token", form("grant_type", "refresh_token", "refresh_token", first.getString("refresh_token"),
+        "client_id", narrowed.id())));
+    assertThat(second.getString("scope")).isEqualTo("orders.read");
   }
 
   @Test
