@@ -36,6 +36,11 @@ public final class ClientMetadataFetcher {
   static final int MAX_ENTRIES = 4096;
   /** Distinct URLs fetched at once; past it a lookup is refused rather than queued (each holds a connection). */
   static final int MAX_IN_FLIGHT = 256;
+  /**
+   * Fetches under way from one host: a slow host named by many client ids (one path each) cannot
+   * take every fetch slot and shut out the other clients' documents.
+   */
+  static final int MAX_IN_FLIGHT_PER_HOST = 8;
   /** Name lookups in flight at once; a slow resolver holds these threads, not the shared worker pool. */
   private static final int RESOLVER_THREADS = 4;
 
@@ -65,6 +70,7 @@ public final class ClientMetadataFetcher {
   private final Cache<String, Cached> cache;
   /** The fetch under way for each URL: concurrent lookups share it. An entry leaves once the cache has its answer. */
   private final Map<String, Future<Cached>> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Integer> inFlightPerHost = new ConcurrentHashMap<>();
 
   /** Reads {@code trust_ca_file} now: an unreadable one is an {@link IllegalArgumentException} at startup. */
   public ClientMetadataFetcher(Vertx vertx, ClientMetadataSettings settings) {
@@ -126,10 +132,17 @@ public final class ClientMetadataFetcher {
     if (inFlight.size() >= MAX_IN_FLIGHT && !inFlight.containsKey(clientIdUrl)) {
       return Future.succeededFuture(new Lookup.Failed("invalid_client", "too many client metadata documents are being fetched at once; try again shortly"));
     }
+    String host = url.host().toLowerCase(java.util.Locale.ROOT);
+    if (!inFlight.containsKey(clientIdUrl) && inFlightPerHost.getOrDefault(host, 0) >= MAX_IN_FLIGHT_PER_HOST) {
+      return Future.succeededFuture(new Lookup.Failed("invalid_client", "too many client metadata documents are being fetched from "
+          + url.host() + " at once; try again shortly"));
+    }
     Promise<Cached> fetch = Promise.promise();
     Future<Cached> shared = inFlight.putIfAbsent(clientIdUrl, fetch.future());
     if (shared == null) {
       shared = fetch.future();
+      inFlightPerHost.merge(host, 1, Integer::sum);
+      fetch.future().onComplete(done -> inFlightPerHost.computeIfPresent(host, (h, n) -> n > 1 ? n - 1 : null));
       start(url, fetch);
     }
     // Delivered on the caller's own context, whichever event loop ran the fetch.

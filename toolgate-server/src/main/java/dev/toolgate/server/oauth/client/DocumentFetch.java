@@ -81,7 +81,7 @@ final class DocumentFetch {
 
     void start() {
       timer = vertx.setTimer(settings.timeout().toMillis(), t -> {
-        fail("the client metadata document at host " + url.host() + " did not arrive within " + seconds(settings.timeout()));
+        unreachable("the document did not arrive within " + seconds(settings.timeout()));
         if (current != null) { // after the answer, so the reset's error is not taken for it
           current.reset();
         }
@@ -99,9 +99,12 @@ final class DocumentFetch {
       for (InetAddress a : addresses) {
         String kind = SpecialUseAddresses.kind(a);
         if (kind != null && (!settings.allowPrivateAddresses() || ALWAYS_REFUSED.contains(kind))) {
-          LOG.debug("client metadata host {} resolves to {} ({}): not fetched", url.host(), a.getHostAddress(), kind);
-          fail("client_id host " + url.host() + " resolves to a " + kind
-              + " address; client metadata is only fetched from public addresses");
+          String reason = ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + " address; client metadata is only fetched from public addresses";
+          if (dev.toolgate.core.net.CidrBlock.literal(bare(url.host())) != null) {
+            fail("client_id host " + url.host() + " is " + reason); // an address written out tells nobody anything new
+          } else {
+            unreachable("the host resolves to " + a.getHostAddress() + ", " + reason);
+          }
           return;
         }
       }
@@ -213,8 +216,21 @@ final class DocumentFetch {
     private void failed(Throwable cause) {
       if (!done.future().isComplete()) {
         LOG.debug("client metadata fetch for host {} failed", url.host(), cause);
-        fail(describe(cause));
+        unreachable(describe(cause));
       }
+    }
+
+    /**
+     * The host could not be asked: one answer for every reason (no such name, not a public address,
+     * nothing listening, a certificate that does not verify, too slow), so that client ids cannot be
+     * used to probe which names resolve and which ports answer from this server. The reason is logged.
+     */
+    private void unreachable(String reason) {
+      if (!done.future().isComplete()) {
+        LOG.info("client metadata document {} not fetched: {}", url.clientId(), reason);
+      }
+      fail("the client metadata document could not be fetched from " + url.host()
+          + ": it must be served over https by a public host with a valid certificate (the reason is in the server log)");
     }
 
     private void fail(String description) {
