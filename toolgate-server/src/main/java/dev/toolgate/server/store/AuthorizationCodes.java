@@ -29,7 +29,7 @@ final class AuthorizationCodes {
       insert.setString(4, code.redirectUri());
       insert.setString(5, code.codeChallenge());
       insert.setString(6, code.resource());
-      insert.setString(7, String.join(" ", code.scopes()));
+      insert.setString(7, String.join(" ", new java.util.TreeSet<>(code.scopes()))); // sorted: one scope string per set of scopes
       Columns.setInstant(insert, 8, now);
       Columns.setInstant(insert, 9, code.expiresAt());
       insert.executeUpdate();
