@@ -74,11 +74,9 @@ public final class CustomerLoginEndpoint implements Endpoint {
   private static final String REQUEST_ID_KEY = "toolgate.request_id";
   private static final int MAX_TOKEN_CHARS = 8 * 1024;
 
-  private final UserStore users;
-  private final PasswordHasher hasher;
+  private final PasswordLogin passwords;
   private final CustomerTokens tokens;
   private final JwtVerifier verifier;
-  private final LoginThrottle throttle;
   private final ClientAddress clientAddress;
   private final BiConsumer<String, Instant> revokeJti;
 
@@ -91,10 +89,9 @@ public final class CustomerLoginEndpoint implements Endpoint {
   public CustomerLoginEndpoint(UserStore users, PasswordHasher hasher, JwtIssuer issuer, Supplier<KeyRing> keys,
       LoginThrottle throttle, ClientAddress clientAddress, OpaqueIds opaqueIds, CustomerLoginSettings settings,
       BiConsumer<String, Instant> revokeJti, Clock clock) {
-    this.users = Objects.requireNonNull(users, "users");
-    this.hasher = Objects.requireNonNull(hasher, "hasher");
+    this.passwords = new PasswordLogin(Objects.requireNonNull(users, "users"), Objects.requireNonNull(hasher, "hasher"),
+        Objects.requireNonNull(throttle, "throttle"));
     this.tokens = new CustomerTokens(issuer, opaqueIds, settings, clock);
-    this.throttle = Objects.requireNonNull(throttle, "throttle");
     this.clientAddress = Objects.requireNonNull(clientAddress, "clientAddress");
     this.revokeJti = Objects.requireNonNull(revokeJti, "revokeJti");
     Objects.requireNonNull(keys, "keys");
@@ -173,58 +170,13 @@ public final class CustomerLoginEndpoint implements Endpoint {
   /** A login's answer: a token, refused credentials (neither set), or throttled ({@code retryAfter}). */
   private record LoginResult(Buffer token, java.time.Duration retryAfter) {}
 
-  /**
-   * On a worker thread, since a shared throttle asks Redis: the throttle first (a throttled attempt
-   * costs no hash), then the credentials; only failures stay counted.
-   */
+  /** On a worker thread, since a shared throttle asks Redis and the password is hashed: {@link PasswordLogin}, then the token. */
   private LoginResult login(String name, String password, String tool, String address) {
-    LoginThrottle.Attempt attempt = throttle.begin(name, address);
-    if (!attempt.allowed()) {
-      return new LoginResult(null, attempt.retryAfter());
+    PasswordLogin.Outcome outcome = passwords.attempt(name, password, address);
+    if (outcome.retryAfter() != null) {
+      return new LoginResult(null, outcome.retryAfter());
     }
-    Buffer token;
-    try {
-      token = authenticate(name, password, tool);
-    } catch (RuntimeException e) {
-      attempt.cancelled();
-      throw e;
-    }
-    if (token == null) {
-      attempt.failed();
-    } else {
-      attempt.succeeded();
-    }
-    return new LoginResult(token, null);
-  }
-
-  /**
-   * On a worker thread: one user lookup and one Argon2id verification whatever the outcome.
-   *
-   * @return the response body, or null for refused credentials
-   */
-  private Buffer authenticate(String username, String password, String tool) {
-    User user = users.findUserByUsername(username).orElse(null);
-    if (user == null || !user.hasPassword()) {
-      hasher.verifyNothing(password); // the same work as a wrong password
-      return null;
-    }
-    boolean matches = hasher.verify(password, user.passwordHash());
-    if (!matches || user.disabled()) {
-      return null;
-    }
-    upgradeHash(user, password);
-    return tokens.issue(user, tool).toBuffer();
-  }
-
-  private void upgradeHash(User user, String password) {
-    if (!hasher.needsRehash(user.passwordHash())) {
-      return;
-    }
-    try {
-      users.upgradePasswordHash(user.id(), user.passwordHash(), hasher.hash(password));
-    } catch (RuntimeException e) {
-      LOG.warn("could not upgrade the password hash of user {} to {}: {}", user.id(), hasher.parameters(), e.getMessage());
-    }
+    return new LoginResult(outcome.user() == null ? null : tokens.issue(outcome.user(), tool).toBuffer(), null);
   }
 
   // ---- logout ----

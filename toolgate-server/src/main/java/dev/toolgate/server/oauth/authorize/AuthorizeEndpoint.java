@@ -10,6 +10,7 @@ import dev.toolgate.server.oauth.client.AuthorizationClient;
 import dev.toolgate.server.oauth.client.ClientResolver;
 import dev.toolgate.server.store.AuthorizationStore;
 import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.users.PasswordLogin;
 import dev.toolgate.server.users.LoginThrottle;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.User;

@@ -1,6 +1,7 @@
 package dev.toolgate.server.oauth.authorize;
 
 import dev.toolgate.server.oauth.client.AuthorizationClient;
+import dev.toolgate.server.users.PasswordLogin;
 import dev.toolgate.server.users.User;
 import dev.toolgate.server.users.UserStore;
 import io.vertx.ext.web.RoutingContext;

@@ -1,30 +1,26 @@
-package dev.toolgate.server.oauth.authorize;
+package dev.toolgate.server.users;
 
-import dev.toolgate.server.users.LoginThrottle;
-import dev.toolgate.server.users.PasswordHasher;
-import dev.toolgate.server.users.User;
-import dev.toolgate.server.users.UserStore;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A username and password checked the way {@code CustomerLoginEndpoint} checks them: the throttle
+ * A username and password checked for customer login and for the authorization pages: the throttle
  * first (a throttled attempt costs no hash), then one user lookup and one Argon2id verification
  * whatever the outcome (unknown users are checked against the dummy hash), so unknown, wrong and
  * disabled look and take the same. Only failures stay counted. Blocking: call it on a worker thread.
  */
-final class PasswordLogin {
+public final class PasswordLogin {
   private static final Logger LOG = LoggerFactory.getLogger(PasswordLogin.class);
 
   /** The user who signed in, or refused credentials (both null), or throttled ({@code retryAfter}). */
-  record Outcome(User user, Duration retryAfter) {}
+  public record Outcome(User user, Duration retryAfter) {}
 
   private final UserStore users;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
 
-  PasswordLogin(UserStore users, PasswordHasher hasher, LoginThrottle throttle) {
+  public PasswordLogin(UserStore users, PasswordHasher hasher, LoginThrottle throttle) {
     this.users = users;
     this.hasher = hasher;
     this.throttle = throttle;
@@ -34,7 +30,7 @@ final class PasswordLogin {
    * @param name the normalised username as typed
    * @throws LoginThrottle.Unavailable when the throttle cannot count (answered 503)
    */
-  Outcome attempt(String name, String password, String address) {
+  public Outcome attempt(String name, String password, String address) {
     LoginThrottle.Attempt attempt = throttle.begin(name, address);
     if (!attempt.allowed()) {
       return new Outcome(null, attempt.retryAfter());
