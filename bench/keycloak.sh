@@ -1,10 +1,10 @@
-# Keycloak helpers for bench/tokens.sh (sourced, not run). Keycloak is the baseline the token
-# benchmark compares Toolgate with: its server distribution is fetched from Maven Central
-# (org.keycloak:keycloak-quarkus-dist, zip) into a cache outside the repository, built once for the
-# dev-file database, and configured through its admin REST API with curl.
+# Keycloak helpers for bench/tokens.sh and bench/codeflow.sh (sourced, not run). Keycloak is the
+# baseline these benchmarks compare Toolgate with: its server distribution is fetched from Maven
+# Central (org.keycloak:keycloak-quarkus-dist, zip) into a cache outside the repository, built once
+# for the dev-file database, and configured through its admin REST API with curl.
 #
 # Expects from the caller: CACHE (cache dir), WORK (temp dir of this run), JAVA_HOME, KC_PORT,
-# KC_ADMIN_PASS, KC_CLIENT_SECRET, and the functions log, die, now_ms (tokens.sh defines them).
+# KC_ADMIN_PASS, KC_CLIENT_SECRET, and bench/lib.sh (log, die, now_ms, port_free, json_field).
 # Sets: KC_VERSION, KC_HOME, KC_BASE, KC_SH_PID, KC_PID (the java process), KC_LAUNCH_MS.
 
 KC_MAVEN=https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist
@@ -92,16 +92,23 @@ kc_wait_ready() { # the master realm answers
 }
 
 kc_token_url() { echo "$KC_BASE/realms/bench/protocol/openid-connect/token"; }
+kc_authorize_url() { echo "$KC_BASE/realms/bench/protocol/openid-connect/auth"; }
+
+# An access token of the bootstrap admin for the admin REST API (it lives a minute).
+kc_admin_token() {
+  local token
+  token=$(curl -fsS --max-time 30 "$KC_BASE/realms/master/protocol/openid-connect/token" \
+    -d grant_type=password -d client_id=admin-cli -d username=admin --data-urlencode "password=$KC_ADMIN_PASS" \
+    | json_field access_token) && [[ -n "$token" ]] || die "Keycloak admin token failed"
+  echo "$token"
+}
 
 # Realm `bench` (access tokens live an hour so one stays valid for the whole run), confidential
 # client `bench-client` with a service account, client_secret_basic, the realm's default RS256 key.
 # The client introspects its own tokens, and Keycloak 26.x answers {"active":false} ("Client is not
 # in the token audience") unless the token's aud names the caller: an audience mapper adds it.
 kc_configure() {
-  local admin
-  admin=$(curl -fsS --max-time 30 "$KC_BASE/realms/master/protocol/openid-connect/token" \
-    -d grant_type=password -d client_id=admin-cli -d username=admin --data-urlencode "password=$KC_ADMIN_PASS" \
-    | json_field access_token) || die "Keycloak admin token failed"
+  local admin; admin=$(kc_admin_token) || exit 1
   local auth=(-H "Authorization: Bearer $admin" -H 'Content-Type: application/json')
   curl -fsS --max-time 60 -o /dev/null "${auth[@]}" "$KC_BASE/admin/realms" \
     -d '{"realm":"bench","enabled":true,"accessTokenLifespan":3600}' || die "creating realm bench failed"
@@ -114,4 +121,38 @@ kc_configure() {
         \"protocolMapper\":\"oidc-audience-mapper\",\"config\":{\"included.client.audience\":\"bench-client\",
         \"access.token.claim\":\"true\",\"introspection.token.claim\":\"true\",\"id.token.claim\":\"false\"}}]}" \
     || die "creating client bench-client failed"
+}
+
+# The authorization code flow in realm `bench` (after kc_configure): a user who signs in on
+# Keycloak's login page, and a public client (no secret; PKCE S256 required) with consent off.
+# Realm settings:
+#   accessCodeLifespan        how long a code waits for its exchange (default 60 s; codes are made
+#                             ahead of a run, so it is set to the longest Toolgate allows, 10 min)
+#   accessCodeLifespanLogin   how long the login page may wait (default 30 min)
+#   revokeRefreshToken        true: every refresh returns a new refresh token and the old one is spent
+#   refreshTokenMaxReuse      0: a spent refresh token is refused at once (Toolgate rotates likewise)
+#   ssoSessionIdleTimeout / ssoSessionMaxLifespan   10 h, so no session ends during a run (a
+#                             refresh token lives no longer than its session)
+# Keycloak has no RFC 8707 resource parameter: its access tokens' audience comes from mappers.
+kc_configure_codeflow() { # username password client_id redirect_uri
+  local admin; admin=$(kc_admin_token) || exit 1
+  local auth=(-H "Authorization: Bearer $admin" -H 'Content-Type: application/json')
+  curl -fsS --max-time 30 -o /dev/null -X PUT "${auth[@]}" "$KC_BASE/admin/realms/bench" -d '{
+      "accessCodeLifespan":600,"accessCodeLifespanLogin":1800,
+      "revokeRefreshToken":true,"refreshTokenMaxReuse":0,
+      "ssoSessionIdleTimeout":36000,"ssoSessionMaxLifespan":36000}' \
+    || die "updating realm bench failed"
+  # Keycloak's user profile requires email, first and last name: without them the first login
+  # would stop at an "update your profile" page.
+  curl -fsS --max-time 30 -o /dev/null "${auth[@]}" "$KC_BASE/admin/realms/bench/users" -d "{
+      \"username\":\"$1\",\"enabled\":true,\"email\":\"$1@bench.example\",\"emailVerified\":true,
+      \"firstName\":\"Bench\",\"lastName\":\"User\",\"requiredActions\":[],
+      \"credentials\":[{\"type\":\"password\",\"value\":\"$2\",\"temporary\":false}]}" \
+    || die "creating user $1 failed"
+  curl -fsS --max-time 30 -o /dev/null "${auth[@]}" "$KC_BASE/admin/realms/bench/clients" -d "{
+      \"clientId\":\"$3\",\"enabled\":true,\"protocol\":\"openid-connect\",\"publicClient\":true,
+      \"standardFlowEnabled\":true,\"directAccessGrantsEnabled\":false,\"implicitFlowEnabled\":false,
+      \"serviceAccountsEnabled\":false,\"consentRequired\":false,\"redirectUris\":[\"$4\"],
+      \"attributes\":{\"pkce.code.challenge.method\":\"S256\"}}" \
+    || die "creating client $3 failed"
 }

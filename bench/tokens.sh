@@ -55,66 +55,20 @@ MAX_OTHER=${BENCH_MAX_OTHER:-10}
 RETRIES=${BENCH_RETRIES:-2}
 KC_ADMIN_PASS=bench-admin-password
 KC_CLIENT_SECRET=bench-client-secret-0123456789abcdef
-TOOLGATE=$ROOT/toolgate
-
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-now_ms() { date +%s%3N; }
+source bench/lib.sh
 has() { [[ " $SERVERS " == *" $1 "* ]]; }
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-json_field() { python3 -c 'import json,sys; v=json.load(sys.stdin).get(sys.argv[1]); print(v if v is not None else "")' "$1"; }
-basic() { printf 'Authorization: Basic %s' "$(printf '%s:%s' "$1" "$2" | base64 -w0)"; }
 
 for tool in wrk curl python3 unzip; do command -v "$tool" >/dev/null || die "$tool is required (apt-get install $tool)"; done
 [[ -x "$JAVA" ]] || die "no JDK at $JAVA_HOME (BENCH_JAVA_HOME)"
 [[ "$DURATION" =~ ^[0-9]+$ && "$WARMUP" =~ ^[0-9]+$ && "$DURATION" -gt 0 ]] || die "usage: bench/tokens.sh [duration_s] [conns,conns] [warmup_s]"
 
-# ---------------------------------------------------------------- processes and clean-up
-PIDS=()
-track_pid() { PIDS+=("$1"); }
-untrack_pid() { local p keep=(); for p in "${PIDS[@]}"; do [[ "$p" != "$1" ]] && keep+=("$p"); done; PIDS=("${keep[@]}"); }
-stop_pid() { # TERM, then KILL after 20 s; works for grandchildren too (no `wait`)
-  local pid=$1 _
-  [[ -n "$pid" ]] || return 0
-  untrack_pid "$pid"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 1 200); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-WORK=""
-cleanup() {
-  local rc=$? p
-  trap - EXIT INT TERM
-  local all=("${PIDS[@]}")
-  for p in "${all[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${all[@]}"; do stop_pid "$p"; done
-  wait 2>/dev/null || true
-  if [[ $rc -ne 0 && -n "$WORK" && -d "$WORK" ]]; then
-    mkdir -p bench/results && local keep=bench/results/failed-$(date -u +%Y%m%dT%H%M%SZ)
-    mkdir -p "$keep" && cp "$WORK"/*.log "$keep"/ 2>/dev/null && log "logs of the failed run kept in $keep"
-  fi
-  [[ -n "$WORK" ]] && rm -rf "$WORK"
-  exit $rc
-}
-trap cleanup EXIT
-set -E   # say where an unexpected failure happened, also inside functions
-trap 'log "FAILED: exit status $? at line $LINENO: $BASH_COMMAND"' ERR
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-mkdir -p "$CACHE"
-exec 9> "$CACHE/.lock"
-flock -n 9 || die "another bench/tokens.sh is running (lock $CACHE/.lock)"
-WORK=$(mktemp -d /tmp/toolgate-tokens.XXXXXX)
-
-# Watchdog: the run is bounded even if a server hangs.
-BUDGET=$(( 180 + 10 * WARMUP + 10 * ${#CONNS[@]} * DURATION * (1 + ${BENCH_RETRIES:-2}) + 12 * 30 ))
-( trap 'kill "$sp" 2>/dev/null; exit 0' TERM; sleep $(( 2 * BUDGET )) & sp=$!; wait "$sp"
-  echo "watchdog: run exceeded $(( 2 * BUDGET )) s, stopping" >&2; kill -TERM $$ ) &
-track_pid $!
+# Bounded even if a server hangs (bench_start's watchdog, at twice this).
+bench_start tokens $(( 180 + 10 * WARMUP + 10 * ${#CONNS[@]} * DURATION * (1 + ${BENCH_RETRIES:-2}) + 12 * 30 ))
 
 # shellcheck source=bench/keycloak.sh
 source bench/keycloak.sh
+# shellcheck source=bench/toolgate.sh
+source bench/toolgate.sh
 
 # Poll the token endpoint every 20 ms until it returns an access token; FIRST_MS = ms since launch.
 # One python process does the polling: a curl fork every 20 ms would take CPU from the starting server.
@@ -145,16 +99,6 @@ PY
 fetch_token() { # url basic_header -> access token
   curl -fsS --max-time 10 -H "$2" -d grant_type=client_credentials "$1" | json_field access_token
 }
-busy() { printf 'load %s, cpu pressure %s' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(awk '/^some/{sub("avg60=","",$3); print $3 "%"}' /proc/pressure/cpu 2>/dev/null)"; }
-# The memory, GC, JIT, class-data-sharing and Netty options a running JVM was started with, and the
-# malloc arena limit from its environment (the launcher sets one).
-jvm_opts() {
-  { tr '\0' '\n' < "/proc/$1/cmdline" | grep -E '^-Xm[snx]|^-Xss|^-XX:[+]Use[A-Za-z]*GC|^-XX:[+]AutoCreateSharedArchive|^-XX:SharedArchiveFile|^-XX:AOTCache|^-XX:(Max)?MetaspaceSize|^-XX:ReservedCodeCacheSize|^-XX:TieredStopAtLevel|^-XX:TrimNativeHeapInterval|^-XX:[A-Za-z]*RAMPercentage|^-Dio[.]netty[.]' \
-      | sed 's:^-XX\:SharedArchiveFile=.*/:-XX\:SharedArchiveFile=…/:'
-    tr '\0' '\n' < "/proc/$1/environ" 2>/dev/null | grep -E '^MALLOC_ARENA_MAX=' | sed 's/^/env /'
-  } | paste -sd' ' || true; }
-rss_kib() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
-
 # ---------------------------------------------------------------- Keycloak
 kc_setup() {
   kc_prepare
@@ -171,25 +115,8 @@ kc_setup() {
 }
 
 # ---------------------------------------------------------------- Toolgate
-tg() { JAVA_HOME=$JAVA_HOME "$TOOLGATE" "$@" --config "$WORK/toolgate.yaml"; }
-tg_start() {
-  port_free "$TG_PORT" || die "port $TG_PORT is in use (BENCH_TG_PORT to change)"
-  TG_LAUNCH_MS=$(now_ms)
-  JAVA_HOME=$JAVA_HOME "$TOOLGATE" serve --config "$WORK/toolgate.yaml" >> "$WORK/toolgate.log" 2>&1 &  # the launcher execs java
-  TG_PID=$!; track_pid "$TG_PID"
-}
-tg_stop() { stop_pid "$TG_PID"; TG_PID=""; }
 tg_setup() {
-  [[ -f toolgate-server/target/toolgate.jar ]] || log "building toolgate-server/target/toolgate.jar (the launcher does it)"
-  # The launcher's class-data archive (JDK 19+) is written when a server first exits; JDK 25 will not
-  # use, nor rewrite, one made for an older build of the jar. Remove such a stale one, so that the
-  # untimed first start below writes it and the timed restarts see what an installed server sees.
-  local jsa
-  for jsa in toolgate-server/target/toolgate-*-serve.jsa; do
-    [[ -f "$jsa" && "$jsa" -ot toolgate-server/target/toolgate.jar ]] || continue
-    log "removing $jsa: older than the jar, the JVM would ignore it"; rm -f "$jsa"
-  done
-  TG_BASE=http://127.0.0.1:$TG_PORT
+  tg_drop_stale_archive   # the untimed first start below writes it; the timed restarts use it
   cat > "$WORK/toolgate.yaml" <<YAML
 server:
   host: 127.0.0.1
@@ -235,7 +162,6 @@ PY
   T_BODYFILE[tg.tool.cached]=$WORK/body.json; T_CTYPE[tg.tool.cached]=application/json
   T_BODYFILE[tg.tool.first]=$WORK/body.json; T_CTYPE[tg.tool.first]=application/json
 }
-jwt_alg() { python3 -c 'import base64,json,sys; h=sys.argv[1].split(".")[0]; print(json.loads(base64.urlsafe_b64decode(h+"="*(-len(h)%4)))["alg"])' "$1"; }
 # Issue N distinct tokens (wrk with bench/issue.lua, as fast as the server gives them) into a file.
 issue_tokens() { # n file
   local n=$1 file=$2 attempt have per
@@ -306,25 +232,6 @@ run_wrk() { # target conns seconds
     timeout $(( $3 + 60 )) wrk -t"$THREADS" -c"$2" -d"$3"s --timeout 10s --latency -s bench/oauth.lua "${T_URL[$t]}" )
 }
 prep() { [[ -z "${T_PREP[$1]}" ]] || "${T_PREP[$1]}"; }
-# How busy the machine was with other work: the CPU time processes outside this benchmark (not
-# descended from this script; not kernel threads, which carry our loopback traffic) used during a
-# run, as a share of all cores. Per process: own + reaped children's time (/proc/<pid>/stat), so
-# short-lived processes count through their parent; those that end during the run are taken out at
-# what they had used before it.
-CLK_TCK=$(getconf CLK_TCK)
-cpu_snapshot() { # (processes that end while awk reads /proc make it exit non-zero: expected)
-  awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $2, $12 + $13, $14 + $15 }' /proc/[0-9]*/stat 2>/dev/null > "$1" || true; }
-others_cpu_pct() { # snapshot_before snapshot_after elapsed_ms
-  awk -v self=$$ -v hz="$CLK_TCK" -v ms="$3" -v n="$(nproc)" '
-    function ours(p, pp,   i) { for (i = 0; i < 64 && p > 1; i++) { if (p == self) return 1; p = pp[p] } return 0 }
-    FNR == NR { pp0[$1] = $2; own0[$1] = $3; kids0[$1] = $4; next }
-    { pp1[$1] = $2; own1[$1] = $3; kids1[$1] = $4 }
-    END {
-      for (p in own1) if (p != 2 && pp1[p] != 2 && !ours(p, pp1)) s += own1[p] + kids1[p] - (p in own0 ? own0[p] + kids0[p] : 0)
-      for (p in own0) if (!(p in own1) && p != 2 && pp0[p] != 2 && !ours(p, pp0)) s -= own0[p]
-      if (s < 0) s = 0
-      printf "%.0f", 100 * s / hz / (ms / 1000 * n) }' "$1" "$2"
-}
 # One measured run; when other processes took more than BENCH_MAX_OTHER % of the CPU during it,
 # up to BENCH_RETRIES more, keeping the run they disturbed least.
 measure() { # label target conns
@@ -392,7 +299,6 @@ for i in $(seq 1 "$LAUNCHES"); do
     (( i < LAUNCHES )) && tg_stop
   fi
 done
-median() { printf '%s\n' "$@" | sort -n | awk 'NF{a[++n]=$1} END{if (n) print a[int((n+1)/2)]}'; }
 KC_FIRST_MS=$(median "${KC_FIRSTS[@]}"); TG_FIRST_MS=$(median "${TG_FIRSTS[@]}")
 
 both() { # label kc_target tg_target -> phase args for the servers in this run
@@ -457,7 +363,7 @@ mib() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || printf 
   echo "- machine: $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), shared by wrk and both servers; loopback, keep-alive"
   echo "- JDK: $("$JAVA" -version 2>&1 | head -1) for both servers"
   has keycloak && echo "- Keycloak $KC_VERSION (Maven Central keycloak-quarkus-dist), dev-file DB, started by kc.sh with its JVM options ($(jvm_opts "$KC_PID"))"
-  has toolgate && echo "- Toolgate ${BENCH_REV:-$(git rev-parse --short HEAD 2>/dev/null || echo '(no git)')$(git diff --quiet HEAD -- toolgate-core toolgate-server toolgate 2>/dev/null || echo '+uncommitted')}, SQLite store, started by ./toolgate with its JVM options ($(jvm_opts "$TG_PID"))"
+  has toolgate && echo "- Toolgate $(toolgate_rev), SQLite store, started by ./toolgate with its JVM options ($(jvm_opts "$TG_PID"))"
   echo "- command: bench/tokens.sh $DURATION $CONNS_ARG $WARMUP (wrk -t$THREADS -d${DURATION}s --latency after ${WARMUP}s warm-up per endpoint and server at c=$MAX_CONNS)"
   others=$(printf '%s\n' "${R_OTHER[@]}" | sort -n)
   echo "- other processes on the machine used, during the measured runs, a median $(median $others)% and at most $(tail -1 <<< "$others")% of its CPU (per run in the raw file; the machine is shared, compare ratios within a run)"
