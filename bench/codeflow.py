@@ -2,10 +2,10 @@
 """Authorization codes and refresh tokens for bench/codeflow.sh, obtained the way a browser and an
 MCP client obtain them: through the server's real authorization endpoint and login pages.
 
-  codes     sign in once per worker (a headless browser: cookie jar, manual redirects, the login and
-            consent forms filled in), then ask the authorization endpoint again and again with that
-            session: each answer is a redirect to the client with a fresh code. Writes one
-            "code verifier" pair per line, each code with its own PKCE verifier (S256).
+  codes     sign in once per session (a headless browser: cookie jar, manual redirects, the login
+            and consent forms filled in), then ask the authorization endpoint again and again with
+            the sessions in turn: each answer is a redirect to the client with a fresh code. Writes
+            one "code verifier" pair per line, each code with its own PKCE verifier (S256).
   exchange  exchange such pairs at the token endpoint (public client) and write the refresh tokens,
             one per line: the seeds of the refresh-token chains.
 
@@ -173,32 +173,50 @@ def one_code(browser, args, login_allowed):
     raise SystemExit(f"no code after 10 steps of the flow at {url[:200]}")
 
 
-def codes_worker(args, count, out, ready):
+def codes_worker(args, index, count, out, ready):
+    """This worker's share of the codes, asked for in turn with each of its sessions (cookie jars,
+    kept in --sessions-dir between runs: a session signs in once, on its first code)."""
     browser = Browser(args.authorize)
-    lines = [" ".join(one_code(browser, args, True))]   # signs in: the session cookie is set from here on
-    if ready is not None:
-        ready.set()
-    for _ in range(count - 1):
-        if args.login_each:
-            browser.cookies.clear()   # a new browser: a new sign-in, a new session
-        lines.append(" ".join(one_code(browser, args, args.login_each)))
+    jars = []
+    for j in range(index, args.sessions, args.workers) if not args.login_each else [index]:
+        path = os.path.join(args.sessions_dir, f"{j}.json") if args.sessions_dir and not args.login_each else None
+        cookies = {}
+        if path and os.path.exists(path):
+            with open(path) as f:
+                cookies = json.load(f)
+        jars.append([path, cookies, not cookies])   # path, cookies, may still sign in
+    lines = []
+    for n in range(count):
+        jar = jars[n % len(jars)]
+        browser.cookies = {} if args.login_each else jar[1]   # --login-each: a new browser each time
+        lines.append(" ".join(one_code(browser, args, jar[2] or args.login_each)))
+        jar[1], jar[2] = browser.cookies, False
+        if n == 0 and ready is not None:
+            ready.set()   # signed in (and consented) once: the other workers may start
+    for path, cookies, _ in jars:
+        if path:
+            with open(path, "w") as f:
+                json.dump(cookies, f)
     with open(out, "w") as f:
         f.write("\n".join(lines) + "\n")
 
 
 def cmd_codes(args):
-    workers = max(1, min(args.workers, args.count))
-    parts = [f"{args.out}.part{i}" for i in range(workers)]
-    shares = [args.count // workers + (1 if i < args.count % workers else 0) for i in range(workers)]
+    args.workers = max(1, min(args.workers, args.count))
+    args.sessions = max(args.sessions, args.workers)
+    if args.sessions_dir:
+        os.makedirs(args.sessions_dir, exist_ok=True)
+    parts = [f"{args.out}.part{i}" for i in range(args.workers)]
+    shares = [args.count // args.workers + (1 if i < args.count % args.workers else 0) for i in range(args.workers)]
     # The first worker signs in and consents alone; the others then find the consent remembered.
     first_ready = multiprocessing.Event()
-    procs = [multiprocessing.Process(target=codes_worker, args=(args, shares[0], parts[0], first_ready))]
+    procs = [multiprocessing.Process(target=codes_worker, args=(args, 0, shares[0], parts[0], first_ready))]
     procs[0].start()
     while not first_ready.wait(0.2):
         if not procs[0].is_alive():
             raise SystemExit("the first worker failed before its first code")
-    for i in range(1, workers):
-        procs.append(multiprocessing.Process(target=codes_worker, args=(args, shares[i], parts[i], None)))
+    for i in range(1, args.workers):
+        procs.append(multiprocessing.Process(target=codes_worker, args=(args, i, shares[i], parts[i], None)))
         procs[-1].start()
     failed = 0
     for p in procs:
@@ -242,7 +260,9 @@ def main():
     c.add_argument("--username", required=True)
     c.add_argument("--password-env", required=True, help="environment variable holding the password")
     c.add_argument("--count", type=int, required=True)
-    c.add_argument("--workers", type=int, default=4, help="processes, each with its own sign-in (default 4)")
+    c.add_argument("--workers", type=int, default=4, help="processes asking in parallel (default 4)")
+    c.add_argument("--sessions", type=int, default=0, help="signed-in sessions the codes are spread over (default: one per worker)")
+    c.add_argument("--sessions-dir", default="", help="keep the sessions' cookies here, for the next call")
     c.add_argument("--login-each", action="store_true", help="sign in again for every code (a new session each)")
     e = sub.add_parser("exchange")
     e.add_argument("--token", required=True, help="token endpoint URL")

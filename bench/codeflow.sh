@@ -8,9 +8,9 @@
 #   refresh  grant_type=refresh_token with rotation on both: every answer carries a new refresh
 #            token, the old one is spent (Keycloak realm: revokeRefreshToken, refreshTokenMaxReuse 0).
 # Codes are single-use, so each code-exchange run gets its own pool, made just before it through the
-# server's real authorization endpoint (bench/codeflow.py: each worker signs in once on the login
-# page, consents once, then asks again and again with its session; every code has its own PKCE
-# verifier). Each refresh run gets one live refresh token per connection, each from its own sign-in
+# server's real authorization endpoint (bench/codeflow.py: each of 64 sessions signs in once on the
+# login page, the first consents, then the sessions ask again and again, each answer a redirect with
+# a code; every code has its own PKCE verifier). Each refresh run gets one live refresh token per connection, each from its own sign-in
 # and code exchange, and keeps every chain going (bench/codeflow.lua). Any answer other than 200
 # fails the run.
 # Rounds are round-robin (scenario, connection count, server; the server that goes first alternates
@@ -24,10 +24,12 @@
 #   BENCH_CACHE            where Keycloak is downloaded and built (default ~/.cache/toolgate-bench)
 #   BENCH_KC_VERSION       pin a Keycloak version (default: newest that resolves on Maven Central)
 #   BENCH_KC_PORT / BENCH_TG_PORT   8180 / 18090
-#   BENCH_CODE_WORKERS     processes making codes, each with its own sign-in (default 4)
-#   BENCH_CODE_RATE        code exchanges/s assumed before the first run measured one, to size the
-#                          warm-up's pool (default 1500); later pools: 1.5 x the best rate seen x
-#                          duration. A run whose pool runs out ends early and says so in the table.
+#   BENCH_CODE_WORKERS     processes making codes (default 4)
+#   BENCH_CODE_SESSIONS    signed-in sessions (one user) the codes are spread over, each signed in
+#                          once per run (default 64): many users' codes, not one session's
+#   BENCH_CODE_RATE        code exchanges/s assumed before a run measured one, to size the warm-up's
+#                          pool (default 1000); later pools: 1.5 x the best rate seen x duration. A
+#                          run whose pool runs out ends early and says so in the table.
 #   BENCH_CODES_MAX        largest pool of codes for one run (default 100000)
 #   BENCH_REV              what to call the Toolgate version in the report (default: git describe)
 #   TOOLGATE_JAVA_OPTS     JVM options for Toolgate (replaces the ./toolgate launcher's defaults)
@@ -51,6 +53,7 @@ CACHE=${BENCH_CACHE:-$HOME/.cache/toolgate-bench}
 KC_PORT=${BENCH_KC_PORT:-8180}
 TG_PORT=${BENCH_TG_PORT:-18090}
 WORKERS=${BENCH_CODE_WORKERS:-4}
+SESSIONS=${BENCH_CODE_SESSIONS:-64}
 CODES_MAX=${BENCH_CODES_MAX:-100000}
 KC_ADMIN_PASS=bench-admin-password
 KC_CLIENT_SECRET=bench-client-secret-0123456789abcdef
@@ -121,21 +124,26 @@ YAML
 }
 
 # ---------------------------------------------------------------- pools
-# make_codes SERVER N FILE [--login-each]: N "code verifier" lines through the authorization endpoint.
+# make_codes SERVER N FILE [--login-each]: N "code verifier" lines through the authorization endpoint,
+# spread over BENCH_CODE_SESSIONS signed-in sessions (kept for the next pools), or each of its own
+# sign-in.
 make_codes() {
+  local sessions=(--sessions "$SESSIONS" --sessions-dir "$WORK/sessions-$1")
+  [[ "${4:-}" == --login-each ]] && sessions=(--login-each)
   python3 bench/codeflow.py codes --authorize "${AUTHZ[$1]}" --client-id "${CLIENT[$1]}" --redirect-uri "$REDIRECT_URI" \
     --resource "${RES[$1]}" --username "$USER_NAME" --password-env BENCH_USER_PASSWORD --workers "$WORKERS" \
-    --count "$2" --out "$3" "${@:4}" 2>> "$WORK/codeflow-py.log" \
+    "${sessions[@]}" --count "$2" --out "$3" 2>> "$WORK/codeflow-py.log" \
     || { tail -5 "$WORK/codeflow-py.log" >&2; die "$1: making $2 codes failed"; }
 }
 # The pool a run uses up: codes for the code exchange (enough for SECONDS at the best rate seen,
-# and half as many again); for the refresh, one live refresh token per connection, each of its own sign-in
-# (one chain per session, as each user's client has one).
+# and half as many again; before any rate was seen, the warm-up's pool assumes BENCH_CODE_RATE, and
+# a warm-up may end early); for the refresh, one live refresh token per connection, each of its own
+# sign-in (one chain per session, as each user's client has one).
 make_pool() { # server scenario conns seconds
   local t0; t0=$(now_ms)
   if [[ $2 == code ]]; then
-    local n; n=$(awk -v r="${RATE[$1]:-${BENCH_CODE_RATE:-1500}}" -v s="$4" -v c="$3" -v m="$CODES_MAX" \
-      'BEGIN { n = int(r * s * 1.5) + 2 * c; if (n < 200) n = 200; if (n > m) n = m; print n }')
+    local n; n=$(awk -v r="${RATE[$1]:-0}" -v g="${BENCH_CODE_RATE:-1000}" -v s="$4" -v c="$3" -v m="$CODES_MAX" \
+      'BEGIN { n = (r > 0 ? int(r * s * 1.5) : int(g * s)) + 2 * c; if (n < 200) n = 200; if (n > m) n = m; print n }')
     make_codes "$1" "$n" "$WORK/pool.txt"
   else
     make_codes "$1" "$3" "$WORK/seed-codes.txt" --login-each
@@ -257,7 +265,7 @@ cell() { # median round's line -> req/s, and how long the run was when its pool 
   echo "- Keycloak $KC_VERSION (Maven Central keycloak-quarkus-dist), dev-file DB, started by kc.sh with its JVM options ($(jvm_opts "$KC_PID")); realm: revokeRefreshToken true, refreshTokenMaxReuse 0, accessCodeLifespan 600 s; public client, PKCE S256, consent off"
   echo "- Toolgate $(toolgate_rev), SQLite store, started by ./toolgate with its JVM options ($(jvm_opts "$TG_PID")); code_ttl 10m, refresh tokens rotate (reuse grace 10 s, never used here)"
   echo "- command: bench/codeflow.sh $DURATION $CONNS_ARG $WARMUP, BENCH_ROUNDS=$ROUNDS: wrk -t$THREADS -d${DURATION}s --latency, $ROUNDS round(s) round-robin (the server going first alternates), median round shown; warm-up ${WARMUP}s per scenario and server at c=$MAX_CONNS"
-  echo "- code pools: made before each run through the authorization endpoint by $WORKERS workers, each signed in once (Keycloak: SSO cookie; Toolgate: session cookie, consent remembered); refresh: one chain per connection, each from its own sign-in"
+  echo "- code pools: made before each run through the authorization endpoint, spread over $SESSIONS sessions of one user, each signed in once on the login page (Keycloak: SSO cookie; Toolgate: session cookie, consent remembered); refresh: one chain per connection, each from its own sign-in"
   echo "- other processes used, during the measured runs, a median $(median "${OTHERS[@]}")% and at most $(printf '%s\n' "${OTHERS[@]}" | sort -n | tail -1)% of the CPU (per run below)"
   echo
   echo "| scenario | conns | Keycloak req/s | Keycloak p99 ms | Toolgate req/s | Toolgate p99 ms | Toolgate / Keycloak | goal |"

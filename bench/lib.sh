@@ -92,8 +92,8 @@ busy() { printf 'load %s, cpu pressure %s' "$(cut -d' ' -f1-3 /proc/loadavg)" "$
 # run, as a share of all cores. Per process: own + reaped children's time (/proc/<pid>/stat), so
 # short-lived processes count through their parent; those that end during the run are taken out at
 # what they (and their reaped children) had used before it, which their parent's count now holds.
-cpu_snapshot() { # (processes that end while awk reads /proc make it exit non-zero: expected)
-  awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $2, $12 + $13, $14 + $15 }' /proc/[0-9]*/stat 2>/dev/null > "$1" || true; }
+cpu_snapshot() { # cat, not awk, reads /proc: awk stops at the first process that ended since the glob
+  cat /proc/[0-9]*/stat 2>/dev/null | awk '{ pid = $1; sub(/^.*\) /, ""); print pid, $2, $12 + $13, $14 + $15 }' > "$1" || true; }
 others_cpu_pct() { # snapshot_before snapshot_after elapsed_ms
   awk -v self=$$ -v hz="$(getconf CLK_TCK)" -v ms="$3" -v n="$(nproc)" '
     function ours(p, pp,   i) { for (i = 0; i < 64 && p > 1; i++) { if (p == self) return 1; p = pp[p] } return 0 }
