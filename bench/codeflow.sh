@@ -4,15 +4,15 @@
 # signing RS256:
 #   code     grant_type=authorization_code with PKCE (S256), public client (no secret, client_id in
 #            the body); Toolgate also gets the RFC 8707 resource the code was issued for (Keycloak
-#            has no resource parameter);
+#            gets none: RFC 8707 is an experimental feature of its, off in a default build);
 #   refresh  grant_type=refresh_token with rotation on both: every answer carries a new refresh
 #            token, the old one is spent (Keycloak realm: revokeRefreshToken, refreshTokenMaxReuse 0).
 # Codes are single-use, so each code-exchange run gets its own pool, made just before it through the
 # server's real authorization endpoint (bench/codeflow.py: each of 64 sessions signs in once on the
 # login page, the first consents, then the sessions ask again and again, each answer a redirect with
-# a code; every code has its own PKCE verifier). Each refresh run gets one live refresh token per connection, each from its own sign-in
-# and code exchange, and keeps every chain going (bench/codeflow.lua). Any answer other than 200
-# fails the run.
+# a code; every code has its own PKCE verifier). Each refresh run gets one live refresh token per
+# connection, each from its own sign-in and code exchange, and keeps every chain going
+# (bench/codeflow.lua). Any answer other than 200 fails the run.
 # Rounds are round-robin (scenario, connection count, server; the server that goes first alternates
 # between rounds) and the median round is reported, with Toolgate/Keycloak per scenario and
 # connection count. Prints a markdown table and writes it to bench/results/.
@@ -33,10 +33,11 @@
 #   BENCH_CODES_MAX        largest pool of codes for one run (default 100000)
 #   BENCH_REV              what to call the Toolgate version in the report (default: git describe)
 #   TOOLGATE_JAVA_OPTS     JVM options for Toolgate (replaces the ./toolgate launcher's defaults)
-# Needs: wrk, curl, python3, unzip, Maven (only if the jar is missing). Bounded in time: about
-# 5 min of set-up + 4 x (warm-up + pool) + 4 x rounds x (connection counts) x (duration + pool),
-# where making a pool takes about as long as the run it feeds; a watchdog ends the run at twice the
-# worst case. Everything it starts is stopped on exit, also on failure or Ctrl-C.
+# Needs: wrk, curl, python3, unzip, Maven (only if the jar is missing: the launcher builds it; a jar
+# older than the sources is used as it is). Bounded in time: about 5 min of set-up + 4 x (warm-up +
+# pool) + 4 x rounds x (connection counts) x (duration + pool), where making a pool takes about as
+# long as the run it feeds (20-35 min with the defaults); a watchdog ends the run at twice the worst
+# case. Everything it starts is stopped on exit, also on failure or Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -279,7 +280,7 @@ cell() { # median round's line -> req/s, and how long the run was when its pool 
     done
   done
   echo
-  echo "Toolgate's code exchanges name the RFC 8707 \`resource\` (the token's \`aud\`); Keycloak has no such parameter (its audience comes from mappers) and gets none."
+  echo "Toolgate's code exchanges name the RFC 8707 \`resource\` (the token's \`aud\`); Keycloak's do not: its RFC 8707 support is an experimental feature (\`resource-indicators\`, a build option) left off here, as in a default build."
   echo
   echo "every round:"
   echo

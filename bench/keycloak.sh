@@ -133,7 +133,8 @@ kc_configure() {
 #   refreshTokenMaxReuse      0: a spent refresh token is refused at once (Toolgate rotates likewise)
 #   ssoSessionIdleTimeout / ssoSessionMaxLifespan   10 h, so no session ends during a run (a
 #                             refresh token lives no longer than its session)
-# Keycloak has no RFC 8707 resource parameter: its access tokens' audience comes from mappers.
+# RFC 8707's resource parameter is an experimental Keycloak feature (26.6+: `kc.sh build
+# --features=resource-indicators`), off in the default build used here; audiences come from mappers.
 kc_configure_codeflow() { # username password client_id redirect_uri
   local admin; admin=$(kc_admin_token) || exit 1
   local auth=(-H "Authorization: Bearer $admin" -H 'Content-Type: application/json')
