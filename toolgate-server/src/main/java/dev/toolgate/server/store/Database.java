@@ -49,6 +49,12 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource pool;
   private final StoreSettings.Kind kind;
+  /**
+   * SQLite has one writer at a time; this process's writers queue here, in order, instead of
+   * meeting at the file lock, where SQLite's busy handler makes the losers sleep in growing steps
+   * (tens of milliseconds each under load). Another process (the CLI) still waits on busy_timeout.
+   */
+  private final java.util.concurrent.locks.ReentrantLock sqliteWriter = new java.util.concurrent.locks.ReentrantLock(true);
   private final String target;
   /** Opens a connection outside the pool, with the pool's settings; null for SQLite. */
   private final DedicatedConnections dedicated;
@@ -264,6 +270,11 @@ public final class Database implements AutoCloseable {
     }
     String message = root.getMessage();
     return message == null ? root.getClass().getSimpleName() : message;
+  }
+
+  /** Held around each write transaction on SQLite (see {@link Jdbc#write}); null on PostgreSQL, whose row locks do this. */
+  java.util.concurrent.locks.Lock writerLock() {
+    return kind == StoreSettings.Kind.SQLITE ? sqliteWriter : null;
   }
 
   public StoreSettings.Kind kind() {

@@ -51,7 +51,16 @@ public final class Jdbc {
    * second time for nothing.)
    */
   public <T> T write(String operation, Work<T> work) {
-    return transaction(operation, work, false);
+    java.util.concurrent.locks.Lock writer = database.writerLock();
+    if (writer == null) {
+      return transaction(operation, work, false);
+    }
+    writer.lock();
+    try {
+      return transaction(operation, work, false);
+    } finally {
+      writer.unlock();
+    }
   }
 
   /**
