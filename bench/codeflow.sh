@@ -28,7 +28,7 @@
 #   BENCH_CODE_SESSIONS    signed-in sessions (one user) the codes are spread over, each signed in
 #                          once per run (default 64): many users' codes, not one session's
 #   BENCH_CODE_RATE        code exchanges/s assumed before a run measured one, to size the warm-up's
-#                          pool (default 1000); later pools: 1.5 x the best rate seen x duration. A
+#                          pool (default 1000); later pools: 3 x the best rate seen x duration. A
 #                          run whose pool runs out ends early and says so in the table.
 #   BENCH_CODES_MAX        largest pool of codes for one run (default 100000)
 #   BENCH_REV              what to call the Toolgate version in the report (default: git describe)
@@ -144,7 +144,7 @@ make_pool() { # server scenario conns seconds
   local t0; t0=$(now_ms)
   if [[ $2 == code ]]; then
     local n; n=$(awk -v r="${RATE[$1]:-0}" -v g="${BENCH_CODE_RATE:-1000}" -v s="$4" -v c="$3" -v m="$CODES_MAX" \
-      'BEGIN { n = (r > 0 ? int(r * s * 1.5) : int(g * s)) + 2 * c; if (n < 200) n = 200; if (n > m) n = m; print n }')
+      'BEGIN { n = (r > 0 ? int(r * s * 3) : int(g * s)) + 2 * c; if (n < 200) n = 200; if (n > m) n = m; print n }')
     make_codes "$1" "$n" "$WORK/pool.txt"
   else
     make_codes "$1" "$3" "$WORK/seed-codes.txt" --login-each

@@ -50,11 +50,11 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource pool;
   private final StoreSettings.Kind kind;
   /**
-   * SQLite has one writer at a time; this process's writers queue here, in order, instead of
-   * meeting at the file lock, where SQLite's busy handler makes the losers sleep in growing steps
-   * (tens of milliseconds each under load). Another process (the CLI) still waits on busy_timeout.
+   * SQLite: this process's write transactions, committed in groups by one thread (they never meet
+   * at the file lock, whose busy handler sleeps in growing steps, and they share the fsync); null on
+   * PostgreSQL. Another process (the CLI) still waits on busy_timeout.
    */
-  private final java.util.concurrent.locks.ReentrantLock sqliteWriter = new java.util.concurrent.locks.ReentrantLock(true);
+  private final SqliteGroupCommit groupCommit;
   private final String target;
   /** Opens a connection outside the pool, with the pool's settings; null for SQLite. */
   private final DedicatedConnections dedicated;
@@ -70,6 +70,7 @@ public final class Database implements AutoCloseable {
     this.kind = kind;
     this.target = target;
     this.dedicated = dedicated;
+    this.groupCommit = kind == StoreSettings.Kind.SQLITE ? new SqliteGroupCommit(pool, target) : null;
   }
 
   /** Opens the store the settings describe; the PostgreSQL password comes from the environment. */
@@ -272,9 +273,9 @@ public final class Database implements AutoCloseable {
     return message == null ? root.getClass().getSimpleName() : message;
   }
 
-  /** Held around each write transaction on SQLite (see {@link Jdbc#write}); null on PostgreSQL, whose row locks do this. */
-  java.util.concurrent.locks.Lock writerLock() {
-    return kind == StoreSettings.Kind.SQLITE ? sqliteWriter : null;
+  /** Where {@link Jdbc#write} sends SQLite's write transactions; null on PostgreSQL. */
+  SqliteGroupCommit groupCommit() {
+    return groupCommit;
   }
 
   public StoreSettings.Kind kind() {
@@ -306,6 +307,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (groupCommit != null) {
+      groupCommit.close();
+    }
     pool.close();
   }
 

@@ -51,15 +51,16 @@ public final class Jdbc {
    * second time for nothing.)
    */
   public <T> T write(String operation, Work<T> work) {
-    java.util.concurrent.locks.Lock writer = database.writerLock();
-    if (writer == null) {
+    SqliteGroupCommit group = database.groupCommit();
+    if (group == null) {
       return transaction(operation, work, false);
     }
-    writer.lock();
     try {
-      return transaction(operation, work, false);
-    } finally {
-      writer.unlock();
+      return group.write(operation, work);
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    } catch (RuntimeException e) {
+      throw driverFailure(operation, e);
     }
   }
 
