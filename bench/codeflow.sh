@@ -28,8 +28,8 @@
 #   BENCH_CODE_SESSIONS    signed-in sessions (one user) the codes are spread over, each signed in
 #                          once per run (default 64): many users' codes, not one session's
 #   BENCH_CODE_RATE        code exchanges/s assumed before a run measured one, to size the warm-up's
-#                          pool (default 1000); later pools: 3 x the best rate seen x duration. A
-#                          run whose pool runs out ends early and says so in the table.
+#                          pool (default 1000); later pools: 3 x the best rate seen x duration.
+#                          A pool that runs dry fails the run (its requests would carry no code).
 #   BENCH_CODES_MAX        largest pool of codes for one run (default 100000)
 #   BENCH_REV              what to call the Toolgate version in the report (default: git describe)
 #   TOOLGATE_JAVA_OPTS     JVM options for Toolgate (replaces the ./toolgate launcher's defaults)

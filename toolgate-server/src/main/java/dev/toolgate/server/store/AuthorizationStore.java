@@ -252,16 +252,6 @@ public final class AuthorizationStore {
     });
   }
 
-  /** Forgets every consent given to a client (it was revoked or deleted). */
-  public int forgetConsents(String clientId) {
-    return jdbc.write("forget consents", connection -> {
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM consents WHERE client_id = ?")) {
-        delete.setString(1, clientId);
-        return delete.executeUpdate();
-      }
-    });
-  }
-
   /** Deletes codes and refresh families that can no longer be used. */
   public void purgeExpired() {
     Instant cutoff = now().minus(OAuthClientStore.REVOCATION_SKEW_MARGIN);

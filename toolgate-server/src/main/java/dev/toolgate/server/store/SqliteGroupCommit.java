@@ -21,6 +21,8 @@ import javax.sql.DataSource;
  */
 final class SqliteGroupCommit implements AutoCloseable {
   static final int MAX_BATCH = 64;
+  /** A caller gives up after this (a unit stuck in the writer must not hang every caller for ever). */
+  static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(60);
 
   private record Pending<T>(String operation, Jdbc.Work<T> work, CompletableFuture<T> result) {}
 
@@ -53,7 +55,10 @@ final class SqliteGroupCommit implements AutoCloseable {
     CompletableFuture<T> result = new CompletableFuture<>();
     queue.add(new Pending<>(operation, work, result));
     try {
-      return result.get();
+      return result.get(MAX_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new StoreException(operation + " on " + target + " waited " + MAX_WAIT.toSeconds()
+          + " s for the writer; it may or may not be committed later", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreException(operation + " on " + target + " was interrupted; it may or may not have been committed", e);

@@ -241,20 +241,6 @@ abstract class AuthorizationStoreContract extends AuthorizationStoreTestBase {
     assertThat(count(database, "SELECT COUNT(*) FROM consents")).isEqualTo(1);
   }
 
-  @Test
-  void forgettingAClientsConsentsLeavesOtherClientsAlone() {
-    authorizations.rememberConsent(USER, CLIENT, Set.of("a"), RESOURCE);
-    authorizations.rememberConsent("us_bob", CLIENT, Set.of("a"), RESOURCE);
-    authorizations.rememberConsent(USER, "cl_other", Set.of("a"), RESOURCE);
-
-    assertThat(authorizations.forgetConsents(CLIENT)).isEqualTo(2);
-
-    assertThat(authorizations.consented(USER, CLIENT, Set.of("a"), RESOURCE)).isFalse();
-    assertThat(authorizations.consented("us_bob", CLIENT, Set.of("a"), RESOURCE)).isFalse();
-    assertThat(authorizations.consented(USER, "cl_other", Set.of("a"), RESOURCE)).isTrue();
-    assertThat(authorizations.forgetConsents(CLIENT)).isZero();
-  }
-
   // ---- purge ----
 
   @Test

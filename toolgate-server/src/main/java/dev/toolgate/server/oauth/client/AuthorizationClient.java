@@ -30,22 +30,6 @@ public record AuthorizationClient(String clientId, String name, List<String> red
     scopes = scopes == null ? null : Set.copyOf(scopes);
   }
 
-  /**
-   * The host a redirect URI sends the user to, for the consent page; for a native app's private-use
-   * scheme ({@code com.example.app:/callback}) the scheme, as there is no host. Null when it is not a URI.
-   */
-  public String redirectHost(String redirectUri) {
-    if (redirectUri == null) {
-      return null;
-    }
-    try {
-      java.net.URI uri = new java.net.URI(redirectUri);
-      return uri.getHost() != null ? uri.getHost() : uri.getScheme();
-    } catch (java.net.URISyntaxException e) {
-      return null;
-    }
-  }
-
   /** A client without credentials of its own (a native or browser app): PKCE is what protects its codes. */
   public boolean isPublic() {
     return authMethods.equals(Set.of(NONE));

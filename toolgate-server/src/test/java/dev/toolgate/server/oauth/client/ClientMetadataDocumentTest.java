@@ -51,7 +51,6 @@ class ClientMetadataDocumentTest {
     assertThat(c.jwks()).isNull();
     assertThat(c.scopes()).isNull();
     assertThat(c.source()).isEqualTo(AuthorizationClient.Source.METADATA_DOCUMENT);
-    assertThat(c.redirectHost("https://app.example.com/callback")).isEqualTo("app.example.com");
   }
 
   @Test
@@ -71,7 +70,6 @@ class ClientMetadataDocumentTest {
     assertThat(r.client().name()).isEqualTo("Visual Studio Code — Insiders");
     assertThat(r.client().redirectUris()).hasSize(5);
     assertThat(r.client().scopes()).containsExactlyInAnyOrder("orders:read", "profile");
-    assertThat(r.client().redirectHost("com.example.app:/oauth2redirect")).isEqualTo("com.example.app");
   }
 
   @Test
