@@ -65,7 +65,7 @@ public final class AuthorizationCodeGrant implements Grant {
     }
     AuthorizationStore.Code code = found.get();
     if (code.usedAt() != null) {
-      return revoked(store.replayed(code), "authorization code was already used", "the authorization code was already used");
+      return FamilyRevocation.refuse(store.replayed(code), revokedHere, "the authorization code was already used", "authorization code replayed");
     }
     if (!clock.instant().isBefore(code.expiresAt())) {
       return new Refused(OAuthError.invalidGrant("the authorization code has expired"));
@@ -97,15 +97,6 @@ public final class AuthorizationCodeGrant implements Grant {
       return new Issued(access, issued.refreshToken(), code.userId());
     }
     // Another exchange of the same code won the race: both are treated as a replay.
-    return revoked(outcome, "authorization code was used twice", "the authorization code was already used");
-  }
-
-  private Result revoked(AuthorizationStore.Outcome outcome, String audit, String description) {
-    if (outcome instanceof AuthorizationStore.Revoked revoked) {
-      revoked.accessTokens().forEach(t -> revokedHere.accept(t.jti()));
-      return new Refused(OAuthError.invalidGrant(description + "; the tokens issued for it are revoked"),
-          audit + ": family " + revoked.familyId() + " revoked with " + revoked.accessTokens().size() + " live access token(s)");
-    }
-    return new Refused(OAuthError.invalidGrant(description));
+    return FamilyRevocation.refuse(outcome, revokedHere, "the authorization code was already used", "authorization code used twice");
   }
 }

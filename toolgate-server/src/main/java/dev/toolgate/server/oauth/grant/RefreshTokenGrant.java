@@ -90,11 +90,6 @@ public final class RefreshTokenGrant implements Grant {
     if (outcome instanceof AuthorizationStore.Issued issued) {
       return new Issued(access, issued.refreshToken(), token.userId());
     }
-    if (outcome instanceof AuthorizationStore.Revoked revoked) {
-      revoked.accessTokens().forEach(t -> revokedHere.accept(t.jti()));
-      return new Refused(OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked"),
-          "refresh token reused: family " + revoked.familyId() + " revoked with " + revoked.accessTokens().size() + " live access token(s)");
-    }
-    return new Refused(OAuthError.invalidGrant(((AuthorizationStore.Refused) outcome).reason()));
+    return FamilyRevocation.refuse(outcome, revokedHere, "the refresh token was already used", "refresh token reused after rotation");
   }
 }
