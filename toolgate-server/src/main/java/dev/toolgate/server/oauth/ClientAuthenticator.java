@@ -15,6 +15,7 @@ import dev.toolgate.core.token.JwtResult;
 import dev.toolgate.core.token.JwtRules;
 import dev.toolgate.core.token.JwtVerifier;
 import dev.toolgate.server.oauth.client.AuthorizationClient;
+import dev.toolgate.server.oauth.client.ClientIdUrl;
 import dev.toolgate.server.oauth.client.ClientResolver;
 import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.CredentialCache;
@@ -106,10 +107,10 @@ public final class ClientAuthenticator {
         && form.get("client_assertion").isEmpty() && form.get("client_assertion_type").isEmpty() && form.get("client_id").isPresent()) {
       String clientId = form.get("client_id").get();
       return Future.fromCompletionStage(publicClients.resolve(clientId).toCompletionStage(), context)
-          .map(lookup -> lookup.client() != null || isUrl(clientId) ? publicClient(lookup) : check(request, form));
+          .map(lookup -> lookup.client() != null || ClientIdUrl.isUrl(clientId) ? publicClient(lookup) : check(request, form));
     }
     String assertionSubject = allowPublic && form.get("client_assertion").isPresent() ? unverifiedSubject(form.get("client_assertion").get()) : null;
-    if (assertionSubject != null && isUrl(assertionSubject) && request.getHeader("authorization") == null && form.get("client_secret").isEmpty()) {
+    if (assertionSubject != null && ClientIdUrl.isUrl(assertionSubject) && request.getHeader("authorization") == null && form.get("client_secret").isEmpty()) {
       // A client known by its metadata document, authenticating with the keys the document lists.
       return Future.fromCompletionStage(publicClients.resolve(assertionSubject).toCompletionStage(), context)
           .compose(lookup -> settle(documentAssertion(form, lookup), context));
@@ -276,10 +277,6 @@ public final class ClientAuthenticator {
     // Remembered a little past the assertion's expiry (JwtRules allow 60 s of skew); claimed by authenticate().
     String id = "private_key_jwt:" + subject + ":" + SecretDigest.of(claims.getJWTID());
     return new Outcome(registered.client(), null, new OnceKey(id, exp.plus(Duration.ofMinutes(2))));
-  }
-
-  private static boolean isUrl(String clientId) {
-    return clientId.regionMatches(true, 0, "https://", 0, 8) || clientId.regionMatches(true, 0, "http://", 0, 7);
   }
 
   private Outcome publicClient(ClientResolver.Lookup lookup) {

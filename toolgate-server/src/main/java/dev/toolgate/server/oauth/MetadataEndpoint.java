@@ -44,7 +44,8 @@ public final class MetadataEndpoint implements Endpoint {
   public MetadataEndpoint(String issuer, String defaultResource, Collection<String> resources, Collection<String> scopes, List<ToolScopes> tools,
       CodeFlowSettings codeFlow, Supplier<KeyRing> keys) {
     this.keys = keys;
-    this.issuerPath = java.net.URI.create(issuer).getRawPath() == null ? "" : java.net.URI.create(issuer).getRawPath();
+    String path = java.net.URI.create(issuer).getRawPath();
+    this.issuerPath = path == null ? "" : path;
     List<String> confidential = List.of(ClientAuthenticator.BASIC, ClientAuthenticator.POST, ClientAuthenticator.PRIVATE_KEY_JWT);
     List<String> withPublic = List.of(ClientAuthenticator.BASIC, ClientAuthenticator.POST, ClientAuthenticator.PRIVATE_KEY_JWT, OAuthSettings.NONE);
     JsonArray algs = new JsonArray(List.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"));

@@ -22,7 +22,7 @@ public final class StoredClients implements ClientResolver {
 
   @Override
   public Future<Lookup> resolve(String clientId) {
-    if (clientId.regionMatches(true, 0, "https://", 0, 8) || clientId.regionMatches(true, 0, "http://", 0, 7)) {
+    if (ClientIdUrl.isUrl(clientId)) {
       return metadataDocuments.resolve(clientId);
     }
     return Future.succeededFuture(stored(clientId));
