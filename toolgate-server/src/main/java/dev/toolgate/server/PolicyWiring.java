@@ -1,5 +1,10 @@
 package dev.toolgate.server;
 
+import dev.toolgate.server.mcp.McpGate;
+import dev.toolgate.server.mcp.McpResourceMetadata;
+import dev.toolgate.server.mcp.McpSessions;
+import dev.toolgate.server.store.SealedState;
+
 import com.nimbusds.jose.JOSEObjectType;
 import dev.toolgate.core.config.AuthServerSettings;
 import dev.toolgate.core.config.CodeFlowSettings;
@@ -148,17 +153,21 @@ final class PolicyWiring {
         parts.audit(), version));
     // The code flow's tokens are for the resources declared for it (the MCP servers), never for a tool's
     // client_token audience: that would let anyone who can sign in hand a registered client a tool's scopes.
-    endpoints.add(new AuthorizeEndpoint(parts.issuer(), Set.copyOf(codeFlow.resources()), parts.codeFlowClients(), parts.authorizations(),
+    endpoints.add(new AuthorizeEndpoint(parts.issuer(), codeFlowResources(config), parts.codeFlowClients(), parts.authorizations(),
         parts.users(), parts.hasher(), shared.loginThrottle(), clientAddress, parts.box(), codeFlow, parts.audit(), clock));
     if (parts.registration() != null) {
       endpoints.add(new ClientRegistrationEndpoint(parts.registration(), scopes(config), clientAddress, version));
+    }
+    McpGate mcp = new McpGate(routes.routes(), new McpSessions(new SealedState(parts.box())));
+    if (mcp.any()) {
+      endpoints.add(new McpResourceMetadata(config, parts.issuer()));
     }
     endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), resources, scopes(config), toolScopes(config), codeFlow,
         credentials::keyRing));
 
     RunningConfig running = new RunningConfig(version, Instant.now(clock), config, routes,
         new Forwarding(routes.routes(), config.platforms().values()),
-        Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), parts.userDirectory()), engine, endpoints);
+        Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), parts.userDirectory()), engine, endpoints, mcp);
     return new Built(running, trusted, login.allAudiences(), customerCache);
   }
 
@@ -178,11 +187,20 @@ final class PolicyWiring {
     out.add(config.authorizationServer().defaultResource());
     out.addAll(config.authorizationServer().codeFlow().resources());
     for (ToolConfig tool : config.tools()) {
-      if (tool.policy().clientToken() != null) {
+      if (tool.isMcp()) {
+        out.add(tool.mcp().resource());
+      } else if (tool.policy().clientToken() != null) {
         out.add(tool.policy().clientToken().audience());
       }
     }
     return out;
+  }
+
+  /** What a user may hand a client a token for: the declared resources and every MCP route Toolgate serves. */
+  private static Set<String> codeFlowResources(GatewayConfig config) {
+    Set<String> out = new TreeSet<>(config.authorizationServer().codeFlow().resources());
+    config.tools().stream().filter(ToolConfig::isMcp).forEach(t -> out.add(t.mcp().resource()));
+    return Set.copyOf(out);
   }
 
   private static Set<String> scopes(GatewayConfig config) {
@@ -193,6 +211,9 @@ final class PolicyWiring {
       }
       if (tool.policy().userToken() != null) {
         out.addAll(tool.policy().userToken().scopes());
+      }
+      if (tool.isMcp()) {
+        out.addAll(tool.mcp().ruleScopes());
       }
     }
     return out;

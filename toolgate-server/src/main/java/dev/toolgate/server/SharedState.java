@@ -69,7 +69,11 @@ record SharedState(CallQuota quota, QuotaFallback fallback, LoginThrottle loginT
       longest = ClientRegistrationEndpoint.PERIOD; // each address's registration budget
     }
     for (var tool : config.tools()) {
-      for (var limit : tool.rateLimits()) {
+      var limits = new java.util.ArrayList<>(tool.rateLimits());
+      if (tool.mcp() != null) {
+        limits.addAll(tool.mcp().ruleLimits());
+      }
+      for (var limit : limits) {
         if (limit.limit().period().compareTo(longest) > 0) {
           longest = limit.limit().period();
         }

@@ -9,10 +9,17 @@ import java.util.List;
  * @param scopes scopes the token must all carry (RFC 6749 scope tokens); empty: any scope will do
  * @param audience the {@code aud} the token must carry; defaults to
  *     {@code authorization_server.default_resource}
+ * @param audienceAlone the token must be for {@code audience} and nothing else (an MCP route's
+ *     resource: a token for several servers could be replayed by any of them to the others)
  */
-public record ClientTokenPolicy(List<String> scopes, String audience) {
+public record ClientTokenPolicy(List<String> scopes, String audience, boolean audienceAlone) {
   public ClientTokenPolicy {
     scopes = List.copyOf(scopes);
+  }
+
+  /** A token that must carry {@code audience}, possibly among others. */
+  public ClientTokenPolicy(List<String> scopes, String audience) {
+    this(scopes, audience, false);
   }
 
   /** No scopes required, the given audience: what a policy gets when it requires client_token without a section. */

@@ -148,6 +148,12 @@ public record GatewayConfig(
             p.userToken(), p.externalJwt(), p.mtls());
         tool = tool.withPolicy(moved);
       }
+      String oldOrigin = authorizationServer.issuer().getScheme() + "://" + authorizationServer.issuer().getRawAuthority() + "/";
+      if (tool.mcp() != null && tool.mcp().resource().startsWith(oldOrigin) && a.issuer() != authorizationServer.issuer()) {
+        // A default MCP resource is the issuer's origin with the route's path: it follows the port too.
+        String path = tool.mcp().resource().substring(oldOrigin.length() - 1);
+        tool = tool.withMcp(tool.mcp().withResource(a.issuer().getScheme() + "://" + a.issuer().getRawAuthority() + path));
+      }
       t.add(tool);
     }
     return new GatewayConfig(source, s, store, audit, platforms, t, a, trustedIssuers, failedAuthLimit, redis, management, accessLog, tracing);

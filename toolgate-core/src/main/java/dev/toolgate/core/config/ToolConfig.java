@@ -32,10 +32,12 @@ import java.util.Set;
  *     {@code redis.when_unavailable.rate_limits} says. Only set in a configuration with {@code redis:}
  * @param upstreamCa the CA bundle an https upstream's certificate must lead to ({@code upstream_ca});
  *     null: the JVM's trust store. Either way the certificate must name the upstream's host
+ * @param mcp when set, the upstream is an MCP server and calls are judged per JSON-RPC method and
+ *     MCP tool ({@code mcp:}); null for a plain HTTP tool
  */
 public record ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
     CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders,
-    Set<PathAmbiguity> allowInPath, Optional<WhenUnavailable> whenLimitsUnavailable, PemFile upstreamCa) {
+    Set<PathAmbiguity> allowInPath, Optional<WhenUnavailable> whenLimitsUnavailable, PemFile upstreamCa, McpSettings mcp) {
   public ToolConfig {
     rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
     forwardHeaders = forwardHeaders == null ? Set.of() : Set.copyOf(forwardHeaders);
@@ -46,6 +48,14 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
         throw new IllegalArgumentException("forwardHeaders may list only " + OverrideHeaders.NAMES + ", got " + header);
       }
     }
+  }
+
+  /** A plain HTTP tool (not an MCP server). */
+  public ToolConfig(String name, String method, String path, URI upstream, String platform, Policy policy, int line,
+      CidrSet allowedIps, List<ToolRateLimit> rateLimits, UserBinding user, Ownership owner, Set<String> forwardHeaders,
+      Set<PathAmbiguity> allowInPath, Optional<WhenUnavailable> whenLimitsUnavailable, PemFile upstreamCa) {
+    this(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
+        whenLimitsUnavailable, upstreamCa, null);
   }
 
   /** With the JVM's trust store for an https upstream. */
@@ -78,13 +88,32 @@ public record ToolConfig(String name, String method, String path, URI upstream, 
   /** This tool with another policy (same everything else). */
   public ToolConfig withPolicy(Policy newPolicy) {
     return new ToolConfig(name, method, path, upstream, platform, newPolicy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
-        whenLimitsUnavailable, upstreamCa);
+        whenLimitsUnavailable, upstreamCa, mcp);
   }
 
   /** This tool verifying its https upstream against {@code ca} (null: the JVM's trust store). */
   public ToolConfig withUpstreamCa(PemFile ca) {
     return new ToolConfig(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
-        whenLimitsUnavailable, ca);
+        whenLimitsUnavailable, ca, mcp);
+  }
+
+  /** This tool as an MCP route ({@code mcp} null: a plain HTTP tool). */
+  public ToolConfig withMcp(McpSettings settings) {
+    return new ToolConfig(name, method, path, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
+        whenLimitsUnavailable, upstreamCa, settings);
+  }
+
+  /**
+   * What one MCP method or tool of this route is judged by: this tool with another policy, more rate
+   * limits and its own user binding and owner (the rest, name included, stays: the audit names the route).
+   */
+  public ToolConfig judgedAs(Policy rulePolicy, List<ToolRateLimit> limits, UserBinding ruleUser, Ownership ruleOwner) {
+    return new ToolConfig(name, method, path, upstream, platform, rulePolicy, line, allowedIps, limits, ruleUser, ruleOwner, forwardHeaders,
+        allowInPath, whenLimitsUnavailable, upstreamCa, mcp);
+  }
+
+  public boolean isMcp() {
+    return mcp != null;
   }
 
   /** Without an IP allowlist or rate limits. */

@@ -27,7 +27,7 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 final class ToolsReader {
   static final List<String> KEYS = List.of("name", "method", "path", "upstream", "platform", "preset", "policy", "user", "owner",
       "allowed_ips", "rate_limits", ForwardHeadersReader.KEY, "allow_in_path",
-      RedisReader.TOOL_KEY, TlsReader.TOOL_KEY);
+      RedisReader.TOOL_KEY, TlsReader.TOOL_KEY, McpReader.KEY);
   /** Toolgate's own endpoints; tools may not be declared under them (they would never be reached). */
   static final List<String> RESERVED_PREFIXES = List.of("/healthz", "/readyz", "/metrics", "/oauth", "/.well-known", "/admin", "/auth", "/decisions");
   static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
@@ -48,6 +48,7 @@ final class ToolsReader {
   /** Whether the file has a {@code redis:} section: tools may then say what their limits do without it. */
   private final boolean redisConfigured;
   private final TlsReader tls;
+  private final McpReader mcp;
 
   ToolsReader(Problems problems, PlatformsReader.Platforms platforms, AuthServerSettings authorizationServer, PolicyReader policies,
       UserBindingReader userBindings, LimitsReader limits, RedisReader redisReader, boolean redisConfigured, TlsReader tls) {
@@ -60,6 +61,7 @@ final class ToolsReader {
     this.limits = limits;
     this.redisReader = redisReader;
     this.redisConfigured = redisConfigured;
+    this.mcp = new McpReader(problems, policies, userBindings, limits, authorizationServer);
   }
 
   List<ToolConfig> read(YamlMap root) {
@@ -116,7 +118,9 @@ final class ToolsReader {
     }
 
     String method = null;
-    if (m.require("method", "an HTTP method such as GET or POST, or \"*\" for any")) {
+    if (m.written(McpReader.KEY) && !m.written("method")) {
+      method = "*"; // an MCP server takes POST, GET and DELETE at one path; the route refuses other methods itself
+    } else if (m.require("method", "an HTTP method such as GET or POST, or \"*\" for any")) {
       method = m.nonEmpty("method");
       if (method != null && !method.equals("*") && !METHOD.matcher(method).matches()) {
         m.error("method", "invalid HTTP method " + Yaml.quote(method) + " (a method such as GET or POST, or \"*\" for any)");
@@ -203,11 +207,13 @@ final class ToolsReader {
     boolean highRisk = policy != null && policy.userToken() != null && policy.userToken().highRisk();
     Optional<WhenUnavailable> limitsFallback = redisReader.toolFallback(m, redisConfigured, !rateLimits.isEmpty(), highRisk);
     PemFile upstreamCa = tls.upstreamCa(m, upstream);
+    PlatformConfig platformConfig = platform == null ? PlatformConfig.withDefaults("") : platforms.configs().get(platform);
+    McpSettings mcpSettings = mcp.read(new McpReader.Tool(m, name, platform, platformConfig, pattern, pathText, policy, user));
 
     int line = m.line();
     ToolConfig config = problems.size() == errorsBefore
         ? new ToolConfig(name, method, pathText, upstream, platform, policy, line, allowedIps, rateLimits, user, owner, forwardHeaders, allowInPath,
-            limitsFallback).withUpstreamCa(upstreamCa)
+            limitsFallback).withUpstreamCa(upstreamCa).withMcp(mcpSettings)
         : null;
     return new Draft(index, name, m.value("name"), method, pattern, m.value("path"), line, config);
   }

@@ -78,7 +78,8 @@ final class UserBindingReader {
         forward = found.get();
       }
     }
-    boolean userToken = policy != null && policy.requires(CredentialKind.USER_TOKEN);
+    // A user token's subject names the user; so does a client_token a user handed a client (the authorization code flow).
+    boolean userToken = policy != null && (policy.requires(CredentialKind.USER_TOKEN) || policy.requires(CredentialKind.CLIENT_TOKEN));
     boolean namesNone = m.entries().keySet().stream().allMatch("forward"::equals); // an unknown key is reported as such
     if (namesNone && (platformLevel || (policy != null && !userToken))) {
       problems.add(m.line(), field, "binds no identity: name where the call carries one (" + KNOWN_IDENTITY_KINDS

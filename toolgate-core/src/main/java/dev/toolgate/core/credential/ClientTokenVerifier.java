@@ -6,6 +6,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.toolgate.core.config.ClientTokenPolicy;
 import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.mcp.McpRoute;
 import dev.toolgate.core.port.CredentialDirectory;
 import dev.toolgate.core.port.VerifiedTokenCache;
 import dev.toolgate.core.request.ToolCall;
@@ -84,6 +85,9 @@ public final class ClientTokenVerifier implements CredentialVerifier {
     if (audience == null || !audience.contains(policy.audience())) {
       return Verification.fail(DenialCode.TOKEN_INVALID, credentialId, "access token " + jti + " is not for audience " + policy.audience());
     }
+    if (policy.audienceAlone() && audience.size() != 1) {
+      return Verification.fail(DenialCode.TOKEN_INVALID, credentialId, "access token " + jti + " is for other audiences besides " + policy.audience());
+    }
     Object clientId = claims.getClaim("client_id");
     if (!(clientId instanceof String client)) {
       return Verification.fail(DenialCode.TOKEN_INVALID, credentialId, "access token " + jti + " has no client_id");
@@ -93,19 +97,31 @@ public final class ClientTokenVerifier implements CredentialVerifier {
     if (!missing.isEmpty()) {
       return Verification.fail(DenialCode.INSUFFICIENT_SCOPE, credentialId, "access token " + jti + " lacks scope " + String.join(" ", missing));
     }
+    String subject = claims.getSubject();
+    if (subject != null && !subject.equals(client)) {
+      // The authorization code flow: the client acts for the user who signed in (RFC 9068 §2.2: sub is the user).
+      return Verification.passDelegated(client, subject, claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant(), credentialId,
+          "access token " + jti + " of client " + client + " for user " + subject + " is valid for " + policy.audience());
+    }
     return Verification.pass(client, credentialId, "access token " + jti + " of client " + client + " is valid for " + policy.audience());
   }
 
   @Override
   public String challenge(Route route, Verification failure) {
-    String base = "Bearer realm=\"toolgate\", resource_metadata=\"" + resourceMetadataUrl + "\"";
+    // An MCP route is a protected resource of its own (RFC 9728 metadata per route); the MCP spec
+    // wants the scope on every challenge, so a client asks for the right one the first time.
+    boolean mcp = route.tool().isMcp();
+    String metadata = mcp ? McpRoute.metadataUrl(route.tool().mcp().resource()) : resourceMetadataUrl;
+    List<String> scopes = route.tool().policy().clientToken().scopes();
+    String base = "Bearer realm=\"toolgate\", resource_metadata=\"" + metadata + "\"";
+    String scope = scopes.isEmpty() ? "" : ", scope=\"" + String.join(" ", scopes) + "\"";
     if (failure.code() == DenialCode.TOKEN_MISSING) {
-      return base;
+      return mcp ? base + scope : base;
     }
     if (failure.code() == DenialCode.INSUFFICIENT_SCOPE) {
-      return base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", route.tool().policy().clientToken().scopes()) + "\"";
+      return base + ", error=\"insufficient_scope\"" + scope;
     }
-    return base + ", error=\"invalid_token\"";
+    return base + ", error=\"invalid_token\"" + (mcp ? scope : "");
   }
 
   static List<String> scopes(JWTClaimsSet claims) {

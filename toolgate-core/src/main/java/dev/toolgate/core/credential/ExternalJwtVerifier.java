@@ -4,6 +4,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.toolgate.core.config.CredentialKind;
 import dev.toolgate.core.config.ExternalJwtPolicy;
 import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.mcp.McpRoute;
 import dev.toolgate.core.port.VerifiedTokenCache;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.Route;
@@ -97,7 +98,8 @@ public final class ExternalJwtVerifier implements CredentialVerifier {
   public String challenge(Route route, Verification failure) {
     ExternalJwtPolicy policy = route.tool().policy().externalJwt();
     String scheme = policy.scheme() == null || policy.scheme().isEmpty() ? "Bearer" : policy.scheme();
-    String base = scheme + " realm=\"toolgate\"";
+    String base = scheme + " realm=\"toolgate\""
+        + (route.tool().isMcp() ? ", resource_metadata=\"" + McpRoute.metadataUrl(route.tool().mcp().resource()) + "\"" : "");
     if (failure.code() == DenialCode.INSUFFICIENT_SCOPE) {
       return base + ", error=\"insufficient_scope\", scope=\"" + String.join(" ", policy.scopes()) + "\"";
     }

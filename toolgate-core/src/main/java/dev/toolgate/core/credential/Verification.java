@@ -33,6 +33,19 @@ public record Verification(boolean passed, String clientId, String subject, Stri
   }
 
   /**
+   * An access token a user handed a client (the authorization code flow): it names the client and,
+   * as its subject, the Toolgate user id it acts for.
+   */
+  public static Verification passDelegated(String clientId, String userId, Instant issuedAt, String credentialId, String detail) {
+    return new Verification(true, clientId, userId, credentialId, null, detail, issuedAt, null);
+  }
+
+  /** Whether this names both a client and the Toolgate user it acts for ({@link #passDelegated}). */
+  public boolean delegated() {
+    return passed && clientId != null && subject != null;
+  }
+
+  /**
    * A credential that proves something about the caller but names neither a client nor a user (a
    * client certificate): it takes no part in the "same client?" check.
    */

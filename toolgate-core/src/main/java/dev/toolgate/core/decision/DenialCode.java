@@ -16,6 +16,13 @@ public enum DenialCode {
   OVERRIDE_HEADER_NOT_ALLOWED(400, "override_header_not_allowed", "A method or path override header is not allowed for this tool"),
   DECISION_TARGET_INVALID(400, "decision_target_invalid", "The decision request does not say which call to judge"),
   DECISION_TARGET_AMBIGUOUS(400, "decision_target_ambiguous", "The decision request describes the call more than once"),
+  MCP_PARSE_ERROR(400, "mcp_parse_error", "The body is not valid JSON"),
+  MCP_INVALID_MESSAGE(400, "mcp_invalid_message", "The body is not a JSON-RPC message an MCP server takes"),
+  MCP_HEADER_MISMATCH(400, "mcp_header_mismatch", "Mcp-Method or Mcp-Name does not match the JSON-RPC body"),
+  TOKEN_IN_QUERY(400, "token_in_query", "An access token was sent in the query string"),
+  MCP_ORIGIN_NOT_ALLOWED(403, "mcp_origin_not_allowed", "The request's Origin may not call this MCP server"),
+  MCP_METHOD_DENIED(403, "mcp_method_denied", "This MCP method or tool is not offered"),
+  MCP_SESSION_NOT_FOUND(404, "mcp_session_not_found", "The MCP session is not known to this caller"),
 
   SIGNATURE_MISSING(401, "signature_missing", "Request signature is missing"),
   SIGNATURE_INVALID(401, "signature_invalid", "Request signature is invalid"),

@@ -14,7 +14,7 @@ final class BucketKey {
    * limit has a bucket of its own, found again under the same key when a reloaded configuration changes its size.
    */
   static String of(String tool, ToolRateLimit limit, int twin, String clientId, String subject, String ip) {
-    StringBuilder key = new StringBuilder("rl:").append(tool).append(':');
+    StringBuilder key = new StringBuilder("rl:").append(limit.bucket() == null ? tool : limit.bucket()).append(':');
     for (int i = 0; i < limit.per().size(); i++) {
       if (i > 0) {
         key.append('|');
@@ -43,7 +43,7 @@ final class BucketKey {
   static int twin(List<ToolRateLimit> limits, int index) {
     int twins = 0;
     for (int i = 0; i < index; i++) {
-      if (limits.get(i).per().equals(limits.get(index).per())) {
+      if (limits.get(i).per().equals(limits.get(index).per()) && java.util.Objects.equals(limits.get(i).bucket(), limits.get(index).bucket())) {
         twins++;
       }
     }

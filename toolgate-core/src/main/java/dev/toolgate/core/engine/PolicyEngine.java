@@ -137,9 +137,19 @@ public final class PolicyEngine {
    * @param subjectIssuedAt when that user credential was issued; null when unknown
    */
   public record Authenticated(Decision refusal, ToolCall call, Route route, String ip, String clientId, String subject,
-      Instant subjectIssuedAt, List<String> credentialIds, List<Pending> oneTimeUses, List<Check> trace) {
+      Instant subjectIssuedAt, List<String> credentialIds, List<Pending> oneTimeUses, List<Check> trace, boolean delegated) {
+    public Authenticated(Decision refusal, ToolCall call, Route route, String ip, String clientId, String subject,
+        Instant subjectIssuedAt, List<String> credentialIds, List<Pending> oneTimeUses, List<Check> trace) {
+      this(refusal, call, route, ip, clientId, subject, subjectIssuedAt, credentialIds, oneTimeUses, trace, false);
+    }
+
     public boolean refused() {
       return refusal != null;
+    }
+
+    /** The kind of identity the subject is: a Toolgate user id for a delegated token; null: a customer token's subject. */
+    public IdentityKind subjectKind() {
+      return delegated ? IdentityKind.USER_ID : null;
     }
 
     static Authenticated refused(Decision refusal) {
@@ -169,6 +179,7 @@ public final class PolicyEngine {
     String clientId = null;
     String subject = null;
     Instant subjectIssuedAt = null;
+    boolean delegated = false;
     List<Pending> oneTimeUses = new ArrayList<>(1);
     for (CredentialKind kind : route.tool().policy().require()) {
       CredentialVerifier verifier = verifiers.get(kind);
@@ -187,6 +198,7 @@ public final class PolicyEngine {
       if (v.subject() != null) {
         subject = v.subject();
         subjectIssuedAt = v.issuedAt();
+        delegated = v.delegated();
       }
       if (v.clientId() == null) {
         continue; // an end-user credential: it says who the user is, not which client calls
@@ -202,6 +214,11 @@ public final class PolicyEngine {
 
     if (clientId != null) {
       Optional<ClientRecord> client = directory.client(clientId);
+      if (client.isEmpty() && delegated && isMetadataDocumentUrl(clientId)) {
+        // A client identified by its Client ID Metadata Document is not registered here: the token
+        // Toolgate signed for it is the proof, and it belongs to the code flow's platform.
+        client = Optional.of(new ClientRecord(clientId, clientId, CODE_FLOW_PLATFORM, true, Instant.EPOCH));
+      }
       if (client.isEmpty() || !client.get().enabled()) {
         String detail = "client " + clientId + " is disabled";
         trace.add(new Check("client", false, detail));
@@ -219,7 +236,15 @@ public final class PolicyEngine {
       trace.add(new Check("policy", false, detail));
       return done(Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, null, credentialIds, List.of(), trace)));
     }
-    return done(new Authenticated(null, call, route, ip, clientId, subject, subjectIssuedAt, credentialIds, oneTimeUses, trace));
+    return done(new Authenticated(null, call, route, ip, clientId, subject, subjectIssuedAt, credentialIds, oneTimeUses, trace, delegated));
+  }
+
+  /** The platform of clients that only use the authorization code flow (registered with it, or known by a metadata document). */
+  public static final String CODE_FLOW_PLATFORM = "oauth";
+
+  /** A client id that is an https URL: a Client ID Metadata Document's (no registered client's id can be one). */
+  private static boolean isMetadataDocumentUrl(String clientId) {
+    return clientId.startsWith("https://");
   }
 
   /**
@@ -244,14 +269,16 @@ public final class PolicyEngine {
     List<Check> trace = new ArrayList<>(a.trace());
     String subject = a.subject();
     String userKey = subject;
-    if (subject != null && binder.checksTokenUser(route)) {
-      UserBinder.Bound active = binder.checkTokenUser(route, subject, a.subjectIssuedAt(), trace);
+    if (subject != null && (a.delegated() ? binder.checksDelegatedUser() : binder.checksTokenUser(route))) {
+      UserBinder.Bound active = a.delegated() ? binder.checkTokenUser(route, IdentityKind.USER_ID, subject, a.subjectIssuedAt(), trace)
+          : binder.checkTokenUser(route, subject, a.subjectIssuedAt(), trace);
       if (active != null) {
         return deny(active, a, trace);
       }
     }
     if (route.tool().user() != null) {
-      UserBinder.Bound bound = binder.bind(a.call(), route, subject, trace);
+      UserBinder.Bound bound = a.delegated() ? binder.bind(a.call(), route, IdentityKind.USER_ID, subject, trace)
+          : binder.bind(a.call(), route, subject, trace);
       if (bound.refused()) {
         return deny(bound, a, trace);
       }
@@ -350,7 +377,10 @@ public final class PolicyEngine {
 
   private CompletableFuture<Decision> deny(UserBinder.Bound refused, Authenticated a, List<Check> trace) {
     boolean unauthorized = refused.code().status() == 401;
-    List<String> challenge = unauthorized ? List.of(verifiers.get(CredentialKind.USER_TOKEN).challenge(a.route(), null)) : List.of();
+    // A delegated access token is a client_token: its challenge is the client_token's (invalid_token, the route's metadata).
+    List<String> challenge = !unauthorized ? List.of() : a.delegated()
+        ? List.of(verifiers.get(CredentialKind.CLIENT_TOKEN).challenge(a.route(), Verification.fail(refused.code(), refused.detail())))
+        : List.of(verifiers.get(CredentialKind.USER_TOKEN).challenge(a.route(), null));
     return counted(Decision.deny(refused.code(), refused.detail(), a.clientId(), a.credentialIds(), challenge, trace), a.ip());
   }
 

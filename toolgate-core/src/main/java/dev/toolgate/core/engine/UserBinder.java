@@ -67,7 +67,17 @@ public final class UserBinder {
    * disabled, has a password set after the token was issued, or is gone (all 401: the token is void).
    */
   public Bound checkTokenUser(Route route, String subject, Instant issuedAt, List<Check> trace) {
-    Lookup user = directory.user(userTokenSubject, route.tool().platform(), subject);
+    return checkTokenUser(route, userTokenSubject, subject, issuedAt, trace);
+  }
+
+  /** Whether a token a user handed a client may still act for them: as for a customer token. */
+  public boolean checksDelegatedUser() {
+    return checksTokenUsers;
+  }
+
+  /** As {@link #checkTokenUser(Route, String, Instant, List)}, the subject being of kind {@code subjectKind}. */
+  public Bound checkTokenUser(Route route, IdentityKind subjectKind, String subject, Instant issuedAt, List<Check> trace) {
+    Lookup user = directory.user(subjectKind, route.tool().platform(), subject);
     switch (user.status()) {
       case UNAVAILABLE -> {
         return refuse(trace, "user_token_user", DenialCode.USER_DIRECTORY_UNAVAILABLE, "the user of the user token could not be looked up");
@@ -105,6 +115,11 @@ public final class UserBinder {
    * @param tokenSubject the verified subject of the call's user token; null when the policy has none
    */
   public Bound bind(ToolCall call, Route route, String tokenSubject, List<Check> trace) {
+    return bind(call, route, userTokenSubject, tokenSubject, trace);
+  }
+
+  /** As {@link #bind(ToolCall, Route, String, List)}, the token's subject being of kind {@code subjectKind}. */
+  public Bound bind(ToolCall call, Route route, IdentityKind subjectKind, String tokenSubject, List<Check> trace) {
     UserBinding binding = route.tool().user();
     String platform = route.tool().platform();
     List<Claim> claims = new ArrayList<>(3);
@@ -124,7 +139,7 @@ public final class UserBinder {
       claims.add(new Claim(kind, read.value(), kind.yamlName() + " in " + where.describe()));
     }
     if (tokenSubject != null) {
-      claims.add(new Claim(userTokenSubject, tokenSubject, "the user token's subject"));
+      claims.add(new Claim(subjectKind, tokenSubject, "the user token's subject"));
     }
     if (claims.isEmpty()) {
       return refuse(trace, "user_binding", DenialCode.USER_MISSING, "the call carries no end-user identity");

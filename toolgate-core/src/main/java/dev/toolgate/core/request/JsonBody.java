@@ -67,16 +67,28 @@ public final class JsonBody {
   }
 
   private final byte[] bytes;
-  private Map<String, Object> root;
+  /** Whether the body may be a JSON array (an MCP batch: pointers then start with an element's index). */
+  private final boolean arrayAllowed;
+  private Object root;
   private boolean parsed;
 
   public JsonBody(byte[] bytes) {
+    this(bytes, false);
+  }
+
+  private JsonBody(byte[] bytes, boolean arrayAllowed) {
     this.bytes = bytes;
+    this.arrayAllowed = arrayAllowed;
+  }
+
+  /** A JSON-RPC body: one message (an object) or a batch (an array, read with pointers such as {@code /0/params/arguments/id}). */
+  public static JsonBody jsonRpc(byte[] bytes) {
+    return new JsonBody(bytes, true);
   }
 
   /** The value at an RFC 6901 JSON Pointer such as {@code /context/jwt}. */
   public Lookup at(String pointer) {
-    Map<String, Object> object = root();
+    Object object = root();
     if (object == null) {
       return new Lookup(null, false);
     }
@@ -206,7 +218,7 @@ public final class JsonBody {
   private static final JsonFactory STREAMING = new JsonFactory();
   private static final JsonFactory STRICT = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-  private Map<String, Object> root() {
+  private Object root() {
     if (!parsed) {
       parsed = true;
       if (bytes != null && bytes.length > 0) {
@@ -214,7 +226,9 @@ public final class JsonBody {
           // Strict UTF-8 (RFC 8259 §8.1): a lenient decoder reads an overlong or surrogate sequence as a
           // character (an overlong '_' makes a second user_id) where Java's decoder reads U+FFFD.
           String text = StrictUtf8.decode(bytes);
-          root = text == null ? null : JSONObjectUtils.parse(text);
+          root = text == null ? null
+              : arrayAllowed && text.stripLeading().startsWith("[") ? com.nimbusds.jose.util.JSONArrayUtils.parse(text)
+              : JSONObjectUtils.parse(text);
           if (root != null && hasDuplicateNames(bytes)) {
             root = null; // {"a":1,"a":2} at any depth: parsers disagree on which one counts
           }

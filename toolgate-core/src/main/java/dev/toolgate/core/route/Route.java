@@ -21,7 +21,8 @@ public record Route(ToolConfig tool, PathPattern pattern, PlatformConfig platfor
   /** Whether a check reads the body: a signature over it, or a user token, an identity or an owner inside it. */
   public boolean needsBody() {
     var policy = tool.policy();
-    return policy.requires(CredentialKind.SENDBIRD_SIGNATURE)
+    return tool.isMcp() // the JSON-RPC messages say which method and tool the call is
+        || policy.requires(CredentialKind.SENDBIRD_SIGNATURE)
         || policy.requires(CredentialKind.STANDARD_WEBHOOKS)
         || policy.requires(CredentialKind.STRIPE_SIGNATURE)
         || policy.requires(CredentialKind.USER_TOKEN) && policy.userToken() != null && policy.userToken().bodyPointer() != null

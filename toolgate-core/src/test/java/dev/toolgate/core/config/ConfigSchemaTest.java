@@ -69,6 +69,9 @@ class ConfigSchemaTest {
     lists.put("tools.[].user.platform_user_id", UserBindingReader.LOCATION_KEYS);
     lists.put("tools.[].owner", UserBindingReader.OWNER_KEYS);
     lists.put("tools.[].rate_limits.[]", LimitsReader.RATE_LIMIT_KEYS);
+    lists.put("tools.[].mcp", McpReader.KEYS);
+    lists.put("tools.[].mcp.stream", McpReader.STREAM_KEYS);
+    lists.put("tools.[].mcp.tools.{}", McpReader.RULE_KEYS);
     return lists;
   }
 

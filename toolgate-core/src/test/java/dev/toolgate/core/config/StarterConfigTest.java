@@ -120,7 +120,7 @@ class StarterConfigTest {
             PlatformsReader.KEYS, ToolsReader.KEYS, PolicyReader.KEYS,
             PolicyReader.CLIENT_TOKEN_KEYS, PolicyReader.USER_TOKEN_KEYS, PolicyReader.EXTERNAL_JWT_KEYS,
             RedisReader.REDIS_KEYS, RedisReader.SENTINEL_KEYS, RedisReader.CLUSTER_KEYS, RedisReader.WHEN_UNAVAILABLE_KEYS,
-            ManagementReader.KEYS, AccessLogReader.KEYS, TracingReader.KEYS)
+            ManagementReader.KEYS, AccessLogReader.KEYS, TracingReader.KEYS, McpReader.KEYS, McpReader.STREAM_KEYS, McpReader.RULE_KEYS)
         .flatMap(List::stream)
         .forEach(key -> assertThat(text).as(key).containsPattern("(?m)^[ #]*(- )?" + key + ":"));
   }

@@ -28,6 +28,8 @@ final class Exchange {
   String clientIp;
   /** This call's spans; {@link CallTrace#OFF} when tracing is off. */
   CallTrace trace;
+  /** An MCP call's session as the upstream knows it (the caller's {@code Mcp-Session-Id} opened); null when none. */
+  String mcpUpstreamSession;
 
   Exchange(HttpServerRequest req, String requestId, long startNanos) {
     this.req = req;

@@ -1,5 +1,7 @@
 package dev.toolgate.server.http;
 
+import dev.toolgate.server.mcp.McpGate;
+
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.config.ServerSettings;
 import dev.toolgate.core.engine.PolicyEngine;
@@ -21,9 +23,10 @@ import java.util.List;
  * @param prefetch what is fetched before a step: trusted issuers' keys, users
  * @param engine the verifiers and checks of the tools' policies
  * @param endpoints Toolgate's own endpoints, in mounting order (the token endpoint and metadata follow the tools)
+ * @param mcp the MCP routes: their rules per method and tool, and their sessions
  */
 public record RunningConfig(String version, Instant loadedAt, GatewayConfig config, RouteTable routes, Forwarding forwarding,
-    Prefetch prefetch, PolicyEngine engine, List<Endpoint> endpoints) {
+    Prefetch prefetch, PolicyEngine engine, List<Endpoint> endpoints, McpGate mcp) {
   public RunningConfig {
     endpoints = List.copyOf(endpoints);
   }

@@ -1,18 +1,23 @@
 package dev.toolgate.server.http;
 
 import dev.toolgate.core.config.ServerSettings;
+import dev.toolgate.core.decision.Check;
 import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.engine.PolicyEngine;
 import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.port.AuditSink;
+import dev.toolgate.core.mcp.McpRoute;
 import dev.toolgate.core.request.ClientCertificate;
+import dev.toolgate.core.request.JsonBody;
 import dev.toolgate.core.request.ToolCall;
 import dev.toolgate.core.route.PathAmbiguity;
 import dev.toolgate.core.route.RequestPath;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
 import dev.toolgate.core.route.RouteTable;
+import dev.toolgate.server.mcp.McpGate;
+import dev.toolgate.server.mcp.McpSessions;
 import dev.toolgate.server.observe.CallObservers;
 import dev.toolgate.server.tls.ClientCertificates;
 import dev.toolgate.server.tls.UpstreamClients;
@@ -22,6 +27,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +63,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
   private final CallAnswers answers;
   private final RequestBody bodies;
   private final UpstreamExchange upstream;
+  private final McpGate mcp;
 
   /** A handler for one running configuration: every step of a call it takes uses that configuration only. */
   ToolCallHandler(Vertx vertx, boolean decisionOnly, RunningConfig running, Map<Route, UpstreamTarget> targets, AuditSink audit,
@@ -69,10 +77,11 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     this.engine = running.engine();
     this.settings = running.settings();
     this.unforwardableHeaders = new UnforwardableHeaders(routes.routes());
+    this.mcp = running.mcp();
     CallOutcome outcome = new CallOutcome(audit, observers, running.version(), decisionOnly, new ClientAddress(settings.trustedProxies()));
     this.answers = new CallAnswers(outcome, decisionOnly);
     this.bodies = new RequestBody(vertx, settings, answers);
-    this.upstream = new UpstreamExchange(vertx, settings, targets, running.forwarding(), upstreams, bodies, outcome);
+    this.upstream = new UpstreamExchange(vertx, settings, targets, running.forwarding(), upstreams, bodies, outcome, running.mcp().sessions());
   }
 
   @Override
@@ -124,6 +133,15 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     RouteMatch match = found.match();
     Route route = match.route();
+    McpRoute mcpRoute = mcp.route(route);
+    Decision beforeBody = mcpRoute == null ? null : mcp.beforeBody(mcpRoute, ex.method, ex.query, req.headers());
+    if (beforeBody != null) {
+      if (beforeBody.code() == DenialCode.METHOD_NOT_ALLOWED) {
+        req.response().putHeader("allow", String.join(", ", McpGate.METHODS));
+      }
+      answers.refuse(ex, route, beforeBody);
+      return;
+    }
     Decision unforwardable = unforwardableHeaders.refusal(req.headers(), route, decisionOnly);
     if (unforwardable != null) {
       answers.refuse(ex, route, unforwardable);
@@ -145,25 +163,83 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     HttpServerRequest req = ex.req;
     // Decision mode: the connection is the asking proxy's, so its certificate says nothing about the call judged.
     ClientCertificate certificate = decisionOnly ? null : clientCertificates.of(req, match.route());
-    ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()),
-        body == null ? null : body.getBytes(), CallOutcome.peer(req), match.pathParams(), certificate);
-    // Without the keys the verifier answers 503 issuer_unavailable. An address over its failed-auth
-    // budget is verified with the keys at hand: its guesses must not make Toolgate fetch anything.
-    var keys = engine.overFailureBudget(call) ? Prefetch.DONE : prefetch.beforeVerification(call, match.route());
-    whenReady(ex, CallTrace.ISSUER_KEYS, keys, ready -> whenReady(ex, CallTrace.FAILED_AUTH, engine.authenticate(call, match.route()),
-        authenticated -> authorize(ex, match, authenticated, body)));
+    McpRoute mcpRoute = mcp.route(match.route());
+    byte[] bytes = body == null ? null : body.getBytes();
+    ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()), bytes, CallOutcome.peer(req),
+        mcpRoute == null ? new JsonBody(bytes) : JsonBody.jsonRpc(bytes), match.pathParams(), certificate);
+    if (mcpRoute == null) {
+      judge(ex, call, match.route(), decision -> conclude(ex, match, decision, body));
+    } else if (!ex.method.equals("POST")) {
+      judge(ex, call, mcpRoute.routeWide(), decision -> concludeMcp(ex, match, decision, body)); // the stream, or a session's end
+    } else {
+      McpRoute.Judgement judgement = mcpRoute.judge(call);
+      if (judgement instanceof McpRoute.Refusal refused) {
+        answers.refuseJsonRpc(ex, match.route(), Decision.refuse(refused.code(), refused.detail()), refused.jsonRpcCode());
+      } else {
+        judgeMessages(ex, match, call, ((McpRoute.Messages) judgement).judged(), 0, new ArrayList<>(), body);
+      }
+    }
   }
 
-  private void authorize(Exchange ex, RouteMatch match, PolicyEngine.Authenticated authenticated, Buffer body) {
-    if (authenticated == null) {
-      answers.refuse(ex, match.route(), sharedStateTimedOut());
-    } else if (authenticated.refused()) {
-      conclude(ex, match, authenticated.refusal(), body);
-    } else {
-      // Users are looked up only for calls whose credentials verified; without them the answer is 503.
-      whenReady(ex, CallTrace.USERS, prefetch.beforeAuthorization(authenticated), users -> whenReady(ex, CallTrace.QUOTA,
-          engine.authorize(authenticated, users), decision -> conclude(ex, match, decision == null ? sharedStateTimedOut() : decision, body)));
+  /**
+   * Judges an MCP POST's messages one after another, each as a call of the route with its rule's
+   * policy; the first refusal is the answer, and the call goes upstream only when every one is allowed.
+   */
+  private void judgeMessages(Exchange ex, RouteMatch match, ToolCall call, List<McpRoute.Judged> messages, int next, List<Check> trace,
+      Buffer body) {
+    McpRoute.Judged message = messages.get(next);
+    trace.add(new Check("mcp", message.refusal() == null, message.message().describe()));
+    if (message.refusal() != null) {
+      conclude(ex, match, Decision.refuse(DenialCode.MCP_METHOD_DENIED, message.refusal()).withTrace(List.copyOf(trace)), body);
+      return;
     }
+    judge(ex, call, message.route(), decision -> {
+      trace.addAll(decision.trace());
+      if (decision.allowed() && next + 1 < messages.size()) {
+        judgeMessages(ex, match, call, messages, next + 1, trace, body);
+      } else {
+        concludeMcp(ex, match, decision.withTrace(List.copyOf(trace)), body);
+      }
+    });
+  }
+
+  /**
+   * Authenticates and authorizes {@code call} as a call of {@code route} and hands the decision on.
+   * What a step needs from outside is fetched before it (see the class comment).
+   */
+  private void judge(Exchange ex, ToolCall call, Route route, Consumer<Decision> then) {
+    // Without the keys the verifier answers 503 issuer_unavailable. An address over its failed-auth
+    // budget is verified with the keys at hand: its guesses must not make Toolgate fetch anything.
+    var keys = engine.overFailureBudget(call) ? Prefetch.DONE : prefetch.beforeVerification(call, route);
+    whenReady(ex, CallTrace.ISSUER_KEYS, keys, ready -> whenReady(ex, CallTrace.FAILED_AUTH, engine.authenticate(call, route), authenticated -> {
+      if (authenticated == null) {
+        then.accept(sharedStateTimedOut());
+      } else if (authenticated.refused()) {
+        then.accept(authenticated.refusal());
+      } else {
+        // Users are looked up only for calls whose credentials verified; without them the answer is 503.
+        whenReady(ex, CallTrace.USERS, prefetch.beforeAuthorization(authenticated), users -> whenReady(ex, CallTrace.QUOTA,
+            engine.authorize(authenticated, users), decision -> then.accept(decision == null ? sharedStateTimedOut() : decision)));
+      }
+    }));
+  }
+
+  /** An allowed MCP call names its session: the caller's must be one it opened itself (else 404, as for an unknown one). */
+  private void concludeMcp(Exchange ex, RouteMatch match, Decision decision, Buffer body) {
+    List<String> sessions = ex.req.headers().getAll(McpSessions.HEADER);
+    if (decision.allowed() && !sessions.isEmpty()) {
+      Optional<String> upstreamId = sessions.size() != 1 ? Optional.empty()
+          : mcp.sessions().open(sessions.get(0), match.route().name(), decision.clientId(), decision.subject());
+      if (upstreamId.isEmpty()) {
+        List<Check> trace = new ArrayList<>(decision.trace());
+        trace.add(new Check("mcp_session", false, "Mcp-Session-Id is not a session this client and user opened on this route"));
+        conclude(ex, match, Decision.deny(DenialCode.MCP_SESSION_NOT_FOUND, "no such MCP session; start a new one (initialize)",
+            decision.clientId(), decision.credentialIds(), List.of(), trace), body);
+        return;
+      }
+      ex.mcpUpstreamSession = upstreamId.get();
+    }
+    conclude(ex, match, decision, body);
   }
 
   /** A step that waited on the shared state longer than the upstream timeout (the backend's own timeout is shorter). */

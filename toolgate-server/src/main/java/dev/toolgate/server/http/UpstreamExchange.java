@@ -1,5 +1,6 @@
 package dev.toolgate.server.http;
 
+import dev.toolgate.core.config.McpSettings;
 import dev.toolgate.core.config.ServerSettings;
 import dev.toolgate.core.config.UserTokenPolicy;
 import dev.toolgate.core.decision.Decision;
@@ -8,6 +9,7 @@ import dev.toolgate.core.request.JsonBody;
 import dev.toolgate.core.request.QueryString;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
+import dev.toolgate.server.mcp.McpSessions;
 import dev.toolgate.server.tls.UpstreamCertificateFailures;
 import dev.toolgate.server.tls.UpstreamClients;
 import io.vertx.core.Handler;
@@ -36,9 +38,11 @@ final class UpstreamExchange {
   private final UpstreamClients upstreams;
   private final RequestBody bodies;
   private final CallOutcome outcome;
+  private final McpSessions sessions;
 
   UpstreamExchange(Vertx vertx, ServerSettings settings, Map<Route, UpstreamTarget> targets, Forwarding forwarding,
-      UpstreamClients upstreams, RequestBody bodies, CallOutcome outcome) {
+      UpstreamClients upstreams, RequestBody bodies, CallOutcome outcome, McpSessions sessions) {
+    this.sessions = sessions;
     this.vertx = vertx;
     this.settings = settings;
     this.targets = targets;
@@ -64,7 +68,9 @@ final class UpstreamExchange {
         .setSsl(target.tls())
         .setURI(target.uri(match, ex.path, query))
         .setConnectTimeout(settings.upstreamTimeout().toMillis())
-        .setIdleTimeout(settings.upstreamTimeout().toMillis());
+        // An MCP server's answer may stream events for as long as mcp.stream.max_duration, idle in between:
+        // its head is timed below instead, its body by relay().
+        .setIdleTimeout(route.tool().isMcp() ? 0 : settings.upstreamTimeout().toMillis());
     ex.trace.upstream(req.method().name(), target.host(), target.port(), target.tls());
     ex.forwardStartNanos = System.nanoTime();
 
@@ -80,6 +86,13 @@ final class UpstreamExchange {
       try {
         forwarding.upstreamHeaders(req.headers(), headers, route, decision.clientId(), decision.subject(), ex.requestId, arrival(ex));
         headers.set("host", target.authority());
+        if (route.tool().isMcp()) {
+          // The caller's session id is Toolgate's sealed one: the upstream gets its own back.
+          headers.remove(McpSessions.HEADER);
+          if (ex.mcpUpstreamSession != null) {
+            headers.set(McpSessions.HEADER, ex.mcpUpstreamSession);
+          }
+        }
         if (forwardedBody != null) {
           // The length of the bytes sent, never one a caller declared (HTTP/2 carries the body in frames of its own).
           headers.set("content-length", Integer.toString(forwardedBody.length()));
@@ -92,7 +105,10 @@ final class UpstreamExchange {
         failed(ex, route, decision, e);
         return;
       }
+      long headTimer = !route.tool().isMcp() ? 0
+          : vertx.setTimer(settings.upstreamTimeout().toMillis(), t -> up.reset(0, new TimeoutException("no response head in time")));
       up.response().onComplete(answered -> {
+        vertx.cancelTimer(headTimer);
         if (answered.failed()) {
           failed(ex, route, decision, answered.cause());
         } else {
@@ -137,9 +153,28 @@ final class UpstreamExchange {
     if (!resp.headers().contains("content-length")) {
       resp.setChunked(true);
     }
+    McpSettings mcp = route.tool().mcp();
+    boolean events = mcp != null && isEventStream(answer.getHeader("content-type"));
+    if (mcp != null) {
+      String session = answer.getHeader(McpSessions.HEADER);
+      if (session != null) {
+        resp.headers().set(McpSessions.HEADER, sessions.seal(session, route.name(), decision.clientId(), decision.subject()));
+      }
+      if (events) {
+        resp.headers().set("x-accel-buffering", "no"); // nginx in front must pass each event on at once
+      }
+    }
     // Recorded when the upstream's status is known, before the caller sees any byte of the answer.
     outcome.record(ex, route, decision, "ok", answer.statusCode(), null);
-    relay(ex, answer, resp);
+    if (events) {
+      new EventStreamRelay(vertx, mcp.maxStream(), mcp.keepalive(), outcome).relay(ex, answer, resp);
+    } else {
+      relay(ex, answer, resp);
+    }
+  }
+
+  private static boolean isEventStream(String contentType) {
+    return contentType != null && contentType.strip().toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
   }
 
   /** Resets an answer nobody will read; the reset it reports back is expected, not an error to log. */

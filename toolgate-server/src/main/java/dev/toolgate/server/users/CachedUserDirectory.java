@@ -114,7 +114,7 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
     UserBinding binding = route.tool().user();
     UserTokenPolicy userToken = route.tool().policy().userToken();
     String subject = authenticated.subject(); // verified
-    boolean tokenUser = subject != null && userToken != null && userToken.issuedByToolgate();
+    boolean tokenUser = subject != null && (authenticated.delegated() || userToken != null && userToken.issuedByToolgate());
     if (binding == null && !tokenUser) {
       return NO_USERS;
     }
@@ -124,7 +124,7 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
       binding.identities().forEach((kind, where) -> present(call, kind, platform, where).ifPresent(identities::add));
     }
     if (tokenUser) {
-      identities.add(keyOf(userTokenSubject, platform, subject));
+      identities.add(keyOf(authenticated.delegated() ? IdentityKind.USER_ID : userTokenSubject, platform, subject));
     }
     Key owner = route.tool().owner() == null ? null
         : present(call, route.tool().owner().kind(), platform, route.tool().owner().location()).orElse(null);

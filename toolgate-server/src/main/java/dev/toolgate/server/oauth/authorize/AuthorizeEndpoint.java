@@ -1,5 +1,6 @@
 package dev.toolgate.server.oauth.authorize;
 
+import dev.toolgate.server.store.SealedState;
 import dev.toolgate.core.config.CodeFlowSettings;
 import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.net.RedirectUris;

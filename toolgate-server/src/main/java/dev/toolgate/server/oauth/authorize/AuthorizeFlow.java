@@ -1,5 +1,6 @@
 package dev.toolgate.server.oauth.authorize;
 
+import dev.toolgate.server.store.SealedState;
 import dev.toolgate.core.net.RedirectUris;
 import dev.toolgate.server.oauth.client.AuthorizationClient;
 import dev.toolgate.server.oauth.client.ClientResolver;

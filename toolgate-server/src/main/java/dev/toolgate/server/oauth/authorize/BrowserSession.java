@@ -1,5 +1,6 @@
 package dev.toolgate.server.oauth.authorize;
 
+import dev.toolgate.server.store.SealedState;
 import dev.toolgate.server.users.User;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

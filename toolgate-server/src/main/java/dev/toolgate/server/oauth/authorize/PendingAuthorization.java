@@ -1,5 +1,6 @@
 package dev.toolgate.server.oauth.authorize;
 
+import dev.toolgate.server.store.SealedState;
 import dev.toolgate.core.secret.SecretGenerator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

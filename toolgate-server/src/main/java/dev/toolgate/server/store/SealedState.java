@@ -1,7 +1,5 @@
-package dev.toolgate.server.oauth.authorize;
+package dev.toolgate.server.store;
 
-import dev.toolgate.server.store.MasterKeyException;
-import dev.toolgate.server.store.SecretBox;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -19,25 +17,25 @@ import java.util.regex.Pattern;
  * does not open as an authorization request, nor the reverse. While the master key is rotated, state
  * sealed under the previous key still opens.
  */
-final class SealedState {
+public final class SealedState {
   /** Sealed text longer than this is not ours (a request is a few kilobytes at most). */
-  static final int MAX_CHARS = 24 * 1024;
+  public static final int MAX_CHARS = 24 * 1024;
   private static final Pattern FORMAT = Pattern.compile("([0-9a-f]{1,64})\\.([A-Za-z0-9_-]+)");
 
   private final SecretBox box;
 
-  SealedState(SecretBox box) {
+  public SealedState(SecretBox box) {
     this.box = box;
   }
 
-  String seal(String purpose, JsonObject value) {
+  public String seal(String purpose, JsonObject value) {
     SecretBox.Sealed sealed = box.seal(purpose, value.encode().getBytes(StandardCharsets.UTF_8));
     byte[] raw = Base64.getDecoder().decode(sealed.ciphertext());
     return sealed.keyId() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
   }
 
   /** The value sealed for {@code purpose}; empty when the text is malformed, altered, sealed for another purpose or under an unknown key. */
-  Optional<JsonObject> open(String purpose, String text) {
+  public Optional<JsonObject> open(String purpose, String text) {
     if (text == null || text.length() > MAX_CHARS) {
       return Optional.empty();
     }

@@ -1,0 +1,152 @@
+package dev.toolgate.core.mcp;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.toolgate.core.text.StrictUtf8;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON-RPC messages of an MCP POST body: one message or a batch (MCP 2025-03-26), each with its
+ * method and the name it acts on. Read strictly, because the MCP server reads the same bytes: a
+ * member named twice, bytes that are not UTF-8 or anything that is not a JSON-RPC 2.0 message is
+ * refused, so Toolgate never judges one reading of the body while the server acts on another.
+ */
+public final class McpBody {
+  /** JSON-RPC 2.0 error codes of the answers Toolgate gives itself. */
+  public static final int PARSE_ERROR = -32700;
+  public static final int INVALID_REQUEST = -32600;
+  /** MCP's {@code HeaderMismatch}: Mcp-Method or Mcp-Name disagrees with the body (or is malformed or missing). */
+  public static final int HEADER_MISMATCH = -32020;
+  /** More messages in one batch than any client sends; each one is judged, so the count is bounded. */
+  public static final int MAX_BATCH = 64;
+
+  private static final JsonFactory STRICT = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+      .build();
+
+  private McpBody() {}
+
+  /** The messages, or why the body is refused (a JSON-RPC error code and a detail fit for the caller). */
+  public sealed interface Reading permits Messages, Refused {}
+
+  /** @param batch whether the body was a JSON array (a batch), even of one message */
+  public record Messages(List<McpMessage> messages, boolean batch) implements Reading {}
+
+  public record Refused(int jsonRpcCode, String detail) implements Reading {}
+
+  public static Reading read(byte[] body) {
+    if (body == null || body.length == 0) {
+      return new Refused(INVALID_REQUEST, "the body is empty; an MCP POST carries a JSON-RPC message");
+    }
+    if (StrictUtf8.decode(body) == null) {
+      return new Refused(PARSE_ERROR, "the body is not valid UTF-8");
+    }
+    try (JsonParser in = STRICT.createParser(body)) {
+      JsonToken first = in.nextToken();
+      List<McpMessage> messages = new ArrayList<>(1);
+      boolean batch = first == JsonToken.START_ARRAY;
+      if (first == JsonToken.START_OBJECT) {
+        Object one = message(in, 0);
+        if (one instanceof Refused r) {
+          return r;
+        }
+        messages.add((McpMessage) one);
+      } else if (batch) {
+        JsonToken token;
+        while ((token = in.nextToken()) != JsonToken.END_ARRAY) {
+          if (token != JsonToken.START_OBJECT) {
+            return new Refused(INVALID_REQUEST, "batch element " + messages.size() + " is not a JSON-RPC message (an object)");
+          }
+          if (messages.size() == MAX_BATCH) {
+            return new Refused(INVALID_REQUEST, "a batch may hold at most " + MAX_BATCH + " messages");
+          }
+          Object next = message(in, messages.size());
+          if (next instanceof Refused r) {
+            return r;
+          }
+          messages.add((McpMessage) next);
+        }
+        if (messages.isEmpty()) {
+          return new Refused(INVALID_REQUEST, "the batch is empty");
+        }
+      } else {
+        return new Refused(INVALID_REQUEST, "the body is not a JSON-RPC message (an object) or batch (an array)");
+      }
+      if (in.nextToken() != null) {
+        return new Refused(PARSE_ERROR, "the body has more after its JSON value");
+      }
+      return new Messages(List.copyOf(messages), batch);
+    } catch (IOException | RuntimeException e) {
+      // Jackson's message quotes the input: say only what kind of problem it is.
+      String what = e.getMessage() != null && e.getMessage().startsWith("Duplicate field") ? "a member is named twice in one object"
+          : "the body is not valid JSON";
+      return new Refused(PARSE_ERROR, what);
+    }
+  }
+
+  /** One message object, the parser on its START_OBJECT: a {@link McpMessage} or a {@link Refused}. */
+  private static Object message(JsonParser in, int index) throws IOException {
+    String where = index == 0 ? "the message" : "batch element " + index;
+    String jsonrpc = null;
+    String method = null;
+    boolean methodWritten = false;
+    Map<String, String> names = new HashMap<>(2);
+    boolean paramsObject = true;
+    while (in.nextToken() == JsonToken.FIELD_NAME) {
+      String field = in.currentName();
+      JsonToken value = in.nextToken();
+      switch (field) {
+        case "jsonrpc" -> jsonrpc = value == JsonToken.VALUE_STRING ? in.getText() : "";
+        case "method" -> {
+          methodWritten = true;
+          method = value == JsonToken.VALUE_STRING ? in.getText() : null;
+        }
+        case "params" -> {
+          if (value == JsonToken.START_OBJECT) {
+            readNames(in, names);
+          } else {
+            paramsObject = value == JsonToken.VALUE_NULL;
+            in.skipChildren();
+          }
+        }
+        default -> in.skipChildren();
+      }
+    }
+    if (!"2.0".equals(jsonrpc)) {
+      return new Refused(INVALID_REQUEST, where + " is not JSON-RPC 2.0 (\"jsonrpc\": \"2.0\" is missing)");
+    }
+    if (methodWritten && (method == null || method.isEmpty())) {
+      return new Refused(INVALID_REQUEST, where + " has a method that is not a non-empty string");
+    }
+    if (!paramsObject) {
+      return new Refused(INVALID_REQUEST, where + " has params that are not an object");
+    }
+    String source = method == null ? null : McpMessage.NAME_SOURCES.get(method);
+    String name = source == null ? null : names.get(source);
+    if (McpMessage.TOOLS_CALL.equals(method) && name == null) {
+      return new Refused(INVALID_REQUEST, where + " is a tools/call without a string params.name");
+    }
+    return new McpMessage(method, name, index);
+  }
+
+  /** The string members of {@code params} a name may come from; the parser on params' START_OBJECT, left on its END_OBJECT. */
+  private static void readNames(JsonParser in, Map<String, String> names) throws IOException {
+    while (in.nextToken() == JsonToken.FIELD_NAME) {
+      String field = in.currentName();
+      JsonToken value = in.nextToken();
+      if (value == JsonToken.VALUE_STRING && (field.equals("name") || field.equals("uri") || field.equals("taskId"))) {
+        names.put(field, in.getText());
+      } else {
+        in.skipChildren();
+      }
+    }
+  }
+}

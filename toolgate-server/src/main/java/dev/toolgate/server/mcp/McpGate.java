@@ -1,0 +1,101 @@
+package dev.toolgate.server.mcp;
+
+import dev.toolgate.core.config.McpSettings;
+import dev.toolgate.core.decision.Decision;
+import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.mcp.McpRoute;
+import dev.toolgate.core.request.QueryString;
+import dev.toolgate.core.route.Route;
+import io.vertx.core.MultiMap;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The MCP routes of one running configuration, and the checks an MCP call passes before its body is
+ * read: the method (POST for messages, GET for the server's stream, DELETE to end a session), no
+ * access token in the query string (MCP authorization forbids it: URLs end up in logs), and the
+ * {@code Origin} of a browser (DNS-rebinding protection: a page on another site must not reach an
+ * MCP server through the user's browser).
+ */
+public final class McpGate {
+  public static final List<String> METHODS = List.of("POST", "GET", "DELETE");
+
+  private final Map<String, McpRoute> routes = new HashMap<>();
+  private final Map<String, Set<String>> origins = new HashMap<>();
+  private final McpSessions sessions;
+
+  public McpGate(List<Route> all, McpSessions sessions) {
+    this.sessions = sessions;
+    for (Route route : all) {
+      if (route.tool().isMcp()) {
+        routes.put(route.name(), new McpRoute(route));
+        Set<String> allowed = new HashSet<>();
+        allowed.add(origin(route.tool().mcp().resource()));
+        route.tool().mcp().allowedOrigins().forEach(o -> allowed.add(origin(o)));
+        origins.put(route.name(), Set.copyOf(allowed));
+      }
+    }
+  }
+
+  /** The MCP route of {@code route}; null for a plain HTTP tool. */
+  public McpRoute route(Route route) {
+    return route.tool().isMcp() ? routes.get(route.name()) : null;
+  }
+
+  public McpSessions sessions() {
+    return sessions;
+  }
+
+  public boolean any() {
+    return !routes.isEmpty();
+  }
+
+  /** Why the call is refused before its body is read; null when it may go on. */
+  public Decision beforeBody(McpRoute route, String method, String query, MultiMap headers) {
+    if (!METHODS.contains(method)) {
+      return Decision.refuse(DenialCode.METHOD_NOT_ALLOWED, method + " is not accepted by an MCP server; allowed: " + String.join(", ", METHODS));
+    }
+    if (query != null && !QueryString.values(query, "access_token").isEmpty()) {
+      return Decision.refuse(DenialCode.TOKEN_IN_QUERY, "an access token must be sent in the Authorization header, never in the query string");
+    }
+    List<String> sent = headers.getAll("origin");
+    if (sent.isEmpty()) {
+      return null; // not a browser (or a same-origin GET): nothing to check
+    }
+    String origin = sent.size() == 1 ? origin(sent.get(0)) : null;
+    if (origin == null || !origins.get(route.base().name()).contains(origin)) {
+      return Decision.refuse(DenialCode.MCP_ORIGIN_NOT_ALLOWED, "the request's Origin is not allowed to call this MCP server"
+          + " (allowed: the server's own origin and mcp.allowed_origins)");
+    }
+    return null;
+  }
+
+  /** {@code scheme://host[:port]} in lower case, the default port left out; null when {@code text} is not an http(s) origin. */
+  static String origin(String text) {
+    try {
+      URI uri = new URI(text.strip());
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null) {
+        return null;
+      }
+      int port = uri.getPort();
+      boolean defaultPort = port == -1 || scheme.equals("http") && port == 80 || scheme.equals("https") && port == 443;
+      return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  /** Every MCP route's settings by route name (for the metadata documents). */
+  public Map<String, McpSettings> settings() {
+    Map<String, McpSettings> out = new HashMap<>();
+    routes.forEach((name, r) -> out.put(name, r.settings()));
+    return out;
+  }
+}
