@@ -10,6 +10,7 @@ import dev.toolgate.core.secret.SecretGenerator;
 import dev.toolgate.server.AddressInUseException;
 import dev.toolgate.server.Toolgate;
 import dev.toolgate.server.demo.DemoUpstream;
+import dev.toolgate.server.demo.SampleMcpServer;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.users.PasswordHasher;
@@ -35,12 +36,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Start a complete demo: the gateway on an embedded store with sample tools, a sample",
-        "upstream (profile lookup, order status, refunds, catalog search), demo credentials, and",
+        "upstream (profile lookup, order status, refunds, catalog search), a sample MCP server, demo credentials, and",
         "ready-to-paste curl commands for allowed and denied calls of every credential kind."})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Option(names = "--port", defaultValue = "8080", description = "Gateway port (default: ${DEFAULT-VALUE}).") int port;
   @Option(names = "--upstream-port", defaultValue = "9090", description = "Sample upstream port (default: ${DEFAULT-VALUE}).") int upstreamPort;
+  @Option(names = "--mcp-port", defaultValue = "9091", description = "Sample MCP server port (default: ${DEFAULT-VALUE}).") int mcpPort;
   @Option(names = "--dir", paramLabel = "DIR", description = {"Where to keep the demo's config, database and master key",
       "(default: a new temporary directory, deleted when the demo stops)."}) Path dir;
 
@@ -68,8 +70,16 @@ final class DemoCommand implements Callable<Integer> {
       upstreamVertx.close();
       throw new UserError("cannot start the sample upstream on 127.0.0.1:" + upstreamPort + " (" + rootMessage(e) + "); try --upstream-port");
     }
+    SampleMcpServer mcp;
+    try {
+      mcp = SampleMcpServer.start(upstreamVertx, "127.0.0.1", mcpPort).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      upstreamVertx.close();
+      throw new UserError("cannot start the sample MCP server on 127.0.0.1:" + mcpPort + " (" + rootMessage(e) + "); try --mcp-port");
+    }
     Path configFile = home.resolve("toolgate.yaml");
-    Files.writeString(configFile, demoConfig(port, "http://127.0.0.1:" + upstream.port()), StandardCharsets.UTF_8);
+    Files.writeString(configFile, demoConfig(port, "http://127.0.0.1:" + upstream.port(), "http://127.0.0.1:" + mcp.port() + "/mcp"),
+        StandardCharsets.UTF_8);
     GatewayConfig config = ConfigLoader.load(configFile);
 
     DemoCredentials creds = createCredentials(config);
@@ -131,10 +141,10 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  static String demoConfig(int port, String upstream) throws IOException {
+  static String demoConfig(int port, String upstream, String mcpUpstream) throws IOException {
     try (InputStream in = DemoUpstream.class.getResourceAsStream("demo-toolgate.yaml")) {
       String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return template.replace("${PORT}", Integer.toString(port)).replace("${UPSTREAM}", upstream);
+      return template.replace("${PORT}", Integer.toString(port)).replace("${UPSTREAM}", upstream).replace("${MCP_UPSTREAM}", mcpUpstream);
     }
   }
 
@@ -146,6 +156,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Toolgate demo is running at " + base + "  (config: " + configFile + ")");
     out.println("metrics: " + metrics + "  (Prometheus text format; /healthz and /readyz beside it)");
+    out.println("mcp: " + base + "/mcp  (the sample MCP server behind Toolgate; header 'Authorization: Bearer " + c.staticToken() + "', see 7.)");
     out.println("Demo client 'sendbird-demo' (platform sendbird). Its Sendbird master API token: " + c.masterToken());
     out.println();
     out.println("# 1. Sendbird signature (x-sendbird-signature = hex HMAC-SHA256 of the raw body)");
@@ -200,7 +211,24 @@ final class DemoCommand implements Callable<Integer> {
         + "' -H 'content-type: application/json' -d '{}'");
     out.println("#    discovery and keys: curl " + base + "/.well-known/oauth-authorization-server ; curl " + base + "/.well-known/jwks.json");
     out.println();
-    out.println("# 7. Anonymous on purpose, and an undeclared route");
+    String mcpUrl = base + "/mcp";
+    String mcpCurl = "curl -s " + mcpUrl + " -H 'authorization: Bearer " + c.staticToken() + "' -H 'content-type: application/json'"
+        + " -H 'accept: application/json, text/event-stream'";
+    out.println("# 7. MCP: the sample shop MCP server behind Toolgate, per MCP tool policy (tools: lookup_order, track_shipment; refund_order refused)");
+    out.println("#    list the tools, then call one:");
+    out.println(mcpCurl + " --data-raw '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}'");
+    out.println(mcpCurl + " --data-raw '{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"lookup_order\",\"arguments\":{\"order_id\":\"A-1001\"}}}'");
+    out.println("#    progress as Server-Sent Events, relayed as they come:");
+    out.println(mcpCurl + " --data-raw '{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"track_shipment\",\"arguments\":{\"order_id\":\"A-1001\",\"steps\":3},\"_meta\":{\"progressToken\":\"t1\"}}}'");
+    out.println("#    denied, refund_order is not offered (403 mcp_method_denied):");
+    out.println(mcpCurl + " --data-raw '{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"refund_order\",\"arguments\":{\"order_id\":\"A-1001\",\"amount\":5,\"customer_id\":\"c-1\"}}}'");
+    out.println("#    denied, Mcp-Name says another tool than the body (400, JSON-RPC error -32020):");
+    out.println(mcpCurl + " -H 'mcp-name: lookup_order' --data-raw '{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"refund_order\",\"arguments\":{}}}'");
+    out.println("#    with an MCP client: connect it to " + mcpUrl + " (Streamable HTTP) with the header 'Authorization: Bearer " + c.staticToken() + "',");
+    out.println("#    e.g.  npx @modelcontextprotocol/inspector   or   claude mcp add --transport http shop " + mcpUrl
+        + " --header 'Authorization: Bearer " + c.staticToken() + "'");
+    out.println();
+    out.println("# 8. Anonymous on purpose, and an undeclared route");
     out.println("curl -i " + base + "/status");
     out.println("curl -i " + base + "/internal/secrets     # 404 route_not_found");
     out.println();

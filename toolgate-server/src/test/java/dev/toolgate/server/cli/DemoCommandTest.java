@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 /** The demo's configuration is valid and every tool in it reaches a route of the sample upstream. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DemoCommandTest {
+  private static final String MCP_UPSTREAM = "http://127.0.0.1:19091/mcp";
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}/]+)\\}");
 
   private Vertx vertx;
@@ -52,7 +53,7 @@ class DemoCommandTest {
   }
 
   private GatewayConfig demoConfig() throws Exception {
-    String text = DemoCommand.demoConfig(18080, upstreamBase());
+    String text = DemoCommand.demoConfig(18080, upstreamBase(), MCP_UPSTREAM);
     assertThat(text).doesNotContain("${");
     return ConfigLoader.parse(text, Path.of("demo", "toolgate.yaml"));
   }
@@ -63,7 +64,10 @@ class DemoCommandTest {
     assertThat(config.server().port()).isEqualTo(18080);
     assertThat(config.platforms()).containsKey("sendbird");
     Map<String, ToolConfig> tools = config.tools().stream().collect(Collectors.toMap(ToolConfig::name, t -> t));
-    assertThat(tools).containsOnlyKeys("order_status", "refund_order", "lookup_profile", "user_orders", "catalog_search", "getprofile", "service_status");
+    assertThat(tools).containsOnlyKeys("order_status", "refund_order", "lookup_profile", "user_orders", "catalog_search", "getprofile", "service_status",
+        "shop_mcp");
+    assertThat(tools.get("shop_mcp").mcp().tools().get("refund_order").deny()).isTrue();
+    assertThat(tools.get("shop_mcp").upstream().toString()).isEqualTo(MCP_UPSTREAM);
     assertThat(tools.get("user_orders").policy().require()).containsExactly(CredentialKind.SENDBIRD_SIGNATURE);
     assertThat(tools.get("user_orders").owner()).isNotNull();
     assertThat(tools.get("getprofile").policy().require()).containsExactly(CredentialKind.CLIENT_TOKEN, CredentialKind.USER_TOKEN, CredentialKind.API_KEY);
@@ -73,7 +77,7 @@ class DemoCommandTest {
     assertThat(tools.get("lookup_profile").policy().require()).containsExactly(CredentialKind.STATIC_TOKEN);
     assertThat(tools.get("catalog_search").policy().require()).containsExactly(CredentialKind.API_KEY);
     assertThat(tools.get("service_status").policy().anonymous()).isTrue();
-    for (ToolConfig tool : config.tools()) {
+    for (ToolConfig tool : config.tools().stream().filter(t -> !t.isMcp()).toList()) {
       assertThat(tool.upstream().getHost()).as(tool.name()).isEqualTo("127.0.0.1");
       assertThat(tool.upstream().getPort()).as(tool.name()).isEqualTo(upstream.port());
     }
@@ -81,7 +85,7 @@ class DemoCommandTest {
 
   @Test
   void demoConfigTakesAnyPortAndUpstream() throws Exception {
-    GatewayConfig config = ConfigLoader.parse(DemoCommand.demoConfig(9, "https://example.test:8443"), Path.of("toolgate.yaml"));
+    GatewayConfig config = ConfigLoader.parse(DemoCommand.demoConfig(9, "https://example.test:8443", "https://example.test:8443/mcp"), Path.of("toolgate.yaml"));
     assertThat(config.server().port()).isEqualTo(9);
     assertThat(config.tools()).allSatisfy(t -> assertThat(t.upstream().getAuthority()).isEqualTo("example.test:8443"));
   }
@@ -89,7 +93,7 @@ class DemoCommandTest {
   @Test
   void everyToolReachesARouteOfTheSampleUpstream() throws Exception {
     GatewayConfig config = demoConfig();
-    for (ToolConfig tool : config.tools()) {
+    for (ToolConfig tool : config.tools().stream().filter(t -> !t.isMcp()).toList()) {
       // A plausible call of the tool: path parameters filled in, a JSON body for POST, a query for search.
       Map<String, String> params = new java.util.HashMap<>();
       String requestPath = fill(tool.path(), params);
