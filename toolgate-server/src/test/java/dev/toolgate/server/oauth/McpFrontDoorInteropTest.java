@@ -1,0 +1,128 @@
+package dev.toolgate.server.oauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.toolgate.core.port.ClientRecord;
+import dev.toolgate.server.http.HarnessAccess;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Toolgate in front of MCP servers nobody on the team wrote, with MCP clients nobody on the team
+ * wrote (interop/mcp, pinned): the SDK 2.x server (revision 2026-07-28) and the SDK 1.x server with
+ * sessions (2025-11-25) as upstreams, the SDK 2.x and 1.x clients calling them through Toolgate's MCP
+ * routes with an ASAPP-style static bearer token. Full sessions (tools, progress, session end), no
+ * credential reaching the upstream, and a client that goes away cancelling the upstream call.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class McpFrontDoorInteropTest {
+  HarnessAccess h;
+  Process upstream;
+  String upstreamBase;
+  String token;
+
+  @BeforeAll
+  void start() throws Exception {
+    assumeTrue(NodeInteropTest.commandWorks("node", "--version"), "node is not installed");
+    if (!Files.isDirectory(McpInteropTest.MCP_DIR.resolve("node_modules"))) {
+      NodeInteropTest.Result ci = NodeInteropTest.run(McpInteropTest.MCP_DIR, Map.of(), "npm", "ci", "--no-audit", "--no-fund");
+      assertThat(ci.exit()).as("npm ci:\n" + ci.output()).isZero();
+    }
+    ProcessBuilder pb = new ProcessBuilder("node", "upstream-server.mjs").directory(McpInteropTest.MCP_DIR.toFile())
+        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("PORT", "0");
+    upstream = pb.start();
+    String first = new BufferedReader(new InputStreamReader(upstream.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    assertThat(first).as("upstream start").contains("\"listening\"");
+    upstreamBase = new JsonObject(first).getString("listening");
+    h = HarnessAccess.create("""
+          - name: shop_v2
+            path: /v2/mcp
+            upstream: BASE/v2/mcp
+            policy: { require: [static_token] }
+            mcp:
+              tools:
+                whoami: {}
+                count: {}
+                wait_for_cancel: {}
+          - name: shop_v1
+            path: /v1/mcp
+            upstream: BASE/v1/mcp
+            policy: { require: [static_token] }
+            mcp: {}
+        """.replace("BASE", upstreamBase));
+    ClientRecord agent = h.admin().createClient("asapp-agent", "asapp");
+    token = h.admin().createStaticToken(agent.id(), null).plaintext();
+    h.start();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (h != null) {
+      h.close();
+    }
+    if (upstream != null) {
+      upstream.destroy();
+      upstream.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void sdk2SessionOfRevision20260728ThroughToolgate() throws Exception {
+    JsonObject report = client("v2", "/v2/mcp", "session", Map.of());
+    assertThat(report.encode()).doesNotContain("\"authorization_seen\":true");
+    assertThat(upstreamEvents().getJsonArray("requests")).allSatisfy(r -> assertThat(((JsonObject) r).getBoolean("authorization")).isFalse());
+  }
+
+  @Test
+  void sdk1SessionWithItsSessionIdThroughToolgate() throws Exception {
+    JsonObject report = client("v1", "/v1/mcp", "session", Map.of());
+    assertThat(report.getString("sessionId")).as("the client sees Toolgate's sealed id").isNotNull().contains(".");
+  }
+
+  @Test
+  void aClientThatGoesAwayCancelsTheUpstreamCall() throws Exception {
+    String id = "cancel-" + System.nanoTime();
+    client("v2", "/v2/mcp", "disconnect", Map.of("CANCEL_ID", id, "ABORT_AFTER_MS", "500", "EVENTS_URL", upstreamBase + "/_events"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    JsonArray cancelled = new JsonArray();
+    while (System.nanoTime() < deadline && !cancelled.encode().contains(id)) {
+      cancelled = upstreamEvents().getJsonArray("cancelled", new JsonArray());
+      Thread.sleep(100);
+    }
+    assertThat(cancelled.encode()).contains(id);
+  }
+
+  private JsonObject client(String sdk, String path, String scenario, Map<String, String> extra) throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("SDK", sdk, "MCP_URL", h.base() + path, "SCENARIO", scenario,
+        "HEADERS", new JsonObject().put("authorization", "Bearer " + token).encode()));
+    env.putAll(extra);
+    NodeInteropTest.Result result = NodeInteropTest.run(McpInteropTest.MCP_DIR, env, "node", "frontdoor-client.mjs");
+    String last = result.output().strip().lines().reduce((a, b) -> b).orElse("");
+    assertThat(result.exit()).as(result.output()).isZero();
+    JsonObject report = new JsonObject(last);
+    assertThat(report.getBoolean("ok")).as(last).isTrue();
+    return report;
+  }
+
+  private JsonObject upstreamEvents() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(upstreamBase + "/_events")).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(r.body());
+  }
+}
