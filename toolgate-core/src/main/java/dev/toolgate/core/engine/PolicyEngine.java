@@ -248,6 +248,23 @@ public final class PolicyEngine {
   }
 
   /**
+   * Whether the call's credentials satisfy {@code route}'s policy, counting nothing and using nothing
+   * up: what a caller may call, for showing it (an MCP {@code tools/list} filtered to the tools the
+   * caller may call). The IP allowlists, user binding and limits are left to the call itself.
+   */
+  public boolean credentialsPass(ToolCall call, Route route) {
+    if (route.tool().policy().anonymous() && route.tool().policy().require().isEmpty()) {
+      return true;
+    }
+    for (CredentialKind kind : route.tool().policy().require()) {
+      if (!verifiers.get(kind).verify(call, route).passed()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The second step: the user token's user still active, user binding and ownership, then the rate
    * limits and what the call uses up once, settled together in the {@link CallQuota}. Reads the
    * users it needs from the {@link UserDirectory}.

@@ -19,6 +19,10 @@ import dev.toolgate.core.route.Route;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +129,22 @@ public final class McpRoute {
     }
     String prefix = (batch ? "/" + message.index() : "") + (message.isToolCall() ? "/params/arguments" : "/params");
     return new Judged(message, batch ? derive(rule, prefix) : single.get(rule.key()), null);
+  }
+
+  /**
+   * Which tools a {@code tools/list} answer hides from the caller of {@code call}: those refused to
+   * everyone, those not listed when unlisted tools are refused, and those whose rule's credentials
+   * (scopes above all) the call's do not satisfy ({@code passes}, which counts nothing).
+   */
+  public Predicate<String> hiddenTools(ToolCall call, BiPredicate<ToolCall, Route> passes) {
+    Set<String> hidden = new HashSet<>();
+    for (McpRule rule : settings.tools().values()) {
+      if (rule.deny() || !passes.test(call, single.get(rule.key()))) {
+        hidden.add(rule.key().substring((McpMessage.TOOLS_CALL + " ").length()));
+      }
+    }
+    boolean unlistedHidden = settings.unlistedTools() == McpSettings.Unlisted.DENY;
+    return name -> settings.tools().containsKey(name) ? hidden.contains(name) : unlistedHidden;
   }
 
   private McpRule ruleOf(McpMessage message) {

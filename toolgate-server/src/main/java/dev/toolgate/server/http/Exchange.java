@@ -30,6 +30,8 @@ final class Exchange {
   CallTrace trace;
   /** An MCP call's session as the upstream knows it (the caller's {@code Mcp-Session-Id} opened); null when none. */
   String mcpUpstreamSession;
+  /** Tools a {@code tools/list} answer must not show this caller ({@code mcp.filter_tools_list}); null: show the answer as it is. */
+  java.util.function.Predicate<String> mcpHiddenTools;
 
   Exchange(HttpServerRequest req, String requestId, long startNanos) {
     this.req = req;

@@ -134,6 +134,13 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     RouteMatch match = found.match();
     Route route = match.route();
     McpRoute mcpRoute = mcp.route(route);
+    if (mcpRoute != null && decisionOnly) {
+      // Per-tool policy reads the body, which a proxy's decision request does not carry: judging the
+      // route as a whole would let any tool through. MCP traffic goes through Toolgate itself.
+      answers.refuse(ex, route, Decision.refuse(DenialCode.DECISION_TARGET_INVALID,
+          "tool " + route.name() + " is an MCP route: its messages are judged from their body, so Toolgate must forward them itself"));
+      return;
+    }
     Decision beforeBody = mcpRoute == null ? null : mcp.beforeBody(mcpRoute, ex.method, ex.query, req.headers());
     if (beforeBody != null) {
       if (beforeBody.code() == DenialCode.METHOD_NOT_ALLOWED) {
@@ -176,7 +183,11 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       if (judgement instanceof McpRoute.Refusal refused) {
         answers.refuseJsonRpc(ex, match.route(), Decision.refuse(refused.code(), refused.detail()), refused.jsonRpcCode());
       } else {
-        judgeMessages(ex, match, call, ((McpRoute.Messages) judgement).judged(), 0, new ArrayList<>(), body);
+        List<McpRoute.Judged> messages = ((McpRoute.Messages) judgement).judged();
+        if (mcpRoute.settings().filterToolsList() && messages.size() == 1 && "tools/list".equals(messages.get(0).message().method())) {
+          ex.mcpHiddenTools = mcpRoute.hiddenTools(call, engine::credentialsPass);
+        }
+        judgeMessages(ex, match, call, messages, 0, new ArrayList<>(), body);
       }
     }
   }

@@ -10,6 +10,7 @@ import dev.toolgate.core.request.QueryString;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
 import dev.toolgate.server.mcp.McpSessions;
+import dev.toolgate.server.mcp.ToolsListFilter;
 import dev.toolgate.server.tls.UpstreamCertificateFailures;
 import dev.toolgate.server.tls.UpstreamClients;
 import io.vertx.core.Handler;
@@ -105,8 +106,9 @@ final class UpstreamExchange {
         failed(ex, route, decision, e);
         return;
       }
+      // A tools/call may run for minutes before its answer starts: an MCP route waits up to mcp.stream.max_duration.
       long headTimer = !route.tool().isMcp() ? 0
-          : vertx.setTimer(settings.upstreamTimeout().toMillis(), t -> up.reset(0, new TimeoutException("no response head in time")));
+          : vertx.setTimer(route.tool().mcp().maxStream().toMillis(), t -> up.reset(0, new TimeoutException("no response head in time")));
       up.response().onComplete(answered -> {
         vertx.cancelTimer(headTimer);
         if (answered.failed()) {
@@ -150,10 +152,11 @@ final class UpstreamExchange {
     Forwarding.copyResponseHeaders(answer.headers(), resp.headers());
     resp.headers().set(Forwarding.REQUEST_ID_HEADER, ex.requestId);
     CallAnswers.rateLimitHeaders(resp.headers(), decision); // ours, not any the upstream sent
-    if (!resp.headers().contains("content-length")) {
+    McpSettings mcp = route.tool().mcp();
+    boolean filtered = ex.mcpHiddenTools != null && answer.statusCode() == 200;
+    if (!resp.headers().contains("content-length") && !filtered) {
       resp.setChunked(true);
     }
-    McpSettings mcp = route.tool().mcp();
     boolean events = mcp != null && isEventStream(answer.getHeader("content-type"));
     if (mcp != null) {
       String session = answer.getHeader(McpSessions.HEADER);
@@ -166,11 +169,49 @@ final class UpstreamExchange {
     }
     // Recorded when the upstream's status is known, before the caller sees any byte of the answer.
     outcome.record(ex, route, decision, "ok", answer.statusCode(), null);
-    if (events) {
+    if (filtered) {
+      relayFiltered(ex, answer, resp, events);
+    } else if (events) {
       new EventStreamRelay(vertx, mcp.maxStream(), mcp.keepalive(), outcome).relay(ex, answer, resp);
     } else {
       relay(ex, answer, resp);
     }
+  }
+
+  /** A tools/list answer, read whole (bounded) and relayed without the tools this caller may not call. */
+  private void relayFiltered(Exchange ex, HttpClientResponse answer, HttpServerResponse resp, boolean events) {
+    Buffer collected = Buffer.buffer();
+    long deadline = vertx.setTimer(settings.upstreamTimeout().toMillis(), t -> {
+      answer.request().reset();
+      ClosingConnections.cut(ex.req);
+      outcome.observe(ex);
+    });
+    answer.handler(chunk -> {
+      if (collected.length() + chunk.length() > ToolsListFilter.MAX_BYTES) {
+        vertx.cancelTimer(deadline);
+        answer.request().reset(); // too large to rewrite: the caller's answer is cut, never passed unfiltered
+        ClosingConnections.cut(ex.req);
+        outcome.observe(ex);
+      } else {
+        collected.appendBuffer(chunk);
+      }
+    });
+    answer.exceptionHandler(e -> {
+      vertx.cancelTimer(deadline);
+      ClosingConnections.cut(ex.req);
+      outcome.observe(ex);
+    });
+    answer.endHandler(v -> {
+      vertx.cancelTimer(deadline);
+      if (resp.ended() || resp.closed()) {
+        return;
+      }
+      Buffer out = ToolsListFilter.filter(collected, events, ex.mcpHiddenTools);
+      resp.headers().remove("content-length").remove("transfer-encoding");
+      resp.putHeader("content-length", Integer.toString(out.length()));
+      resp.end(out);
+      outcome.observe(ex);
+    });
   }
 
   private static boolean isEventStream(String contentType) {
@@ -252,10 +293,10 @@ final class UpstreamExchange {
     UpstreamTarget target = targets.get(route);
     boolean badCertificate = target.tls() && UpstreamCertificateFailures.isCertificateFailure(cause);
     boolean timeout = !badCertificate && (cause instanceof TimeoutException
-        || System.nanoTime() - ex.forwardStartNanos >= settings.upstreamTimeout().toNanos());
+        || System.nanoTime() - ex.forwardStartNanos >= headTimeout(route).toNanos());
     DenialCode code = timeout ? DenialCode.UPSTREAM_TIMEOUT : badCertificate ? DenialCode.UPSTREAM_CERTIFICATE_INVALID : DenialCode.UPSTREAM_UNREACHABLE;
     String detail = timeout
-        ? "upstream of tool " + route.name() + " did not answer within " + settings.upstreamTimeout().toMillis() + " ms"
+        ? "upstream of tool " + route.name() + " did not answer within " + headTimeout(route).toMillis() + " ms"
         : badCertificate ? "upstream of tool " + route.name() + " presented a TLS certificate that does not verify; the call was not forwarded"
         : "upstream of tool " + route.name() + " could not be reached or broke the exchange";
     if (badCertificate) {
@@ -269,6 +310,11 @@ final class UpstreamExchange {
     }
     Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
     outcome.observe(ex);
+  }
+
+  /** How long the upstream may take to start its answer. */
+  private java.time.Duration headTimeout(Route route) {
+    return route.tool().isMcp() ? route.tool().mcp().maxStream() : settings.upstreamTimeout();
   }
 
   /** How the call arrived, for the X-Forwarded-* headers Toolgate writes itself. */

@@ -57,6 +57,17 @@ class McpRouteIntegrationTest {
                 owner: { body_field: /customer_id, is: user_id }
               track_shipment:
                 rate_limits: [{ per: user, limit: 3, period: 1h }]
+        - name: filtered_mcp
+          path: /filtered/mcp
+          upstream: SAMPLE
+          policy:
+            require: [client_token]
+            client_token: { scopes: [mcp] }
+          mcp:
+            filter_tools_list: true
+            tools:
+              refund_order: { scopes: [orders.refund] }
+              track_shipment: { deny: true }
         - name: asapp_mcp
           path: /asapp/mcp
           upstream: SAMPLE
@@ -277,6 +288,26 @@ class McpRouteIntegrationTest {
         .isEqualTo(429);
     assertThat(h.send(mcp("/mcp", call(10, "lookup_order", args())).header("authorization", "Bearer " + token)).statusCode())
         .as("other tools are not limited by it").isEqualTo(200);
+  }
+
+  @Test
+  void toolsListShowsOnlyTheToolsTheCallerMayCall() throws Exception {
+    String filtered = h.base() + "/filtered/mcp";
+    String reader = token(ada.id(), "https://agent.example.com/client.json", List.of(filtered), "mcp");
+    HttpResponse<String> r = h.send(mcp("/filtered/mcp", list()).header("authorization", "Bearer " + reader));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(toolNames(r.body())).containsExactly("lookup_order");
+    assertThat(r.headers().firstValue("content-length")).hasValue(Integer.toString(r.body().getBytes(StandardCharsets.UTF_8).length));
+    String refunder = token(ada.id(), "https://agent.example.com/client.json", List.of(filtered), "mcp orders.refund");
+    assertThat(toolNames(h.send(mcp("/filtered/mcp", list()).header("authorization", "Bearer " + refunder)).body()))
+        .containsExactlyInAnyOrder("lookup_order", "refund_order");
+    // Unfiltered on a route without the setting.
+    String plain = token(ada.id(), "https://agent.example.com/client.json", List.of(resource), "mcp");
+    assertThat(toolNames(h.send(mcp("/mcp", list()).header("authorization", "Bearer " + plain)).body())).hasSize(3);
+  }
+
+  private static List<String> toolNames(String body) {
+    return new JsonObject(body).getJsonObject("result").getJsonArray("tools").stream().map(t -> ((JsonObject) t).getString("name")).toList();
   }
 
   // ------------------------------------------------------------------ agents without a signed-in user
