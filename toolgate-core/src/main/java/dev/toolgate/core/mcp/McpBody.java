@@ -100,6 +100,7 @@ public final class McpBody {
     boolean methodWritten = false;
     Map<String, String> names = new HashMap<>(2);
     boolean paramsObject = true;
+    Object id = null;
     while (in.nextToken() == JsonToken.FIELD_NAME) {
       String field = in.currentName();
       JsonToken value = in.nextToken();
@@ -114,6 +115,15 @@ public final class McpBody {
             readNames(in, names);
           } else {
             paramsObject = value == JsonToken.VALUE_NULL;
+            in.skipChildren();
+          }
+        }
+        case "id" -> {
+          if (value == JsonToken.VALUE_STRING) {
+            id = in.getText();
+          } else if (value == JsonToken.VALUE_NUMBER_INT) {
+            id = in.getNumberValue();
+          } else {
             in.skipChildren();
           }
         }
@@ -134,7 +144,7 @@ public final class McpBody {
     if (McpMessage.TOOLS_CALL.equals(method) && name == null) {
       return new Refused(INVALID_REQUEST, where + " is a tools/call without a string params.name");
     }
-    return new McpMessage(method, name, index);
+    return new McpMessage(method, name, index, id);
   }
 
   /** The string members of {@code params} a name may come from; the parser on params' START_OBJECT, left on its END_OBJECT. */

@@ -9,8 +9,9 @@ import java.util.Map;
  * @param name what the method acts on, from {@code params}: a tool or prompt name, a resource URI, a
  *     task id ({@link #NAME_SOURCES}); null when the method has none or the body gives none
  * @param index the message's place in a batch (0 for a single message)
+ * @param id the message's JSON-RPC id (a String or a Number), for Toolgate's own error answers; null when it has none
  */
-public record McpMessage(String method, String name, int index) {
+public record McpMessage(String method, String name, int index, Object id) {
   /**
    * The {@code params} member the {@code Mcp-Name} header mirrors, per method (MCP 2026-07-28,
    * standard request headers; {@code tasks/*} from the tasks binding).

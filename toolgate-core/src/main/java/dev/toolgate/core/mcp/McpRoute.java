@@ -47,8 +47,15 @@ public final class McpRoute {
   /** What an MCP POST is judged by: its messages, or why its body or headers are refused before any policy. */
   public sealed interface Judgement permits Refusal, Messages {}
 
-  /** @param jsonRpcCode the JSON-RPC error the caller gets ({@link McpBody#PARSE_ERROR}, ...) */
-  public record Refusal(DenialCode code, int jsonRpcCode, String detail) implements Judgement {}
+  /**
+   * @param jsonRpcCode the JSON-RPC error the caller gets ({@link McpBody#PARSE_ERROR}, ...)
+   * @param id the id of the one message refused, echoed in the error; null when unknown or a batch
+   */
+  public record Refusal(DenialCode code, int jsonRpcCode, String detail, Object id) implements Judgement {
+    public Refusal(DenialCode code, int jsonRpcCode, String detail) {
+      this(code, jsonRpcCode, detail, null);
+    }
+  }
 
   public record Messages(List<Judged> judged, boolean batch) implements Judgement {}
 
@@ -94,7 +101,8 @@ public final class McpRoute {
     McpBody.Messages messages = (McpBody.Messages) reading;
     String mismatch = McpHeaders.mismatch(call.headers(), messages.messages());
     if (mismatch != null) {
-      return new Refusal(DenialCode.MCP_HEADER_MISMATCH, McpBody.HEADER_MISMATCH, mismatch);
+      Object id = messages.batch() ? null : messages.messages().get(0).id();
+      return new Refusal(DenialCode.MCP_HEADER_MISMATCH, McpBody.HEADER_MISMATCH, mismatch, id);
     }
     List<Judged> judged = new ArrayList<>(messages.messages().size());
     for (McpMessage message : messages.messages()) {

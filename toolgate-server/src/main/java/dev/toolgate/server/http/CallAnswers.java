@@ -43,13 +43,13 @@ final class CallAnswers {
    * Refuses an MCP message Toolgate cannot judge (not JSON-RPC, or headers that disagree with it) with
    * a JSON-RPC error, as an MCP server would, so the client's SDK reports it as such.
    */
-  void refuseJsonRpc(Exchange ex, Route route, Decision decision, int jsonRpcCode) {
+  void refuseJsonRpc(Exchange ex, Route route, Decision decision, int jsonRpcCode, Object id) {
     if (ex.answered) {
       return;
     }
     ex.answered = true;
     outcome.record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
-    Problem.sendJsonRpc(ex.req.response(), decision.code(), jsonRpcCode, decision.detail(), ex.requestId, route.name());
+    Problem.sendJsonRpc(ex.req.response(), decision.code(), jsonRpcCode, id, decision.detail(), ex.requestId, route.name());
     outcome.observe(ex);
   }
 

@@ -43,14 +43,14 @@ final class Problem {
     response.end(body.toBuffer());
   }
 
-  /** A JSON-RPC 2.0 error (id null: the message could not be read) carrying the problem as its {@code data}. */
-  static void sendJsonRpc(HttpServerResponse response, DenialCode code, int jsonRpcCode, String detail, String requestId, String tool) {
+  /** A JSON-RPC 2.0 error (for the message {@code id}; null when it could not be read) carrying the problem as its {@code data}. */
+  static void sendJsonRpc(HttpServerResponse response, DenialCode code, int jsonRpcCode, Object id, String detail, String requestId, String tool) {
     JsonObject error = new JsonObject().put("code", jsonRpcCode).put("message", detail).put("data", body(code, detail, requestId, tool));
     response.setStatusCode(code.status())
         .putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")
         .putHeader(Forwarding.REQUEST_ID_HEADER, requestId)
-        .end(new JsonObject().put("jsonrpc", "2.0").putNull("id").put("error", error).toBuffer());
+        .end(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("error", error).toBuffer());
   }
 
   private static JsonObject body(DenialCode code, String detail, String requestId, String tool) {

@@ -181,7 +181,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     } else {
       McpRoute.Judgement judgement = mcpRoute.judge(call);
       if (judgement instanceof McpRoute.Refusal refused) {
-        answers.refuseJsonRpc(ex, match.route(), Decision.refuse(refused.code(), refused.detail()), refused.jsonRpcCode());
+        answers.refuseJsonRpc(ex, match.route(), Decision.refuse(refused.code(), refused.detail()), refused.jsonRpcCode(), refused.id());
       } else {
         List<McpRoute.Judged> messages = ((McpRoute.Messages) judgement).judged();
         if (mcpRoute.settings().filterToolsList() && messages.size() == 1 && "tools/list".equals(messages.get(0).message().method())) {

@@ -194,7 +194,9 @@ class McpRouteIntegrationTest {
     HttpResponse<String> r = h.send(mcp("/mcp", refund(ada.id())).header("authorization", "Bearer " + token)
         .header("mcp-method", "tools/call").header("mcp-name", "lookup_order"));
     assertThat(r.statusCode()).isEqualTo(400);
-    JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+    JsonObject answer = new JsonObject(r.body());
+    assertThat(answer.getInteger("id")).as("the refused message's id is echoed").isEqualTo(3);
+    JsonObject error = answer.getJsonObject("error");
     assertThat(error.getInteger("code")).isEqualTo(-32020);
     assertThat(error.getJsonObject("data").getString("code")).isEqualTo("mcp_header_mismatch");
   }
