@@ -35,10 +35,8 @@ public final class McpHeaders {
     if (methods.size() > 1 || names.size() > 1 || versions.size() > 1) {
       return "Mcp-Method, Mcp-Name and MCP-Protocol-Version may each be sent once";
     }
+    // A version Toolgate does not know is the MCP server's to refuse (with the versions it supports).
     String version = versions.isEmpty() ? null : versions.get(0).strip();
-    if (version != null && !VERSION.matcher(version).matches()) {
-      return "MCP-Protocol-Version is not a revision date (YYYY-MM-DD)";
-    }
     String method = methods.isEmpty() ? null : methods.get(0).strip();
     String name = null;
     if (!names.isEmpty()) {
@@ -47,7 +45,7 @@ public final class McpHeaders {
         return "Mcp-Name carries an invalid =?base64?…?= value";
       }
     }
-    boolean standardHeaders = version != null && version.compareTo(FIRST_WITH_STANDARD_HEADERS) >= 0;
+    boolean standardHeaders = version != null && VERSION.matcher(version).matches() && version.compareTo(FIRST_WITH_STANDARD_HEADERS) >= 0;
     for (McpMessage message : messages) {
       String where = messages.size() == 1 ? "the body" : "batch element " + message.index();
       if (method != null && !method.equals(message.method())) {

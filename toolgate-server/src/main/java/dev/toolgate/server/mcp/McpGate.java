@@ -69,11 +69,25 @@ public final class McpGate {
       return null; // not a browser (or a same-origin GET): nothing to check
     }
     String origin = sent.size() == 1 ? origin(sent.get(0)) : null;
-    if (origin == null || !origins.get(route.base().name()).contains(origin)) {
+    if (origin == null || !origins.get(route.base().name()).contains(origin) && !bothLoopback(origin, route.settings().resource())) {
       return Decision.refuse(DenialCode.MCP_ORIGIN_NOT_ALLOWED, "the request's Origin is not allowed to call this MCP server"
           + " (allowed: the server's own origin and mcp.allowed_origins)");
     }
     return null;
+  }
+
+  /**
+   * Whether a loopback origin calls a route served on loopback. A local server is reached as
+   * localhost, 127.0.0.1 or [::1] alike, from local pages on any port (an MCP inspector, an IDE), as
+   * the MCP SDK's own localhost protection allows; none of these is a name an attacker's page can
+   * have (DNS rebinding needs the attacker's own host name).
+   */
+  private static boolean bothLoopback(String origin, String resource) {
+    return isLoopback(URI.create(origin).getHost()) && isLoopback(URI.create(resource).getHost());
+  }
+
+  private static boolean isLoopback(String host) {
+    return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
   }
 
   /** {@code scheme://host[:port]} in lower case, the default port left out; null when {@code text} is not an http(s) origin. */

@@ -264,6 +264,9 @@ class McpRouteIntegrationTest {
     assertThat(new JsonObject(evil.body()).getString("code")).isEqualTo("mcp_origin_not_allowed");
     HttpResponse<String> app = h.send(mcp("/mcp", list()).header("authorization", "Bearer " + token).header("origin", "https://APP.example.com"));
     assertThat(app.statusCode()).as(app.body()).isEqualTo(200);
+    // A route served on loopback takes local pages (an inspector, an IDE) on any port; never "null".
+    assertThat(h.send(mcp("/mcp", list()).header("authorization", "Bearer " + token).header("origin", "http://localhost:6274")).statusCode()).isEqualTo(200);
+    assertThat(h.send(mcp("/mcp", list()).header("authorization", "Bearer " + token).header("origin", "null")).statusCode()).isEqualTo(403);
   }
 
   @Test

@@ -65,6 +65,11 @@ class McpFrontDoorInteropTest {
             upstream: BASE/v1/mcp
             policy: { require: [static_token] }
             mcp: {}
+          - name: conformance
+            path: /conformance/mcp
+            upstream: BASE/conformance/mcp
+            policy: { require: [static_token] }
+            mcp: {}
         """.replace("BASE", upstreamBase));
     ClientRecord agent = h.admin().createClient("asapp-agent", "asapp");
     token = h.admin().createStaticToken(agent.id(), null).plaintext();
@@ -106,6 +111,35 @@ class McpFrontDoorInteropTest {
       Thread.sleep(100);
     }
     assertThat(cancelled.encode()).contains(id);
+  }
+
+  @Test
+  void aStreamIdleForTwoMinutesSurvives() throws Exception {
+    // Both eras at once: 2025-11-25 answers with an event stream that stays silent, 2026-07-28 with
+    // JSON that only starts after the two minutes. Neither is cut by Toolgate.
+    var legacy = java.util.concurrent.CompletableFuture.supplyAsync(() -> uncheckedClient("v1", "/v1/mcp", "idle", Map.of("SLEEP_MS", "120000")));
+    JsonObject modern = client("v2", "/v2/mcp", "idle", Map.of("SLEEP_MS", "120000"));
+    assertThat(modern.encode()).contains("120000");
+    assertThat(legacy.get(200, TimeUnit.SECONDS).encode()).contains("120000");
+  }
+
+  @Test
+  void theConformanceSuitesServerScenariosPassThroughToolgate() throws Exception {
+    for (String revision : new String[] {"2026-07-28", "2025-11-25"}) {
+      Map<String, String> env = Map.of("MCP_URL", h.base() + "/conformance/mcp", "AUTH", "Bearer " + token, "REQUIREMENTS", revision);
+      NodeInteropTest.Result result = NodeInteropTest.run(McpInteropTest.MCP_DIR, env, "node", "conformance-server.mjs");
+      String last = result.output().strip().lines().reduce((a, b) -> b).orElse("");
+      assertThat(result.exit()).as(revision + ":\n" + result.output()).isZero();
+      assertThat(new JsonObject(last).getBoolean("ok")).as(last).isTrue();
+    }
+  }
+
+  private JsonObject uncheckedClient(String sdk, String path, String scenario, Map<String, String> extra) {
+    try {
+      return client(sdk, path, scenario, extra);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private JsonObject client(String sdk, String path, String scenario, Map<String, String> extra) throws Exception {
