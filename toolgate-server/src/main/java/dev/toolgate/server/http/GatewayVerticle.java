@@ -93,6 +93,7 @@ public final class GatewayVerticle extends VerticleBase {
     server.connectionHandler(connection -> {
       observers.connections().opened(connection);
       RequestHeadDeadline.install(connection, running.get().settings().requestHeadTimeout());
+      IdleGuard.install(connection);
     });
     server.requestHandler(this::route);
     server.invalidRequestHandler(MalformedRequests::answer);

@@ -72,6 +72,9 @@ final class UpstreamExchange {
         // An MCP server's answer may stream events for as long as mcp.stream.max_duration, idle in between:
         // its head is timed below instead, its body by relay().
         .setIdleTimeout(route.tool().isMcp() ? 0 : settings.upstreamTimeout().toMillis());
+    if (route.tool().isMcp()) {
+      IdleGuard.holdOpen(req); // a tool call may run, or a stream stay quiet, longer than an idle connection may live
+    }
     ex.trace.upstream(req.method().name(), target.host(), target.port(), target.tls());
     ex.forwardStartNanos = System.nanoTime();
 
