@@ -27,6 +27,10 @@ public final class McpBody {
   /** More messages in one batch than any client sends; each one is judged, so the count is bounded. */
   public static final int MAX_BATCH = 64;
 
+  /** The members of a JSON-RPC message, and of {@code params} those Toolgate reads (and a rule's pointers go through). */
+  static final List<String> MESSAGE_MEMBERS = List.of("jsonrpc", "method", "params", "id", "result", "error");
+  static final List<String> PARAMS_MEMBERS = List.of("name", "uri", "taskId", "arguments", "_meta");
+
   private static final JsonFactory STRICT = JsonFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
@@ -46,10 +50,13 @@ public final class McpBody {
     if (body == null || body.length == 0) {
       return new Refused(INVALID_REQUEST, "the body is empty; an MCP POST carries a JSON-RPC message");
     }
-    if (StrictUtf8.decode(body) == null) {
+    String text = StrictUtf8.decode(body);
+    if (text == null) {
       return new Refused(PARSE_ERROR, "the body is not valid UTF-8");
     }
-    try (JsonParser in = STRICT.createParser(body)) {
+    // Parsed from the decoded text, not the bytes: from bytes Jackson guesses UTF-16 or UTF-32 from NUL
+    // bytes (well-formed UTF-8) and would judge a reading a UTF-8 server never makes.
+    try (JsonParser in = STRICT.createParser(text)) {
       JsonToken first = in.nextToken();
       List<McpMessage> messages = new ArrayList<>(1);
       boolean batch = first == JsonToken.START_ARRAY;
@@ -104,15 +111,24 @@ public final class McpBody {
     while (in.nextToken() == JsonToken.FIELD_NAME) {
       String field = in.currentName();
       JsonToken value = in.nextToken();
+      if (confusable(field, MESSAGE_MEMBERS)) {
+        return new Refused(INVALID_REQUEST, where + " has a member some servers read as one of " + MESSAGE_MEMBERS);
+      }
       switch (field) {
-        case "jsonrpc" -> jsonrpc = value == JsonToken.VALUE_STRING ? in.getText() : "";
+        case "jsonrpc" -> {
+          jsonrpc = value == JsonToken.VALUE_STRING ? in.getText() : "";
+          in.skipChildren(); // an object or array is skipped whole, never read as members of the message
+        }
         case "method" -> {
           methodWritten = true;
           method = value == JsonToken.VALUE_STRING ? in.getText() : null;
+          in.skipChildren();
         }
         case "params" -> {
           if (value == JsonToken.START_OBJECT) {
-            readNames(in, names);
+            if (!readNames(in, names)) {
+              return new Refused(INVALID_REQUEST, where + " has a member of params some servers read as one of " + PARAMS_MEMBERS);
+            }
           } else {
             paramsObject = value == JsonToken.VALUE_NULL;
             in.skipChildren();
@@ -147,16 +163,43 @@ public final class McpBody {
     return new McpMessage(method, name, index, id);
   }
 
-  /** The string members of {@code params} a name may come from; the parser on params' START_OBJECT, left on its END_OBJECT. */
-  private static void readNames(JsonParser in, Map<String, String> names) throws IOException {
+  /**
+   * The string members of {@code params} a name may come from; the parser on params' START_OBJECT,
+   * left on its END_OBJECT. False when a member would be read as one of them by a lenient server.
+   */
+  private static boolean readNames(JsonParser in, Map<String, String> names) throws IOException {
     while (in.nextToken() == JsonToken.FIELD_NAME) {
       String field = in.currentName();
       JsonToken value = in.nextToken();
+      if (confusable(field, PARAMS_MEMBERS)) {
+        return false;
+      }
       if (value == JsonToken.VALUE_STRING && (field.equals("name") || field.equals("uri") || field.equals("taskId"))) {
         names.put(field, in.getText());
       } else {
         in.skipChildren();
       }
     }
+    return true;
+  }
+
+  /**
+   * Whether {@code field} is not one of {@code members} but a server could read it as one: Go's
+   * encoding/json matches names ignoring case and folds ſ to s and K (Kelvin) to k, the last
+   * match winning (GHSA-wvj2-96wp-fq3f); segmentio/encoding read "name" followed by U+0000 as
+   * {@code name} (GHSA-q382-vc8q-7jhj). Java's equalsIgnoreCase folds the same characters.
+   */
+  static boolean confusable(String field, List<String> members) {
+    if (members.contains(field)) {
+      return false;
+    }
+    StringBuilder folded = new StringBuilder(field.length());
+    field.chars().filter(c -> !Character.isISOControl(c)).forEach(c -> folded.append((char) c));
+    for (String member : members) {
+      if (folded.toString().equalsIgnoreCase(member)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -29,8 +29,8 @@ import java.util.Map;
 
 /**
  * An MCP route and what each of its messages is judged by. A message is judged as a tool call of the
- * route with the policy of its rule ({@code mcp.tools.<name>} for a {@code tools/call},
- * {@code mcp.methods.<method>} otherwise, the route's own without one): the {@link Route} handed to
+ * route with the policy of its rule ({@code mcp.tools.<name>} for a {@code tools/call}, else
+ * {@code mcp.methods.<method>}, else the route's own): the {@link Route} handed to
  * {@code PolicyEngine} is the route with that rule's policy, scopes, rate limits, user binding and
  * owner, its body fields pointing into the message. The engine needs nothing MCP-specific.
  */
@@ -124,10 +124,10 @@ public final class McpRoute {
 
   /** Judges one message; {@code batch} when it is an element of a batch (its body fields are then under its index). */
   public Judged judge(McpMessage message, boolean batch) {
-    McpRule rule = ruleOf(message);
-    if (rule == null && message.isToolCall() && settings.unlistedTools() == McpSettings.Unlisted.DENY) {
+    if (message.isToolCall() && !settings.tools().containsKey(message.name()) && settings.unlistedTools() == McpSettings.Unlisted.DENY) {
       return new Judged(message, null, "MCP tool " + message.name() + " is not offered by this route");
     }
+    McpRule rule = ruleOf(message);
     if (rule == null) {
       return new Judged(message, routeWide, null);
     }
@@ -135,7 +135,8 @@ public final class McpRoute {
       return new Judged(message, null, (message.isToolCall() ? "MCP tool " + message.name() : "MCP method " + message.method())
           + " is not offered by this route");
     }
-    String prefix = (batch ? "/" + message.index() : "") + (message.isToolCall() ? "/params/arguments" : "/params");
+    // A tool's rule points into params.arguments, a method's (tools/call's included) into params.
+    String prefix = (batch ? "/" + message.index() : "") + (isToolRule(rule) ? "/params/arguments" : "/params");
     return new Judged(message, batch ? derive(rule, prefix) : single.get(rule.key()), null);
   }
 
@@ -151,15 +152,26 @@ public final class McpRoute {
         hidden.add(rule.key().substring((McpMessage.TOOLS_CALL + " ").length()));
       }
     }
-    boolean unlistedHidden = settings.unlistedTools() == McpSettings.Unlisted.DENY;
+    McpRule methodRule = settings.methods().get(McpMessage.TOOLS_CALL); // judges the tools without a rule of their own
+    boolean unlistedHidden = settings.unlistedTools() == McpSettings.Unlisted.DENY
+        || methodRule != null && (methodRule.deny() || !passes.test(call, single.get(methodRule.key())));
     return name -> settings.tools().containsKey(name) ? hidden.contains(name) : unlistedHidden;
   }
 
+  /**
+   * A tools/call's rule is its tool's; without one, the rule of the method tools/call (the configuration
+   * allows that rule only when no tool has one): a method rule must apply to every call of the method.
+   */
   private McpRule ruleOf(McpMessage message) {
     if (message.method() == null) {
       return null;
     }
-    return message.isToolCall() ? settings.tools().get(message.name()) : settings.methods().get(message.method());
+    McpRule tool = message.isToolCall() ? settings.tools().get(message.name()) : null;
+    return tool != null ? tool : settings.methods().get(message.method());
+  }
+
+  private static boolean isToolRule(McpRule rule) {
+    return rule.key().startsWith(McpMessage.TOOLS_CALL + " ");
   }
 
   private Route derive(McpRule rule, String bodyPrefix) {

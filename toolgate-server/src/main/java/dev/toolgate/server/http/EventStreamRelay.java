@@ -42,10 +42,11 @@ final class EventStreamRelay {
     };
     timers[0] = vertx.setTimer(maxStream.toMillis(), t -> {
       // The stream's time is up: end it cleanly (a client resumes with Last-Event-ID if it wants more).
-      cancelUpstream.run();
+      // Ended before the upstream is reset, so the reset's exception does not cut the caller's connection.
       if (!resp.ended()) {
         resp.end();
       }
+      cancelUpstream.run();
       outcome.observe(ex);
     });
     if (keepalive != null) {
@@ -74,7 +75,9 @@ final class EventStreamRelay {
     });
     answer.exceptionHandler(e -> {
       cancelUpstream.run();
-      ClosingConnections.cut(ex.req);
+      if (!resp.ended()) {
+        ClosingConnections.cut(ex.req); // a stream broken mid-way must not pass for a whole one
+      }
       outcome.observe(ex);
     });
     resp.closeHandler(v -> {

@@ -28,6 +28,8 @@ final class Exchange {
   String clientIp;
   /** This call's spans; {@link CallTrace#OFF} when tracing is off. */
   CallTrace trace;
+  /** The end user the call's credentials name (a user token's or delegated token's subject), whatever a rule forwards; null when none. */
+  String authenticatedSubject;
   /** An MCP call's session as the upstream knows it (the caller's {@code Mcp-Session-Id} opened); null when none. */
   String mcpUpstreamSession;
   /** Tools a {@code tools/list} answer must not show this caller ({@code mcp.filter_tools_list}); null: show the answer as it is. */

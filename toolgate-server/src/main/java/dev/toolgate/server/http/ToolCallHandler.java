@@ -176,6 +176,9 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         mcpRoute == null ? new JsonBody(bytes) : JsonBody.jsonRpc(bytes), match.pathParams(), certificate);
     if (mcpRoute == null) {
       judge(ex, call, match.route(), decision -> conclude(ex, match, decision, body));
+    } else if (!ex.method.equals("POST") && bytes != null && bytes.length > 0) {
+      // Judged by the route's own policy, a body would reach the server unread: what it says could be any call.
+      answers.refuse(ex, match.route(), Decision.refuse(DenialCode.MCP_INVALID_MESSAGE, ex.method + " to an MCP server carries no body"));
     } else if (!ex.method.equals("POST")) {
       judge(ex, call, mcpRoute.routeWide(), decision -> concludeMcp(ex, match, decision, body)); // the stream, or a session's end
     } else {
@@ -187,7 +190,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
         if (mcpRoute.settings().filterToolsList() && messages.size() == 1 && "tools/list".equals(messages.get(0).message().method())) {
           ex.mcpHiddenTools = mcpRoute.hiddenTools(call, engine::credentialsPass);
         }
-        judgeMessages(ex, match, call, messages, 0, new ArrayList<>(), body);
+        judgeMessages(ex, match, call, messages, 0, new ArrayList<>(), new ArrayList<>(), body);
       }
     }
   }
@@ -197,7 +200,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
    * policy; the first refusal is the answer, and the call goes upstream only when every one is allowed.
    */
   private void judgeMessages(Exchange ex, RouteMatch match, ToolCall call, List<McpRoute.Judged> messages, int next, List<Check> trace,
-      Buffer body) {
+      List<Decision> decisions, Buffer body) {
     McpRoute.Judged message = messages.get(next);
     trace.add(new Check("mcp", message.refusal() == null, message.message().describe()));
     if (message.refusal() != null) {
@@ -206,12 +209,32 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
     judge(ex, call, message.route(), decision -> {
       trace.addAll(decision.trace());
-      if (decision.allowed() && next + 1 < messages.size()) {
-        judgeMessages(ex, match, call, messages, next + 1, trace, body);
+      Decision judged = next == 0 || !decision.allowed() ? decision : sameCaller(decisions.get(next - 1), decision);
+      decisions.add(judged);
+      if (judged.allowed() && next + 1 < messages.size()) {
+        judgeMessages(ex, match, call, messages, next + 1, trace, decisions, body);
       } else {
-        concludeMcp(ex, match, decision.withTrace(List.copyOf(trace)), body);
+        concludeMcp(ex, match, judged.withTrace(List.copyOf(trace)), body);
       }
     });
+  }
+
+  /**
+   * A batch goes upstream as one request with one X-Toolgate-Client and X-Toolgate-User: every message
+   * must be judged for the same client and (where a message names one) the same user. {@code before}
+   * (the previous message's) carries the user so far; the answer is {@code next} carrying it too, or a refusal.
+   */
+  private static Decision sameCaller(Decision before, Decision next) {
+    boolean sameClient = java.util.Objects.equals(before.clientId(), next.clientId());
+    boolean sameUser = before.subject() == null || next.subject() == null || before.subject().equals(next.subject());
+    if (!sameClient || !sameUser) {
+      String detail = "the messages of this batch are judged for different " + (sameClient ? "users" : "clients") + ": send them one by one";
+      List<Check> trace = new ArrayList<>(next.trace());
+      trace.add(new Check("mcp_batch", false, detail));
+      return Decision.deny(sameClient ? DenialCode.USER_MISMATCH : DenialCode.CLIENT_MISMATCH, detail, next.clientId(), next.credentialIds(), List.of(), trace);
+    }
+    String user = next.subject() != null ? next.subject() : before.subject();
+    return new Decision(true, null, null, next.clientId(), user, next.credentialIds(), List.of(), next.trace(), next.limit());
   }
 
   /**
@@ -228,6 +251,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       } else if (authenticated.refused()) {
         then.accept(authenticated.refusal());
       } else {
+        ex.authenticatedSubject = authenticated.subject(); // who the credentials name, whatever a rule forwards
         // Users are looked up only for calls whose credentials verified; without them the answer is 503.
         whenReady(ex, CallTrace.USERS, prefetch.beforeAuthorization(authenticated), users -> whenReady(ex, CallTrace.QUOTA,
             engine.authorize(authenticated, users), decision -> then.accept(decision == null ? sharedStateTimedOut() : decision)));
@@ -240,7 +264,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     List<String> sessions = ex.req.headers().getAll(McpSessions.HEADER);
     if (decision.allowed() && !sessions.isEmpty()) {
       Optional<String> upstreamId = sessions.size() != 1 ? Optional.empty()
-          : mcp.sessions().open(sessions.get(0), match.route().name(), decision.clientId(), decision.subject());
+          : mcp.sessions().open(sessions.get(0), match.route().name(), decision.clientId(), ex.authenticatedSubject);
       if (upstreamId.isEmpty()) {
         List<Check> trace = new ArrayList<>(decision.trace());
         trace.add(new Check("mcp_session", false, "Mcp-Session-Id is not a session this client and user opened on this route"));

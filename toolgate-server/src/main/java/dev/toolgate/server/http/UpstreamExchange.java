@@ -164,7 +164,7 @@ final class UpstreamExchange {
     if (mcp != null) {
       String session = answer.getHeader(McpSessions.HEADER);
       if (session != null) {
-        resp.headers().set(McpSessions.HEADER, sessions.seal(session, route.name(), decision.clientId(), decision.subject()));
+        resp.headers().set(McpSessions.HEADER, sessions.seal(session, route.name(), decision.clientId(), ex.authenticatedSubject));
       }
       if (events) {
         resp.headers().set("x-accel-buffering", "no"); // nginx in front must pass each event on at once

@@ -3,6 +3,7 @@ package dev.toolgate.server.mcp;
 import dev.toolgate.core.config.McpSettings;
 import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
+import dev.toolgate.core.mcp.McpHeaders;
 import dev.toolgate.core.mcp.McpRoute;
 import dev.toolgate.core.request.QueryString;
 import dev.toolgate.core.route.Route;
@@ -25,6 +26,9 @@ import java.util.Set;
  */
 public final class McpGate {
   public static final List<String> METHODS = List.of("POST", "GET", "DELETE");
+  /** The MCP headers Toolgate checks or replaces: never to arrive under another spelling. */
+  private static final Set<String> SPELLED_WITH_DASHES = Set.of(McpSessions.HEADER, McpHeaders.METHOD, McpHeaders.NAME,
+      McpHeaders.PROTOCOL_VERSION);
 
   private final Map<String, McpRoute> routes = new HashMap<>();
   private final Map<String, Set<String>> origins = new HashMap<>();
@@ -63,6 +67,12 @@ public final class McpGate {
     }
     if (query != null && !QueryString.values(query, "access_token").isEmpty()) {
       return Decision.refuse(DenialCode.TOKEN_IN_QUERY, "an access token must be sent in the Authorization header, never in the query string");
+    }
+    for (String name : headers.names()) {
+      if (name.indexOf('_') >= 0 && SPELLED_WITH_DASHES.contains(name.toLowerCase(Locale.ROOT).replace('_', '-'))) {
+        // CGI, WSGI and PHP servers read Mcp_Session_Id as Mcp-Session-Id: one Toolgate neither checks nor replaces.
+        return Decision.refuse(DenialCode.MCP_HEADER_MISMATCH, "an MCP header is spelled with '_' instead of '-'");
+      }
     }
     List<String> sent = headers.getAll("origin");
     if (sent.isEmpty()) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * {@code Mcp-Session-Id} sessions (MCP 2025-11-25), bound to whoever opened them. The client never
  * sees the upstream's session id: it gets that id sealed under the master key together with the
- * route, client and user of the call that opened it, and every later request must come from the
+ * route, client and user (as the call's credentials name them) of the call that opened it, and every later request must come from the
  * same route, client and user, or the session does not exist for it (404, as for an unknown id).
  * Nothing is stored, so every instance of a cluster opens any session, and a guessed or stolen id is
  * useless to anyone else.
