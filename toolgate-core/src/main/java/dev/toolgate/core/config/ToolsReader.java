@@ -87,6 +87,7 @@ final class ToolsReader {
     }
     checkUniqueNames(drafts);
     checkOverlaps(drafts);
+    checkUniqueResources(drafts);
     List<ToolConfig> tools = new ArrayList<>();
     for (Draft d : drafts) {
       if (d.config() != null) {
@@ -261,6 +262,21 @@ final class ToolsReader {
       if (earlier != null) {
         problems.add(d.nameNode(), Yaml.index("tools", d.index()) + ".name",
             "duplicate tool name '" + d.name() + "' (first declared at line " + earlier.line() + ")");
+      }
+    }
+  }
+
+  /** Two MCP routes for one resource would take each other's tokens (and share one metadata document). */
+  private void checkUniqueResources(List<Draft> drafts) {
+    Map<String, Draft> first = new LinkedHashMap<>();
+    for (Draft d : drafts) {
+      if (d.config() == null || d.config().mcp() == null) {
+        continue;
+      }
+      Draft earlier = first.putIfAbsent(d.config().mcp().resource(), d);
+      if (earlier != null) {
+        problems.add(d.line(), Yaml.index("tools", d.index()) + ".mcp.resource", "MCP resource " + d.config().mcp().resource()
+            + " is already the resource of tool " + label(earlier) + " (line " + earlier.line() + "): each MCP route needs its own");
       }
     }
   }

@@ -86,6 +86,11 @@ public final class ExternalJwtVerifier implements CredentialVerifier {
     if (subject == null || subject.isEmpty()) {
       return Verification.fail(DenialCode.TOKEN_INVALID, credentialId, "token of trusted issuer " + policy.issuer() + " has no subject");
     }
+    if (route.tool().isMcp() && !List.of(route.tool().mcp().resource()).equals(claims.getAudience())) {
+      // An MCP server's token must be for it alone (MCP authorization: audience validation), whatever else the issuer's audiences allow.
+      return Verification.fail(DenialCode.TOKEN_INVALID, credentialId, "token of trusted issuer " + policy.issuer() + " is not for "
+          + route.tool().mcp().resource() + " alone");
+    }
     List<String> granted = scopes(claims);
     List<String> missing = policy.scopes().stream().filter(s -> !granted.contains(s)).toList();
     if (!missing.isEmpty()) {

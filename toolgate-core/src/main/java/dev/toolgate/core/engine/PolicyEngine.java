@@ -196,6 +196,12 @@ public final class PolicyEngine {
         oneTimeUses.add(new Pending(kind, v.oneTime()));
       }
       if (v.subject() != null) {
+        if (subject != null && (!subject.equals(v.subject()) || delegated != v.delegated())) {
+          // Two credentials that each name an end user must name the same one, the same way.
+          String detail = kind.yamlName() + " names another end user than an earlier credential";
+          trace.add(new Check("same_user", false, detail));
+          return done(Authenticated.refused(Decision.deny(DenialCode.USER_MISMATCH, detail, clientId, credentialIds, List.of(), trace)));
+        }
         subject = v.subject();
         subjectIssuedAt = v.issuedAt();
         delegated = v.delegated();

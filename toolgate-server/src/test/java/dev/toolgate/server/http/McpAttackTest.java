@@ -307,7 +307,7 @@ class McpAttackTest {
     refusedJsonRpc(raw("POST", "/strict/mcp", body, auth(adaToken("/strict/mcp")), JSON, "Mcp-Name: =?base64?" + b64("refund_order") + "?="), 400, -32020);
     refusedJsonRpc(raw("POST", "/strict/mcp", body, auth(adaToken("/strict/mcp")), JSON, "Mcp-Name: =?base64?" + Base64.getEncoder().encodeToString(
         new byte[] {'l', 'o', (byte) 0xC0, (byte) 0xAF}) + "?="), 400, -32020);
-    refusedJsonRpc(raw("POST", "/strict/mcp", body, auth(adaToken("/strict/mcp")), JSON, "MCP-Protocol-Version: 2025-06-18x"), 400, -32020);
+    // An unknown version (2025-06-18x) is the MCP server's to refuse, with the versions it supports (conformance: server-stateless).
     refusedJsonRpc(raw("POST", "/strict/mcp", body, auth(adaToken("/strict/mcp")), JSON, "MCP-Protocol-Version: 2026-07-28"), 400, -32020);
     refusedJsonRpc(raw("POST", "/strict/mcp", body, auth(adaToken("/strict/mcp")), JSON, "MCP-Protocol-Version: 2025-11-25", "MCP-Protocol-Version: 2026-07-28"), 400, -32020);
     // whitespace around a matching value is HTTP's, not the name's
@@ -471,9 +471,9 @@ class McpAttackTest {
   }
 
   /**
-   * BUG (not fixed): the session is sealed with the decision's subject, which is the user a message's
-   * rule bound (and forwards), not who authenticated: on an API-key route an initialize binds no user,
-   * so every later call of a tool that binds one is told its session does not exist.
+   * A session is bound to who the credentials name, not to the user a message's rule binds and
+   * forwards: on an API-key route an initialize binds no user, and a later call of a tool that binds
+   * one still belongs to the session.
    */
   @Test
   void aSessionSurvivesACallOfAToolThatBindsAUser() throws Exception {
@@ -618,10 +618,7 @@ class McpAttackTest {
     assertThat(upstream.last.folded("x-toolgate-user")).containsExactly(ada.id());
   }
 
-  /**
-   * BUG (not fixed): mcp.filter_tools_list is read and documented ("answer tools/list with only the
-   * tools the caller may call") but nothing filters: a caller sees every tool, refund_order included.
-   */
+  /** mcp.filter_tools_list: a caller sees only the tools it may call. */
   @Test
   void aFilteredToolsListShowsOnlyTheToolsTheCallerMayCall() throws Exception {
     HttpResponse<String> r = h.send(base("/filter/mcp", adaToken("/filter/mcp")).header("x-hostile-mode", "tool-list")
@@ -631,10 +628,9 @@ class McpAttackTest {
   }
 
   /**
-   * BUG (not fixed, design): through the decision API (nginx auth_request, Envoy ext_authz) the proxy
-   * forwards the call itself, with the caller's Authorization, and the session id as the caller sent it:
-   * Toolgate can neither keep the token from the MCP server nor seal its sessions. An MCP route must
-   * not be allowed there (or the configuration must refuse MCP routes behind the decision API).
+   * Through the decision API (nginx auth_request, Envoy ext_authz) the proxy forwards the call itself,
+   * with the caller's Authorization and the session id as the caller sent it: Toolgate could neither
+   * keep the token from the MCP server nor seal its sessions, so MCP routes are refused there.
    */
   @Test
   void theDecisionApiDoesNotAllowAnMcpCallItCannotProtect() throws Exception {
