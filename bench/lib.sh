@@ -73,7 +73,7 @@ WORK=""
 bench_start() {
   mkdir -p "$CACHE"
   exec 9> "$CACHE/.lock"
-  flock -n 9 || die "another Keycloak comparison (bench/tokens.sh or bench/codeflow.sh) is running (lock $CACHE/.lock)"
+  flock -n 9 || die "another run of bench/tokens.sh, bench/codeflow.sh or bench/mcp.sh is running (lock $CACHE/.lock)"
   WORK=$(mktemp -d "/tmp/toolgate-$1.XXXXXX")
   trap bench_cleanup EXIT
   set -E   # say where an unexpected failure happened, also inside functions

@@ -93,6 +93,12 @@ class CliHelpTest extends CliTestSupport {
   }
 
   @Test
+  void sampleUpstreamOffersTheSampleMcpServer() {
+    // bench/mcp.sh starts the sample MCP server this way; off unless asked for.
+    assertThat(run("sample-upstream", "--help").ok().out()).contains("--mcp-port=PORT", "sample MCP server", "(default: not run)");
+  }
+
+  @Test
   void version() {
     Run r = run("--version").ok();
     assertThat(r.out().strip()).matches("toolgate (development build|\\d+\\.\\d+.*)");
