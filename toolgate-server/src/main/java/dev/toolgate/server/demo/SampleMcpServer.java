@@ -294,7 +294,7 @@ public final class SampleMcpServer implements AutoCloseable {
         .put("x-toolgate-tool", headers.get("x-toolgate-tool"))
         .put("x-toolgate-client", headers.get("x-toolgate-client"))
         .put("x-toolgate-user", headers.get("x-toolgate-user"))
-        .put("x-toolgate-request-id", headers.get("x-toolgate-request-id"));
+        .put("x-request-id", headers.get("x-request-id"));
     JsonArray leaked = new JsonArray();
     for (String h : CREDENTIAL_HEADERS) {
       if (headers.contains(h)) {

@@ -32,7 +32,7 @@ final class IdleGuard extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Holds {@code req}'s connection open until its response ends or the connection closes. */
+  /** Holds {@code req}'s connection open until its response ends (a closed connection takes the guard with it). */
   static void holdOpen(HttpServerRequest req) {
     if (!(req.connection() instanceof HttpServerConnection internal)) {
       return;
@@ -42,15 +42,7 @@ final class IdleGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     guard.holds++;
-    boolean[] released = {false};
-    Runnable release = () -> {
-      if (!released[0]) {
-        released[0] = true;
-        guard.holds--;
-      }
-    };
-    req.response().endHandler(v -> release.run());
-    req.response().closeHandler(v -> release.run());
+    req.response().endHandler(v -> guard.holds--);
   }
 
   @Override

@@ -85,6 +85,14 @@ final class UpstreamExchange {
       }
       HttpClientRequest up = opened.result();
       up.exceptionHandler(e -> { }); // failures arrive through the response future below
+      // A caller that goes away before the answer starts cancels the upstream's work at once (an MCP
+      // tool may run for minutes); once the answer streams, relay() watches the caller instead.
+      req.response().closeHandler(v -> {
+        if (!ex.answered) {
+          ex.clientGone = true;
+          up.reset();
+        }
+      });
       // Written straight into the upstream request's own headers: no intermediate map to copy from.
       MultiMap headers = up.headers();
       try {
