@@ -19,7 +19,6 @@ import dev.toolgate.core.credential.Verification;
 import dev.toolgate.core.decision.Check;
 import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
-import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.CredentialDirectory;
 import dev.toolgate.core.port.CallQuota;
 import dev.toolgate.core.port.UsageSink;
@@ -31,7 +30,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -219,24 +217,10 @@ public final class PolicyEngine {
     }
 
     if (clientId != null) {
-      Optional<ClientRecord> client = directory.client(clientId);
-      if (client.isEmpty() && delegated && isMetadataDocumentUrl(clientId)) {
-        // A client identified by its Client ID Metadata Document is not registered here: the token
-        // Toolgate signed for it is the proof, and it belongs to the code flow's platform.
-        client = Optional.of(new ClientRecord(clientId, clientId, CODE_FLOW_PLATFORM, true, Instant.EPOCH));
+      Decision refused = CallingClient.refusal(directory, clientId, delegated, route, credentialIds, trace);
+      if (refused != null) {
+        return done(Authenticated.refused(refused));
       }
-      if (client.isEmpty() || !client.get().enabled()) {
-        String detail = "client " + clientId + " is disabled";
-        trace.add(new Check("client", false, detail));
-        return done(Authenticated.refused(Decision.deny(DenialCode.CLIENT_DISABLED, detail, clientId, credentialIds, List.of(), trace)));
-      }
-      String platform = route.tool().platform();
-      if (platform != null && !platform.equals(client.get().platform())) {
-        String detail = "client " + clientId + " is of platform " + client.get().platform() + "; tool " + route.name() + " accepts only " + platform;
-        trace.add(new Check("platform", false, detail));
-        return done(Authenticated.refused(Decision.deny(DenialCode.NOT_ALLOWED, detail, clientId, credentialIds, List.of(), trace)));
-      }
-      trace.add(new Check("client", true, "client " + clientId + " (" + client.get().name() + ") is enabled"));
     } else if (credentialIds.isEmpty()) {
       String detail = "policy of tool " + route.name() + " requires no credential and does not declare anonymous access";
       trace.add(new Check("policy", false, detail));
@@ -245,13 +229,6 @@ public final class PolicyEngine {
     return done(new Authenticated(null, call, route, ip, clientId, subject, subjectIssuedAt, credentialIds, oneTimeUses, trace, delegated));
   }
 
-  /** The platform of clients that only use the authorization code flow (registered with it, or known by a metadata document). */
-  public static final String CODE_FLOW_PLATFORM = "oauth";
-
-  /** A client id that is an https URL: a Client ID Metadata Document's (no registered client's id can be one). */
-  private static boolean isMetadataDocumentUrl(String clientId) {
-    return clientId.startsWith("https://");
-  }
 
   /**
    * Whether the call's credentials satisfy {@code route}'s policy, counting nothing and using nothing

@@ -31,7 +31,7 @@ final class CallAnswers {
     HttpServerRequest req = ex.req;
     if (!req.isEnded()) {
       // The body was not read: close rather than drain it (it may be large, or never end).
-      ClosingConnections.closeAfter(req.response(), req.connection());
+      ClosingConnections.closeAfter(req);
     }
     outcome.record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
     Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges(),
@@ -66,7 +66,7 @@ final class CallAnswers {
     }
     outcome.record(ex, route, decision, "ok", 200, null);
     if (!ex.req.isEnded()) {
-      ClosingConnections.closeAfter(resp, ex.req.connection());
+      ClosingConnections.closeAfter(ex.req);
     }
     resp.setStatusCode(200).end();
     outcome.observe(ex);

@@ -27,14 +27,61 @@ final class ClosingConnections {
 
   private ClosingConnections() {}
 
-  /** Marks the answer {@code Connection: close}, and closes the connection once it is written. */
-  static void closeAfter(HttpServerResponse response, HttpConnection connection) {
+  /** A body still arriving after the answer is read and dropped for at most this long, and this much, before the close. */
+  static final long LINGER_MILLIS = 2000;
+  static final long LINGER_BYTES = 1024 * 1024;
+
+  /** Marks the answer to {@code req} {@code Connection: close}, and closes the connection once it is written. */
+  static void closeAfter(HttpServerRequest req) {
+    HttpServerResponse response = req.response();
+    HttpConnection connection = req.connection();
     if (connection.protocolVersion() == HttpVersion.HTTP_2) {
       response.endHandler(v -> response.reset(0));
       return;
     }
     CLOSING.put(connection, Boolean.TRUE);
-    response.putHeader("connection", "close").endHandler(v -> connection.close());
+    response.putHeader("connection", "close").endHandler(v -> linger(req, connection));
+  }
+
+  /**
+   * As {@link #closeAfter(HttpServerRequest)}, closing at once when the answer is written: for a
+   * request whose framing is in doubt, whose further bytes are not to be read at all.
+   */
+  static void closeAfterAnswer(HttpServerRequest req) {
+    if (req.connection().protocolVersion() == HttpVersion.HTTP_2) {
+      req.response().endHandler(v -> req.response().reset(0));
+      return;
+    }
+    CLOSING.put(req.connection(), Boolean.TRUE);
+    req.response().putHeader("connection", "close").endHandler(v -> req.connection().close());
+  }
+
+  /**
+   * Closes after the rest of the request's body has arrived, or a moment: closing a socket with
+   * unread bytes in it makes TCP send a reset, which can destroy the answer before the client has
+   * read it (RFC 9112 §9.6, "lingering close"). Bounded in time and bytes: a body that is huge or never
+   * ends is not read to its end.
+   */
+  private static void linger(HttpServerRequest req, HttpConnection connection) {
+    if (req.isEnded()) {
+      connection.close();
+      return;
+    }
+    long[] seen = {0};
+    long timer = io.vertx.core.Vertx.currentContext().owner().setTimer(LINGER_MILLIS, t -> connection.close());
+    Runnable close = () -> {
+      io.vertx.core.Vertx.currentContext().owner().cancelTimer(timer);
+      connection.close();
+    };
+    req.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (seen[0] > LINGER_BYTES) {
+        close.run();
+      }
+    });
+    req.endHandler(v -> close.run());
+    req.exceptionHandler(e -> close.run());
+    req.resume();
   }
 
   /**

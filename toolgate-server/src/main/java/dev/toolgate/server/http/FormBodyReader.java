@@ -62,7 +62,7 @@ public final class FormBodyReader implements Handler<RoutingContext> {
   private static void tooLarge(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     if (req.version() != HttpVersion.HTTP_2) {
-      req.response().putHeader("connection", "close").endHandler(v -> req.connection().close());
+      ClosingConnections.closeAfter(req);
     }
     ctx.fail(413);
   }

@@ -158,8 +158,8 @@ public final class GatewayVerticle extends VerticleBase {
       return false;
     }
     if (!req.isEnded()) {
-      // The body is not read: close rather than drain it.
-      ClosingConnections.closeAfter(req.response(), req.connection());
+      // The body is not read (its framing may be in doubt): close rather than drain it.
+      ClosingConnections.closeAfterAnswer(req);
     }
     if (framing != null) {
       Problem.send(req.response(), DenialCode.BAD_REQUEST, framing, RequestIds.next(), null, List.of());

@@ -23,7 +23,7 @@ final class MalformedRequests {
       HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(req);
       return;
     }
-    ClosingConnections.closeAfter(req.response(), req.connection());
+    ClosingConnections.closeAfterAnswer(req);
     // The codec's own message may quote the request; the detail stays generic.
     Problem.send(req.response(), DenialCode.BAD_REQUEST, "the request is not well-formed HTTP/1.1 (RFC 9112); refused before routing",
         RequestIds.next(), null, List.of());

@@ -79,7 +79,7 @@ public final class ManagementServer {
 
   private static void refuse(HttpServerRequest req, DenialCode code, String detail) {
     if (!req.isEnded()) {
-      ClosingConnections.closeAfter(req.response(), req.connection()); // the body is not read: close rather than drain it
+      ClosingConnections.closeAfter(req); // the body is not read: close rather than drain it
     }
     Problem.send(req.response(), code, detail, RequestIds.next(), null, List.of());
   }

@@ -317,7 +317,7 @@ final class UpstreamExchange {
     UpstreamFailureLog.failed(code, ex.requestId, route.name(), targets.get(route).authority(), cause);
     if (!ex.req.isEnded()) {
       // The caller is still sending a body nobody will read: close rather than keep reading it.
-      ClosingConnections.closeAfter(ex.req.response(), ex.req.connection());
+      ClosingConnections.closeAfter(ex.req);
     }
     Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
     outcome.observe(ex);

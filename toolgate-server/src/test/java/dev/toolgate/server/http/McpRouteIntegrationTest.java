@@ -68,6 +68,12 @@ class McpRouteIntegrationTest {
             tools:
               refund_order: { scopes: [orders.refund] }
               track_shipment: { deny: true }
+        - name: signed_mcp
+          path: /signed/mcp
+          upstream: SAMPLE
+          platform: sendbird
+          policy: { require: [sendbird_signature] }
+          mcp: {}
         - name: asapp_mcp
           path: /asapp/mcp
           upstream: SAMPLE
@@ -147,6 +153,27 @@ class McpRouteIntegrationTest {
       assertThat(c.name()).isEqualTo("mcp");
       assertThat(c.detail()).isEqualTo("tools/call lookup_order");
     });
+    java.io.StringWriter out = new java.io.StringWriter();
+    var cli = dev.toolgate.server.cli.ToolgateCli.commandLine();
+    cli.setOut(new java.io.PrintWriter(out));
+    assertThat(cli.execute("explain", event.requestId(), "--config", h.config.source().toString())).isZero();
+    assertThat(out.toString()).contains("✓ mcp: tools/call lookup_order").doesNotContain(token);
+  }
+
+  @Test
+  void aSendbirdSignatureCoversAnMcpMessage() throws Exception {
+    ClientRecord sendbird = h.admin.createClient("sendbird-app", "sendbird");
+    String secret = "sendbird-master-token-for-mcp";
+    h.admin.addSigningSecret(sendbird.id(), secret.getBytes(StandardCharsets.UTF_8), null);
+    h.gateway.refreshCredentials();
+    String body = call(1, "lookup_order", args()).encode();
+    String signature = java.util.HexFormat.of().formatHex(dev.toolgate.core.credential.SendbirdSignatureVerifier.hmac(
+        secret.getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8)));
+    HttpResponse<String> ok = h.send(mcp("/signed/mcp", body).header("x-sendbird-signature", signature));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    assertThat(upstreamSaw(ok.body()).getString("x-toolgate-client")).isEqualTo(sendbird.id());
+    String changed = body.replace("A-1", "A-2");
+    assertThat(h.send(mcp("/signed/mcp", changed).header("x-sendbird-signature", signature)).statusCode()).isEqualTo(401);
   }
 
   @Test
