@@ -44,7 +44,9 @@ import java.util.function.Consumer;
  * keys, the users a call names) is fetched before it, off the event loop, only when not cached.
  * In decision mode (the {@code /decisions} API for nginx {@code auth_request} and Envoy ext_authz)
  * the same pipeline judges the call a proxy describes and answers 200 with identity headers
- * instead of forwarding.
+ * instead of forwarding. An MCP route ({@code mcp:}) is the same pipeline: its checks before the body
+ * ({@link McpGate}), then each JSON-RPC message judged as a call of the route with its rule's policy
+ * ({@link McpRoute}), the session checked against its caller, and the answer streamed back.
  *
  * <p>The steps and the decision are here; how a step is carried out is beside it: {@link RequestBody}
  * (the caller's body), {@link UpstreamExchange} (forwarding), {@link CallAnswers} (refusals and the
