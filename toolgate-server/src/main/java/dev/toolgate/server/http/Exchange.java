@@ -30,6 +30,8 @@ final class Exchange {
   CallTrace trace;
   /** The end user the call's credentials name (a user token's or delegated token's subject), whatever a rule forwards; null when none. */
   String authenticatedSubject;
+  /** The allowed browser origin of an MCP call, named in its CORS headers; null when none. */
+  String corsOrigin;
   /** An MCP call's session as the upstream knows it (the caller's {@code Mcp-Session-Id} opened); null when none. */
   String mcpUpstreamSession;
   /** Tools a {@code tools/list} answer must not show this caller ({@code mcp.filter_tools_list}); null: show the answer as it is. */

@@ -16,6 +16,7 @@ import dev.toolgate.core.route.RequestPath;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
 import dev.toolgate.core.route.RouteTable;
+import dev.toolgate.server.mcp.McpCors;
 import dev.toolgate.server.mcp.McpGate;
 import dev.toolgate.server.mcp.McpSessions;
 import dev.toolgate.server.observe.CallObservers;
@@ -142,6 +143,18 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
       answers.refuse(ex, route, Decision.refuse(DenialCode.DECISION_TARGET_INVALID,
           "tool " + route.name() + " is an MCP route: its messages are judged from their body, so Toolgate must forward them itself"));
       return;
+    }
+    if (mcpRoute != null) {
+      // A browser client on an allowed origin must be able to read every answer, refusals (their challenge) included.
+      ex.corsOrigin = mcp.allowedOrigin(mcpRoute, req.headers());
+      if (ex.corsOrigin != null && McpCors.isPreflight(ex.method, req.headers())) {
+        ex.answered = true; // a preflight carries no credential and asks nothing of the MCP server
+        McpCors.answerPreflight(req.response(), req.headers(), ex.corsOrigin);
+        return;
+      }
+      if (ex.corsOrigin != null) {
+        McpCors.allow(req.response().headers(), ex.corsOrigin);
+      }
     }
     Decision beforeBody = mcpRoute == null ? null : mcp.beforeBody(mcpRoute, ex.method, ex.query, req.headers());
     if (beforeBody != null) {

@@ -9,6 +9,7 @@ import dev.toolgate.core.request.JsonBody;
 import dev.toolgate.core.request.QueryString;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.core.route.RouteMatch;
+import dev.toolgate.server.mcp.McpCors;
 import dev.toolgate.server.mcp.McpSessions;
 import dev.toolgate.server.mcp.ToolsListFilter;
 import dev.toolgate.server.tls.UpstreamCertificateFailures;
@@ -170,6 +171,9 @@ final class UpstreamExchange {
     }
     boolean events = mcp != null && isEventStream(answer.getHeader("content-type"));
     if (mcp != null) {
+      if (ex.corsOrigin != null) {
+        McpCors.allow(resp.headers(), ex.corsOrigin); // ours, not the MCP server's
+      }
       String session = answer.getHeader(McpSessions.HEADER);
       if (session != null) {
         resp.headers().set(McpSessions.HEADER, sessions.seal(session, route.name(), decision.clientId(), ex.authenticatedSubject));

@@ -60,6 +60,17 @@ public final class McpGate {
     return !routes.isEmpty();
   }
 
+  /** The request's {@code Origin} as sent when it is one this route serves (CORS answers name it); null when absent or not allowed. */
+  public String allowedOrigin(McpRoute route, MultiMap headers) {
+    List<String> sent = headers.getAll("origin");
+    if (sent.size() != 1) {
+      return null;
+    }
+    String origin = origin(sent.get(0));
+    boolean allowed = origin != null && (origins.get(route.base().name()).contains(origin) || bothLoopback(origin, route.settings().resource()));
+    return allowed ? sent.get(0).strip() : null;
+  }
+
   /** Why the call is refused before its body is read; null when it may go on. */
   public Decision beforeBody(McpRoute route, String method, String query, MultiMap headers) {
     if (!METHODS.contains(method)) {
@@ -74,12 +85,10 @@ public final class McpGate {
         return Decision.refuse(DenialCode.MCP_HEADER_MISMATCH, "an MCP header is spelled with '_' instead of '-'");
       }
     }
-    List<String> sent = headers.getAll("origin");
-    if (sent.isEmpty()) {
+    if (!headers.contains("origin")) {
       return null; // not a browser (or a same-origin GET): nothing to check
     }
-    String origin = sent.size() == 1 ? origin(sent.get(0)) : null;
-    if (origin == null || !origins.get(route.base().name()).contains(origin) && !bothLoopback(origin, route.settings().resource())) {
+    if (allowedOrigin(route, headers) == null) {
       return Decision.refuse(DenialCode.MCP_ORIGIN_NOT_ALLOWED, "the request's Origin is not allowed to call this MCP server"
           + " (allowed: the server's own origin and mcp.allowed_origins)");
     }

@@ -77,11 +77,13 @@ public final class McpResourceMetadata implements Endpoint {
         ctx.next();
         return;
       }
-      ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "public, max-age=300").end(document);
+      ctx.response().putHeader("content-type", "application/json").putHeader("cache-control", "public, max-age=300")
+          .putHeader("access-control-allow-origin", "*").end(document); // public: a browser-based MCP client reads it from its page
     });
     Buffer root = documents.get(PREFIX);
     if (root != null) {
-      router.get(PREFIX).handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(root));
+      router.get(PREFIX).handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+          .putHeader("access-control-allow-origin", "*").end(root));
     }
   }
 }

@@ -115,6 +115,7 @@ public final class MetadataEndpoint implements Endpoint {
 
   private static void send(RoutingContext ctx, Buffer body, int maxAgeSeconds) {
     ctx.response().putHeader("content-type", "application/json")
+        .putHeader("access-control-allow-origin", "*") // public documents: a browser-based client reads them from any page
         .putHeader("cache-control", "public, max-age=" + maxAgeSeconds)
         .end(body);
   }

@@ -138,6 +138,7 @@ class McpRouteIntegrationTest {
     assertThat(doc.getJsonArray("authorization_servers").getList()).containsExactly(h.gateway.issuer());
     assertThat(doc.getJsonArray("scopes_supported").getList()).contains("mcp", "orders.refund");
     assertThat(doc.getJsonArray("bearer_methods_supported").getList()).containsExactly("header");
+    assertThat(metadata.headers().firstValue("access-control-allow-origin")).as("public, for browser clients").hasValue("*");
   }
 
   @Test
@@ -294,6 +295,33 @@ class McpRouteIntegrationTest {
     // A route served on loopback takes local pages (an inspector, an IDE) on any port; never "null".
     assertThat(h.send(mcp("/mcp", list()).header("authorization", "Bearer " + token).header("origin", "http://localhost:6274")).statusCode()).isEqualTo(200);
     assertThat(h.send(mcp("/mcp", list()).header("authorization", "Bearer " + token).header("origin", "null")).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aBrowserClientOnAnAllowedOriginGetsCorsAnswersItCanRead() throws Exception {
+    HttpResponse<String> preflight = h.send(HttpRequest.newBuilder(URI.create(resource)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("origin", "https://app.example.com").header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "authorization, content-type, mcp-session-id, x-evil"));
+    assertThat(preflight.statusCode()).isEqualTo(204);
+    assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+    assertThat(preflight.headers().firstValue("access-control-allow-methods")).hasValue("POST, GET, DELETE");
+    assertThat(preflight.headers().firstValue("access-control-allow-headers")).hasValue("authorization, content-type, mcp-session-id");
+
+    // The 401 that starts authorization is readable: its challenge is exposed.
+    HttpResponse<String> challenged = h.send(mcp("/mcp", list()).header("origin", "https://app.example.com"));
+    assertThat(challenged.statusCode()).isEqualTo(401);
+    assertThat(challenged.headers().firstValue("access-control-allow-origin")).hasValue("https://app.example.com");
+    assertThat(challenged.headers().firstValue("access-control-expose-headers").orElseThrow()).contains("www-authenticate").contains("mcp-session-id");
+
+    String token = token(ada.id(), "https://agent.example.com/client.json", List.of(resource), "mcp");
+    HttpResponse<String> answered = h.send(mcp("/mcp", list()).header("authorization", "Bearer " + token).header("origin", "https://app.example.com"));
+    assertThat(answered.statusCode()).isEqualTo(200);
+    assertThat(answered.headers().allValues("access-control-allow-origin")).containsExactly("https://app.example.com");
+
+    HttpResponse<String> other = h.send(HttpRequest.newBuilder(URI.create(resource)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("origin", "https://evil.example").header("access-control-request-method", "POST"));
+    assertThat(other.statusCode()).isEqualTo(405);
+    assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
   }
 
   @Test
