@@ -114,6 +114,45 @@ class McpFrontDoorInteropTest {
   }
 
   @Test
+  void aDroppedStreamResumesThroughToolgateWithLastEventId() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String url = h.base() + "/v1/mcp";
+    HttpResponse<String> init = http.send(post(url, null, new JsonObject().put("jsonrpc", "2.0").put("id", 0).put("method", "initialize")
+        .put("params", new JsonObject().put("protocolVersion", "2025-11-25").put("capabilities", new JsonObject())
+            .put("clientInfo", new JsonObject().put("name", "resume-test").put("version", "1")))), HttpResponse.BodyHandlers.ofString());
+    assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+    String session = init.headers().firstValue("mcp-session-id").orElseThrow();
+    http.send(post(url, session, new JsonObject().put("jsonrpc", "2.0").put("method", "notifications/initialized")), HttpResponse.BodyHandlers.ofString());
+    // A streamed call: its events carry ids the server's event store keeps.
+    HttpResponse<String> counted = http.send(post(url, session, new JsonObject().put("jsonrpc", "2.0").put("id", 7).put("method", "tools/call")
+        .put("params", new JsonObject().put("name", "count").put("arguments", new JsonObject().put("n", 3).put("delay_ms", 20))
+            .put("_meta", new JsonObject().put("progressToken", "p")))), HttpResponse.BodyHandlers.ofString());
+    assertThat(counted.statusCode()).isEqualTo(200);
+    java.util.List<String> ids = counted.body().lines().filter(l -> l.startsWith("id:")).map(l -> l.substring(3).strip()).toList();
+    assertThat(ids).as(counted.body()).hasSizeGreaterThanOrEqualTo(2);
+    // The client lost the stream after the first event: a GET with Last-Event-ID gets the rest again, through Toolgate.
+    HttpRequest resume = HttpRequest.newBuilder(URI.create(url)).GET().header("authorization", "Bearer " + token)
+        .header("accept", "text/event-stream").header("mcp-session-id", session).header("mcp-protocol-version", "2025-11-25")
+        .header("last-event-id", ids.get(0)).build();
+    HttpResponse<java.util.stream.Stream<String>> replay = http.send(resume, HttpResponse.BodyHandlers.ofLines());
+    assertThat(replay.statusCode()).isEqualTo(200);
+    String last = ids.get(ids.size() - 1);
+    var found = java.util.concurrent.CompletableFuture.supplyAsync(() -> replay.body().anyMatch(line -> line.equals("id: " + last) || line.equals("id:" + last)));
+    assertThat(found.get(20, TimeUnit.SECONDS)).as("the replay reaches the last event " + last).isTrue();
+    replay.body().close();
+  }
+
+  private HttpRequest post(String url, String session, JsonObject message) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(message.encode()))
+        .header("authorization", "Bearer " + token).header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream").header("mcp-protocol-version", "2025-11-25");
+    if (session != null) {
+      b.header("mcp-session-id", session);
+    }
+    return b.build();
+  }
+
+  @Test
   void aStreamIdleForTwoMinutesSurvives() throws Exception {
     // Both eras at once: 2025-11-25 answers with an event stream that stays silent, 2026-07-28 with
     // JSON that only starts after the two minutes. Neither is cut by Toolgate.
