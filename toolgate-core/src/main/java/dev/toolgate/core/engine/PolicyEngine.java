@@ -270,15 +270,13 @@ public final class PolicyEngine {
     String subject = a.subject();
     String userKey = subject;
     if (subject != null && (a.delegated() ? binder.checksDelegatedUser() : binder.checksTokenUser(route))) {
-      UserBinder.Bound active = a.delegated() ? binder.checkTokenUser(route, IdentityKind.USER_ID, subject, a.subjectIssuedAt(), trace)
-          : binder.checkTokenUser(route, subject, a.subjectIssuedAt(), trace);
+      UserBinder.Bound active = binder.checkTokenUser(route, a.subjectKind(), subject, a.subjectIssuedAt(), trace);
       if (active != null) {
         return deny(active, a, trace);
       }
     }
     if (route.tool().user() != null) {
-      UserBinder.Bound bound = a.delegated() ? binder.bind(a.call(), route, IdentityKind.USER_ID, subject, trace)
-          : binder.bind(a.call(), route, subject, trace);
+      UserBinder.Bound bound = binder.bind(a.call(), route, a.subjectKind(), subject, trace);
       if (bound.refused()) {
         return deny(bound, a, trace);
       }

@@ -75,9 +75,9 @@ public final class UserBinder {
     return checksTokenUsers;
   }
 
-  /** As {@link #checkTokenUser(Route, String, Instant, List)}, the subject being of kind {@code subjectKind}. */
+  /** As {@link #checkTokenUser(Route, String, Instant, List)}, the subject being of kind {@code subjectKind} (null: a customer token's). */
   public Bound checkTokenUser(Route route, IdentityKind subjectKind, String subject, Instant issuedAt, List<Check> trace) {
-    Lookup user = directory.user(subjectKind, route.tool().platform(), subject);
+    Lookup user = directory.user(subjectKind != null ? subjectKind : userTokenSubject, route.tool().platform(), subject);
     switch (user.status()) {
       case UNAVAILABLE -> {
         return refuse(trace, "user_token_user", DenialCode.USER_DIRECTORY_UNAVAILABLE, "the user of the user token could not be looked up");
@@ -118,7 +118,7 @@ public final class UserBinder {
     return bind(call, route, userTokenSubject, tokenSubject, trace);
   }
 
-  /** As {@link #bind(ToolCall, Route, String, List)}, the token's subject being of kind {@code subjectKind}. */
+  /** As {@link #bind(ToolCall, Route, String, List)}, the token's subject being of kind {@code subjectKind} (null: a customer token's). */
   public Bound bind(ToolCall call, Route route, IdentityKind subjectKind, String tokenSubject, List<Check> trace) {
     UserBinding binding = route.tool().user();
     String platform = route.tool().platform();
@@ -139,7 +139,7 @@ public final class UserBinder {
       claims.add(new Claim(kind, read.value(), kind.yamlName() + " in " + where.describe()));
     }
     if (tokenSubject != null) {
-      claims.add(new Claim(subjectKind, tokenSubject, "the user token's subject"));
+      claims.add(new Claim(subjectKind != null ? subjectKind : userTokenSubject, tokenSubject, "the user token's subject"));
     }
     if (claims.isEmpty()) {
       return refuse(trace, "user_binding", DenialCode.USER_MISSING, "the call carries no end-user identity");

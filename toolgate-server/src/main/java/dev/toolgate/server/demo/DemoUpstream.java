@@ -1,9 +1,9 @@
 package dev.toolgate.server.demo;
 
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -94,20 +94,23 @@ public final class DemoUpstream implements AutoCloseable {
   }
 
   private static void reply(RoutingContext ctx, JsonObject body) {
-    HttpServerRequest req = ctx.request();
+    ctx.response().putHeader("content-type", "application/json").end(body.put("upstream_saw", saw(ctx.request().headers())).encodePrettily());
+  }
+
+  /** What a sample upstream saw of Toolgate's headers, and any credential header that reached it (none must). */
+  static JsonObject saw(MultiMap headers) {
     JsonObject saw = new JsonObject()
-        .put("x-toolgate-tool", req.getHeader("x-toolgate-tool"))
-        .put("x-toolgate-client", req.getHeader("x-toolgate-client"))
-        .put("x-toolgate-user", req.getHeader("x-toolgate-user"))
-        .put("x-request-id", req.getHeader("x-request-id"));
+        .put("x-toolgate-tool", headers.get("x-toolgate-tool"))
+        .put("x-toolgate-client", headers.get("x-toolgate-client"))
+        .put("x-toolgate-user", headers.get("x-toolgate-user"))
+        .put("x-request-id", headers.get("x-request-id"));
     JsonArray leaked = new JsonArray();
     for (String h : CREDENTIAL_HEADERS) {
-      if (req.headers().contains(h)) {
+      if (headers.contains(h)) {
         leaked.add(h);
       }
     }
-    saw.put("credential_headers_received", leaked);
-    ctx.response().putHeader("content-type", "application/json").end(body.put("upstream_saw", saw).encodePrettily());
+    return saw.put("credential_headers_received", leaked);
   }
 
   @Override

@@ -47,7 +47,6 @@ public final class SampleMcpServer implements AutoCloseable {
   static final int MAX_BATCH = 100;
   private static final long PROGRESS_INTERVAL_MS = 200;
   /** Credential headers that must never reach an upstream through Toolgate (as in DemoUpstream). */
-  private static final List<String> CREDENTIAL_HEADERS = List.of("authorization", "x-sendbird-signature", "api-key", "customer-auth");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Vertx vertx;
@@ -188,7 +187,7 @@ public final class SampleMcpServer implements AutoCloseable {
       req.response().setStatusCode(202).end(); // notifications, and answers to requests this server never sends
       return;
     }
-    Reply reply = SampleMcpProtocol.answer(m, modern, saw(req.headers()));
+    Reply reply = SampleMcpProtocol.answer(m, modern, DemoUpstream.saw(req.headers()));
     if (isInitialize(m) && reply.succeeded()) {
       req.response().putHeader("mcp-session-id", newSession());
     }
@@ -217,7 +216,7 @@ public final class SampleMcpServer implements AutoCloseable {
       json(req.response(), refusal.status(), refusal.response());
       return;
     }
-    JsonObject saw = saw(req.headers());
+    JsonObject saw = DemoUpstream.saw(req.headers());
     JsonArray answers = new JsonArray();
     boolean initialized = false;
     for (Object element : batch) {
@@ -286,22 +285,6 @@ public final class SampleMcpServer implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  /** What this server saw of Toolgate's headers, shown in every tool result. */
-  private static JsonObject saw(MultiMap headers) {
-    JsonObject saw = new JsonObject()
-        .put("x-toolgate-tool", headers.get("x-toolgate-tool"))
-        .put("x-toolgate-client", headers.get("x-toolgate-client"))
-        .put("x-toolgate-user", headers.get("x-toolgate-user"))
-        .put("x-request-id", headers.get("x-request-id"));
-    JsonArray leaked = new JsonArray();
-    for (String h : CREDENTIAL_HEADERS) {
-      if (headers.contains(h)) {
-        leaked.add(h);
-      }
-    }
-    return saw.put("credential_headers_received", leaked);
   }
 
   private static void json(HttpServerResponse response, int status, JsonObject body) {

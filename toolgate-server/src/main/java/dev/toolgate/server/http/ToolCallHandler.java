@@ -175,17 +175,17 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     }
 
     if (route.needsBody()) {
-      bodies.read(ex, route, body -> decide(ex, match, path.get(), body));
+      bodies.read(ex, route, body -> decide(ex, match, mcpRoute, path.get(), body));
     } else {
-      decide(ex, match, path.get(), null);
+      decide(ex, match, mcpRoute, path.get(), null);
     }
   }
 
-  private void decide(Exchange ex, RouteMatch match, RequestPath path, Buffer body) {
+  /** @param mcpRoute the route's MCP rules; null for a plain HTTP tool */
+  private void decide(Exchange ex, RouteMatch match, McpRoute mcpRoute, RequestPath path, Buffer body) {
     HttpServerRequest req = ex.req;
     // Decision mode: the connection is the asking proxy's, so its certificate says nothing about the call judged.
     ClientCertificate certificate = decisionOnly ? null : clientCertificates.of(req, match.route());
-    McpRoute mcpRoute = mcp.route(match.route());
     byte[] bytes = body == null ? null : body.getBytes();
     ToolCall call = new ToolCall(ex.requestId, ex.method, path, ex.query, new VertxHeaders(req.headers()), bytes, CallOutcome.peer(req),
         mcpRoute == null ? new JsonBody(bytes) : JsonBody.jsonRpc(bytes), match.pathParams(), certificate);

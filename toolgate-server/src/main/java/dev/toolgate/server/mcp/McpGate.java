@@ -1,6 +1,5 @@
 package dev.toolgate.server.mcp;
 
-import dev.toolgate.core.config.McpSettings;
 import dev.toolgate.core.decision.Decision;
 import dev.toolgate.core.decision.DenialCode;
 import dev.toolgate.core.mcp.McpHeaders;
@@ -123,12 +122,5 @@ public final class McpGate {
     } catch (URISyntaxException e) {
       return null;
     }
-  }
-
-  /** Every MCP route's settings by route name (for the metadata documents). */
-  public Map<String, McpSettings> settings() {
-    Map<String, McpSettings> out = new HashMap<>();
-    routes.forEach((name, r) -> out.put(name, r.settings()));
-    return out;
   }
 }

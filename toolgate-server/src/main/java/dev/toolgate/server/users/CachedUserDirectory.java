@@ -124,7 +124,7 @@ public final class CachedUserDirectory implements UserDirectory, Prefetch, AutoC
       binding.identities().forEach((kind, where) -> present(call, kind, platform, where).ifPresent(identities::add));
     }
     if (tokenUser) {
-      identities.add(keyOf(authenticated.delegated() ? IdentityKind.USER_ID : userTokenSubject, platform, subject));
+      identities.add(keyOf(authenticated.subjectKind() != null ? authenticated.subjectKind() : userTokenSubject, platform, subject));
     }
     Key owner = route.tool().owner() == null ? null
         : present(call, route.tool().owner().kind(), platform, route.tool().owner().location()).orElse(null);
