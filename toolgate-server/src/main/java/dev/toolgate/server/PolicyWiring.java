@@ -27,7 +27,7 @@ import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.JwtKeys;
 import dev.toolgate.core.token.JwtRules;
 import dev.toolgate.core.token.JwtVerifier;
-import dev.toolgate.server.admin.AdminAuth;
+import dev.toolgate.server.admin.AdminRoutes;
 import dev.toolgate.server.admin.UserAdminEndpoint;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.http.Forwarding;
@@ -85,7 +85,7 @@ final class PolicyWiring {
   record Parts(Clock clock, String issuer, AuthServerSettings auth, CredentialCache credentials, UsageWriter usage, AuditWriter audit,
       SharedState shared, CachedUserDirectory userDirectory, UserBinder binder, UserStore users, OpaqueIds opaqueIds, PasswordHasher hasher,
       CustomerLoginSettings login, JwtKeys ownKeys, java.util.function.Predicate<String> ownKeyTrusted, CachedVerifiedTokens clientTokens,
-      ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminAuth adminAuth, AuthorizationStore authorizations,
+      ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminRoutes adminRoutes, AuthorizationStore authorizations,
       ClientResolver codeFlowClients, SecretBox box, ClientRegistrationEndpoint.Setup registration, List<Endpoint> fixedEndpoints) {}
 
   /**
@@ -141,7 +141,7 @@ final class PolicyWiring {
     List<Endpoint> endpoints = new ArrayList<>(parts.fixedEndpoints());
     endpoints.add(new CustomerLoginEndpoint(parts.users(), parts.hasher(), signer, credentials::keyRing, shared.loginThrottle(), clientAddress,
         parts.opaqueIds(), login, (jti, exp) -> parts.revoker().revoke(jti, null, exp), clock));
-    endpoints.add(new UserAdminEndpoint(parts.adminAuth(), parts.users(), parts.hasher(), new CustomerTokens(signer, parts.opaqueIds(), login, clock)));
+    endpoints.add(new UserAdminEndpoint(parts.adminRoutes(), parts.users(), parts.hasher(), new CustomerTokens(signer, parts.opaqueIds(), login, clock)));
     CodeFlowSettings codeFlow = config.authorizationServer().codeFlow(); // resources and lifetimes follow a reload
     AccessTokenService accessTokens = new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock);
     Set<String> resources = resources(config);

@@ -6,8 +6,7 @@ import dev.toolgate.core.config.CustomerTokenSettings;
 import dev.toolgate.core.config.PasswordHashSettings;
 import dev.toolgate.server.admin.AdminAuth;
 import dev.toolgate.server.admin.AdminTokenStore;
-import dev.toolgate.server.admin.DecisionsAdminEndpoint;
-import dev.toolgate.server.admin.PlatformUsersEndpoint;
+import dev.toolgate.server.admin.AdminApi;
 import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.users.CachedUserDirectory;
 import dev.toolgate.server.users.CustomerLoginSettings;
@@ -21,7 +20,6 @@ import dev.toolgate.core.token.JwtKeys;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.oauth.CachedVerifiedTokens;
 import dev.toolgate.core.config.RegistrationSettings;
-import dev.toolgate.server.admin.ClientAdminEndpoint;
 import dev.toolgate.server.oauth.client.InitialAccessToken;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SigningKeyStore;
@@ -219,19 +217,17 @@ public final class Toolgate implements AutoCloseable {
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
-      List<Endpoint> fixedEndpoints = new java.util.ArrayList<>(List.of(
-          observe.endpoints(), // first: it times every other endpoint
-          adminAuth,
-          new PlatformUsersEndpoint(adminAuth, users, clock),
-          new DecisionsAdminEndpoint(adminAuth, auditLog),
-          new ClientAdminEndpoint(adminAuth, store, oauthClients, credentials::refresh)));
+      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, auditLog, credentials::refresh, clock);
+      List<Endpoint> fixedEndpoints = new java.util.ArrayList<>();
+      fixedEndpoints.add(observe.endpoints()); // first: it times every other endpoint
+      fixedEndpoints.addAll(admin.endpoints());
       fixedEndpoints.addAll(as.endpoints(credentials, audit));
 
       // What toolgate.yaml decides, built so that a reload can build it again: routes, the gateway
       // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.
       PolicyWiring wiring = new PolicyWiring(new PolicyWiring.Parts(clock, issuer, auth, credentials, usage, audit, shared, userDirectory,
           new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
-          clientTokens, as.clientAuth(), as.revoker(), adminAuth, as.authorizations(), as.clients(), box, as.registration(), fixedEndpoints));
+          clientTokens, as.clientAuth(), as.revoker(), admin.routes(), as.authorizations(), as.clients(), box, as.registration(), fixedEndpoints));
       ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
       // A reload that changes the customer tokens' audiences verifies them with a new cache: its metrics follow.
       observe.cache("user_tokens", reloader.customerTokenCache());

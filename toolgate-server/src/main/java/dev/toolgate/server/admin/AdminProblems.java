@@ -24,9 +24,14 @@ public final class AdminProblems {
   public enum Code {
     INVALID_REQUEST(400, "invalid_request", "Request is invalid"),
     ADMIN_TOKEN_INVALID(401, "admin_token_invalid", "Admin token is missing or invalid"),
+    /** The token is valid, but its role does not allow this request. */
+    ADMIN_ROLE_FORBIDDEN(403, "admin_role_forbidden", "The admin token's role does not allow this"),
     NOT_FOUND(404, "not_found", "No such resource"),
     CONFLICT(409, "conflict", "Request conflicts with what is stored"),
+    IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still running"),
+    PRECONDITION_FAILED(412, "precondition_failed", "The resource changed since it was read"),
     BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),
+    IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused", "Idempotency-Key was used for another request"),
     INTERNAL_ERROR(500, "internal_error", "Internal error"),
     /** The store did not answer (in time): nothing was changed; retry after {@code Retry-After}. */
     STORE_UNAVAILABLE(503, "store_unavailable", "The store cannot be reached"),
@@ -78,6 +83,8 @@ public final class AdminProblems {
       send(ctx, Code.INVALID_REQUEST, failure.getMessage());
     } else if (failure instanceof NotFoundException) {
       send(ctx, Code.NOT_FOUND, failure.getMessage());
+    } else if (failure instanceof IfMatch.PreconditionFailedException) {
+      send(ctx, Code.PRECONDITION_FAILED, failure.getMessage());
     } else if (failure instanceof StoreConflictException) {
       send(ctx, Code.CONFLICT, failure.getMessage());
     } else if (failure instanceof StoreException) {

@@ -31,7 +31,7 @@ public final class AdminTokenStore {
   public static final String PREFIX = "tga_";
   private static final String ID_PREFIX = "adm";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
-  private static final String COLUMNS = "id, name, digest, created_at, expires_at, revoked_at, last_used_at";
+  private static final String COLUMNS = "id, name, role, digest, created_at, expires_at, revoked_at, last_used_at";
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -52,6 +52,17 @@ public final class AdminTokenStore {
    * @param expiresAt null for a token that does not expire; otherwise in the future
    */
   public IssuedSecret<AdminToken> create(String name, Instant expiresAt) {
+    return create(name, AdminRole.ADMIN, expiresAt);
+  }
+
+  /**
+   * Issues an admin token with a role.
+   *
+   * @param name a label: 1-64 letters, digits, '.', '_', '@' or '-'
+   * @param expiresAt null for a token that does not expire; otherwise in the future
+   */
+  public IssuedSecret<AdminToken> create(String name, AdminRole role, Instant expiresAt) {
+    Objects.requireNonNull(role, "role");
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("admin token name must be 1-64 letters, digits, '.', '_', '@' or '-'");
     }
@@ -61,14 +72,15 @@ public final class AdminTokenStore {
       throw new IllegalArgumentException("expiry " + expires + " is not in the future");
     }
     String value = SecretGenerator.secret(PREFIX);
-    AdminToken token = new AdminToken(SecretGenerator.id(ID_PREFIX), name, SecretDigest.of(value), now, expires, null, null);
+    AdminToken token = new AdminToken(SecretGenerator.id(ID_PREFIX), name, role, SecretDigest.of(value), now, expires, null, null);
     return jdbc.write("create admin token", connection -> {
-      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO admin_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL, NULL)")) {
+      try (PreparedStatement insert = connection.prepareStatement("INSERT INTO admin_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)")) {
         insert.setString(1, token.id());
         insert.setString(2, token.name());
-        insert.setString(3, token.digest());
-        setInstant(insert, 4, token.createdAt());
-        setInstant(insert, 5, token.expiresAt());
+        insert.setString(3, role.value());
+        insert.setString(4, token.digest());
+        setInstant(insert, 5, token.createdAt());
+        setInstant(insert, 6, token.expiresAt());
         insert.executeUpdate();
       }
       return new IssuedSecret<>(token, value);
@@ -78,6 +90,16 @@ public final class AdminTokenStore {
   /** Every admin token (active, expired, revoked), oldest first. */
   public List<AdminToken> list() {
     return jdbc.read("list admin tokens", connection -> query(connection, "SELECT " + COLUMNS + " FROM admin_tokens ORDER BY created_at, id"));
+  }
+
+  /** One admin token. */
+  public java.util.Optional<AdminToken> find(String id) {
+    return jdbc.read("find admin token", connection -> {
+      try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM admin_tokens WHERE id = ?")) {
+        query.setString(1, id);
+        return rows(query).stream().findFirst();
+      }
+    });
   }
 
   /** Tokens that are neither revoked nor expired now: what {@link AdminAuth} accepts. */
@@ -151,7 +173,9 @@ public final class AdminTokenStore {
     try (ResultSet rows = query.executeQuery()) {
       List<AdminToken> tokens = new ArrayList<>();
       while (rows.next()) {
-        tokens.add(new AdminToken(rows.getString("id"), rows.getString("name"), rows.getString("digest"),
+        tokens.add(new AdminToken(rows.getString("id"), rows.getString("name"),
+            AdminRole.parse(rows.getString("role")).orElseThrow(() -> new IllegalStateException("unknown admin token role in the store")),
+            rows.getString("digest"),
             getInstant(rows, "created_at"), getInstant(rows, "expires_at"), getInstant(rows, "revoked_at"),
             getInstant(rows, "last_used_at")));
       }

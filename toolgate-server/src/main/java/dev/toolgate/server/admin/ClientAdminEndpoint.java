@@ -1,15 +1,12 @@
 package dev.toolgate.server.admin;
 
-import dev.toolgate.core.port.ClientRecord;
+import dev.toolgate.server.admin.AdminRole.Access;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.ClientKind;
 import dev.toolgate.server.store.ClientOverview;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.NotFoundException;
 import dev.toolgate.server.store.OAuthClientStore;
-import dev.toolgate.server.store.OAuthSettings;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -27,21 +24,21 @@ import java.util.Objects;
  * </pre>
  *
  * A client is {@code {"id", "name", "platform", "enabled", "created_at", "registration",
- * "application_type", "redirect_uris", "auth_methods", "scopes"}} (time in epoch ms;
+ * "application_type", "redirect_uris", "auth_methods", "scopes"}} (times in RFC 3339;
  * {@code redirect_uris}, {@code auth_methods} and {@code scopes} are null when its stored settings
  * are unusable). Disabling stops every credential of the client at once on this instance (within a
  * second elsewhere): tokens it requests, its refresh tokens and codes not yet exchanged. Secrets are
  * never returned.
  */
 public final class ClientAdminEndpoint implements Endpoint {
-  private final AdminAuth auth;
+  private final AdminRoutes routes;
   private final CredentialStore credentials;
   private final OAuthClientStore oauth;
   private final Runnable refresh;
 
   /** @param refresh makes a change visible to this instance at once (blocking; called on a worker thread) */
-  public ClientAdminEndpoint(AdminAuth auth, CredentialStore credentials, OAuthClientStore oauth, Runnable refresh) {
-    this.auth = Objects.requireNonNull(auth, "auth");
+  public ClientAdminEndpoint(AdminRoutes routes, CredentialStore credentials, OAuthClientStore oauth, Runnable refresh) {
+    this.routes = Objects.requireNonNull(routes, "routes");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.oauth = Objects.requireNonNull(oauth, "oauth");
     this.refresh = Objects.requireNonNull(refresh, "refresh");
@@ -49,12 +46,10 @@ public final class ClientAdminEndpoint implements Endpoint {
 
   @Override
   public void mount(Router router) {
-    router.get("/admin/clients").handler(auth).handler(this::list).failureHandler(AdminProblems::failed);
-    router.get("/admin/clients/:id").handler(auth).handler(this::get).failureHandler(AdminProblems::failed);
-    router.post("/admin/clients/:id/disable").handler(AdminJson.bodyHandler()).handler(auth)
-        .handler(ctx -> setEnabled(ctx, false)).failureHandler(AdminProblems::failed);
-    router.post("/admin/clients/:id/enable").handler(AdminJson.bodyHandler()).handler(auth)
-        .handler(ctx -> setEnabled(ctx, true)).failureHandler(AdminProblems::failed);
+    routes.get(router, "/admin/clients", Access.READ, this::list);
+    routes.get(router, "/admin/clients/:id", Access.READ, this::get);
+    routes.post(router, "/admin/clients/:id/disable", Access.OPERATE, ctx -> setEnabled(ctx, false));
+    routes.post(router, "/admin/clients/:id/enable", Access.OPERATE, ctx -> setEnabled(ctx, true));
   }
 
   private void list(RoutingContext ctx) {
@@ -66,16 +61,12 @@ public final class ClientAdminEndpoint implements Endpoint {
       ClientKind.Registration only = filter.isEmpty() ? null : ClientKind.Registration.parse(filter.get(0))
           .orElseThrow(() -> new IllegalArgumentException("registration must be admin or dynamic"));
       return oauth.listClients(only);
-    }, (List<ClientOverview> all) -> {
-      JsonArray array = new JsonArray();
-      all.forEach(c -> array.add(json(c)));
-      return new JsonObject().put("clients", array);
-    });
+    }, (List<ClientOverview> all) -> AdminResources.list("clients", all, AdminResources::client));
   }
 
   private void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    AdminJson.respond(ctx, 200, () -> find(id), ClientAdminEndpoint::json);
+    AdminJson.respondTagged(ctx, () -> find(id), AdminResources::client);
   }
 
   private void setEnabled(RoutingContext ctx, boolean enabled) {
@@ -85,26 +76,10 @@ public final class ClientAdminEndpoint implements Endpoint {
       credentials.setClientEnabled(id, enabled);
       refresh.run();
       return find(id);
-    }, ClientAdminEndpoint::json);
+    }, AdminResources::client);
   }
 
   private ClientOverview find(String id) {
     return oauth.findClient(id).orElseThrow(() -> new NotFoundException("no client with id '" + id + "'"));
-  }
-
-  static JsonObject json(ClientOverview overview) {
-    ClientRecord c = overview.client();
-    OAuthSettings s = overview.settings();
-    return new JsonObject()
-        .put("id", c.id())
-        .put("name", c.name())
-        .put("platform", c.platform())
-        .put("enabled", c.enabled())
-        .put("created_at", AdminJson.millis(c.createdAt()))
-        .put("registration", overview.kind().registration().value())
-        .put("application_type", overview.kind().applicationType().value())
-        .put("redirect_uris", s == null ? null : new JsonArray(s.redirectUris()))
-        .put("auth_methods", s == null ? null : new JsonArray(List.copyOf(s.authMethods())))
-        .put("scopes", s == null ? null : new JsonArray(List.copyOf(s.allowedScopes())));
   }
 }

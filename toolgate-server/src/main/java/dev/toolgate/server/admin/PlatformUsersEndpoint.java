@@ -1,5 +1,6 @@
 package dev.toolgate.server.admin;
 
+import dev.toolgate.server.admin.AdminRole.Access;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.NotFoundException;
@@ -38,24 +39,24 @@ import java.util.Objects;
 public final class PlatformUsersEndpoint implements Endpoint {
   private static final String BASE = "/admin/platforms/:platform/users";
 
-  private final AdminAuth auth;
+  private final AdminRoutes routes;
   private final UserStore users;
   private final Clock clock;
 
-  public PlatformUsersEndpoint(AdminAuth auth, UserStore users, Clock clock) {
-    this.auth = Objects.requireNonNull(auth, "auth");
+  public PlatformUsersEndpoint(AdminRoutes routes, UserStore users, Clock clock) {
+    this.routes = Objects.requireNonNull(routes, "routes");
     this.users = Objects.requireNonNull(users, "users");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
   public void mount(Router router) {
-    router.post(BASE).handler(AdminJson.bodyHandler()).handler(auth).handler(this::map).failureHandler(AdminProblems::failed);
-    router.get(BASE + "/:user_id").handler(auth).handler(this::get).failureHandler(AdminProblems::failed);
-    router.post(BASE + "/:user_id/token").handler(AdminJson.bodyHandler()).handler(auth).handler(this::issue).failureHandler(AdminProblems::failed);
-    router.get(BASE + "/:user_id/token").handler(auth).handler(this::listTokens).failureHandler(AdminProblems::failed);
-    router.delete(BASE + "/:user_id/token/:token_id").handler(auth).handler(this::revokeOne).failureHandler(AdminProblems::failed);
-    router.delete(BASE + "/:user_id/token").handler(auth).handler(this::revokeAll).failureHandler(AdminProblems::failed);
+    routes.post(router, BASE, Access.OPERATE, this::map); // answers the existing mapping again: idempotent by itself
+    routes.get(router, BASE + "/:user_id", Access.READ, this::get);
+    routes.post(router, BASE + "/:user_id/token", Access.MINT_CUSTOMER_TOKEN, this::issue); // Sendbird-shaped: the value is in "token"
+    routes.get(router, BASE + "/:user_id/token", Access.READ, this::listTokens);
+    routes.delete(router, BASE + "/:user_id/token/:token_id", Access.OPERATE, this::revokeOne);
+    routes.delete(router, BASE + "/:user_id/token", Access.OPERATE, this::revokeAll);
   }
 
   private void map(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.toolgate.server.admin;
 
+import dev.toolgate.server.admin.AdminRole.Access;
 import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.NotFoundException;
@@ -8,11 +9,9 @@ import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.PasswordPolicy;
 import dev.toolgate.server.users.User;
 import dev.toolgate.server.users.UserStore;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -33,17 +32,17 @@ import java.util.Objects;
  * user's password, optionally minted for one tool alone. A disabled user gets 409.
  *
  * A user is {@code {"id", "username", "disabled", "created_at", "password_changed_at"}} (times in
- * epoch ms); the password hash is never returned. Passwords must be 8-128 characters and are
+ * RFC 3339); the password hash is never returned. Passwords must be 8-128 characters and are
  * hashed with Argon2id on a worker thread.
  */
 public final class UserAdminEndpoint implements Endpoint {
-  private final AdminAuth auth;
+  private final AdminRoutes routes;
   private final UserStore users;
   private final PasswordHasher hasher;
   private final CustomerTokens tokens;
 
-  public UserAdminEndpoint(AdminAuth auth, UserStore users, PasswordHasher hasher, CustomerTokens tokens) {
-    this.auth = Objects.requireNonNull(auth, "auth");
+  public UserAdminEndpoint(AdminRoutes routes, UserStore users, PasswordHasher hasher, CustomerTokens tokens) {
+    this.routes = Objects.requireNonNull(routes, "routes");
     this.users = Objects.requireNonNull(users, "users");
     this.hasher = Objects.requireNonNull(hasher, "hasher");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -51,21 +50,17 @@ public final class UserAdminEndpoint implements Endpoint {
 
   @Override
   public void mount(Router router) {
-    router.post("/admin/users").handler(AdminJson.bodyHandler()).handler(auth).handler(this::create).failureHandler(AdminProblems::failed);
-    router.get("/admin/users").handler(auth).handler(this::list).failureHandler(AdminProblems::failed);
-    router.get("/admin/users/:id").handler(auth).handler(this::get).failureHandler(AdminProblems::failed);
-    router.post("/admin/users/:id/disable").handler(AdminJson.bodyHandler()).handler(auth)
-        .handler(ctx -> setDisabled(ctx, true)).failureHandler(AdminProblems::failed);
-    router.post("/admin/users/:id/enable").handler(AdminJson.bodyHandler()).handler(auth)
-        .handler(ctx -> setDisabled(ctx, false)).failureHandler(AdminProblems::failed);
-    router.post("/admin/users/:id/password").handler(AdminJson.bodyHandler()).handler(auth)
-        .handler(this::setPassword).failureHandler(AdminProblems::failed);
-    router.post("/admin/users/:id/customer-token").handler(AdminJson.bodyHandler()).handler(auth)
-        .handler(this::customerToken).failureHandler(AdminProblems::failed);
+    routes.create(router, "/admin/users", Access.OPERATE, this::create);
+    routes.get(router, "/admin/users", Access.READ, this::list);
+    routes.get(router, "/admin/users/:id", Access.READ, this::get);
+    routes.post(router, "/admin/users/:id/disable", Access.OPERATE, ctx -> setDisabled(ctx, true));
+    routes.post(router, "/admin/users/:id/enable", Access.OPERATE, ctx -> setDisabled(ctx, false));
+    routes.post(router, "/admin/users/:id/password", Access.OPERATE, this::setPassword);
+    routes.post(router, "/admin/users/:id/customer-token", Access.MINT_CUSTOMER_TOKEN, this::customerToken);
   }
 
   private void create(RoutingContext ctx) {
-    AdminJson.respond(ctx, 201, () -> {
+    AdminJson.created(ctx, () -> {
       JsonObject body = AdminJson.body(ctx);
       String username = UserStore.requireUsername(AdminJson.string(body, "username", true));
       String password = AdminJson.string(body, "password", false); // absent: a user who never logs in at Toolgate
@@ -76,29 +71,22 @@ public final class UserAdminEndpoint implements Endpoint {
         throw new StoreConflictException("a user named '" + username + "' already exists");
       }
       return users.createUser(username, password == null ? User.NO_PASSWORD : hasher.hash(password));
-    }, user -> {
-      ctx.response().putHeader("location", "/admin/users/" + user.id());
-      return json(user);
-    });
+    }, AdminResources::user, user -> "/admin/users/" + user.id());
   }
 
   private void list(RoutingContext ctx) {
-    AdminJson.respond(ctx, 200, users::listUsers, (List<User> all) -> {
-      JsonArray array = new JsonArray();
-      all.forEach(u -> array.add(json(u)));
-      return new JsonObject().put("users", array);
-    });
+    AdminJson.respond(ctx, 200, users::listUsers, all -> AdminResources.list("users", all, AdminResources::user));
   }
 
   private void get(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    AdminJson.respond(ctx, 200, () -> users.findUser(id).orElseThrow(() -> new NotFoundException("no user with id '" + id + "'")),
-        UserAdminEndpoint::json);
+    AdminJson.respondTagged(ctx, () -> users.findUser(id).orElseThrow(() -> new NotFoundException("no user with id '" + id + "'")),
+        AdminResources::user);
   }
 
   private void setDisabled(RoutingContext ctx, boolean disabled) {
     String id = ctx.pathParam("id");
-    AdminJson.respond(ctx, 200, () -> users.setUserDisabled(id, disabled), UserAdminEndpoint::json);
+    AdminJson.respond(ctx, 200, () -> users.setUserDisabled(id, disabled), AdminResources::user);
   }
 
   private void setPassword(RoutingContext ctx) {
@@ -109,7 +97,7 @@ public final class UserAdminEndpoint implements Endpoint {
         throw new NotFoundException("no user with id '" + id + "'");
       }
       return users.setPasswordHash(id, hasher.hash(password));
-    }, UserAdminEndpoint::json);
+    }, AdminResources::user);
   }
 
   private void customerToken(RoutingContext ctx) {
@@ -125,15 +113,5 @@ public final class UserAdminEndpoint implements Endpoint {
       }
       return tokens.issue(user, tool);
     }, token -> token);
-  }
-
-  static JsonObject json(User user) {
-    return new JsonObject()
-        .put("id", user.id())
-        .put("username", user.username())
-        .put("disabled", user.disabled())
-        .put("has_password", user.hasPassword())
-        .put("created_at", AdminJson.millis(user.createdAt()))
-        .put("password_changed_at", AdminJson.millis(user.passwordChangedAt()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.toolgate.server.cli;
 
+import dev.toolgate.server.admin.AdminRole;
 import dev.toolgate.server.admin.AdminToken;
 import dev.toolgate.server.admin.AdminTokenStore;
 import dev.toolgate.server.store.IssuedSecret;
@@ -25,12 +26,16 @@ final class AdminTokenCommand {
     @Mixin JsonOption output;
     @Option(names = "--name", required = true, paramLabel = "NAME", description = "Who or what holds it, e.g. ops or ci.") String name;
     @Option(names = "--expires", paramLabel = "WHEN", description = "Lifetime (90d, 12h) or instant; default: never.") String expires;
+    @Option(names = "--role", defaultValue = "admin", paramLabel = "ROLE",
+        description = "admin (everything), operator (all but admin tokens and audit pruning), read_only, or token_minter (customer tokens only). Default: ${DEFAULT-VALUE}.")
+    String role;
 
     @Override
     public Integer call() {
       Instant expiresAt = Expiry.parse(expires, Instant.now());
+      AdminRole parsed = AdminRole.parse(role).orElseThrow(() -> new UserError("--role must be one of " + AdminRole.names()));
       try (StoreSession s = new StoreSession(config.load())) {
-        IssuedSecret<AdminToken> issued = new AdminTokenStore(s.database).create(name, expiresAt);
+        IssuedSecret<AdminToken> issued = new AdminTokenStore(s.database).create(name, parsed, expiresAt);
         TokenCommand.printIssued(spec, output, "admin token", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
       }
       return 0;
@@ -45,9 +50,9 @@ final class AdminTokenCommand {
     @Override
     public Integer call() {
       try (StoreSession s = new StoreSession(config.load())) {
-        Table t = new Table("ID", "NAME", "CREATED", "EXPIRES", "REVOKED", "LAST USED");
+        Table t = new Table("ID", "NAME", "ROLE", "CREATED", "EXPIRES", "REVOKED", "LAST USED");
         for (AdminToken tok : new AdminTokenStore(s.database).list()) {
-          t.row(tok.id(), tok.name(), tok.createdAt(), tok.expiresAt(), tok.revokedAt(), tok.lastUsedAt());
+          t.row(tok.id(), tok.name(), tok.role().value(), tok.createdAt(), tok.expiresAt(), tok.revokedAt(), tok.lastUsedAt());
         }
         t.print(spec.commandLine().getOut());
       }

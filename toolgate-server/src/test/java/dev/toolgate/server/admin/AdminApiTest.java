@@ -65,8 +65,9 @@ class AdminApiTest {
     Endpoint someoneElses = router -> router.get("/admin/other").handler(ctx -> ctx.response().end("other"));
     CustomerTokens customerTokens = new CustomerTokens(new JwtIssuer(() -> RING), null,
         CustomerLoginSettings.defaults(ISSUER).withSubject(CustomerLoginSettings.Subject.USER_ID).withTools(List.of("refund")), clock);
-    http = new HttpHarness(vertx, List.of(someoneElses, auth, new UserAdminEndpoint(auth, users, HASHER, customerTokens),
-        new PlatformUsersEndpoint(auth, users, clock)));
+    AdminRoutes routes = new AdminRoutes(auth, new IdempotencyKeys(db.database(), clock));
+    http = new HttpHarness(vertx, List.of(someoneElses, auth, new UserAdminEndpoint(routes, users, HASHER, customerTokens),
+        new PlatformUsersEndpoint(routes, users, clock)));
   }
 
   @AfterEach
@@ -243,7 +244,7 @@ class AdminApiTest {
     assertThat(alice.getBoolean("has_password")).isTrue();
     assertThat(alice.getString("username")).isEqualTo("alice");
     assertThat(alice.getBoolean("disabled")).isFalse();
-    assertThat(alice.getLong("created_at")).isEqualTo(START.toEpochMilli());
+    assertThat(alice.getString("created_at")).isEqualTo(START.toString());
     assertThat(created.headers().firstValue("location")).hasValue("/admin/users/" + id);
     assertThat(created.body()).doesNotContain("argon2").doesNotContain("correct horse");
     assertThat(HASHER.verify("correct horse battery", users.findUser(id).orElseThrow().passwordHash())).isTrue();
@@ -264,7 +265,7 @@ class AdminApiTest {
     clock.advance(Duration.ofHours(2));
     HttpResponse<String> reset = call("POST", "/admin/users/" + id + "/password", "{\"password\":\"a brand new one\"}");
     assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
-    assertThat(json(reset).getLong("password_changed_at")).isEqualTo(START.plus(Duration.ofHours(2)).toEpochMilli());
+    assertThat(json(reset).getString("password_changed_at")).isEqualTo(START.plus(Duration.ofHours(2)).toString());
     String hash = users.findUser(id).orElseThrow().passwordHash();
     assertThat(HASHER.verify("a brand new one", hash)).isTrue();
     assertThat(HASHER.verify("correct horse battery", hash)).isFalse();

@@ -1,0 +1,37 @@
+package dev.toolgate.server.admin;
+
+import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.store.AuditLog;
+import dev.toolgate.server.store.CredentialStore;
+import dev.toolgate.server.store.Database;
+import dev.toolgate.server.store.OAuthClientStore;
+import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.users.UserStore;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The admin API's endpoints that nothing in {@code toolgate.yaml} changes (a reload keeps them), in
+ * mounting order; {@link AdminAuth} first. The user endpoints depend on the configuration and are
+ * built with it ({@code PolicyWiring}).
+ *
+ * @param refreshCredentials makes a credential change visible to this instance at once (blocking)
+ */
+public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, SecretBox box, CredentialStore credentials,
+    OAuthClientStore oauth, UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock) {
+
+  public static AdminApi of(AdminAuth auth, Database database, SecretBox box, CredentialStore credentials, OAuthClientStore oauth,
+      UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock) {
+    AdminRoutes routes = new AdminRoutes(auth, new IdempotencyKeys(database, clock));
+    return new AdminApi(auth, routes, database, box, credentials, oauth, users, audit, refreshCredentials, clock);
+  }
+
+  public List<Endpoint> endpoints() {
+    return List.of(
+        auth,
+        new AdminTokensEndpoint(routes, new AdminTokenStore(database, clock)),
+        new PlatformUsersEndpoint(routes, users, clock),
+        new DecisionsAdminEndpoint(routes, audit),
+        new ClientAdminEndpoint(routes, credentials, oauth, refreshCredentials));
+  }
+}

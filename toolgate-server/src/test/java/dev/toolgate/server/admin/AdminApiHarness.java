@@ -1,0 +1,132 @@
+package dev.toolgate.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.core.token.JwtIssuer;
+import dev.toolgate.core.token.KeyRing;
+import dev.toolgate.core.token.SigningAlgorithm;
+import dev.toolgate.core.token.SigningKey;
+import dev.toolgate.core.token.SigningKeys;
+import dev.toolgate.server.http.Endpoint;
+import dev.toolgate.server.store.AuditLog;
+import dev.toolgate.server.store.CredentialStore;
+import dev.toolgate.server.store.MasterKey;
+import dev.toolgate.server.store.OAuthClientStore;
+import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.users.CustomerLoginSettings;
+import dev.toolgate.server.users.CustomerTokens;
+import dev.toolgate.server.users.HttpHarness;
+import dev.toolgate.server.users.MutableClock;
+import dev.toolgate.server.users.PasswordHasher;
+import dev.toolgate.server.users.TestDb;
+import dev.toolgate.server.users.UserStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The whole admin API over real HTTP on loopback, on a fresh SQLite store, for endpoint tests:
+ * {@code try (AdminApiHarness api = AdminApiHarness.start()) { api.call("GET", "/admin/clients", null) }}.
+ */
+public final class AdminApiHarness implements AutoCloseable {
+  public static final Instant START = Instant.parse("2026-03-01T09:00:00.500Z");
+  static final PasswordHasher HASHER = new PasswordHasher(new PasswordHasher.Parameters(256, 1, 1));
+  static final String ISSUER = "http://127.0.0.1:8080";
+  static final SigningKey KEY = SigningKeys.generate(SigningAlgorithm.ES256, START);
+
+  public final TestDb db;
+  public final MutableClock clock;
+  public final SecretBox box;
+  public final CredentialStore credentials;
+  public final OAuthClientStore oauth;
+  public final UserStore users;
+  public final AuditLog audit;
+  public final AdminTokenStore tokens;
+  public final AdminAuth auth;
+  public final AdminApi api;
+  public final Vertx vertx;
+  public final HttpHarness http;
+  /** An admin token with role {@code admin}. */
+  public final String adminToken;
+  /** How often the API asked for credentials to be reloaded. */
+  public final AtomicInteger refreshes = new AtomicInteger();
+
+  private AdminApiHarness() {
+    db = TestDb.sqlite();
+    clock = new MutableClock(START);
+    box = new SecretBox(MasterKey.generate());
+    credentials = new CredentialStore(db.database(), box, clock);
+    oauth = new OAuthClientStore(db.database(), clock);
+    users = new UserStore(db.database(), clock);
+    audit = new AuditLog(db.database());
+    tokens = new AdminTokenStore(db.database(), clock);
+    adminToken = tokens.create("ops", AdminRole.ADMIN, null).plaintext();
+    vertx = Vertx.vertx();
+    auth = new AdminAuth(tokens, clock);
+    auth.start(vertx).await();
+    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, audit, refreshes::incrementAndGet, clock);
+    List<Endpoint> endpoints = new ArrayList<>(api.endpoints());
+    CustomerTokens customerTokens = new CustomerTokens(new JwtIssuer(() -> new KeyRing(KEY, List.of(KEY))), null,
+        CustomerLoginSettings.defaults(ISSUER).withSubject(CustomerLoginSettings.Subject.USER_ID), clock);
+    endpoints.add(new UserAdminEndpoint(api.routes(), users, HASHER, customerTokens));
+    http = new HttpHarness(vertx, endpoints);
+  }
+
+  public static AdminApiHarness start() {
+    return new AdminApiHarness();
+  }
+
+  /** A new admin token with this role. */
+  public String token(AdminRole role) {
+    return tokens.create(role.value() + "-test", role, null).plaintext();
+  }
+
+  /** {@code headers}: name, value, name, value… */
+  public HttpResponse<String> call(String method, String path, String body, String bearer, String... headers) {
+    HttpRequest.Builder b = http.request(path).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("content-type", "application/json");
+    }
+    if (bearer != null) {
+      b.header("authorization", "Bearer " + bearer);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b);
+  }
+
+  /** As the {@code admin} token. */
+  public HttpResponse<String> call(String method, String path, String body) {
+    return call(method, path, body, adminToken);
+  }
+
+  public static JsonObject json(HttpResponse<String> r) {
+    return new JsonObject(r.body());
+  }
+
+  /** An RFC 9457 problem with this status and code, in the admin API's shape. */
+  public static void assertProblem(HttpResponse<String> r, int status, String code) {
+    AdminApiTest.assertProblem(r, status, code);
+  }
+
+  /** 2xx, and the body as JSON. */
+  public static JsonObject ok(HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+    return json(r);
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    auth.stop().await();
+    vertx.close().await();
+    db.close();
+  }
+}
