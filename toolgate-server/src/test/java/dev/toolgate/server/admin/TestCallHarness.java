@@ -97,7 +97,8 @@ final class TestCallHarness implements AutoCloseable {
   final UserStore users;
   final Map<AdminRole, String> tokens = new EnumMap<>(AdminRole.class);
   final Toolgate gateway;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
+  private final String scheme;
 
   TestCallHarness(String toolsYaml) throws Exception {
     this(toolsYaml, "");
@@ -105,6 +106,14 @@ final class TestCallHarness implements AutoCloseable {
 
   /** @param serverYaml extra lines of the {@code server:} section, indented two spaces */
   TestCallHarness(String toolsYaml, String serverYaml) throws Exception {
+    this(toolsYaml, serverYaml, null);
+  }
+
+  /** @param tls how the admin client trusts the gateway's certificate when {@code serverYaml} has {@code tls:}; null: plain HTTP */
+  TestCallHarness(String toolsYaml, String serverYaml, javax.net.ssl.SSLContext tls) throws Exception {
+    HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(20));
+    http = (tls == null ? client : client.sslContext(tls)).build();
+    scheme = tls == null ? "http" : "https";
     dir = Files.createTempDirectory("toolgate-testcall-");
     file = dir.resolve("toolgate.yaml");
     Files.writeString(file, """
@@ -160,7 +169,7 @@ final class TestCallHarness implements AutoCloseable {
   }
 
   HttpResponse<String> call(String method, String path, String body, AdminRole role) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + gateway.port() + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .timeout(Duration.ofSeconds(30));
     if (body != null) {
