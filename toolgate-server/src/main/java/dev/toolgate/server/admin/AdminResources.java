@@ -174,8 +174,9 @@ public final class AdminResources {
             .put("body", r.request().shownBody()))
         .put("response", new JsonObject()
             .put("status", r.response().status())
-            .put("headers", headers(r.response().headers()))
-            .put("body", r.response().body())
+            .put("headers", headers(r.response().headers().stream()
+                .map(h -> new TestCallRequest.Header(h.name(), r.request().redact(h.value()))).toList()))
+            .put("body", r.request().redact(r.response().body()))
             .put("truncated", r.response().truncated()))
         .put("decision", r.decision() == null ? null : decision(r.decision()));
   }

@@ -83,13 +83,16 @@ class ToolCallTestKindsTest {
     var token = h.credentials.createStaticToken(client.id(), null);
     h.refresh();
     JsonObject call = new JsonObject().put("tool", "static").put("path", "/static/42")
-        .put("credential", new JsonObject().put("kind", "static_token").put("value", token.plaintext())).put("body", "{}");
+        .put("credential", new JsonObject().put("kind", "static_token").put("value", token.plaintext())).put("body", "{}")
+        .put("headers", new JsonObject().put("X-Copy", "copy of " + token.plaintext())); // the upstream echoes it back
     var r = h.test(call);
-    assertThat(r.body()).doesNotContain(token.plaintext()); // never echoed
+    assertThat(r.body()).doesNotContain(token.plaintext()); // never echoed, neither as sent nor as the upstream answered
     JsonObject allowed = new JsonObject(r.body());
     assertAllowed(allowed, "static");
     assertThat(allowed.getJsonObject("request").getJsonObject("headers").getString("authorization")).isEqualTo("[redacted]");
     assertThat(upstreamSaw(allowed).getString("uri")).isEqualTo("/static/42");
+    assertThat(upstreamSaw(allowed).getJsonObject("headers").getString("x-copy")).isEqualTo("copy of [redacted]");
+    assertThat(allowed.getJsonObject("request").getJsonObject("headers").getString("x-copy")).isEqualTo("copy of [redacted]");
 
     h.credentials.revokeStaticToken(token.record().id());
     h.refresh();

@@ -77,7 +77,11 @@ public record OutgoingCall(Route route, String method, String path, String query
         secretHeaders.contains(h.name().toLowerCase(Locale.ROOT)) ? HeaderRules.REDACTED : redact(h.value()))).toList();
   }
 
-  private String redact(String text) {
+  /**
+   * {@code text} with every credential value of this call replaced: for the answer too, should an
+   * upstream or a refusal ever echo one.
+   */
+  public String redact(String text) {
     if (text == null) {
       return null;
     }
