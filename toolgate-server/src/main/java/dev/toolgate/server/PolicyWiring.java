@@ -146,12 +146,13 @@ final class PolicyWiring {
     List<Endpoint> endpoints = new ArrayList<>(parts.fixedEndpoints());
     endpoints.add(new CustomerLoginEndpoint(parts.users(), parts.hasher(), signer, credentials::keyRing, shared.loginThrottle(), clientAddress,
         parts.opaqueIds(), login, (jti, exp) -> parts.revoker().revoke(jti, null, exp), clock));
+    AdminApi admin = parts.admin();
     CustomerTokens minted = new CustomerTokens(signer, parts.opaqueIds(), login, clock);
-    endpoints.add(new UserAdminEndpoint(parts.admin().routes(), parts.users(), parts.hasher(), minted));
+    endpoints.add(new UserAdminEndpoint(admin.routes(), parts.users(), parts.hasher(), minted));
     CodeFlowSettings codeFlow = config.authorizationServer().codeFlow(); // resources and lifetimes follow a reload
     AccessTokenService accessTokens = new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock);
     Instant loadedAt = Instant.now(clock);
-    AdminApi admin = parts.admin();
+    // The tools as configured, and test calls of them: this configuration's, sent to the port it is served on.
     endpoints.add(new ToolsAdminEndpoint(admin.routes(), config, routes, version, loadedAt));
     endpoints.add(new ToolCallTestEndpoint(admin.routes(), new TestCallTarget(routes, config.server()),
         new TestCallCredentials(admin.credentials(), admin.oauth(), admin.users(), minted, accessTokens),
