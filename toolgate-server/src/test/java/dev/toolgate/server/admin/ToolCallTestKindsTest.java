@@ -59,6 +59,29 @@ class ToolCallTestKindsTest {
   }
 
   @Test
+  void theConsoleFlowOverTheAdminApiAlone() {
+    // What the console does: a client and a signing secret, a signed test call, revoke, the same test refused.
+    String clientId = created(h.call("POST", "/admin/clients", "{\"name\":\"console-bot\",\"platform\":\"sendbird\"}", AdminRole.OPERATOR))
+        .getString("id");
+    JsonObject secret = created(h.call("POST", "/admin/signing-secrets", new JsonObject().put("client_id", clientId).encode(), AdminRole.OPERATOR));
+    JsonObject call = new JsonObject().put("tool", "signed").put("client_id", clientId)
+        .put("credential", new JsonObject().put("kind", "signature")).put("body", "{\"order\":7}");
+    var allowed = h.test(call);
+    assertThat(allowed.body()).doesNotContain(secret.getString("secret"));
+    assertAllowed(new JsonObject(allowed.body()), "signed");
+
+    assertThat(h.call("POST", "/admin/signing-secrets/" + secret.getString("id") + "/revoke", null, AdminRole.OPERATOR).statusCode()).isEqualTo(200);
+    JsonObject refused = h.tested(call);
+    assertRefused(refused, 401, "signature_invalid");
+    assertThat(refused.getJsonObject("decision").getString("detail")).containsAnyOf("signature matches none", "no active signing secret");
+  }
+
+  private static JsonObject created(java.net.http.HttpResponse<String> r) {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return new JsonObject(r.body());
+  }
+
+  @Test
   void aSendbirdJwtCallCarriesAFreshCustomerTokenInTheSignedBody() {
     ClientRecord client = h.credentials.createClient("sendbird-jwt-bot", "sendbird");
     h.credentials.addSigningSecret(client.id(), "another-master-token".getBytes(StandardCharsets.UTF_8), null);
