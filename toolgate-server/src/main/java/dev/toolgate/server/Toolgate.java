@@ -217,7 +217,8 @@ public final class Toolgate implements AutoCloseable {
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
-      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, auditLog, credentials::refresh, clock);
+      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, opaqueIds, auditLog, spillDir(config), credentials::refresh,
+          clock);
       List<Endpoint> fixedEndpoints = new java.util.ArrayList<>();
       fixedEndpoints.add(observe.endpoints()); // first: it times every other endpoint
       fixedEndpoints.addAll(admin.endpoints());
@@ -317,7 +318,7 @@ public final class Toolgate implements AutoCloseable {
   }
 
   /** {@code audit.spill_dir}, or {@code audit-spill} next to the configuration file (the working directory without one). */
-  static Path spillDir(GatewayConfig config) {
+  public static Path spillDir(GatewayConfig config) {
     if (config.audit().spillDir() != null) {
       return Path.of(config.audit().spillDir());
     }

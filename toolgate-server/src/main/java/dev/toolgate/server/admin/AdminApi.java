@@ -6,7 +6,9 @@ import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.UserStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -15,15 +17,18 @@ import java.util.List;
  * mounting order; {@link AdminAuth} first. The user endpoints depend on the configuration and are
  * built with it ({@code PolicyWiring}).
  *
+ * @param opaqueIds the process's opaque customer identifiers (their caches and active key are shared with the gateway)
+ * @param auditSpillDir where this instance's audit writer spills ({@code audit.spill_dir}): a prune waits until it is empty
  * @param refreshCredentials makes a credential change visible to this instance at once (blocking)
  */
 public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, SecretBox box, CredentialStore credentials,
-    OAuthClientStore oauth, UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock) {
+    OAuthClientStore oauth, UserStore users, OpaqueIds opaqueIds, AuditLog audit, Path auditSpillDir, Runnable refreshCredentials,
+    Clock clock) {
 
   public static AdminApi of(AdminAuth auth, Database database, SecretBox box, CredentialStore credentials, OAuthClientStore oauth,
-      UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock) {
+      UserStore users, OpaqueIds opaqueIds, AuditLog audit, Path auditSpillDir, Runnable refreshCredentials, Clock clock) {
     AdminRoutes routes = new AdminRoutes(auth, new IdempotencyKeys(database, clock));
-    return new AdminApi(auth, routes, database, box, credentials, oauth, users, audit, refreshCredentials, clock);
+    return new AdminApi(auth, routes, database, box, credentials, oauth, users, opaqueIds, audit, auditSpillDir, refreshCredentials, clock);
   }
 
   public List<Endpoint> endpoints() {
@@ -31,7 +36,9 @@ public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, Se
         auth,
         new AdminTokensEndpoint(routes, new AdminTokenStore(database, clock)),
         new PlatformUsersEndpoint(routes, users, clock),
+        new OpaqueIdsAdminEndpoint(routes, users, opaqueIds),
         new DecisionsAdminEndpoint(routes, audit),
+        new AuditAdminEndpoint(routes, audit, auditSpillDir, clock),
         new ClientAdminEndpoint(routes, credentials, oauth, refreshCredentials));
   }
 }

@@ -72,7 +72,7 @@ public final class AuditLog {
       sql.append(" AND occurred_at <= ? AND (occurred_at < ? OR request_id < ?)");
       parameters.add(at);
       parameters.add(at);
-      parameters.add(query.after().requestId());
+      parameters.add(clean(query.after().requestId()));
     }
     // request_id breaks ties between events of the same millisecond, so paging is stable.
     sql.append(" ORDER BY occurred_at DESC, request_id DESC LIMIT ?");
@@ -167,7 +167,8 @@ public final class AuditLog {
   private static void filter(StringBuilder sql, List<Object> parameters, String condition, Object value) {
     if (value != null) {
       sql.append(" AND ").append(condition);
-      parameters.add(value);
+      // Compared with what was stored, NUL replaced (and PostgreSQL refuses a NUL in a parameter too).
+      parameters.add(value instanceof String text ? clean(text) : value);
     }
   }
 

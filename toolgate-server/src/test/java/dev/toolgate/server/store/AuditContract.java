@@ -105,6 +105,16 @@ abstract class AuditContract extends StoreTestBase {
   }
 
   @Test
+  void filtersWithNulCharactersMatchWhatWasStored() {
+    AuditEvent event = new AuditEvent(START, "req-\0", "GET", "/a", null, "t\0", "cl\0", List.of(), "deny", "route_not_found", 404, 1, null);
+    log.appendBatch(List.of(event));
+    assertThat(log.query(AuditQuery.latest().withTool("t\0").withClientId("cl\0").withCode("route_not_found")))
+        .extracting(AuditEvent::requestId).containsExactly("req-\uFFFD");
+    assertThat(log.query(AuditQuery.latest().withAfter(new AuditQuery.Position(START.toEpochMilli(), "req-\0")))).isEmpty();
+    assertThat(log.query(AuditQuery.latest().withAfter(new AuditQuery.Position(START.toEpochMilli(), "req-\0\0")))).hasSize(1);
+  }
+
+  @Test
   void deletesOldEvents() {
     log.appendBatch(List.of(event("old", START, "t", null, "allow", "ok"), event("new", START.plusSeconds(60), "t", null, "allow", "ok")));
     assertThat(log.deleteOlderThan(START.plusSeconds(1))).isEqualTo(1);
