@@ -7,6 +7,7 @@ import dev.toolgate.core.config.PasswordHashSettings;
 import dev.toolgate.server.admin.AdminAuth;
 import dev.toolgate.server.admin.AdminTokenStore;
 import dev.toolgate.server.admin.AdminApi;
+import dev.toolgate.server.admin.SigningKeysAdminEndpoint;
 import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.users.CachedUserDirectory;
 import dev.toolgate.server.users.CustomerLoginSettings;
@@ -217,7 +218,8 @@ public final class Toolgate implements AutoCloseable {
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
-      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, auditLog, credentials::refresh, clock);
+      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, auditLog, credentials::refresh, clock,
+          new SigningKeysAdminEndpoint.Settings(auth.maxTokenTtl(), auth.signingAlgorithm())); // the refresh reloads the key ring too
       List<Endpoint> fixedEndpoints = new java.util.ArrayList<>();
       fixedEndpoints.add(observe.endpoints()); // first: it times every other endpoint
       fixedEndpoints.addAll(admin.endpoints());

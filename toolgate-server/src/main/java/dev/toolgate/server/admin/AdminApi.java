@@ -6,6 +6,7 @@ import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.store.SigningKeyStore;
 import dev.toolgate.server.users.UserStore;
 import java.time.Clock;
 import java.util.List;
@@ -15,15 +16,18 @@ import java.util.List;
  * mounting order; {@link AdminAuth} first. The user endpoints depend on the configuration and are
  * built with it ({@code PolicyWiring}).
  *
- * @param refreshCredentials makes a credential change visible to this instance at once (blocking)
+ * @param refreshCredentials makes a credential change visible to this instance at once, signing key
+ *     ring included (blocking)
+ * @param signing what the configuration decides about Toolgate's signing keys
  */
 public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, SecretBox box, CredentialStore credentials,
-    OAuthClientStore oauth, UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock) {
+    OAuthClientStore oauth, UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock,
+    SigningKeysAdminEndpoint.Settings signing) {
 
   public static AdminApi of(AdminAuth auth, Database database, SecretBox box, CredentialStore credentials, OAuthClientStore oauth,
-      UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock) {
+      UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock, SigningKeysAdminEndpoint.Settings signing) {
     AdminRoutes routes = new AdminRoutes(auth, new IdempotencyKeys(database, clock));
-    return new AdminApi(auth, routes, database, box, credentials, oauth, users, audit, refreshCredentials, clock);
+    return new AdminApi(auth, routes, database, box, credentials, oauth, users, audit, refreshCredentials, clock, signing);
   }
 
   public List<Endpoint> endpoints() {
@@ -32,6 +36,10 @@ public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, Se
         new AdminTokensEndpoint(routes, new AdminTokenStore(database, clock)),
         new PlatformUsersEndpoint(routes, users, clock),
         new DecisionsAdminEndpoint(routes, audit),
-        new ClientAdminEndpoint(routes, credentials, oauth, refreshCredentials));
+        new ClientAdminEndpoint(routes, credentials, oauth, refreshCredentials),
+        new OAuthSettingsAdminEndpoint(routes, oauth, refreshCredentials),
+        new ClientKeysAdminEndpoint(routes, oauth, refreshCredentials),
+        new ClientSecretsAdminEndpoint(routes, oauth, refreshCredentials, clock),
+        new SigningKeysAdminEndpoint(routes, new SigningKeyStore(database, box, clock), signing, refreshCredentials));
   }
 }

@@ -9,10 +9,12 @@ import dev.toolgate.core.token.SigningKey;
 import dev.toolgate.core.token.SigningKeys;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.AuditLog;
+import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.store.SigningKeyStore;
 import dev.toolgate.server.users.CustomerLoginSettings;
 import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.users.HttpHarness;
@@ -22,8 +24,14 @@ import dev.toolgate.server.users.TestDb;
 import dev.toolgate.server.users.UserStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +54,9 @@ public final class AdminApiHarness implements AutoCloseable {
   public final OAuthClientStore oauth;
   public final UserStore users;
   public final AuditLog audit;
+  public final SigningKeyStore signingKeys;
+  /** This instance's credentials, key ring included, as the gateway holds them: every refresh the API asks for reloads it. */
+  public final CredentialCache cache;
   public final AdminTokenStore tokens;
   public final AdminAuth auth;
   public final AdminApi api;
@@ -56,20 +67,31 @@ public final class AdminApiHarness implements AutoCloseable {
   /** How often the API asked for credentials to be reloaded. */
   public final AtomicInteger refreshes = new AtomicInteger();
 
-  private AdminApiHarness() {
-    db = TestDb.sqlite();
+  /** How long retired signing keys stay published here. */
+  public static final Duration MAX_TOKEN_LIFETIME = Duration.ofHours(1);
+
+  private AdminApiHarness(TestDb db) {
+    this.db = db;
     clock = new MutableClock(START);
     box = new SecretBox(MasterKey.generate());
     credentials = new CredentialStore(db.database(), box, clock);
     oauth = new OAuthClientStore(db.database(), clock);
     users = new UserStore(db.database(), clock);
     audit = new AuditLog(db.database());
+    signingKeys = new SigningKeyStore(db.database(), box, clock);
+    signingKeys.loadKeyRing(MAX_TOKEN_LIFETIME, SigningAlgorithm.ES256); // the first key, as a server's first start makes it
+    cache = new CredentialCache(credentials, MAX_TOKEN_LIFETIME);
     tokens = new AdminTokenStore(db.database(), clock);
     adminToken = tokens.create("ops", AdminRole.ADMIN, null).plaintext();
     vertx = Vertx.vertx();
     auth = new AdminAuth(tokens, clock);
     auth.start(vertx).await();
-    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, audit, refreshes::incrementAndGet, clock);
+    Runnable refresh = () -> {
+      refreshes.incrementAndGet();
+      cache.refresh();
+    };
+    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, audit, refresh, clock,
+        new SigningKeysAdminEndpoint.Settings(MAX_TOKEN_LIFETIME, SigningAlgorithm.ES256));
     List<Endpoint> endpoints = new ArrayList<>(api.endpoints());
     CustomerTokens customerTokens = new CustomerTokens(new JwtIssuer(() -> new KeyRing(KEY, List.of(KEY))), null,
         CustomerLoginSettings.defaults(ISSUER).withSubject(CustomerLoginSettings.Subject.USER_ID), clock);
@@ -77,8 +99,14 @@ public final class AdminApiHarness implements AutoCloseable {
     http = new HttpHarness(vertx, endpoints);
   }
 
+  /** On a fresh SQLite store. */
   public static AdminApiHarness start() {
-    return new AdminApiHarness();
+    return start(TestDb.sqlite());
+  }
+
+  /** On this database (e.g. {@link TestDb#postgres()}), closed with the harness. */
+  public static AdminApiHarness start(TestDb db) {
+    return new AdminApiHarness(db);
   }
 
   /** A new admin token with this role. */
@@ -105,6 +133,23 @@ public final class AdminApiHarness implements AutoCloseable {
   /** As the {@code admin} token. */
   public HttpResponse<String> call(String method, String path, String body) {
     return call(method, path, body, adminToken);
+  }
+
+  /**
+   * Sends {@code request} as written (CRLFs included) on a new connection and returns everything
+   * the server answers until it closes the connection: for what an HTTP client would tidy up.
+   * Ask for {@code Connection: close}.
+   */
+  public String raw(String request) {
+    URI uri = http.uri("/");
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static JsonObject json(HttpResponse<String> r) {
