@@ -52,19 +52,6 @@ public final class AdminJson {
     return object;
   }
 
-  /**
-   * Refuses fields the request does not define: where a misspelt field would silently keep or
-   * reset a value (a full replace, an expiry), an error is better.
-   */
-  static void onlyFields(JsonObject body, java.util.Set<String> known) {
-    List<String> unknown = body.fieldNames().stream().filter(f -> !known.contains(f)).sorted()
-        .map(f -> f.length() > 64 ? f.substring(0, 64) + "..." : f).toList();
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("unknown field" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-          + " (expected " + String.join(", ", known.stream().sorted().toList()) + ")");
-    }
-  }
-
   /** A string field; null if absent and not required. */
   static String string(JsonObject body, String field, boolean required) {
     Object value = body.getValue(field);

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A client's public keys for {@code private_key_jwt} on the admin API, one at a time (the whole set
@@ -41,13 +40,13 @@ public final class ClientKeysAdminEndpoint implements Endpoint {
   static final int MAX_KID_LENGTH = 128;
   private final AdminRoutes routes;
   private final OAuthClientStore oauth;
-  private final Runnable refresh;
+  private final CredentialRefresh refresh;
 
   /** @param refresh makes a change visible to this instance at once (blocking; called on a worker thread) */
   public ClientKeysAdminEndpoint(AdminRoutes routes, OAuthClientStore oauth, Runnable refresh) {
     this.routes = Objects.requireNonNull(routes, "routes");
     this.oauth = Objects.requireNonNull(oauth, "oauth");
-    this.refresh = Objects.requireNonNull(refresh, "refresh");
+    this.refresh = new CredentialRefresh(refresh);
   }
 
   @Override
@@ -66,7 +65,7 @@ public final class ClientKeysAdminEndpoint implements Endpoint {
     String id = ctx.pathParam("id");
     AdminJson.created(ctx, () -> {
       IfMatch ifMatch = IfMatch.of(ctx);
-      JWK key = parse(AdminJson.body(ctx));
+      JWK key = parse(CredentialInput.body(ctx, List.of("jwk")));
       oauth.updateOAuthSettings(id, current -> {
         OAuthSettings usable = usable(current, ifMatch);
         List<JWK> keys = keys(usable);
@@ -76,7 +75,7 @@ public final class ClientKeysAdminEndpoint implements Endpoint {
         keys.add(key);
         return OAuthSettingsAdminEndpoint.field("jwk", () -> with(usable, new JWKSet(keys)));
       });
-      refresh.run();
+      refresh.afterWrite();
       return key;
     }, AdminResources::jwk, key -> "/admin/clients/" + encode(id) + "/keys/" + encode(key.getKeyID()));
   }
@@ -98,14 +97,13 @@ public final class ClientKeysAdminEndpoint implements Endpoint {
         }
         return with(usable, left.isEmpty() ? null : new JWKSet(left));
       });
-      refresh.run();
+      refresh.afterWrite();
       return written;
     }, AdminResources::clientKeys);
   }
 
   /** The one public JWK a POST body holds; every check but the kid's is {@link OAuthSettings#parseJwks}'s. */
   static JWK parse(JsonObject body) {
-    AdminJson.onlyFields(body, Set.of("jwk"));
     Object value = body.getValue("jwk");
     if (value == null) {
       throw new IllegalArgumentException("jwk is required: one public JWK with a kid");

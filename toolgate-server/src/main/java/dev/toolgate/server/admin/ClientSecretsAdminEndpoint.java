@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * OAuth client secrets ({@code client_secret_basic} / {@code client_secret_post}) on the admin API,
@@ -32,14 +31,14 @@ public final class ClientSecretsAdminEndpoint implements Endpoint {
   private static final String BASE = "/admin/client-secrets";
   private final AdminRoutes routes;
   private final OAuthClientStore oauth;
-  private final Runnable refresh;
+  private final CredentialRefresh refresh;
   private final Clock clock;
 
   /** @param refresh makes a change visible to this instance at once (blocking; called on a worker thread) */
   public ClientSecretsAdminEndpoint(AdminRoutes routes, OAuthClientStore oauth, Runnable refresh, Clock clock) {
     this.routes = Objects.requireNonNull(routes, "routes");
     this.oauth = Objects.requireNonNull(oauth, "oauth");
-    this.refresh = Objects.requireNonNull(refresh, "refresh");
+    this.refresh = new CredentialRefresh(refresh);
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -53,32 +52,19 @@ public final class ClientSecretsAdminEndpoint implements Endpoint {
   }
 
   private void list(RoutingContext ctx) {
-    List<String> clientId = ctx.queryParam("client_id");
     AdminJson.respond(ctx, 200, () -> {
-      if (clientId.size() > 1) {
-        throw new IllegalArgumentException("client_id is given more than once");
-      }
-      if (clientId.isEmpty()) {
-        return oauth.listAllClientSecrets();
-      }
-      if (clientId.get(0).isEmpty()) {
-        throw new IllegalArgumentException("client_id must not be empty");
-      }
-      return oauth.listClientSecrets(clientId.get(0)); // 404 for an unknown client
+      String clientId = CredentialInput.clientFilter(ctx);
+      return clientId == null ? oauth.listAllClientSecrets() : oauth.listClientSecrets(clientId); // 404 for an unknown client
     }, (List<ClientSecret> all) -> AdminResources.list("client_secrets", all, AdminResources::clientSecret));
   }
 
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      JsonObject body = AdminJson.body(ctx);
-      AdminJson.onlyFields(body, Set.of("client_id", "expires_at"));
-      String clientId = AdminJson.string(body, "client_id", true);
-      Instant expires = AdminJson.time(body, "expires_at");
-      if (expires != null && !expires.isAfter(clock.instant())) {
-        throw new IllegalArgumentException("expires_at must be in the future");
-      }
+      JsonObject body = CredentialInput.body(ctx, List.of("client_id", "expires_at"));
+      String clientId = CredentialInput.id(body, "client_id");
+      Instant expires = CredentialInput.expiresAt(body, clock);
       var issued = oauth.createClientSecret(clientId, expires); // 404 for an unknown client
-      refresh.run();
+      refresh.afterWrite();
       return issued;
     }, issued -> AdminResources.issued(issued, AdminResources::clientSecret), issued -> BASE + "/" + issued.record().id());
   }
@@ -87,7 +73,7 @@ public final class ClientSecretsAdminEndpoint implements Endpoint {
     String id = ctx.pathParam("id");
     AdminJson.respond(ctx, 200, () -> {
       oauth.revokeClientSecret(id); // 404 for an unknown id; already revoked: the first revocation time stays
-      refresh.run();
+      refresh.afterWrite();
       return find(id);
     }, AdminResources::clientSecret);
   }

@@ -29,16 +29,16 @@ import java.util.function.Supplier;
  * the same version exactly one is made. Every check is {@link OAuthSettings}'s own.
  */
 public final class OAuthSettingsAdminEndpoint implements Endpoint {
-  private static final Set<String> FIELDS = Set.of("client_id", "scopes", "token_ttl_seconds", "auth_methods", "redirect_uris", "jwks");
+  private static final List<String> FIELDS = List.of("client_id", "scopes", "token_ttl_seconds", "auth_methods", "redirect_uris", "jwks");
   private final AdminRoutes routes;
   private final OAuthClientStore oauth;
-  private final Runnable refresh;
+  private final CredentialRefresh refresh;
 
   /** @param refresh makes a change visible to this instance at once (blocking; called on a worker thread) */
   public OAuthSettingsAdminEndpoint(AdminRoutes routes, OAuthClientStore oauth, Runnable refresh) {
     this.routes = Objects.requireNonNull(routes, "routes");
     this.oauth = Objects.requireNonNull(oauth, "oauth");
-    this.refresh = Objects.requireNonNull(refresh, "refresh");
+    this.refresh = new CredentialRefresh(refresh);
   }
 
   @Override
@@ -54,12 +54,12 @@ public final class OAuthSettingsAdminEndpoint implements Endpoint {
     String id = ctx.pathParam("id");
     AdminJson.respondTagged(ctx, () -> {
       IfMatch ifMatch = IfMatch.of(ctx);
-      OAuthSettings wanted = parse(AdminJson.body(ctx), id);
+      OAuthSettings wanted = parse(CredentialInput.body(ctx, FIELDS), id);
       OAuthSettings written = oauth.updateOAuthSettings(id, current -> {
         require(ifMatch, current == null ? null : AdminResources.oauthSettings(id, current));
         return wanted;
       });
-      refresh.run();
+      refresh.afterWrite();
       return written;
     }, s -> AdminResources.oauthSettings(id, s));
   }
@@ -92,7 +92,6 @@ public final class OAuthSettingsAdminEndpoint implements Endpoint {
 
   /** The settings a PUT body describes, each field checked by {@link OAuthSettings} and named when wrong. */
   static OAuthSettings parse(JsonObject body, String clientId) {
-    AdminJson.onlyFields(body, FIELDS);
     String echoed = AdminJson.string(body, "client_id", false);
     if (echoed != null && !echoed.equals(clientId)) {
       throw new IllegalArgumentException("client_id does not match the client in the path");

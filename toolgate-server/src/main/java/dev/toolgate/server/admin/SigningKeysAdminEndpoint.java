@@ -1,5 +1,6 @@
 package dev.toolgate.server.admin;
 
+import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.token.SigningAlgorithm;
 import dev.toolgate.server.admin.AdminRole.Access;
 import dev.toolgate.server.http.Endpoint;
@@ -12,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The keys Toolgate signs its tokens with, on the admin API, what {@code toolgate keys} does:
@@ -33,35 +34,26 @@ import java.util.Set;
 public final class SigningKeysAdminEndpoint implements Endpoint {
   private static final String BASE = "/admin/signing-keys";
 
-  /**
-   * What the configuration decides about signing keys (both restart-only settings).
-   *
-   * @param maxTokenLifetime how long a retired key stays published (decides published vs expired)
-   * @param algorithm what a rotation or a revocation of the active key generates unless asked otherwise
-   */
-  public record Settings(Duration maxTokenLifetime, SigningAlgorithm algorithm) {
-    public Settings {
-      Objects.requireNonNull(maxTokenLifetime, "maxTokenLifetime");
-      Objects.requireNonNull(algorithm, "algorithm");
-    }
-  }
-
   private final AdminRoutes routes;
   private final SigningKeyStore keys;
-  private final Settings settings;
-  private final Runnable reload;
+  private final Supplier<GatewayConfig> config;
+  private final CredentialRefresh reload;
 
-  /** @param reload makes a change visible to this instance at once, key ring included (blocking; called on a worker thread) */
-  public SigningKeysAdminEndpoint(AdminRoutes routes, SigningKeyStore keys, Settings settings, Runnable reload) {
+  /**
+   * @param config the configuration in force: its maximum token lifetime (published vs expired) and
+   *     signing algorithm (what a new key is unless the request names one); both are restart-only
+   * @param reload makes a change visible to this instance at once, key ring included (blocking; called on a worker thread)
+   */
+  public SigningKeysAdminEndpoint(AdminRoutes routes, SigningKeyStore keys, Supplier<GatewayConfig> config, Runnable reload) {
     this.routes = Objects.requireNonNull(routes, "routes");
     this.keys = Objects.requireNonNull(keys, "keys");
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.reload = Objects.requireNonNull(reload, "reload");
+    this.config = Objects.requireNonNull(config, "config");
+    this.reload = new CredentialRefresh(reload);
   }
 
   @Override
   public void mount(Router router) {
-    routes.get(router, BASE, Access.READ, ctx -> AdminJson.respond(ctx, 200, () -> keys.list(settings.maxTokenLifetime()),
+    routes.get(router, BASE, Access.READ, ctx -> AdminJson.respond(ctx, 200, () -> keys.list(lifetime()),
         (List<SigningKeyInfo> all) -> AdminResources.list("signing_keys", all, AdminResources::signingKey)));
     routes.get(router, BASE + "/:kid", Access.READ, ctx -> AdminJson.respondTagged(ctx, () -> find(ctx.pathParam("kid")),
         AdminResources::signingKey));
@@ -72,9 +64,9 @@ public final class SigningKeysAdminEndpoint implements Endpoint {
 
   private void rotate(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      SigningAlgorithm algorithm = algorithm(AdminJson.body(ctx));
+      SigningAlgorithm algorithm = algorithm(ctx);
       String kid = keys.rotate(algorithm).kid();
-      reload.run();
+      reload.afterWrite();
       return find(kid);
     }, AdminResources::signingKey, key -> BASE + "/" + key.kid());
   }
@@ -83,26 +75,30 @@ public final class SigningKeysAdminEndpoint implements Endpoint {
     String kid = ctx.pathParam("kid");
     record Answer(SigningKeyInfo revoked, SigningKeyInfo replacement) {}
     AdminJson.respond(ctx, 200, () -> {
-      SigningAlgorithm algorithm = algorithm(AdminJson.body(ctx));
+      SigningAlgorithm algorithm = algorithm(ctx);
       find(kid); // an unknown kid is a 404 before a replacement key is generated for nothing
       SigningKeyStore.Revocation done = keys.revokeKey(kid, algorithm); // 404 once deleted: a second revocation finds nothing
-      reload.run();
+      reload.afterWrite();
       SigningKeyInfo replacement = done.replacement() == null ? null
-          : keys.find(done.replacement().kid(), settings.maxTokenLifetime()).orElse(null);
+          : keys.find(done.replacement().kid(), lifetime()).orElse(null);
       return new Answer(done.revoked(), replacement);
     }, answer -> AdminResources.revokedSigningKey(answer.revoked(), answer.replacement()));
   }
 
-  private SigningAlgorithm algorithm(JsonObject body) {
-    AdminJson.onlyFields(body, Set.of("algorithm"));
+  private SigningAlgorithm algorithm(RoutingContext ctx) {
+    JsonObject body = CredentialInput.body(ctx, List.of("algorithm"));
     String name = AdminJson.string(body, "algorithm", false);
     if (name == null) {
-      return settings.algorithm();
+      return config.get().authorizationServer().signingAlgorithm();
     }
     return SigningAlgorithm.parse(name).orElseThrow(() -> new IllegalArgumentException("algorithm must be RS256, ES256 or EdDSA"));
   }
 
+  private Duration lifetime() {
+    return config.get().authorizationServer().maxTokenTtl();
+  }
+
   private SigningKeyInfo find(String kid) {
-    return keys.find(kid, settings.maxTokenLifetime()).orElseThrow(() -> new NotFoundException("no signing key with kid '" + kid + "'"));
+    return keys.find(kid, lifetime()).orElseThrow(() -> new NotFoundException("no signing key with kid '" + kid + "'"));
   }
 }

@@ -2,6 +2,8 @@ package dev.toolgate.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolgate.core.config.ConfigLoader;
+import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.KeyRing;
 import dev.toolgate.core.token.SigningAlgorithm;
@@ -31,6 +33,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +49,21 @@ public final class AdminApiHarness implements AutoCloseable {
   static final PasswordHasher HASHER = new PasswordHasher(new PasswordHasher.Parameters(256, 1, 1));
   static final String ISSUER = "http://127.0.0.1:8080";
   static final SigningKey KEY = SigningKeys.generate(SigningAlgorithm.ES256, START);
+  /** The configuration in force: the platforms and tools clients and API keys may name. */
+  public static final GatewayConfig CONFIG = ConfigLoader.parse("""
+      platforms:
+        sendbird: {}
+        asapp: { api_key_header: X-Api-Key }
+      tools:
+        - { name: order_status, platform: sendbird, method: POST, path: /orders/status,
+            upstream: "http://127.0.0.1:9", policy: { require: [sendbird_signature] } }
+        - { name: catalog_search, platform: sendbird, method: GET, path: /catalog/search,
+            upstream: "http://127.0.0.1:9", policy: { require: [api_key] } }
+        - { name: refund_order, platform: sendbird, method: POST, path: /orders/refund,
+            upstream: "http://127.0.0.1:9", policy: { require: [api_key] } }
+        - { name: get_profile, platform: asapp, method: GET, path: /profile,
+            upstream: "http://127.0.0.1:9", policy: { require: [static_token] } }
+      """, Path.of("admin-api-harness.yaml"));
 
   public final TestDb db;
   public final MutableClock clock;
@@ -67,8 +85,8 @@ public final class AdminApiHarness implements AutoCloseable {
   /** How often the API asked for credentials to be reloaded. */
   public final AtomicInteger refreshes = new AtomicInteger();
 
-  /** How long retired signing keys stay published here. */
-  public static final Duration MAX_TOKEN_LIFETIME = Duration.ofHours(1);
+  /** How long retired signing keys stay published here: the configuration's. */
+  public static final Duration MAX_TOKEN_LIFETIME = CONFIG.authorizationServer().maxTokenTtl();
 
   private AdminApiHarness(TestDb db) {
     this.db = db;
@@ -90,8 +108,7 @@ public final class AdminApiHarness implements AutoCloseable {
       refreshes.incrementAndGet();
       cache.refresh();
     };
-    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, audit, refresh, clock,
-        new SigningKeysAdminEndpoint.Settings(MAX_TOKEN_LIFETIME, SigningAlgorithm.ES256));
+    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, audit, refresh, () -> CONFIG, clock);
     List<Endpoint> endpoints = new ArrayList<>(api.endpoints());
     CustomerTokens customerTokens = new CustomerTokens(new JwtIssuer(() -> new KeyRing(KEY, List.of(KEY))), null,
         CustomerLoginSettings.defaults(ISSUER).withSubject(CustomerLoginSettings.Subject.USER_ID), clock);

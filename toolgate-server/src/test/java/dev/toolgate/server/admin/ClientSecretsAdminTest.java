@@ -81,6 +81,7 @@ class ClientSecretsAdminTest {
     assertProblem(api.call("GET", "/admin/client-secrets?client_id=cli_nope", null), 404, "not_found");
     assertProblem(api.call("GET", "/admin/client-secrets?client_id=", null), 400, "invalid_request");
     assertProblem(api.call("GET", "/admin/client-secrets?client_id=" + client + "&client_id=" + other, null), 400, "invalid_request");
+    assertProblem(api.call("GET", "/admin/client-secrets?clientid=" + client, null), 400, "invalid_request");
   }
 
   @Test
@@ -123,6 +124,7 @@ class ClientSecretsAdminTest {
         new Bad(new JsonObject().put("client_id", client).put("expires_at", START.toString()).encode(), 400, "expires_at"),
         new Bad(new JsonObject().put("client_id", client).put("expires", "2027-01-01T00:00:00Z").encode(), 400, "expires"),
         new Bad("[\"" + client + "\"]", 400, "object"),
+        new Bad("{\"client_id\": \"" + client + "\", \"client_id\": \"cli_other\"}", 400, "twice"),
         new Bad(new JsonObject().put("client_id", "cli_nope").encode(), 404, "cli_nope"));
     for (Bad bad : cases) {
       HttpResponse<String> r = api.call("POST", "/admin/client-secrets", bad.body());

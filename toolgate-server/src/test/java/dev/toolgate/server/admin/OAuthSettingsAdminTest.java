@@ -166,6 +166,8 @@ class OAuthSettingsAdminTest {
       assertThat(json(r).getString("detail")).as(bad.toString()).contains(bad.field());
     }
     assertProblem(api.call("PUT", path, "[]"), 400, "invalid_request");
+    String twice = settings("a").encode().replace("\"scopes\":[\"a\"]", "\"scopes\":[\"a\"],\"scopes\":[\"b\"]");
+    assertThat(json(api.call("PUT", path, twice)).getString("detail")).contains("twice");
     assertProblem(api.call("PUT", path, "{\"scopes\": ["), 400, "invalid_request");
     assertThat(api.call("GET", path, null).headers().firstValue("etag")).as("nothing was written").hasValue(etag);
   }
