@@ -47,15 +47,34 @@ public final class AdminRoutes {
     mount(router.delete(path), access, true, false, handler);
   }
 
+  /**
+   * The changes whose handlers compare {@code If-Match} inside their write. On any other change an
+   * {@code If-Match} is refused rather than ignored: the caller asked for a condition nobody checks.
+   */
+  private static final java.util.Set<String> CONDITIONAL =
+      java.util.Set.of("/admin/clients/:id/oauth", "/admin/clients/:id/keys", "/admin/clients/:id/keys/:kid");
+
   private void mount(Route route, Access access, boolean body, boolean idempotent, Handler<RoutingContext> handler) {
     if (body) {
       route.handler(AdminJson.bodyHandler()); // before the auth handler, as Vert.x requires; capped at 16 KiB
     }
     route.handler(auth).handler(ctx -> authorize(ctx, access));
+    if (body && !CONDITIONAL.contains(route.getPath())) {
+      route.handler(AdminRoutes::refuseIfMatch);
+    }
     if (idempotent) {
       route.handler(idempotency);
     }
     route.handler(handler).failureHandler(AdminProblems::failed);
+  }
+
+  private static void refuseIfMatch(RoutingContext ctx) {
+    if (ctx.request().headers().contains("if-match")) {
+      AdminProblems.send(ctx, AdminProblems.Code.INVALID_REQUEST,
+          "If-Match is not evaluated on this route; conditional changes are PUT /admin/clients/{id}/oauth and the client key routes");
+      return;
+    }
+    ctx.next();
   }
 
   private static void authorize(RoutingContext ctx, Access access) {

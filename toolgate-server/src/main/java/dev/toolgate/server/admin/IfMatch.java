@@ -21,7 +21,9 @@ public record IfMatch(List<String> tags) {
       return ANY;
     }
     List<String> tags = headers.stream().flatMap(h -> Arrays.stream(h.split(","))).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    if (tags.isEmpty() || tags.stream().anyMatch(t -> !t.equals("*") && !(t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")))) {
+    // A weak tag (W/"...") is well-formed but never matches: If-Match compares strongly (RFC 9110 §13.1.1).
+    if (tags.isEmpty() || tags.stream().map(t -> t.startsWith("W/") ? t.substring(2) : t)
+        .anyMatch(t -> !t.equals("*") && !(t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")))) {
       throw new IllegalArgumentException("If-Match must be * or quoted ETags, as the ETag header gave them");
     }
     return new IfMatch(tags);

@@ -150,6 +150,14 @@ class AdminRolesAndIdempotencyTest {
   }
 
   @Test
+  void anIfMatchNobodyWouldCheckIsRefusedNotIgnored() {
+    String alice = createUser("alice");
+    assertProblem(api.call("POST", "/admin/users/" + alice + "/disable", null, api.adminToken, "If-Match", "\"stale\""),
+        400, "invalid_request");
+    assertThat(api.users.findUser(alice).orElseThrow().disabled()).isFalse();
+  }
+
+  @Test
   void singleResourcesCarryAnEtagThatChangesWithThem() {
     String alice = createUser("alice");
     HttpResponse<String> first = api.call("GET", "/admin/users/" + alice, null);
