@@ -32,6 +32,7 @@ public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, Se
         new AdminTokensEndpoint(routes, new AdminTokenStore(database, clock)),
         new PlatformUsersEndpoint(routes, users, clock),
         new DecisionsAdminEndpoint(routes, audit),
-        new ClientAdminEndpoint(routes, credentials, oauth, refreshCredentials));
+        new ClientAdminEndpoint(routes, credentials, oauth, refreshCredentials),
+        new OpenApiEndpoint(routes));
   }
 }

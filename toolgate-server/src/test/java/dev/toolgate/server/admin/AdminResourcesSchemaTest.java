@@ -1,0 +1,123 @@
+package dev.toolgate.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.toolgate.core.decision.Check;
+import dev.toolgate.core.port.ApiKey;
+import dev.toolgate.core.port.AuditEvent;
+import dev.toolgate.core.port.ClientRecord;
+import dev.toolgate.core.port.SigningSecret;
+import dev.toolgate.core.port.StaticToken;
+import dev.toolgate.core.token.SigningAlgorithm;
+import dev.toolgate.server.store.ClientKind;
+import dev.toolgate.server.store.ClientOverview;
+import dev.toolgate.server.store.ClientSecret;
+import dev.toolgate.server.store.IssuedSecret;
+import dev.toolgate.server.store.OAuthSettings;
+import dev.toolgate.server.store.SigningKeyInfo;
+import dev.toolgate.server.users.User;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every shape of {@link AdminResources} is exactly its schema in docs/openapi.json: the same field
+ * names (the schema closed, every field required unless the shape may leave it out), and the
+ * shape validates both with every optional value set and with every one null. A field added to a
+ * shape, or a null where the schema says there is none, fails here before a client meets it.
+ */
+class AdminResourcesSchemaTest {
+  static final OpenApiContract DOC = OpenApiContract.document();
+  static final JsonMapper JSON = new JsonMapper();
+  static final Instant T = Instant.parse("2026-03-01T09:00:00.123Z");
+
+  static void assertShape(String schema, JsonObject... instances) {
+    String pointer = "/components/schemas/" + schema;
+    JsonNode node = DOC.root().at(pointer);
+    assertThat(node.isMissingNode()).as(schema + " is in components/schemas").isFalse();
+    assertThat(node.path("additionalProperties").asBoolean(true)).as(schema + " is closed").isFalse();
+    Set<String> properties = new LinkedHashSet<>(node.get("properties").propertyNames());
+    Set<String> required = new LinkedHashSet<>();
+    node.get("required").forEach(r -> required.add(r.asString()));
+    for (JsonObject instance : instances) {
+      assertThat(instance.fieldNames()).as(schema + ": the shape's fields are the schema's properties").isSubsetOf(properties)
+          .containsAll(required);
+      DOC.assertValid(schema, pointer, JSON.readTree(instance.encode()), instance.encode());
+    }
+    List<String> everyField = new ArrayList<>();
+    for (JsonObject instance : instances) {
+      everyField.addAll(instance.fieldNames());
+    }
+    assertThat(everyField).as(schema + ": every property appears in some shape").containsAll(properties);
+  }
+
+  @Test
+  void adminToken() {
+    AdminToken full = new AdminToken("adm_1", "ops", AdminRole.READ_ONLY, "d", T, T.plusSeconds(60), T.plusSeconds(5), T.plusSeconds(1));
+    AdminToken bare = new AdminToken("adm_2", "ops", AdminRole.ADMIN, "d", T, null, null, null);
+    assertShape("AdminToken", AdminResources.adminToken(full), AdminResources.adminToken(bare));
+    assertShape("AdminTokenCreated", AdminResources.issued(new IssuedSecret<>(bare, "tga_x"), AdminResources::adminToken));
+  }
+
+  @Test
+  void client() throws Exception {
+    JWKSet jwks = new JWKSet(new ECKeyGenerator(Curve.P_256).keyID("k1").generate().toPublicJWK());
+    OAuthSettings settings = new OAuthSettings(Set.of("orders.read"), Duration.ofHours(1), Set.of("client_secret_basic", "private_key_jwt"), jwks,
+        List.of("https://app.example.com/cb"));
+    ClientRecord record = new ClientRecord("cli_1", "app", "sendbird", true, T);
+    assertShape("Client",
+        AdminResources.client(new ClientOverview(record, ClientKind.ADMIN, settings)),
+        AdminResources.client(new ClientOverview(record, new ClientKind(ClientKind.Registration.DYNAMIC, ClientKind.ApplicationType.NATIVE), null)));
+    assertShape("OAuthSettings", AdminResources.oauthSettings("cli_1", settings), AdminResources.oauthSettings("cli_1", OAuthSettings.DEFAULT));
+  }
+
+  @Test
+  void credentials() {
+    assertShape("SigningSecret",
+        AdminResources.signingSecret(new SigningSecret("sec_1", "cli_1", new byte[32], T, T.plusSeconds(9), T.plusSeconds(3))),
+        AdminResources.signingSecret(new SigningSecret("sec_2", "cli_1", new byte[32], T, null, null)));
+    assertShape("StaticToken",
+        AdminResources.staticToken(new StaticToken("tok_1", "cli_1", "d", T, T.plusSeconds(9), T.plusSeconds(3), T.plusSeconds(1))),
+        AdminResources.staticToken(new StaticToken("tok_2", "cli_1", "d", T, null, null, null)));
+    assertShape("ApiKey",
+        AdminResources.apiKey(new ApiKey("key_1", "cli_1", "d", Set.of("b", "a"), T, T.plusSeconds(9), T.plusSeconds(3), T.plusSeconds(1))),
+        AdminResources.apiKey(new ApiKey("key_2", "cli_1", "d", Set.of("*"), T, null, null, null)));
+    assertShape("ClientSecret",
+        AdminResources.clientSecret(new ClientSecret("cs_1", "cli_1", "d", T, T.plusSeconds(9), T.plusSeconds(3), T.plusSeconds(1))),
+        AdminResources.clientSecret(new ClientSecret("cs_2", "cli_1", "d", T, null, null, null)));
+  }
+
+  @Test
+  void signingKey() {
+    assertShape("SigningKey",
+        AdminResources.signingKey(new SigningKeyInfo("k1", SigningAlgorithm.EDDSA, "mk1", T, T, T.plusSeconds(9), SigningKeyInfo.State.PUBLISHED)),
+        AdminResources.signingKey(new SigningKeyInfo("k2", SigningAlgorithm.RS256, "mk1", T, null, null, SigningKeyInfo.State.PENDING)));
+  }
+
+  @Test
+  void user() {
+    assertShape("User",
+        AdminResources.user(new User("usr_1", "ada", User.NO_PASSWORD, false, T, T)),
+        AdminResources.user(new User("usr_2", "bob", "$argon2id$x", true, T, T.plusSeconds(1))));
+  }
+
+  @Test
+  void decision() {
+    AuditEvent full = new AuditEvent(T, "req_1", "GET", "/orders/1", "127.0.0.1", "orders", "cli_1", List.of("key_1"), "deny",
+        "api_key_invalid", 401, 1234, "wrong key", List.of(new Check("api_key", false, "no such key"), new Check("route", true, null)), "0123456789ab");
+    AuditEvent bare = new AuditEvent(T, "req_2", null, null, null, null, null, List.of(), null, null, 404, 0, null, List.of(), null);
+    assertShape("Decision", AdminResources.decision(full), AdminResources.decision(bare));
+    assertShape("DecisionCheck", AdminResources.decision(full).getJsonArray("checks").getJsonObject(0),
+        AdminResources.decision(full).getJsonArray("checks").getJsonObject(1));
+  }
+}
