@@ -123,7 +123,7 @@ class OpenApiDocumentTest {
     Schema meta = registry.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
     List<String> problems = new ArrayList<>();
     walk(DOC.root(), "", (node, at) -> {
-      if (at.endsWith("/schema") || at.matches("/components/schemas/[^/]+")) {
+      if (at.endsWith("/schema") || at.endsWith("/" + OpenApiContract.LINE_SCHEMA) || at.matches("/components/schemas/[^/]+")) {
         for (Error e : meta.validate(node)) {
           problems.add(at + e.getInstanceLocation() + ": " + e.getMessage());
         }
