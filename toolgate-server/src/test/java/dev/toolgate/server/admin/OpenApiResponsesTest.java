@@ -99,6 +99,43 @@ class OpenApiResponsesTest {
   }
 
   @Test
+  void credentialsOfEachKind() {
+    String create = "{\"name\":\"shop\",\"platform\":\"sendbird\"}";
+    String id = json(check(s.call("POST", "/admin/clients", create, s.admin(), "idempotency-key", "k-client-1"), 201)).getString("id");
+    check(s.call("POST", "/admin/clients", create, s.admin(), "idempotency-key", "k-client-1"), 201);
+    check(s.call("POST", "/admin/clients", create), 409);
+    check(s.call("POST", "/admin/clients", "{\"name\":\"shop2\",\"platform\":\"nowhere\"}"), 400);
+    String forClient = "{\"client_id\":\"" + id + "\"}";
+
+    String secret = json(check(s.call("POST", "/admin/signing-secrets", forClient), 201)).getString("id");
+    check(s.call("POST", "/admin/signing-secrets", "{\"client_id\":\"" + id + "\",\"value\":\"the platform's own\"}"), 201);
+    check(s.call("POST", "/admin/signing-secrets", "{\"client_id\":\"cl_nope\"}"), 404);
+    check(s.call("POST", "/admin/signing-secrets", "{\"client_id\":\"" + id + "\",\"expire_at\":\"2099-01-01T00:00:00Z\"}"), 400);
+    check(s.call("GET", "/admin/signing-secrets?client_id=" + id, null), 200);
+    check(s.call("GET", "/admin/signing-secrets?client=" + id, null), 400);
+    check(s.call("GET", "/admin/signing-secrets/" + secret, null), 200);
+    check(s.call("POST", "/admin/signing-secrets/" + secret + "/revoke", null), 200);
+
+    String token = json(check(s.call("POST", "/admin/static-tokens", forClient, s.admin(), "idempotency-key", "k-token-1"), 201)).getString("id");
+    check(s.call("POST", "/admin/static-tokens", forClient, s.admin(), "idempotency-key", "k-token-1"), 201);
+    check(s.call("GET", "/admin/static-tokens", null), 200);
+    check(s.call("GET", "/admin/static-tokens/" + token, null), 200);
+    String rotated = json(check(s.call("POST", "/admin/static-tokens/" + token + "/rotate", "{\"overlap_seconds\":60}"), 201)).getString("id");
+    check(s.call("POST", "/admin/static-tokens/" + token + "/rotate", "{\"overlap_seconds\":-1}"), 400);
+    check(s.call("POST", "/admin/static-tokens/" + rotated + "/revoke", null), 200);
+    check(s.call("POST", "/admin/static-tokens/" + rotated + "/rotate", null), 409);
+    check(s.call("POST", "/admin/static-tokens/tok_nope/revoke", null), 404);
+
+    String key = json(check(s.call("POST", "/admin/api-keys", "{\"client_id\":\"" + id + "\",\"tools\":[\"orders\"]}"), 201)).getString("id");
+    check(s.call("POST", "/admin/api-keys", "{\"client_id\":\"" + id + "\",\"tools\":[\"nope\"]}"), 400);
+    check(s.call("GET", "/admin/api-keys?client_id=" + id, null, s.tokens.get(AdminRole.READ_ONLY)), 200);
+    check(s.call("GET", "/admin/api-keys/" + key, null), 200);
+    check(s.call("POST", "/admin/api-keys/" + key + "/rotate", "{\"overlap_seconds\":0,\"expires_at\":\"2099-01-01T00:00:00Z\"}"), 201);
+    check(s.call("POST", "/admin/api-keys/" + key + "/revoke", null), 200);
+    check(s.call("POST", "/admin/api-keys", "{\"client_id\":\"" + id + "\",\"tools\":[\"*\"]}", s.tokens.get(AdminRole.READ_ONLY)), 403);
+  }
+
+  @Test
   void usersAndCustomerTokens() {
     JsonObject ada = json(check(s.call("POST", "/admin/users", "{\"username\":\"ada\",\"password\":\"correct horse\"}"), 201));
     String id = ada.getString("id");
