@@ -92,6 +92,16 @@ class AdminResourcesSchemaTest {
     assertShape("ApiKey",
         AdminResources.apiKey(new ApiKey("key_1", "cli_1", "d", Set.of("b", "a"), T, T.plusSeconds(9), T.plusSeconds(3), T.plusSeconds(1))),
         AdminResources.apiKey(new ApiKey("key_2", "cli_1", "d", Set.of("*"), T, null, null, null)));
+    StaticToken token = new StaticToken("tok_3", "cli_1", "d", T, null, null, null);
+    StaticToken replaced = new StaticToken("tok_1", "cli_1", "d", T, T.plusSeconds(60), null, T);
+    assertShape("StaticTokenCreated", AdminResources.issued(new IssuedSecret<>(token, "tgt_x"), AdminResources::staticToken));
+    assertShape("StaticTokenRotated", AdminResources.rotated(new IssuedSecret<>(token, "tgt_x"), replaced, AdminResources::staticToken));
+    ApiKey key = new ApiKey("key_3", "cli_1", "d", Set.of("a"), T, null, null, null);
+    ApiKey oldKey = new ApiKey("key_1", "cli_1", "d", Set.of("a"), T, T.plusSeconds(60), null, null);
+    assertShape("ApiKeyCreated", AdminResources.issued(new IssuedSecret<>(key, "tgk_x"), AdminResources::apiKey));
+    assertShape("ApiKeyRotated", AdminResources.rotated(new IssuedSecret<>(key, "tgk_x"), oldKey, AdminResources::apiKey));
+    assertShape("SigningSecretCreated", AdminResources.issued(new IssuedSecret<>(new SigningSecret("sec_3", "cli_1", new byte[32], T, null, null),
+        "tgs_x"), AdminResources::signingSecret));
     assertShape("ClientSecret",
         AdminResources.clientSecret(new ClientSecret("cs_1", "cli_1", "d", T, T.plusSeconds(9), T.plusSeconds(3), T.plusSeconds(1))),
         AdminResources.clientSecret(new ClientSecret("cs_2", "cli_1", "d", T, null, null, null)));
