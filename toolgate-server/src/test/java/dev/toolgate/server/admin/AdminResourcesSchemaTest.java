@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.toolgate.core.config.ConfigLoader;
+import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.decision.Check;
+import dev.toolgate.core.pki.TestCertificates;
 import dev.toolgate.core.port.ApiKey;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.port.StaticToken;
+import dev.toolgate.core.route.RouteTable;
 import dev.toolgate.core.token.SigningAlgorithm;
 import dev.toolgate.server.store.ClientKind;
 import dev.toolgate.server.store.ClientOverview;
@@ -20,6 +24,8 @@ import dev.toolgate.server.store.OAuthSettings;
 import dev.toolgate.server.store.SigningKeyInfo;
 import dev.toolgate.server.users.User;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,6 +125,103 @@ class AdminResourcesSchemaTest {
     assertShape("User",
         AdminResources.user(new User("usr_1", "ada", User.NO_PASSWORD, false, T, T)),
         AdminResources.user(new User("usr_2", "bob", "$argon2id$x", true, T, T.plusSeconds(1))));
+  }
+
+  /** Every credential kind, identity place, limit and MCP rule a tool can have, in one configuration. */
+  static final String TOOLS = """
+      server:
+        tls: {certificate: DIR/chain.pem, key: DIR/key.pem}
+      redis: {url: "redis://127.0.0.1:9"}
+      platforms:
+        sendbird:
+          allowed_ips: [192.0.2.0/24]
+          client_certificates: {ca: DIR/ca.pem}
+      trusted_issuers:
+        okta: {issuer: https://example.okta.com/oauth2/default, jwks_uri: https://example.okta.com/keys, audiences: [api://toolgate]}
+      tools:
+        - name: signed
+          method: POST
+          path: /users/{user_id}/orders
+          upstream: https://orders.internal:8443/v1/users/{user_id}/orders
+          upstream_ca: DIR/ca.pem
+          platform: sendbird
+          policy:
+            require: [sendbird_signature, user_token, api_key]
+            user_token: {body_field: /context/jwt, scopes: [profile.read]}
+          allowed_ips: [192.0.2.16/28]
+          user:
+            platform_user_id: {body_field: /user_id}
+            forward: user_id
+          owner: {path_param: user_id, is: platform_user_id}
+          rate_limits:
+            - {per: [client, user], limit: 10, period: 1m}
+            - {per: ip, limit: 100, period: 2s}
+          when_limits_unavailable: refuse
+          allow_in_path: [trailing_dot, encoded_percent]
+          forward_headers: [X-HTTP-Method-Override]
+        - name: profile
+          method: "*"
+          path: /profile/**
+          upstream: http://127.0.0.1:9000
+          policy:
+            require: [client_token, external_jwt]
+            client_token: {scopes: [profile.read], audience: https://api.example.com/profile}
+            external_jwt: {issuer: okta, header: X-Partner-JWT, scheme: "", scopes: [orders.read]}
+        - name: static
+          method: GET
+          path: /static
+          upstream: http://127.0.0.1:9000
+          policy: {require: [static_token]}
+        - name: hooks
+          method: POST
+          path: /hooks
+          upstream: http://127.0.0.1:9000
+          platform: sendbird
+          policy: {require: [standard_webhooks, stripe_signature, mtls], mtls: {subjects: ["CN=agent"], spiffe_ids: [spiffe://example.org/a]}}
+        - name: open
+          method: GET
+          path: /status
+          upstream: http://127.0.0.1:9000
+          policy: {anonymous: true}
+        - name: shop_mcp
+          path: /mcp
+          upstream: http://127.0.0.1:9000/mcp
+          policy:
+            require: [client_token]
+            client_token: {scopes: [mcp]}
+          mcp:
+            allowed_origins: [https://app.example.com]
+            unlisted_tools: deny
+            filter_tools_list: true
+            methods:
+              prompts/get: {deny: true}
+            tools:
+              refund_order:
+                policy: {require: [client_token, user_token], client_token: {scopes: [mcp]}}
+                scopes: [orders.refund]
+                user: {user_id: {header: X-User}, forward: opaque_id}
+                owner: {body_field: /customer_id, is: user_id}
+                rate_limits: [{per: user, limit: 3, period: 1h}]
+      """;
+
+  @Test
+  void toolsOfEveryKind() throws Exception {
+    Path dir = Files.createTempDirectory("toolgate-tool-shapes-");
+    TestCertificates.Issued ca = TestCertificates.ca("Shapes CA");
+    Files.writeString(dir.resolve("ca.pem"), ca.chainPem());
+    TestCertificates.Issued server = TestCertificates.server(ca);
+    server.writeChain(dir.resolve("chain.pem"));
+    server.writeKey(dir.resolve("key.pem"));
+    GatewayConfig config = ConfigLoader.parse(TOOLS.replace("DIR", dir.toString()), dir.resolve("toolgate.yaml"));
+    List<JsonObject> tools = RouteTable.from(config).routes().stream().map(r -> AdminResources.tool(r, config)).toList();
+    assertThat(tools).hasSize(6);
+    assertShape("Tool", tools.toArray(JsonObject[]::new));
+    assertShape("ToolCredentials", tools.stream().map(t -> t.getJsonObject("policy").getJsonObject("credentials")).toArray(JsonObject[]::new));
+    JsonObject mcp = tools.get(5).getJsonObject("mcp");
+    assertShape("McpRoute", mcp);
+    assertShape("McpRule", mcp.getJsonObject("tools").getJsonObject("refund_order"), mcp.getJsonObject("methods").getJsonObject("prompts/get"));
+    assertShape("RateLimit", tools.get(0).getJsonArray("rate_limits").getJsonObject(0), tools.get(0).getJsonArray("rate_limits").getJsonObject(1));
+    assertShape("UserBinding", tools.get(0).getJsonObject("user"));
   }
 
   @Test

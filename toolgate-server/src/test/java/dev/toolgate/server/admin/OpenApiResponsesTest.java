@@ -203,6 +203,28 @@ class OpenApiResponsesTest {
   }
 
   @Test
+  void toolsAndTestCalls() {
+    check(s.call("GET", "/admin/tools", null, s.tokens.get(AdminRole.READ_ONLY)), 200);
+    check(s.call("GET", "/admin/tools/orders", null), 200);
+    check(s.call("GET", "/admin/tools/shop_mcp", null), 200);
+    check(s.call("GET", "/admin/tools/nope", null), 404);
+    ClientRecord client = s.h.admin().createClient("tester", "sendbird");
+    String key = s.h.admin().createApiKey(client.id(), Set.of("orders"), null).plaintext();
+    s.h.refresh();
+    JsonObject call = new JsonObject().put("tool", "orders").put("path", "/orders/A-7")
+        .put("credential", new JsonObject().put("kind", "api_key").put("value", key));
+    JsonObject tested = json(check(s.call("POST", "/admin/tool-calls/test", call.encode()), 200));
+    assertThat(tested.getJsonObject("response").getInteger("status")).isEqualTo(200);
+    JsonObject refused = json(check(s.call("POST", "/admin/tool-calls/test",
+        call.copy().put("credential", new JsonObject().put("kind", "none")).encode()), 200));
+    assertThat(refused.getJsonObject("response").getInteger("status")).isEqualTo(401);
+    check(s.call("POST", "/admin/tool-calls/test", call.copy().put("tool", "nope").encode()), 404);
+    check(s.call("POST", "/admin/tool-calls/test", call.copy().put("credential", new JsonObject().put("kind", "signature")).encode()), 400);
+    check(s.call("POST", "/admin/tool-calls/test", call.copy().put("headrs", new JsonObject()).encode()), 400);
+    check(s.call("POST", "/admin/tool-calls/test", call.encode(), s.tokens.get(AdminRole.READ_ONLY)), 403);
+  }
+
+  @Test
   void tokenEndpointsWithAConfidentialClient() {
     CredentialStore credentials = s.h.admin();
     OAuthClientStore oauth = new OAuthClientStore(s.h.adminDb());
