@@ -22,6 +22,7 @@ import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.OAuthSettings;
 import dev.toolgate.server.store.SigningKeyInfo;
+import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.User;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -125,6 +126,14 @@ class AdminResourcesSchemaTest {
     assertShape("User",
         AdminResources.user(new User("usr_1", "ada", User.NO_PASSWORD, false, T, T)),
         AdminResources.user(new User("usr_2", "bob", "$argon2id$x", true, T, T.plusSeconds(1))));
+  }
+
+  @Test
+  void opaqueIds() {
+    User user = new User("usr_1", "ada", User.NO_PASSWORD, false, T, T);
+    assertShape("OpaqueId", AdminResources.opaqueId(new OpaqueIds.OpaqueId("oc_1", "asapp", "usr_1", 2), user),
+        AdminResources.opaqueId(new OpaqueIds.OpaqueId("oc_2", "asapp", "usr_9", 1), null));
+    assertShape("OpaqueIdKey", AdminResources.opaqueIdKey(new OpaqueIds.KeyInfo(1, "mk1", T, true)));
   }
 
   /** Every credential kind, identity place, limit and MCP rule a tool can have, in one configuration. */

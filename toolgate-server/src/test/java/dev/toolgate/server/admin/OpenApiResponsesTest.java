@@ -203,6 +203,41 @@ class OpenApiResponsesTest {
   }
 
   @Test
+  void auditLogPagesExportAndPrune() {
+    for (int i = 0; i < 3; i++) {
+      check(s.send(s.request("/decisions").GET().header("X-Original-URI", "/orders/P-" + i).header("X-Original-Method", "GET")), 401);
+    }
+    s.h.flushAudit();
+    JsonObject page = json(check(s.call("GET", "/admin/decisions?decision=deny&limit=2", null, s.tokens.get(AdminRole.READ_ONLY)), 200));
+    assertThat(page.getJsonArray("decisions")).hasSize(2);
+    check(s.call("GET", "/admin/decisions?decision=deny&limit=2&cursor=" + page.getString("next_cursor"), null), 200);
+    check(s.call("GET", "/admin/decisions?cursor=not-ours", null), 400);
+    check(s.call("GET", "/admin/decisions?limit=0", null), 400);
+    check(s.call("GET", "/admin/decisions?tool=orders&since=2020-01-01T00:00:00Z&until=2999-01-01T00:00:00Z", null), 200);
+    HttpResponse<String> export = check(s.call("GET", "/admin/audit/export?code=api_key_missing", null), 200);
+    assertThat(export.body().split("\n")).hasSizeGreaterThanOrEqualTo(3);
+    check(s.call("GET", "/admin/audit/export?limit=5", null), 400);
+    check(s.call("POST", "/admin/audit/prune", "{\"before\":\"2001-01-01T00:00:00Z\"}"), 200);
+    check(s.call("POST", "/admin/audit/prune", "{\"before\":\"2999-01-01T00:00:00Z\"}"), 400);
+    check(s.call("POST", "/admin/audit/prune", "{\"before\":\"2001-01-01T00:00:00Z\"}", s.tokens.get(AdminRole.OPERATOR)), 403);
+  }
+
+  @Test
+  void opaqueCustomerIds() {
+    String user = json(check(s.call("POST", "/admin/users", "{\"username\":\"opal\"}"), 201)).getString("id");
+    JsonObject id = json(check(s.call("POST", "/admin/users/" + user + "/opaque-id", "{\"platform\":\"asapp\"}"), 200));
+    check(s.call("POST", "/admin/users/" + user + "/opaque-id", null), 200);
+    check(s.call("POST", "/admin/users/usr_nope/opaque-id", null), 404);
+    check(s.call("GET", "/admin/opaque-ids/" + id.getString("opaque_id"), null, s.tokens.get(AdminRole.READ_ONLY)), 200);
+    check(s.call("GET", "/admin/opaque-ids/nope", null), 404);
+    check(s.call("GET", "/admin/opaque-id-keys", null), 200);
+    JsonObject key = json(check(s.call("POST", "/admin/opaque-id-keys/rotate", null, s.admin(), "idempotency-key", "k-opaque-1"), 201));
+    check(s.call("POST", "/admin/opaque-id-keys/rotate", null, s.admin(), "idempotency-key", "k-opaque-1"), 201);
+    check(s.call("GET", "/admin/opaque-id-keys/" + key.getInteger("version"), null), 200);
+    check(s.call("GET", "/admin/opaque-id-keys/999", null), 404);
+  }
+
+  @Test
   void toolsAndTestCalls() {
     check(s.call("GET", "/admin/tools", null, s.tokens.get(AdminRole.READ_ONLY)), 200);
     check(s.call("GET", "/admin/tools/orders", null), 200);
