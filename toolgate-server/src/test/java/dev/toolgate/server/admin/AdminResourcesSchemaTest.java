@@ -109,6 +109,8 @@ class AdminResourcesSchemaTest {
     assertShape("ApiKeyRotated", AdminResources.rotated(new IssuedSecret<>(key, "tgk_x"), oldKey, AdminResources::apiKey));
     assertShape("SigningSecretCreated", AdminResources.issued(new IssuedSecret<>(new SigningSecret("sec_3", "cli_1", new byte[32], T, null, null),
         "tgs_x"), AdminResources::signingSecret));
+    ClientSecret secret = new ClientSecret("cs_3", "cli_1", "d", T, null, null, null);
+    assertShape("ClientSecretCreated", AdminResources.issued(new IssuedSecret<>(secret, "tgc_x"), AdminResources::clientSecret));
     assertShape("ClientSecret",
         AdminResources.clientSecret(new ClientSecret("cs_1", "cli_1", "d", T, T.plusSeconds(9), T.plusSeconds(3), T.plusSeconds(1))),
         AdminResources.clientSecret(new ClientSecret("cs_2", "cli_1", "d", T, null, null, null)));
@@ -116,9 +118,25 @@ class AdminResourcesSchemaTest {
 
   @Test
   void signingKey() {
-    assertShape("SigningKey",
-        AdminResources.signingKey(new SigningKeyInfo("k1", SigningAlgorithm.EDDSA, "mk1", T, T, T.plusSeconds(9), SigningKeyInfo.State.PUBLISHED)),
-        AdminResources.signingKey(new SigningKeyInfo("k2", SigningAlgorithm.RS256, "mk1", T, null, null, SigningKeyInfo.State.PENDING)));
+    SigningKeyInfo published = new SigningKeyInfo("k1", SigningAlgorithm.EDDSA, "mk1", T, T, T.plusSeconds(9), SigningKeyInfo.State.PUBLISHED);
+    SigningKeyInfo pending = new SigningKeyInfo("k2", SigningAlgorithm.RS256, "mk1", T, null, null, SigningKeyInfo.State.PENDING);
+    SigningKeyInfo unknown = new SigningKeyInfo("k3", null, "mk1", T, T, null, SigningKeyInfo.State.ACTIVE);
+    assertShape("SigningKey", AdminResources.signingKey(published), AdminResources.signingKey(pending), AdminResources.signingKey(unknown));
+    SigningKeyInfo revoked = new SigningKeyInfo("k4", SigningAlgorithm.ES256, "mk1", T, T, T.plusSeconds(9), SigningKeyInfo.State.REVOKED);
+    assertShape("SigningKeyRevoked", AdminResources.revokedSigningKey(revoked, unknown), AdminResources.revokedSigningKey(revoked, null));
+  }
+
+  @Test
+  void clientKeys() throws Exception {
+    JWKSet jwks = new JWKSet(List.of(new ECKeyGenerator(Curve.P_256).keyID("k1").generate().toPublicJWK(),
+        new ECKeyGenerator(Curve.P_256).generate().toPublicJWK()));
+    OAuthSettings settings = new OAuthSettings(Set.of(), Duration.ofHours(1), Set.of("private_key_jwt"), jwks, List.of());
+    assertShape("ClientKeys", AdminResources.clientKeys(settings), AdminResources.clientKeys(OAuthSettings.DEFAULT));
+    for (var key : jwks.getKeys()) {
+      JsonObject jwk = AdminResources.jwk(key);
+      DOC.assertValid("Jwk", "/components/schemas/Jwk", JSON.readTree(jwk.encode()), jwk.encode());
+      assertThat(jwk.containsKey("d")).as("no private member").isFalse();
+    }
   }
 
   @Test

@@ -2,6 +2,9 @@ package dev.toolgate.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.server.oauth.Pkce;
 import dev.toolgate.server.store.CredentialStore;
@@ -235,6 +238,55 @@ class OpenApiResponsesTest {
     check(s.call("POST", "/admin/opaque-id-keys/rotate", null, s.admin(), "idempotency-key", "k-opaque-1"), 201);
     check(s.call("GET", "/admin/opaque-id-keys/" + key.getInteger("version"), null), 200);
     check(s.call("GET", "/admin/opaque-id-keys/999", null), 404);
+  }
+
+  @Test
+  void oauthSettingsKeysAndClientSecrets() throws Exception {
+    ClientRecord client = s.h.admin().createClient("oauthy", "sendbird");
+    s.h.refresh();
+    String base = "/admin/clients/" + client.id();
+    HttpResponse<String> read = check(s.call("GET", base + "/oauth", null, s.tokens.get(AdminRole.READ_ONLY)), 200);
+    String etag = read.headers().firstValue("etag").orElseThrow();
+    JsonObject settings = json(read).put("scopes", new JsonArray().add("reports.read"));
+    check(s.call("PUT", base + "/oauth", settings.encode(), s.admin(), "if-match", etag), 200);
+    check(s.call("PUT", base + "/oauth", settings.encode(), s.admin(), "if-match", etag), 412);
+    check(s.call("PUT", base + "/oauth", settings.copy().put("scope", "x").encode()), 400);
+    check(s.call("PUT", base + "/oauth", settings.encode(), s.admin(), "if-match", "not-a-tag"), 400);
+    check(s.call("GET", "/admin/clients/cl_nope/oauth", null), 404);
+
+    JWK key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+    String keysTag = check(s.call("GET", base + "/keys", null), 200).headers().firstValue("etag").orElseThrow();
+    String add = new JsonObject().put("jwk", new JsonObject(key.toPublicJWK().toJSONObject())).encode();
+    check(s.call("POST", base + "/keys", add, s.admin(), "if-match", keysTag), 201);
+    check(s.call("POST", base + "/keys", add), 409);
+    check(s.call("POST", base + "/keys", new JsonObject().put("jwk", new JsonObject(key.toJSONObject())).encode()), 400);
+    check(s.call("DELETE", base + "/keys/k1", null, s.admin(), "if-match", keysTag), 412);
+    check(s.call("GET", base + "/keys/k1", null), 200);
+    check(s.call("GET", base + "/keys/k9", null), 404);
+    check(s.call("PUT", base + "/oauth", settings.copy().put("auth_methods", new JsonArray().add("private_key_jwt"))
+        .put("jwks", new JsonObject().put("keys", new JsonArray().add(new JsonObject(key.toPublicJWK().toJSONObject())))).encode()), 200);
+    check(s.call("DELETE", base + "/keys/k1", null), 409);
+
+    String secret = json(check(s.call("POST", "/admin/client-secrets", "{\"client_id\":\"" + client.id() + "\"}"), 201)).getString("id");
+    check(s.call("POST", "/admin/client-secrets", "{\"client_id\":\"" + client.id() + "\",\"expire\":1}"), 400);
+    check(s.call("GET", "/admin/client-secrets?client_id=" + client.id(), null), 200);
+    check(s.call("GET", "/admin/client-secrets?client_id=cl_nope", null), 404);
+    check(s.call("GET", "/admin/signing-secrets?client_id=cl_nope", null), 404);
+    check(s.call("GET", "/admin/client-secrets/" + secret, null), 200);
+    check(s.call("POST", "/admin/client-secrets/" + secret + "/revoke", null), 200);
+  }
+
+  @Test
+  void signingKeys() {
+    String before = json(check(s.call("GET", "/admin/signing-keys", null), 200)).getJsonArray("signing_keys").getJsonObject(0).getString("kid");
+    String rotated = json(check(s.call("POST", "/admin/signing-keys/rotate", "{\"algorithm\":\"ES256\"}"), 201)).getString("kid");
+    check(s.call("POST", "/admin/signing-keys/rotate", "{\"algorithm\":\"HS256\"}"), 400);
+    check(s.call("GET", "/admin/signing-keys/" + rotated, null), 200);
+    check(s.call("GET", "/admin/signing-keys/nope", null), 404);
+    check(s.call("POST", "/admin/signing-keys/" + before + "/revoke", null), 200); // retired: no replacement
+    check(s.call("POST", "/admin/signing-keys/" + before + "/revoke", null), 404);
+    check(s.call("POST", "/admin/signing-keys/" + rotated + "/revoke", "{\"algorithm\":\"EdDSA\"}"), 200); // active: replaced
+    check(s.call("POST", "/admin/signing-keys/rotate", null, s.tokens.get(AdminRole.READ_ONLY)), 403);
   }
 
   @Test
