@@ -6,6 +6,7 @@ import dev.toolgate.server.store.NotFoundException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -43,7 +44,8 @@ public final class AdminTokensEndpoint implements Endpoint {
 
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      JsonObject body = AdminJson.body(ctx);
+      // Strict as for credentials: the role defaults to admin, so a misspelt "role" must not make an admin token.
+      JsonObject body = CredentialInput.body(ctx, List.of("name", "role", "expires_at"));
       String roleName = AdminJson.string(body, "role", false);
       AdminRole role = roleName == null ? AdminRole.ADMIN : AdminRole.parse(roleName)
           .orElseThrow(() -> new IllegalArgumentException("role must be one of " + AdminRole.names()));

@@ -12,6 +12,7 @@ import dev.toolgate.server.users.UserStore;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -118,7 +119,8 @@ public final class UserAdminEndpoint implements Endpoint {
   private void customerToken(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     AdminJson.respond(ctx, 200, () -> {
-      String tool = AdminJson.string(AdminJson.body(ctx), "tool", false);
+      // Strict: without "tool" the token is for the whole configured audience, so a misspelt field must not widen it.
+      String tool = AdminJson.string(CredentialInput.body(ctx, List.of("tool")), "tool", false);
       if (tool != null && !tokens.mintsFor(tool)) {
         throw new IllegalArgumentException("tool '" + tool + "' is not a tool that takes user tokens");
       }

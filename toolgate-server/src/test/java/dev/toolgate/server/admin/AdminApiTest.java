@@ -327,6 +327,17 @@ class AdminApiTest {
   }
 
   @Test
+  void aMisspeltToolIsRefusedNotMintedForTheWholeAudience() {
+    var dana = users.createUser("dana", HASHER.hash("correct horse battery"));
+    // Without "tool" the token is for every tool of the configured audience: a typo must not widen it.
+    HttpResponse<String> r = call("POST", "/admin/users/" + dana.id() + "/customer-token", "{\"tools\":\"refund\"}");
+    assertProblem(r, 400, "invalid_request");
+    assertThat(json(r).getString("detail")).contains("tools").doesNotContain("JWT");
+    assertProblem(call("POST", "/admin/users/" + dana.id() + "/customer-token", "{\"tool\":\"nope\",\"tool\":\"refund\"}"),
+        400, "invalid_request");
+  }
+
+  @Test
   void customerTokensAreRefusedForUnknownToolsUsersAndDisabledUsersAndWithoutAnAdminToken() {
     var bob = users.createUser("bob", HASHER.hash("correct horse battery"));
     assertProblem(call("POST", "/admin/users/" + bob.id() + "/customer-token", "{\"tool\":\"nope\"}"), 400, "invalid_request");
