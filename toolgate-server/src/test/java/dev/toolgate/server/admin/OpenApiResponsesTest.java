@@ -81,6 +81,7 @@ class OpenApiResponsesTest {
     check(s.call("GET", "/admin/admin-tokens/adm_nope", null), 404);
     check(s.call("POST", "/admin/admin-tokens", "{\"name\":\"x\",\"role\":\"root\"}"), 400);
     check(s.call("POST", "/admin/admin-tokens", "{\"name\":5}"), 400);
+    check(s.call("POST", "/admin/admin-tokens", "{\"name\":\"x\",\"rol\":\"read_only\"}"), 400);
     check(s.call("POST", "/admin/admin-tokens", "{\"name\":\"" + "x".repeat(20_000) + "\"}"), 413);
     check(s.call("GET", "/admin/admin-tokens", null, null), 401);
     check(s.call("GET", "/admin/admin-tokens", null, "tga_" + "A".repeat(43)), 401);
@@ -149,6 +150,7 @@ class OpenApiResponsesTest {
     check(s.call("POST", "/admin/users/" + id + "/password", "{\"password\":\"battery staple\"}"), 200);
     check(s.call("POST", "/admin/users/" + id + "/customer-token", null, s.tokens.get(AdminRole.TOKEN_MINTER)), 200);
     check(s.call("POST", "/admin/users/" + id + "/customer-token", "{\"tool\":\"orders\"}"), 400);
+    check(s.call("POST", "/admin/users/" + id + "/customer-token", "{\"tol\":\"orders\"}"), 400);
     check(s.call("POST", "/admin/users/" + id + "/disable", null), 200);
     check(s.call("POST", "/admin/users/" + id + "/customer-token", null), 409);
     check(s.call("POST", "/admin/users/" + id + "/enable", null), 200);
