@@ -56,6 +56,7 @@ public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, Se
         new ClientKeysAdminEndpoint(routes, oauth, refreshCredentials),
         new ClientSecretsAdminEndpoint(routes, oauth, refreshCredentials, clock),
         // The refresh reloads this instance's signing key ring too.
-        new SigningKeysAdminEndpoint(routes, new SigningKeyStore(database, box, clock), config, refreshCredentials));
+        new SigningKeysAdminEndpoint(routes, new SigningKeyStore(database, box, clock), config, refreshCredentials),
+        new OpenApiEndpoint(routes));
   }
 }

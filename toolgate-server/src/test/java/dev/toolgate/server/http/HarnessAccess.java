@@ -54,6 +54,11 @@ public final class HarnessAccess implements AutoCloseable {
     return h.config;
   }
 
+  /** The configuration in force, with the endpoints it mounts. */
+  public RunningConfig running() {
+    return h.gateway.reloader().current();
+  }
+
   public int upstreamHits() {
     return h.upstream.hits.get();
   }
