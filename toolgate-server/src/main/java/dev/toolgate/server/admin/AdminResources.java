@@ -11,9 +11,12 @@ import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.OAuthSettings;
 import dev.toolgate.server.store.SigningKeyInfo;
+import dev.toolgate.server.users.PlatformUser;
+import dev.toolgate.server.users.SessionToken;
 import dev.toolgate.server.users.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -123,6 +126,51 @@ public final class AdminResources {
         .put("has_password", user.hasPassword())
         .put("created_at", AdminJson.time(user.createdAt()))
         .put("password_changed_at", AdminJson.time(user.passwordChangedAt()));
+  }
+
+  /**
+   * A platform's user id mapped to a user, Sendbird-style: {@code created_at} in epoch milliseconds,
+   * as the rest of the platform API.
+   */
+  public static JsonObject platformUser(PlatformUser mapped, User user) {
+    return new JsonObject()
+        .put("platform", mapped.platform())
+        .put("user_id", mapped.platformUserId())
+        .put("toolgate_user_id", mapped.userId())
+        .put("username", user == null ? null : user.username())
+        .put("created_at", AdminJson.millis(mapped.createdAt()));
+  }
+
+  /** A session token just issued, Sendbird-shaped: the value is in {@code token}, {@code expires_at} in epoch milliseconds. */
+  public static JsonObject sessionTokenIssued(IssuedSecret<SessionToken> issued) {
+    return new JsonObject()
+        .put("token", issued.plaintext())
+        .put("expires_at", issued.record().expiresAt().toEpochMilli())
+        .put("token_id", issued.record().id());
+  }
+
+  /** A platform user's session tokens (never their values); times in epoch milliseconds. */
+  public static JsonObject sessionTokens(List<SessionToken> tokens, Instant now) {
+    JsonArray array = new JsonArray();
+    for (SessionToken t : tokens) {
+      array.add(new JsonObject()
+          .put("token_id", t.id())
+          .put("created_at", AdminJson.millis(t.createdAt()))
+          .put("expires_at", AdminJson.millis(t.expiresAt()))
+          .put("revoked_at", AdminJson.millis(t.revokedAt()))
+          .put("active", t.activeAt(now)));
+    }
+    return new JsonObject().put("tokens", array);
+  }
+
+  /** One session token revoked: {@code revoked} is false when it already was. */
+  public static JsonObject sessionTokenRevoked(String tokenId, boolean revoked) {
+    return new JsonObject().put("token_id", tokenId).put("revoked", revoked);
+  }
+
+  /** Every session token of a platform user revoked: how many this call revoked. */
+  public static JsonObject sessionTokensRevoked(int revoked) {
+    return new JsonObject().put("revoked", revoked);
   }
 
   /** One decision with its trace: "why was this call refused?". */

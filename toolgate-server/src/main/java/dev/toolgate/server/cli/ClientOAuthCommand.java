@@ -99,11 +99,11 @@ final class ClientOAuthCommand implements Callable<Integer> {
   private static String readJwks(Path file) {
     try {
       if (Files.size(file) > MAX_JWKS_FILE_BYTES) {
-        throw new UserError("--jwks-file " + file + " is too large to be a JWKS (" + Files.size(file) + " bytes)");
+        throw UserError.usage("--jwks-file " + file + " is too large to be a JWKS (" + Files.size(file) + " bytes)");
       }
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UserError("cannot read --jwks-file " + file + ": " + e.getMessage());
+      throw UserError.usage("cannot read --jwks-file " + file + ": " + e.getMessage());
     }
   }
 
@@ -114,7 +114,7 @@ final class ClientOAuthCommand implements Callable<Integer> {
       return Duration.ofSeconds(Long.parseLong(m.group(1)));
     }
     if (!text.matches("[1-9][0-9]{0,6}[dhm]")) {
-      throw new UserError("--ttl must be a duration like 90s, 15m, 1h or 1d, got '" + text + "'");
+      throw UserError.usage("--ttl must be a duration like 90s, 15m, 1h or 1d, got '" + text + "'");
     }
     return Expiry.lifetime("--ttl", text);
   }

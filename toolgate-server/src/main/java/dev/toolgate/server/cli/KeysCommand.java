@@ -70,7 +70,7 @@ final class KeysCommand {
         try {
           replacement = signingKeys(s).revoke(kid, alg);
         } catch (NotFoundException e) {
-          throw new UserError(e.getMessage() + " (see `toolgate keys list`)");
+          throw UserError.notFound(e.getMessage() + " (see `toolgate keys list`)");
         }
         var out = spec.commandLine().getOut();
         out.println("Signing key " + kid + " is revoked: it is no longer published, and tokens it signed are refused.");
@@ -112,7 +112,7 @@ final class KeysCommand {
   }
 
   private static SigningAlgorithm algorithm(String name) {
-    return SigningAlgorithm.parse(name).orElseThrow(() -> new UserError("--algorithm must be RS256, ES256 or EdDSA, got '" + name + "'"));
+    return SigningAlgorithm.parse(name).orElseThrow(() -> UserError.usage("--algorithm must be RS256, ES256 or EdDSA, got '" + name + "'"));
   }
 
   private static SigningKeyStore signingKeys(StoreSession s) {

@@ -19,7 +19,7 @@ final class KnownPlatforms {
     known.add(CODE_FLOW);
     loaded.tools().stream().map(t -> t.platform()).filter(Objects::nonNull).forEach(known::add);
     if (!known.contains(platform)) {
-      throw new UserError("platform '" + platform + "' is not used in " + loaded.source() + " (known: " + String.join(", ", known) + ")");
+      throw UserError.usage("platform '" + platform + "' is not used in " + loaded.source() + " (known: " + String.join(", ", known) + ")");
     }
   }
 }

@@ -139,8 +139,8 @@ class CliCredentialLifecycleTest extends CliTestSupport {
     assertThat(secrets(client)).hasSize(1);
 
     Run empty = withStdin("", () -> cmd("secret", "add", "--client", "sendbird-prod", "--from-stdin"));
-    empty.userError("no secret on standard input");
-    withStdin("   \n", () -> cmd("secret", "add", "--client", "sendbird-prod", "--from-stdin")).userError("no secret on standard input");
+    empty.invalid("no secret on standard input");
+    withStdin("   \n", () -> cmd("secret", "add", "--client", "sendbird-prod", "--from-stdin")).invalid("no secret on standard input");
     assertThat(secrets(client)).hasSize(1);
   }
 
