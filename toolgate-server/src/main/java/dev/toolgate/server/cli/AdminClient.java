@@ -132,8 +132,17 @@ final class AdminClient {
     return ok(exchange("GET", path, null, null)).body();
   }
 
+  /** POST with {@code body}; its null fields are left out (the API reads an absent field as its default). */
   JsonObject post(String path, JsonObject body) {
-    return ok(exchange("POST", path, body == null ? new JsonObject() : body, null)).body();
+    JsonObject sent = new JsonObject();
+    if (body != null) {
+      body.forEach(field -> {
+        if (field.getValue() != null) {
+          sent.put(field.getKey(), field.getValue());
+        }
+      });
+    }
+    return ok(exchange("POST", path, sent, null)).body();
   }
 
   JsonObject delete(String path) {
