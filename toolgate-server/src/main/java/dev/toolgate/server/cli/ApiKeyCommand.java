@@ -6,6 +6,7 @@ import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.store.NotFoundException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.concurrent.Callable;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "apikey", mixinStandardHelpOptions = true,
     description = {"Manage API keys (sent in the `api-key` header unless the platform names another).",
         "Each key is scoped to named tools; stored only as a SHA-256 digest and shown once."},
-    subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.List.class, ApiKeyCommand.Revoke.class})
+    subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.List.class, ApiKeyCommand.Rotate.class, ApiKeyCommand.Revoke.class})
 final class ApiKeyCommand {
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API key for a client.")
@@ -48,7 +49,7 @@ final class ApiKeyCommand {
 
     /** A key for a tool the configuration does not declare would never work: a typo. */
     private void requireDeclared(StoreOrServer where) {
-      var known = where.config().tools().stream().map(t -> t.name()).toList();
+      var known = where.config().tools().stream().map(t -> t.name()).toList(); // in the file's order
       for (String tool : tools) {
         if (!tool.equals(ApiKey.ALL_TOOLS) && !known.contains(tool)) {
           throw UserError.usage("tool '" + tool + "' is not declared in " + where.config().source() + " (known: " + String.join(", ", known) + ")");
@@ -81,6 +82,29 @@ final class ApiKeyCommand {
     }
   }
 
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = "Create a replacement key for the same tools; the old one keeps working for --overlap, then expires.")
+  static final class Rotate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
+    @Parameters(index = "0", paramLabel = "KEY_ID", description = "Id of the key to replace, e.g. key_...") String id;
+    @Option(names = "--overlap", defaultValue = "24h", paramLabel = "DURATION", description = "How long the old key stays valid: 30m, 24h, 7d (default: ${DEFAULT-VALUE}); 0 ends it now.") String overlap;
+
+    @Override
+    public Integer call() {
+      Duration keep = TokenCommand.overlap(overlap);
+      JsonObject issued = where.remote()
+          ? where.api().post(AdminClient.path("/admin/api-keys/{}/rotate", id), new JsonObject().put("overlap_seconds", keep.toSeconds()))
+          : where.store(s -> AdminResources.rotated(s.credentials.rotateApiKey(id, keep), find(s, id), AdminResources::apiKey));
+      output.print(spec, issued, out -> {
+        TokenCommand.printIssued(out, "API key", issued);
+        out.println("Old key " + id + " stays valid until " + issued.getJsonObject("replaces").getString("expires_at") + ".");
+      });
+      return 0;
+    }
+  }
+
   @Command(name = "revoke", mixinStandardHelpOptions = true,
       description = "Revoke an API key (running servers: at once on PostgreSQL, within a second on SQLite). Revoking it again changes nothing.")
   static final class Revoke implements Callable<Integer> {
@@ -95,11 +119,14 @@ final class ApiKeyCommand {
           ? where.api().post(AdminClient.path("/admin/api-keys/{}/revoke", id), null)
           : where.store(s -> {
             s.credentials.revokeApiKey(id);
-            return AdminResources.apiKey(s.credentials.listApiKeys(null).stream().filter(k -> k.id().equals(id)).findFirst()
-                .orElseThrow(() -> new NotFoundException("no API key with id '" + id + "'")));
+            return AdminResources.apiKey(find(s, id));
           });
       output.print(spec, key, out -> out.println("Revoked API key " + id));
       return 0;
     }
+  }
+
+  private static ApiKey find(StoreSession s, String id) {
+    return s.credentials.findApiKey(id).orElseThrow(() -> new NotFoundException("no API key with id '" + id + "'"));
   }
 }

@@ -2,6 +2,7 @@ package dev.toolgate.server.cli;
 
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.server.admin.AdminResources;
+import dev.toolgate.server.admin.KnownNames;
 import dev.toolgate.server.store.ClientKind;
 import dev.toolgate.server.store.NotFoundException;
 import dev.toolgate.server.store.OAuthClientStore;
@@ -29,7 +30,7 @@ final class ClientCommand {
 
     @Override
     public Integer call() {
-      if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+      if (!KnownNames.CLIENT_NAME.matcher(name).matches()) {
         throw UserError.usage("client name must be 1-64 characters of letters, digits, '.', '_' or '-'");
       }
       if (!where.remote()) {

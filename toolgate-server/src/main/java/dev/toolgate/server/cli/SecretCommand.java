@@ -124,8 +124,7 @@ final class SecretCommand {
           ? where.api().post(AdminClient.path("/admin/signing-secrets/{}/revoke", id), null)
           : where.store(s -> {
             s.credentials.revokeSigningSecret(id);
-            return AdminResources.signingSecret(s.credentials.listClients().stream()
-                .flatMap(c -> s.credentials.listSigningSecrets(c.id()).stream()).filter(x -> x.id().equals(id)).findFirst()
+            return AdminResources.signingSecret(s.credentials.findSigningSecret(id)
                 .orElseThrow(() -> new NotFoundException("no signing secret with id '" + id + "'")));
           });
       output.print(spec, secret, out -> out.println("Revoked signing secret " + id));

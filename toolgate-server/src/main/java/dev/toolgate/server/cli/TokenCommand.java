@@ -85,7 +85,7 @@ final class TokenCommand {
           ? where.api().post(AdminClient.path("/admin/static-tokens/{}/rotate", id), new JsonObject().put("overlap_seconds", keep.toSeconds()))
           : where.store(s -> {
             IssuedSecret<StaticToken> next = s.credentials.rotateStaticToken(id, keep);
-            return AdminResources.issued(next, AdminResources::staticToken).put("replaces", AdminResources.staticToken(find(s.credentials, id)));
+            return AdminResources.rotated(next, find(s.credentials, id), AdminResources::staticToken);
           });
       output.print(spec, issued, out -> {
         printIssued(out, "static token", issued);
@@ -117,8 +117,7 @@ final class TokenCommand {
   }
 
   private static StaticToken find(CredentialStore credentials, String id) {
-    return credentials.listStaticTokens(null).stream().filter(t -> t.id().equals(id)).findFirst()
-        .orElseThrow(() -> new NotFoundException("no static token with id '" + id + "'"));
+    return credentials.findStaticToken(id).orElseThrow(() -> new NotFoundException("no static token with id '" + id + "'"));
   }
 
   /** {@code --overlap}: a lifetime, or 0 to end the old credential now. */

@@ -117,6 +117,43 @@ class CliServerModeTest extends CliTestSupport {
   }
 
   @Test
+  void clientsAndTheirCredentialsThroughTheServer() {
+    JsonObject client = json(remote("client", "create", "sendbird-prod", "--platform", "sendbird", "-o", "json"));
+    assertThat(json(cmd("client", "list", "-o", "json")).getJsonArray("clients")).containsExactly(client);
+    remote("client", "create", "sendbird-prod", "--platform", "sendbird").conflict("already exists");
+    remote("client", "create", "other", "--platform", "sendbrid").invalid("'sendbrid' is not used in the configuration");
+    remote("client", "create", "bad name", "--platform", "sendbird").invalid("client name must be");
+
+    JsonObject given = json(withStdin("the platform's secret\n", () -> remote("secret", "add", "--client", "sendbird-prod", "--from-stdin", "-o", "json")));
+    assertThat(given.getString("secret")).isEqualTo("the platform's secret");
+    Run generated = remote("secret", "add", "--client", client.getString("id"), "--generate", "--expires", "30d").ok();
+    assertThat(generated.out()).startsWith("Added signing secret sec_").contains(" to client sendbird-prod, expires ")
+        .contains("Secret (shown once, store it now): tgs_");
+    assertThat(json(remote("secret", "list", "--client", "sendbird-prod", "-o", "json")))
+        .isEqualTo(json(cmd("secret", "list", "--client", "sendbird-prod", "-o", "json")));
+    assertThat(remote("secret", "list", "--client", "sendbird-prod").ok().out()).isEqualTo(cmd("secret", "list", "--client", "sendbird-prod").ok().out());
+    JsonObject revoked = json(remote("secret", "revoke", given.getString("id"), "-o", "json"));
+    assertThat(json(cmd("secret", "revoke", given.getString("id"), "-o", "json"))).as("revoked once, the same resource").isEqualTo(revoked);
+
+    JsonObject token = json(remote("token", "create", "--client", "sendbird-prod", "--expires", "90d", "-o", "json"));
+    assertThat(token.getString("secret")).startsWith("tgt_");
+    assertThat(json(remote("token", "list", "--client", "sendbird-prod", "-o", "json"))).isEqualTo(json(cmd("token", "list", "-o", "json")));
+    JsonObject rotated = json(remote("token", "rotate", token.getString("id"), "--overlap", "30m", "-o", "json"));
+    assertThat(rotated.getJsonObject("replaces").getString("id")).isEqualTo(token.getString("id"));
+    assertThat(remote("token", "revoke", token.getString("id")).ok().out()).isEqualTo("Revoked static token " + token.getString("id") + "\n");
+    remote("token", "rotate", token.getString("id")).conflict("is revoked");
+    remote("token", "revoke", "tok_nope").notFound("no static token with id 'tok_nope'");
+
+    JsonObject key = json(remote("apikey", "create", "--client", "sendbird-prod", "--tools", "catalog_search", "-o", "json"));
+    assertThat(key.getJsonArray("tools")).containsExactly("catalog_search");
+    remote("apikey", "create", "--client", "sendbird-prod", "--tools", "catalog_serach").invalid("'catalog_serach' is not a tool");
+    Run keyRotated = remote("apikey", "rotate", key.getString("id"), "--overlap", "0").ok();
+    assertThat(keyRotated.out()).startsWith("Created API key key_").contains("Old key " + key.getString("id") + " stays valid until ");
+    assertThat(json(remote("apikey", "list", "-o", "json"))).isEqualTo(json(cmd("apikey", "list", "--client", "sendbird-prod", "-o", "json")));
+    assertThat(json(remote("apikey", "revoke", key.getString("id"), "-o", "json")).getString("revoked_at")).isNotNull();
+  }
+
+  @Test
   void explainReadsTheDecisionFromTheServer() {
     AuditEvent denied = new AuditEvent(Instant.now().truncatedTo(ChronoUnit.MILLIS), "req_deny1", "POST", "/orders/status", "10.0.0.7",
         "order_status", null, List.of(), "deny", "signature_invalid", 401, 87, "signature matches none of the 1 active signing secret(s)");
