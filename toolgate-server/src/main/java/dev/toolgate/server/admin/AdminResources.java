@@ -10,11 +10,13 @@ import dev.toolgate.core.port.StaticToken;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.server.admin.testcall.TestCallRequest;
 import dev.toolgate.server.admin.testcall.TestCallResult;
+import dev.toolgate.server.store.AuditQuery;
 import dev.toolgate.server.store.ClientOverview;
 import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.OAuthSettings;
 import dev.toolgate.server.store.SigningKeyInfo;
+import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PlatformUser;
 import dev.toolgate.server.users.SessionToken;
 import dev.toolgate.server.users.User;
@@ -177,6 +179,28 @@ public final class AdminResources {
     return new JsonObject().put("revoked", revoked);
   }
 
+  /**
+   * An opaque customer identifier and the user it stands for ({@code user}: the user resource;
+   * users are never deleted, so it is always there).
+   */
+  public static JsonObject opaqueId(OpaqueIds.OpaqueId id, User user) {
+    return new JsonObject()
+        .put("opaque_id", id.opaqueId())
+        .put("platform", id.platform())
+        .put("user_id", id.userId())
+        .put("key_version", id.keyVersion())
+        .put("user", user == null ? null : user(user));
+  }
+
+  /** A key of opaque customer identifiers: its metadata, never its bytes. */
+  public static JsonObject opaqueIdKey(OpaqueIds.KeyInfo k) {
+    return new JsonObject()
+        .put("version", k.version())
+        .put("active", k.active())
+        .put("master_key_id", k.masterKeyId())
+        .put("created_at", AdminJson.time(k.createdAt()));
+  }
+
   /** One decision with its trace: "why was this call refused?". */
   public static JsonObject decision(AuditEvent e) {
     JsonArray checks = new JsonArray();
@@ -237,6 +261,19 @@ public final class AdminResources {
       out.put(name, out.containsKey(name) ? out.getString(name) + ", " + h.value() : h.value());
     }
     return out;
+  }
+
+  /**
+   * One page of the audit log: its decisions, newest first, and {@code next_cursor}, where the next
+   * page starts ({@code null}: none), from {@code next}, the position of the page's last decision.
+   */
+  public static JsonObject decisions(List<AuditEvent> page, AuditQuery.Position next) {
+    return list("decisions", page, AdminResources::decision).put("next_cursor", next == null ? null : AuditCursor.encode(next));
+  }
+
+  /** What a prune of the audit log did: how many decisions it deleted, recorded before when. */
+  public static JsonObject pruned(long deleted, Instant before) {
+    return new JsonObject().put("deleted", deleted).put("before", AdminJson.time(before));
   }
 
   /** A credential just created: its resource with the value in {@value AdminJson#SECRET}, the only time it is shown. */

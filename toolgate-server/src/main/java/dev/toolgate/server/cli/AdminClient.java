@@ -149,6 +149,40 @@ final class AdminClient {
     return ok(exchange("DELETE", path, null, null)).body();
   }
 
+  /**
+   * GET of a JSON-lines answer ({@code application/x-ndjson}), each line handed to {@code line} as it
+   * arrives, so an export of millions of rows is never held in memory. A failure before the first
+   * line is the problem's exit code; the answer breaking off later is a failure (1).
+   */
+  void lines(String path, java.util.function.Consumer<String> line) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+        .header("authorization", "Bearer " + token).header("accept", "application/x-ndjson").GET().build();
+    HttpResponse<java.util.stream.Stream<String>> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw UserError.failure("cannot reach the server at " + base + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw UserError.failure("interrupted while waiting for the server at " + base);
+    }
+    try (java.util.stream.Stream<String> body = response.body()) {
+      if (response.statusCode() / 100 != 2) {
+        String text = String.join("\n", body.toList());
+        JsonObject problem;
+        try {
+          problem = new JsonObject(text);
+        } catch (DecodeException | ClassCastException e) {
+          problem = null;
+        }
+        throw failure(new Answer(response.statusCode(), problem, null));
+      }
+      body.filter(l -> !l.isBlank()).forEach(line);
+    } catch (java.io.UncheckedIOException e) {
+      throw UserError.failure("the answer of the server at " + base + " broke off: " + e.getMessage());
+    }
+  }
+
   /** The answer whatever its status (for callers that handle one, like 412); no answer at all is a failure. */
   Answer exchange(String method, String path, JsonObject body, String ifMatch) {
     URI uri = URI.create(base + path);

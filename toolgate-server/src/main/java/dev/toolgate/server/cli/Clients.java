@@ -15,10 +15,18 @@ final class Clients {
 
   /** The same through the admin API: the client resource, found by id first, then by name, as the store does. */
   static JsonObject find(AdminClient api, String idOrName) {
+    return lookup(api, idOrName).orElseThrow(() -> notFound(idOrName));
+  }
+
+  /** A client id for a filter: that of the client with this id or name, or the text itself (a typo: no rows, as in store mode). */
+  static String idOrSame(AdminClient api, String idOrName) {
+    return lookup(api, idOrName).map(c -> c.getString("id")).orElse(idOrName);
+  }
+
+  private static Optional<JsonObject> lookup(AdminClient api, String idOrName) {
     List<JsonObject> all = Json.objects(api.get("/admin/clients"), "clients");
-    Optional<JsonObject> byId = all.stream().filter(c -> idOrName.equals(c.getString("id"))).findFirst();
-    return byId.or(() -> all.stream().filter(c -> idOrName.equals(c.getString("name"))).findFirst())
-        .orElseThrow(() -> notFound(idOrName));
+    return all.stream().filter(c -> idOrName.equals(c.getString("id"))).findFirst()
+        .or(() -> all.stream().filter(c -> idOrName.equals(c.getString("name"))).findFirst());
   }
 
   private static UserError notFound(String idOrName) {

@@ -1,7 +1,6 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.GatewayConfig;
-import dev.toolgate.server.admin.AdminJson;
 import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PasswordHasher;
@@ -262,7 +261,8 @@ final class UserCommand {
               new JsonObject().put("platform", platform))
           : where.store(s -> {
             User u = find(new UserStore(s.database), user);
-            return opaqueId(new OpaqueIds(s.database, s.box).idFor(platform, u.id()), platform, u.id());
+            OpaqueIds ids = new OpaqueIds(s.database, s.box);
+            return AdminResources.opaqueId(ids.resolve(ids.idFor(UserStore.requirePlatform(platform), u.id())).orElseThrow(), u);
           });
       output.print(spec, id, out -> out.println(id.getString("opaque_id")));
       return 0;
@@ -284,15 +284,14 @@ final class UserCommand {
           ? where.api().get(AdminClient.path("/admin/opaque-ids/{}", opaqueId))
           : where.store(s -> {
             OpaqueIds.OpaqueId id = new OpaqueIds(s.database, s.box).resolve(opaqueId)
-                .orElseThrow(() -> UserError.notFound("no opaque customer identifier " + opaqueId + " was issued by this store"));
-            User u = new UserStore(s.database).findUser(id.userId())
-                .orElseThrow(() -> UserError.notFound("opaque id " + opaqueId + " names user " + id.userId() + ", who no longer exists"));
-            return opaqueId(id.opaqueId(), id.platform(), u.id()).put("key_version", id.keyVersion()).put("user", AdminResources.user(u));
+                .orElseThrow(() -> UserError.notFound("no opaque customer identifier '" + opaqueId + "' was issued by this store"));
+            return AdminResources.opaqueId(id, new UserStore(s.database).findUser(id.userId()).orElse(null));
           });
       output.print(spec, found, out -> {
         JsonObject u = found.getJsonObject("user");
-        out.println(opaqueId + " is user " + u.getString("id") + " (" + u.getString("username") + (u.getBoolean("disabled") ? ", disabled" : "")
-            + ") on platform " + found.getString("platform") + " (key version " + found.getValue("key_version") + ")");
+        String who = u == null ? found.getString("user_id") + " (no longer exists)"
+            : u.getString("id") + " (" + u.getString("username") + (u.getBoolean("disabled") ? ", disabled" : "") + ")";
+        out.println(opaqueId + " is user " + who + " on platform " + found.getString("platform") + " (key version " + found.getValue("key_version") + ")");
       });
       return 0;
     }
@@ -313,16 +312,10 @@ final class UserCommand {
           : where.store(s -> {
             OpaqueIds ids = new OpaqueIds(s.database, s.box);
             int version = ids.rotateKey();
-            return ids.keys().stream().filter(k -> k.version() == version).findFirst()
-                .map(k -> new JsonObject().put("version", k.version()).put("created_at", AdminJson.time(k.createdAt())))
-                .orElseThrow();
+            return AdminResources.opaqueIdKey(ids.keys().stream().filter(k -> k.version() == version).findFirst().orElseThrow());
           });
       output.print(spec, key, out -> out.println("Opaque id key version " + key.getValue("version") + " is now active"));
       return 0;
     }
-  }
-
-  private static JsonObject opaqueId(String opaqueId, String platform, String userId) {
-    return new JsonObject().put("opaque_id", opaqueId).put("platform", platform).put("user_id", userId);
   }
 }

@@ -162,14 +162,16 @@ class CliJsonOutputTest extends CliTestSupport {
     assertThat(mapped.getLong("created_at")).as("epoch milliseconds, as the platform API").isPositive();
 
     JsonObject opaque = j("user", "opaque-id", "ada");
-    assertThat(opaque.getString("opaque_id")).startsWith("oc1_");
-    assertThat(opaque.getString("user_id")).isEqualTo(ada.getString("id"));
-    JsonObject resolved = j("user", "resolve", opaque.getString("opaque_id"));
-    assertThat(resolved.getString("platform")).isEqualTo("asapp");
-    assertThat(resolved.getJsonObject("user")).isEqualTo(enabled);
+    assertThat(opaque.fieldNames()).containsExactlyInAnyOrder("opaque_id", "platform", "user_id", "key_version", "user");
+    assertThat(opaque.getString("platform")).isEqualTo("asapp");
+    assertThat(opaque.getJsonObject("user")).isEqualTo(enabled);
+    assertThat(j("user", "resolve", opaque.getString("opaque_id"))).isEqualTo(opaque);
+    assertThat(j("user", "opaque-id", ada.getString("id"))).as("the same one ever after").isEqualTo(opaque);
     JsonObject key = j("user", "rotate-opaque-key");
-    assertThat(key.getInteger("version")).isEqualTo(inStore(s -> new OpaqueIds(s.database, s.box).keys().stream()
-        .filter(OpaqueIds.KeyInfo::active).findFirst().orElseThrow().version()));
+    assertThat(key).isEqualTo(inStore(s -> AdminResources.opaqueIdKey(new OpaqueIds(s.database, s.box).keys().stream()
+        .filter(OpaqueIds.KeyInfo::active).findFirst().orElseThrow())));
+    assertThat(key.getInteger("version")).isEqualTo(opaque.getInteger("key_version") + 1);
+    cmd("user", "resolve", "oc1_nope", "-o", "json").jsonError(3, "not_found");
 
     JsonObject session = j("session", "create", "--platform", "sendbird", "--user", "sb-ada", "--expires", "2d");
     assertThat(session.fieldNames()).containsExactlyInAnyOrder("token", "token_id", "expires_at");
@@ -219,6 +221,20 @@ class CliJsonOutputTest extends CliTestSupport {
     assertThat(j("audit", "--decision", "deny").getJsonArray("decisions")).singleElement()
         .satisfies(d -> assertThat(((JsonObject) d).getString("request_id")).isEqualTo("req_deny1"));
     cmd("explain", "req_nope", "-o", "json").jsonError(3, "not_found");
+    assertThat(all.getValue("next_cursor")).isNull();
+
+    // a page, and where the next one starts
+    JsonObject first = j("audit", "--limit", "1");
+    assertThat(first.getJsonArray("decisions")).containsExactly(AdminResources.decision(allowed));
+    JsonObject second = j("audit", "--limit", "1", "--cursor", first.getString("next_cursor"));
+    assertThat(second).isEqualTo(new JsonObject().put("decisions", new JsonArray().add(explained)).put("next_cursor", null));
+    cmd("audit", "--cursor", "not-a-cursor", "-o", "json").jsonError(2, "usage");
+
+    JsonObject pruned = j("audit", "prune", "--before", "30d");
+    assertThat(pruned.fieldNames()).containsExactlyInAnyOrder("deleted", "before");
+    assertThat(pruned.getLong("deleted")).isZero();
+    Run export = cmd("audit", "export", "-o", "json").ok();
+    assertThat(export.out().lines().map(JsonObject::new)).containsExactly(AdminResources.decision(allowed), explained);
   }
 
   @Test

@@ -167,6 +167,53 @@ class CliServerModeTest extends CliTestSupport {
   }
 
   @Test
+  void theAuditLogThroughTheServerPageByPage() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < 1_205; i++) { // more than one page of the API (1,000)
+      events.add(new AuditEvent(now.minusSeconds(3_600).plusMillis(i), "req_" + i, "GET", "/status", "127.0.0.1", "service_status", null,
+          List.of(), i % 2 == 0 ? "allow" : "deny", i % 2 == 0 ? "ok" : "route_not_found", i % 2 == 0 ? 200 : 404, 10, null));
+    }
+    withAudit(log -> {
+      log.appendBatch(events);
+      return null;
+    });
+    JsonObject local = json(cmd("audit", "--limit", "1100", "-o", "json"));
+    JsonObject viaServer = json(remote("audit", "--limit", "1100", "-o", "json"));
+    assertThat(viaServer.getJsonArray("decisions")).hasSize(1_100);
+    assertThat(viaServer.getJsonArray("decisions")).isEqualTo(local.getJsonArray("decisions"));
+    assertThat(viaServer.getString("next_cursor")).isNotNull();
+    JsonObject rest = json(remote("audit", "--limit", "1100", "--cursor", viaServer.getString("next_cursor"), "-o", "json"));
+    assertThat(rest).isEqualTo(json(cmd("audit", "--limit", "1100", "--cursor", local.getString("next_cursor"), "-o", "json")));
+    assertThat(rest.getJsonArray("decisions")).hasSize(105);
+    assertThat(rest.getValue("next_cursor")).isNull();
+    assertThat(remote("audit", "--decision", "deny", "--limit", "5").ok().out()).isEqualTo(cmd("audit", "--decision", "deny", "--limit", "5").ok().out());
+    remote("audit", "--cursor", "bm9wZQ").invalid("cursor");
+
+    assertThat(remote("audit", "export", "--decision", "allow").ok().out()).isEqualTo(cmd("audit", "export", "--decision", "allow").ok().out())
+        .satisfies(out -> assertThat(out.lines()).hasSize(603));
+    JsonObject pruned = json(remote("audit", "prune", "--before", "2026-01-01T00:00:00Z", "-o", "json"));
+    assertThat(pruned).isEqualTo(json(cmd("audit", "prune", "--before", "2026-01-01T00:00:00Z", "-o", "json")));
+    assertThat(pruned).isEqualTo(new JsonObject().put("deleted", 0L).put("before", "2026-01-01T00:00:00Z"));
+    String operator = json(cmd("admin-token", "create", "--name", "op", "--role", "operator", "-o", "json")).getString("secret");
+    remoteWith(Map.of(AdminClient.TOKEN_ENV, operator), "audit", "prune", "--before", "30d").notAuthorized("role is operator");
+  }
+
+  @Test
+  void opaqueIdsThroughTheServer() {
+    remote("user", "create", "ada", "--no-password").ok();
+    JsonObject viaServer = json(remote("user", "opaque-id", "ada", "--platform", "asapp", "-o", "json"));
+    assertThat(viaServer).isEqualTo(json(cmd("user", "opaque-id", "ada", "-o", "json")));
+    assertThat(json(remote("user", "resolve", viaServer.getString("opaque_id"), "-o", "json"))).isEqualTo(viaServer);
+    assertThat(remote("user", "resolve", viaServer.getString("opaque_id")).ok().out())
+        .isEqualTo(cmd("user", "resolve", viaServer.getString("opaque_id")).ok().out());
+    JsonObject key = json(remote("user", "rotate-opaque-key", "-o", "json"));
+    assertThat(key.getInteger("version")).isEqualTo(viaServer.getInteger("key_version") + 1);
+    assertThat(key.getBoolean("active")).isTrue();
+    remote("user", "opaque-id", "ada", "--platform", "Not A Platform").invalid("platform must be");
+  }
+
+  @Test
   void theAdminTokenComesFromTheEnvironmentOnly() {
     remoteWith(Map.of(), "client", "list").notAuthorized("TOOLGATE_ADMIN_TOKEN", "never on the command line");
     remoteWith(Map.of(AdminClient.TOKEN_ENV, "tga_" + "x".repeat(43)), "client", "list").notAuthorized("the admin token is unknown");
