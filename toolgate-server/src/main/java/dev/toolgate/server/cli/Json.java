@@ -12,7 +12,17 @@ final class Json {
   /** The objects of the list {@code doc[name]} (empty when absent). */
   static List<JsonObject> objects(JsonObject doc, String name) {
     JsonArray array = doc.getJsonArray(name);
-    return array == null ? List.of() : array.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).toList();
+    if (array == null) {
+      return List.of();
+    }
+    List<JsonObject> objects = new java.util.ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i); // a JsonObject, also for a Map put in by a library (JWK sets)
+      if (item instanceof JsonObject o) {
+        objects.add(o);
+      }
+    }
+    return objects;
   }
 
   /** The strings of {@code doc[name]}, or null when it is null. */

@@ -142,6 +142,35 @@ class CliJsonOutputTest extends CliTestSupport {
   }
 
   @Test
+  void oauthSettingsAndSigningKeys() throws Exception {
+    JsonObject shown = j("client-oauth", "sendbird-prod");
+    assertThat(shown).isEqualTo(inStore(s -> AdminResources.oauthSettings(clientId, new OAuthClientStore(s.database).oauthSettings(clientId))));
+    JsonObject changed = j("client-oauth", "sendbird-prod", "--scopes", "orders:read profile", "--ttl", "15m",
+        "--redirect-uris", "https://app.example.com/cb");
+    assertThat(changed).isEqualTo(inStore(s -> AdminResources.oauthSettings(clientId, new OAuthClientStore(s.database).oauthSettings(clientId))));
+    assertThat(changed.getJsonArray("scopes")).containsExactlyInAnyOrder("orders:read", "profile");
+    assertThat(changed.getLong("token_ttl_seconds")).isEqualTo(900);
+    assertThat(changed.getValue("jwks")).isNull();
+
+    JsonObject rotated = j("keys", "rotate", "--algorithm", "ES256");
+    assertThat(rotated.fieldNames()).containsExactlyInAnyOrder("kid", "algorithm", "state", "master_key_id", "created_at", "activated_at", "retired_at");
+    assertThat(rotated.getString("state")).isEqualTo("active");
+    assertThat(rotated.getString("algorithm")).isEqualTo("ES256");
+    JsonObject listed = j("keys", "list");
+    assertThat(listed.getJsonArray("signing_keys")).contains(rotated);
+    JsonObject next = j("keys", "rotate", "--algorithm", "EdDSA");
+    assertThat(next.getString("algorithm")).isEqualTo("EdDSA");
+    JsonObject revoked = j("keys", "revoke", next.getString("kid"), "--algorithm", "RS256");
+    assertThat(revoked.getString("kid")).isEqualTo(next.getString("kid"));
+    assertThat(revoked.getString("state")).isEqualTo("revoked");
+    assertThat(revoked.getJsonObject("replacement").getString("algorithm")).isEqualTo("RS256");
+    assertThat(revoked.getJsonObject("replacement").getString("state")).isEqualTo("active");
+    JsonObject retiredRevoked = j("keys", "revoke", rotated.getString("kid"));
+    assertThat(retiredRevoked.getValue("replacement")).as("it was not the active key").isNull();
+    cmd("keys", "revoke", "kid_nope", "-o", "json").jsonError(3, "not_found");
+  }
+
+  @Test
   void usersPlatformUsersAndSessions() {
     JsonObject ada = j("user", "create", "Ada", "--no-password");
     assertThat(ada).isEqualTo(inStore(s -> AdminResources.user(new UserStore(s.database).findUser(ada.getString("id")).orElseThrow())));

@@ -154,6 +154,48 @@ class CliServerModeTest extends CliTestSupport {
   }
 
   @Test
+  void oauthSettingsClientSecretsAndSigningKeysThroughTheServer() throws Exception {
+    createClient("asapp-prod");
+    assertThat(json(remote("client-oauth", "asapp-prod", "-o", "json"))).isEqualTo(json(cmd("client-oauth", "asapp-prod", "-o", "json")));
+    assertThat(remote("client-oauth", "asapp-prod").ok().out()).isEqualTo(cmd("client-oauth", "asapp-prod").ok().out())
+        .contains("Note: the client has no usable client secret");
+    // a change keeps what it does not name, as in store mode
+    cmd("client-oauth", "asapp-prod", "--ttl", "30m").ok();
+    JsonObject changed = json(remote("client-oauth", "asapp-prod", "--scopes", "profile.read", "--redirect-uris", "http://127.0.0.1/cb", "-o", "json"));
+    assertThat(changed.getLong("token_ttl_seconds")).isEqualTo(1800);
+    assertThat(changed.getJsonArray("scopes")).containsExactly("profile.read");
+    assertThat(changed).isEqualTo(json(cmd("client-oauth", "asapp-prod", "-o", "json")));
+    Path publicKey = dir.resolve("jwks.json");
+    Files.writeString(publicKey, new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("k1").generate()
+        .toPublicJWK().toJSONString());
+    JsonObject withKey = json(remote("client-oauth", "asapp-prod", "--jwks-file", publicKey.toString(), "--auth-methods", "private_key_jwt", "-o", "json"));
+    assertThat(withKey.getJsonObject("jwks").getJsonArray("keys")).hasSize(1);
+    assertThat(remote("client-oauth", "asapp-prod").ok().out()).contains("jwks:          1 public key(s): k1 EC").doesNotContain("Note:");
+    Path privateKey = dir.resolve("private.json");
+    Files.writeString(privateKey, new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("oops").generate().toJSONString());
+    remote("client-oauth", "asapp-prod", "--jwks-file", privateKey.toString()).invalid("private");
+    remote("client-oauth", "asapp-prod", "--auth-methods", "client_secret_jwt").invalid("client_secret_jwt");
+    remote("client-oauth", "nope").notFound("no client with id or name 'nope'");
+
+    JsonObject secret = json(remote("client-secret", "create", "--client", "asapp-prod", "--expires", "90d", "-o", "json"));
+    assertThat(secret.getString("secret")).startsWith("tgc_");
+    assertThat(json(remote("client-secret", "list", "--client", "asapp-prod", "-o", "json")))
+        .isEqualTo(json(cmd("client-secret", "list", "--client", "asapp-prod", "-o", "json")));
+    assertThat(remote("client-secret", "revoke", secret.getString("id")).ok().out()).isEqualTo("Revoked client secret " + secret.getString("id") + "\n");
+    remote("client-secret", "revoke", "cs_missing").notFound("no client secret with id 'cs_missing'");
+
+    JsonObject key = json(remote("keys", "rotate", "--algorithm", "ES256", "-o", "json"));
+    assertThat(json(remote("keys", "list", "-o", "json"))).isEqualTo(json(cmd("keys", "list", "-o", "json")));
+    assertThat(remote("keys", "list").ok().out()).isEqualTo(cmd("keys", "list").ok().out());
+    Run rotated = remote("keys", "rotate").ok();
+    assertThat(rotated.out()).contains("(RS256) is now active").contains("Previous key " + key.getString("kid") + " is retired");
+    remote("keys", "list", "--max-token-lifetime", "1h").invalid("--max-token-lifetime works on the store only");
+    JsonObject revoked = json(remote("keys", "revoke", key.getString("kid"), "-o", "json"));
+    assertThat(revoked.getString("state")).isEqualTo("revoked");
+    remote("keys", "revoke", key.getString("kid")).notFound("no signing key with kid '" + key.getString("kid") + "'", "toolgate keys list");
+  }
+
+  @Test
   void explainReadsTheDecisionFromTheServer() {
     AuditEvent denied = new AuditEvent(Instant.now().truncatedTo(ChronoUnit.MILLIS), "req_deny1", "POST", "/orders/status", "10.0.0.7",
         "order_status", null, List.of(), "deny", "signature_invalid", 401, 87, "signature matches none of the 1 active signing secret(s)");
