@@ -352,6 +352,71 @@ class CliServerModeTest extends CliTestSupport {
     }
   }
 
+  /**
+   * client-oauth's read-modify-write: a PUT refused with 412 (someone changed the settings since the
+   * GET) is redone on what is stored then, with the new ETag, and gives up after a few tries.
+   */
+  @Test
+  void clientOAuthRedoesItsChangeWhenTheSettingsChangedMeanwhile() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
+    java.util.concurrent.atomic.AtomicInteger version = new java.util.concurrent.atomic.AtomicInteger();
+    HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    fake.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      String method = exchange.getRequestMethod();
+      byte[] sent = exchange.getRequestBody().readAllBytes();
+      int status = 200;
+      String body;
+      if (path.equals("/admin/clients")) {
+        body = "{\"clients\":[{\"id\":\"cl_1\",\"name\":\"acme\",\"enabled\":true}]}";
+      } else if (path.equals("/admin/client-secrets")) {
+        body = "{\"client_secrets\":[]}";
+      } else if (method.equals("GET")) {
+        seen.add("GET " + path);
+        // someone else changes the TTL between every read and write of ours
+        body = new JsonObject().put("client_id", "cl_1").put("scopes", new io.vertx.core.json.JsonArray().add("a"))
+            .put("token_ttl_seconds", 60 + version.get()).put("auth_methods", new io.vertx.core.json.JsonArray().add("client_secret_basic"))
+            .put("redirect_uris", new io.vertx.core.json.JsonArray()).put("jwks", null).encode();
+        exchange.getResponseHeaders().add("etag", "\"v" + version.get() + "\"");
+      } else {
+        JsonObject put = new JsonObject(new String(sent, StandardCharsets.UTF_8));
+        seen.add("PUT " + path + " If-Match " + exchange.getRequestHeaders().getFirst("if-match") + " ttl " + put.getLong("token_ttl_seconds")
+            + " scopes " + put.getJsonArray("scopes").encode());
+        if (refusals.getAndDecrement() > 0) {
+          version.incrementAndGet();
+          status = 412;
+          body = "{\"status\":412,\"code\":\"precondition_failed\",\"detail\":\"the resource changed since it was read\"}";
+        } else {
+          body = put.put("client_id", "cl_1").encode();
+        }
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    fake.start();
+    try {
+      String base = "http://127.0.0.1:" + fake.getAddress().getPort();
+      Map<String, String> env = Map.of(AdminClient.TOKEN_ENV, adminToken);
+      JsonObject written = json(runWithEnv(env, "client-oauth", "acme", "--scopes", "b c", "--server", base, "-o", "json"));
+      assertThat(written.getJsonArray("scopes")).containsExactly("b", "c");
+      assertThat(written.getLong("token_ttl_seconds")).as("the TTL set meanwhile is kept").isEqualTo(62);
+      assertThat(seen).containsExactly(
+          "GET /admin/clients/cl_1/oauth", "PUT /admin/clients/cl_1/oauth If-Match \"v0\" ttl 60 scopes [\"b\",\"c\"]",
+          "GET /admin/clients/cl_1/oauth", "PUT /admin/clients/cl_1/oauth If-Match \"v1\" ttl 61 scopes [\"b\",\"c\"]",
+          "GET /admin/clients/cl_1/oauth", "PUT /admin/clients/cl_1/oauth If-Match \"v2\" ttl 62 scopes [\"b\",\"c\"]");
+
+      seen.clear();
+      refusals.set(100);
+      runWithEnv(env, "client-oauth", "acme", "--ttl", "1h", "--server", base).conflict("the resource changed since it was read");
+      assertThat(seen.stream().filter(s -> s.startsWith("PUT"))).as("a few tries, then exit 4").hasSize(5);
+    } finally {
+      fake.stop(0);
+    }
+  }
+
   @Test
   void commandsTheApiCannotDoRefuseServerAsAUsageError() {
     List<List<String>> local = List.of(List.of("master-key", "check"), List.of("master-key", "generate", "k.key"), List.of("master-key", "rotate"),
