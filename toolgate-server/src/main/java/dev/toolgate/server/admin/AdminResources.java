@@ -11,15 +11,19 @@ import dev.toolgate.core.port.StaticToken;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.server.admin.testcall.TestCallRequest;
 import dev.toolgate.server.admin.testcall.TestCallResult;
+import dev.toolgate.server.store.AuditQuery;
 import dev.toolgate.server.store.ClientOverview;
 import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.OAuthSettings;
 import dev.toolgate.server.store.SigningKeyInfo;
 import dev.toolgate.server.users.OpaqueIds;
+import dev.toolgate.server.users.PlatformUser;
+import dev.toolgate.server.users.SessionToken;
 import dev.toolgate.server.users.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -156,6 +160,51 @@ public final class AdminResources {
   }
 
   /**
+   * A platform's user id mapped to a user, Sendbird-style: {@code created_at} in epoch milliseconds,
+   * as the rest of the platform API.
+   */
+  public static JsonObject platformUser(PlatformUser mapped, User user) {
+    return new JsonObject()
+        .put("platform", mapped.platform())
+        .put("user_id", mapped.platformUserId())
+        .put("toolgate_user_id", mapped.userId())
+        .put("username", user == null ? null : user.username())
+        .put("created_at", AdminJson.millis(mapped.createdAt()));
+  }
+
+  /** A session token just issued, Sendbird-shaped: the value is in {@code token}, {@code expires_at} in epoch milliseconds. */
+  public static JsonObject sessionTokenIssued(IssuedSecret<SessionToken> issued) {
+    return new JsonObject()
+        .put("token", issued.plaintext())
+        .put("expires_at", issued.record().expiresAt().toEpochMilli())
+        .put("token_id", issued.record().id());
+  }
+
+  /** A platform user's session tokens (never their values); times in epoch milliseconds. */
+  public static JsonObject sessionTokens(List<SessionToken> tokens, Instant now) {
+    JsonArray array = new JsonArray();
+    for (SessionToken t : tokens) {
+      array.add(new JsonObject()
+          .put("token_id", t.id())
+          .put("created_at", AdminJson.millis(t.createdAt()))
+          .put("expires_at", AdminJson.millis(t.expiresAt()))
+          .put("revoked_at", AdminJson.millis(t.revokedAt()))
+          .put("active", t.activeAt(now)));
+    }
+    return new JsonObject().put("tokens", array);
+  }
+
+  /** One session token revoked: {@code revoked} is false when it already was. */
+  public static JsonObject sessionTokenRevoked(String tokenId, boolean revoked) {
+    return new JsonObject().put("token_id", tokenId).put("revoked", revoked);
+  }
+
+  /** Every session token of a platform user revoked: how many this call revoked. */
+  public static JsonObject sessionTokensRevoked(int revoked) {
+    return new JsonObject().put("revoked", revoked);
+  }
+
+  /**
    * An opaque customer identifier and the user it stands for ({@code user}: the user resource;
    * users are never deleted, so it is always there).
    */
@@ -237,6 +286,19 @@ public final class AdminResources {
       out.put(name, out.containsKey(name) ? out.getString(name) + ", " + h.value() : h.value());
     }
     return out;
+  }
+
+  /**
+   * One page of the audit log: its decisions, newest first, and {@code next_cursor}, where the next
+   * page starts ({@code null}: none), from {@code next}, the position of the page's last decision.
+   */
+  public static JsonObject decisions(List<AuditEvent> page, AuditQuery.Position next) {
+    return list("decisions", page, AdminResources::decision).put("next_cursor", next == null ? null : AuditCursor.encode(next));
+  }
+
+  /** What a prune of the audit log did: how many decisions it deleted, recorded before when. */
+  public static JsonObject pruned(long deleted, Instant before) {
+    return new JsonObject().put("deleted", deleted).put("before", AdminJson.time(before));
   }
 
   /** A credential just created: its resource with the value in {@value AdminJson#SECRET}, the only time it is shown. */

@@ -4,7 +4,6 @@ import dev.toolgate.server.admin.AdminRole.Access;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.AuditLog;
 import dev.toolgate.server.store.AuditRetention;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
@@ -54,6 +53,6 @@ public final class AuditAdminEndpoint implements Endpoint {
         throw new IllegalArgumentException("before is required (an RFC 3339 time such as 2026-01-01T00:00:00Z)");
       }
       return new Pruned(AuditRetention.prune(audit, before, clock.instant(), spillDir), before);
-    }, pruned -> new JsonObject().put("deleted", pruned.deleted()).put("before", AdminJson.time(pruned.before())));
+    }, pruned -> AdminResources.pruned(pruned.deleted(), pruned.before()));
   }
 }

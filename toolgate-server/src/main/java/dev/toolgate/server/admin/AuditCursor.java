@@ -13,20 +13,20 @@ import java.util.Base64;
  * clients. It carries no authority (anyone who may read the log may read from any position), so it
  * is not signed; a cursor that does not decode to a position is refused with 400.
  */
-final class AuditCursor {
+public final class AuditCursor {
   private static final String VERSION = "1:";
   /** Request ids are Toolgate's own (about 30 characters): anything much longer was not issued here. */
   static final int MAX_CHARS = 512;
 
   private AuditCursor() {}
 
-  static String encode(Position position) {
+  public static String encode(Position position) {
     String text = VERSION + position.occurredAtMillis() + ":" + position.requestId();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** @throws IllegalArgumentException naming {@code cursor} if it is not one this API issued */
-  static Position decode(String cursor) {
+  public static Position decode(String cursor) {
     if (cursor.length() > MAX_CHARS || !cursor.matches("[A-Za-z0-9_-]+")) {
       throw invalid();
     }

@@ -39,7 +39,7 @@ public final class DecisionsAdminEndpoint implements Endpoint {
     routes.get(router, "/admin/decisions/:request_id", Access.READ, this::get);
   }
 
-  private record Page(List<AuditEvent> decisions, String nextCursor) {}
+  private record Page(List<AuditEvent> decisions, AuditQuery.Position next) {}
 
   private void list(RoutingContext ctx) {
     String rawQuery = ctx.request().query();
@@ -51,8 +51,8 @@ public final class DecisionsAdminEndpoint implements Endpoint {
         return new Page(found, null);
       }
       List<AuditEvent> page = found.subList(0, query.limit());
-      return new Page(page, AuditCursor.encode(AuditQuery.Position.of(page.get(page.size() - 1))));
-    }, page -> AdminResources.list("decisions", page.decisions(), AdminResources::decision).put("next_cursor", page.nextCursor()));
+      return new Page(page, AuditQuery.Position.of(page.get(page.size() - 1)));
+    }, page -> AdminResources.decisions(page.decisions(), page.next()));
   }
 
   private void get(RoutingContext ctx) {

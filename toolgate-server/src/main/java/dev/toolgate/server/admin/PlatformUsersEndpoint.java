@@ -66,7 +66,7 @@ public final class PlatformUsersEndpoint implements Endpoint {
       String platformUserId = AdminJson.string(body, "user_id", true);
       String username = AdminJson.string(body, "username", true);
       PlatformUser mapped = users.mapPlatformUser(platform, platformUserId, username);
-      return json(mapped, users.findUser(mapped.userId()).orElse(null));
+      return AdminResources.platformUser(mapped, users.findUser(mapped.userId()).orElse(null));
     }, json -> json);
   }
 
@@ -76,7 +76,7 @@ public final class PlatformUsersEndpoint implements Endpoint {
     AdminJson.respond(ctx, 200, () -> {
       PlatformUser mapped = users.findPlatformUser(platform, platformUserId)
           .orElseThrow(() -> new NotFoundException("no user_id '" + platformUserId + "' on platform " + platform));
-      return json(mapped, users.findUser(mapped.userId()).orElse(null));
+      return AdminResources.platformUser(mapped, users.findUser(mapped.userId()).orElse(null));
     }, json -> json);
   }
 
@@ -86,28 +86,14 @@ public final class PlatformUsersEndpoint implements Endpoint {
     AdminJson.respond(ctx, 200, () -> {
       Long expiresAt = AdminJson.integer(AdminJson.body(ctx), "expires_at");
       return users.createSessionToken(platform, platformUserId, expiresAt == null ? null : Instant.ofEpochMilli(expiresAt));
-    }, (IssuedSecret<SessionToken> issued) -> new JsonObject()
-        .put("token", issued.plaintext())
-        .put("expires_at", issued.record().expiresAt().toEpochMilli())
-        .put("token_id", issued.record().id()));
+    }, AdminResources::sessionTokenIssued);
   }
 
   private void listTokens(RoutingContext ctx) {
     String platform = ctx.pathParam("platform");
     String platformUserId = ctx.pathParam("user_id");
-    AdminJson.respond(ctx, 200, () -> users.listSessionTokens(platform, platformUserId), (List<SessionToken> tokens) -> {
-      Instant now = clock.instant();
-      JsonArray array = new JsonArray();
-      for (SessionToken t : tokens) {
-        array.add(new JsonObject()
-            .put("token_id", t.id())
-            .put("created_at", AdminJson.millis(t.createdAt()))
-            .put("expires_at", AdminJson.millis(t.expiresAt()))
-            .put("revoked_at", AdminJson.millis(t.revokedAt()))
-            .put("active", t.activeAt(now)));
-      }
-      return new JsonObject().put("tokens", array);
-    });
+    AdminJson.respond(ctx, 200, () -> users.listSessionTokens(platform, platformUserId),
+        tokens -> AdminResources.sessionTokens(tokens, clock.instant()));
   }
 
   private void revokeOne(RoutingContext ctx) {
@@ -115,22 +101,13 @@ public final class PlatformUsersEndpoint implements Endpoint {
     String platformUserId = ctx.pathParam("user_id");
     String tokenId = ctx.pathParam("token_id");
     AdminJson.respond(ctx, 200, () -> users.revokeSessionToken(platform, platformUserId, tokenId),
-        revoked -> new JsonObject().put("token_id", tokenId).put("revoked", revoked));
+        revoked -> AdminResources.sessionTokenRevoked(tokenId, revoked));
   }
 
   private void revokeAll(RoutingContext ctx) {
     String platform = ctx.pathParam("platform");
     String platformUserId = ctx.pathParam("user_id");
     AdminJson.respond(ctx, 200, () -> users.revokeAllSessionTokens(platform, platformUserId),
-        revoked -> new JsonObject().put("revoked", revoked));
-  }
-
-  private static JsonObject json(PlatformUser mapped, User user) {
-    return new JsonObject()
-        .put("platform", mapped.platform())
-        .put("user_id", mapped.platformUserId())
-        .put("toolgate_user_id", mapped.userId())
-        .put("username", user == null ? null : user.username())
-        .put("created_at", AdminJson.millis(mapped.createdAt()));
+        AdminResources::sessionTokensRevoked);
   }
 }

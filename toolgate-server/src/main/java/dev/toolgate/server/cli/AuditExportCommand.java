@@ -1,6 +1,7 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.port.AuditEvent;
+import dev.toolgate.server.admin.AdminJson;
 import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.store.AuditQuery;
 import java.io.PrintWriter;
@@ -17,13 +18,16 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "export", mixinStandardHelpOptions = true,
     description = {"Print every recorded decision matching the filters as JSON lines, newest first: one object per",
         "line, the shape of GET /admin/decisions/{request_id} (also GET /admin/audit/export). Read in pages,",
-        "so a log of millions of rows streams in constant memory: toolgate audit export --since 7d > week.ndjson"})
+        "so a log of millions of rows streams in constant memory: toolgate audit export --since 7d > week.ndjson",
+        "JSON lines whatever -o says (-o json makes a failure a JSON object on stderr too)."})
 final class AuditExportCommand implements Callable<Integer> {
   /** Decisions read per query: about a megabyte of JSON. */
   static final int PAGE = 1000;
 
   @Spec CommandSpec spec;
-  @Mixin ConfigOption config;
+  @Mixin StoreOrServer where;
+  /** JSON lines whatever it says; -o json makes a failure JSON too. */
+  @Mixin OutputOption output;
   @Option(names = "--request", paramLabel = "ID", description = "Only this request id.") String requestId;
   @Option(names = "--tool", paramLabel = "TOOL", description = "Only calls of this tool.") String tool;
   @Option(names = "--client", paramLabel = "CLIENT_ID", description = "Only calls authenticated as this client (id or name).") String client;
@@ -35,16 +39,24 @@ final class AuditExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (decision != null && !decision.equals("allow") && !decision.equals("deny")) {
-      throw new UserError("--decision must be allow or deny");
+      throw UserError.usage("--decision must be allow or deny");
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // what the store keeps
     Instant sinceAt = since == null ? null : AuditPruneCommand.when("--since", since, now);
     Instant untilAt = until == null ? null : AuditPruneCommand.when("--until", until, now);
     if (sinceAt != null && untilAt != null && untilAt.isBefore(sinceAt)) {
-      throw new UserError("--until (" + untilAt + ") is before --since (" + sinceAt + ")");
+      throw UserError.usage("--until (" + untilAt + ") is before --since (" + sinceAt + ")");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (StoreSession s = new StoreSession(config.load())) {
+    if (where.remote()) {
+      String clientId = client == null ? null : Clients.idOrSame(where.api(), client);
+      where.api().lines(AdminClient.query("/admin/audit/export", AdminClient.params("request_id", requestId, "tool", tool,
+          "client_id", clientId, "decision", decision, "code", code, "since", AdminJson.time(sinceAt), "until", AdminJson.time(untilAt))),
+          out::println);
+      out.flush();
+      return 0;
+    }
+    return where.store(s -> {
       String clientId = client == null ? null : s.credentials.findClient(client).map(c -> c.id()).orElse(client);
       AuditQuery query = new AuditQuery(requestId, tool, clientId, decision, code, sinceAt, untilAt, PAGE);
       while (true) {
@@ -58,6 +70,6 @@ final class AuditExportCommand implements Callable<Integer> {
         }
         query = query.withAfter(AuditQuery.Position.of(page.get(page.size() - 1)));
       }
-    }
+    });
   }
 }

@@ -1,8 +1,10 @@
 package dev.toolgate.server.cli;
 
-import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.server.Toolgate;
+import dev.toolgate.server.admin.AdminJson;
+import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.store.AuditRetention;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.time.OffsetDateTime;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "spill directory (audit.spill_dir) to be written to the store."})
 final class AuditPruneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin ConfigOption config;
+  @Mixin StoreOrServer where;
+  @Mixin OutputOption output;
   @Option(names = "--before", required = true, paramLabel = "WHEN",
       description = "Delete what is older than this: an instant (2026-01-01T00:00:00Z) or an age (90d, 48h).") String before;
 
@@ -28,11 +31,13 @@ final class AuditPruneCommand implements Callable<Integer> {
   public Integer call() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // what the store keeps
     Instant cutoff = when("--before", before, now);
-    GatewayConfig loaded = config.load();
-    try (StoreSession s = new StoreSession(loaded)) {
-      long deleted = AuditRetention.prune(s.audit, cutoff, now, Toolgate.spillDir(loaded));
-      spec.commandLine().getOut().println("Deleted " + deleted + " audit record" + (deleted == 1 ? "" : "s") + " older than " + cutoff);
-    }
+    JsonObject pruned = where.remote()
+        ? where.api().post("/admin/audit/prune", new JsonObject().put("before", AdminJson.time(cutoff)))
+        : where.store(s -> AdminResources.pruned(AuditRetention.prune(s.audit, cutoff, now, Toolgate.spillDir(where.config())), cutoff));
+    output.print(spec, pruned, out -> {
+      long deleted = pruned.getLong("deleted");
+      out.println("Deleted " + deleted + " audit record" + (deleted == 1 ? "" : "s") + " older than " + pruned.getString("before"));
+    });
     return 0;
   }
 
@@ -44,7 +49,7 @@ final class AuditPruneCommand implements Callable<Integer> {
     try {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
-      throw new UserError(option + " must be an instant like 2026-11-21T10:00:00Z or an age like 30m, 2h, 7d");
+      throw UserError.usage(option + " must be an instant like 2026-11-21T10:00:00Z or an age like 30m, 2h, 7d");
     }
   }
 }

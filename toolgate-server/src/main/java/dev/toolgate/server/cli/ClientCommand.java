@@ -1,10 +1,12 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.port.ClientRecord;
+import dev.toolgate.server.admin.AdminResources;
+import dev.toolgate.server.admin.KnownNames;
 import dev.toolgate.server.store.ClientKind;
-import dev.toolgate.server.store.ClientOverview;
+import dev.toolgate.server.store.NotFoundException;
 import dev.toolgate.server.store.OAuthClientStore;
-import dev.toolgate.server.store.OAuthSettings;
+import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,21 +23,24 @@ final class ClientCommand {
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a client.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "NAME", description = "Unique client name, e.g. sendbird-prod.") String name;
     @Option(names = "--platform", required = true, paramLabel = "PLATFORM", description = "Platform the client belongs to (a name under `platforms:` or any tool's `platform:`).") String platform;
 
     @Override
     public Integer call() {
-      if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
-        throw new UserError("client name must be 1-64 characters of letters, digits, '.', '_' or '-'");
+      if (!KnownNames.CLIENT_NAME.matcher(name).matches()) {
+        throw UserError.usage("client name must be 1-64 characters of letters, digits, '.', '_' or '-'");
       }
-      var loaded = config.load();
-      KnownPlatforms.require(loaded, platform);
-      try (StoreSession s = new StoreSession(loaded)) {
-        ClientRecord c = s.credentials.createClient(name, platform);
-        spec.commandLine().getOut().println("Created client " + c.id() + " (" + c.name() + ", platform " + c.platform() + ")");
+      if (!where.remote()) {
+        KnownPlatforms.require(where.config(), platform); // the server checks against its own configuration
       }
+      JsonObject client = where.remote()
+          ? where.api().post("/admin/clients", new JsonObject().put("name", name).put("platform", platform))
+          : where.store(s -> overview(s, s.credentials.createClient(name, platform).id()));
+      output.print(spec, client, out -> out.println("Created client " + client.getString("id") + " (" + client.getString("name")
+          + ", platform " + client.getString("platform") + ")"));
       return 0;
     }
   }
@@ -45,23 +50,27 @@ final class ClientCommand {
           "/oauth/register), how many redirect URIs it has for the authorization code flow, and how it authenticates."})
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Option(names = "--registration", paramLabel = "KIND", description = "Only clients registered this way: admin or dynamic.") String registration;
 
     @Override
     public Integer call() {
       ClientKind.Registration only = registration == null ? null : ClientKind.Registration.parse(registration)
-          .orElseThrow(() -> new UserError("--registration must be admin or dynamic, got '" + registration + "'"));
-      try (StoreSession s = new StoreSession(config.load())) {
+          .orElseThrow(() -> UserError.usage("--registration must be admin or dynamic, got '" + registration + "'"));
+      JsonObject all = where.remote()
+          ? where.api().get(AdminClient.query("/admin/clients", AdminClient.params("registration", only == null ? null : only.value())))
+          : where.store(s -> AdminResources.list("clients", new OAuthClientStore(s.database).listClients(only), AdminResources::client));
+      output.print(spec, all, out -> {
         Table t = new Table("ID", "NAME", "PLATFORM", "ENABLED", "CREATED", "REGISTRATION", "REDIRECT_URIS", "AUTH");
-        for (ClientOverview o : new OAuthClientStore(s.database).listClients(only)) {
-          ClientRecord c = o.client();
-          OAuthSettings settings = o.settings();
-          t.row(c.id(), c.name(), c.platform(), c.enabled(), c.createdAt(), o.kind().registration().value(),
-              settings == null ? "?" : settings.redirectUris().size(), settings == null ? "?" : String.join(",", settings.authMethods()));
+        for (JsonObject c : Json.objects(all, "clients")) {
+          var uris = Json.strings(c, "redirect_uris");
+          var auth = Json.strings(c, "auth_methods");
+          t.row(c.getValue("id"), c.getValue("name"), c.getValue("platform"), c.getValue("enabled"), c.getValue("created_at"),
+              c.getValue("registration"), uris == null ? "?" : uris.size(), auth == null ? "?" : String.join(",", auth));
         }
-        t.print(spec.commandLine().getOut());
-      }
+        t.print(out);
+      });
       return 0;
     }
   }
@@ -71,33 +80,46 @@ final class ClientCommand {
           "its refresh tokens and unexchanged codes too (running servers: at once on PostgreSQL, within a second on SQLite)."})
   static final class Disable implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "CLIENT", description = "Client id or name.") String client;
 
     @Override
     public Integer call() {
-      return setEnabled(spec, config, client, false);
+      return setEnabled(spec, where, output, client, false);
     }
   }
 
   @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled client again.")
   static final class Enable implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "CLIENT", description = "Client id or name.") String client;
 
     @Override
     public Integer call() {
-      return setEnabled(spec, config, client, true);
+      return setEnabled(spec, where, output, client, true);
     }
   }
 
-  private static int setEnabled(CommandSpec spec, ConfigOption config, String client, boolean enabled) {
-    try (StoreSession s = new StoreSession(config.load())) {
-      ClientRecord c = Clients.find(s, client);
-      s.credentials.setClientEnabled(c.id(), enabled);
-      spec.commandLine().getOut().println((enabled ? "Enabled" : "Disabled") + " client " + c.id() + " (" + c.name() + ")");
-    }
+  private static int setEnabled(CommandSpec spec, StoreOrServer where, OutputOption output, String client, boolean enabled) {
+    String verb = enabled ? "enable" : "disable";
+    JsonObject changed = where.remote()
+        ? where.api().post(AdminClient.path("/admin/clients/{}/" + verb, Clients.find(where.api(), client).getString("id")), null)
+        : where.store(s -> {
+          ClientRecord c = Clients.find(s, client);
+          s.credentials.setClientEnabled(c.id(), enabled);
+          return overview(s, c.id());
+        });
+    output.print(spec, changed, out -> out.println((enabled ? "Enabled" : "Disabled") + " client " + changed.getString("id")
+        + " (" + changed.getString("name") + ")"));
     return 0;
+  }
+
+  /** The client resource, as {@code GET /admin/clients/{id}} shows it. */
+  static JsonObject overview(StoreSession s, String clientId) {
+    return AdminResources.client(new OAuthClientStore(s.database).findClient(clientId)
+        .orElseThrow(() -> new NotFoundException("no client with id '" + clientId + "'")));
   }
 }

@@ -1,11 +1,14 @@
 package dev.toolgate.server.cli;
 
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.toolgate.core.port.ClientRecord;
+import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.OAuthSettings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -28,14 +32,19 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {"Show or change how a client uses the token endpoint: the scopes it may request, the lifetime",
         "of its access tokens, how it authenticates, its public keys for private_key_jwt, and the redirect URIs",
         "of its authorization code flow.",
-        "Options left out keep their current value; with no option, the settings are shown."})
+        "Options left out keep their current value; with no option, the settings are shown. A change made",
+        "meanwhile by someone else is not undone (with --server: read, changed, written back with If-Match, retried)."})
 final class ClientOAuthCommand implements Callable<Integer> {
   /** A file bigger than this is not a JWKS; the store refuses much less anyway. */
   private static final long MAX_JWKS_FILE_BYTES = 1024 * 1024;
   private static final Pattern SECONDS = Pattern.compile("([1-9][0-9]{0,6})s");
 
+  /** PUTs tried when someone else keeps changing the settings in between. */
+  private static final int MAX_ATTEMPTS = 5;
+
   @Spec CommandSpec spec;
-  @Mixin ConfigOption config;
+  @Mixin StoreOrServer where;
+  @Mixin OutputOption output;
   @Parameters(index = "0", paramLabel = "CLIENT", description = "Client id or name.") String client;
   @Option(names = "--scopes", paramLabel = "SCOPES",
       description = "Scopes the client may request, space-separated (quote them: \"orders:read profile\"); \"\" for none.") String scopes;
@@ -57,59 +66,112 @@ final class ClientOAuthCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String jwksJson = jwks != null && jwks.file != null ? readJwks(jwks.file) : null;
+    // Checked here, before anything is sent or written: a private key in the file never leaves this machine.
+    JWKSet newJwks = jwksJson == null ? null : OAuthSettings.parseJwks(jwksJson);
     Duration tokenTtl = ttl == null ? null : parseTtl(ttl);
+    Set<String> scopeSet = scopes == null ? null : OAuthSettings.parseScopes(scopes);
+    List<String> methods = authMethods == null ? null : authMethods.stream().map(String::strip).toList();
     List<String> uris = redirectUris == null ? null : redirectUris.stream().map(String::strip).filter(u -> !u.isEmpty()).toList();
     if (uris != null) {
-      OAuthSettings.DEFAULT.withRedirectUris(uris); // checked before anything is written
+      OAuthSettings.DEFAULT.withRedirectUris(uris);
     }
-    boolean change = scopes != null || tokenTtl != null || authMethods != null || jwks != null;
-    try (StoreSession s = new StoreSession(config.load())) {
+    boolean change = scopeSet != null || tokenTtl != null || methods != null || jwks != null || uris != null;
+    Shown shown = where.remote() ? remote(change, scopeSet, tokenTtl, methods, newJwks, uris) : where.store(s -> {
       ClientRecord c = Clients.find(s, client);
       OAuthClientStore oauth = new OAuthClientStore(s.database);
-      OAuthSettings settings = oauth.oauthSettings(c.id());
-      var out = spec.commandLine().getOut();
-      if (change || uris != null) {
-        // Options left out keep the values stored when the change is written, not those read above:
+      OAuthSettings settings = !change ? oauth.oauthSettings(c.id()) : oauth.updateOAuthSettings(c.id(), current -> {
+        // Options left out keep the values stored when the change is written, not those read before:
         // a change made meanwhile by another command or the admin API is not undone.
-        JWKSet newJwks = jwks == null || jwks.none ? null : OAuthSettings.parseJwks(jwksJson);
-        settings = oauth.updateOAuthSettings(c.id(), current -> {
-          if (current == null) {
-            throw new UserError("the stored OAuth settings of client " + c.name() + " became unusable meanwhile; run the command again");
-          }
-          return new OAuthSettings(
-              scopes != null ? OAuthSettings.parseScopes(scopes) : current.allowedScopes(),
-              tokenTtl != null ? tokenTtl : current.tokenTtl(),
-              authMethods != null ? new LinkedHashSet<>(authMethods.stream().map(String::strip).toList()) : current.authMethods(),
-              jwks == null ? current.jwks() : newJwks,
-              uris != null ? uris : current.redirectUris());
-        });
-      }
-      if (change || uris != null) {
-        out.println("Updated OAuth settings of client " + c.name() + " (running servers: at once on PostgreSQL, within a second on SQLite).");
-      }
-      out.println("client_id:     " + c.id() + " (" + c.name() + (c.enabled() ? "" : ", disabled") + ")");
-      out.println("scopes:        " + (settings.allowedScopes().isEmpty() ? "(none)" : settings.scopeString()));
-      out.println("token ttl:     " + format(settings.tokenTtl()));
-      out.println("auth methods:  " + String.join(" ", settings.authMethods()));
-      out.println("jwks:          " + describe(settings));
-      out.println("redirect URIs: " + (settings.redirectUris().isEmpty() ? "(none)" : String.join(" ", settings.redirectUris())));
-      boolean secretMethods = settings.allowsAuthMethod(OAuthSettings.CLIENT_SECRET_BASIC) || settings.allowsAuthMethod(OAuthSettings.CLIENT_SECRET_POST);
+        if (current == null) {
+          throw UserError.conflict("the stored OAuth settings of client " + c.name() + " became unusable meanwhile; run the command again");
+        }
+        return new OAuthSettings(scopeSet != null ? scopeSet : current.allowedScopes(), tokenTtl != null ? tokenTtl : current.tokenTtl(),
+            methods != null ? new LinkedHashSet<>(methods) : current.authMethods(), jwks == null ? current.jwks() : newJwks,
+            uris != null ? uris : current.redirectUris());
+      });
       Instant now = Instant.now();
-      if (secretMethods && oauth.listClientSecrets(c.id()).stream().noneMatch(cs -> cs.usableAt(now))) {
-        out.println("Note: the client has no usable client secret; create one with `toolgate client-secret create --client " + c.name() + "`.");
+      return new Shown(ClientCommand.overview(s, c.id()), AdminResources.oauthSettings(c.id(), settings),
+          oauth.listClientSecrets(c.id()).stream().anyMatch(cs -> cs.usableAt(now)));
+    });
+    output.print(spec, shown.settings(), out -> print(out, shown, change));
+    return 0;
+  }
+
+  /** What the text shows: the client, its settings, and whether it holds a usable client secret. */
+  private record Shown(JsonObject client, JsonObject settings, boolean usableSecret) {}
+
+  /**
+   * Through the admin API: GET the settings, change what was asked, PUT them with {@code If-Match};
+   * if someone changed them in between (412), read them again and redo the change, a few times.
+   */
+  private Shown remote(boolean change, Set<String> scopeSet, Duration tokenTtl, List<String> methods, JWKSet newJwks, List<String> uris) {
+    AdminClient api = where.api();
+    JsonObject c = Clients.find(api, client);
+    String path = AdminClient.path("/admin/clients/{}/oauth", c.getString("id"));
+    JsonObject settings = null;
+    for (int attempt = 1; settings == null; attempt++) {
+      AdminClient.Answer read = api.ok(api.exchange("GET", path, null, null));
+      if (!change) {
+        settings = read.body();
+        break;
+      }
+      JsonObject wanted = read.body().copy();
+      wanted.remove("client_id");
+      if (scopeSet != null) {
+        wanted.put("scopes", new JsonArray(List.copyOf(scopeSet)));
+      }
+      if (tokenTtl != null) {
+        wanted.put("token_ttl_seconds", tokenTtl.toSeconds());
+      }
+      if (methods != null) {
+        wanted.put("auth_methods", new JsonArray(methods));
+      }
+      if (jwks != null) {
+        wanted.put("jwks", newJwks == null ? null : new JsonObject(newJwks.toPublicJWKSet().toJSONObject(true)));
+      }
+      if (uris != null) {
+        wanted.put("redirect_uris", new JsonArray(uris));
+      }
+      AdminClient.Answer written = api.exchange("PUT", path, wanted, read.etag());
+      if (written.status() != 412 || attempt == MAX_ATTEMPTS) {
+        settings = api.ok(written).body();
       }
     }
-    return 0;
+    boolean usable = output.json() || Json.objects(api.get(AdminClient.query("/admin/client-secrets",
+        AdminClient.params("client_id", c.getString("id")))), "client_secrets").stream().anyMatch(cs -> Json.active(cs, Instant.now()));
+    return new Shown(c, settings, usable);
+  }
+
+  private void print(PrintWriter out, Shown shown, boolean changed) {
+    JsonObject c = shown.client();
+    JsonObject settings = shown.settings();
+    String name = c.getString("name");
+    if (changed) {
+      out.println("Updated OAuth settings of client " + name + " (running servers: at once on PostgreSQL, within a second on SQLite).");
+    }
+    List<String> scopeList = Json.strings(settings, "scopes");
+    List<String> methodList = Json.strings(settings, "auth_methods");
+    List<String> uriList = Json.strings(settings, "redirect_uris");
+    out.println("client_id:     " + c.getString("id") + " (" + name + (c.getBoolean("enabled", true) ? "" : ", disabled") + ")");
+    out.println("scopes:        " + (scopeList.isEmpty() ? "(none)" : String.join(" ", scopeList)));
+    out.println("token ttl:     " + format(Duration.ofSeconds(settings.getLong("token_ttl_seconds"))));
+    out.println("auth methods:  " + String.join(" ", methodList));
+    out.println("jwks:          " + describe(settings.getJsonObject("jwks")));
+    out.println("redirect URIs: " + (uriList.isEmpty() ? "(none)" : String.join(" ", uriList)));
+    boolean secretMethods = methodList.contains(OAuthSettings.CLIENT_SECRET_BASIC) || methodList.contains(OAuthSettings.CLIENT_SECRET_POST);
+    if (secretMethods && !shown.usableSecret()) {
+      out.println("Note: the client has no usable client secret; create one with `toolgate client-secret create --client " + name + "`.");
+    }
   }
 
   private static String readJwks(Path file) {
     try {
       if (Files.size(file) > MAX_JWKS_FILE_BYTES) {
-        throw new UserError("--jwks-file " + file + " is too large to be a JWKS (" + Files.size(file) + " bytes)");
+        throw UserError.usage("--jwks-file " + file + " is too large to be a JWKS (" + Files.size(file) + " bytes)");
       }
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UserError("cannot read --jwks-file " + file + ": " + e.getMessage());
+      throw UserError.usage("cannot read --jwks-file " + file + ": " + e.getMessage());
     }
   }
 
@@ -120,7 +182,7 @@ final class ClientOAuthCommand implements Callable<Integer> {
       return Duration.ofSeconds(Long.parseLong(m.group(1)));
     }
     if (!text.matches("[1-9][0-9]{0,6}[dhm]")) {
-      throw new UserError("--ttl must be a duration like 90s, 15m, 1h or 1d, got '" + text + "'");
+      throw UserError.usage("--ttl must be a duration like 90s, 15m, 1h or 1d, got '" + text + "'");
     }
     return Expiry.lifetime("--ttl", text);
   }
@@ -139,13 +201,14 @@ final class ClientOAuthCommand implements Callable<Integer> {
     return s + "s";
   }
 
-  private static String describe(OAuthSettings settings) {
-    if (settings.jwks() == null) {
+  /** The registered public keys ({@code {"keys": [...]}} or null) in words: how many, and each one's kid and type. */
+  private static String describe(JsonObject jwks) {
+    List<JsonObject> keys = jwks == null ? List.of() : Json.objects(jwks, "keys");
+    if (jwks == null) {
       return "(none)";
     }
-    List<JWK> keys = settings.jwks().getKeys();
     return keys.size() + " public key(s): " + keys.stream()
-        .map(k -> (k.getKeyID() == null ? "(no kid)" : k.getKeyID()) + " " + k.getKeyType())
+        .map(k -> (k.getString("kid") == null ? "(no kid)" : k.getString("kid")) + " " + k.getString("kty"))
         .collect(Collectors.joining(", "));
   }
 }

@@ -1,8 +1,9 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.port.ClientRecord;
-import dev.toolgate.server.store.ClientSecret;
-import dev.toolgate.server.store.IssuedSecret;
+import dev.toolgate.server.admin.AdminJson;
+import dev.toolgate.server.admin.AdminResources;
+import dev.toolgate.server.store.NotFoundException;
 import dev.toolgate.server.store.OAuthClientStore;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -24,32 +25,39 @@ final class ClientSecretCommand {
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a client secret; prints the client_id and the secret once.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
-    @Mixin JsonOption output;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Option(names = "--client", required = true, paramLabel = "CLIENT", description = "Client id or name.") String client;
     @Option(names = "--expires", paramLabel = "WHEN", description = "Lifetime (90d, 12h) or instant; default: never.") String expires;
 
     @Override
     public Integer call() {
-      try (StoreSession s = new StoreSession(config.load())) {
-        ClientRecord c = Clients.find(s, client);
-        IssuedSecret<ClientSecret> issued = new OAuthClientStore(s.database).createClientSecret(c.id(), Expiry.parse(expires, Instant.now()));
-        var out = spec.commandLine().getOut();
-        ClientSecret secret = issued.record();
-        if (output.json) {
-          out.println(new JsonObject().put("id", secret.id()).put("client_id", c.id())
-              .put("client_secret", issued.plaintext()).put("client_enabled", c.enabled())
-              .put("expires_at", secret.expiresAt() == null ? null : secret.expiresAt().toString()).encode());
-          return 0;
-        }
-        out.println("Created client secret " + secret.id() + " for client " + c.name()
-            + (secret.expiresAt() == null ? "" : ", expires " + secret.expiresAt()));
-        out.println("client_id: " + c.id());
-        out.println("client_secret (shown once, store it now): " + issued.plaintext());
-        if (!c.enabled()) {
-          out.println("Note: client " + c.name() + " is disabled; enable it with `toolgate client enable " + c.name() + "`.");
-        }
+      Instant expiresAt = Expiry.parse(expires, Instant.now());
+      record Made(JsonObject client, JsonObject secret) {}
+      Made made;
+      if (where.remote()) {
+        JsonObject owner = Clients.find(where.api(), client);
+        made = new Made(owner, where.api().post("/admin/client-secrets", new JsonObject().put("client_id", owner.getString("id"))
+            .put("expires_at", AdminJson.time(expiresAt))));
+      } else {
+        made = where.store(s -> {
+          ClientRecord c = Clients.find(s, client);
+          var secret = new OAuthClientStore(s.database).createClientSecret(c.id(), expiresAt);
+          return new Made(ClientCommand.overview(s, c.id()), AdminResources.issued(secret, AdminResources::clientSecret));
+        });
       }
+      JsonObject owner = made.client();
+      JsonObject issued = made.secret();
+      output.print(spec, issued, out -> {
+        String name = owner.getString("name");
+        String expiry = issued.getString("expires_at");
+        out.println("Created client secret " + issued.getString("id") + " for client " + name + (expiry == null ? "" : ", expires " + expiry));
+        out.println("client_id: " + issued.getString("client_id"));
+        out.println("client_secret (shown once, store it now): " + issued.getString(AdminJson.SECRET));
+        if (!owner.getBoolean("enabled", true)) {
+          out.println("Note: client " + name + " is disabled; enable it with `toolgate client enable " + name + "`.");
+        }
+      });
       return 0;
     }
   }
@@ -57,35 +65,45 @@ final class ClientSecretCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List a client's secrets (ids, dates, last use; never values).")
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Option(names = "--client", required = true, paramLabel = "CLIENT", description = "Client id or name.") String client;
 
     @Override
     public Integer call() {
-      try (StoreSession s = new StoreSession(config.load())) {
-        ClientRecord c = Clients.find(s, client);
+      JsonObject all = where.remote()
+          ? where.api().get(AdminClient.query("/admin/client-secrets", AdminClient.params("client_id", Clients.find(where.api(), client).getString("id"))))
+          : where.store(s -> AdminResources.list("client_secrets", new OAuthClientStore(s.database).listClientSecrets(Clients.find(s, client).id()),
+              AdminResources::clientSecret));
+      output.print(spec, all, out -> {
         Table t = new Table("ID", "CLIENT", "CREATED", "EXPIRES", "REVOKED", "LAST USED");
-        for (ClientSecret cs : new OAuthClientStore(s.database).listClientSecrets(c.id())) {
-          t.row(cs.id(), cs.clientId(), cs.createdAt(), cs.expiresAt(), cs.revokedAt(), cs.lastUsedAt());
-        }
-        t.print(spec.commandLine().getOut());
-      }
+        Json.objects(all, "client_secrets").forEach(cs -> t.row(cs.getValue("id"), cs.getValue("client_id"), cs.getValue("created_at"),
+            cs.getValue("expires_at"), cs.getValue("revoked_at"), cs.getValue("last_used_at")));
+        t.print(out);
+      });
       return 0;
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a client secret (running servers: at once on PostgreSQL, within a second on SQLite).")
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = "Revoke a client secret (running servers: at once on PostgreSQL, within a second on SQLite). Revoking it again changes nothing.")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "SECRET_ID", description = "Id from `client-secret list`, e.g. cs_...") String id;
 
     @Override
     public Integer call() {
-      try (StoreSession s = new StoreSession(config.load())) {
-        boolean revoked = new OAuthClientStore(s.database).revokeClientSecret(id);
-        spec.commandLine().getOut().println((revoked ? "Revoked client secret " : "Client secret was already revoked: ") + id);
-      }
+      JsonObject secret = where.remote()
+          ? where.api().post(AdminClient.path("/admin/client-secrets/{}/revoke", id), null)
+          : where.store(s -> {
+            OAuthClientStore oauth = new OAuthClientStore(s.database);
+            oauth.revokeClientSecret(id);
+            return AdminResources.clientSecret(s.credentials.listClients().stream().flatMap(c -> oauth.listClientSecrets(c.id()).stream())
+                .filter(cs -> cs.id().equals(id)).findFirst().orElseThrow(() -> new NotFoundException("no client secret with id '" + id + "'")));
+          });
+      output.print(spec, secret, out -> out.println("Revoked client secret " + id));
       return 0;
     }
   }

@@ -19,7 +19,7 @@ final class ConfigOption {
   /** The file, which exists. */
   Path existing() {
     if (!Files.exists(file)) {
-      throw new UserError(file + " does not exist; run `toolgate init` to write a starter configuration, or pass --config");
+      throw UserError.usage(file + " does not exist; run `toolgate init` to write a starter configuration, or pass --config");
     }
     return file;
   }

@@ -17,6 +17,7 @@ import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.UserStore;
 import java.time.Duration;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -30,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,9 +39,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Start a complete demo: the gateway on an embedded store with sample tools, a sample",
         "upstream (profile lookup, order status, refunds, catalog search), a sample MCP server, demo credentials, and",
-        "ready-to-paste curl commands for allowed and denied calls of every credential kind."})
+        "ready-to-paste curl commands for allowed and denied calls of every credential kind.",
+        "With -o json it prints one JSON object instead (URLs and the demo credentials), then runs until stopped."})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin OutputOption output;
+  @Mixin NoServer noServer;
   @Option(names = "--port", defaultValue = "8080", description = "Gateway port (default: ${DEFAULT-VALUE}).") int port;
   @Option(names = "--upstream-port", defaultValue = "9090", description = "Sample upstream port (default: ${DEFAULT-VALUE}).") int upstreamPort;
   @Option(names = "--mcp-port", defaultValue = "9091", description = "Sample MCP server port (default: ${DEFAULT-VALUE}).") int mcpPort;
@@ -68,14 +73,14 @@ final class DemoCommand implements Callable<Integer> {
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       upstreamVertx.close();
-      throw new UserError("cannot start the sample upstream on 127.0.0.1:" + upstreamPort + " (" + rootMessage(e) + "); try --upstream-port");
+      throw UserError.failure("cannot start the sample upstream on 127.0.0.1:" + upstreamPort + " (" + rootMessage(e) + "); try --upstream-port");
     }
     SampleMcpServer mcp;
     try {
       mcp = SampleMcpServer.start(upstreamVertx, "127.0.0.1", mcpPort).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       upstreamVertx.close();
-      throw new UserError("cannot start the sample MCP server on 127.0.0.1:" + mcpPort + " (" + rootMessage(e) + "); try --mcp-port");
+      throw UserError.failure("cannot start the sample MCP server on 127.0.0.1:" + mcpPort + " (" + rootMessage(e) + "); try --mcp-port");
     }
     Path configFile = home.resolve("toolgate.yaml");
     Files.writeString(configFile, demoConfig(port, "http://127.0.0.1:" + upstream.port(), "http://127.0.0.1:" + mcp.port() + "/mcp"),
@@ -88,13 +93,14 @@ final class DemoCommand implements Callable<Integer> {
       toolgate = Toolgate.start(config);
     } catch (AddressInUseException e) {
       upstreamVertx.close();
-      throw new UserError("cannot start the gateway: " + e.getMessage() + "; choose another port with --port");
+      throw UserError.failure("cannot start the gateway: " + e.getMessage() + "; choose another port with --port");
     } catch (RuntimeException e) {
       upstreamVertx.close();
-      throw new UserError("cannot start the gateway on 127.0.0.1:" + port + " (" + rootMessage(e) + ")");
+      throw UserError.failure("cannot start the gateway on 127.0.0.1:" + port + " (" + rootMessage(e) + ")");
     }
-    printWalkthrough(spec.commandLine().getOut(), "http://127.0.0.1:" + toolgate.port(), configFile, creds, dir == null,
-        "http://127.0.0.1:" + toolgate.managementPort().orElseThrow() + "/metrics");
+    String base = "http://127.0.0.1:" + toolgate.port();
+    String metrics = "http://127.0.0.1:" + toolgate.managementPort().orElseThrow() + "/metrics";
+    output.print(spec, json(base, configFile, creds, dir == null, metrics), out -> printWalkthrough(out, base, configFile, creds, dir == null, metrics));
     ServeCommand.awaitShutdown(toolgate, upstreamVertx::close, removeHome);
     return 0;
   }
@@ -146,6 +152,28 @@ final class DemoCommand implements Callable<Integer> {
       String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       return template.replace("${PORT}", Integer.toString(port)).replace("${UPSTREAM}", upstream).replace("${MCP_UPSTREAM}", mcpUpstream);
     }
+  }
+
+  /** {@code -o json}: where everything is and the demo credentials, once, for a script that drives the demo. */
+  private static JsonObject json(String base, Path configFile, DemoCredentials c, boolean temporary, String metrics) {
+    return new JsonObject()
+        .put("gateway", base)
+        .put("config", configFile.toString())
+        .put("directory", configFile.getParent().toString())
+        .put("temporary", temporary)
+        .put("metrics", metrics)
+        .put("mcp", base + "/mcp")
+        .put("credentials", new JsonObject()
+            .put("sendbird_client", "sendbird-demo")
+            .put("sendbird_master_token", c.masterToken())
+            .put("static_token", c.staticToken())
+            .put("refund_api_key", c.refundKey())
+            .put("catalog_api_key", c.catalogKey())
+            .put("asapp_client_id", c.asappClientId())
+            .put("asapp_client_secret", c.asappClientSecret())
+            .put("asapp_api_key", c.asappKey())
+            .put("username", c.username())
+            .put("password", c.password()));
   }
 
   private static void printWalkthrough(PrintWriter out, String base, Path configFile, DemoCredentials c, boolean temporary, String metrics) {

@@ -23,11 +23,11 @@ final class Expiry {
     try {
       Instant at = Instant.parse(text);
       if (!at.isAfter(now)) {
-        throw new UserError("--expires " + text + " is in the past");
+        throw UserError.usage("--expires " + text + " is in the past");
       }
       return at;
     } catch (DateTimeParseException e) {
-      throw new UserError("--expires must be a lifetime like 90d, 12h, 30m or an instant like 2027-01-31T00:00:00Z, got '" + text + "'");
+      throw UserError.usage("--expires must be a lifetime like 90d, 12h, 30m or an instant like 2027-01-31T00:00:00Z, got '" + text + "'");
     }
   }
 
@@ -35,7 +35,7 @@ final class Expiry {
   static Duration lifetime(String option, String text) {
     Matcher m = LIFETIME.matcher(text);
     if (!m.matches()) {
-      throw new UserError(option + " must be a duration like 30m, 24h or 7d (at most 7 digits), got '" + text + "'");
+      throw UserError.usage(option + " must be a duration like 30m, 24h or 7d (at most 7 digits), got '" + text + "'");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -1,7 +1,7 @@
 package dev.toolgate.server.cli;
 
-import dev.toolgate.core.decision.Check;
-import dev.toolgate.core.port.AuditEvent;
+import dev.toolgate.server.admin.AdminResources;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,32 +15,40 @@ import picocli.CommandLine.Model.CommandSpec;
         "The request id is in every response's x-request-id header and in every refusal's body."})
 final class ExplainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @Mixin ConfigOption config;
+  @Mixin StoreOrServer where;
+  @Mixin OutputOption output;
   @Parameters(index = "0", paramLabel = "REQUEST_ID", description = "e.g. req_1m7yy5tr949j2yxhq57apfyb5dh7b") String requestId;
 
   @Override
   public Integer call() {
-    try (StoreSession s = new StoreSession(config.load())) {
-      AuditEvent e = s.audit.find(requestId)
-          .orElseThrow(() -> new UserError("no decision with request id '" + requestId + "' (it may not be written yet, or was made by another store)"));
-      print(spec.commandLine().getOut(), e);
-    }
+    JsonObject decision = where.remote()
+        ? where.api().get(AdminClient.path("/admin/decisions/{}", requestId))
+        : where.store(s -> AdminResources.decision(s.audit.find(requestId).orElseThrow(() -> UserError.notFound(
+            "no decision with request id '" + requestId + "' (it may not be written yet, or was made by another store)"))));
+    output.print(spec, decision, out -> print(out, decision));
     return 0;
   }
 
-  static void print(PrintWriter out, AuditEvent e) {
-    out.println(e.method() + " " + e.path() + " from " + e.remoteAddress() + " at " + e.time());
-    out.println((e.decision().equals("allow") ? "ALLOWED" : "DENIED") + " (" + e.code() + ", HTTP " + e.status() + ")"
-        + (e.tool() == null ? "" : " — tool " + e.tool()) + (e.clientId() == null ? "" : ", client " + e.clientId())
-        + (e.configVersion() == null ? "" : ", config " + e.configVersion()));
-    if (e.trace().isEmpty()) {
-      out.println("  (no checks ran" + (e.detail() == null ? ")" : "): " + e.detail()));
+  /** A decision ({@code AdminResources.decision}) in words, one line per check. */
+  static void print(PrintWriter out, JsonObject e) {
+    String tool = e.getString("tool");
+    String client = e.getString("client_id");
+    String config = e.getString("config_version");
+    String detail = e.getString("detail");
+    boolean allowed = "allow".equals(e.getString("decision"));
+    out.println(e.getString("method") + " " + e.getString("path") + " from " + e.getString("remote_address") + " at " + e.getString("time"));
+    out.println((allowed ? "ALLOWED" : "DENIED") + " (" + e.getString("code") + ", HTTP " + e.getValue("status") + ")"
+        + (tool == null ? "" : " — tool " + tool) + (client == null ? "" : ", client " + client)
+        + (config == null ? "" : ", config " + config));
+    var checks = Json.objects(e, "checks");
+    if (checks.isEmpty()) {
+      out.println("  (no checks ran" + (detail == null ? ")" : "): " + detail));
     }
-    for (Check c : e.trace()) {
-      out.println("  " + (c.passed() ? "✓" : "✗") + " " + c.name() + ": " + c.detail());
+    for (JsonObject c : checks) {
+      out.println("  " + (c.getBoolean("passed", false) ? "✓" : "✗") + " " + c.getString("check") + ": " + c.getString("detail"));
     }
-    if (e.decision().equals("allow") && !"ok".equals(e.code()) && e.detail() != null) {
-      out.println("  then: " + e.detail());
+    if (allowed && !"ok".equals(e.getString("code")) && detail != null) {
+      out.println("  then: " + detail);
     }
     out.flush();
   }

@@ -2,6 +2,7 @@ package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.AuthServerSettings;
 import dev.toolgate.core.config.GatewayConfig;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -20,10 +21,13 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "healthcheck", mixinStandardHelpOptions = true,
     description = {"Exit 0 if the server of this configuration is ready (GET /readyz answers 200), 1 if not.",
-        "For container and service-manager health checks; prints the status it got."})
+        "For container and service-manager health checks; prints the status it got",
+        "(-o json: {\"url\", \"status\", \"ready\"}, and \"error\" when nothing answered)."})
 final class HealthcheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
+  @Mixin OutputOption output;
+  @Mixin NoServer noServer;
 
   @Option(names = "--url", paramLabel = "URL",
       description = "Ask this URL instead (default: /readyz on the management port of the configuration, or on server.host and"
@@ -37,7 +41,7 @@ final class HealthcheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (timeoutSeconds < 1 || timeoutSeconds > 60) {
-      throw new UserError("--timeout must be 1-60 seconds, got " + timeoutSeconds);
+      throw UserError.usage("--timeout must be 1-60 seconds, got " + timeoutSeconds);
     }
     Duration limit = Duration.ofSeconds(timeoutSeconds);
     URI target = url != null ? httpUrl(url) : readyz(config.load());
@@ -51,10 +55,16 @@ final class HealthcheckCommand implements Callable<Integer> {
           body.readAllBytes();
         }
       }
-      spec.commandLine().getOut().println(target + ": " + status);
+      JsonObject report = new JsonObject().put("url", target.toString()).put("status", status).put("ready", status == 200);
+      output.print(spec, report, out -> out.println(target + ": " + status));
       return status == 200 ? 0 : 1;
     } catch (IOException | IllegalArgumentException e) {
-      spec.commandLine().getErr().println(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+      if (output.json()) {
+        output.print(spec, new JsonObject().put("url", target.toString()).put("status", null).put("ready", false).put("error", problem), out -> { });
+      } else {
+        spec.commandLine().getErr().println(target + ": " + problem);
+      }
       return 1;
     }
   }
@@ -69,7 +79,7 @@ final class HealthcheckCommand implements Callable<Integer> {
     } catch (java.net.URISyntaxException e) {
       // refused below
     }
-    throw new UserError("--url must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080/readyz");
+    throw UserError.usage("--url must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8080/readyz");
   }
 
   /**

@@ -1,11 +1,11 @@
 package dev.toolgate.server.cli;
 
-import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.token.SigningAlgorithm;
-import dev.toolgate.core.token.SigningKey;
-import dev.toolgate.server.store.SigningKeyInfo;
+import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.store.NotFoundException;
+import dev.toolgate.server.store.SigningKeyInfo;
 import dev.toolgate.server.store.SigningKeyStore;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -27,24 +27,29 @@ final class KeysCommand {
           "The previous key stays in the JWKS until every token it signed has expired."})
   static final class Rotate implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Option(names = "--algorithm", defaultValue = "RS256", paramLabel = "ALG",
         description = "RS256, ES256 or EdDSA (Ed25519) (default: ${DEFAULT-VALUE}).") String algorithm;
 
     @Override
     public Integer call() {
       SigningAlgorithm alg = algorithm(algorithm);
-      GatewayConfig loaded = config.load();
-      try (StoreSession s = new StoreSession(loaded)) {
-        SigningKeyStore keys = signingKeys(s);
-        Optional<SigningKeyInfo> previous = keys.list(loaded.authorizationServer().maxTokenTtl()).stream()
-            .filter(k -> k.state() == SigningKeyInfo.State.ACTIVE).findFirst();
-        SigningKey key = keys.rotate(alg);
-        var out = spec.commandLine().getOut();
-        out.println("Signing key " + key.kid() + " (" + alg.jws().getName() + ") is now active; new tokens are signed with it.");
-        previous.ifPresent(p -> out.println(
-            "Previous key " + p.kid() + " is retired and stays in the JWKS until the tokens it signed have expired."));
-      }
+      record Rotated(Optional<JsonObject> previous, JsonObject key) {}
+      Rotated rotated = where.remote()
+          ? new Rotated(output.json() ? Optional.empty() : active(where.api().get("/admin/signing-keys")), // the text names it
+              where.api().post("/admin/signing-keys/rotate", new JsonObject().put("algorithm", alg.jws().getName())))
+          : where.store(s -> {
+            SigningKeyStore keys = signingKeys(s);
+            Optional<JsonObject> previous = active(AdminResources.list("signing_keys", keys.list(lifetime(where)), AdminResources::signingKey));
+            return new Rotated(previous, AdminResources.signingKey(find(keys, keys.rotate(alg).kid(), lifetime(where))));
+          });
+      JsonObject key = rotated.key();
+      output.print(spec, key, out -> {
+        out.println("Signing key " + key.getString("kid") + " (" + key.getString("algorithm") + ") is now active; new tokens are signed with it.");
+        rotated.previous().ifPresent(p -> out.println(
+            "Previous key " + p.getString("kid") + " is retired and stays in the JWKS until the tokens it signed have expired."));
+      });
       return 0;
     }
   }
@@ -52,10 +57,12 @@ final class KeysCommand {
   @Command(name = "revoke", mixinStandardHelpOptions = true,
       description = {"Withdraw a signing key at once, e.g. one that leaked: it is deleted and leaves the JWKS, and every",
           "token it signed is refused (running servers: at once on PostgreSQL, within a second on SQLite). The active key is first replaced by a",
-          "new one. Unlike rotate, tokens already issued with it stop working: clients must fetch new ones."})
+          "new one. Unlike rotate, tokens already issued with it stop working: clients must fetch new ones.",
+          "With -o json: the key as it was (state revoked), with \"replacement\", the key active in its place, or null."})
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "KID", description = "The key's kid (see `keys list`).") String kid;
     @Option(names = "--algorithm", defaultValue = "RS256", paramLabel = "ALG",
         description = "Algorithm of the replacement key when KID is the active one: RS256, ES256 or EdDSA (default: ${DEFAULT-VALUE}).")
@@ -64,20 +71,29 @@ final class KeysCommand {
     @Override
     public Integer call() {
       SigningAlgorithm alg = algorithm(algorithm);
-      GatewayConfig loaded = config.load();
-      try (StoreSession s = new StoreSession(loaded)) {
-        SigningKey replacement;
-        try {
-          replacement = signingKeys(s).revoke(kid, alg);
-        } catch (NotFoundException e) {
-          throw new UserError(e.getMessage() + " (see `toolgate keys list`)");
-        }
-        var out = spec.commandLine().getOut();
+      JsonObject revoked;
+      try {
+        revoked = where.remote()
+            ? where.api().post(AdminClient.path("/admin/signing-keys/{}/revoke", kid), new JsonObject().put("algorithm", alg.jws().getName()))
+            : where.store(s -> {
+              SigningKeyStore keys = signingKeys(s);
+              find(keys, kid, lifetime(where)); // an unknown kid is said before a replacement key is made for nothing
+              SigningKeyStore.Revocation done = keys.revokeKey(kid, alg);
+              return AdminResources.revokedSigningKey(done.revoked(),
+                  done.replacement() == null ? null : find(keys, done.replacement().kid(), lifetime(where)));
+            });
+      } catch (NotFoundException e) {
+        throw UserError.notFound(e.getMessage() + " (see `toolgate keys list`)");
+      } catch (UserError e) {
+        throw e.exit() == ExitCode.NOT_FOUND ? UserError.notFound(e.getMessage() + " (see `toolgate keys list`)") : e;
+      }
+      JsonObject replacement = revoked.getJsonObject("replacement");
+      output.print(spec, revoked, out -> {
         out.println("Signing key " + kid + " is revoked: it is no longer published, and tokens it signed are refused.");
         if (replacement != null) {
-          out.println("It was the active key: " + replacement.kid() + " (" + alg.jws().getName() + ") signs new tokens now.");
+          out.println("It was the active key: " + replacement.getString("kid") + " (" + replacement.getString("algorithm") + ") signs new tokens now.");
         }
-      }
+      });
       return 0;
     }
   }
@@ -87,35 +103,51 @@ final class KeysCommand {
           "States: active (signs), published (retired, still in the JWKS), expired (can be purged), pending (never used)."})
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Option(names = "--max-token-lifetime", paramLabel = "DURATION",
         description = {"The maximum token lifetime, which decides published vs expired: 30m, 24h, 7d",
-            "(default: the configuration's, as the server uses it)."})
+            "(default: the configuration's, as the server uses it; not with --server, which uses its own)."})
     String maxTokenLifetime;
 
     @Override
     public Integer call() {
-      GatewayConfig loaded = config.load();
-      Duration lifetime = maxTokenLifetime == null
-          ? loaded.authorizationServer().maxTokenTtl()
-          : Expiry.lifetime("--max-token-lifetime", maxTokenLifetime);
-      try (StoreSession s = new StoreSession(loaded)) {
+      where.storeOnly("--max-token-lifetime", maxTokenLifetime != null);
+      JsonObject all = where.remote()
+          ? where.api().get("/admin/signing-keys")
+          : where.store(s -> {
+            Duration lifetime = maxTokenLifetime == null ? lifetime(where) : Expiry.lifetime("--max-token-lifetime", maxTokenLifetime);
+            return AdminResources.list("signing_keys", signingKeys(s).list(lifetime), AdminResources::signingKey);
+          });
+      output.print(spec, all, out -> {
         Table t = new Table("KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "MASTER KEY");
-        for (SigningKeyInfo k : signingKeys(s).list(lifetime)) {
-          t.row(k.kid(), k.algorithm() == null ? "?" : k.algorithm().jws().getName(), k.state().name().toLowerCase(java.util.Locale.ROOT),
-              k.createdAt(), k.activatedAt(), k.retiredAt(), k.masterKeyId());
-        }
-        t.print(spec.commandLine().getOut());
-      }
+        Json.objects(all, "signing_keys").forEach(k -> t.row(k.getValue("kid"), k.getString("algorithm") == null ? "?" : k.getString("algorithm"),
+            k.getValue("state"), k.getValue("created_at"), k.getValue("activated_at"), k.getValue("retired_at"), k.getValue("master_key_id")));
+        t.print(out);
+      });
       return 0;
     }
   }
 
   private static SigningAlgorithm algorithm(String name) {
-    return SigningAlgorithm.parse(name).orElseThrow(() -> new UserError("--algorithm must be RS256, ES256 or EdDSA, got '" + name + "'"));
+    return SigningAlgorithm.parse(name).orElseThrow(() -> UserError.usage("--algorithm must be RS256, ES256 or EdDSA, got '" + name + "'"));
+  }
+
+  /** The configuration's maximum token lifetime, which decides whether a retired key is still published. */
+  private static Duration lifetime(StoreOrServer where) {
+    return where.config().authorizationServer().maxTokenTtl();
   }
 
   private static SigningKeyStore signingKeys(StoreSession s) {
     return new SigningKeyStore(s.database, s.box, java.time.Clock.systemUTC());
+  }
+
+  private static SigningKeyInfo find(SigningKeyStore keys, String kid, Duration lifetime) {
+    return keys.find(kid, lifetime).orElseThrow(() -> new NotFoundException("no signing key with kid '" + kid + "'"));
+  }
+
+  /** The active key of a {@code {"signing_keys": [...]}} list. */
+  private static Optional<JsonObject> active(JsonObject list) {
+    return Json.objects(list, "signing_keys").stream().filter(k -> "active".equals(k.getString("state"))).findFirst();
   }
 }

@@ -17,7 +17,7 @@ final class KnownPlatforms {
   static void require(GatewayConfig loaded, String platform) {
     Set<String> known = KnownNames.platforms(loaded); // the admin API's rule too
     if (!known.contains(platform)) {
-      throw new UserError("platform '" + platform + "' is not used in " + loaded.source() + " (known: " + String.join(", ", known) + ")");
+      throw UserError.usage("platform '" + platform + "' is not used in " + loaded.source() + " (known: " + String.join(", ", known) + ")");
     }
   }
 }

@@ -3,7 +3,8 @@ package dev.toolgate.server.cli;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.MasterKeyRotation;
-import java.io.PrintWriter;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,6 +35,8 @@ import picocli.CommandLine.Spec;
 final class MasterKeyRotateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
+  @Mixin OutputOption output;
+  @Mixin NoServer noServer;
 
   @Override
   public Integer call() {
@@ -45,25 +48,29 @@ final class MasterKeyRotateCommand implements Callable<Integer> {
     }
     try (StoreSession s = new StoreSession(loaded)) {
       MasterKeyRotation.Outcome outcome = MasterKeyRotation.run(s.database, s.masterKeys);
-      PrintWriter out = spec.commandLine().getOut();
       MasterKey current = s.masterKeys.current();
-      if (outcome.total() == 0 && !outcome.checkValueMoved()) {
-        out.println("Nothing to re-seal: everything in " + s.database.target() + " is under master key " + current.id()
-            + " (from " + current.source() + ") already.");
-      } else {
-        out.println("Re-sealed under master key " + current.id() + " (from " + current.source() + "), from previous master key "
-            + outcome.fromKeyId() + ":");
-        for (Map.Entry<String, Integer> kind : outcome.resealed().entrySet()) {
-          out.println("  " + kind.getKey() + "s: " + kind.getValue());
+      JsonObject report = new JsonObject().put("store", s.database.target()).put("master_key_id", current.id()).put("source", current.source())
+          .put("from_master_key_id", outcome.fromKeyId()).put("resealed", new JsonObject(new java.util.LinkedHashMap<>(outcome.resealed())))
+          .put("not_resealed", new JsonArray(outcome.notResealed()));
+      output.print(spec, report, out -> {
+        if (outcome.total() == 0 && !outcome.checkValueMoved()) {
+          out.println("Nothing to re-seal: everything in " + s.database.target() + " is under master key " + current.id()
+              + " (from " + current.source() + ") already.");
+        } else {
+          out.println("Re-sealed under master key " + current.id() + " (from " + current.source() + "), from previous master key "
+              + outcome.fromKeyId() + ":");
+          for (Map.Entry<String, Integer> kind : outcome.resealed().entrySet()) {
+            out.println("  " + kind.getKey() + "s: " + kind.getValue());
+          }
+          out.println("Master key " + current.id() + " is now the master key of " + s.database.target()
+              + "; master key " + outcome.fromKeyId() + " alone no longer opens it.");
         }
-        out.println("Master key " + current.id() + " is now the master key of " + s.database.target()
-            + "; master key " + outcome.fromKeyId() + " alone no longer opens it.");
-      }
-      for (String left : outcome.notResealed()) {
-        out.println("Not re-sealed, opens with neither key: " + left);
-      }
-      out.println("Next: restart every instance without the previous key (unset " + MasterKey.PREVIOUS_ENV_VAR
-          + ", remove store.previous_master_key_file).");
+        for (String left : outcome.notResealed()) {
+          out.println("Not re-sealed, opens with neither key: " + left);
+        }
+        out.println("Next: restart every instance without the previous key (unset " + MasterKey.PREVIOUS_ENV_VAR
+            + ", remove store.previous_master_key_file).");
+      });
     }
     return 0;
   }

@@ -21,7 +21,7 @@ final class PidFile {
   static void write(Path file) {
     Long other = readIfPresent(file);
     if (other != null && other != ProcessHandle.current().pid() && ProcessHandle.of(other).map(ProcessHandle::isAlive).orElse(false)) {
-      throw new UserError(file + " names process " + other + ", which is still running: is another server using this pid file?");
+      throw UserError.conflict(file + " names process " + other + ", which is still running: is another server using this pid file?");
     }
     try {
       Path dir = file.toAbsolutePath().getParent();
@@ -30,7 +30,7 @@ final class PidFile {
       Files.writeString(temp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UserError("cannot write the pid file " + file + ": " + e.getMessage());
+      throw UserError.failure("cannot write the pid file " + file + ": " + e.getMessage());
     }
   }
 
@@ -55,7 +55,7 @@ final class PidFile {
   static long read(Path file) {
     Long pid = readIfPresent(file);
     if (pid == null) {
-      throw new UserError(file + " does not exist: is the server running, started with `toolgate serve --pid-file " + file + "`?");
+      throw UserError.failure(file + " does not exist: is the server running, started with `toolgate serve --pid-file " + file + "`?");
     }
     return pid;
   }
@@ -67,10 +67,10 @@ final class PidFile {
     } catch (java.nio.file.NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw new UserError("cannot read the pid file " + file + ": " + e.getMessage());
+      throw UserError.failure("cannot read the pid file " + file + ": " + e.getMessage());
     }
     if (!text.matches("[1-9][0-9]{0,18}")) {
-      throw new UserError(file + " does not hold a process id");
+      throw UserError.failure(file + " does not hold a process id");
     }
     return Long.parseLong(text);
   }

@@ -1,5 +1,7 @@
 package dev.toolgate.server.cli;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -7,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,9 +19,12 @@ import picocli.CommandLine.Spec;
         "Sends SIGHUP to the process in the pid file (`serve --pid-file`) and waits for the server's report:",
         "a valid file is in force for every call that starts after it; an invalid one, or one that changes",
         "a setting only a restart applies, is refused with its errors (exit 1) and the old one keeps serving.",
-        "Same as `kill -HUP <pid>` (systemd: ExecReload=/bin/kill -HUP $MAINPID), which does not wait."})
+        "Same as `kill -HUP <pid>` (systemd: ExecReload=/bin/kill -HUP $MAINPID), which does not wait.",
+        "With -o json: {\"pid\", \"result\": reloaded|unchanged|refused, \"version\", \"tools\", \"problems\": [...]} on stdout."})
 final class ReloadCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin OutputOption output;
+  @Mixin NoServer noServer;
 
   @Option(names = "--pid-file", required = true, paramLabel = "FILE",
       description = "The pid file the server was started with (serve --pid-file FILE).")
@@ -33,12 +39,12 @@ final class ReloadCommand implements Callable<Integer> {
     Duration wait = waitFor(timeout);
     long pid = PidFile.read(pidFile);
     if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-      throw new UserError("no process " + pid + " is running: " + pidFile + " is left from a server that stopped without removing it");
+      throw UserError.failure("no process " + pid + " is running: " + pidFile + " is left from a server that stopped without removing it");
     }
     ReloadReport before = ReloadReport.read(pidFile, pid);
     if (before == null || !ProcessHandle.of(pid).map(before::writtenBy).orElse(false)) {
       // SIGHUP ends most programs: never send it on the word of a pid file alone.
-      throw new UserError("process " + pid + " is not the Toolgate server that wrote " + pidFile + " (no report from it in "
+      throw UserError.failure("process " + pid + " is not the Toolgate server that wrote " + pidFile + " (no report from it in "
           + ReloadReport.beside(pidFile) + "): the server stopped without removing the file and its pid now belongs to another program?");
     }
     long lastAttempt = before == null ? 0 : before.attempt();
@@ -47,31 +53,33 @@ final class ReloadCommand implements Callable<Integer> {
     ReloadReport report = ReloadReport.read(pidFile, pid);
     while (report == null || report.attempt() <= lastAttempt) {
       if (System.nanoTime() > deadline) {
-        throw new UserError("the server (pid " + pid + ") did not report within " + timeout + "; see its log for `config reload`"
+        throw UserError.failure("the server (pid " + pid + ") did not report within " + timeout + "; see its log for `config reload`"
             + " (a server started under nohup ignores SIGHUP, and says so when it starts)");
       }
       Thread.sleep(50);
       report = ReloadReport.read(pidFile, pid);
     }
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    switch (report.result()) {
-      case "reloaded" -> out.println("config reloaded: version " + report.version() + ", " + report.tools() + " tool(s)");
-      case "unchanged" -> out.println("config unchanged: version " + report.version() + ", " + report.tools() + " tool(s)");
-      default -> {
+    JsonObject result = new JsonObject().put("pid", pid).put("result", report.result()).put("version", report.version())
+        .put("tools", report.tools()).put("problems", new JsonArray(report.problems()));
+    if (!report.result().equals("reloaded") && !report.result().equals("unchanged")) {
+      if (output.json()) {
+        output.print(spec, result, text -> { });
+      } else {
+        PrintWriter err = spec.commandLine().getErr();
         report.problems().forEach(err::println);
         err.println("config reload refused; still serving version " + report.version());
         err.flush();
-        return 1;
       }
+      return 1;
     }
-    out.flush();
+    ReloadReport done = report;
+    output.print(spec, result, out -> out.println("config " + done.result() + ": version " + done.version() + ", " + done.tools() + " tool(s)"));
     return 0;
   }
 
   private static Duration waitFor(String text) {
     if (!text.matches("[1-9][0-9]{0,4}[sm]")) {
-      throw new UserError("--timeout must be a number of seconds or minutes, e.g. 30s or 2m");
+      throw UserError.usage("--timeout must be a number of seconds or minutes, e.g. 30s or 2m");
     }
     long n = Long.parseLong(text.substring(0, text.length() - 1));
     return text.endsWith("m") ? Duration.ofMinutes(n) : Duration.ofSeconds(n);
@@ -83,10 +91,10 @@ final class ReloadCommand implements Callable<Integer> {
       Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
       String said = new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
       if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new UserError("cannot send SIGHUP to process " + pid + (said.isEmpty() ? "" : ": " + said));
+        throw UserError.failure("cannot send SIGHUP to process " + pid + (said.isEmpty() ? "" : ": " + said));
       }
     } catch (IOException e) {
-      throw new UserError("cannot run kill(1) to send SIGHUP (" + e.getMessage() + "); this command needs a Unix-like system");
+      throw UserError.failure("cannot run kill(1) to send SIGHUP (" + e.getMessage() + "); this command needs a Unix-like system");
     }
   }
 }

@@ -75,7 +75,7 @@ record ReloadReport(long pid, long attempt, String result, String version, int t
     } catch (java.nio.file.NoSuchFileException e) {
       return null;
     } catch (IOException | DecodeException | ClassCastException e) {
-      throw new UserError("cannot read the reload report " + file + ": " + e.getMessage());
+      throw UserError.failure("cannot read the reload report " + file + ": " + e.getMessage());
     }
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "sample-upstream", mixinStandardHelpOptions = true,
@@ -14,6 +15,7 @@ import picocli.CommandLine.Option;
         "With --mcp-port, also the demo's sample MCP server (Streamable HTTP at /mcp; tools lookup_order, refund_order, "
         + "track_shipment), e.g. to put an MCP route in front of it."})
 final class SampleUpstreamCommand implements Callable<Integer> {
+  @Mixin NoServer noServer;
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface (default: ${DEFAULT-VALUE}).") String host;
   @Option(names = "--port", defaultValue = "9090", description = "Port (default: ${DEFAULT-VALUE}).") int port;
   @Option(names = "--mcp-port", paramLabel = "PORT", description = "Also run the sample MCP server on this port, on the same interface (default: not run).")
@@ -30,7 +32,7 @@ final class SampleUpstreamCommand implements Callable<Integer> {
         mcp = SampleMcpServer.start(vertx, host, mcpPort).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         vertx.close(); // the upstream's event loops would keep the JVM alive after the error
-        throw new UserError("cannot start the sample MCP server on " + host + ":" + mcpPort + " (" + rootMessage(e) + "); try another --mcp-port");
+        throw UserError.failure("cannot start the sample MCP server on " + host + ":" + mcpPort + " (" + rootMessage(e) + "); try another --mcp-port");
       }
       System.out.println("Sample MCP server listening on http://" + host + ":" + mcp.port() + "/mcp");
     }

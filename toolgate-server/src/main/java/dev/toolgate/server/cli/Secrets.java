@@ -19,11 +19,11 @@ final class Secrets {
    */
   static String fromEnv(String option, String name) {
     if (!ENV_NAME.matcher(name).matches()) {
-      throw new UserError(option + " takes the NAME of an environment variable (letters, digits and '_'), not a value");
+      throw UserError.usage(option + " takes the NAME of an environment variable (letters, digits and '_'), not a value");
     }
     String value = System.getenv(name);
     if (value == null || value.isEmpty()) {
-      throw new UserError("the environment variable named by " + option + " is not set or empty (" + option
+      throw UserError.usage("the environment variable named by " + option + " is not set or empty (" + option
           + " takes the NAME of a variable that holds the value, not the value; the name is not repeated here in case it is one)");
     }
     return value;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
         "and the other OTEL_* variables; see docs/tracing.md."})
 final class ServeCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
+  @Mixin NoServer noServer;
 
   @Option(names = "--port", paramLabel = "N",
       description = {"Listen on this port instead of server.port of the file (0-65535; 0 picks a free one), so that several"
@@ -50,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     if (port != null && (port < 0 || port > 65535)) {
-      throw new UserError("--port must be 0-65535, got " + port);
+      throw UserError.usage("--port must be 0-65535, got " + port);
     }
     // Before anything else: by default the JVM exits on SIGHUP.
     AtomicReference<ConfigReloader> reloader = new AtomicReference<>();
@@ -63,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
       }
     });
     if (managementPort != null && (managementPort < 0 || managementPort > 65535)) {
-      throw new UserError("--management-port must be 0-65535, got " + managementPort);
+      throw UserError.usage("--management-port must be 0-65535, got " + managementPort);
     }
     // The command line's ports hold for every reload too.
     ConfigFile file = new ConfigFile(config.existing(), c -> {
@@ -78,7 +79,7 @@ final class ServeCommand implements Callable<Integer> {
       String choose = e.management()
           ? (managementPort != null ? "--management-port" : "management.port in " + loaded.config().source() + ", or --management-port")
           : (port != null ? "--port" : "server.port (and the interface with server.host) in " + loaded.config().source() + ", or --port");
-      throw new UserError("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with " + choose);
+      throw UserError.failure("cannot listen: " + e.getMessage() + "; stop that program, or choose another port with " + choose);
     }
     if (pidFile != null) {
       try {

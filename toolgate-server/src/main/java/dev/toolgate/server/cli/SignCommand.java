@@ -1,6 +1,7 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.credential.SendbirdSignatureVerifier;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "  curl -H \"x-sendbird-signature: $(toolgate sign --secret-env TOKEN --body \"$BODY\")\" --data-raw \"$BODY\" ..."})
 final class SignCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+  @Mixin OutputOption output;
+  @Mixin NoServer noServer;
 
   @ArgGroup(exclusive = true, multiplicity = "1") Secret secret;
   @ArgGroup(exclusive = true, multiplicity = "1") Body body;
@@ -40,16 +44,17 @@ final class SignCommand implements Callable<Integer> {
       key = Secrets.fromEnv("--secret-env", secret.env);
     }
     if (key.isEmpty()) {
-      throw new UserError("the secret is empty");
+      throw UserError.usage("the secret is empty");
     }
     byte[] bytes;
     try {
       bytes = body.file != null ? Files.readAllBytes(body.file) : body.text.getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UserError("cannot read --body-file " + body.file + (java.nio.file.Files.exists(body.file) ? "" : ": no such file"));
+      throw UserError.usage("cannot read --body-file " + body.file + (java.nio.file.Files.exists(body.file) ? "" : ": no such file"));
     }
     byte[] mac = SendbirdSignatureVerifier.hmac(key.getBytes(StandardCharsets.UTF_8), bytes);
-    spec.commandLine().getOut().println(HexFormat.of().formatHex(mac));
+    String signature = HexFormat.of().formatHex(mac);
+    output.print(spec, new JsonObject().put("signature", signature), out -> out.println(signature));
     return 0;
   }
 }

@@ -1,8 +1,13 @@
 package dev.toolgate.server.cli;
 
-import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.StaticToken;
+import dev.toolgate.server.admin.AdminJson;
+import dev.toolgate.server.admin.AdminResources;
+import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.IssuedSecret;
+import dev.toolgate.server.store.NotFoundException;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -22,18 +27,20 @@ final class TokenCommand {
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a static token for a client.")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
-    @Mixin JsonOption output;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Option(names = "--client", required = true, paramLabel = "CLIENT", description = "Client id or name.") String client;
     @Option(names = "--expires", paramLabel = "WHEN", description = "Lifetime (90d, 12h) or instant; default: never.") String expires;
 
     @Override
     public Integer call() {
-      try (StoreSession s = new StoreSession(config.load())) {
-        ClientRecord c = Clients.find(s, client);
-        IssuedSecret<StaticToken> issued = s.credentials.createStaticToken(c.id(), Expiry.parse(expires, Instant.now()));
-        printIssued(spec, output, "static token", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
-      }
+      Instant expiresAt = Expiry.parse(expires, Instant.now());
+      JsonObject issued = where.remote()
+          ? where.api().post("/admin/static-tokens", new JsonObject().put("client_id", Clients.find(where.api(), client).getString("id"))
+              .put("expires_at", AdminJson.time(expiresAt)))
+          : where.store(s -> AdminResources.issued(s.credentials.createStaticToken(Clients.find(s, client).id(), expiresAt),
+              AdminResources::staticToken));
+      output.print(spec, issued, out -> printIssued(out, "static token", issued));
       return 0;
     }
   }
@@ -41,19 +48,23 @@ final class TokenCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List static tokens (ids, dates, last use; never values).")
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Option(names = "--client", paramLabel = "CLIENT", description = "Only this client (id or name).") String client;
 
     @Override
     public Integer call() {
-      try (StoreSession s = new StoreSession(config.load())) {
-        String clientId = client == null ? null : Clients.find(s, client).id();
+      JsonObject all = where.remote()
+          ? where.api().get(AdminClient.query("/admin/static-tokens",
+              AdminClient.params("client_id", client == null ? null : Clients.find(where.api(), client).getString("id"))))
+          : where.store(s -> AdminResources.list("static_tokens",
+              s.credentials.listStaticTokens(client == null ? null : Clients.find(s, client).id()), AdminResources::staticToken));
+      output.print(spec, all, out -> {
         Table t = new Table("ID", "CLIENT", "CREATED", "EXPIRES", "REVOKED", "LAST USED");
-        for (StaticToken tok : s.credentials.listStaticTokens(clientId)) {
-          t.row(tok.id(), tok.clientId(), tok.createdAt(), tok.expiresAt(), tok.revokedAt(), tok.lastUsedAt());
-        }
-        t.print(spec.commandLine().getOut());
-      }
+        Json.objects(all, "static_tokens").forEach(tok -> t.row(tok.getValue("id"), tok.getValue("client_id"), tok.getValue("created_at"),
+            tok.getValue("expires_at"), tok.getValue("revoked_at"), tok.getValue("last_used_at")));
+        t.print(out);
+      });
       return 0;
     }
   }
@@ -62,51 +73,62 @@ final class TokenCommand {
       description = "Create a replacement token; the old one keeps working for --overlap, then expires.")
   static final class Rotate implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "TOKEN_ID", description = "Id of the token to replace, e.g. tok_...") String id;
     @Option(names = "--overlap", defaultValue = "24h", paramLabel = "DURATION", description = "How long the old token stays valid: 30m, 24h, 7d (default: ${DEFAULT-VALUE}); 0 ends it now.") String overlap;
 
     @Override
     public Integer call() {
-      Duration keep = overlap.equals("0") ? Duration.ZERO : Expiry.lifetime("--overlap", overlap);
-      try (StoreSession s = new StoreSession(config.load())) {
-        IssuedSecret<StaticToken> issued = s.credentials.rotateStaticToken(id, keep);
-        printIssued(spec, "static token", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
-        Instant oldExpiry = s.credentials.listStaticTokens(null).stream().filter(t -> t.id().equals(id))
-            .map(StaticToken::expiresAt).findFirst().orElse(null);
-        spec.commandLine().getOut().println("Old token " + id + " stays valid until " + oldExpiry + ".");
-      }
+      Duration keep = overlap(overlap);
+      JsonObject issued = where.remote()
+          ? where.api().post(AdminClient.path("/admin/static-tokens/{}/rotate", id), new JsonObject().put("overlap_seconds", keep.toSeconds()))
+          : where.store(s -> {
+            IssuedSecret<StaticToken> next = s.credentials.rotateStaticToken(id, keep);
+            return AdminResources.rotated(next, find(s.credentials, id), AdminResources::staticToken);
+          });
+      output.print(spec, issued, out -> {
+        printIssued(out, "static token", issued);
+        out.println("Old token " + id + " stays valid until " + issued.getJsonObject("replaces").getString("expires_at") + ".");
+      });
       return 0;
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a static token (running servers: at once on PostgreSQL, within a second on SQLite).")
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = "Revoke a static token (running servers: at once on PostgreSQL, within a second on SQLite). Revoking it again changes nothing.")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "TOKEN_ID", description = "Id from `token list`, e.g. tok_...") String id;
 
     @Override
     public Integer call() {
-      try (StoreSession s = new StoreSession(config.load())) {
-        s.credentials.revokeStaticToken(id);
-        spec.commandLine().getOut().println("Revoked static token " + id);
-      }
+      JsonObject token = where.remote()
+          ? where.api().post(AdminClient.path("/admin/static-tokens/{}/revoke", id), null)
+          : where.store(s -> {
+            s.credentials.revokeStaticToken(id);
+            return AdminResources.staticToken(find(s.credentials, id));
+          });
+      output.print(spec, token, out -> out.println("Revoked static token " + id));
       return 0;
     }
   }
 
-  static void printIssued(CommandSpec spec, JsonOption output, String what, String id, Instant expiresAt, String plaintext) {
-    if (output.json) {
-      spec.commandLine().getOut().println(JsonOption.issued(id, expiresAt, plaintext));
-      return;
-    }
-    printIssued(spec, what, id, expiresAt, plaintext);
+  private static StaticToken find(CredentialStore credentials, String id) {
+    return credentials.findStaticToken(id).orElseThrow(() -> new NotFoundException("no static token with id '" + id + "'"));
   }
 
-  static void printIssued(CommandSpec spec, String what, String id, Instant expiresAt, String plaintext) {
-    var out = spec.commandLine().getOut();
-    out.println("Created " + what + " " + id + (expiresAt == null ? "" : ", expires " + expiresAt));
-    out.println("Value (shown once, store it now): " + plaintext);
+  /** {@code --overlap}: a lifetime, or 0 to end the old credential now. */
+  static Duration overlap(String text) {
+    return text.equals("0") ? Duration.ZERO : Expiry.lifetime("--overlap", text);
+  }
+
+  /** What a creation says in words: the id, the expiry, and the value, shown this once. */
+  static void printIssued(PrintWriter out, String what, JsonObject issued) {
+    String expires = issued.getString("expires_at");
+    out.println("Created " + what + " " + issued.getString("id") + (expires == null ? "" : ", expires " + expires));
+    out.println("Value (shown once, store it now): " + issued.getString(AdminJson.SECRET));
   }
 }

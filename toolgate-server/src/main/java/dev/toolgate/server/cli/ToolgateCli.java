@@ -1,5 +1,8 @@
 package dev.toolgate.server.cli;
 
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +18,23 @@ import picocli.CommandLine.Command;
         "",
         "Start with: toolgate demo        (a working gateway with sample tools and credentials)",
         "Then:       toolgate init        (writes a commented toolgate.yaml to edit)",
-        "            toolgate validate    (checks it offline before you deploy it)"},
+        "            toolgate validate    (checks it offline before you deploy it)",
+        "",
+        "Scripts: -o json on any command prints one JSON document (the admin API's",
+        "shapes). --server URL (or $TOOLGATE_SERVER) does a command through a running",
+        "server's admin API, token from $TOOLGATE_ADMIN_TOKEN, instead of the store."},
+    footer = {
+        "",
+        "Exit codes:",
+        "  0  ok",
+        "  1  failure: store or server unreachable, broken configuration, unexpected",
+        "  2  usage: a bad option, argument or value",
+        "  3  not found: what the command names does not exist",
+        "  4  conflict: it already exists, is disabled, or changed meanwhile",
+        "  5  not authorized (--server): no admin token, or one refused or too weak",
+        "With -o json a failure is one JSON object on stderr:",
+        "  {\"error\": {\"code\": \"not_found\", \"message\": \"...\"}}",
+        "  (code: failure, usage, not_found, conflict, not_authorized)"},
     subcommands = {
         ServeCommand.class, ReloadCommand.class, InitCommand.class, ValidateCommand.class, DemoCommand.class,
         ClientCommand.class, SecretCommand.class, TokenCommand.class, ApiKeyCommand.class,
@@ -25,6 +44,12 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class})
 public final class ToolgateCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  /** The environment commands read ({@code TOOLGATE_SERVER}, {@code TOOLGATE_ADMIN_TOKEN}); tests give their own. */
+  private final Function<String, String> env;
+
+  private ToolgateCli(Function<String, String> env) {
+    this.env = Objects.requireNonNull(env, "env");
+  }
 
   @Override
   public void run() {
@@ -37,15 +62,37 @@ public final class ToolgateCli implements Runnable {
 
   /** The configured command line (also used by tests to run commands in-process). */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new ToolgateCli());
+    return commandLine(System::getenv);
+  }
+
+  /** A command line whose commands read this environment instead of the process's. */
+  static CommandLine commandLine(Function<String, String> env) {
+    CommandLine cli = new CommandLine(new ToolgateCli(env));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setParameterExceptionHandler(ToolgateCli::badArguments);
     return cli;
   }
 
-  /** Picocli's usage errors, with anything that looks like a Toolgate secret masked (it may have been mistyped as an argument). */
+  static CommandLine commandLine(Map<String, String> env) {
+    return commandLine(env::get);
+  }
+
+  /** The environment variable {@code name} as the command line {@code spec} belongs to sees it, or null. */
+  static String env(CommandLine.Model.CommandSpec spec, String name) {
+    return ((ToolgateCli) spec.root().userObject()).env.apply(name);
+  }
+
+  /**
+   * Picocli's usage errors (exit 2), with anything that looks like a Toolgate secret masked (it may
+   * have been mistyped as an argument); with {@code -o json}, one JSON object instead of the usage.
+   */
   private static int badArguments(CommandLine.ParameterException e, String[] args) {
     CommandLine cli = e.getCommandLine();
+    if (OutputOption.requested(args)) {
+      ErrorHandler.report(cli, true, ExitCode.USAGE, e.getMessage());
+      return ExitCode.USAGE.value();
+    }
     cli.getErr().println(cli.getColorScheme().errorText(Secrets.redact(e.getMessage())));
     if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, cli.getErr())) {
       e.getCommandLine().usage(cli.getErr(), cli.getColorScheme());

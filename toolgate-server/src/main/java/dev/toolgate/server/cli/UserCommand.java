@@ -1,12 +1,13 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.GatewayConfig;
+import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.PasswordPolicy;
-import dev.toolgate.server.users.PlatformUser;
 import dev.toolgate.server.users.User;
 import dev.toolgate.server.users.UserStore;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -34,7 +35,15 @@ final class UserCommand {
         description = "Read the password from this environment variable (default: standard input).")
     String env;
 
-    String read() throws IOException {
+    String read() {
+      try {
+        return readOrFail();
+      } catch (IOException e) {
+        throw UserError.failure("cannot read the password from standard input: " + e.getMessage());
+      }
+    }
+
+    private String readOrFail() throws IOException {
       String password;
       if (env != null) {
         password = Secrets.fromEnv("--password-env", env);
@@ -43,7 +52,7 @@ final class UserCommand {
         char[] first = console.readPassword("Password: ");
         char[] again = console.readPassword("Repeat password: ");
         if (first == null || again == null || !Arrays.equals(first, again)) {
-          throw new UserError("the passwords do not match");
+          throw UserError.usage("the passwords do not match");
         }
         password = new String(first);
         Arrays.fill(first, ' ');
@@ -52,13 +61,13 @@ final class UserCommand {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         password = in.readLine();
         if (password == null || password.isEmpty()) {
-          throw new UserError("no password on standard input (or use --password-env VAR)");
+          throw UserError.usage("no password on standard input (or use --password-env VAR)");
         }
       }
       try {
         return PasswordPolicy.require(password);
       } catch (IllegalArgumentException e) {
-        throw new UserError(e.getMessage());
+        throw UserError.usage(e.getMessage());
       }
     }
   }
@@ -70,8 +79,20 @@ final class UserCommand {
   }
 
   static User find(UserStore users, String idOrName) {
-    return users.findUserByIdOrName(idOrName)
-        .orElseThrow(() -> new UserError("no user with id or name '" + idOrName + "' (see: toolgate user list)"));
+    return users.findUserByIdOrName(idOrName).orElseThrow(() -> notFound(idOrName));
+  }
+
+  /** The same through the admin API: the user resource, by id first, then by username, as the store does. */
+  static JsonObject find(AdminClient api, String idOrName) {
+    java.util.List<JsonObject> all = Json.objects(api.get("/admin/users"), "users");
+    String name = UserStore.normalizeUsername(idOrName);
+    return all.stream().filter(u -> idOrName.equals(u.getString("id"))).findFirst()
+        .or(() -> all.stream().filter(u -> name.equals(u.getString("username"))).findFirst())
+        .orElseThrow(() -> notFound(idOrName));
+  }
+
+  private static UserError notFound(String idOrName) {
+    return UserError.notFound("no user with id or name '" + idOrName + "' (see: toolgate user list)");
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,
@@ -80,28 +101,29 @@ final class UserCommand {
           "log in at Toolgate (their platform ids are bound, or a backend mints their tokens); reset-password sets one later."})
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Mixin PasswordSource password;
     @Option(names = "--no-password", description = "Create the user without a password (no login at Toolgate).") boolean noPassword;
     @Parameters(index = "0", paramLabel = "USERNAME", description = "Login name (stored in lower case).") String name;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
       String username;
       try {
         username = UserStore.requireUsername(name);
       } catch (IllegalArgumentException e) {
-        throw new UserError(e.getMessage());
+        throw UserError.usage(e.getMessage());
       }
       if (noPassword && password.env != null) {
-        throw new UserError("--no-password and --password-env exclude each other");
+        throw UserError.usage("--no-password and --password-env exclude each other");
       }
-      GatewayConfig loaded = config.load();
-      String hash = noPassword ? User.NO_PASSWORD : hasher(loaded).hash(password.read());
-      try (StoreSession s = new StoreSession(loaded)) {
-        User user = new UserStore(s.database).createUser(username, hash);
-        spec.commandLine().getOut().println("Created user " + user.id() + " (" + user.username() + ")");
-      }
+      PasswordHasher hasher = where.remote() ? null : hasher(where.config()); // the configuration is checked before the password is asked for
+      String secret = noPassword ? null : password.read();
+      JsonObject user = where.remote()
+          ? where.api().post("/admin/users", new JsonObject().put("username", username).put("password", secret))
+          : where.store(s -> AdminResources.user(new UserStore(s.database).createUser(username, secret == null ? User.NO_PASSWORD : hasher.hash(secret))));
+      output.print(spec, user, out -> out.println("Created user " + user.getString("id") + " (" + user.getString("username") + ")"));
       return 0;
     }
   }
@@ -109,17 +131,20 @@ final class UserCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List users (never their password hashes).")
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
-      try (StoreSession s = new StoreSession(config.load())) {
+      JsonObject all = where.remote()
+          ? where.api().get("/admin/users")
+          : where.store(s -> AdminResources.list("users", new UserStore(s.database).listUsers(), AdminResources::user));
+      output.print(spec, all, out -> {
         Table t = new Table("ID", "USERNAME", "DISABLED", "CREATED", "PASSWORD CHANGED");
-        for (User u : new UserStore(s.database).listUsers()) {
-          t.row(u.id(), u.username(), u.disabled(), u.createdAt(), u.passwordChangedAt());
-        }
-        t.print(spec.commandLine().getOut());
-      }
+        Json.objects(all, "users").forEach(u -> t.row(u.getValue("id"), u.getValue("username"), u.getValue("disabled"),
+            u.getValue("created_at"), u.getValue("password_changed_at")));
+        t.print(out);
+      });
       return 0;
     }
   }
@@ -129,33 +154,37 @@ final class UserCommand {
           "customer tokens and calls naming them (at once on PostgreSQL, within 30 s on SQLite)."})
   static final class Disable implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "USER", description = "User id or username.") String user;
 
     @Override
     public Integer call() {
-      return setDisabled(spec, config, user, true);
+      return setDisabled(spec, where, output, user, true);
     }
   }
 
   @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled user again.")
   static final class Enable implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "USER", description = "User id or username.") String user;
 
     @Override
     public Integer call() {
-      return setDisabled(spec, config, user, false);
+      return setDisabled(spec, where, output, user, false);
     }
   }
 
-  private static int setDisabled(CommandSpec spec, ConfigOption config, String user, boolean disabled) {
-    try (StoreSession s = new StoreSession(config.load())) {
-      UserStore users = new UserStore(s.database);
-      User u = users.setUserDisabled(find(users, user).id(), disabled);
-      spec.commandLine().getOut().println((disabled ? "Disabled" : "Enabled") + " user " + u.id() + " (" + u.username() + ")");
-    }
+  private static int setDisabled(CommandSpec spec, StoreOrServer where, OutputOption output, String user, boolean disabled) {
+    JsonObject u = where.remote()
+        ? where.api().post(AdminClient.path("/admin/users/{}/" + (disabled ? "disable" : "enable"), find(where.api(), user).getString("id")), null)
+        : where.store(s -> {
+          UserStore users = new UserStore(s.database);
+          return AdminResources.user(users.setUserDisabled(find(users, user).id(), disabled));
+        });
+    output.print(spec, u, out -> out.println((disabled ? "Disabled" : "Enabled") + " user " + u.getString("id") + " (" + u.getString("username") + ")"));
     return 0;
   }
 
@@ -163,20 +192,26 @@ final class UserCommand {
       description = "Set a new password, read from standard input or --password-env VAR (never the command line).")
   static final class ResetPassword implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Mixin PasswordSource password;
     @Parameters(index = "0", paramLabel = "USER", description = "User id or username.") String user;
 
     @Override
-    public Integer call() throws IOException {
-      GatewayConfig loaded = config.load();
-      try (StoreSession s = new StoreSession(loaded)) {
-        UserStore users = new UserStore(s.database);
-        User u = find(users, user);
-        String hash = hasher(loaded).hash(password.read());
-        users.setPasswordHash(u.id(), hash);
-        spec.commandLine().getOut().println("Set a new password for user " + u.id() + " (" + u.username() + ")");
+    public Integer call() {
+      JsonObject u;
+      if (where.remote()) {
+        String id = find(where.api(), user).getString("id");
+        u = where.api().post(AdminClient.path("/admin/users/{}/password", id), new JsonObject().put("password", password.read()));
+      } else {
+        PasswordHasher hasher = hasher(where.config());
+        u = where.store(s -> {
+          UserStore users = new UserStore(s.database);
+          String id = find(users, user).id(); // an unknown user is said before the password is asked for
+          return AdminResources.user(users.setPasswordHash(id, hasher.hash(password.read())));
+        });
       }
+      output.print(spec, u, out -> out.println("Set a new password for user " + u.getString("id") + " (" + u.getString("username") + ")"));
       return 0;
     }
   }
@@ -185,21 +220,27 @@ final class UserCommand {
       description = "Map a platform's user id (e.g. Sendbird's user_id) to a user, for session tokens and user binding.")
   static final class Map implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "USER", description = "User id or username.") String user;
     @Option(names = "--platform", required = true, paramLabel = "PLATFORM", description = "Platform name, e.g. sendbird.") String platform;
     @Option(names = "--platform-user-id", required = true, paramLabel = "ID", description = "The platform's id of the user.") String platformUserId;
 
     @Override
     public Integer call() {
-      var loaded = config.load();
-      KnownPlatforms.require(loaded, platform);
-      try (StoreSession s = new StoreSession(loaded)) {
-        UserStore users = new UserStore(s.database);
-        User u = find(users, user);
-        PlatformUser mapped = users.mapPlatformUser(platform, platformUserId, u.username());
-        spec.commandLine().getOut().println("Mapped " + mapped.platform() + " user_id " + mapped.platformUserId() + " to user " + u.id() + " (" + u.username() + ")");
+      if (!where.remote()) {
+        KnownPlatforms.require(where.config(), platform);
       }
+      JsonObject mapped = where.remote()
+          ? where.api().post(AdminClient.path("/admin/platforms/{}/users", platform),
+              new JsonObject().put("user_id", platformUserId).put("username", find(where.api(), user).getString("username")))
+          : where.store(s -> {
+            UserStore users = new UserStore(s.database);
+            User u = find(users, user);
+            return AdminResources.platformUser(users.mapPlatformUser(platform, platformUserId, u.username()), u);
+          });
+      output.print(spec, mapped, out -> out.println("Mapped " + mapped.getString("platform") + " user_id " + mapped.getString("user_id")
+          + " to user " + mapped.getString("toolgate_user_id") + " (" + mapped.getString("username") + ")"));
       return 0;
     }
   }
@@ -208,18 +249,22 @@ final class UserCommand {
       description = "Print a user's opaque customer identifier for a platform (created on first use).")
   static final class OpaqueId implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "USER", description = "User id or username.") String user;
     @Option(names = "--platform", defaultValue = "asapp", paramLabel = "PLATFORM", description = "Platform name (default: ${DEFAULT-VALUE}).") String platform;
 
     @Override
     public Integer call() {
-      GatewayConfig loaded = config.load();
-      try (StoreSession s = new StoreSession(loaded)) {
-        User u = find(new UserStore(s.database), user);
-        OpaqueIds ids = new OpaqueIds(s.database, s.box);
-        spec.commandLine().getOut().println(ids.idFor(platform, u.id()));
-      }
+      JsonObject id = where.remote()
+          ? where.api().post(AdminClient.path("/admin/users/{}/opaque-id", find(where.api(), user).getString("id")),
+              new JsonObject().put("platform", platform))
+          : where.store(s -> {
+            User u = find(new UserStore(s.database), user);
+            OpaqueIds ids = new OpaqueIds(s.database, s.box);
+            return AdminResources.opaqueId(ids.resolve(ids.idFor(UserStore.requirePlatform(platform), u.id())).orElseThrow(), u);
+          });
+      output.print(spec, id, out -> out.println(id.getString("opaque_id")));
       return 0;
     }
   }
@@ -229,21 +274,25 @@ final class UserCommand {
           "X-Toolgate-User value in a support case."})
   static final class Resolve implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "OPAQUE_ID", description = "The identifier, e.g. oc1_...") String opaqueId;
 
     @Override
     public Integer call() {
-      GatewayConfig loaded = config.load();
-      try (StoreSession s = new StoreSession(loaded)) {
-        OpaqueIds ids = new OpaqueIds(s.database, s.box);
-        OpaqueIds.OpaqueId found = ids.resolve(opaqueId)
-            .orElseThrow(() -> new UserError("no opaque customer identifier " + opaqueId + " was issued by this store"));
-        User u = new UserStore(s.database).findUser(found.userId())
-            .orElseThrow(() -> new UserError("opaque id " + opaqueId + " names user " + found.userId() + ", who no longer exists"));
-        spec.commandLine().getOut().println(opaqueId + " is user " + u.id() + " (" + u.username() + (u.disabled() ? ", disabled" : "")
-            + ") on platform " + found.platform() + " (key version " + found.keyVersion() + ")");
-      }
+      JsonObject found = where.remote()
+          ? where.api().get(AdminClient.path("/admin/opaque-ids/{}", opaqueId))
+          : where.store(s -> {
+            OpaqueIds.OpaqueId id = new OpaqueIds(s.database, s.box).resolve(opaqueId)
+                .orElseThrow(() -> UserError.notFound("no opaque customer identifier '" + opaqueId + "' was issued by this store"));
+            return AdminResources.opaqueId(id, new UserStore(s.database).findUser(id.userId()).orElse(null));
+          });
+      output.print(spec, found, out -> {
+        JsonObject u = found.getJsonObject("user");
+        String who = u == null ? found.getString("user_id") + " (no longer exists)"
+            : u.getString("id") + " (" + u.getString("username") + (u.getBoolean("disabled") ? ", disabled" : "") + ")";
+        out.println(opaqueId + " is user " + who + " on platform " + found.getString("platform") + " (key version " + found.getValue("key_version") + ")");
+      });
       return 0;
     }
   }
@@ -253,15 +302,19 @@ final class UserCommand {
           "the same and keep resolving; only users seen for the first time get one under the new key."})
   static final class RotateOpaqueKey implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Mixin ConfigOption config;
+    @Mixin StoreOrServer where;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() {
-      GatewayConfig loaded = config.load();
-      try (StoreSession s = new StoreSession(loaded)) {
-        int version = new OpaqueIds(s.database, s.box).rotateKey();
-        spec.commandLine().getOut().println("Opaque id key version " + version + " is now active");
-      }
+      JsonObject key = where.remote()
+          ? where.api().post("/admin/opaque-id-keys/rotate", null)
+          : where.store(s -> {
+            OpaqueIds ids = new OpaqueIds(s.database, s.box);
+            int version = ids.rotateKey();
+            return AdminResources.opaqueIdKey(ids.keys().stream().filter(k -> k.version() == version).findFirst().orElseThrow());
+          });
+      output.print(spec, key, out -> out.println("Opaque id key version " + key.getValue("version") + " is now active"));
       return 0;
     }
   }

@@ -4,6 +4,8 @@ import dev.toolgate.core.config.ConfigException;
 import dev.toolgate.core.config.ConfigSchema;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.route.RouteTable;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,10 +25,15 @@ import picocli.CommandLine.Spec;
         "database's directory, the master key when one is given (variable or file),",
         "the previous master key, the database and Redis passwords' variables or file.",
         "",
+        "With -o json it prints one report: {\"file\", \"valid\", \"tools\", \"platforms\", \"environment_checked\",",
+        "\"problems\": [...]}, on stdout whether valid or not.",
+        "",
         "Exit codes: 0 valid, 1 invalid or unreadable, 2 wrong command line."})
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption config;
+  @Mixin OutputOption output;
+  @Mixin NoServer noServer;
 
   @Option(names = "--file-only",
       description = "Check the file alone, not the files and environment variables it names (key files, passwords):"
@@ -41,30 +48,40 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     if (printSchema) {
-      out.print(ConfigSchema.text());
+      out.print(ConfigSchema.text()); // a JSON document already, whatever -o says
       out.flush();
       return 0;
     }
-    GatewayConfig loaded;
+    GatewayConfig loaded = null;
+    List<String> problems;
     try {
       loaded = config.load();
       RouteTable.from(loaded); // what serve builds from it next
+      problems = fileOnly ? List.of() : StartChecks.problems(loaded, System::getenv);
     } catch (ConfigException e) {
-      err.println(e.getMessage());
-      err.flush();
-      return 1;
+      problems = e.getMessage().lines().toList();
     }
-    List<String> problems = fileOnly ? List.of() : StartChecks.problems(loaded, System::getenv);
+    JsonObject report = new JsonObject()
+        .put("file", (loaded == null ? config.file : loaded.source()).toString())
+        .put("valid", problems.isEmpty())
+        .put("tools", loaded == null ? null : loaded.tools().size())
+        .put("platforms", loaded == null ? null : loaded.platforms().size())
+        .put("environment_checked", !fileOnly)
+        .put("problems", new JsonArray(problems));
     if (!problems.isEmpty()) {
-      problems.forEach(err::println);
-      err.flush();
+      if (output.json()) {
+        output.print(spec, report, text -> { });
+      } else {
+        PrintWriter err = spec.commandLine().getErr();
+        problems.forEach(err::println);
+        err.flush();
+      }
       return 1;
     }
-    out.println(loaded.source() + ": valid (" + count(loaded.tools().size(), "tool") + ", " + count(loaded.platforms().size(), "platform")
-        + (fileOnly ? "; the files and variables it names were not checked" : "") + ")");
-    out.flush();
+    GatewayConfig valid = loaded;
+    output.print(spec, report, text -> text.println(valid.source() + ": valid (" + count(valid.tools().size(), "tool") + ", "
+        + count(valid.platforms().size(), "platform") + (fileOnly ? "; the files and variables it names were not checked" : "") + ")"));
     return 0;
   }
 

@@ -112,10 +112,10 @@ class AuditCommandTest extends CliTestSupport {
 
   @Test
   void badArguments() {
-    cmd("audit", "--decision", "maybe").userError("--decision must be allow or deny");
-    cmd("audit", "--decision", "DENY").userError("--decision must be allow or deny");
-    cmd("audit", "--since", "1w").userError("--since");
-    cmd("audit", "--limit", "-5").userError("--limit");
+    cmd("audit", "--decision", "maybe").invalid("--decision must be allow or deny");
+    cmd("audit", "--decision", "DENY").invalid("--decision must be allow or deny");
+    cmd("audit", "--since", "1w").invalid("--since");
+    cmd("audit", "--limit", "-5").invalid("--limit");
   }
 
   @Test

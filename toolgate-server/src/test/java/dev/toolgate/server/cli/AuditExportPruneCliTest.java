@@ -78,10 +78,10 @@ class AuditExportPruneCliTest extends CliTestSupport {
 
   @Test
   void exportRefusesBadFilters() {
-    cmd("audit", "export", "--decision", "maybe").userError("--decision must be allow or deny");
-    cmd("audit", "export", "--since", "1w").userError("--since");
-    cmd("audit", "export", "--until", "yesterday").userError("--until");
-    cmd("audit", "export", "--since", "1h", "--until", "2h").userError("--until", "is before --since");
+    cmd("audit", "export", "--decision", "maybe").invalid("--decision must be allow or deny");
+    cmd("audit", "export", "--since", "1w").invalid("--since");
+    cmd("audit", "export", "--until", "yesterday").invalid("--until");
+    cmd("audit", "export", "--since", "1h", "--until", "2h").invalid("--until", "is before --since");
   }
 
   @Test
@@ -99,8 +99,8 @@ class AuditExportPruneCliTest extends CliTestSupport {
   @Test
   void pruneKeepsTheLastDay() {
     write(30, "cl_aaa");
-    cmd("audit", "prune", "--before", "23h").userError("before must be at least 24 hours ago");
-    cmd("audit", "prune", "--before", now.plus(Duration.ofDays(1)).toString()).userError("at least 24 hours ago");
+    cmd("audit", "prune", "--before", "23h").invalid("before must be at least 24 hours ago");
+    cmd("audit", "prune", "--before", now.plus(Duration.ofDays(1)).toString()).invalid("at least 24 hours ago");
     assertThat(stored()).isEqualTo(30);
     assertThat(cmd("audit", "prune", "--before", "24h").ok().out()).startsWith("Deleted 7 audit records");
   }
@@ -112,7 +112,7 @@ class AuditExportPruneCliTest extends CliTestSupport {
     Files.createDirectories(spillDir);
     Path file = spillDir.resolve("audit-spill-20260101T000000000-00000000.jsonl");
     Files.writeString(file, "{}\n");
-    cmd("audit", "prune", "--before", "30h").userError("3 bytes of audit records wait in spill files", "nothing was deleted");
+    cmd("audit", "prune", "--before", "30h").conflict("3 bytes of audit records wait in spill files", "nothing was deleted");
     assertThat(stored()).isEqualTo(48);
     Files.delete(file);
     assertThat(cmd("audit", "prune", "--before", "30h").ok().out()).startsWith("Deleted 19 audit records");
@@ -121,7 +121,7 @@ class AuditExportPruneCliTest extends CliTestSupport {
   @Test
   void pruneArguments() {
     cmd("audit", "prune").usageError("--before");
-    cmd("audit", "prune", "--before", "last week").userError("--before must be an instant");
-    cmd("audit", "prune", "--before", "99999999d").userError("--before");
+    cmd("audit", "prune", "--before", "last week").invalid("--before must be an instant");
+    cmd("audit", "prune", "--before", "99999999d").invalid("--before");
   }
 }

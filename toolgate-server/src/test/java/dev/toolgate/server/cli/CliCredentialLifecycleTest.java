@@ -139,8 +139,8 @@ class CliCredentialLifecycleTest extends CliTestSupport {
     assertThat(secrets(client)).hasSize(1);
 
     Run empty = withStdin("", () -> cmd("secret", "add", "--client", "sendbird-prod", "--from-stdin"));
-    empty.userError("no secret on standard input");
-    withStdin("   \n", () -> cmd("secret", "add", "--client", "sendbird-prod", "--from-stdin")).userError("no secret on standard input");
+    empty.invalid("no secret on standard input");
+    withStdin("   \n", () -> cmd("secret", "add", "--client", "sendbird-prod", "--from-stdin")).invalid("no secret on standard input");
     assertThat(secrets(client)).hasSize(1);
   }
 
@@ -306,9 +306,9 @@ class CliCredentialLifecycleTest extends CliTestSupport {
     cmd("apikey", "rotate", third, "--overlap", "0").ok();
     assertThat(keysById().get(third).expiresAt()).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
     cmd("apikey", "revoke", id).ok();
-    cmd("apikey", "rotate", id).userError("API key " + id + " is revoked");
-    cmd("apikey", "rotate", "key_nope").userError("no API key with id 'key_nope'");
-    cmd("apikey", "rotate", third, "--overlap", "5x").userError("--overlap");
+    cmd("apikey", "rotate", id).conflict("API key " + id + " is revoked");
+    cmd("apikey", "rotate", "key_nope").notFound("no API key with id 'key_nope'");
+    cmd("apikey", "rotate", third, "--overlap", "5x").invalid("--overlap");
     assertThat(keysById()).hasSize(4);
   }
 

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Mistakes on the command line. Malformed invocations are usage errors (exit 2, the message and
- * the command's usage on stderr); well-formed requests the store or the configuration cannot honour
- * are user errors (exit 1, one line {@code error: ...} on stderr, never a stack trace).
+ * the command's usage on stderr); bad values the command finds itself are exit 2 too, as one line
+ * {@code error: ...}; something named that does not exist is exit 3, a clash with what is stored
+ * exit 4; a broken configuration or store exit 1. Never a stack trace.
  */
 class CliErrorsTest extends CliTestSupport {
 
@@ -79,42 +80,42 @@ class CliErrorsTest extends CliTestSupport {
   class UserErrors {
     @Test
     void unknownClient() {
-      cmd("token", "create", "--client", "nobody").userError("no client with id or name 'nobody'", "toolgate client list");
-      cmd("client", "disable", "nobody").userError("no client with id or name 'nobody'");
-      cmd("client", "enable", "cl_nobody").userError("no client with id or name 'cl_nobody'");
-      cmd("secret", "add", "--client", "nobody", "--generate").userError("no client with id or name 'nobody'");
-      cmd("secret", "list", "--client", "nobody").userError("no client with id or name 'nobody'");
-      cmd("apikey", "create", "--client", "nobody", "--tools", "catalog_search").userError("no client with id or name 'nobody'");
-      cmd("token", "list", "--client", "nobody").userError("no client with id or name 'nobody'");
-      cmd("apikey", "list", "--client", "nobody").userError("no client with id or name 'nobody'");
+      cmd("token", "create", "--client", "nobody").notFound("no client with id or name 'nobody'", "toolgate client list");
+      cmd("client", "disable", "nobody").notFound("no client with id or name 'nobody'");
+      cmd("client", "enable", "cl_nobody").notFound("no client with id or name 'cl_nobody'");
+      cmd("secret", "add", "--client", "nobody", "--generate").notFound("no client with id or name 'nobody'");
+      cmd("secret", "list", "--client", "nobody").notFound("no client with id or name 'nobody'");
+      cmd("apikey", "create", "--client", "nobody", "--tools", "catalog_search").notFound("no client with id or name 'nobody'");
+      cmd("token", "list", "--client", "nobody").notFound("no client with id or name 'nobody'");
+      cmd("apikey", "list", "--client", "nobody").notFound("no client with id or name 'nobody'");
       // Nothing was half-created on the way.
       assertThat(clients()).isEmpty();
     }
 
     @Test
     void unknownCredentialId() {
-      cmd("token", "revoke", "tok_nope").userError("no static token with id 'tok_nope'");
-      cmd("token", "rotate", "tok_nope").userError("no static token with id 'tok_nope'");
-      cmd("apikey", "revoke", "key_nope").userError("no API key with id 'key_nope'");
-      cmd("secret", "revoke", "sec_nope").userError("no signing secret with id 'sec_nope'");
+      cmd("token", "revoke", "tok_nope").notFound("no static token with id 'tok_nope'");
+      cmd("token", "rotate", "tok_nope").notFound("no static token with id 'tok_nope'");
+      cmd("apikey", "revoke", "key_nope").notFound("no API key with id 'key_nope'");
+      cmd("secret", "revoke", "sec_nope").notFound("no signing secret with id 'sec_nope'");
     }
 
     @Test
     void missingConfigFile() {
       Path missing = dir.resolve("elsewhere/missing.yaml");
-      run("client", "list", "-c", missing.toString()).userError(missing.toString(), "does not exist", "toolgate init");
-      run("audit", "--config", missing.toString()).userError("does not exist");
+      run("client", "list", "-c", missing.toString()).invalid(missing.toString(), "does not exist", "toolgate init");
+      run("audit", "--config", missing.toString()).invalid("does not exist");
       assertThat(missing.getParent()).doesNotExist();
     }
 
     @Test
     void invalidExpires() {
       createClient("acme");
-      cmd("token", "create", "--client", "acme", "--expires", "90x").userError("--expires must be a lifetime like 90d", "'90x'");
-      cmd("token", "create", "--client", "acme", "--expires", "0d").userError("--expires");
-      cmd("token", "create", "--client", "acme", "--expires", "2020-01-01T00:00:00Z").userError("--expires 2020-01-01T00:00:00Z is in the past");
-      cmd("apikey", "create", "--client", "acme", "--tools", "*", "--expires", "soon").userError("--expires");
-      cmd("secret", "add", "--client", "acme", "--generate", "--expires", "-1d").userError("--expires");
+      cmd("token", "create", "--client", "acme", "--expires", "90x").invalid("--expires must be a lifetime like 90d", "'90x'");
+      cmd("token", "create", "--client", "acme", "--expires", "0d").invalid("--expires");
+      cmd("token", "create", "--client", "acme", "--expires", "2020-01-01T00:00:00Z").invalid("--expires 2020-01-01T00:00:00Z is in the past");
+      cmd("apikey", "create", "--client", "acme", "--tools", "*", "--expires", "soon").invalid("--expires");
+      cmd("secret", "add", "--client", "acme", "--generate", "--expires", "-1d").invalid("--expires");
       withStore(s -> {
         assertThat(s.listStaticTokens(null)).isEmpty();
         assertThat(s.listApiKeys(null)).isEmpty();
@@ -127,20 +128,20 @@ class CliErrorsTest extends CliTestSupport {
     void apiKeyForAnUndeclaredTool() {
       createClient("acme");
       cmd("apikey", "create", "--client", "acme", "--tools", "catalog_search,catalog_serach")
-          .userError("tool 'catalog_serach' is not declared in " + config, "known: order_status, get_profile, catalog_search, refund_order, service_status");
+          .invalid("tool 'catalog_serach' is not declared in " + config, "known: order_status, get_profile, catalog_search, refund_order, service_status");
       assertThat(apiKeys()).isEmpty();
     }
 
     @Test
     void clientOfAPlatformNotInTheConfig() {
-      cmd("client", "create", "acme", "--platform", "asapp").userError("platform 'asapp' is not used in " + config, "known: oauth, sendbird");
+      cmd("client", "create", "acme", "--platform", "asapp").invalid("platform 'asapp' is not used in " + config, "known: oauth, sendbird");
       assertThat(clients()).isEmpty();
     }
 
     @Test
     void clientNameWithIllegalCharacters() {
       for (String name : new String[] {"acme prod", "acme/prod", "ünïcode", "x".repeat(65), "a;b"}) {
-        cmd("client", "create", name, "--platform", "sendbird").userError("client name must be 1-64 characters");
+        cmd("client", "create", name, "--platform", "sendbird").invalid("client name must be 1-64 characters");
       }
       assertThat(clients()).isEmpty();
       createClient("x".repeat(64));
@@ -150,14 +151,14 @@ class CliErrorsTest extends CliTestSupport {
     @Test
     void duplicateClientName() {
       String id = createClient("acme");
-      cmd("client", "create", "acme", "--platform", "sendbird").userError("a client named 'acme' already exists");
+      cmd("client", "create", "acme", "--platform", "sendbird").conflict("a client named 'acme' already exists");
       assertThat(clients()).singleElement().satisfies(c -> assertThat(c.id()).isEqualTo(id));
     }
 
     @Test
     void initOverAnExistingFile() throws IOException {
       String before = Files.readString(config);
-      run("init", "-c", config.toString()).userError(config + " already exists; pass --force to overwrite it");
+      run("init", "-c", config.toString()).conflict(config + " already exists; pass --force to overwrite it");
       assertThat(Files.readString(config)).isEqualTo(before);
       run("init", "-c", config.toString(), "--force").ok();
       assertThat(Files.readString(config)).isEqualTo(StarterConfig.text());
@@ -168,30 +169,30 @@ class CliErrorsTest extends CliTestSupport {
       createClient("acme");
       String id = cmd("token", "create", "--client", "acme").ok().find("Created static token (tok_\\w+)");
       cmd("token", "revoke", id).ok();
-      cmd("token", "rotate", id).userError("static token " + id + " is revoked");
+      cmd("token", "rotate", id).conflict("static token " + id + " is revoked");
       assertThat(tokens()).hasSize(1);
     }
 
     @Test
     void auditArgumentsOutOfRange() {
-      cmd("audit", "--decision", "maybe").userError("--decision must be allow or deny");
-      cmd("audit", "--limit", "0").userError("--limit must be between 1 and 100000");
-      cmd("audit", "--since", "yesterday").userError("--since must be an instant");
+      cmd("audit", "--decision", "maybe").invalid("--decision must be allow or deny");
+      cmd("audit", "--limit", "0").invalid("--limit must be between 1 and 100000");
+      cmd("audit", "--since", "yesterday").invalid("--since must be an instant");
     }
 
     @Test
     void secretFromAnUnsetEnvironmentVariable() {
       createClient("acme");
       String unset = unsetVariable();
-      cmd("secret", "add", "--client", "acme", "--from-env", unset).userError("the environment variable named by --from-env is not set or empty");
+      cmd("secret", "add", "--client", "acme", "--from-env", unset).invalid("the environment variable named by --from-env is not set or empty");
     }
 
     @Test
     void aSecretTypedWhereAVariableNameBelongsIsNeverEchoed() {
       createClient("acme");
-      Run secret = cmd("secret", "add", "--client", "acme", "--from-env", "hunter2").userError("--from-env takes the NAME of a variable");
-      Run password = cmd("user", "create", "ada", "--password-env", "hunter2").userError("--password-env takes the NAME of a variable");
-      Run sign = run("sign", "--secret-env", "hunter2", "--body", "{}").userError("--secret-env takes the NAME of a variable");
+      Run secret = cmd("secret", "add", "--client", "acme", "--from-env", "hunter2").invalid("--from-env takes the NAME of a variable");
+      Run password = cmd("user", "create", "ada", "--password-env", "hunter2").invalid("--password-env takes the NAME of a variable");
+      Run sign = run("sign", "--secret-env", "hunter2", "--body", "{}").invalid("--secret-env takes the NAME of a variable");
       for (Run r : java.util.List.of(secret, password, sign)) {
         assertThat(r.err()).doesNotContain("hunter2");
       }
@@ -296,7 +297,7 @@ class CliErrorsTest extends CliTestSupport {
     @Test
     void demoOnABusyPortNamesTheAddressAndTheFlag() throws IOException {
       try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-        run("demo", "--port", Integer.toString(busy.getLocalPort()), "--upstream-port", "0", "--dir", dir.resolve("demo").toString())
+        run("demo", "--port", Integer.toString(busy.getLocalPort()), "--upstream-port", "0", "--mcp-port", "0", "--dir", dir.resolve("demo").toString())
             .userError("127.0.0.1:" + busy.getLocalPort() + " is already in use by another program", "choose another port with --port");
       }
     }
@@ -304,7 +305,7 @@ class CliErrorsTest extends CliTestSupport {
     @Test
     void signWithAMissingBodyFile() {
       Path missing = dir.resolve("no-body.json");
-      run("sign", "--secret", "s", "--body-file", missing.toString()).userError(missing.toString());
+      run("sign", "--secret", "s", "--body-file", missing.toString()).invalid(missing.toString());
     }
 
     @Test
@@ -323,13 +324,13 @@ class CliErrorsTest extends CliTestSupport {
     void badOverlapIsReportedAsOverlap() {
       createClient("acme");
       String id = cmd("token", "create", "--client", "acme").ok().find("Created static token (tok_\\w+)");
-      Run r = cmd("token", "rotate", id, "--overlap", "5x").userError("--overlap");
+      Run r = cmd("token", "rotate", id, "--overlap", "5x").invalid("--overlap");
       assertThat(r.err()).doesNotContain("--expires");
     }
 
     @Test
     void hugeSinceIsReportedAsSince() {
-      Run r = cmd("audit", "--since", "12345678d").userError("--since");
+      Run r = cmd("audit", "--since", "12345678d").invalid("--since");
       assertThat(r.err()).doesNotContain("--expires");
     }
 
@@ -337,7 +338,7 @@ class CliErrorsTest extends CliTestSupport {
     void overlapIsADurationNotAnInstant() {
       createClient("acme");
       String id = cmd("token", "create", "--client", "acme").ok().find("Created static token (tok_\\w+)");
-      cmd("token", "rotate", id, "--overlap", "2030-01-01T00:00:00Z").userError("--overlap");
+      cmd("token", "rotate", id, "--overlap", "2030-01-01T00:00:00Z").invalid("--overlap");
     }
 
     @Test

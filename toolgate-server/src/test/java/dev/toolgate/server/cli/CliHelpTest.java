@@ -92,6 +92,43 @@ class CliHelpTest extends CliTestSupport {
     }
   }
 
+  /**
+   * Every command that prints something takes {@code -o json}, and every command takes {@code
+   * --server}: to do its work through the admin API, or to refuse it saying why (hidden then).
+   * Only the long-running ones, whose output is a server's log, have no JSON to give.
+   */
+  @Test
+  void everyCommandOffersJsonOutputAndServerMode() {
+    List<String> noJson = List.of("serve", "sample-upstream", "help");
+    CommandLine root = ToolgateCli.commandLine();
+    for (List<String> path : commandPaths(root, List.of())) {
+      CommandLine command = root;
+      for (String name : path) {
+        command = command.getSubcommands().get(name);
+      }
+      if (!command.getSubcommands().isEmpty() && !path.equals(List.of("audit")) || path.equals(List.of("help"))) {
+        continue; // a group prints its usage only (audit lists the log itself)
+      }
+      var spec = command.getCommandSpec();
+      assertThat(spec.findOption("--server")).as("toolgate %s --server", String.join(" ", path)).isNotNull();
+      if (noJson.contains(path.get(0))) {
+        assertThat(spec.findOption("--output")).as("toolgate %s", String.join(" ", path)).isNull();
+      } else {
+        assertThat(spec.findOption("--output")).as("toolgate %s -o", String.join(" ", path)).isNotNull();
+        assertThat(spec.findOption("-o")).isNotNull();
+        assertThat(spec.findOption("--json")).as("the old flag, kept").isNotNull();
+      }
+    }
+  }
+
+  @Test
+  void theHelpFooterListsTheExitCodes() {
+    String help = run("--help").ok().out();
+    assertThat(help).contains("Exit codes:", "  0  ok", "  1  failure", "  2  usage", "  3  not found", "  4  conflict", "  5  not authorized",
+        "{\"error\": {\"code\": \"not_found\"", "--server URL", "TOOLGATE_ADMIN_TOKEN");
+    assertThat(run("token", "list", "--help").ok().out()).contains("--server=URL", "$TOOLGATE_SERVER", "$TOOLGATE_ADMIN_TOKEN", "-o, --output=FORMAT");
+  }
+
   @Test
   void sampleUpstreamOffersTheSampleMcpServer() {
     // bench/mcp.sh starts the sample MCP server this way; off unless asked for.

@@ -130,14 +130,14 @@ class CliOAuthCommandsTest extends CliTestSupport {
       assertThat(k.algorithm()).isEqualTo(SigningAlgorithm.EDDSA);
       assertThat(k.state()).isEqualTo(SigningKeyInfo.State.ACTIVE);
     });
-    oauthCmd("keys", "revoke", "kid_nope").userError("no signing key with kid 'kid_nope'");
-    oauthCmd("keys", "revoke", left.get(0).kid(), "--algorithm", "HS256").userError("--algorithm must be RS256, ES256 or EdDSA");
+    oauthCmd("keys", "revoke", "kid_nope").notFound("no signing key with kid 'kid_nope'");
+    oauthCmd("keys", "revoke", left.get(0).kid(), "--algorithm", "HS256").invalid("--algorithm must be RS256, ES256 or EdDSA");
   }
 
   @Test
   void keysErrors() {
-    oauthCmd("keys", "rotate", "--algorithm", "HS256").userError("--algorithm must be RS256, ES256 or EdDSA, got 'HS256'");
-    oauthCmd("keys", "list", "--max-token-lifetime", "forever").userError("--max-token-lifetime must be a duration");
+    oauthCmd("keys", "rotate", "--algorithm", "HS256").invalid("--algorithm must be RS256, ES256 or EdDSA, got 'HS256'");
+    oauthCmd("keys", "list", "--max-token-lifetime", "forever").invalid("--max-token-lifetime must be a duration");
     List<SigningKeyInfo> none = withKeys(k -> k.list(DAY));
     assertThat(none).isEmpty();
   }
@@ -181,7 +181,8 @@ class CliOAuthCommandsTest extends CliTestSupport {
     assertThat(list.out()).containsPattern(id + "\\s+" + clientId + "\\s+\\d{4}-\\S+\\s+\\d{4}-\\S+\\s+-\\s+-").doesNotContain(secret);
 
     assertThat(oauthCmd("client-secret", "revoke", id).ok().out()).isEqualTo("Revoked client secret " + id + "\n");
-    assertThat(oauthCmd("client-secret", "revoke", id).ok().out()).contains("already revoked");
+    String revoked = oauthCmd("client-secret", "revoke", id, "-o", "json").ok().out();
+    assertThat(oauthCmd("client-secret", "revoke", id, "-o", "json").ok().out()).as("revoking again changes nothing").isEqualTo(revoked);
     assertThat(withOAuth(o -> o.listClientSecrets(clientId)).get(0).revokedAt()).isNotNull();
     assertThat(oauthCmd("client-secret", "list", "--client", "asapp-prod").ok().out()).doesNotContainPattern(id + "\\s+\\S+\\s+\\S+\\s+\\S+\\s+-");
   }
@@ -189,9 +190,9 @@ class CliOAuthCommandsTest extends CliTestSupport {
   @Test
   void clientSecretErrors() {
     createClient("c");
-    oauthCmd("client-secret", "create", "--client", "nope").userError("no client with id or name 'nope'");
-    oauthCmd("client-secret", "create", "--client", "c", "--expires", "soon").userError("--expires must be");
-    oauthCmd("client-secret", "revoke", "cs_missing").userError("no client secret with id 'cs_missing'");
+    oauthCmd("client-secret", "create", "--client", "nope").notFound("no client with id or name 'nope'");
+    oauthCmd("client-secret", "create", "--client", "c", "--expires", "soon").invalid("--expires must be");
+    oauthCmd("client-secret", "revoke", "cs_missing").notFound("no client secret with id 'cs_missing'");
     oauthCmd("client-secret", "create").usageError("'--client=CLIENT'", "Usage: toolgate client-secret create");
   }
 
@@ -257,10 +258,10 @@ class CliOAuthCommandsTest extends CliTestSupport {
 
     // A bad URI is refused before anything is written.
     oauthCmd("client-oauth", "desktop-agent", "--scopes", "orders:read", "--redirect-uris", "https://app.example.com/cb#frag")
-        .userError("must not have a fragment");
-    oauthCmd("client-oauth", "desktop-agent", "--redirect-uris", "http://app.example.com/cb").userError("only allowed for loopback");
+        .invalid("must not have a fragment");
+    oauthCmd("client-oauth", "desktop-agent", "--redirect-uris", "http://app.example.com/cb").invalid("only allowed for loopback");
     assertThat(withOAuth(o -> o.oauthSettings(clientId)).allowedScopes()).isEmpty();
-    oauthCmd("client-oauth", "desktop-agent", "--auth-methods", "none,client_secret_basic").userError("cannot be combined");
+    oauthCmd("client-oauth", "desktop-agent", "--auth-methods", "none,client_secret_basic").invalid("cannot be combined");
 
     // A client that registered itself is listed as dynamic; the filter shows one kind.
     RegisteredClient dynamic = withOAuth(o -> o.registerClient("MCP client", ClientKind.ApplicationType.NATIVE,
@@ -272,7 +273,7 @@ class CliOAuthCommandsTest extends CliTestSupport {
     Run onlyDynamic = cmd("client", "list", "--registration", "dynamic").ok();
     assertThat(onlyDynamic.out()).contains(dynamicId).doesNotContain(clientId);
     assertThat(cmd("client", "list", "--registration", "admin").ok().out()).contains(clientId).doesNotContain(dynamicId);
-    cmd("client", "list", "--registration", "bogus").userError("--registration must be admin or dynamic");
+    cmd("client", "list", "--registration", "bogus").invalid("--registration must be admin or dynamic");
 
     // Disabling revokes it; "" removes every redirect URI of the other.
     assertThat(cmd("client", "disable", dynamicId).ok().out()).startsWith("Disabled client " + dynamicId);
@@ -284,18 +285,18 @@ class CliOAuthCommandsTest extends CliTestSupport {
   @Test
   void clientOAuthErrors() throws Exception {
     String clientId = createClient("c");
-    oauthCmd("client-oauth", "nope").userError("no client with id or name 'nope'");
-    oauthCmd("client-oauth", "c", "--scopes", "ok bad\"quote").userError("invalid scope 'bad\"quote'");
-    oauthCmd("client-oauth", "c", "--auth-methods", "client_secret_jwt").userError("unknown auth method 'client_secret_jwt'");
-    oauthCmd("client-oauth", "c", "--auth-methods", "private_key_jwt").userError("private_key_jwt needs the client's public keys");
-    oauthCmd("client-oauth", "c", "--ttl", "0s").userError("--ttl must be a duration");
-    oauthCmd("client-oauth", "c", "--ttl", "1w").userError("--ttl must be a duration like 90s, 15m, 1h or 1d, got '1w'");
-    oauthCmd("client-oauth", "c", "--jwks-file", dir.resolve("missing.json").toString()).userError("cannot read --jwks-file");
+    oauthCmd("client-oauth", "nope").notFound("no client with id or name 'nope'");
+    oauthCmd("client-oauth", "c", "--scopes", "ok bad\"quote").invalid("invalid scope 'bad\"quote'");
+    oauthCmd("client-oauth", "c", "--auth-methods", "client_secret_jwt").invalid("unknown auth method 'client_secret_jwt'");
+    oauthCmd("client-oauth", "c", "--auth-methods", "private_key_jwt").invalid("private_key_jwt needs the client's public keys");
+    oauthCmd("client-oauth", "c", "--ttl", "0s").invalid("--ttl must be a duration");
+    oauthCmd("client-oauth", "c", "--ttl", "1w").invalid("--ttl must be a duration like 90s, 15m, 1h or 1d, got '1w'");
+    oauthCmd("client-oauth", "c", "--jwks-file", dir.resolve("missing.json").toString()).invalid("cannot read --jwks-file");
 
     Path privateJwks = dir.resolve("private.json");
     RSAKey rsa = new RSAKeyGenerator(2048).keyID("oops").generate();
     Files.writeString(privateJwks, new JWKSet(rsa).toString(false));
-    Run refused = oauthCmd("client-oauth", "c", "--jwks-file", privateJwks.toString()).userError("JWKS key 'oops' is a private or symmetric RSA key");
+    Run refused = oauthCmd("client-oauth", "c", "--jwks-file", privateJwks.toString()).invalid("JWKS key 'oops' is a private or symmetric RSA key");
     assertThat(refused.err()).doesNotContain(rsa.getPrivateExponent().toString());
 
     oauthCmd("client-oauth", "c", "--jwks-file", privateJwks.toString(), "--no-jwks").usageError("mutually exclusive");

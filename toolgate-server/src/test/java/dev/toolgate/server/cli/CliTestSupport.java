@@ -70,9 +70,37 @@ abstract class CliTestSupport {
       return this;
     }
 
-    /** Asserts a user error: exit 1, one line {@code error: ...} on stderr, no stack trace. */
+    /**
+     * Asserts a failure outside the command line (exit 1: store, configuration, a process): one line
+     * {@code error: ...} on stderr, no stack trace.
+     */
     Run userError(String... fragments) {
-      assertThat(exit).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isEqualTo(1);
+      return error(1, fragments);
+    }
+
+    /** Asserts a bad value the command itself found (exit 2): one line {@code error: ...}, no usage text. */
+    Run invalid(String... fragments) {
+      return error(2, fragments);
+    }
+
+    /** Asserts that what the command names does not exist (exit 3). */
+    Run notFound(String... fragments) {
+      return error(3, fragments);
+    }
+
+    /** Asserts a conflict with what is stored (exit 4). */
+    Run conflict(String... fragments) {
+      return error(4, fragments);
+    }
+
+    /** Asserts a refused admin token (exit 5). */
+    Run notAuthorized(String... fragments) {
+      return error(5, fragments);
+    }
+
+    /** Asserts exit {@code code} with one line {@code error: ...} on stderr, no stack trace, nothing on stdout. */
+    Run error(int code, String... fragments) {
+      assertThat(exit).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isEqualTo(code);
       assertThat(err.strip().lines()).as("stderr is one line:%n%s", err).hasSize(1);
       assertThat(err).startsWith("error: ").doesNotContain("Exception").doesNotContain("\tat ")
           .doesNotContain("unexpected error");
@@ -80,6 +108,18 @@ abstract class CliTestSupport {
         assertThat(err).contains(f);
       }
       return this;
+    }
+
+    /** Asserts a failure reported as JSON ({@code -o json}): exit {@code code}, one JSON object on stderr, nothing on stdout. */
+    io.vertx.core.json.JsonObject jsonError(int code, String errorCode) {
+      assertThat(exit).as("exit code; stdout:%n%s%nstderr:%n%s", out, err).isEqualTo(code);
+      assertThat(out).isEmpty();
+      assertThat(err.strip().lines()).as("stderr is one line:%n%s", err).hasSize(1);
+      io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(err);
+      assertThat(json.fieldNames()).containsExactly("error");
+      assertThat(json.getJsonObject("error").fieldNames()).containsExactlyInAnyOrder("code", "message");
+      assertThat(json.getJsonObject("error").getString("code")).isEqualTo(errorCode);
+      return json.getJsonObject("error");
     }
 
     /** Asserts a usage error: exit 2, a message and the usage text on stderr, nothing on stdout. */
@@ -119,7 +159,15 @@ abstract class CliTestSupport {
   }
 
   static Run run(Consumer<CommandLine> setup, String... args) {
-    CommandLine cli = ToolgateCli.commandLine();
+    return run(ToolgateCli.commandLine(), setup, args);
+  }
+
+  /** Runs the CLI with these arguments and this environment (instead of the process's), as {@code env ... toolgate ARGS...} would. */
+  static Run runWithEnv(java.util.Map<String, String> env, String... args) {
+    return run(ToolgateCli.commandLine(env), cli -> {}, args);
+  }
+
+  private static Run run(CommandLine cli, Consumer<CommandLine> setup, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
@@ -152,6 +200,13 @@ abstract class CliTestSupport {
     GatewayConfig c = loadedConfig();
     try (Database db = Database.open(c.store())) {
       return check.apply(new CredentialStore(db, MasterKey.load(c.store())));
+    }
+  }
+
+  /** Opens this test's store as a command does (master key checked) and applies {@code use} to it. */
+  <T> T inStore(Function<StoreSession, T> use) {
+    try (StoreSession s = new StoreSession(loadedConfig())) {
+      return use.apply(s);
     }
   }
 

@@ -67,13 +67,13 @@ class HealthcheckCommandTest extends CliTestSupport {
 
   @Test
   void aTimeoutOutOfRangeIsRefused() {
-    cmd("healthcheck", "--timeout", "0").userError("--timeout must be 1-60 seconds, got 0");
+    cmd("healthcheck", "--timeout", "0").invalid("--timeout must be 1-60 seconds, got 0");
   }
 
   @Test
   void aUrlThatIsNotHttpIsRefusedWithoutAStackTrace() {
     for (String url : new String[] {"file:///etc/passwd", "ftp://127.0.0.1/", "/readyz", "http://a b/"}) {
-      cmd("healthcheck", "--url", url).userError("--url must be an absolute http:// or https:// URL");
+      cmd("healthcheck", "--url", url).invalid("--url must be an absolute http:// or https:// URL");
     }
   }
 }

@@ -44,7 +44,7 @@ class ManagementPortCliTest extends CliTestSupport {
       Files.writeString(config, CONFIG + "management: {port: " + busy.getLocalPort() + "}\n", StandardCharsets.UTF_8);
       cmd("serve", "--port", "0").userError("cannot listen: " + in, "choose another port with management.port in " + config + ", or --management-port");
     }
-    cmd("serve", "--management-port", "70000").userError("--management-port must be 0-65535, got 70000");
+    cmd("serve", "--management-port", "70000").invalid("--management-port must be 0-65535, got 70000");
   }
 
   @Test

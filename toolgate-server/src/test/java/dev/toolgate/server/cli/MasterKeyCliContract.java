@@ -136,7 +136,7 @@ abstract class MasterKeyCliContract extends CliTestSupport {
     String lost = clientWithSecret();
     Files.delete(keyFile);
 
-    cmd("master-key", "reset").userError("run it again with --confirm-lost-key");
+    cmd("master-key", "reset").invalid("run it again with --confirm-lost-key");
     assertThat(keyFile).doesNotExist();
     Run reset = cmd("master-key", "reset", "--confirm-lost-key").ok();
     MasterKey replacement = MasterKey.fromFile(keyFile);
@@ -144,7 +144,7 @@ abstract class MasterKeyCliContract extends CliTestSupport {
         .contains("Deleted signing secret " + lost + " (client sendbird-prod): add it again with `toolgate secret add`")
         .doesNotContain(replacement.toBase64());
 
-    cmd("master-key", "reset", "--confirm-lost-key").userError("already is the master key of", "nothing to reset");
+    cmd("master-key", "reset", "--confirm-lost-key").conflict("already is the master key of", "nothing to reset");
     cmd("secret", "add", "--client", "sendbird-prod", "--generate").ok();
     cmd("master-key", "check").ok();
   }

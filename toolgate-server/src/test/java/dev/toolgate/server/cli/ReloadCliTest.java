@@ -160,7 +160,7 @@ class ReloadCliTest extends CliTestSupport {
     ended.waitFor();
     Files.writeString(pidFile, ended.pid() + "\n");
     run("reload", "--pid-file", pidFile.toString()).userError("no process " + ended.pid() + " is running");
-    run("reload", "--pid-file", pidFile.toString(), "--timeout", "soon").userError("--timeout must be a number of seconds or minutes");
+    run("reload", "--pid-file", pidFile.toString(), "--timeout", "soon").invalid("--timeout must be a number of seconds or minutes");
     run("reload").rejected("--pid-file");
   }
 

@@ -44,7 +44,7 @@ class ServePortTest extends CliTestSupport {
       cmd("serve", "--port", Integer.toString(busy.getLocalPort()))
           .userError("cannot listen: 127.0.0.1:" + busy.getLocalPort() + " is already in use by another program", "choose another port with --port");
     }
-    cmd("serve", "--port", "70000").userError("--port must be 0-65535, got 70000");
+    cmd("serve", "--port", "70000").invalid("--port must be 0-65535, got 70000");
   }
 
   @Test

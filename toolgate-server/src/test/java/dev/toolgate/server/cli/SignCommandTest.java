@@ -56,14 +56,14 @@ class SignCommandTest extends CliTestSupport {
   @Test
   void unsetSecretVariableIsAUserError() {
     String unset = CliErrorsTest.unsetVariable();
-    Run r = run("sign", "--secret-env", unset, "--body", BODY).userError("the environment variable named by --secret-env is not set or empty");
+    Run r = run("sign", "--secret-env", unset, "--body", BODY).invalid("the environment variable named by --secret-env is not set or empty");
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).doesNotContain(unset);
   }
 
   @Test
   void emptySecretIsAUserError() {
-    run("sign", "--secret", "", "--body", BODY).userError("the secret is empty");
+    run("sign", "--secret", "", "--body", BODY).invalid("the secret is empty");
   }
 
   @Test

@@ -69,11 +69,11 @@ class UserCliTest extends CliTestSupport {
     assertThat(alice.passwordHash()).as("the configured parameters").startsWith("$argon2id$v=19$m=8192,t=1,p=1$");
     assertThat(new PasswordHasher(new PasswordHasher.Parameters(8192, 1, 1)).verify("correct horse battery", alice.passwordHash())).isTrue();
 
-    tgWithStdin("another password\n", "user", "create", "ALICE").userError("already exists");
-    tgWithStdin("short\n", "user", "create", "bob").userError("8-128 characters");
-    tgWithStdin("", "user", "create", "bob").userError("no password on standard input");
-    tg("user", "create", "bob", "--password-env", "TOOLGATE_TEST_SURELY_UNSET").userError("the environment variable named by --password-env is not set");
-    tgWithStdin("long enough pw\n", "user", "create", "bad name").userError("username must be");
+    tgWithStdin("another password\n", "user", "create", "ALICE").conflict("already exists");
+    tgWithStdin("short\n", "user", "create", "bob").invalid("8-128 characters");
+    tgWithStdin("", "user", "create", "bob").invalid("no password on standard input");
+    tg("user", "create", "bob", "--password-env", "TOOLGATE_TEST_SURELY_UNSET").invalid("the environment variable named by --password-env is not set");
+    tgWithStdin("long enough pw\n", "user", "create", "bad name").invalid("username must be");
     tg("user", "create", "bob", "--password", "secret123").rejected("--password");
 
     Run list = tg("user", "list").ok();
@@ -89,7 +89,7 @@ class UserCliTest extends CliTestSupport {
     tg("user", "enable", id).ok();
     User enabled = withDb(db -> new UserStore(db).findUser(id).orElseThrow());
     assertThat(enabled.disabled()).isFalse();
-    tg("user", "disable", "nobody").userError("no user with id or name 'nobody'");
+    tg("user", "disable", "nobody").notFound("no user with id or name 'nobody'");
 
     tgWithStdin("a new password here\n", "user", "reset-password", "carol").ok();
     String hash = withDb(db -> new UserStore(db).findUser(id).orElseThrow().passwordHash());
@@ -110,10 +110,10 @@ class UserCliTest extends CliTestSupport {
       assertThat(t.expiresAt()).isNotNull();
     });
     assertThat(tg("admin-token", "list").ok().out()).contains(id).contains("ops").doesNotContain(value);
-    tg("admin-token", "create", "--name", "bad name").userError("admin token name");
-    tg("admin-token", "revoke", id).ok();
-    assertThat(tg("admin-token", "revoke", id).ok().out()).contains("already revoked");
-    tg("admin-token", "revoke", "adm_nope").userError("no admin token");
+    tg("admin-token", "create", "--name", "bad name").invalid("admin token name");
+    String revoked = tg("admin-token", "revoke", id, "-o", "json").ok().out();
+    assertThat(tg("admin-token", "revoke", id, "-o", "json").ok().out()).as("revoking again changes nothing").isEqualTo(revoked);
+    tg("admin-token", "revoke", "adm_nope").notFound("no admin token");
     List<AdminToken> active = withDb(db -> new AdminTokenStore(db).active());
     assertThat(active).isEmpty();
   }
@@ -124,13 +124,13 @@ class UserCliTest extends CliTestSupport {
     tg("user", "create", "erin", "--no-password").ok();
     User erin = withDb(db -> new UserStore(db).findUserByUsername("erin").orElseThrow());
     assertThat(erin.hasPassword()).isFalse();
-    tg("user", "create", "fred", "--no-password", "--password-env", "HOME").userError("--no-password and --password-env exclude each other");
+    tg("user", "create", "fred", "--no-password", "--password-env", "HOME").invalid("--no-password and --password-env exclude each other");
     tg("user", "map", "dave", "--platform", "sendbird", "--platform-user-id", "sb-dave").ok();
     String opaque = tg("user", "opaque-id", "dave", "--platform", "sendbird").ok().find("(oc\\d+_[A-Za-z0-9_-]+)");
     assertThat(tg("user", "resolve", opaque).ok().out()).contains(opaque + " is user usr_").contains("(dave) on platform sendbird");
-    tg("user", "resolve", "oc1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").userError("no opaque customer identifier");
-    tg("user", "map", "dave", "--platform", "sendbrid", "--platform-user-id", "sb-dave").userError("platform 'sendbrid' is not used in");
-    tg("session", "create", "--platform", "sendbird", "--user", "sb-nobody").userError("no user_id 'sb-nobody'");
+    tg("user", "resolve", "oc1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").notFound("no opaque customer identifier");
+    tg("user", "map", "dave", "--platform", "sendbrid", "--platform-user-id", "sb-dave").invalid("platform 'sendbrid' is not used in");
+    tg("session", "create", "--platform", "sendbird", "--user", "sb-nobody").notFound("no user_id 'sb-nobody'");
 
     Run first = tg("session", "create", "--platform", "sendbird", "--user", "sb-dave").ok();
     String firstId = first.find("Created session token (sess_\\w+)");

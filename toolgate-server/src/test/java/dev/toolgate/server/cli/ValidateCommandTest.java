@@ -36,7 +36,7 @@ class ValidateCommandTest extends CliTestSupport {
     assertThat(run("validate", "--config", starter.toString()).ok().out()).isEqualTo(starter + ": valid (4 tools, 2 platforms)\n");
     assertThat(Files.readString(starter)).startsWith("# yaml-language-server: $schema=" + ConfigSchema.FILE_NAME + "\n");
     assertThat(Files.readString(dir.resolve(ConfigSchema.FILE_NAME))).isEqualTo(ConfigSchema.text());
-    run("init", "-c", dir.resolve(ConfigSchema.FILE_NAME).toString()).userError("is the name of the schema file");
+    run("init", "-c", dir.resolve(ConfigSchema.FILE_NAME).toString()).invalid("is the name of the schema file");
   }
 
   @Test
@@ -73,7 +73,7 @@ class ValidateCommandTest extends CliTestSupport {
   @Test
   void aMissingOrUnreadableFileIsAClearErrorAndAWrongCommandLineIsAUsageError() throws Exception {
     run("validate", "--config", dir.resolve("nope.yaml").toString())
-        .userError(dir.resolve("nope.yaml") + " does not exist; run `toolgate init`");
+        .invalid(dir.resolve("nope.yaml") + " does not exist; run `toolgate init`");
     Run directory = run("validate", "--config", dir.toString());
     assertThat(directory.exit()).isEqualTo(1);
     assertThat(directory.err()).startsWith(dir + ":0: (file): cannot read the file").doesNotContain("\tat ");
