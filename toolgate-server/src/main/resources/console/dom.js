@@ -116,13 +116,13 @@ export function showError(area, error) {
   const detail = error && error.detail ? error.detail : String(error && error.message ? error.message : error);
   const extra = [];
   if (error && error.code) {
-    extra.push(h('code', {}, error.code));
+    extra.push(' · ', h('code', {}, error.code));
   }
   if (error && error.requestId) {
-    extra.push(' request ', h('code', {}, error.requestId));
+    extra.push(' · request ', h('code', {}, error.requestId));
   }
   replace(area, h('div', {class: 'notice error', role: 'alert'}, h('strong', {}, error && error.status ? `${error.status} ` : ''), detail,
-    extra.length ? h('span', {class: 'meta'}, ' (', extra, ')') : null));
+    extra.length ? h('span', {class: 'meta'}, extra) : null));
 }
 
 export function showOk(area, text) {
