@@ -222,7 +222,10 @@ public final class Toolgate implements AutoCloseable {
       // cookie with its CSRF token. Secure cookies when the browser reaches Toolgate over TLS.
       ConsoleSessions consoleSessions = new ConsoleSessions(box, issuer, config.server().scheme().equals("https") || issuer.startsWith("https:"));
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll, consoleSessions);
-      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, auditLog, credentials::refresh, clock);
+      // The reloader is built below from the admin API's endpoints; until it exists, the configuration in force is this one.
+      java.util.concurrent.atomic.AtomicReference<ConfigReloader> built = new java.util.concurrent.atomic.AtomicReference<>();
+      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, auditLog, credentials::refresh,
+          () -> built.get() == null ? config : built.get().current().config(), clock);
       List<Endpoint> fixedEndpoints = new java.util.ArrayList<>();
       fixedEndpoints.add(observe.endpoints()); // first: it times every other endpoint
       fixedEndpoints.addAll(admin.endpoints());
@@ -235,6 +238,7 @@ public final class Toolgate implements AutoCloseable {
           new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
           clientTokens, as.clientAuth(), as.revoker(), admin.routes(), as.authorizations(), as.clients(), box, as.registration(), fixedEndpoints));
       ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
+      built.set(reloader);
       // A reload that changes the customer tokens' audiences verifies them with a new cache: its metrics follow.
       observe.cache("user_tokens", reloader.customerTokenCache());
       Observability observed = observe;

@@ -1,5 +1,6 @@
 package dev.toolgate.server.admin;
 
+import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.AuditLog;
 import dev.toolgate.server.store.CredentialStore;
@@ -9,29 +10,36 @@ import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.users.UserStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The admin API's endpoints that nothing in {@code toolgate.yaml} changes (a reload keeps them), in
  * mounting order; {@link AdminAuth} first. The user endpoints depend on the configuration and are
- * built with it ({@code PolicyWiring}).
+ * built with it ({@code PolicyWiring}); those here that check a name against it (platforms, tools)
+ * read the configuration in force at each request.
  *
  * @param refreshCredentials makes a credential change visible to this instance at once (blocking)
+ * @param config the configuration in force now (it follows a reload): which platforms and tools exist
  */
 public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, SecretBox box, CredentialStore credentials,
-    OAuthClientStore oauth, UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock) {
+    OAuthClientStore oauth, UserStore users, AuditLog audit, Runnable refreshCredentials, Supplier<GatewayConfig> config, Clock clock) {
 
   public static AdminApi of(AdminAuth auth, Database database, SecretBox box, CredentialStore credentials, OAuthClientStore oauth,
-      UserStore users, AuditLog audit, Runnable refreshCredentials, Clock clock) {
+      UserStore users, AuditLog audit, Runnable refreshCredentials, Supplier<GatewayConfig> config, Clock clock) {
     AdminRoutes routes = new AdminRoutes(auth, new IdempotencyKeys(database, clock));
-    return new AdminApi(auth, routes, database, box, credentials, oauth, users, audit, refreshCredentials, clock);
+    return new AdminApi(auth, routes, database, box, credentials, oauth, users, audit, refreshCredentials, config, clock);
   }
 
   public List<Endpoint> endpoints() {
+    KnownNames names = new KnownNames(config);
     return List.of(
         auth,
         new AdminTokensEndpoint(routes, new AdminTokenStore(database, clock)),
         new PlatformUsersEndpoint(routes, users, clock),
         new DecisionsAdminEndpoint(routes, audit),
-        new ClientAdminEndpoint(routes, credentials, oauth, refreshCredentials));
+        new ClientAdminEndpoint(routes, credentials, oauth, names, refreshCredentials),
+        new SigningSecretsAdminEndpoint(routes, credentials, refreshCredentials, clock),
+        new StaticTokensAdminEndpoint(routes, credentials, refreshCredentials, clock),
+        new ApiKeysAdminEndpoint(routes, credentials, names, refreshCredentials, clock));
   }
 }

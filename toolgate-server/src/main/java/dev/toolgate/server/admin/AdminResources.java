@@ -154,6 +154,14 @@ public final class AdminResources {
     return shape.apply(issued.record()).put(AdminJson.SECRET, issued.plaintext());
   }
 
+  /**
+   * A rotation: the new credential as {@link #issued} shows it, and in {@code "replaces"} the one it
+   * replaces, with the expiry the rotation gave it.
+   */
+  public static <T> JsonObject rotated(IssuedSecret<T> issued, T replaced, Function<T, JsonObject> shape) {
+    return issued(issued, shape).put("replaces", shape.apply(replaced));
+  }
+
   /** A list: {@code {"<name>": [...]}}. */
   public static <T> JsonObject list(String name, List<T> items, Function<T, JsonObject> shape) {
     JsonArray array = new JsonArray();

@@ -3,6 +3,7 @@ package dev.toolgate.server.cli;
 import dev.toolgate.core.port.ApiKey;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.server.store.IssuedSecret;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.concurrent.Callable;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "apikey", mixinStandardHelpOptions = true,
     description = {"Manage API keys (sent in the `api-key` header unless the platform names another).",
         "Each key is scoped to named tools; stored only as a SHA-256 digest and shown once."},
-    subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.List.class, ApiKeyCommand.Revoke.class})
+    subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.List.class, ApiKeyCommand.Rotate.class, ApiKeyCommand.Revoke.class})
 final class ApiKeyCommand {
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an API key for a client.")
@@ -61,6 +62,27 @@ final class ApiKeyCommand {
           t.row(k.id(), k.clientId(), String.join(",", new java.util.TreeSet<>(k.tools())), k.createdAt(), k.expiresAt(), k.revokedAt(), k.lastUsedAt());
         }
         t.print(spec.commandLine().getOut());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = "Create a replacement key for the same tools; the old one keeps working for --overlap, then expires.")
+  static final class Rotate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ConfigOption config;
+    @Parameters(index = "0", paramLabel = "KEY_ID", description = "Id of the key to replace, e.g. key_...") String id;
+    @Option(names = "--overlap", defaultValue = "24h", paramLabel = "DURATION", description = "How long the old key stays valid: 30m, 24h, 7d (default: ${DEFAULT-VALUE}); 0 ends it now.") String overlap;
+
+    @Override
+    public Integer call() {
+      Duration keep = overlap.equals("0") ? Duration.ZERO : Expiry.lifetime("--overlap", overlap);
+      try (StoreSession s = new StoreSession(config.load())) {
+        IssuedSecret<ApiKey> issued = s.credentials.rotateApiKey(id, keep);
+        TokenCommand.printIssued(spec, "API key", issued.record().id(), issued.record().expiresAt(), issued.plaintext());
+        Instant oldExpiry = s.credentials.findApiKey(id).map(ApiKey::expiresAt).orElse(null);
+        spec.commandLine().getOut().println("Old key " + id + " stays valid until " + oldExpiry + ".");
       }
       return 0;
     }

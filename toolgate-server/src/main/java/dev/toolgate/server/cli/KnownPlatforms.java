@@ -1,8 +1,8 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.GatewayConfig;
-import java.util.Objects;
-import java.util.TreeSet;
+import dev.toolgate.server.admin.KnownNames;
+import java.util.Set;
 
 /** A platform name given on the command line must be one the configuration uses: a typo would make every later call fail. */
 final class KnownPlatforms {
@@ -15,9 +15,7 @@ final class KnownPlatforms {
   private KnownPlatforms() {}
 
   static void require(GatewayConfig loaded, String platform) {
-    TreeSet<String> known = new TreeSet<>(loaded.platforms().keySet());
-    known.add(CODE_FLOW);
-    loaded.tools().stream().map(t -> t.platform()).filter(Objects::nonNull).forEach(known::add);
+    Set<String> known = KnownNames.platforms(loaded); // the admin API's rule too
     if (!known.contains(platform)) {
       throw new UserError("platform '" + platform + "' is not used in " + loaded.source() + " (known: " + String.join(", ", known) + ")");
     }

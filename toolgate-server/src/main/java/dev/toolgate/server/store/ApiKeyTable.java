@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -43,19 +44,32 @@ final class ApiKeyTable {
       try (ResultSet rows = query.executeQuery()) {
         List<ApiKey> result = new ArrayList<>();
         while (rows.next()) {
-          result.add(new ApiKey(
-              rows.getString("id"),
-              rows.getString("client_id"),
-              rows.getString("digest"),
-              splitTools(rows.getString("tools")),
-              Columns.getInstant(rows, "created_at"),
-              Columns.getInstant(rows, "expires_at"),
-              Columns.getInstant(rows, "revoked_at"),
-              Columns.getInstant(rows, "last_used_at")));
+          result.add(map(rows));
         }
         return result;
       }
     }
+  }
+
+  static Optional<ApiKey> find(Connection connection, String id) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM api_keys WHERE id = ?")) {
+      query.setString(1, id);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(map(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static ApiKey map(ResultSet row) throws SQLException {
+    return new ApiKey(
+        row.getString("id"),
+        row.getString("client_id"),
+        row.getString("digest"),
+        splitTools(row.getString("tools")),
+        Columns.getInstant(row, "created_at"),
+        Columns.getInstant(row, "expires_at"),
+        Columns.getInstant(row, "revoked_at"),
+        Columns.getInstant(row, "last_used_at"));
   }
 
   /** Sorted, so the stored text does not depend on the set's iteration order. */

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Operations shared by the credential tables ({@code signing_secrets}, {@code static_tokens},
- * {@code api_keys}, {@code client_secrets}), which all have {@code id} and {@code revoked_at}.
+ * {@code api_keys}, {@code client_secrets}), which all have {@code id}, {@code expires_at} and {@code revoked_at}.
  * Table names come from constants in this package, never from input.
  */
 final class CredentialRows {
@@ -39,6 +39,15 @@ final class CredentialRows {
       throw new NotFoundException("no " + kind + " with id '" + id + "'");
     }
     return false;
+  }
+
+  /** Sets expires_at (a rotation shortening the old credential's life). */
+  static void setExpiresAt(Connection connection, String table, String id, Instant expiresAt) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement("UPDATE " + table + " SET expires_at = ? WHERE id = ?")) {
+      Columns.setInstant(update, 1, expiresAt);
+      update.setString(2, id);
+      update.executeUpdate();
+    }
   }
 
   static boolean exists(Connection connection, String table, String id) throws SQLException {

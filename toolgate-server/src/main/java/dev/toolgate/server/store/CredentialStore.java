@@ -130,19 +130,26 @@ public final class CredentialStore {
   }
 
   /**
-   * The client's signing secrets, metadata only: {@code key} is null. Listing does not decrypt, so
-   * it works even when the master key is lost, which is when an operator needs to see and revoke
-   * them.
+   * The signing secrets of one client, or of every client when {@code clientId} is null, metadata
+   * only: {@code key} is null. Listing does not decrypt, so it works even when the master key is
+   * lost, which is when an operator needs to see and revoke them.
    */
   public List<SigningSecret> listSigningSecrets(String clientId) {
     return jdbc.read("list signing secrets", connection -> {
-      ClientTable.require(connection, clientId);
-      List<SigningSecret> secrets = new ArrayList<>();
-      for (SigningSecretTable.Row row : SigningSecretTable.list(connection, clientId)) {
-        secrets.add(new SigningSecret(row.id(), row.clientId(), null, row.createdAt(), row.expiresAt(), row.revokedAt()));
+      if (clientId != null) {
+        ClientTable.require(connection, clientId);
       }
-      return secrets;
+      return SigningSecretTable.list(connection, clientId).stream().map(CredentialStore::metadata).toList();
     });
+  }
+
+  /** One signing secret, metadata only ({@code key} is null, nothing is decrypted). */
+  public Optional<SigningSecret> findSigningSecret(String id) {
+    return jdbc.read("find signing secret", connection -> SigningSecretTable.find(connection, id).map(CredentialStore::metadata));
+  }
+
+  private static SigningSecret metadata(SigningSecretTable.Row row) {
+    return new SigningSecret(row.id(), row.clientId(), null, row.createdAt(), row.expiresAt(), row.revokedAt());
   }
 
   /** Revokes a signing secret; true if this call revoked it, false if it already was. */
@@ -190,26 +197,24 @@ public final class CredentialStore {
    * its earlier expiry. A revoked token cannot be rotated (its replacement would revive access).
    */
   public IssuedSecret<StaticToken> rotateStaticToken(String id, Duration overlap, Instant newExpiresAt) {
-    if (overlap == null || overlap.isNegative()) {
-      throw new IllegalArgumentException("rotation overlap must be zero or positive");
-    }
+    requireOverlap(overlap);
     Instant now = now();
     Instant expires = requireFuture(newExpiresAt, now);
     return jdbc.write("rotate static token", connection -> {
       RevisionTable.bump(connection);
       StaticToken old = StaticTokenTable.find(connection, id)
           .orElseThrow(() -> new NotFoundException("no static token with id '" + id + "'"));
-      if (old.revokedAt() != null) {
-        throw new StoreConflictException("static token " + id + " is revoked; create a new token instead of rotating it");
-      }
-      Instant oldExpiry = now.plus(overlap);
-      if (old.expiresAt() == null || old.expiresAt().isAfter(oldExpiry)) {
-        StaticTokenTable.setExpiresAt(connection, id, oldExpiry);
-      }
+      requireNotRevoked(old.revokedAt(), "static token", id);
+      shorten(connection, CredentialRows.STATIC_TOKENS, id, old.expiresAt(), now.plus(overlap));
       IssuedSecret<StaticToken> issued = newStaticToken(old.clientId(), now, expires);
       StaticTokenTable.insert(connection, issued.record());
       return issued;
     });
+  }
+
+  /** One static token, or empty. */
+  public Optional<StaticToken> findStaticToken(String id) {
+    return jdbc.read("find static token", connection -> StaticTokenTable.find(connection, id));
   }
 
   private static IssuedSecret<StaticToken> newStaticToken(String clientId, Instant now, Instant expiresAt) {
@@ -228,16 +233,49 @@ public final class CredentialStore {
   public IssuedSecret<ApiKey> createApiKey(String clientId, Set<String> tools, Instant expiresAt) {
     Set<String> toolNames = requireTools(tools);
     Instant now = now();
-    String plaintext = SecretGenerator.secret(SecretGenerator.API_KEY_PREFIX);
-    ApiKey key = new ApiKey(
-        SecretGenerator.id(API_KEY_ID_PREFIX), clientId, SecretDigest.of(plaintext), toolNames, now,
-        requireFuture(expiresAt, now), null, null);
+    IssuedSecret<ApiKey> issued = newApiKey(clientId, toolNames, now, requireFuture(expiresAt, now));
     return jdbc.write("create API key", connection -> {
       RevisionTable.bump(connection);
       ClientTable.require(connection, clientId);
-      ApiKeyTable.insert(connection, key);
-      return new IssuedSecret<>(key, plaintext);
+      ApiKeyTable.insert(connection, issued.record());
+      return issued;
     });
+  }
+
+  /** As {@link #rotateApiKey(String, Duration, Instant)} with a new key that does not expire. */
+  public IssuedSecret<ApiKey> rotateApiKey(String id, Duration overlap) {
+    return rotateApiKey(id, overlap, null);
+  }
+
+  /**
+   * Issues a new key for the same client and the same tools, and lets the old one live for {@code
+   * overlap} more (never longer than it would have): as {@link #rotateStaticToken(String, Duration,
+   * Instant)}, in one transaction. A revoked key cannot be rotated.
+   */
+  public IssuedSecret<ApiKey> rotateApiKey(String id, Duration overlap, Instant newExpiresAt) {
+    requireOverlap(overlap);
+    Instant now = now();
+    Instant expires = requireFuture(newExpiresAt, now);
+    return jdbc.write("rotate API key", connection -> {
+      RevisionTable.bump(connection);
+      ApiKey old = ApiKeyTable.find(connection, id).orElseThrow(() -> new NotFoundException("no API key with id '" + id + "'"));
+      requireNotRevoked(old.revokedAt(), "API key", id);
+      shorten(connection, CredentialRows.API_KEYS, id, old.expiresAt(), now.plus(overlap));
+      IssuedSecret<ApiKey> issued = newApiKey(old.clientId(), old.tools(), now, expires);
+      ApiKeyTable.insert(connection, issued.record());
+      return issued;
+    });
+  }
+
+  /** One API key, or empty. */
+  public Optional<ApiKey> findApiKey(String id) {
+    return jdbc.read("find API key", connection -> ApiKeyTable.find(connection, id));
+  }
+
+  private static IssuedSecret<ApiKey> newApiKey(String clientId, Set<String> tools, Instant now, Instant expiresAt) {
+    String plaintext = SecretGenerator.secret(SecretGenerator.API_KEY_PREFIX);
+    ApiKey key = new ApiKey(SecretGenerator.id(API_KEY_ID_PREFIX), clientId, SecretDigest.of(plaintext), tools, now, expiresAt, null, null);
+    return new IssuedSecret<>(key, plaintext);
   }
 
   /** Keys of one client, or of every client when {@code clientId} is null. */
@@ -373,6 +411,25 @@ public final class CredentialStore {
       RevisionTable.bump(connection);
       return CredentialRows.revoke(connection, table, kind, id, now);
     });
+  }
+
+  private static void requireOverlap(Duration overlap) {
+    if (overlap == null || overlap.isNegative()) {
+      throw new IllegalArgumentException("rotation overlap must be zero or positive");
+    }
+  }
+
+  private static void requireNotRevoked(Instant revokedAt, String kind, String id) {
+    if (revokedAt != null) {
+      throw new StoreConflictException(kind + " " + id + " is revoked; create a new one instead of rotating it");
+    }
+  }
+
+  /** A rotated credential ends at {@code end} unless it was due to end sooner: a rotation never lengthens a life. */
+  private static void shorten(Connection connection, String table, String id, Instant expiresAt, Instant end) throws SQLException {
+    if (expiresAt == null || expiresAt.isAfter(end)) {
+      CredentialRows.setExpiresAt(connection, table, id, end);
+    }
   }
 
   private Instant now() {

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** SQL for the {@code signing_secrets} table. Rows hold the sealed value; decrypting is the caller's job. */
 final class SigningSecretTable {
@@ -41,16 +42,29 @@ final class SigningSecretTable {
       try (ResultSet rows = query.executeQuery()) {
         List<Row> result = new ArrayList<>();
         while (rows.next()) {
-          result.add(new Row(
-              rows.getString("id"),
-              rows.getString("client_id"),
-              new SecretBox.Sealed(rows.getString("master_key_id"), rows.getString("ciphertext")),
-              Columns.getInstant(rows, "created_at"),
-              Columns.getInstant(rows, "expires_at"),
-              Columns.getInstant(rows, "revoked_at")));
+          result.add(map(rows));
         }
         return result;
       }
     }
+  }
+
+  static Optional<Row> find(Connection connection, String id) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM signing_secrets WHERE id = ?")) {
+      query.setString(1, id);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(map(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Row map(ResultSet row) throws SQLException {
+    return new Row(
+        row.getString("id"),
+        row.getString("client_id"),
+        new SecretBox.Sealed(row.getString("master_key_id"), row.getString("ciphertext")),
+        Columns.getInstant(row, "created_at"),
+        Columns.getInstant(row, "expires_at"),
+        Columns.getInstant(row, "revoked_at"));
   }
 }

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,14 +52,6 @@ final class StaticTokenTable {
         }
         return result;
       }
-    }
-  }
-
-  static void setExpiresAt(Connection connection, String id, Instant expiresAt) throws SQLException {
-    try (PreparedStatement update = connection.prepareStatement("UPDATE static_tokens SET expires_at = ? WHERE id = ?")) {
-      Columns.setInstant(update, 1, expiresAt);
-      update.setString(2, id);
-      update.executeUpdate();
     }
   }
 

@@ -2,6 +2,8 @@ package dev.toolgate.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolgate.core.config.ConfigLoader;
+import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.KeyRing;
 import dev.toolgate.core.token.SigningAlgorithm;
@@ -24,6 +26,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,21 @@ public final class AdminApiHarness implements AutoCloseable {
   static final PasswordHasher HASHER = new PasswordHasher(new PasswordHasher.Parameters(256, 1, 1));
   static final String ISSUER = "http://127.0.0.1:8080";
   static final SigningKey KEY = SigningKeys.generate(SigningAlgorithm.ES256, START);
+  /** The configuration in force: the platforms and tools clients and API keys may name. */
+  public static final GatewayConfig CONFIG = ConfigLoader.parse("""
+      platforms:
+        sendbird: {}
+        asapp: { api_key_header: X-Api-Key }
+      tools:
+        - { name: order_status, platform: sendbird, method: POST, path: /orders/status,
+            upstream: "http://127.0.0.1:9", policy: { require: [sendbird_signature] } }
+        - { name: catalog_search, platform: sendbird, method: GET, path: /catalog/search,
+            upstream: "http://127.0.0.1:9", policy: { require: [api_key] } }
+        - { name: refund_order, platform: sendbird, method: POST, path: /orders/refund,
+            upstream: "http://127.0.0.1:9", policy: { require: [api_key] } }
+        - { name: get_profile, platform: asapp, method: GET, path: /profile,
+            upstream: "http://127.0.0.1:9", policy: { require: [static_token] } }
+      """, Path.of("admin-api-harness.yaml"));
 
   public final TestDb db;
   public final MutableClock clock;
@@ -69,7 +87,7 @@ public final class AdminApiHarness implements AutoCloseable {
     vertx = Vertx.vertx();
     auth = new AdminAuth(tokens, clock);
     auth.start(vertx).await();
-    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, audit, refreshes::incrementAndGet, clock);
+    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, audit, refreshes::incrementAndGet, () -> CONFIG, clock);
     List<Endpoint> endpoints = new ArrayList<>(api.endpoints());
     CustomerTokens customerTokens = new CustomerTokens(new JwtIssuer(() -> new KeyRing(KEY, List.of(KEY))), null,
         CustomerLoginSettings.defaults(ISSUER).withSubject(CustomerLoginSettings.Subject.USER_ID), clock);

@@ -279,6 +279,40 @@ class CliCredentialLifecycleTest extends CliTestSupport {
   }
 
   @Test
+  void apikeyRotateKeepsTheToolsAndTheOldKeyForTheOverlap() {
+    String client = createClient("sendbird-prod");
+    Run created = cmd("apikey", "create", "--client", client, "--tools", "refund_order,catalog_search", "--expires", "30d").ok();
+    String id = created.find("Created API key (key_[0-9a-z]+)");
+    String value = created.find("(tgk_\\S+)");
+
+    Run rotated = cmd("apikey", "rotate", id, "--overlap", "1h").ok();
+    String newId = rotated.find("Created API key (key_[0-9a-z]+)\n");
+    String newValue = rotated.find("Value \\(shown once, store it now\\): (tgk_[A-Za-z0-9_-]{43})\n");
+    Map<String, ApiKey> keys = keysById();
+    assertThat(rotated.out()).endsWith("Old key " + id + " stays valid until " + keys.get(id).expiresAt() + ".\n");
+    assertThat(rotated.out().lines()).hasSize(3);
+    assertThat(newId).isNotEqualTo(id);
+    assertThat(newValue).isNotEqualTo(value);
+    assertThat(keys.get(id).expiresAt()).isCloseTo(Instant.now().plus(Duration.ofHours(1)), within(1, ChronoUnit.MINUTES));
+    assertThat(keys.get(id).revokedAt()).isNull();
+    assertThat(keys.get(newId).clientId()).isEqualTo(client);
+    assertThat(keys.get(newId).tools()).isEqualTo(Set.of("catalog_search", "refund_order"));
+    assertThat(keys.get(newId).digest()).isEqualTo(SecretDigest.of(newValue));
+    assertThat(keys.get(newId).expiresAt()).isNull();
+
+    // Default overlap is 24h; 0 ends the old key now; a revoked or unknown key is not rotated.
+    String third = cmd("apikey", "rotate", newId).ok().find("Created API key (key_[0-9a-z]+)");
+    assertThat(keysById().get(newId).expiresAt()).isCloseTo(Instant.now().plus(Duration.ofHours(24)), within(1, ChronoUnit.MINUTES));
+    cmd("apikey", "rotate", third, "--overlap", "0").ok();
+    assertThat(keysById().get(third).expiresAt()).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
+    cmd("apikey", "revoke", id).ok();
+    cmd("apikey", "rotate", id).userError("API key " + id + " is revoked");
+    cmd("apikey", "rotate", "key_nope").userError("no API key with id 'key_nope'");
+    cmd("apikey", "rotate", third, "--overlap", "5x").userError("--overlap");
+    assertThat(keysById()).hasSize(4);
+  }
+
+  @Test
   void apikeyDuplicateToolsAreStoredOnce() {
     createClient("acme");
     String id = cmd("apikey", "create", "--client", "acme", "--tools", "catalog_search,catalog_search", "--tools", "order_status")

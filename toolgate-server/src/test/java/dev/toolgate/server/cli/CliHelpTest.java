@@ -37,7 +37,7 @@ class CliHelpTest extends CliTestSupport {
         "client", "client create", "client list", "client disable", "client enable",
         "secret", "secret add", "secret list", "secret revoke",
         "token", "token create", "token list", "token rotate", "token revoke",
-        "apikey", "apikey create", "apikey list", "apikey revoke");
+        "apikey", "apikey create", "apikey list", "apikey rotate", "apikey revoke");
   }
 
   @Test

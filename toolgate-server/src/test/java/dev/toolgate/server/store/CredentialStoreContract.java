@@ -228,6 +228,104 @@ abstract class CredentialStoreContract extends StoreTestBase {
   }
 
   @Test
+  void apiKeyRotationKeepsTheToolsAndTheOldKeyValidForTheOverlap() {
+    ClientRecord client = store.createClient("c", "sendbird");
+    IssuedSecret<ApiKey> old = store.createApiKey(client.id(), Set.of("refund_order", "catalog_search"), null);
+    clock.advance(Duration.ofMinutes(5));
+    Instant rotatedAt = clock.instant();
+    long revision = store.revision();
+
+    IssuedSecret<ApiKey> fresh = store.rotateApiKey(old.record().id(), Duration.ofHours(24), START.plus(Duration.ofDays(90)));
+
+    assertThat(store.revision()).isGreaterThan(revision);
+    assertThat(fresh.plaintext()).startsWith(SecretGenerator.API_KEY_PREFIX).isNotEqualTo(old.plaintext());
+    ApiKey key = fresh.record();
+    assertThat(key.id()).startsWith("key_").isNotEqualTo(old.record().id());
+    assertThat(key.clientId()).isEqualTo(client.id());
+    assertThat(key.tools()).isEqualTo(Set.of("refund_order", "catalog_search"));
+    assertThat(key.digest()).isEqualTo(SecretDigest.of(fresh.plaintext()));
+    assertThat(key.createdAt()).isEqualTo(rotatedAt);
+    assertThat(key.expiresAt()).isEqualTo(START.plus(Duration.ofDays(90)));
+    assertThat(store.findApiKey(key.id())).contains(key);
+    ApiKey oldNow = store.findApiKey(old.record().id()).orElseThrow();
+    assertThat(oldNow.expiresAt()).isEqualTo(rotatedAt.plus(Duration.ofHours(24)));
+    assertThat(oldNow.revokedAt()).isNull();
+    assertThat(oldNow.expiredAt(rotatedAt.plus(Duration.ofHours(23)))).isFalse();
+    assertThat(oldNow.expiredAt(rotatedAt.plus(Duration.ofHours(24)))).isTrue();
+    assertThat(store.listApiKeys(client.id())).hasSize(2);
+
+    // The snapshot the hot path reads has both, so both work during the overlap.
+    assertThat(store.loadSnapshot().apiKeys()).extracting(ApiKey::digest)
+        .containsExactlyInAnyOrder(SecretDigest.of(old.plaintext()), SecretDigest.of(fresh.plaintext()));
+
+    // Zero ends the old key now; without an expiry the new key never expires.
+    IssuedSecret<ApiKey> third = store.rotateApiKey(key.id(), Duration.ZERO);
+    assertThat(store.findApiKey(key.id()).orElseThrow().expiredAt(clock.instant())).isTrue();
+    assertThat(third.record().expiresAt()).isNull();
+    assertThat(third.record().tools()).isEqualTo(key.tools());
+  }
+
+  @Test
+  void apiKeyRotationNeverExtendsAnEarlierExpiryAndRefusesRevokedOrUnknownKeys() {
+    ClientRecord client = store.createClient("c", "sendbird");
+    Instant soon = START.plus(Duration.ofHours(1));
+    IssuedSecret<ApiKey> expiringSoon = store.createApiKey(client.id(), Set.of(ApiKey.ALL_TOOLS), soon);
+
+    store.rotateApiKey(expiringSoon.record().id(), Duration.ofDays(7));
+    assertThat(store.findApiKey(expiringSoon.record().id()).orElseThrow().expiresAt()).isEqualTo(soon);
+
+    IssuedSecret<ApiKey> revoked = store.createApiKey(client.id(), Set.of("t"), null);
+    store.revokeApiKey(revoked.record().id());
+    long revision = store.revision();
+    int keys = store.listApiKeys(null).size();
+    assertThatThrownBy(() -> store.rotateApiKey(revoked.record().id(), Duration.ofHours(1)))
+        .isInstanceOf(StoreConflictException.class)
+        .hasMessageContaining("revoked");
+    assertThatThrownBy(() -> store.rotateApiKey("key_missing", Duration.ofHours(1)))
+        .isInstanceOf(NotFoundException.class).hasMessageContaining("key_missing");
+    assertThatThrownBy(() -> store.rotateApiKey(expiringSoon.record().id(), Duration.ofHours(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.rotateApiKey(expiringSoon.record().id(), null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.rotateApiKey(expiringSoon.record().id(), Duration.ZERO, START))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.listApiKeys(null)).as("failed rotations changed nothing").hasSize(keys);
+    assertThat(store.revision()).isEqualTo(revision);
+  }
+
+  @Test
+  void credentialsAreFoundByIdWithoutTheirValues() {
+    ClientRecord client = store.createClient("c", "sendbird");
+    SigningSecret secret = store.addSigningSecret(client.id(), "platform-secret".getBytes(StandardCharsets.UTF_8), null);
+    IssuedSecret<StaticToken> token = store.createStaticToken(client.id(), null);
+    IssuedSecret<ApiKey> key = store.createApiKey(client.id(), Set.of("t"), null);
+
+    SigningSecret found = store.findSigningSecret(secret.id()).orElseThrow();
+    assertThat(found.key()).as("finding does not decrypt").isNull();
+    assertThat(found.id()).isEqualTo(secret.id());
+    assertThat(found.clientId()).isEqualTo(client.id());
+    assertThat(found.createdAt()).isEqualTo(START);
+    assertThat(store.findStaticToken(token.record().id())).contains(token.record());
+    assertThat(store.findApiKey(key.record().id())).contains(key.record());
+    assertThat(store.findSigningSecret("sec_missing")).isEmpty();
+    assertThat(store.findStaticToken("tok_missing")).isEmpty();
+    assertThat(store.findApiKey("key_missing")).isEmpty();
+    // Ids of one kind are not found as another.
+    assertThat(store.findApiKey(token.record().id())).isEmpty();
+  }
+
+  @Test
+  void signingSecretsOfEveryClientAreListedWithoutAClient() {
+    ClientRecord a = store.createClient("a", "sendbird");
+    ClientRecord b = store.createClient("b", "sendbird");
+    SigningSecret sa = store.addSigningSecret(a.id(), new byte[] {1}, null);
+    SigningSecret sb = store.addSigningSecret(b.id(), new byte[] {2}, null);
+
+    assertThat(store.listSigningSecrets(null)).extracting(SigningSecret::id).containsExactlyInAnyOrder(sa.id(), sb.id());
+    assertThat(store.listSigningSecrets(null)).allSatisfy(s -> assertThat(s.key()).isNull());
+    assertThat(store.listSigningSecrets(b.id())).extracting(SigningSecret::id).containsExactly(sb.id());
+  }
+
+  @Test
   void apiKeysNeedToolNames() {
     ClientRecord client = store.createClient("c", "sendbird");
     assertThatThrownBy(() -> store.createApiKey(client.id(), Set.of(), null))
@@ -257,18 +355,24 @@ abstract class CredentialStoreContract extends StoreTestBase {
     long r6 = store.revision();
     store.revokeStaticToken(token.record().id());
     long r7 = store.revision();
-    store.revokeApiKey(key.record().id());
+    store.rotateApiKey(key.record().id(), Duration.ofMinutes(1));
     long r8 = store.revision();
-    store.setClientEnabled(client.id(), false);
+    store.revokeApiKey(key.record().id());
     long r9 = store.revision();
+    store.setClientEnabled(client.id(), false);
+    long r10 = store.revision();
 
-    assertThat(new long[] {r0, r1, r2, r3, r4, r5, r6, r7, r8, r9}).isSorted().doesNotHaveDuplicates();
+    assertThat(new long[] {r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10}).isSorted().doesNotHaveDuplicates();
 
     store.listClients();
     store.listStaticTokens(null);
+    store.listSigningSecrets(null);
+    store.findSigningSecret(secret.id());
+    store.findStaticToken(token.record().id());
+    store.findApiKey(key.record().id());
     store.loadSnapshot();
     store.touchLastUsed(Map.of(token.record().id(), START.plusSeconds(5)));
-    assertThat(store.revision()).isEqualTo(r9);
+    assertThat(store.revision()).isEqualTo(r10);
   }
 
   @Test
