@@ -17,24 +17,23 @@ const KINDS = [
 ];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-/** The credential kind a tool most likely takes, from the words of its policy. */
-function likelyKind(tool) {
-  const text = JSON.stringify(tool.policy ?? tool);
-  if (/anonymous"?\s*:\s*true/.test(text)) {
-    return 'none';
-  }
-  for (const [word, kind] of [['signature', 'signature'], ['standard_webhooks', 'signature'], ['static_token', 'static_token'],
-    ['api_key', 'api_key'], ['client_token', 'client_token'], ['user_token', 'customer_token'], ['customer_token', 'customer_token']]) {
-    if (text.includes(word)) {
-      return kind;
-    }
-  }
-  return 'signature';
+/** The credential kinds a test call of this tool can carry (the API says), the one it most likely needs first. */
+function kindsOf(tool) {
+  const offered = Array.isArray(tool.test_credentials) && tool.test_credentials.length ? tool.test_credentials : KINDS.map(([kind]) => kind);
+  return KINDS.filter(([kind]) => offered.includes(kind));
 }
 
 function methodOf(tool) {
   const methods = [].concat(tool.methods || tool.method || []).filter((m) => METHODS.includes(m));
   return methods[0] || (tool.kind === 'mcp' ? 'POST' : 'GET');
+}
+
+/** The body a tool most likely wants to start from: JSON for writes, nothing for reads. */
+function bodyOf(tool, method) {
+  if (tool.kind === 'mcp') {
+    return '{"jsonrpc":"2.0","id":1,"method":"tools/list"}';
+  }
+  return ['POST', 'PUT', 'PATCH'].includes(method) ? '{}' : '';
 }
 
 /** "Name: value" lines as an object; a line without a colon is an error. */
@@ -78,7 +77,9 @@ function resultView(answer) {
   return [
     h('section', {class: 'card', 'aria-labelledby': 'test-decision-title', id: 'test-decision'},
       h('h2', {id: 'test-decision-title'}, 'Decision'),
-      answer.decision ? decisionView(answer.decision) : h('p', {class: 'empty'}, 'No decision was recorded for this call.')),
+      answer.decision ? decisionView(answer.decision) : h('p', {class: 'empty'}, 'The decision was not written to the audit log in time; ',
+        answer.request_id ? h('a', {href: `#/audit/${encodeURIComponent(answer.request_id)}`}, 'open it in the audit log') : 'look for it in the audit log',
+        ' in a moment.')),
     h('section', {class: 'card', 'aria-labelledby': 'test-answer-title', id: 'test-answer'},
       h('h2', {id: 'test-answer-title'}, 'Answer'),
       h('p', {}, 'HTTP ', h('strong', {id: 'test-status'}, String(response.status ?? '?')),
@@ -88,7 +89,7 @@ function resultView(answer) {
       response.truncated ? h('p', {class: 'meta'}, 'Only the first 64 KiB are shown.') : null),
     h('section', {class: 'card', 'aria-labelledby': 'test-request-title', id: 'test-request'},
       h('h2', {id: 'test-request-title'}, 'Request sent'),
-      h('p', {}, h('code', {}, `${request.method || ''} ${request.path || ''}`)),
+      h('p', {}, h('code', {}, `${request.method || ''} ${request.path || ''}${request.query ? `?${request.query}` : ''}`)),
       h('h3', {}, 'Headers (secrets hidden)'), headerList(request.headers),
       h('h3', {}, 'Body'), h('pre', {class: 'body', tabindex: '0'}, pretty(request.body))),
   ];
@@ -122,10 +123,11 @@ export async function renderTestCall(container, {params}) {
   const tool = select({id: 'test-tool', required: true}, tools.map((t) => [t.name, t.name]), tools.some((t) => t.name === wanted) ? wanted : tools[0].name);
   const client = select({id: 'test-client'}, [['', '— none —'], ...clients.map((c) => [c.id, `${c.name} (${c.platform}, ${c.id})`])], params.get('client') || '');
   const kind = select({id: 'test-credential'}, KINDS, 'signature');
+  const pathHint = h('small', {class: 'hint', id: 'test-path-hint'});
   const value = h('input', {type: 'password', id: 'test-value', autocomplete: 'off', spellcheck: 'false'});
   const user = h('input', {type: 'text', id: 'test-user', autocomplete: 'off', spellcheck: 'false'});
   const method = select({id: 'test-method'}, METHODS.map((m) => [m, m]), 'GET');
-  const path = h('input', {type: 'text', id: 'test-path', required: true, autocomplete: 'off', spellcheck: 'false'});
+  const path = h('input', {type: 'text', id: 'test-path', required: true, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'test-path-hint'});
   const query = h('input', {type: 'text', id: 'test-query', autocomplete: 'off', spellcheck: 'false', placeholder: 'q=cable&page=2'});
   const headers = h('textarea', {id: 'test-headers', rows: '3', spellcheck: 'false', placeholder: 'content-type: application/json'});
   const body = h('textarea', {id: 'test-body', rows: '6', spellcheck: 'false'});
@@ -145,14 +147,17 @@ export async function renderTestCall(container, {params}) {
     const t = chosenTool();
     method.value = methodOf(t);
     path.value = t.path || '';
-    kind.value = likelyKind(t);
+    body.value = bodyOf(t, method.value);
+    replace(kind, kindsOf(t).map(([value, text]) => h('option', {value}, text)));
+    kind.value = kind.options.length ? kind.options[0].value : '';
     if (!client.value && t.platform) {
       const match = clients.find((c) => c.platform === t.platform);
       if (match) {
         client.value = match.id;
       }
     }
-    route.textContent = `${[].concat(t.methods || t.method || []).join(', ') || '*'} ${t.path || ''}${/[{*]/.test(t.path || '') ? ' (fill in the path parameters)' : ''}`;
+    route.textContent = `${[].concat(t.methods || t.method || []).join(', ') || '*'} ${t.path || ''}${t.upstream ? ` → ${t.upstream}` : ''}`;
+    pathHint.textContent = /[{*]/.test(t.path || '') ? `Fill in ${(t.path_params || []).map((p) => `{${p}}`).join(', ') || 'the path parameters'}: the path must route to ${t.name}.` : '';
     showKindFields();
   }
   tool.addEventListener('change', fillFromTool);
@@ -163,7 +168,8 @@ export async function renderTestCall(container, {params}) {
     h('div', {class: 'row'}, field('Tool', tool), field('Client', client), field('Credential', kind)),
     route,
     h('div', {class: 'row'}, valueField, userField),
-    h('div', {class: 'row'}, field('Method', method), field('Path', path), field('Query (optional)', query)),
+    h('div', {class: 'row'}, field('Method', method), h('div', {class: 'field'}, h('label', {for: path.id}, 'Path'), path, pathHint),
+      field('Query (optional)', query)),
     field('Headers (optional)', headers, 'One "Name: value" a line. Toolgate adds the credential itself.'),
     field('Body (optional)', body),
     h('div', {class: 'actions'}, send));
