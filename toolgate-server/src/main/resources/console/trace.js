@@ -14,7 +14,7 @@ export function verdict(decision) {
   return h('p', {class: `verdict ${allowed ? 'allowed' : 'refused'}`, id: 'verdict'},
     h('span', {'aria-hidden': 'true'}, allowed ? '✓ ' : '✗ '),
     allowed ? 'Allowed' : 'Refused',
-    decision.code ? [': ', h('code', {}, decision.code)] : null,
+    !allowed && decision.code ? [': ', h('code', {}, decision.code)] : null,
     decision.status ? ` (HTTP ${decision.status})` : null);
 }
 
@@ -48,7 +48,7 @@ export function decisionView(decision) {
       ['Credentials', (decision.credential_ids || []).join(', ')],
       ['Detail', decision.detail],
       ['From', decision.remote_address],
-      ['Latency', decision.latency_micros !== undefined && decision.latency_micros !== null ? `${decision.latency_micros} µs` : null],
+      ['Took', decision.latency_micros !== undefined && decision.latency_micros !== null ? `${(decision.latency_micros / 1000).toFixed(1)} ms` : null],
       ['Config version', decision.config_version],
     ]),
     h('h3', {}, 'Checks'),

@@ -47,9 +47,10 @@ function queryOf(params) {
 
 function findForm(navigate) {
   const id = h('input', {type: 'text', id: 'audit-request-id', required: true, autocomplete: 'off', spellcheck: 'false'});
-  const form = h('form', {class: 'inline-form', id: 'find-decision-form', 'aria-label': 'Find a decision by request id'},
+  const form = h('form', {class: 'card', id: 'find-decision-form', 'aria-labelledby': 'find-decision-title'},
+    h('h2', {id: 'find-decision-title'}, 'One call'),
     h('div', {class: 'row'}, field('Request id', id, 'From a refusal\'s request_id or a response\'s X-Request-Id.')),
-    h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'secondary', id: 'find-decision'}, 'Show decision')));
+    h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'secondary', id: 'find-decision'}, 'Show its decision')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     navigate(`#/audit/${seg(id.value.trim())}`);
