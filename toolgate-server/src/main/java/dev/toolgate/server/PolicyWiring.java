@@ -27,7 +27,12 @@ import dev.toolgate.core.token.JwtIssuer;
 import dev.toolgate.core.token.JwtKeys;
 import dev.toolgate.core.token.JwtRules;
 import dev.toolgate.core.token.JwtVerifier;
-import dev.toolgate.server.admin.AdminRoutes;
+import dev.toolgate.server.admin.AdminApi;
+import dev.toolgate.server.admin.ToolCallTestEndpoint;
+import dev.toolgate.server.admin.ToolsAdminEndpoint;
+import dev.toolgate.server.admin.testcall.LoopbackSender;
+import dev.toolgate.server.admin.testcall.TestCallCredentials;
+import dev.toolgate.server.admin.testcall.TestCallTarget;
 import dev.toolgate.server.admin.UserAdminEndpoint;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.http.Forwarding;
@@ -85,7 +90,7 @@ final class PolicyWiring {
   record Parts(Clock clock, String issuer, AuthServerSettings auth, CredentialCache credentials, UsageWriter usage, AuditWriter audit,
       SharedState shared, CachedUserDirectory userDirectory, UserBinder binder, UserStore users, OpaqueIds opaqueIds, PasswordHasher hasher,
       CustomerLoginSettings login, JwtKeys ownKeys, java.util.function.Predicate<String> ownKeyTrusted, CachedVerifiedTokens clientTokens,
-      ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminRoutes adminRoutes, AuthorizationStore authorizations,
+      ClientAuthenticator clientAuth, RevocationEndpoint.Revoker revoker, AdminApi admin, AuthorizationStore authorizations,
       ClientResolver codeFlowClients, SecretBox box, ClientRegistrationEndpoint.Setup registration, List<Endpoint> fixedEndpoints) {}
 
   /**
@@ -141,9 +146,17 @@ final class PolicyWiring {
     List<Endpoint> endpoints = new ArrayList<>(parts.fixedEndpoints());
     endpoints.add(new CustomerLoginEndpoint(parts.users(), parts.hasher(), signer, credentials::keyRing, shared.loginThrottle(), clientAddress,
         parts.opaqueIds(), login, (jti, exp) -> parts.revoker().revoke(jti, null, exp), clock));
-    endpoints.add(new UserAdminEndpoint(parts.adminRoutes(), parts.users(), parts.hasher(), new CustomerTokens(signer, parts.opaqueIds(), login, clock)));
+    AdminApi admin = parts.admin();
+    CustomerTokens minted = new CustomerTokens(signer, parts.opaqueIds(), login, clock);
+    endpoints.add(new UserAdminEndpoint(admin.routes(), parts.users(), parts.hasher(), minted));
     CodeFlowSettings codeFlow = config.authorizationServer().codeFlow(); // resources and lifetimes follow a reload
     AccessTokenService accessTokens = new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock);
+    Instant loadedAt = Instant.now(clock);
+    // The tools as configured, and test calls of them: this configuration's, sent to the port it is served on.
+    endpoints.add(new ToolsAdminEndpoint(admin.routes(), config, routes, version, loadedAt));
+    endpoints.add(new ToolCallTestEndpoint(admin.routes(), new TestCallTarget(routes, config.server()),
+        new TestCallCredentials(admin.credentials(), admin.oauth(), admin.users(), minted, accessTokens),
+        new LoopbackSender(config.server()), parts.audit(), admin.audit()));
     Set<String> resources = resources(config);
     endpoints.add(new TokenEndpoint(parts.clientAuth(), List.of(
         new ClientCredentialsGrant(accessTokens, resources, auth.defaultResource(), credentials::registeredDynamically),
@@ -165,7 +178,7 @@ final class PolicyWiring {
     endpoints.add(new MetadataEndpoint(parts.issuer(), auth.defaultResource(), resources, scopes(config), toolScopes(config), codeFlow,
         credentials::keyRing));
 
-    RunningConfig running = new RunningConfig(version, Instant.now(clock), config, routes,
+    RunningConfig running = new RunningConfig(version, loadedAt, config, routes,
         new Forwarding(routes.routes(), config.platforms().values()),
         Prefetch.both(new ExternalKeyReadiness(trusted.jwks()), parts.userDirectory()), engine, endpoints, mcp);
     return new Built(running, trusted, login.allAudiences(), customerCache);

@@ -236,7 +236,7 @@ public final class Toolgate implements AutoCloseable {
       // engine (one verifier per credential kind), forwarding, and the endpoints that list the tools.
       PolicyWiring wiring = new PolicyWiring(new PolicyWiring.Parts(clock, issuer, auth, credentials, usage, audit, shared, userDirectory,
           new UserBinder(userDirectory, subjectKind, login.opaqueIdPlatform()), users, opaqueIds, hasher, login, ownKeys, ownKeyTrusted,
-          clientTokens, as.clientAuth(), as.revoker(), admin.routes(), as.authorizations(), as.clients(), box, as.registration(), fixedEndpoints));
+          clientTokens, as.clientAuth(), as.revoker(), admin, as.authorizations(), as.clients(), box, as.registration(), fixedEndpoints));
       ConfigReloader reloader = new ConfigReloader(file, wiring, wiring.build(config, version, null), port, clock);
       built.set(reloader);
       // A reload that changes the customer tokens' audiences verifies them with a new cache: its metrics follow.

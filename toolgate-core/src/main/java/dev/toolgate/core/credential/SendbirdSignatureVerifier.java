@@ -105,6 +105,11 @@ public final class SendbirdSignatureVerifier implements CredentialVerifier {
     return "HMAC-SHA256 realm=\"toolgate\", header=\"" + route.platform().signatureHeader() + "\"";
   }
 
+  /** Whether a stored signing secret can serve as an HMAC key: a Standard Webhooks public key ({@code whpk_}) never does. */
+  public static boolean isHmacKey(SigningSecret secret) {
+    return !StandardWebhooksKey.isPublicKey(secret);
+  }
+
   /** HMAC-SHA256 of {@code body} under {@code key}; also used by {@code toolgate sign}. */
   public static byte[] hmac(byte[] key, byte[] body) {
     Mac mac = HMAC.get();

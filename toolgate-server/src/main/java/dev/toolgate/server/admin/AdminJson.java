@@ -112,7 +112,11 @@ public final class AdminJson {
   /** Parses an RFC 3339 time (with a zone or offset). */
   static Instant time(String field, String text) {
     try {
-      return java.time.OffsetDateTime.parse(text).toInstant();
+      java.time.OffsetDateTime parsed = java.time.OffsetDateTime.parse(text);
+      if (parsed.getYear() < 1970 || parsed.getYear() > 9999) { // beyond: epoch milliseconds overflow, RFC 3339 has 4 digits
+        throw new IllegalArgumentException(field + " must be after 1970 and before the year 10000");
+      }
+      return parsed.toInstant();
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(field + " must be an RFC 3339 time such as 2027-01-31T00:00:00Z");
     }

@@ -1,11 +1,15 @@
 package dev.toolgate.server.admin;
 
+import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.decision.Check;
 import dev.toolgate.core.port.ApiKey;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.SigningSecret;
 import dev.toolgate.core.port.StaticToken;
+import dev.toolgate.core.route.Route;
+import dev.toolgate.server.admin.testcall.TestCallRequest;
+import dev.toolgate.server.admin.testcall.TestCallResult;
 import dev.toolgate.server.store.ClientOverview;
 import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.IssuedSecret;
@@ -147,6 +151,44 @@ public final class AdminResources {
         .put("detail", e.detail())
         .put("config_version", e.configVersion())
         .put("checks", checks);
+  }
+
+  /**
+   * A tool as configured now: route, upstream, policy (which credentials, all of which must pass),
+   * user binding and owner, limits and, for an MCP route, its rules. See {@link ToolResource}.
+   */
+  public static JsonObject tool(Route route, GatewayConfig config) {
+    return ToolResource.of(route, config);
+  }
+
+  /** A test call: the request as sent (credentials redacted), the answer, and the decision with its trace (or null). */
+  public static JsonObject toolCallTest(TestCallResult r) {
+    return new JsonObject()
+        .put("request_id", r.response().requestId())
+        .put("request", new JsonObject()
+            .put("tool", r.request().route().name())
+            .put("method", r.request().method())
+            .put("path", r.request().path())
+            .put("query", r.request().shownQuery())
+            .put("headers", headers(r.request().shownHeaders()))
+            .put("body", r.request().shownBody()))
+        .put("response", new JsonObject()
+            .put("status", r.response().status())
+            .put("headers", headers(r.response().headers().stream()
+                .map(h -> new TestCallRequest.Header(h.name(), r.request().redact(h.value()))).toList()))
+            .put("body", r.request().redact(r.response().body()))
+            .put("truncated", r.response().truncated()))
+        .put("decision", r.decision() == null ? null : decision(r.decision()));
+  }
+
+  /** {@code {name: value}}; a name given several times has its values joined with ", " (RFC 9110 §5.3). */
+  private static JsonObject headers(List<TestCallRequest.Header> headers) {
+    JsonObject out = new JsonObject();
+    for (TestCallRequest.Header h : headers) {
+      String name = h.name().toLowerCase(Locale.ROOT);
+      out.put(name, out.containsKey(name) ? out.getString(name) + ", " + h.value() : h.value());
+    }
+    return out;
   }
 
   /** A credential just created: its resource with the value in {@value AdminJson#SECRET}, the only time it is shown. */

@@ -4,10 +4,10 @@ package dev.toolgate.server.http;
  * A query string the gateway forwards must be one an upstream parses the same way: RFC 3986 query
  * characters only, and every {@code %} followed by two hex digits.
  */
-final class QuerySyntax {
+public final class QuerySyntax {
   private QuerySyntax() {}
 
-  static boolean isValid(String query) {
+  public static boolean isValid(String query) {
     if (query == null) {
       return true;
     }

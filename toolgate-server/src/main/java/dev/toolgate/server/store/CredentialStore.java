@@ -1,5 +1,6 @@
 package dev.toolgate.server.store;
 
+import dev.toolgate.core.credential.SendbirdSignatureVerifier;
 import dev.toolgate.core.port.ApiKey;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.SigningSecret;
@@ -141,6 +142,39 @@ public final class CredentialStore {
       }
       return SigningSecretTable.list(connection, clientId).stream().map(CredentialStore::metadata).toList();
     });
+  }
+
+  /**
+   * What a test call of the admin API signs with for {@code clientId}: its newest signing secret in
+   * use, decrypted, or, when none is in use, its newest revoked or expired one, so that the test
+   * shows the gateway refusing it. Empty when the client has none. Standard Webhooks public keys
+   * ({@code whpk_}) are never HMAC keys and are passed over.
+   *
+   * @throws NotFoundException when there is no such client
+   * @throws MasterKeyException when the chosen secret does not decrypt with this process's master key
+   */
+  public Optional<SigningSecret> newestSigningSecret(String clientId) {
+    List<SigningSecretTable.Row> rows = jdbc.read("read signing secrets", connection -> {
+      ClientTable.require(connection, clientId);
+      return SigningSecretTable.list(connection, clientId);
+    });
+    Instant now = now();
+    SigningSecret newestInactive = null;
+    for (int i = rows.size() - 1; i >= 0; i--) { // newest first
+      SigningSecretTable.Row row = rows.get(i);
+      SigningSecret secret = new SigningSecret(row.id(), row.clientId(), box.open(row.id(), row.sealed()), row.createdAt(), row.expiresAt(),
+          row.revokedAt());
+      if (!SendbirdSignatureVerifier.isHmacKey(secret)) {
+        continue;
+      }
+      if (secret.activeAt(now)) {
+        return Optional.of(secret);
+      }
+      if (newestInactive == null) {
+        newestInactive = secret;
+      }
+    }
+    return Optional.ofNullable(newestInactive);
   }
 
   /** One signing secret, metadata only ({@code key} is null, nothing is decrypted). */

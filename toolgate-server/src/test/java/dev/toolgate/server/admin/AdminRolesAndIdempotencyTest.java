@@ -89,6 +89,8 @@ class AdminRolesAndIdempotencyTest {
 
     assertProblem(api.call("POST", "/admin/admin-tokens", "{\"name\":\"x\",\"role\":\"root\"}"), 400, "invalid_request");
     assertProblem(api.call("POST", "/admin/admin-tokens", "{\"name\":\"x\",\"expires_at\":\"tomorrow\"}"), 400, "invalid_request");
+    assertProblem(api.call("POST", "/admin/admin-tokens", "{\"name\":\"x\",\"expires_at\":\"+999999999-12-31T23:59:59Z\"}"), 400, "invalid_request");
+    assertProblem(api.call("POST", "/admin/admin-tokens", "{\"name\":\"x\",\"expires_at\":\"+100000-01-01T00:00:00Z\"}"), 400, "invalid_request");
     assertProblem(api.call("POST", "/admin/admin-tokens/adm_nope/revoke", null), 404, "not_found");
   }
 

@@ -123,6 +123,27 @@ abstract class CredentialStoreContract extends StoreTestBase {
     assertThatThrownBy(() -> store.createStaticToken(client.id(), START.minusSeconds(1))).isInstanceOf(IllegalArgumentException.class);
   }
 
+  @Test
+  void aTestCallSignsWithTheNewestSecretInUseElseTheNewestOfAll() {
+    ClientRecord client = store.createClient("c", "sendbird");
+    assertThat(store.newestSigningSecret(client.id())).isEmpty();
+    SigningSecret older = store.addSigningSecret(client.id(), "older".getBytes(StandardCharsets.UTF_8), null);
+    clock.advance(Duration.ofMinutes(1));
+    SigningSecret newer = store.addSigningSecret(client.id(), "newer".getBytes(StandardCharsets.UTF_8), null);
+    clock.advance(Duration.ofMinutes(1));
+    // A Standard Webhooks public key is known to anyone: never an HMAC key, however new.
+    store.addSigningSecret(client.id(), ("whpk_" + java.util.Base64.getEncoder().encodeToString(new byte[32])).getBytes(StandardCharsets.UTF_8), null);
+
+    SigningSecret chosen = store.newestSigningSecret(client.id()).orElseThrow();
+    assertThat(chosen.id()).isEqualTo(newer.id());
+    assertThat(new String(chosen.key(), StandardCharsets.UTF_8)).as("decrypted").isEqualTo("newer");
+    store.revokeSigningSecret(newer.id());
+    assertThat(store.newestSigningSecret(client.id()).orElseThrow().id()).isEqualTo(older.id());
+    store.revokeSigningSecret(older.id());
+    assertThat(store.newestSigningSecret(client.id()).orElseThrow().id()).as("none in use: the newest, to show the refusal").isEqualTo(newer.id());
+    assertThatThrownBy(() -> store.newestSigningSecret("cl_missing")).isInstanceOf(NotFoundException.class);
+  }
+
   // ---- static tokens ----
 
   @Test
