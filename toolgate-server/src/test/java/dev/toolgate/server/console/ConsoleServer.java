@@ -102,9 +102,17 @@ final class ConsoleServer implements AutoCloseable {
     return toolgate.port();
   }
 
-  /** A new admin token, made in the store (the server learns of it at its first use, or within a second). */
+  /**
+   * A new admin token, made in the store, and used once on the admin API so that the running server
+   * knows it now (it would within a second anyway): the console is on from here.
+   */
   IssuedSecret<AdminToken> adminToken(AdminRole role) {
-    return tokens.create(role.value() + "-" + System.nanoTime(), role, null);
+    IssuedSecret<AdminToken> issued = tokens.create(role.value() + "-" + System.nanoTime(), role, null);
+    HttpResponse<String> used = get("/admin/clients", "authorization", "Bearer " + issued.plaintext());
+    if (used.statusCode() != 200 && used.statusCode() != 403) {
+      throw new IllegalStateException("a new admin token was refused: " + used.statusCode() + " " + used.body());
+    }
+    return issued;
   }
 
   HttpResponse<String> send(HttpRequest.Builder request) {
