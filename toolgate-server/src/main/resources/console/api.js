@@ -20,6 +20,11 @@ export function setCsrfToken(token) {
   csrfToken = token;
 }
 
+/** The header a request of this session must carry, for a fetch made outside api() (a download). */
+export function csrfHeaders() {
+  return csrfToken ? {'x-csrf-token': csrfToken} : {};
+}
+
 /** Called when the server says the session is over (401): the console shows the sign-in form. */
 export function whenSessionEnds(handler) {
   onSessionEnded = handler;

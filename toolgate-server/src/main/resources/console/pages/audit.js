@@ -1,8 +1,9 @@
 // The audit log: every decision, newest first, filtered and paged (the filters and the page are in
 // the address, so a search can be bookmarked and the Back button goes to the previous page).
 
-import {api, seg, withQuery} from '../api.js';
-import {field, h, heading, replace, select, showError, table, time, utc} from '../dom.js';
+import {api, ApiError, csrfHeaders, seg, withQuery} from '../api.js';
+import {field, h, heading, replace, run, select, showError, statusArea, table, time, utc} from '../dom.js';
+import {firstFailure} from '../trace.js';
 
 const FILTERS = ['tool', 'client_id', 'decision', 'code', 'since', 'until', 'limit'];
 
@@ -58,6 +59,42 @@ function findForm(navigate) {
   return form;
 }
 
+/** The first failed check of a refusal, in a few words. */
+function why(decision) {
+  const failed = firstFailure(decision);
+  return failed ? h('span', {class: 'why-cell'}, h('strong', {}, failed.check), failed.detail ? `: ${failed.detail}` : '') : (decision.detail || '');
+}
+
+/**
+ * Downloads every decision matching the filters as JSON lines (GET /admin/audit/export). Fetched
+ * with the CSRF header like any API call, then saved from memory: a plain link would carry only
+ * the cookie, which is refused.
+ */
+function exportButton(filters) {
+  const status = statusArea();
+  const button = h('button', {type: 'button', class: 'secondary', id: 'audit-export'}, 'Export all matching as JSON lines');
+  button.addEventListener('click', () => run(status, button, async () => {
+    const {limit, ...only} = filters;
+    const response = await fetch(withQuery('/admin/audit/export', only), {credentials: 'same-origin', cache: 'no-store', headers: csrfHeaders()});
+    if (!response.ok) {
+      let problem = null;
+      try {
+        problem = await response.json();
+      } catch (error) {
+        problem = null;
+      }
+      throw new ApiError(response.status, problem);
+    }
+    const url = URL.createObjectURL(await response.blob());
+    const link = h('a', {href: url, download: 'toolgate-audit.jsonl', class: 'visually-hidden'}, 'download');
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }));
+  return h('div', {class: 'actions'}, button, status);
+}
+
 export async function renderAudit(container, {params, navigate}) {
   const results = h('div', {id: 'audit-results'}, h('p', {}, 'Loading…'));
   container.append(heading('Audit log'), h('p', {class: 'lead'}, 'Every decision Toolgate made, newest first. Open one to see its trace: each check, passed or failed.'),
@@ -94,6 +131,8 @@ export async function renderAudit(container, {params, navigate}) {
     ['Tool', (d) => d.tool],
     ['Client', (d) => (d.client_id ? h('code', {}, d.client_id) : '')],
     ['Call', (d) => `${d.method || ''} ${d.path || ''}`],
+    ['Why', (d) => (d.decision === 'allow' ? '' : why(d))],
     ['Request id', (d) => h('a', {href: `#/audit/${seg(d.request_id)}`, class: 'request-id'}, d.request_id)],
-  ], decisions, 'No decisions match.'), pager.length ? h('nav', {class: 'pager', 'aria-label': 'Pages'}, pager) : null);
+  ], decisions, 'No decisions match.'), pager.length ? h('nav', {class: 'pager', 'aria-label': 'Pages'}, pager) : null,
+  exportButton(filters));
 }

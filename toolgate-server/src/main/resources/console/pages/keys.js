@@ -3,6 +3,13 @@
 import {api, seg} from '../api.js';
 import {confirmAction, field, h, heading, replace, run, select, showError, showOk, statusArea, table, time} from '../dom.js';
 
+const STATES = {
+  active: 'signs new tokens',
+  published: 'retired, still in the JWKS until the tokens it signed expire',
+  expired: 'retired longer than the longest token lives',
+  pending: 'never used',
+};
+
 export async function renderKeys(container) {
   const status = statusArea();
   const list = h('div', {id: 'key-list'}, h('p', {}, 'Loading…'));
@@ -10,7 +17,7 @@ export async function renderKeys(container) {
   const rotate = h('button', {type: 'submit', id: 'rotate-key'}, 'Rotate signing key');
   const form = h('form', {class: 'card', id: 'rotate-key-form', 'aria-labelledby': 'rotate-title'},
     h('h2', {id: 'rotate-title'}, 'Rotate'),
-    h('p', {class: 'lead'}, 'A new key signs from now on; tokens signed with the previous one stay valid until they expire (it stays in the JWKS until then).'),
+    h('p', {class: 'lead'}, 'A new key signs from now on; the previous one is retired but stays published, so the tokens it signed keep working until they expire.'),
     h('div', {class: 'row'}, field('Algorithm', algorithm)),
     h('div', {class: 'actions'}, rotate));
   form.addEventListener('submit', async (event) => {
@@ -24,17 +31,16 @@ export async function renderKeys(container) {
   });
 
   function revokeButton(key) {
-    if (key.state === 'revoked' || key.state === 'retired') {
-      return '';
-    }
     const button = h('button', {type: 'button', class: 'danger small', 'data-kid': key.kid}, 'Revoke');
     button.addEventListener('click', async () => {
       if (!await confirmAction(`Revoke signing key ${key.kid}?`,
-        'Every token it signed is refused at once (access tokens, customer tokens). Revoke a key only if it leaked.', 'Revoke')) {
+        `Every token it signed is refused at once (access tokens, customer tokens) and it leaves the JWKS.${key.state === 'active'
+          ? ' A new key becomes active in its place.' : ''} Revoke a key only if it leaked; to change keys, rotate.`, 'Revoke')) {
         return;
       }
-      if (await run(status, button, () => api('POST', `/admin/signing-keys/${seg(key.kid)}/revoke`, {}))) {
-        showOk(status, `Revoked signing key ${key.kid}.`);
+      const revoked = await run(status, button, () => api('POST', `/admin/signing-keys/${seg(key.kid)}/revoke`, {}));
+      if (revoked) {
+        showOk(status, `Revoked signing key ${key.kid}.${revoked.replacement ? ` ${revoked.replacement.kid} (${revoked.replacement.algorithm}) signs now.` : ''}`);
         reload();
       }
     });
@@ -47,7 +53,7 @@ export async function renderKeys(container) {
       replace(list, table('Signing keys', [
         ['Key id', (k) => h('code', {}, k.kid)],
         ['Algorithm', (k) => k.algorithm],
-        ['State', (k) => k.state],
+        ['State', (k) => h('span', {title: STATES[k.state] || ''}, k.state)],
         ['Created', (k) => time(k.created_at)],
         ['Activated', (k) => time(k.activated_at)],
         ['Retired', (k) => time(k.retired_at)],
@@ -58,7 +64,8 @@ export async function renderKeys(container) {
     }
   }
 
-  container.append(heading('Signing keys'), h('p', {class: 'lead'}, 'The keys of the tokens Toolgate issues (published at /.well-known/jwks.json).'),
+  container.append(heading('Signing keys'), h('p', {class: 'lead'},
+    'The keys of the tokens Toolgate issues, published at /.well-known/jwks.json: active (signs new tokens), published (retired, kept until its tokens expire), expired, pending. Key material is never shown.'),
     form, status, h('h2', {}, 'Keys'), list);
   await reload();
 }

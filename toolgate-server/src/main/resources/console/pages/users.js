@@ -72,6 +72,34 @@ function platformIds() {
   return form;
 }
 
+function opaqueIds() {
+  const status = statusArea();
+  const result = h('div', {id: 'opaque-user'});
+  const opaque = h('input', {type: 'text', id: 'opaque-id', required: true, autocomplete: 'off', spellcheck: 'false'});
+  const resolve = h('button', {type: 'submit', id: 'resolve-opaque-id', class: 'secondary'}, 'Whose is it?');
+  const form = h('form', {class: 'card', id: 'opaque-id-form', 'aria-labelledby': 'opaque-title'},
+    h('h2', {id: 'opaque-title'}, 'Opaque ids'),
+    h('p', {class: 'lead'}, 'What an upstream receives in X-Toolgate-User instead of the user: find out whose one is (a support case).'),
+    h('div', {class: 'row'}, field('Opaque id', opaque)),
+    h('div', {class: 'actions'}, resolve),
+    status,
+    result);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    result.replaceChildren();
+    const found = await run(status, resolve, () => api('GET', `/admin/opaque-ids/${seg(opaque.value.trim())}`));
+    if (found) {
+      replace(result, facts([
+        ['Platform', found.platform],
+        ['User', found.user ? found.user.username : null],
+        ['User id', h('code', {}, found.user_id)],
+        ['Key version', found.key_version === undefined ? null : String(found.key_version)],
+      ]));
+    }
+  });
+  return form;
+}
+
 export async function renderUsers(container) {
   const status = statusArea();
   const list = h('div', {id: 'user-list'}, h('p', {}, 'Loading…'));
@@ -103,6 +131,6 @@ export async function renderUsers(container) {
     return button;
   }
   container.append(heading('Users'), h('p', {class: 'lead'}, "Toolgate's users: the people agents act for."),
-    createUserForm(reload), platformIds(), h('h2', {}, 'All users'), status, list);
+    createUserForm(reload), platformIds(), opaqueIds(), h('h2', {}, 'All users'), status, list);
   await reload();
 }
