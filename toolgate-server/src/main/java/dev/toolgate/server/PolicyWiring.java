@@ -148,7 +148,7 @@ final class PolicyWiring {
         parts.opaqueIds(), login, (jti, exp) -> parts.revoker().revoke(jti, null, exp), clock));
     AdminApi admin = parts.admin();
     CustomerTokens minted = new CustomerTokens(signer, parts.opaqueIds(), login, clock);
-    endpoints.add(new UserAdminEndpoint(admin.routes(), parts.users(), parts.hasher(), minted));
+    endpoints.add(new UserAdminEndpoint(admin.routes(), parts.users(), parts.hasher(), minted, parts.userDirectory()::forgetUser));
     CodeFlowSettings codeFlow = config.authorizationServer().codeFlow(); // resources and lifetimes follow a reload
     AccessTokenService accessTokens = new AccessTokenService(signer, parts.issuer(), auth.maxTokenTtl(), clock);
     Instant loadedAt = Instant.now(clock);

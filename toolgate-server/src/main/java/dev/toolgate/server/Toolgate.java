@@ -224,8 +224,8 @@ public final class Toolgate implements AutoCloseable {
       AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll, consoleSessions);
       // The reloader is built below from the admin API's endpoints; until it exists, the configuration in force is this one.
       java.util.concurrent.atomic.AtomicReference<ConfigReloader> built = new java.util.concurrent.atomic.AtomicReference<>();
-      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, auditLog, credentials::refresh,
-          () -> built.get() == null ? config : built.get().current().config(), clock);
+      AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, opaqueIds, auditLog, spillDir(config),
+          credentials::refresh, () -> built.get() == null ? config : built.get().current().config(), clock);
       List<Endpoint> fixedEndpoints = new java.util.ArrayList<>();
       fixedEndpoints.add(observe.endpoints()); // first: it times every other endpoint
       fixedEndpoints.addAll(admin.endpoints());
@@ -327,7 +327,7 @@ public final class Toolgate implements AutoCloseable {
   }
 
   /** {@code audit.spill_dir}, or {@code audit-spill} next to the configuration file (the working directory without one). */
-  static Path spillDir(GatewayConfig config) {
+  public static Path spillDir(GatewayConfig config) {
     if (config.audit().spillDir() != null) {
       return Path.of(config.audit().spillDir());
     }

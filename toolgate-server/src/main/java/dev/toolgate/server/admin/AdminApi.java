@@ -7,7 +7,9 @@ import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.UserStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
@@ -18,16 +20,21 @@ import java.util.function.Supplier;
  * built with it ({@code PolicyWiring}); those here that check a name against it (platforms, tools)
  * read the configuration in force at each request.
  *
+ * @param opaqueIds the process's opaque customer identifiers (their caches and active key are shared with the gateway)
+ * @param auditSpillDir where this instance's audit writer spills ({@code audit.spill_dir}): a prune waits until it is empty
  * @param refreshCredentials makes a credential change visible to this instance at once (blocking)
  * @param config the configuration in force now (it follows a reload): which platforms and tools exist
  */
 public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, SecretBox box, CredentialStore credentials,
-    OAuthClientStore oauth, UserStore users, AuditLog audit, Runnable refreshCredentials, Supplier<GatewayConfig> config, Clock clock) {
+    OAuthClientStore oauth, UserStore users, OpaqueIds opaqueIds, AuditLog audit, Path auditSpillDir, Runnable refreshCredentials,
+    Supplier<GatewayConfig> config, Clock clock) {
 
   public static AdminApi of(AdminAuth auth, Database database, SecretBox box, CredentialStore credentials, OAuthClientStore oauth,
-      UserStore users, AuditLog audit, Runnable refreshCredentials, Supplier<GatewayConfig> config, Clock clock) {
+      UserStore users, OpaqueIds opaqueIds, AuditLog audit, Path auditSpillDir, Runnable refreshCredentials, Supplier<GatewayConfig> config,
+      Clock clock) {
     AdminRoutes routes = new AdminRoutes(auth, new IdempotencyKeys(database, clock));
-    return new AdminApi(auth, routes, database, box, credentials, oauth, users, audit, refreshCredentials, config, clock);
+    return new AdminApi(auth, routes, database, box, credentials, oauth, users, opaqueIds, audit, auditSpillDir, refreshCredentials, config,
+        clock);
   }
 
   public List<Endpoint> endpoints() {
@@ -36,7 +43,9 @@ public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, Se
         auth,
         new AdminTokensEndpoint(routes, new AdminTokenStore(database, clock)),
         new PlatformUsersEndpoint(routes, users, clock),
+        new OpaqueIdsAdminEndpoint(routes, users, opaqueIds),
         new DecisionsAdminEndpoint(routes, audit),
+        new AuditAdminEndpoint(routes, audit, auditSpillDir, clock),
         new ClientAdminEndpoint(routes, credentials, oauth, names, refreshCredentials),
         new SigningSecretsAdminEndpoint(routes, credentials, refreshCredentials, clock),
         new StaticTokensAdminEndpoint(routes, credentials, refreshCredentials, clock),

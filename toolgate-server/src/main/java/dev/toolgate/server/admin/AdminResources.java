@@ -15,6 +15,7 @@ import dev.toolgate.server.store.ClientSecret;
 import dev.toolgate.server.store.IssuedSecret;
 import dev.toolgate.server.store.OAuthSettings;
 import dev.toolgate.server.store.SigningKeyInfo;
+import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -127,6 +128,28 @@ public final class AdminResources {
         .put("has_password", user.hasPassword())
         .put("created_at", AdminJson.time(user.createdAt()))
         .put("password_changed_at", AdminJson.time(user.passwordChangedAt()));
+  }
+
+  /**
+   * An opaque customer identifier and the user it stands for ({@code user}: the user resource;
+   * users are never deleted, so it is always there).
+   */
+  public static JsonObject opaqueId(OpaqueIds.OpaqueId id, User user) {
+    return new JsonObject()
+        .put("opaque_id", id.opaqueId())
+        .put("platform", id.platform())
+        .put("user_id", id.userId())
+        .put("key_version", id.keyVersion())
+        .put("user", user == null ? null : user(user));
+  }
+
+  /** A key of opaque customer identifiers: its metadata, never its bytes. */
+  public static JsonObject opaqueIdKey(OpaqueIds.KeyInfo k) {
+    return new JsonObject()
+        .put("version", k.version())
+        .put("active", k.active())
+        .put("master_key_id", k.masterKeyId())
+        .put("created_at", AdminJson.time(k.createdAt()));
   }
 
   /** One decision with its trace: "why was this call refused?". */

@@ -41,7 +41,16 @@ public final class UserAdminEndpoint implements Endpoint {
   private final PasswordHasher hasher;
   private final CustomerTokens tokens;
 
+  /** What this instance forgets of a user it changed, so the change holds here at once (elsewhere: as the store announces it). */
+  private final java.util.function.Consumer<String> forgetUser;
+
   public UserAdminEndpoint(AdminRoutes routes, UserStore users, PasswordHasher hasher, CustomerTokens tokens) {
+    this(routes, users, hasher, tokens, id -> {});
+  }
+
+  public UserAdminEndpoint(AdminRoutes routes, UserStore users, PasswordHasher hasher, CustomerTokens tokens,
+      java.util.function.Consumer<String> forgetUser) {
+    this.forgetUser = Objects.requireNonNull(forgetUser, "forgetUser");
     this.routes = Objects.requireNonNull(routes, "routes");
     this.users = Objects.requireNonNull(users, "users");
     this.hasher = Objects.requireNonNull(hasher, "hasher");
@@ -86,7 +95,11 @@ public final class UserAdminEndpoint implements Endpoint {
 
   private void setDisabled(RoutingContext ctx, boolean disabled) {
     String id = ctx.pathParam("id");
-    AdminJson.respond(ctx, 200, () -> users.setUserDisabled(id, disabled), AdminResources::user);
+    AdminJson.respond(ctx, 200, () -> {
+      User changed = users.setUserDisabled(id, disabled);
+      forgetUser.accept(id);
+      return changed;
+    }, AdminResources::user);
   }
 
   private void setPassword(RoutingContext ctx) {
@@ -96,7 +109,9 @@ public final class UserAdminEndpoint implements Endpoint {
       if (users.findUser(id).isEmpty()) {
         throw new NotFoundException("no user with id '" + id + "'");
       }
-      return users.setPasswordHash(id, hasher.hash(password));
+      User changed = users.setPasswordHash(id, hasher.hash(password));
+      forgetUser.accept(id); // tokens issued before the change stop at once here
+      return changed;
     }, AdminResources::user);
   }
 

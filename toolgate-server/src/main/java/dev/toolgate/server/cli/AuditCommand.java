@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(name = "audit", mixinStandardHelpOptions = true, subcommands = {AuditExportCommand.class, AuditPruneCommand.class},
     description = {"List recorded decisions, newest first. Every call is recorded: time, request id, tool,",
         "client, ids of the credentials that matched (never their values), decision, code, latency,",
         "and the version of toolgate.yaml that decided (as logged at start and at each reload)."})

@@ -64,6 +64,16 @@ public final class AuditLog {
     filter(sql, parameters, "code = ?", query.code());
     filter(sql, parameters, "occurred_at >= ?", query.since() == null ? null : query.since().toEpochMilli());
     filter(sql, parameters, "occurred_at < ?", query.until() == null ? null : query.until().toEpochMilli());
+    if (query.after() != null) {
+      // Strictly after the position in (occurred_at DESC, request_id DESC) order. Spelt with a plain
+      // range on occurred_at first so both backends walk the occurred_at index from there (a row
+      // value comparison or a bare OR does not use it on SQLite).
+      long at = query.after().occurredAtMillis();
+      sql.append(" AND occurred_at <= ? AND (occurred_at < ? OR request_id < ?)");
+      parameters.add(at);
+      parameters.add(at);
+      parameters.add(clean(query.after().requestId()));
+    }
     // request_id breaks ties between events of the same millisecond, so paging is stable.
     sql.append(" ORDER BY occurred_at DESC, request_id DESC LIMIT ?");
     parameters.add(query.limit());
@@ -97,15 +107,49 @@ public final class AuditLog {
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
-  /** Deletes events older than {@code cutoff}, for retention; returns how many. */
-  public int deleteOlderThan(Instant cutoff) {
-    return jdbc.write("delete old audit events", connection -> {
-      try (PreparedStatement delete = connection.prepareStatement("DELETE FROM audit_events WHERE occurred_at < ?")) {
-        delete.setLong(1, cutoff.toEpochMilli());
-        return delete.executeUpdate();
-      }
-    });
+  /**
+   * Deletes events older than {@code cutoff}, for retention; returns how many. In transactions of
+   * at most {@value #DELETE_CHUNK} events (cut at a time boundary, so each walks the occurred_at
+   * index): on SQLite one huge delete would hold the only write lock for as long as it runs, and
+   * every other write (audit batches, credential changes) would wait for it or time out.
+   */
+  public long deleteOlderThan(Instant cutoff) {
+    return deleteOlderThan(cutoff, DELETE_CHUNK);
   }
+
+  long deleteOlderThan(Instant cutoff, int chunk) {
+    long cut = cutoff.toEpochMilli();
+    long deleted = 0;
+    while (true) {
+      // The time of the chunk-th oldest event before the cutoff: delete up to and including it.
+      Long boundary = jdbc.read("find old audit events", connection -> {
+        try (PreparedStatement query = connection.prepareStatement(
+            "SELECT occurred_at FROM audit_events WHERE occurred_at < ? ORDER BY occurred_at LIMIT 1 OFFSET ?")) {
+          query.setLong(1, cut);
+          query.setInt(2, chunk - 1);
+          try (ResultSet row = query.executeQuery()) {
+            return row.next() ? row.getLong(1) : null;
+          }
+        }
+      });
+      boolean last = boundary == null; // fewer than a chunk left: delete them all
+      String condition = last ? "occurred_at < ?" : "occurred_at <= ?";
+      long bound = last ? cut : boundary;
+      int n = jdbc.write("delete old audit events", connection -> {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM audit_events WHERE " + condition)) {
+          delete.setLong(1, bound);
+          return delete.executeUpdate();
+        }
+      });
+      deleted += n;
+      if (last) {
+        return deleted;
+      }
+    }
+  }
+
+  /** Events deleted per transaction by {@link #deleteOlderThan}: a few tens of milliseconds of write lock. */
+  static final int DELETE_CHUNK = 10_000;
 
   /**
    * The two columns without which a row cannot be stored. Checked before writing, so a bad event is
@@ -123,7 +167,8 @@ public final class AuditLog {
   private static void filter(StringBuilder sql, List<Object> parameters, String condition, Object value) {
     if (value != null) {
       sql.append(" AND ").append(condition);
-      parameters.add(value);
+      // Compared with what was stored, NUL replaced (and PostgreSQL refuses a NUL in a parameter too).
+      parameters.add(value instanceof String text ? clean(text) : value);
     }
   }
 

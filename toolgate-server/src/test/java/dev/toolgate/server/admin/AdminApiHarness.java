@@ -19,13 +19,17 @@ import dev.toolgate.server.users.CustomerLoginSettings;
 import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.users.HttpHarness;
 import dev.toolgate.server.users.MutableClock;
+import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.TestDb;
 import dev.toolgate.server.users.UserStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,7 +67,11 @@ public final class AdminApiHarness implements AutoCloseable {
   public final CredentialStore credentials;
   public final OAuthClientStore oauth;
   public final UserStore users;
+  public final OpaqueIds opaqueIds;
+  /** Write decisions with {@code audit.appendBatch(...)}. */
   public final AuditLog audit;
+  /** The audit spill directory the API sees (empty: nothing waits to be written). */
+  public final Path spillDir;
   public final AdminTokenStore tokens;
   public final AdminAuth auth;
   public final AdminApi api;
@@ -81,13 +89,20 @@ public final class AdminApiHarness implements AutoCloseable {
     credentials = new CredentialStore(db.database(), box, clock);
     oauth = new OAuthClientStore(db.database(), clock);
     users = new UserStore(db.database(), clock);
+    opaqueIds = new OpaqueIds(db.database(), box, clock);
     audit = new AuditLog(db.database());
+    try {
+      spillDir = Files.createTempDirectory("toolgate-admin-spill");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     tokens = new AdminTokenStore(db.database(), clock);
     adminToken = tokens.create("ops", AdminRole.ADMIN, null).plaintext();
     vertx = Vertx.vertx();
     auth = new AdminAuth(tokens, clock);
     auth.start(vertx).await();
-    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, audit, refreshes::incrementAndGet, () -> CONFIG, clock);
+    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, opaqueIds, audit, spillDir, refreshes::incrementAndGet,
+        () -> CONFIG, clock);
     List<Endpoint> endpoints = new ArrayList<>(api.endpoints());
     CustomerTokens customerTokens = new CustomerTokens(new JwtIssuer(() -> new KeyRing(KEY, List.of(KEY))), null,
         CustomerLoginSettings.defaults(ISSUER).withSubject(CustomerLoginSettings.Subject.USER_ID), clock);
@@ -125,6 +140,35 @@ public final class AdminApiHarness implements AutoCloseable {
     return call(method, path, body, adminToken);
   }
 
+  /**
+   * Sends {@code request} exactly as written (hand-made HTTP/1.1, for what an HTTP client would
+   * tidy) and returns everything read until the server closes; add {@code Connection: close}.
+   */
+  public String raw(String request) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", http.uri("/").getPort())) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      try {
+        for (int n; (n = s.getInputStream().read(buffer)) >= 0; ) {
+          read.write(buffer, 0, n);
+        }
+      } catch (java.net.SocketException e) {
+        // reset after the answer: what was read is the answer
+      }
+      return read.toString(java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A GET as the {@code admin} token, for {@link #raw}: {@code target} as it goes on the request line. */
+  public String rawGet(String target) {
+    return raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + adminToken + "\r\nConnection: close\r\n\r\n");
+  }
+
   public static JsonObject json(HttpResponse<String> r) {
     return new JsonObject(r.body());
   }
@@ -146,5 +190,10 @@ public final class AdminApiHarness implements AutoCloseable {
     auth.stop().await();
     vertx.close().await();
     db.close();
+    try (var files = Files.walk(spillDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -191,6 +191,16 @@ class ToolCallTestKindsTest {
   }
 
   @Test
+  void aUserDisabledOverTheAdminApiIsRefusedAtOnceThoughTheGatewayHadCachedThem() {
+    User dan = h.users.createUser("dan", User.NO_PASSWORD);
+    JsonObject call = new JsonObject().put("tool", "customer").put("path", "/customer/" + dan.id() + "/orders")
+        .put("credential", new JsonObject().put("kind", "customer_token").put("user_id", dan.id())).put("body", "{}");
+    assertAllowed(h.tested(call), "customer"); // the gateway now holds dan in its user cache (30 s on SQLite)
+    assertThat(h.call("POST", "/admin/users/" + dan.id() + "/disable", null, AdminRole.OPERATOR).statusCode()).isEqualTo(200);
+    assertRefused(h.tested(call), 401, "user_token_revoked");
+  }
+
+  @Test
   void noCredentialShowsTheRefusalAndItsTrace() {
     JsonObject refused = h.tested(new JsonObject().put("tool", "signed").put("credential", new JsonObject().put("kind", "none")).put("body", "{}"));
     assertRefused(refused, 401, "signature_missing");

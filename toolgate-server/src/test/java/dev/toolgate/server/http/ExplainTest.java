@@ -59,6 +59,15 @@ class ExplainTest {
       assertThat(h.send(HttpRequest.newBuilder(URI.create(h.base() + "/admin/decisions/" + requestId))).statusCode()).isEqualTo(401);
       assertThat(h.send(HttpRequest.newBuilder(URI.create(h.base() + "/admin/decisions/req_nope")).header("authorization", "Bearer " + admin))
           .statusCode()).isEqualTo(404);
+
+      // The same decision in the audit log's list and export, on the gateway's own port.
+      HttpResponse<String> listed = h.send(HttpRequest.newBuilder(URI.create(h.base() + "/admin/decisions?decision=deny&tool=combo"))
+          .header("authorization", "Bearer " + admin));
+      assertThat(new JsonObject(listed.body()).getJsonArray("decisions").getJsonObject(0)).isEqualTo(body);
+      HttpResponse<String> exported = h.send(HttpRequest.newBuilder(URI.create(h.base() + "/admin/audit/export?request_id=" + requestId))
+          .header("authorization", "Bearer " + admin));
+      assertThat(exported.headers().firstValue("content-type")).hasValue("application/x-ndjson");
+      assertThat(exported.body().lines().map(JsonObject::new)).containsExactly(body);
     }
   }
 }

@@ -105,10 +105,69 @@ abstract class AuditContract extends StoreTestBase {
   }
 
   @Test
+  void filtersWithNulCharactersMatchWhatWasStored() {
+    AuditEvent event = new AuditEvent(START, "req-\0", "GET", "/a", null, "t\0", "cl\0", List.of(), "deny", "route_not_found", 404, 1, null);
+    log.appendBatch(List.of(event));
+    assertThat(log.query(AuditQuery.latest().withTool("t\0").withClientId("cl\0").withCode("route_not_found")))
+        .extracting(AuditEvent::requestId).containsExactly("req-\uFFFD");
+    assertThat(log.query(AuditQuery.latest().withAfter(new AuditQuery.Position(START.toEpochMilli(), "req-\0")))).isEmpty();
+    assertThat(log.query(AuditQuery.latest().withAfter(new AuditQuery.Position(START.toEpochMilli(), "req-\0\0")))).hasSize(1);
+  }
+
+  @Test
   void deletesOldEvents() {
     log.appendBatch(List.of(event("old", START, "t", null, "allow", "ok"), event("new", START.plusSeconds(60), "t", null, "allow", "ok")));
     assertThat(log.deleteOlderThan(START.plusSeconds(1))).isEqualTo(1);
     assertThat(log.query(AuditQuery.latest())).extracting(AuditEvent::requestId).containsExactly("new");
+  }
+
+  @Test
+  void deletesInChunksUpToTheCutoffWhateverTheTies() {
+    // 40 events, four to a millisecond: chunk boundaries fall inside groups of ties.
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      events.add(event("req-" + i, START.plusMillis(i / 4), "t", null, "allow", "ok"));
+    }
+    log.appendBatch(events);
+
+    assertThat(log.deleteOlderThan(START.plusMillis(7), 7)).isEqualTo(28); // 4 chunks and a remainder
+    assertThat(log.query(AuditQuery.latest(100))).hasSize(12).allSatisfy(e -> assertThat(e.time()).isAfterOrEqualTo(START.plusMillis(7)));
+    assertThat(log.deleteOlderThan(START.plusMillis(7), 7)).isZero();
+    assertThat(log.deleteOlderThan(START.plusSeconds(1), 5)).isEqualTo(12); // exactly a multiple of the chunk
+    assertThat(log.query(AuditQuery.latest(100))).isEmpty();
+    assertThat(log.deleteOlderThan(START.plusSeconds(1))).isZero();
+  }
+
+  @Test
+  void pagesAfterAPositionWithoutDuplicatesOrGapsAcrossTiesAndLaterInserts() {
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      events.add(event(String.format("req-%02d", i), START.plusMillis(i / 3), i % 2 == 0 ? "a" : "b", null, "allow", "ok"));
+    }
+    log.appendBatch(events);
+    List<String> expected = log.query(AuditQuery.latest(100)).stream().map(AuditEvent::requestId).toList();
+
+    List<String> seen = new ArrayList<>();
+    AuditQuery page = AuditQuery.latest(4);
+    for (int n = 0; ; n++) {
+      List<AuditEvent> got = log.query(page);
+      got.forEach(e -> seen.add(e.requestId()));
+      if (got.size() < 4) {
+        break;
+      }
+      // A newer event arrives between pages: it shifts nothing.
+      log.appendBatch(List.of(event("new-" + n, START.plusSeconds(60 + n), "a", null, "allow", "ok")));
+      page = page.withAfter(AuditQuery.Position.of(got.get(got.size() - 1)));
+    }
+    assertThat(seen).containsExactlyElementsOf(expected);
+
+    List<String> onlyA = new ArrayList<>();
+    AuditQuery filtered = AuditQuery.latest(2).withTool("a").withUntil(START.plusSeconds(1));
+    for (List<AuditEvent> got = log.query(filtered); !got.isEmpty(); got = log.query(filtered)) {
+      got.forEach(e -> onlyA.add(e.requestId()));
+      filtered = filtered.withAfter(AuditQuery.Position.of(got.get(got.size() - 1)));
+    }
+    assertThat(onlyA).containsExactlyElementsOf(expected.stream().filter(id -> Integer.parseInt(id.substring(4)) % 2 == 0).toList());
   }
 
   @Test
