@@ -114,13 +114,14 @@ async function start() {
   whenSessionEnds(() => signedOut('Your session has ended (its admin token was revoked or expired, or 8 hours passed). Sign in again.'));
   window.addEventListener('hashchange', show);
   try {
-    signedIn(await api('GET', '/console/session'));
-  } catch (error) {
-    if (error.status === 401) {
-      signedOut(null);
+    const current = await api('GET', '/console/session');
+    if (current.signed_in) {
+      signedIn(current);
     } else {
-      showError(main, error);
+      signedOut(null);
     }
+  } catch (error) {
+    showError(main, error);
   }
 }
 

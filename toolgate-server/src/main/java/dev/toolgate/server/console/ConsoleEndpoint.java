@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET    /console                 → 301 /console/
  * GET    /console/                → the page (index.html); GET /console/{file} → its files
- * POST   /console/session  {"token": "tga_…"} → 200 {"admin_token", "expires_at", "csrf_token"} + session cookie
- * GET    /console/session         → 200 the same, for a signed-in browser (a page reloaded)
+ * POST   /console/session  {"token": "tga_…"} → 200 {"signed_in": true, "admin_token", "expires_at", "csrf_token"} + session cookie
+ * GET    /console/session         → 200 the same for a signed-in browser (a page reloaded), else {"signed_in": false}
  * DELETE /console/session         → 204, the cookie cleared
  * </pre>
  *
@@ -178,7 +178,8 @@ public final class ConsoleEndpoint implements Endpoint {
       if (sessions.sentCookie(ctx.request())) {
         ctx.response().headers().add("set-cookie", sessions.clearCookie()); // ended or unreadable: drop it
       }
-      AdminProblems.send(ctx, AdminProblems.Code.ADMIN_TOKEN_INVALID, "not signed in to the console (or the session has ended)");
+      // Not a refusal: the page asks whether to show the sign-in form (a 401 would be a console error on every first visit).
+      json(ctx, 200, new JsonObject().put("signed_in", false));
       return;
     }
     json(ctx, 200, describe(admin.get(), session.get()));
@@ -196,6 +197,7 @@ public final class ConsoleEndpoint implements Endpoint {
 
   private static JsonObject describe(AdminToken admin, ConsoleSession session) {
     return new JsonObject()
+        .put("signed_in", true)
         .put("admin_token", AdminResources.adminToken(admin))
         .put("expires_at", session.expiresAt().toString())
         .put("csrf_token", session.csrfToken());

@@ -87,15 +87,16 @@ class ConsoleFlowTest extends BrowserTestBase {
     assertThat(byId("why").getText()).startsWith("Why:");
     assertThat(byId("test-status").getText()).isEqualTo("401");
 
-    // The audit log, searched for this client's refusals: the refused call, and its trace on a page of its own.
+    // The audit log, searched for the tool's refusals (a call whose signature matches no secret names no
+    // client): the refused call, why, and its trace on a page of its own.
     driver.findElement(By.cssSelector("#nav a[data-page='audit']")).click();
     waitForPage("#/audit");
-    type("audit-client", clientId);
+    type("audit-tool", "order_status");
     choose("audit-decision", "deny");
     WebElement unfiltered = currentPage();
     byId("audit-search").click();
     awaitNewPage(unfiltered, "#/audit");
-    assertThat(driver.getCurrentUrl()).contains("client_id=" + clientId).contains("decision=deny");
+    assertThat(driver.getCurrentUrl()).contains("tool=order_status").contains("decision=deny");
     List<WebElement> refused = driver.findElements(By.cssSelector("#audit-results a.request-id"));
     assertThat(refused).hasSize(1);
     assertThat(driver.findElement(By.id("audit-results")).getText()).contains("✗ deny").contains("signature_invalid").contains("order_status");
@@ -105,9 +106,11 @@ class ConsoleFlowTest extends BrowserTestBase {
     assertThat(byId("why").getText()).startsWith("Why:");
     assertThat(driver.findElements(By.cssSelector("#trace li.failed"))).isNotEmpty();
 
-    // Both calls are there without the filter on the decision.
-    open("#/audit?client_id=" + clientId);
+    // Both calls are there without the filter on the decision; the allowed one names the client.
+    open("#/audit?tool=order_status");
     assertThat(driver.findElements(By.cssSelector("#audit-results a.request-id"))).hasSize(2);
+    open("#/audit?decision=allow&client_id=" + clientId);
+    assertThat(driver.findElements(By.cssSelector("#audit-results a.request-id"))).hasSize(1);
     assertNoConsoleProblems("the whole flow");
   }
 

@@ -58,6 +58,7 @@ class ConsoleSessionTest {
     String value = browser.cookie().substring("toolgate_console=".length());
     assertThat(value).doesNotContain(operator.plaintext()).doesNotContain(operator.record().id()).doesNotContain(browser.csrf());
     assertThat(browser.csrf()).matches("[A-Za-z0-9_-]{43}");
+    assertThat(browser.answer().getBoolean("signed_in")).isTrue();
     assertThat(browser.answer().getJsonObject("admin_token").getString("id")).isEqualTo(operator.record().id());
     assertThat(browser.answer().getJsonObject("admin_token").getString("role")).isEqualTo("operator");
     assertThat(browser.answer().encode()).doesNotContain(operator.plaintext());
@@ -140,7 +141,8 @@ class ConsoleSessionTest {
     assertThat(after.statusCode()).isEqualTo(401);
     assertThat(new JsonObject(after.body()).getString("code")).isEqualTo("admin_token_invalid");
     HttpResponse<String> session = server.get("/console/session", "cookie", browser.cookie());
-    assertThat(session.statusCode()).isEqualTo(401);
+    assertThat(session.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(session.body())).isEqualTo(new JsonObject().put("signed_in", false));
     assertThat(session.headers().firstValue("set-cookie").orElseThrow()).startsWith("toolgate_console=;").contains("Max-Age=0");
   }
 
@@ -188,7 +190,10 @@ class ConsoleSessionTest {
     HttpResponse<String> out = server.call("DELETE", "/console/session", null, "cookie", browser.cookie(), "origin", server.base());
     assertThat(out.statusCode()).isEqualTo(204);
     assertThat(out.headers().firstValue("set-cookie").orElseThrow()).isEqualTo("toolgate_console=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
-    assertThat(server.get("/console/session").statusCode()).isEqualTo(401);
+    HttpResponse<String> after = server.get("/console/session");
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(after.body()).getBoolean("signed_in")).isFalse();
+    assertThat(after.headers().firstValue("set-cookie")).as("no cookie sent, none cleared").isEmpty();
   }
 
   @Test
