@@ -7,6 +7,7 @@ import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.Database;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.store.SigningKeyStore;
 import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.UserStore;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  *
  * @param opaqueIds the process's opaque customer identifiers (their caches and active key are shared with the gateway)
  * @param auditSpillDir where this instance's audit writer spills ({@code audit.spill_dir}): a prune waits until it is empty
- * @param refreshCredentials makes a credential change visible to this instance at once (blocking)
+ * @param refreshCredentials makes a credential change visible to this instance at once, signing key
+ *     ring included (blocking)
  * @param config the configuration in force now (it follows a reload): which platforms and tools exist
  */
 public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, SecretBox box, CredentialStore credentials,
@@ -49,6 +51,11 @@ public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, Se
         new ClientAdminEndpoint(routes, credentials, oauth, names, refreshCredentials),
         new SigningSecretsAdminEndpoint(routes, credentials, refreshCredentials, clock),
         new StaticTokensAdminEndpoint(routes, credentials, refreshCredentials, clock),
-        new ApiKeysAdminEndpoint(routes, credentials, names, refreshCredentials, clock));
+        new ApiKeysAdminEndpoint(routes, credentials, names, refreshCredentials, clock),
+        new OAuthSettingsAdminEndpoint(routes, oauth, refreshCredentials),
+        new ClientKeysAdminEndpoint(routes, oauth, refreshCredentials),
+        new ClientSecretsAdminEndpoint(routes, oauth, refreshCredentials, clock),
+        // The refresh reloads this instance's signing key ring too.
+        new SigningKeysAdminEndpoint(routes, new SigningKeyStore(database, box, clock), config, refreshCredentials));
   }
 }

@@ -1,5 +1,6 @@
 package dev.toolgate.server.admin;
 
+import com.nimbusds.jose.jwk.JWK;
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.core.decision.Check;
 import dev.toolgate.core.port.ApiKey;
@@ -98,15 +99,39 @@ public final class AdminResources {
         .put("jwks", s.jwks() == null ? null : new JsonObject(s.jwks().toPublicJWKSet().toJSONObject(true)));
   }
 
+  /** A client's registered public keys for {@code private_key_jwt}: {@code {"keys": [JWK...]}}, empty when it has none. */
+  public static JsonObject clientKeys(OAuthSettings s) {
+    JsonArray keys = new JsonArray();
+    if (s.jwks() != null) {
+      s.jwks().getKeys().forEach(k -> keys.add(jwk(k)));
+    }
+    return new JsonObject().put("keys", keys);
+  }
+
+  /** One public JWK (RFC 7517) as registered; its private members, if it had any, are never shown. */
+  public static JsonObject jwk(JWK key) {
+    return new JsonObject(key.toPublicJWK().toJSONObject());
+  }
+
   public static JsonObject signingKey(SigningKeyInfo k) {
     return new JsonObject()
         .put("kid", k.kid())
-        .put("algorithm", k.algorithm().name())
+        // The JOSE name (EdDSA, not the enum's EDDSA); null for an algorithm this version does not know.
+        .put("algorithm", k.algorithm() == null ? null : k.algorithm().jws().getName())
         .put("state", k.state().name().toLowerCase(Locale.ROOT))
         .put("master_key_id", k.masterKeyId())
         .put("created_at", AdminJson.time(k.createdAt()))
         .put("activated_at", AdminJson.time(k.activatedAt()))
         .put("retired_at", AdminJson.time(k.retiredAt()));
+  }
+
+  /**
+   * The answer to a signing key's revocation: the key as it was when deleted (state {@code
+   * revoked}), with {@code replacement}, the key now active in its place, or null when the revoked
+   * key was not the active one.
+   */
+  public static JsonObject revokedSigningKey(SigningKeyInfo revoked, SigningKeyInfo replacementOrNull) {
+    return signingKey(revoked).put("replacement", replacementOrNull == null ? null : signingKey(replacementOrNull));
   }
 
   public static JsonObject adminToken(AdminToken t) {

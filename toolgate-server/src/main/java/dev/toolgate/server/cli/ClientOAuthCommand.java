@@ -1,6 +1,7 @@
 package dev.toolgate.server.cli;
 
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.OAuthSettings;
@@ -67,16 +68,21 @@ final class ClientOAuthCommand implements Callable<Integer> {
       OAuthClientStore oauth = new OAuthClientStore(s.database);
       OAuthSettings settings = oauth.oauthSettings(c.id());
       var out = spec.commandLine().getOut();
-      if (change) {
-        String keepJwks = settings.jwks() == null ? null : settings.jwks().toString(true);
-        settings = oauth.setOAuthSettings(c.id(),
-            scopes != null ? OAuthSettings.parseScopes(scopes) : settings.allowedScopes(),
-            tokenTtl != null ? tokenTtl : settings.tokenTtl(),
-            authMethods != null ? new LinkedHashSet<>(authMethods.stream().map(String::strip).toList()) : settings.authMethods(),
-            jwks == null ? keepJwks : jwks.none ? null : jwksJson);
-      }
-      if (uris != null) {
-        settings = oauth.setRedirectUris(c.id(), uris);
+      if (change || uris != null) {
+        // Options left out keep the values stored when the change is written, not those read above:
+        // a change made meanwhile by another command or the admin API is not undone.
+        JWKSet newJwks = jwks == null || jwks.none ? null : OAuthSettings.parseJwks(jwksJson);
+        settings = oauth.updateOAuthSettings(c.id(), current -> {
+          if (current == null) {
+            throw new UserError("the stored OAuth settings of client " + c.name() + " became unusable meanwhile; run the command again");
+          }
+          return new OAuthSettings(
+              scopes != null ? OAuthSettings.parseScopes(scopes) : current.allowedScopes(),
+              tokenTtl != null ? tokenTtl : current.tokenTtl(),
+              authMethods != null ? new LinkedHashSet<>(authMethods.stream().map(String::strip).toList()) : current.authMethods(),
+              jwks == null ? current.jwks() : newJwks,
+              uris != null ? uris : current.redirectUris());
+        });
       }
       if (change || uris != null) {
         out.println("Updated OAuth settings of client " + c.name() + " (running servers: at once on PostgreSQL, within a second on SQLite).");

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** SQL for the {@code client_secrets} table (OAuth client secrets, digests only). */
 final class ClientSecretTable {
@@ -26,6 +27,15 @@ final class ClientSecretTable {
     }
   }
 
+  static Optional<ClientSecret> byId(Connection connection, String id) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM client_secrets WHERE id = ?")) {
+      query.setString(1, id);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(map(row)) : Optional.empty();
+      }
+    }
+  }
+
   /** Secrets of one client, or of all clients when {@code clientId} is null; oldest first. */
   static List<ClientSecret> list(Connection connection, String clientId) throws SQLException {
     String sql = "SELECT " + COLUMNS + " FROM client_secrets"
@@ -37,17 +47,21 @@ final class ClientSecretTable {
       try (ResultSet rows = query.executeQuery()) {
         List<ClientSecret> result = new ArrayList<>();
         while (rows.next()) {
-          result.add(new ClientSecret(
-              rows.getString("id"),
-              rows.getString("client_id"),
-              rows.getString("digest"),
-              Columns.getInstant(rows, "created_at"),
-              Columns.getInstant(rows, "expires_at"),
-              Columns.getInstant(rows, "revoked_at"),
-              Columns.getInstant(rows, "last_used_at")));
+          result.add(map(rows));
         }
         return result;
       }
     }
+  }
+
+  private static ClientSecret map(ResultSet row) throws SQLException {
+    return new ClientSecret(
+        row.getString("id"),
+        row.getString("client_id"),
+        row.getString("digest"),
+        Columns.getInstant(row, "created_at"),
+        Columns.getInstant(row, "expires_at"),
+        Columns.getInstant(row, "revoked_at"),
+        Columns.getInstant(row, "last_used_at"));
   }
 }

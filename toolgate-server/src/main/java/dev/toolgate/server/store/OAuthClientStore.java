@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The authorization server's view of clients, in the database: each client's OAuth settings, its
@@ -97,6 +98,31 @@ public final class OAuthClientStore {
         throw new NotFoundException("no client with id '" + clientId + "'");
       }
       return ClientOAuthTable.find(connection, clientId).map(ClientOAuthTable.Entry::settings).orElseThrow();
+    });
+  }
+
+  /**
+   * Changes the client's OAuth settings, redirect URIs included, to what {@code change} makes of
+   * the stored ones, in one write transaction: a read-modify-write that no other change can slip
+   * into (the revision bump comes first, which takes SQLite's write lock and PostgreSQL's revision
+   * row lock, serialising every credential change; the settings are read after it). {@code change}
+   * may refuse by throwing (a precondition that no longer holds, a conflict): nothing is written.
+   *
+   * @param change gets the stored settings, or null when they are unusable (edited by hand into
+   *     something invalid), and returns the new ones; runs inside the transaction, so keep it short
+   *     and free of I/O
+   * @throws NotFoundException if there is no such client
+   */
+  public OAuthSettings updateOAuthSettings(String clientId, UnaryOperator<OAuthSettings> change) {
+    Objects.requireNonNull(change, "change");
+    return jdbc.write("update OAuth settings", connection -> {
+      RevisionTable.bump(connection);
+      ClientOAuthTable.Entry current = ClientOAuthTable.find(connection, clientId)
+          .orElseThrow(() -> new NotFoundException("no client with id '" + clientId + "'"));
+      OAuthSettings next = Objects.requireNonNull(change.apply(current.settings()), "new settings");
+      ClientOAuthTable.update(connection, clientId, next);
+      ClientOAuthTable.updateRedirectUris(connection, clientId, next.redirectUris());
+      return next;
     });
   }
 
@@ -227,6 +253,16 @@ public final class OAuthClientStore {
       ClientTable.require(connection, clientId);
       return ClientSecretTable.list(connection, clientId);
     });
+  }
+
+  /** Every client's secrets (ids, digests, dates), oldest first. */
+  public List<ClientSecret> listAllClientSecrets() {
+    return jdbc.read("list client secrets", connection -> ClientSecretTable.list(connection, null));
+  }
+
+  /** One client secret (id, digest, dates); empty if there is none with this id. */
+  public Optional<ClientSecret> findClientSecret(String id) {
+    return jdbc.read("find client secret", connection -> ClientSecretTable.byId(connection, id));
   }
 
   /** Revokes a client secret; true if this call revoked it, false if it already was. */

@@ -57,6 +57,11 @@ public record OAuthSettings(Set<String> allowedScopes, Duration tokenTtl, Set<St
     authMethods = requireAuthMethods(authMethods);
     if (jwks != null) {
       requirePublicSigningKeys(jwks);
+      // A set built key by key (the admin API adds one at a time) must still read back: the stored text is parsed with this cap.
+      int stored = jwks.toString(true).length();
+      if (stored > MAX_JWKS_CHARS) {
+        throw new IllegalArgumentException("JWKS is too large (" + stored + " characters, at most " + MAX_JWKS_CHARS + ")");
+      }
     }
     if (authMethods.contains(PRIVATE_KEY_JWT) && jwks == null) {
       throw new IllegalArgumentException(

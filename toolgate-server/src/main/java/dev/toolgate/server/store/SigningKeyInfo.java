@@ -23,6 +23,8 @@ public record SigningKeyInfo(
     /** Retired, but tokens it signed may still be alive: published in the JWKS, signs nothing. */
     PUBLISHED,
     /** Retired longer ago than the longest token lifetime: unused, can be purged. */
-    EXPIRED
+    EXPIRED,
+    /** Deleted by a revocation: only the answer to that revocation shows a key in this state. */
+    REVOKED
   }
 }

@@ -117,25 +117,39 @@ public final class SigningKeyStore {
    * @throws NotFoundException if no key has this kid
    */
   public SigningKey revoke(String kid, SigningAlgorithm replacement) {
+    return revokeKey(kid, replacement).replacement();
+  }
+
+  /**
+   * What {@link #revokeKey} did: the key as it was when deleted, in state {@link
+   * SigningKeyInfo.State#REVOKED} (retired then, if it was not retired before), and the key that
+   * replaced it as the active one, or null when it was not the active key.
+   */
+  public record Revocation(SigningKeyInfo revoked, SigningKey replacement) {}
+
+  /** As {@link #revoke}, also saying which key was deleted. */
+  public Revocation revokeKey(String kid, SigningAlgorithm replacement) {
     Objects.requireNonNull(kid, "kid");
     Objects.requireNonNull(replacement, "replacement");
     Instant now = now();
     JWK jwk = SigningKeyMaterial.generate(replacement, SecretGenerator.id(KID_PREFIX));
     SigningKeyTable.Row fresh = SigningKeyMaterial.seal(box, jwk, replacement, now, now);
-    boolean replaced = jdbc.write("revoke signing key", connection -> {
+    SigningKeyTable.Row revoked = jdbc.write("revoke signing key", connection -> {
       RevisionTable.bump(connection);
-      Optional<SigningKeyTable.Row> active = SigningKeyTable.active(connection);
-      boolean wasActive = active.isPresent() && active.get().kid().equals(kid);
+      SigningKeyTable.Row row = SigningKeyTable.byKid(connection, kid)
+          .orElseThrow(() -> new NotFoundException("no signing key with kid '" + kid + "'"));
+      boolean wasActive = row.activatedAt() != null && row.retiredAt() == null;
       if (wasActive) {
         SigningKeyTable.retireActive(connection, now);
         SigningKeyTable.insert(connection, fresh);
       }
-      if (SigningKeyTable.delete(connection, kid) == 0) {
-        throw new NotFoundException("no signing key with kid '" + kid + "'");
-      }
-      return wasActive;
+      SigningKeyTable.delete(connection, kid);
+      return row;
     });
-    return replaced ? new SigningKey(fresh.kid(), replacement, jwk, now, null) : null;
+    boolean replaced = revoked.activatedAt() != null && revoked.retiredAt() == null;
+    SigningKeyInfo info = new SigningKeyInfo(revoked.kid(), SigningAlgorithm.parse(revoked.algorithm()).orElse(null), revoked.sealed().keyId(),
+        revoked.createdAt(), revoked.activatedAt(), revoked.retiredAt() != null ? revoked.retiredAt() : now, SigningKeyInfo.State.REVOKED);
+    return new Revocation(info, replaced ? new SigningKey(fresh.kid(), replacement, jwk, now, null) : null);
   }
 
   /** As {@link #loadKeyRing(Duration, SigningAlgorithm)}, a first key being {@link #DEFAULT_ALGORITHM}. */
@@ -182,20 +196,31 @@ public final class SigningKeyStore {
     List<SigningKeyTable.Row> rows = jdbc.read("list signing keys", SigningKeyTable::all);
     List<SigningKeyInfo> result = new ArrayList<>();
     for (SigningKeyTable.Row row : rows) {
-      SigningKeyInfo.State state;
-      if (row.activatedAt() == null) {
-        state = SigningKeyInfo.State.PENDING;
-      } else if (row.retiredAt() == null) {
-        state = SigningKeyInfo.State.ACTIVE;
-      } else if (row.retiredAt().isAfter(cutoff)) {
-        state = SigningKeyInfo.State.PUBLISHED;
-      } else {
-        state = SigningKeyInfo.State.EXPIRED;
-      }
-      SigningAlgorithm algorithm = SigningAlgorithm.parse(row.algorithm()).orElse(null);
-      result.add(new SigningKeyInfo(row.kid(), algorithm, row.sealed().keyId(), row.createdAt(), row.activatedAt(), row.retiredAt(), state));
+      result.add(info(row, cutoff));
     }
     return result;
+  }
+
+  /** One key as {@link #list} shows it; empty if no key has this kid. */
+  public Optional<SigningKeyInfo> find(String kid, Duration maxTokenLifetime) {
+    requireLifetime(maxTokenLifetime);
+    Instant cutoff = now().minus(maxTokenLifetime);
+    return jdbc.read("find signing key", connection -> SigningKeyTable.byKid(connection, kid)).map(row -> info(row, cutoff));
+  }
+
+  private static SigningKeyInfo info(SigningKeyTable.Row row, Instant cutoff) {
+    SigningKeyInfo.State state;
+    if (row.activatedAt() == null) {
+      state = SigningKeyInfo.State.PENDING;
+    } else if (row.retiredAt() == null) {
+      state = SigningKeyInfo.State.ACTIVE;
+    } else if (row.retiredAt().isAfter(cutoff)) {
+      state = SigningKeyInfo.State.PUBLISHED;
+    } else {
+      state = SigningKeyInfo.State.EXPIRED;
+    }
+    SigningAlgorithm algorithm = SigningAlgorithm.parse(row.algorithm()).orElse(null);
+    return new SigningKeyInfo(row.kid(), algorithm, row.sealed().keyId(), row.createdAt(), row.activatedAt(), row.retiredAt(), state);
   }
 
   /**

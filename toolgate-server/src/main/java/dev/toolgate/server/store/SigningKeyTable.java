@@ -47,6 +47,15 @@ final class SigningKeyTable {
     return query(connection, "SELECT " + COLUMNS + " FROM signing_keys ORDER BY created_at DESC, kid", null);
   }
 
+  static Optional<Row> byKid(Connection connection, String kid) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM signing_keys WHERE kid = ?")) {
+      query.setString(1, kid);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(map(row)) : Optional.empty();
+      }
+    }
+  }
+
   static Optional<Row> active(Connection connection) throws SQLException {
     List<Row> rows = query(connection, "SELECT " + COLUMNS + " FROM signing_keys WHERE " + ACTIVE, null);
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
@@ -102,17 +111,21 @@ final class SigningKeyTable {
       try (ResultSet rows = query.executeQuery()) {
         List<Row> result = new ArrayList<>();
         while (rows.next()) {
-          result.add(new Row(
-              rows.getString("kid"),
-              rows.getString("algorithm"),
-              new SecretBox.Sealed(rows.getString("master_key_id"), rows.getString("private_jwk")),
-              rows.getString("public_jwk"),
-              Columns.getInstant(rows, "created_at"),
-              Columns.getInstant(rows, "activated_at"),
-              Columns.getInstant(rows, "retired_at")));
+          result.add(map(rows));
         }
         return result;
       }
     }
+  }
+
+  private static Row map(ResultSet rows) throws SQLException {
+    return new Row(
+        rows.getString("kid"),
+        rows.getString("algorithm"),
+        new SecretBox.Sealed(rows.getString("master_key_id"), rows.getString("private_jwk")),
+        rows.getString("public_jwk"),
+        Columns.getInstant(rows, "created_at"),
+        Columns.getInstant(rows, "activated_at"),
+        Columns.getInstant(rows, "retired_at"));
   }
 }

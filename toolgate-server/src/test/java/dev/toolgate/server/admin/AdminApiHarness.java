@@ -11,10 +11,12 @@ import dev.toolgate.core.token.SigningKey;
 import dev.toolgate.core.token.SigningKeys;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.AuditLog;
+import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.CredentialStore;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.OAuthClientStore;
 import dev.toolgate.server.store.SecretBox;
+import dev.toolgate.server.store.SigningKeyStore;
 import dev.toolgate.server.users.CustomerLoginSettings;
 import dev.toolgate.server.users.CustomerTokens;
 import dev.toolgate.server.users.HttpHarness;
@@ -31,6 +33,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +73,9 @@ public final class AdminApiHarness implements AutoCloseable {
   public final OpaqueIds opaqueIds;
   /** Write decisions with {@code audit.appendBatch(...)}. */
   public final AuditLog audit;
+  public final SigningKeyStore signingKeys;
+  /** This instance's credentials, key ring included, as the gateway holds them: every refresh the API asks for reloads it. */
+  public final CredentialCache cache;
   /** The audit spill directory the API sees (empty: nothing waits to be written). */
   public final Path spillDir;
   public final AdminTokenStore tokens;
@@ -82,8 +88,11 @@ public final class AdminApiHarness implements AutoCloseable {
   /** How often the API asked for credentials to be reloaded. */
   public final AtomicInteger refreshes = new AtomicInteger();
 
-  private AdminApiHarness() {
-    db = TestDb.sqlite();
+  /** How long retired signing keys stay published here: the configuration's. */
+  public static final Duration MAX_TOKEN_LIFETIME = CONFIG.authorizationServer().maxTokenTtl();
+
+  private AdminApiHarness(TestDb db) {
+    this.db = db;
     clock = new MutableClock(START);
     box = new SecretBox(MasterKey.generate());
     credentials = new CredentialStore(db.database(), box, clock);
@@ -91,6 +100,9 @@ public final class AdminApiHarness implements AutoCloseable {
     users = new UserStore(db.database(), clock);
     opaqueIds = new OpaqueIds(db.database(), box, clock);
     audit = new AuditLog(db.database());
+    signingKeys = new SigningKeyStore(db.database(), box, clock);
+    signingKeys.loadKeyRing(MAX_TOKEN_LIFETIME, SigningAlgorithm.ES256); // the first key, as a server's first start makes it
+    cache = new CredentialCache(credentials, MAX_TOKEN_LIFETIME);
     try {
       spillDir = Files.createTempDirectory("toolgate-admin-spill");
     } catch (IOException e) {
@@ -101,8 +113,11 @@ public final class AdminApiHarness implements AutoCloseable {
     vertx = Vertx.vertx();
     auth = new AdminAuth(tokens, clock);
     auth.start(vertx).await();
-    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, opaqueIds, audit, spillDir, refreshes::incrementAndGet,
-        () -> CONFIG, clock);
+    Runnable refresh = () -> {
+      refreshes.incrementAndGet();
+      cache.refresh();
+    };
+    api = AdminApi.of(auth, db.database(), box, credentials, oauth, users, opaqueIds, audit, spillDir, refresh, () -> CONFIG, clock);
     List<Endpoint> endpoints = new ArrayList<>(api.endpoints());
     CustomerTokens customerTokens = new CustomerTokens(new JwtIssuer(() -> new KeyRing(KEY, List.of(KEY))), null,
         CustomerLoginSettings.defaults(ISSUER).withSubject(CustomerLoginSettings.Subject.USER_ID), clock);
@@ -110,8 +125,14 @@ public final class AdminApiHarness implements AutoCloseable {
     http = new HttpHarness(vertx, endpoints);
   }
 
+  /** On a fresh SQLite store. */
   public static AdminApiHarness start() {
-    return new AdminApiHarness();
+    return start(TestDb.sqlite());
+  }
+
+  /** On this database (e.g. {@link TestDb#postgres()}), closed with the harness. */
+  public static AdminApiHarness start(TestDb db) {
+    return new AdminApiHarness(db);
   }
 
   /** A new admin token with this role. */

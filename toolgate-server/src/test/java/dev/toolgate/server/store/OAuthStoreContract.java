@@ -349,4 +349,74 @@ abstract class OAuthStoreContract extends StoreTestBase {
     store.loadSnapshot();
     assertThat(store.revision()).isEqualTo(r5);
   }
+
+  // ---- read-modify-write in one transaction ----
+
+  @Test
+  void anUpdateSeesTheStoredSettingsAndARefusalWritesNothing() {
+    oauth.setRedirectUris(client.id(), List.of("https://app.example.com/cb"));
+    OAuthSettings written = oauth.updateOAuthSettings(client.id(), current -> {
+      assertThat(current.redirectUris()).containsExactly("https://app.example.com/cb");
+      return new OAuthSettings(Set.of("a"), current.tokenTtl(), current.authMethods(), null, List.of());
+    });
+    assertThat(written.redirectUris()).as("redirect URIs are part of the update").isEmpty();
+    assertThat(oauth.oauthSettings(client.id())).isEqualTo(written);
+
+    long before = store.revision();
+    assertThatThrownBy(() -> oauth.updateOAuthSettings(client.id(), current -> {
+      throw new StoreConflictException("refused");
+    })).isInstanceOf(StoreConflictException.class);
+    assertThatThrownBy(() -> oauth.updateOAuthSettings("cl_missing", current -> current)).isInstanceOf(NotFoundException.class);
+    assertThat(store.revision()).as("rolled back, revision bump included").isEqualTo(before);
+    assertThat(oauth.oauthSettings(client.id())).isEqualTo(written);
+  }
+
+  @Test
+  void concurrentUpdatesNeverLoseEachOther() throws Exception {
+    int writers = 12;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+    try {
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+      List<java.util.concurrent.Future<OAuthSettings>> done = new java.util.ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String scope = "s" + i;
+        done.add(pool.submit(() -> {
+          start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          return oauth.updateOAuthSettings(client.id(), current -> {
+            Set<String> scopes = new java.util.TreeSet<>(current.allowedScopes());
+            scopes.add(scope);
+            return new OAuthSettings(scopes, current.tokenTtl(), current.authMethods(), current.jwks(), current.redirectUris());
+          });
+        }));
+      }
+      for (var f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(oauth.oauthSettings(client.id()).allowedScopes()).hasSize(writers);
+  }
+
+  @Test
+  void aJwksBuiltKeyByKeyMustStillFitWhatIsReadBack() throws Exception {
+    RSAKey one = new RSAKeyGenerator(2048).generate().toPublicJWK();
+    List<com.nimbusds.jose.jwk.JWK> keys = new java.util.ArrayList<>();
+    while (new JWKSet(keys).toString(true).length() <= OAuthSettings.MAX_JWKS_CHARS) {
+      keys.add(new RSAKey.Builder(one).keyID("k" + keys.size()).build());
+    }
+    JWKSet tooLarge = new JWKSet(keys);
+    assertThatThrownBy(() -> new OAuthSettings(Set.of(), Duration.ofHours(1), Set.of(OAuthSettings.PRIVATE_KEY_JWT), tooLarge))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too large");
+  }
+
+  @Test
+  void clientSecretsAreFoundByIdAndListedForEveryClient() {
+    ClientRecord other = store.createClient("other", "asapp");
+    ClientSecret a = oauth.createClientSecret(client.id(), null).record();
+    ClientSecret b = oauth.createClientSecret(other.id(), null).record();
+    assertThat(oauth.findClientSecret(a.id())).hasValue(a);
+    assertThat(oauth.findClientSecret("cs_missing")).isEmpty();
+    assertThat(oauth.listAllClientSecrets()).extracting(ClientSecret::id).containsExactlyInAnyOrder(a.id(), b.id());
+  }
 }

@@ -177,6 +177,28 @@ abstract class SigningKeyStoreContract extends StoreTestBase {
   }
 
   @Test
+  void aRevocationSaysWhichKeyWentAndWhichReplacedIt() {
+    SigningKey k1 = keys.loadKeyRing(HOUR).active();
+    assertThat(keys.find(k1.kid(), HOUR)).get().extracting(SigningKeyInfo::state).isEqualTo(SigningKeyInfo.State.ACTIVE);
+    clock.advance(Duration.ofMinutes(1));
+    SigningKeyStore.Revocation done = keys.revokeKey(k1.kid(), SigningAlgorithm.ES256);
+    assertThat(done.revoked().kid()).isEqualTo(k1.kid());
+    assertThat(done.revoked().state()).isEqualTo(SigningKeyInfo.State.REVOKED);
+    assertThat(done.revoked().algorithm()).isEqualTo(k1.algorithm());
+    assertThat(done.revoked().activatedAt()).isEqualTo(START);
+    assertThat(done.revoked().retiredAt()).as("retired by the revocation").isEqualTo(START.plus(Duration.ofMinutes(1)));
+    assertThat(done.replacement().algorithm()).isEqualTo(SigningAlgorithm.ES256);
+    assertThat(keys.find(k1.kid(), HOUR)).isEmpty();
+    assertThat(keys.find(done.replacement().kid(), HOUR)).get().extracting(SigningKeyInfo::state).isEqualTo(SigningKeyInfo.State.ACTIVE);
+
+    SigningKey k3 = keys.rotate(SigningAlgorithm.ES256);
+    SigningKeyStore.Revocation retired = keys.revokeKey(done.replacement().kid(), SigningAlgorithm.ES256);
+    assertThat(retired.replacement()).isNull();
+    assertThat(retired.revoked().retiredAt()).as("its own retirement time").isEqualTo(START.plus(Duration.ofMinutes(1)));
+    assertThat(keys.loadKeyRing(HOUR).active().kid()).isEqualTo(k3.kid());
+  }
+
+  @Test
   void revokingAnUnknownKidChangesNothing() {
     SigningKey k1 = keys.loadKeyRing(HOUR).active();
     long before = store.revision();
