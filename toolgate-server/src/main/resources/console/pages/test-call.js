@@ -129,8 +129,8 @@ export async function renderTestCall(container, {params}) {
   const method = select({id: 'test-method'}, METHODS.map((m) => [m, m]), 'GET');
   const path = h('input', {type: 'text', id: 'test-path', required: true, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'test-path-hint'});
   const query = h('input', {type: 'text', id: 'test-query', autocomplete: 'off', spellcheck: 'false', placeholder: 'q=cable&page=2'});
-  const headers = h('textarea', {id: 'test-headers', rows: '3', spellcheck: 'false', placeholder: 'content-type: application/json'});
-  const body = h('textarea', {id: 'test-body', rows: '6', spellcheck: 'false'});
+  const headers = h('textarea', {id: 'test-headers', rows: '2', spellcheck: 'false', placeholder: 'x-trace: console'});
+  const body = h('textarea', {id: 'test-body', rows: '4', spellcheck: 'false'});
   const route = h('p', {class: 'meta', id: 'test-route'});
   const valueField = field('Credential value', value, 'Toolgate keeps static tokens and API keys only as digests: paste the value (it is never shown back).');
   const userField = field('User id', user, 'The Toolgate user id (usr_…) the customer token is for.');

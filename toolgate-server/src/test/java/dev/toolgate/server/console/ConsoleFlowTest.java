@@ -124,7 +124,7 @@ class ConsoleFlowTest extends BrowserTestBase {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#test-result #test-decision")));
   }
 
-  /** The test page after the allowed call, tall enough to show the form, the decision and the answer. */
+  /** The test page after the allowed call, the whole page: the form, the decision and the answer. */
   private void readmePicture() throws Exception {
     String target = System.getProperty("toolgate.console.screenshot");
     if (target == null || target.isBlank()) {
@@ -132,8 +132,10 @@ class ConsoleFlowTest extends BrowserTestBase {
     }
     Dimension before = driver.manage().window().getSize();
     try {
-      driver.manage().window().setSize(new Dimension(1280, 1700));
       driver.executeScript("window.scrollTo(0, 0); document.activeElement.blur();");
+      long chrome = ((Number) driver.executeScript("return window.outerHeight - window.innerHeight")).longValue();
+      long page = ((Number) driver.executeScript("return document.documentElement.scrollHeight")).longValue();
+      driver.manage().window().setSize(new Dimension(1280, (int) Math.min(page + chrome, 3000)));
       Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
       Files.createDirectories(Path.of(target).toAbsolutePath().getParent());
       Files.move(shot, Path.of(target), StandardCopyOption.REPLACE_EXISTING);
