@@ -70,14 +70,27 @@ final class ConsoleServer implements AutoCloseable {
   final Database database;
   final AdminTokenStore tokens;
   final CredentialStore credentials;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  final HttpClient http;
+  private final String scheme;
 
   private ConsoleServer() throws Exception {
+    this("", null);
+  }
+
+  /**
+   * @param serverYaml more lines of the {@code server:} section (indented two spaces: {@code server.tls})
+   * @param tls what the test's client trusts when {@code server.tls} is set, or null for plain HTTP
+   */
+  private ConsoleServer(String serverYaml, javax.net.ssl.SSLContext tls) throws Exception {
+    HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+    http = tls == null ? client.build() : client.sslContext(tls).build();
+    scheme = tls == null ? "http" : "https";
     dir = Files.createTempDirectory("toolgate-console-");
     upstreamVertx = Vertx.vertx();
     upstream = DemoUpstream.start(upstreamVertx, "127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     Path file = dir.resolve("toolgate.yaml");
-    Files.writeString(file, CONFIG.replace("UPSTREAM", "http://127.0.0.1:" + upstream.port()), StandardCharsets.UTF_8);
+    Files.writeString(file, CONFIG.replace("UPSTREAM", "http://127.0.0.1:" + upstream.port())
+        .replace("  upstream_timeout: 5s\n", "  upstream_timeout: 5s\n" + serverYaml), StandardCharsets.UTF_8);
     config = ConfigLoader.load(file);
     try {
       toolgate = Toolgate.start(config);
@@ -94,8 +107,13 @@ final class ConsoleServer implements AutoCloseable {
     return new ConsoleServer();
   }
 
+  /** Over TLS ({@code server.tls} with {@code chain} and {@code key}), the client trusting {@code trust}. */
+  static ConsoleServer startTls(Path chain, Path key, javax.net.ssl.SSLContext trust) throws Exception {
+    return new ConsoleServer("  tls:\n    certificate: " + chain + "\n    key: " + key + "\n", trust);
+  }
+
   String base() {
-    return "http://127.0.0.1:" + toolgate.port();
+    return scheme + "://127.0.0.1:" + toolgate.port();
   }
 
   int port() {
