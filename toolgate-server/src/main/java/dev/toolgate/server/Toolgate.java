@@ -7,6 +7,8 @@ import dev.toolgate.core.config.PasswordHashSettings;
 import dev.toolgate.server.admin.AdminAuth;
 import dev.toolgate.server.admin.AdminTokenStore;
 import dev.toolgate.server.admin.AdminApi;
+import dev.toolgate.server.console.ConsoleEndpoint;
+import dev.toolgate.server.console.ConsoleSessions;
 import dev.toolgate.server.store.SecretBox;
 import dev.toolgate.server.users.CachedUserDirectory;
 import dev.toolgate.server.users.CustomerLoginSettings;
@@ -216,7 +218,10 @@ public final class Toolgate implements AutoCloseable {
       // Customer login, users, platform users and session tokens, behind the admin API's authentication.
       PasswordHashSettings hash = auth.passwordHash();
       PasswordHasher hasher = new PasswordHasher(new PasswordHasher.Parameters(hash.memoryKib(), hash.iterations(), hash.parallelism()));
-      AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll);
+      // The web console signs browsers in with an admin token; AdminAuth then accepts their session
+      // cookie with its CSRF token. Secure cookies when the browser reaches Toolgate over TLS.
+      ConsoleSessions consoleSessions = new ConsoleSessions(box, issuer, config.server().scheme().equals("https") || issuer.startsWith("https:"));
+      AdminAuth adminAuth = new AdminAuth(new AdminTokenStore(database, clock), clock, fallbackPoll, consoleSessions);
       // The reloader is built below from the admin API's endpoints; until it exists, the configuration in force is this one.
       java.util.concurrent.atomic.AtomicReference<ConfigReloader> built = new java.util.concurrent.atomic.AtomicReference<>();
       AdminApi admin = AdminApi.of(adminAuth, database, box, store, oauthClients, users, opaqueIds, auditLog, spillDir(config),
@@ -224,6 +229,7 @@ public final class Toolgate implements AutoCloseable {
       List<Endpoint> fixedEndpoints = new java.util.ArrayList<>();
       fixedEndpoints.add(observe.endpoints()); // first: it times every other endpoint
       fixedEndpoints.addAll(admin.endpoints());
+      fixedEndpoints.add(ConsoleEndpoint.of(adminAuth, consoleSessions, clock));
       fixedEndpoints.addAll(as.endpoints(credentials, audit));
 
       // What toolgate.yaml decides, built so that a reload can build it again: routes, the gateway

@@ -29,7 +29,7 @@ final class ToolsReader {
       "allowed_ips", "rate_limits", ForwardHeadersReader.KEY, "allow_in_path",
       RedisReader.TOOL_KEY, TlsReader.TOOL_KEY, McpReader.KEY);
   /** Toolgate's own endpoints; tools may not be declared under them (they would never be reached). */
-  static final List<String> RESERVED_PREFIXES = List.of("/healthz", "/readyz", "/metrics", "/oauth", "/.well-known", "/admin", "/auth", "/decisions");
+  static final List<String> RESERVED_PREFIXES = List.of("/healthz", "/readyz", "/metrics", "/oauth", "/.well-known", "/admin", "/auth", "/decisions", "/console");
   static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,64}");
   private static final Pattern METHOD = Pattern.compile("[!#$%&'+.^_`|~0-9A-Za-z-]+");
   private static final String KNOWN_AMBIGUITIES = String.join(", ", PathAmbiguity.yamlNames());

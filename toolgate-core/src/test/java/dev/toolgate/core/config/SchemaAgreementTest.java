@@ -147,6 +147,8 @@ class SchemaAgreementTest {
         new Broken("overlapping routes", TOOL + TOOL.substring(TOOL.indexOf("  - ")).replace("name: health", "name: other").replace("/health", "/**"), ": tools[1].path: route GET /** of tool 'other' overlaps", null),
         new Broken("an upstream placeholder that is no path parameter", TOOL.replace("http://127.0.0.1:9000", "http://127.0.0.1:9000/{id}"), ": tools[0].upstream: placeholder {id} is not a parameter", null),
         new Broken("a path under Toolgate's own endpoints", TOOL.replace("path: /health", "path: /admin/tools"), ": tools[0].path: path '/admin/tools' is under /admin", null),
+        new Broken("the web console's path", TOOL.replace("path: /health", "path: /console"), ": tools[0].path: path '/console' is under /console", null),
+        new Broken("a path under the web console", TOOL.replace("path: /health", "path: /console/app.js"), ": tools[0].path: path '/console/app.js' is under /console", null),
         new Broken("an empty path segment", TOOL.replace("path: /health", "path: /a//b"), ": tools[0].path: invalid path pattern", null),
         new Broken("two credentials in one header", tool("policy: {require: [client_token, static_token]}"), ": tools[0].policy.require[1]: client_token and static_token both read", null),
         new Broken("a token lifetime beyond max_token_ttl", "authorization_server: {access_token_ttl: 48h}\n" + TOOL, ": authorization_server.access_token_ttl: must not exceed", null),

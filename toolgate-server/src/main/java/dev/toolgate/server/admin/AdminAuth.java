@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates every {@code /admin/*} request: {@code Authorization: Bearer tga_…}, an admin token
- * from {@code toolgate admin-token create}.
+ * from {@code toolgate admin-token create}; or, from the web console, its session cookie together
+ * with the session's CSRF token ({@link BrowserSessions}: the admin token behind the session must
+ * still be active, and its role applies). A request that sends an Authorization header is judged
+ * on it alone.
  *
  * <p>The event loop never waits for the database: the tokens (few, by digest; revoked and expired
  * ones too, so that they are refused without a load) are held in an in-memory snapshot reloaded on
@@ -71,10 +74,11 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
 
   /** Every token, from a load that started at {@code loadStartedNanos}: a token committed before then is in it. */
-  private record Snapshot(Map<String, AdminToken> byDigest, long loadStartedNanos) {}
+  private record Snapshot(Map<String, AdminToken> byDigest, Map<String, AdminToken> byId, long loadStartedNanos) {}
 
   private final AdminTokenStore store;
   private final Clock clock;
+  private final BrowserSessions sessions;
   private final Duration refreshInterval;
   private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
   private final AtomicReference<Future<Void>> refreshing = new AtomicReference<>();
@@ -94,8 +98,14 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
 
   /** @param refreshInterval how often the tokens are reloaded whatever was announced (the fallback) */
   public AdminAuth(AdminTokenStore store, Clock clock, Duration refreshInterval) {
+    this(store, clock, refreshInterval, BrowserSessions.NONE);
+  }
+
+  /** @param sessions recognises the web console's signed-in browsers */
+  public AdminAuth(AdminTokenStore store, Clock clock, Duration refreshInterval, BrowserSessions sessions) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.sessions = Objects.requireNonNull(sessions, "sessions");
     if (refreshInterval.compareTo(Duration.ofMillis(1)) < 0) {
       throw new IllegalArgumentException("refresh interval must be at least 1 ms");
     }
@@ -176,10 +186,12 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   private void loadTokens() {
     long started = System.nanoTime();
     Map<String, AdminToken> byDigest = new HashMap<>();
+    Map<String, AdminToken> byId = new HashMap<>();
     for (AdminToken token : store.list()) { // revoked and expired too: known, they are refused at once
       byDigest.put(token.digest(), token);
+      byId.put(token.id(), token);
     }
-    Snapshot loaded = new Snapshot(Map.copyOf(byDigest), started);
+    Snapshot loaded = new Snapshot(Map.copyOf(byDigest), Map.copyOf(byId), started);
     snapshot.accumulateAndGet(loaded, (current, next) ->
         current == null || next.loadStartedNanos() - current.loadStartedNanos() > 0 ? next : current);
   }
@@ -241,11 +253,17 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     }
     long arrived = System.nanoTime();
     AdminProblems.requestId(ctx);
+    if (!ctx.request().headers().contains("authorization")) {
+      BrowserSessions.Verdict verdict = sessions.check(ctx.request(), clock.instant());
+      if (verdict != null) {
+        decideSession(ctx, verdict, snapshot.get());
+        return;
+      }
+    }
     String presented = bearerToken(ctx);
     String digest = SecretDigest.of(presented == null ? "" : presented);
     Snapshot current = snapshot.get();
-    if (current != null && presented != null && !current.byDigest().containsKey(digest)
-        && current.loadStartedNanos() - arrived < 0 && WELL_FORMED.matcher(presented).matches()) {
+    if (waitsForLoad(current, presented, digest, arrived)) {
       // Perhaps created a moment ago by another process: decide on a load that started after now.
       HttpServerRequest request = ctx.request();
       request.pause();
@@ -259,11 +277,21 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     decide(ctx, presented, digest, current);
   }
 
+  /** A well-formed token the snapshot does not know, and the snapshot loaded before the request arrived. */
+  private static boolean waitsForLoad(Snapshot current, String presented, String digest, long arrivedNanos) {
+    return current != null && presented != null && !current.byDigest().containsKey(digest)
+        && current.loadStartedNanos() - arrivedNanos < 0 && WELL_FORMED.matcher(presented).matches();
+  }
+
+  private boolean stale(Snapshot current) {
+    return current == null || System.nanoTime() - current.loadStartedNanos() > refreshInterval.toNanos() * STALE_AFTER_INTERVALS;
+  }
+
   private void decide(RoutingContext ctx, String presented, String digest, Snapshot current) {
     AdminToken token = current == null ? null : current.byDigest().get(digest);
     Instant now = clock.instant();
     boolean valid = presented != null && token != null && token.activeAt(now);
-    if (current == null || System.nanoTime() - current.loadStartedNanos() > refreshInterval.toNanos() * STALE_AFTER_INTERVALS) {
+    if (stale(current)) {
       AdminProblems.storeUnavailable(ctx, "admin tokens cannot be loaded from the store; see the server log");
       return;
     }
@@ -277,9 +305,107 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
               : "send an admin token as Authorization: Bearer tga_... (create one with: toolgate admin-token create --name NAME)");
       return;
     }
+    admit(ctx, token, now);
+  }
+
+  /** A console session: its CSRF token and origin first, then the admin token it was opened with, as of now. */
+  private void decideSession(RoutingContext ctx, BrowserSessions.Verdict verdict, Snapshot current) {
+    if (stale(current)) {
+      AdminProblems.storeUnavailable(ctx, "admin tokens cannot be loaded from the store; see the server log");
+      return;
+    }
+    switch (verdict.refusal()) {
+      case CSRF_TOKEN -> {
+        AdminProblems.send(ctx, AdminProblems.Code.CSRF_TOKEN_INVALID,
+            "a console session must send its CSRF token in " + BrowserSessions.CSRF_HEADER + " (scripts: use Authorization: Bearer tga_... instead)");
+        return;
+      }
+      case ORIGIN -> {
+        AdminProblems.send(ctx, AdminProblems.Code.CSRF_TOKEN_INVALID, "this request did not come from the console's own origin");
+        return;
+      }
+      case SESSION_ENDED -> {
+        AdminProblems.send(ctx, AdminProblems.Code.ADMIN_TOKEN_INVALID, "the console session has ended; sign in again");
+        return;
+      }
+      case NONE -> { } // the admin token decides
+    }
+    Instant now = clock.instant();
+    AdminToken token = current.byId().get(verdict.adminTokenId());
+    if (token == null || !token.activeAt(now)) {
+      AdminProblems.send(ctx, AdminProblems.Code.ADMIN_TOKEN_INVALID,
+          "the admin token this console session was opened with is revoked or expired; sign in again");
+      return;
+    }
+    admit(ctx, token, now);
+  }
+
+  private void admit(RoutingContext ctx, AdminToken token, Instant now) {
     ctx.put(CALLER_KEY, token);
     lastUsed.merge(token.id(), now, (a, b) -> a.isAfter(b) ? a : b);
     ctx.next();
+  }
+
+  /**
+   * The admin token {@code presented} is, when it is active now; empty when it is unknown, revoked
+   * or expired (one answer for all three). Decided as a request with that bearer token arriving now
+   * would be (a well-formed token the snapshot does not know waits for a load that starts after
+   * now); fails with {@link dev.toolgate.server.store.StoreException} when the tokens cannot be
+   * loaded. Completes on the caller's context. For the web console's sign-in.
+   */
+  public Future<Optional<AdminToken>> authenticate(String presented) {
+    long arrived = System.nanoTime();
+    String token = presented == null || presented.isEmpty() || presented.length() > MAX_TOKEN_CHARS ? null : presented;
+    String digest = SecretDigest.of(token == null ? "" : token);
+    Snapshot current = snapshot.get();
+    if (!waitsForLoad(current, token, digest, arrived)) {
+      return verdictOn(current, token, digest);
+    }
+    Context loop = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
+    Promise<Optional<AdminToken>> promise = Promise.promise();
+    loadStartingLater().onComplete(loaded -> loop.runOnContext(v ->
+        verdictOn(loaded.succeeded() ? snapshot.get() : null, token, digest).onComplete(promise)));
+    return promise.future();
+  }
+
+  private Future<Optional<AdminToken>> verdictOn(Snapshot current, String presented, String digest) {
+    if (stale(current)) {
+      return Future.failedFuture(new dev.toolgate.server.store.StoreException("admin tokens cannot be loaded from the store"));
+    }
+    Instant now = clock.instant();
+    AdminToken token = presented == null ? null : current.byDigest().get(digest);
+    if (token == null || !token.activeAt(now)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    lastUsed.merge(token.id(), now, (a, b) -> a.isAfter(b) ? a : b);
+    return Future.succeededFuture(Optional.of(token));
+  }
+
+  /** The admin token of this id as last loaded, if it is active now: whether a console session may go on. */
+  public Optional<AdminToken> active(String id) {
+    Snapshot current = snapshot.get();
+    if (current == null || id == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(current.byId().get(id)).filter(t -> t.activeAt(clock.instant()));
+  }
+
+  /**
+   * Whether any admin token, as last loaded, is active now: the web console is served only then
+   * (no admin token, no way in, so no page either).
+   */
+  public boolean anyActive() {
+    Snapshot current = snapshot.get();
+    if (current == null) {
+      return false;
+    }
+    Instant now = clock.instant();
+    for (AdminToken token : current.byId().values()) {
+      if (token.activeAt(now)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The admin token that authenticated this request, once {@link AdminAuth} has let it through. */

@@ -26,6 +26,11 @@ public final class AdminProblems {
     ADMIN_TOKEN_INVALID(401, "admin_token_invalid", "Admin token is missing or invalid"),
     /** The token is valid, but its role does not allow this request. */
     ADMIN_ROLE_FORBIDDEN(403, "admin_role_forbidden", "The admin token's role does not allow this"),
+    /**
+     * A web console session's request without its CSRF token (or with another), or a change sent
+     * from another origin: the session cookie alone never authenticates.
+     */
+    CSRF_TOKEN_INVALID(403, "csrf_token_invalid", "The console session's CSRF token is missing or wrong"),
     NOT_FOUND(404, "not_found", "No such resource"),
     CONFLICT(409, "conflict", "Request conflicts with what is stored"),
     IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still running"),

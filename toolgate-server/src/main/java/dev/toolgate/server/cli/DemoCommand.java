@@ -8,6 +8,8 @@ import dev.toolgate.core.port.ClientRecord;
 import dev.toolgate.core.port.StaticToken;
 import dev.toolgate.core.secret.SecretGenerator;
 import dev.toolgate.server.AddressInUseException;
+import dev.toolgate.server.admin.AdminRole;
+import dev.toolgate.server.admin.AdminTokenStore;
 import dev.toolgate.server.Toolgate;
 import dev.toolgate.server.demo.DemoUpstream;
 import dev.toolgate.server.demo.SampleMcpServer;
@@ -39,7 +41,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Start a complete demo: the gateway on an embedded store with sample tools, a sample",
         "upstream (profile lookup, order status, refunds, catalog search), a sample MCP server, demo credentials, and",
-        "ready-to-paste curl commands for allowed and denied calls of every credential kind.",
+        "ready-to-paste curl commands for allowed and denied calls of every credential kind, and the web console",
+        "(/console/) with an admin token to sign in with.",
         "With -o json it prints one JSON object instead (URLs and the demo credentials), then runs until stopped."})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -117,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   record DemoCredentials(String masterToken, String staticToken, String refundKey, String catalogKey,
-      String asappClientId, String asappClientSecret, String asappKey, String username, String password) {}
+      String asappClientId, String asappClientSecret, String asappKey, String username, String password, String adminToken) {}
 
   private static DemoCredentials createCredentials(GatewayConfig config) {
     try (StoreSession s = new StoreSession(config)) {
@@ -142,8 +145,10 @@ final class DemoCommand implements Callable<Integer> {
       users.mapPlatformUser("sendbird", "sb-ada", "ada"); // Ada's Sendbird user_id, for user_orders
       users.createUser("bob", hasher.hash(SecretGenerator.secret("pw_")));
       users.mapPlatformUser("sendbird", "sb-bob", "bob");
+      // The web console and the admin API sign in with an admin token; without one the console is off.
+      String admin = new AdminTokenStore(s.database).create("demo", AdminRole.ADMIN, null).plaintext();
       return new DemoCredentials(master, token.plaintext(), refundKey.plaintext(), catalogKey.plaintext(),
-          asapp.id(), clientSecret, asappKey.plaintext(), "ada", password);
+          asapp.id(), clientSecret, asappKey.plaintext(), "ada", password, admin);
     }
   }
 
@@ -163,7 +168,9 @@ final class DemoCommand implements Callable<Integer> {
         .put("temporary", temporary)
         .put("metrics", metrics)
         .put("mcp", base + "/mcp")
+        .put("console", base + "/console/")
         .put("credentials", new JsonObject()
+            .put("admin_token", c.adminToken())
             .put("sendbird_client", "sendbird-demo")
             .put("sendbird_master_token", c.masterToken())
             .put("static_token", c.staticToken())
@@ -185,6 +192,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Toolgate demo is running at " + base + "  (config: " + configFile + ")");
     out.println("metrics: " + metrics + "  (Prometheus text format; /healthz and /readyz beside it)");
     out.println("mcp: " + base + "/mcp  (the sample MCP server behind Toolgate; header 'Authorization: Bearer " + c.staticToken() + "', see 7.)");
+    out.println("console: " + base + "/console/  (open it in a browser and sign in with the admin token below)");
+    out.println("admin token (role admin; the console's sign-in, and Authorization: Bearer on /admin/): " + c.adminToken());
     out.println("Demo client 'sendbird-demo' (platform sendbird). Its Sendbird master API token: " + c.masterToken());
     out.println();
     out.println("# 1. Sendbird signature (x-sendbird-signature = hex HMAC-SHA256 of the raw body)");
@@ -264,8 +273,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println("#   ./toolgate audit --config " + configFile + "");
     out.println("#   ./toolgate audit --config " + configFile + " --request <x-request-id>");
     out.println("#   ./toolgate explain <x-request-id> --config " + configFile + "     # why a call was denied, check by check");
-    out.println("# Manage credentials while it runs (changes apply within a second):");
+    out.println("# Manage credentials while it runs (changes apply within a second), or in the console at " + base + "/console/:");
     out.println("#   ./toolgate token list --config " + configFile + "");
+    out.println("#   curl -H 'Authorization: Bearer " + c.adminToken() + "' " + base + "/admin/clients");
     out.println();
     if (temporary) {
       out.println("The demo's directory " + configFile.getParent() + " is deleted when it stops (keep one with --dir DIR).");

@@ -132,7 +132,7 @@ public final class GatewayVerticle extends VerticleBase {
     String path = req.path();
     if (path.equals(DecisionTarget.PREFIX) || path.startsWith(DecisionTarget.PREFIX + "/")) {
       h.decisions().handle(req);
-    } else if (!HealthAnswers.isHealthPath(path) && SYSTEM_PREFIXES.stream().noneMatch(path::startsWith)) {
+    } else if (!HealthAnswers.isHealthPath(path) && SYSTEM_PREFIXES.stream().noneMatch(path::startsWith) && !isConsole(path)) {
       h.tools().handle(req); // the pipeline makes the same checks as below, and records them
     } else if (!refusedBeforeRouting(req)) {
       serveOwn(req, h.system());
@@ -154,7 +154,8 @@ public final class GatewayVerticle extends VerticleBase {
    */
   private static boolean refusedBeforeRouting(HttpServerRequest req) {
     String framing = RequestFraming.problem(req);
-    if (framing == null && RequestPath.parse(req.path()).isPresent()) {
+    boolean console = isConsole(req.path());
+    if (framing == null && RequestPath.parse(console ? withoutTrailingSlash(req.path()) : req.path()).isPresent()) {
       return false;
     }
     if (!req.isEnded()) {
@@ -163,6 +164,8 @@ public final class GatewayVerticle extends VerticleBase {
     }
     if (framing != null) {
       Problem.send(req.response(), DenialCode.BAD_REQUEST, framing, RequestIds.next(), null, List.of());
+    } else if (console) {
+      NoEndpoint.answer(req); // the console serves files by exact name: a dot segment or an encoded dot names none of them
     } else {
       Problem.send(req.response(), DenialCode.BAD_PATH, RequestPath.REFUSAL, RequestIds.next(), null, List.of());
     }
@@ -171,6 +174,17 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Toolgate's own endpoints; config validation keeps tools off these prefixes. */
   private static final List<String> SYSTEM_PREFIXES = List.of("/oauth/", "/.well-known/", "/auth/", "/admin/", "/metrics");
+  /** The web console's pages ({@code /console} redirects to {@code /console/}); reserved like the prefixes above. */
+  private static final String CONSOLE = "/console";
+
+  private static boolean isConsole(String path) {
+    return path.startsWith(CONSOLE) && (path.length() == CONSOLE.length() || path.charAt(CONSOLE.length()) == '/');
+  }
+
+  /** The console's index is {@code /console/}: its one trailing slash is no empty segment to refuse. */
+  private static String withoutTrailingSlash(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
 
   private Router systemRouter(List<Endpoint> endpoints) {
     Router router = Router.router(vertx);
@@ -179,8 +193,7 @@ public final class GatewayVerticle extends VerticleBase {
       endpoint.mount(router);
     }
     router.route().last()
-        .handler(ctx -> Problem.send(ctx.response(), DenialCode.ROUTE_NOT_FOUND,
-            "no endpoint " + ctx.request().method().name() + " " + ctx.request().path(), RequestIds.next(), null, List.of()))
+        .handler(NoEndpoint::answer)
         .failureHandler(GatewayVerticle::failed);
     router.errorHandler(500, GatewayVerticle::failed);
     return router;

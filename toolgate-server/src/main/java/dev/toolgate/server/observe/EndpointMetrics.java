@@ -69,6 +69,9 @@ public final class EndpointMetrics implements Handler<RoutingContext> {
     if (path.startsWith("/.well-known/")) {
       return "metadata";
     }
+    if (path.equals("/console") || path.startsWith("/console/")) {
+      return "console";
+    }
     return path.startsWith("/admin/") ? "admin" : "other";
   }
 

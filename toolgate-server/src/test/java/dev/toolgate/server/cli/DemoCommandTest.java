@@ -116,6 +116,35 @@ class DemoCommandTest {
     }
   }
 
+  /** The demo prints where its console is and the admin token to sign in with, and both work. */
+  @Test
+  void theDemoPrintsItsConsoleAndAnAdminTokenThatSignsIn(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    CliProcess demo = CliProcess.start(dir, null, Map.of(), "demo", "--port", "0", "--upstream-port", "0", "--mcp-port", "0");
+    try {
+      demo.awaitOutput("Press Ctrl-C to stop.");
+      String out = demo.stdout();
+      Matcher console = Pattern.compile("(?m)^console: (http://127\\.0\\.0\\.1:\\d+/console/)  \\(open it in a browser and sign in with the admin token below\\)$")
+          .matcher(out);
+      assertThat(console.find()).as(out).isTrue();
+      Matcher token = Pattern.compile("(?m)^admin token \\(role admin; the console's sign-in, and Authorization: Bearer on /admin/\\): (tga_[A-Za-z0-9_-]{43})$")
+          .matcher(out);
+      assertThat(token.find()).as(out).isTrue();
+      URI page = URI.create(console.group(1));
+      HttpResponse<String> index = http.send(HttpRequest.newBuilder(page).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(index.statusCode()).isEqualTo(200);
+      assertThat(index.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+      HttpResponse<String> signIn = http.send(HttpRequest.newBuilder(page.resolve("session")).timeout(Duration.ofSeconds(10))
+          .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token.group(1) + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+      assertThat(new JsonObject(signIn.body()).getJsonObject("admin_token").getString("role")).isEqualTo("admin");
+      assertThat(signIn.headers().firstValue("set-cookie").orElseThrow()).startsWith("toolgate_console=");
+    } finally {
+      demo.signal("TERM");
+      demo.waitForExit();
+    }
+  }
+
   @Test
   void sampleUpstreamAnswersTheDocumentedRoutes() throws Exception {
     assertThat(get("/profile/u-1").getString("user_id")).isEqualTo("u-1");

@@ -1,0 +1,183 @@
+package dev.toolgate.server.console;
+
+import dev.toolgate.server.admin.BrowserSessions;
+import dev.toolgate.server.store.SealedState;
+import dev.toolgate.server.store.SecretBox;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The web console's session cookie, and how a request carrying it is judged ({@link
+ * BrowserSessions}, for {@code AdminAuth}).
+ *
+ * <p>The cookie is {@code HttpOnly} (no script reads it), {@code SameSite=Strict} (no other site's
+ * page makes the browser send it) and {@code Path=/} (it must reach {@code /admin/}); over TLS it is
+ * {@code Secure} and named with the {@code __Host-} prefix, so no other host, nor plain HTTP, can
+ * set or overwrite it. Its value is sealed under the master key: the admin token's id, the
+ * session's lifetime and its CSRF token; never the admin token. The cookie alone authenticates
+ * nothing: every {@code /admin/} request must also carry the CSRF token in {@value
+ * BrowserSessions#CSRF_HEADER}, which only the console's own pages learn (from the sign-in answer),
+ * and a request that changes something must come from the console's own origin when it says where
+ * it comes from.
+ */
+public final class ConsoleSessions implements BrowserSessions {
+  /** How long a sign-in lasts; revoking its admin token ends it at once. */
+  public static final Duration LIFETIME = Duration.ofHours(8);
+  static final String COOKIE = "toolgate_console";
+  /** More session cookies than this in one request are not ours to try. */
+  private static final int MAX_COOKIES_TRIED = 4;
+
+  private final SealedState sealer;
+  private final boolean secure;
+  private final String issuerOrigin;
+
+  /**
+   * @param issuer this server's issuer: a page of that origin may change things (besides the
+   *     origin the request itself was sent to)
+   * @param secure served over TLS (here or at a proxy): the cookie is {@code Secure} and {@code __Host-}
+   */
+  public ConsoleSessions(SecretBox box, String issuer, boolean secure) {
+    this.sealer = new SealedState(Objects.requireNonNull(box, "box"));
+    this.issuerOrigin = origin(issuer);
+    this.secure = secure;
+  }
+
+  String cookieName() {
+    return secure ? "__Host-" + COOKIE : COOKIE;
+  }
+
+  @Override
+  public Verdict check(HttpServerRequest request, Instant now) {
+    List<String> values = cookieValues(request, cookieName());
+    if (values.isEmpty()) {
+      return null;
+    }
+    Optional<ConsoleSession> session = open(values, now);
+    if (session.isEmpty()) {
+      return new Verdict(null, Refusal.SESSION_ENDED);
+    }
+    List<String> csrf = request.headers().getAll(CSRF_HEADER);
+    if (csrf.size() != 1 || !same(csrf.get(0), session.get().csrfToken())) {
+      return new Verdict(session.get().adminTokenId(), Refusal.CSRF_TOKEN);
+    }
+    if (changes(request.method()) && !originAllowed(request)) {
+      return new Verdict(session.get().adminTokenId(), Refusal.ORIGIN);
+    }
+    return new Verdict(session.get().adminTokenId(), Refusal.NONE);
+  }
+
+  /** The request's session, if its cookie opens and has not ended (the admin token behind it is not checked here). */
+  Optional<ConsoleSession> session(HttpServerRequest request, Instant now) {
+    return open(cookieValues(request, cookieName()), now);
+  }
+
+  /** Whether the request sent a session cookie at all (one that no longer opens is cleared). */
+  boolean sentCookie(HttpServerRequest request) {
+    return !cookieValues(request, cookieName()).isEmpty();
+  }
+
+  private Optional<ConsoleSession> open(List<String> values, Instant now) {
+    for (String value : values.subList(0, Math.min(values.size(), MAX_COOKIES_TRIED))) {
+      Optional<ConsoleSession> session = ConsoleSession.open(sealer, value, now);
+      if (session.isPresent()) {
+        return session;
+      }
+    }
+    return Optional.empty();
+  }
+
+  String seal(ConsoleSession session) {
+    return session.seal(sealer);
+  }
+
+  /** The {@code Set-Cookie} value that signs this browser in. */
+  String setCookie(String sealed) {
+    return cookie(sealed, LIFETIME);
+  }
+
+  /** The {@code Set-Cookie} value that signs this browser out. */
+  String clearCookie() {
+    return cookie("", Duration.ZERO);
+  }
+
+  private String cookie(String value, Duration maxAge) {
+    return cookieName() + "=" + value + "; Path=/; Max-Age=" + maxAge.toSeconds() + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+  }
+
+  /**
+   * Whether a request may change something: it names no origin (not a browser, or one that sends
+   * none on a same-origin GET), or names exactly the console's: the issuer's, or the one the request
+   * was sent to. One {@code Origin} header at most; {@code null} (an opaque origin) is no origin of ours.
+   */
+  boolean originAllowed(HttpServerRequest request) {
+    List<String> origins = request.headers().getAll("origin");
+    if (origins.isEmpty()) {
+      return true;
+    }
+    if (origins.size() > 1) {
+      return false;
+    }
+    String origin = origins.get(0).toLowerCase(Locale.ROOT);
+    return origin.equals(issuerOrigin) || origin.equals(ownOrigin(request));
+  }
+
+  /** The origin a browser names when it sent this request to the page's own server. */
+  private static String ownOrigin(HttpServerRequest request) {
+    HostAndPort authority = request.authority();
+    if (authority == null || authority.host() == null || authority.host().isEmpty()) {
+      return null;
+    }
+    String scheme = request.isSSL() ? "https" : "http";
+    int port = authority.port();
+    boolean defaultPort = port < 0 || scheme.equals("https") && port == 443 || scheme.equals("http") && port == 80;
+    return scheme + "://" + authority.host().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+  }
+
+  /** The ASCII serialisation of a URL's origin, as a browser sends it in {@code Origin}. */
+  static String origin(String url) {
+    URI uri = URI.create(url);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    int port = uri.getPort();
+    boolean defaultPort = port < 0 || scheme.equals("https") && port == 443 || scheme.equals("http") && port == 80;
+    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+  }
+
+  private static boolean changes(HttpMethod method) {
+    return !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
+  }
+
+  static boolean same(String a, String b) {
+    return a != null && b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Every value the browser sent for cookie {@code name}. */
+  static List<String> cookieValues(HttpServerRequest request, String name) {
+    List<String> out = new ArrayList<>();
+    for (String header : request.headers().getAll("cookie")) {
+      for (String pair : header.split(";")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
+          String value = pair.substring(eq + 1).strip();
+          if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+          }
+          if (!value.isEmpty()) {
+            out.add(value);
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
