@@ -82,7 +82,7 @@ final class ConsoleServer implements AutoCloseable {
    * @param tls what the test's client trusts when {@code server.tls} is set, or null for plain HTTP
    */
   private ConsoleServer(String serverYaml, javax.net.ssl.SSLContext tls) throws Exception {
-    HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+    HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30));
     http = tls == null ? client.build() : client.sslContext(tls).build();
     scheme = tls == null ? "http" : "https";
     dir = Files.createTempDirectory("toolgate-console-");
