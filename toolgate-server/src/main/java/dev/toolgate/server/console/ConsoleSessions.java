@@ -1,6 +1,7 @@
 package dev.toolgate.server.console;
 
 import dev.toolgate.server.admin.BrowserSessions;
+import dev.toolgate.server.http.CookieHeader;
 import dev.toolgate.server.store.SealedState;
 import dev.toolgate.server.store.SecretBox;
 import io.vertx.core.http.HttpMethod;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -59,7 +59,7 @@ public final class ConsoleSessions implements BrowserSessions {
 
   @Override
   public Verdict check(HttpServerRequest request, Instant now) {
-    List<String> values = cookieValues(request, cookieName());
+    List<String> values = CookieHeader.values(request.headers(), cookieName());
     if (values.isEmpty()) {
       return null;
     }
@@ -79,12 +79,12 @@ public final class ConsoleSessions implements BrowserSessions {
 
   /** The request's session, if its cookie opens and has not ended (the admin token behind it is not checked here). */
   Optional<ConsoleSession> session(HttpServerRequest request, Instant now) {
-    return open(cookieValues(request, cookieName()), now);
+    return open(CookieHeader.values(request.headers(), cookieName()), now);
   }
 
   /** Whether the request sent a session cookie at all (one that no longer opens is cleared). */
   boolean sentCookie(HttpServerRequest request) {
-    return !cookieValues(request, cookieName()).isEmpty();
+    return !CookieHeader.values(request.headers(), cookieName()).isEmpty();
   }
 
   private Optional<ConsoleSession> open(List<String> values, Instant now) {
@@ -159,25 +159,5 @@ public final class ConsoleSessions implements BrowserSessions {
 
   static boolean same(String a, String b) {
     return a != null && b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Every value the browser sent for cookie {@code name}. */
-  static List<String> cookieValues(HttpServerRequest request, String name) {
-    List<String> out = new ArrayList<>();
-    for (String header : request.headers().getAll("cookie")) {
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-          String value = pair.substring(eq + 1).strip();
-          if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-            value = value.substring(1, value.length() - 1);
-          }
-          if (!value.isEmpty()) {
-            out.add(value);
-          }
-        }
-      }
-    }
-    return out;
   }
 }

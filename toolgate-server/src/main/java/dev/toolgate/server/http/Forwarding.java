@@ -18,6 +18,7 @@ import java.util.Set;
  * (agent platforms send the same headers to every tool, so one tool's upstream must not collect
  * tokens valid for another). Names are compared after folding case and {@code _} to {@code -},
  * because some upstream stacks (CGI/WSGI) treat {@code X_Toolgate_Client} as {@code X-Toolgate-Client}.
+ * Toolgate's own browser cookies (the console session) are taken out of {@code Cookie}.
  * Forwarding headers carry what Toolgate saw, never what the caller claims, and method or path
  * override headers ({@link OverrideHeaders}) pass only to tools that list them in {@code forward_headers}.
  */
@@ -102,7 +103,10 @@ public final class Forwarding {
       boolean override = OverrideHeaders.NAMES.contains(n);
       if (!dropAlways.contains(n) && !n.startsWith(IDENTITY_PREFIX) && !listedInConnection.contains(n)
           && (!override || overridesAllowed.contains(n))) {
-        out.add(name, value);
+        String kept = n.equals("cookie") ? CookieHeader.withoutOwn(value) : value;
+        if (kept != null) {
+          out.add(name, kept);
+        }
       }
     });
     out.set(REQUEST_ID_HEADER, requestId);

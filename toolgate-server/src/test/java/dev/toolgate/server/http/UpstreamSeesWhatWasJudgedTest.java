@@ -152,6 +152,20 @@ class UpstreamSeesWhatWasJudgedTest {
   }
 
   @Test
+  void toolgatesOwnBrowserCookiesNeverReachAnUpstreamOthersDo() throws Exception {
+    // The console's session cookie is Path=/, so a browser sends it to tools on the same host; an
+    // upstream holding it could ask /console/session for the CSRF token and act as the admin.
+    String response = send("GET /anon/x HTTP/1.1\r\nHost: x\r\n"
+        + "Cookie: app=1; toolgate_console=sealed-a; __Host-toolgate_console=sealed-b\r\n"
+        + "Cookie: __Secure-toolgate_authorize_session=sealed-c;theme=dark\r\n"
+        + "Cookie: toolgate_authorize_csrf=n1\r\n", null);
+    assertThat(RawHttp.status(response)).as(response).isEqualTo(200);
+    MultiMap seen = h.upstream.lastHeaders;
+    assertThat(String.join("; ", seen.getAll("cookie"))).isEqualTo("app=1; theme=dark");
+    assertThat(seen.entries()).noneSatisfy(e -> assertThat(e.getValue()).contains("sealed"));
+  }
+
+  @Test
   void theDecisionApiRefusesAnOverrideHeaderItCannotDrop() throws Exception {
     int before = h.upstream.hits.get();
     String refused = send("GET /decisions HTTP/1.1\r\nHost: x\r\nX-Original-URI: /anon/x\r\nX-Original-Method: GET\r\n"

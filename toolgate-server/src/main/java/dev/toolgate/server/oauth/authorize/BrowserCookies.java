@@ -1,10 +1,10 @@
 package dev.toolgate.server.oauth.authorize;
 
+import dev.toolgate.server.http.CookieHeader;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -65,20 +65,7 @@ final class BrowserCookies {
 
   /** Every value the browser sent for cookie {@code name} (a cookie set with another path or domain may come too). */
   static List<String> values(HttpServerRequest req, String name) {
-    List<String> out = new ArrayList<>();
-    for (String header : req.headers().getAll("cookie")) {
-      for (String pair : header.split(";")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).strip().equals(name)) {
-          String value = pair.substring(eq + 1).strip();
-          if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-            value = value.substring(1, value.length() - 1);
-          }
-          out.add(value);
-        }
-      }
-    }
-    return out;
+    return CookieHeader.values(req.headers(), name);
   }
 
   /** The CSRF cookie lives as long as the browser session: it is a per-browser nonce, not a secret with a lifetime. */
