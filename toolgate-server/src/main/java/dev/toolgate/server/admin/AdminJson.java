@@ -2,7 +2,6 @@ package dev.toolgate.server.admin;
 
 import dev.toolgate.core.secret.SecretDigest;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -32,24 +31,6 @@ public final class AdminJson {
   static BodyHandler bodyHandler() {
     // Not merged into the query parameters: that decodes the query, and a broken one left the request unanswered.
     return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES).setMergeFormAttributes(false);
-  }
-
-  /** The body as a JSON object; an empty body is an empty object. */
-  static JsonObject body(RoutingContext ctx) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
-    if (text == null || text.isBlank()) {
-      return new JsonObject();
-    }
-    Object parsed;
-    try {
-      parsed = io.vertx.core.json.Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new IllegalArgumentException("the body is not valid JSON");
-    }
-    if (!(parsed instanceof JsonObject object)) {
-      throw new IllegalArgumentException("the body must be a JSON object");
-    }
-    return object;
   }
 
   /** A string field; null if absent and not required. */

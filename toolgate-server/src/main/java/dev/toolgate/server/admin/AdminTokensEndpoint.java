@@ -45,7 +45,7 @@ public final class AdminTokensEndpoint implements Endpoint {
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
       // Strict as for credentials: the role defaults to admin, so a misspelt "role" must not make an admin token.
-      JsonObject body = CredentialInput.body(ctx, List.of("name", "role", "expires_at"));
+      JsonObject body = AdminBody.read(ctx, List.of("name", "role", "expires_at"));
       String roleName = AdminJson.string(body, "role", false);
       AdminRole role = roleName == null ? AdminRole.ADMIN : AdminRole.parse(roleName)
           .orElseThrow(() -> new IllegalArgumentException("role must be one of " + AdminRole.names()));

@@ -64,7 +64,7 @@ public final class ApiKeysAdminEndpoint implements Endpoint {
 
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      JsonObject body = CredentialInput.body(ctx, CREATE_FIELDS);
+      JsonObject body = AdminBody.read(ctx, CREATE_FIELDS);
       String clientId = CredentialInput.id(body, "client_id");
       Set<String> tools = tools(body);
       IssuedSecret<ApiKey> issued = credentials.createApiKey(clientId, tools, CredentialInput.expiresAt(body, clock));
@@ -102,7 +102,7 @@ public final class ApiKeysAdminEndpoint implements Endpoint {
   private void rotate(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     AdminJson.created(ctx, () -> {
-      JsonObject body = CredentialInput.body(ctx, StaticTokensAdminEndpoint.ROTATE_FIELDS);
+      JsonObject body = AdminBody.read(ctx, StaticTokensAdminEndpoint.ROTATE_FIELDS);
       IssuedSecret<ApiKey> issued = credentials.rotateApiKey(id, CredentialInput.overlap(body), CredentialInput.expiresAt(body, clock));
       refresh.afterWrite();
       return new Rotated(issued, find(id));

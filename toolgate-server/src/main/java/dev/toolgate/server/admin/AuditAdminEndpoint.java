@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -48,7 +49,7 @@ public final class AuditAdminEndpoint implements Endpoint {
 
   private void prune(RoutingContext ctx) {
     AdminJson.respond(ctx, 200, () -> {
-      Instant before = AdminJson.time(AdminJson.body(ctx), "before");
+      Instant before = AdminJson.time(AdminBody.read(ctx, List.of("before")), "before");
       if (before == null) {
         throw new IllegalArgumentException("before is required (an RFC 3339 time such as 2026-01-01T00:00:00Z)");
       }

@@ -74,7 +74,7 @@ public final class ClientAdminEndpoint implements Endpoint {
 
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      JsonObject body = CredentialInput.body(ctx, List.of("name", "platform"));
+      JsonObject body = AdminBody.read(ctx, List.of("name", "platform"));
       String name = AdminJson.string(body, "name", true);
       if (!KnownNames.CLIENT_NAME.matcher(name).matches()) {
         throw new IllegalArgumentException("name must be 1-64 characters of letters, digits, '.', '_' or '-'");

@@ -65,7 +65,7 @@ public final class ClientKeysAdminEndpoint implements Endpoint {
     String id = ctx.pathParam("id");
     AdminJson.created(ctx, () -> {
       IfMatch ifMatch = IfMatch.of(ctx);
-      JWK key = parse(CredentialInput.body(ctx, List.of("jwk")));
+      JWK key = parse(AdminBody.read(ctx, List.of("jwk")));
       oauth.updateOAuthSettings(id, current -> {
         OAuthSettings usable = usable(current, ifMatch);
         List<JWK> keys = keys(usable);

@@ -60,7 +60,7 @@ public final class ClientSecretsAdminEndpoint implements Endpoint {
 
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      JsonObject body = CredentialInput.body(ctx, List.of("client_id", "expires_at"));
+      JsonObject body = AdminBody.read(ctx, List.of("client_id", "expires_at"));
       String clientId = CredentialInput.id(body, "client_id");
       Instant expires = CredentialInput.expiresAt(body, clock);
       var issued = oauth.createClientSecret(clientId, expires); // 404 for an unknown client

@@ -1,30 +1,16 @@
 package dev.toolgate.server.admin;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 /**
- * Reading the requests of the client and credential endpoints, stricter than {@link AdminJson}
- * because what they create is a credential: a body must be valid UTF-8 (a signing secret must not
- * be stored with replacement characters in it), name no field twice (two readers of one body must
- * not see two different values) and no field the request does not take (a misspelt {@code
- * expires_at} must not make a credential that never expires).
+ * The fields the client and credential endpoints share: ids, expiry, a rotation's overlap, the
+ * client filter of a list.
  */
 final class CredentialInput {
   static final Duration DEFAULT_OVERLAP = Duration.ofDays(1);
@@ -32,36 +18,8 @@ final class CredentialInput {
   static final Duration MAX_OVERLAP = Duration.ofDays(365);
   /** Times beyond this are typing mistakes, and they would not fit the store. */
   static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
-  private static final JsonFactory STRICT = JsonFactory.builder()
-      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
-      .build();
 
   private CredentialInput() {}
-
-  /** The body as a JSON object (empty body: empty object) that names no field but {@code fields}. */
-  static JsonObject body(RoutingContext ctx, List<String> fields) {
-    String text = utf8(ctx);
-    if (text.isBlank()) {
-      return new JsonObject();
-    }
-    requireNoDuplicates(text);
-    Object parsed;
-    try {
-      parsed = Json.decodeValue(text);
-    } catch (DecodeException e) {
-      throw new IllegalArgumentException("the body is not valid JSON");
-    }
-    if (!(parsed instanceof JsonObject body)) {
-      throw new IllegalArgumentException("the body must be a JSON object");
-    }
-    for (String name : body.fieldNames()) {
-      if (!fields.contains(name)) {
-        throw new IllegalArgumentException("unknown field " + KnownNames.quoted(name) + " (this request takes " + String.join(", ", fields) + ")");
-      }
-    }
-    return body;
-  }
 
   /** A required id field: a non-empty string. */
   static String id(JsonObject body, String field) {
@@ -142,34 +100,6 @@ final class CredentialInput {
       return URLDecoder.decode(text, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("the query string has a broken %-escape");
-    }
-  }
-
-  private static String utf8(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().buffer() == null) {
-      return "";
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(ctx.body().buffer().getBytes()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("the body is not valid UTF-8");
-    }
-  }
-
-  private static void requireNoDuplicates(String text) {
-    try (JsonParser parser = STRICT.createParser(text)) {
-      while (parser.nextToken() != null) {
-        // reading every token is the check
-      }
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
-          ? "the body names a field twice" : "the body is not valid JSON");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the body is not valid JSON");
     }
   }
 }

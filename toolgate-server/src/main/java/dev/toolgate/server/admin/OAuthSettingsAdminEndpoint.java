@@ -54,7 +54,7 @@ public final class OAuthSettingsAdminEndpoint implements Endpoint {
     String id = ctx.pathParam("id");
     AdminJson.respondTagged(ctx, () -> {
       IfMatch ifMatch = IfMatch.of(ctx);
-      OAuthSettings wanted = parse(CredentialInput.body(ctx, FIELDS), id);
+      OAuthSettings wanted = parse(AdminBody.read(ctx, FIELDS), id);
       OAuthSettings written = oauth.updateOAuthSettings(id, current -> {
         require(ifMatch, current == null ? null : AdminResources.oauthSettings(id, current));
         return wanted;

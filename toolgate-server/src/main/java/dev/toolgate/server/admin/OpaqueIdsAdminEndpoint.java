@@ -8,6 +8,7 @@ import dev.toolgate.server.users.User;
 import dev.toolgate.server.users.UserStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -56,7 +57,7 @@ public final class OpaqueIdsAdminEndpoint implements Endpoint {
   private void idFor(RoutingContext ctx) {
     String userId = ctx.pathParam("id");
     AdminJson.respond(ctx, 200, () -> {
-      String platform = AdminJson.string(AdminJson.body(ctx), "platform", false);
+      String platform = AdminJson.string(AdminBody.read(ctx, List.of("platform")), "platform", false);
       platform = UserStore.requirePlatform(platform == null ? DEFAULT_PLATFORM : platform);
       User user = users.findUser(userId).orElseThrow(() -> new NotFoundException("no user with id '" + userId + "'"));
       String opaqueId = ids.idFor(platform, user.id());

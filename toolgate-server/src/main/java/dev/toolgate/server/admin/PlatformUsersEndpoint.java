@@ -62,7 +62,7 @@ public final class PlatformUsersEndpoint implements Endpoint {
   private void map(RoutingContext ctx) {
     String platform = ctx.pathParam("platform");
     AdminJson.respond(ctx, 200, () -> {
-      JsonObject body = AdminJson.body(ctx);
+      JsonObject body = AdminBody.readAnyFields(ctx);
       String platformUserId = AdminJson.string(body, "user_id", true);
       String username = AdminJson.string(body, "username", true);
       PlatformUser mapped = users.mapPlatformUser(platform, platformUserId, username);
@@ -84,7 +84,7 @@ public final class PlatformUsersEndpoint implements Endpoint {
     String platform = ctx.pathParam("platform");
     String platformUserId = ctx.pathParam("user_id");
     AdminJson.respond(ctx, 200, () -> {
-      Long expiresAt = AdminJson.integer(AdminJson.body(ctx), "expires_at");
+      Long expiresAt = AdminJson.integer(AdminBody.readAnyFields(ctx), "expires_at");
       return users.createSessionToken(platform, platformUserId, expiresAt == null ? null : Instant.ofEpochMilli(expiresAt));
     }, AdminResources::sessionTokenIssued);
   }

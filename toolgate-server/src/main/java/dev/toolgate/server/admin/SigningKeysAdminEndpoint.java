@@ -86,7 +86,7 @@ public final class SigningKeysAdminEndpoint implements Endpoint {
   }
 
   private SigningAlgorithm algorithm(RoutingContext ctx) {
-    JsonObject body = CredentialInput.body(ctx, List.of("algorithm"));
+    JsonObject body = AdminBody.read(ctx, List.of("algorithm"));
     String name = AdminJson.string(body, "algorithm", false);
     if (name == null) {
       return config.get().authorizationServer().signingAlgorithm();

@@ -63,7 +63,7 @@ public final class SigningSecretsAdminEndpoint implements Endpoint {
 
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      JsonObject body = CredentialInput.body(ctx, CREATE_FIELDS);
+      JsonObject body = AdminBody.read(ctx, CREATE_FIELDS);
       String clientId = CredentialInput.id(body, "client_id");
       String value = body.containsKey("value") ? value(body) : SecretGenerator.secret(SecretGenerator.SIGNING_SECRET_PREFIX);
       Instant expiresAt = CredentialInput.expiresAt(body, clock);

@@ -63,7 +63,7 @@ public final class StaticTokensAdminEndpoint implements Endpoint {
 
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      JsonObject body = CredentialInput.body(ctx, CREATE_FIELDS);
+      JsonObject body = AdminBody.read(ctx, CREATE_FIELDS);
       IssuedSecret<StaticToken> issued = credentials.createStaticToken(CredentialInput.id(body, "client_id"),
           CredentialInput.expiresAt(body, clock));
       refresh.afterWrite();
@@ -74,7 +74,7 @@ public final class StaticTokensAdminEndpoint implements Endpoint {
   private void rotate(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     AdminJson.created(ctx, () -> {
-      JsonObject body = CredentialInput.body(ctx, ROTATE_FIELDS);
+      JsonObject body = AdminBody.read(ctx, ROTATE_FIELDS);
       IssuedSecret<StaticToken> issued = credentials.rotateStaticToken(id, CredentialInput.overlap(body),
           CredentialInput.expiresAt(body, clock));
       refresh.afterWrite();

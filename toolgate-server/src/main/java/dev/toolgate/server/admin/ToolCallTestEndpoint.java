@@ -63,7 +63,7 @@ public final class ToolCallTestEndpoint implements Endpoint {
     AdminProblems.requestId(ctx);
     Vertx vertx = ctx.vertx();
     vertx.executeBlocking(() -> { // the store: clients, secrets, users
-      TestCallRequest request = TestCallRequest.read(AdminJson.body(ctx));
+      TestCallRequest request = TestCallRequest.read(AdminBody.readAnyFields(ctx));
       return credentials.add(request, target.resolve(request));
     }, false).compose(call -> sender.send(vertx, call).map(answer -> new Sent(call, answer))).onComplete(sent -> {
       if (sent.failed() && sent.cause() instanceof LoopbackSender.SendFailure failure) {

@@ -71,7 +71,7 @@ public final class UserAdminEndpoint implements Endpoint {
 
   private void create(RoutingContext ctx) {
     AdminJson.created(ctx, () -> {
-      JsonObject body = AdminJson.body(ctx);
+      JsonObject body = AdminBody.read(ctx, List.of("username", "password"));
       String username = UserStore.requireUsername(AdminJson.string(body, "username", true));
       String password = AdminJson.string(body, "password", false); // absent: a user who never logs in at Toolgate
       if (password != null) {
@@ -106,7 +106,7 @@ public final class UserAdminEndpoint implements Endpoint {
   private void setPassword(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     AdminJson.respond(ctx, 200, () -> {
-      String password = PasswordPolicy.require(AdminJson.string(AdminJson.body(ctx), "password", true));
+      String password = PasswordPolicy.require(AdminJson.string(AdminBody.read(ctx, List.of("password")), "password", true));
       if (users.findUser(id).isEmpty()) {
         throw new NotFoundException("no user with id '" + id + "'");
       }
@@ -120,7 +120,7 @@ public final class UserAdminEndpoint implements Endpoint {
     String id = ctx.pathParam("id");
     AdminJson.respond(ctx, 200, () -> {
       // Strict: without "tool" the token is for the whole configured audience, so a misspelt field must not widen it.
-      String tool = AdminJson.string(CredentialInput.body(ctx, List.of("tool")), "tool", false);
+      String tool = AdminJson.string(AdminBody.read(ctx, List.of("tool")), "tool", false);
       if (tool != null && !tokens.mintsFor(tool)) {
         throw new IllegalArgumentException("tool '" + tool + "' is not a tool that takes user tokens");
       }

@@ -1,20 +1,20 @@
 package dev.toolgate.server.console;
 
 import dev.toolgate.server.admin.AdminAuth;
+import dev.toolgate.server.admin.AdminBody;
 import dev.toolgate.server.admin.AdminProblems;
 import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.admin.AdminToken;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.http.NoEndpoint;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -157,13 +157,8 @@ public final class ConsoleEndpoint implements Endpoint {
     if (!mediaType.equals("application/json")) {
       throw new IllegalArgumentException("send the admin token as JSON: {\"token\": \"tga_...\"} with Content-Type: application/json");
     }
-    Object parsed;
-    try {
-      parsed = Json.decodeValue(ctx.body().asString());
-    } catch (DecodeException | NullPointerException e) {
-      throw new IllegalArgumentException("the body is not valid JSON");
-    }
-    if (!(parsed instanceof JsonObject body) || !(body.getValue("token") instanceof String token) || token.isBlank()) {
+    JsonObject body = AdminBody.read(ctx, List.of("token"));
+    if (!(body.getValue("token") instanceof String token) || token.isBlank()) {
       throw new IllegalArgumentException("token is required: {\"token\": \"tga_...\"}");
     }
     return token.strip();

@@ -139,6 +139,35 @@ class CredentialsAdminHostileTest {
   }
 
   @Test
+  void everyAdminBodyIsReadAsStrictlyAsACredentials() throws IOException {
+    // Users, passwords, platform mappings, opaque ids and audit pruning read their bodies like the credential routes.
+    byte[] notUtf8 = concat("{\"username\":\"ad", new byte[] {(byte) 0xff}, "a\"}");
+    problem(post("/admin/users", notUtf8), 400, "invalid_request", "the body is not valid UTF-8");
+    problem(post("/admin/users", "{\"username\":\"ada\",\"pasword\":\"correct horse battery\"}".getBytes(StandardCharsets.UTF_8)),
+        400, "invalid_request", "unknown field 'pasword' (this request takes username, password)");
+    problem(post("/admin/users", "{\"username\":\"ada\",\"username\":\"root\"}".getBytes(StandardCharsets.UTF_8)),
+        400, "invalid_request", "names a field twice");
+    assertThat(api.users.listUsers()).isEmpty();
+    String ada = api.users.createUser("ada", "x").id();
+    Answer twice = post("/admin/users/" + ada + "/password",
+        "{\"password\":\"first password 1\",\"password\":\"second password 2\"}".getBytes(StandardCharsets.UTF_8));
+    problem(twice, 400, "invalid_request", "names a field twice");
+    assertThat(twice.body()).doesNotContain("first password").doesNotContain("second password");
+    problem(post("/admin/users/" + ada + "/opaque-id", "{\"platfrom\":\"asapp\"}".getBytes(StandardCharsets.UTF_8)),
+        400, "invalid_request", "unknown field 'platfrom'");
+    problem(post("/admin/audit/prune", "{\"before\":\"2020-01-01T00:00:00Z\",\"dry_run\":true}".getBytes(StandardCharsets.UTF_8)),
+        400, "invalid_request", "unknown field 'dry_run'");
+    // The Sendbird-shaped platform API ignores fields it does not use, as Sendbird's does, but not broken bytes or a field twice.
+    problem(post("/admin/platforms/sendbird/users", "{\"user_id\":\"sb-1\",\"user_id\":\"sb-2\",\"username\":\"ada\"}"
+        .getBytes(StandardCharsets.UTF_8)), 400, "invalid_request", "names a field twice");
+    problem(post("/admin/platforms/sendbird/users", concat("{\"user_id\":\"sb-", new byte[] {(byte) 0xc0, (byte) 0xaf}, "\",\"username\":\"ada\"}")),
+        400, "invalid_request", "the body is not valid UTF-8");
+    assertThat(api.users.findPlatformUser("sendbird", "sb-1")).isEmpty();
+    assertThat(post("/admin/platforms/sendbird/users", "{\"user_id\":\"sb-1\",\"username\":\"ada\",\"nickname\":\"Ada\"}"
+        .getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
+  }
+
+  @Test
   void brokenQueriesAndPathsAreProblemsNeverErrors() throws IOException {
     problem(get("/admin/static-tokens?client_id=%"), 400, "invalid_request", "broken %-escape");
     problem(get("/admin/api-keys?client_id=%G1"), 400, "invalid_request", "broken %-escape");
