@@ -35,6 +35,14 @@ export function whenSessionEnds(handler) {
  * carrying the problem's detail, code and request id.
  */
 export async function api(method, path, body, headers = {}) {
+  return (await apiTagged(method, path, body, headers)).data;
+}
+
+/**
+ * As api(), resolving to {data, etag}: the answer and its ETag header (null without one), for the
+ * read-modify-write routes that take it back in If-Match.
+ */
+export async function apiTagged(method, path, body, headers = {}) {
   const init = {method, credentials: 'same-origin', cache: 'no-store', redirect: 'error', headers: {accept: 'application/json', ...headers}};
   if (csrfToken) {
     init.headers['x-csrf-token'] = csrfToken;
@@ -50,7 +58,7 @@ export async function api(method, path, body, headers = {}) {
     throw new ApiError(0, {detail: `Toolgate could not be reached (${error.message}).`});
   }
   if (response.status === 204) {
-    return null;
+    return {data: null, etag: response.headers.get('etag')};
   }
   const type = response.headers.get('content-type') || '';
   let data = null;
@@ -70,7 +78,7 @@ export async function api(method, path, body, headers = {}) {
     }
     throw error;
   }
-  return data;
+  return {data, etag: response.headers.get('etag')};
 }
 
 /** A path with its query: query({tool: 'a', x: ''}) leaves out empty values. */

@@ -9,6 +9,7 @@ import {renderClients} from './pages/clients.js';
 import {renderClient} from './pages/client.js';
 import {renderUsers} from './pages/users.js';
 import {renderKeys} from './pages/keys.js';
+import {renderAdminTokens} from './pages/admin-tokens.js';
 import {renderAudit} from './pages/audit.js';
 import {renderDecision} from './pages/decision.js';
 import {renderTestCall} from './pages/test-call.js';
@@ -18,6 +19,7 @@ const PAGES = [
   {name: 'clients', title: 'Clients', list: renderClients, item: renderClient},
   {name: 'users', title: 'Users', list: renderUsers},
   {name: 'keys', title: 'Signing keys', list: renderKeys},
+  {name: 'admin-tokens', title: 'Admin tokens', list: renderAdminTokens},
   {name: 'audit', title: 'Audit log', list: renderAudit, item: renderDecision},
   {name: 'test', title: 'Test a tool call', list: renderTestCall},
 ];

@@ -1,10 +1,11 @@
 // One client and its credentials: signing secrets, static tokens, API keys, client secrets (create,
-// rotate, revoke; a new secret is shown once), and its OAuth settings.
+// rotate, revoke; a new secret is shown once), its OAuth settings and private_key_jwt keys
+// (client-oauth.js).
 
 import {api, seg, withQuery} from '../api.js';
 import {confirmAction, facts, field, h, heading, replace, run, select, showError, showOk, statusArea, table, time, utc} from '../dom.js';
 import {showSecret} from '../secret.js';
-import {jsonView} from './tools.js';
+import {oauthSections} from './client-oauth.js';
 
 const OVERLAPS = [['86400', 'after 24 hours'], ['3600', 'after 1 hour'], ['0', 'at once']];
 
@@ -152,24 +153,10 @@ function apiKeys(toolNames) {
 function clientSecrets() {
   return {
     key: 'client-secret', title: 'Client secrets', noun: 'client secret', path: '/admin/client-secrets', list: 'client_secrets',
-    intro: "The client's OAuth secrets (client_secret_basic / client_secret_post at the token endpoint). Toolgate keeps only a digest.",
+    intro: "The client's OAuth secrets (client_secret_basic / client_secret_post at the token endpoint). Toolgate keeps only a digest. "
+      + 'To rotate one, add a new secret, switch the caller over, then revoke the old one.',
     columns: [['Last used', (c) => time(c.last_used_at)]],
   };
-}
-
-async function oauthSection(client) {
-  const body = h('div', {id: 'oauth-settings'}, h('p', {}, 'Loading…'));
-  const section = h('section', {class: 'card', id: 'oauth-section', 'aria-labelledby': 'oauth-title'}, h('h2', {id: 'oauth-title'}, 'OAuth settings'), body);
-  api('GET', `/admin/clients/${seg(client.id)}/oauth`).then((settings) => {
-    replace(body, jsonView(settings));
-  }).catch((error) => {
-    if (error.status === 404 && error.code === 'not_found') {
-      replace(body, h('p', {class: 'empty'}, 'This client has no OAuth settings (set them with toolgate client-oauth or PUT /admin/clients/{id}/oauth).'));
-    } else {
-      showError(body, error);
-    }
-  });
-  return section;
 }
 
 function overview(client, reloadPage) {
@@ -216,5 +203,5 @@ export async function renderClient(container, {id, navigate}) {
     credentialSection(client, staticTokens()),
     credentialSection(client, apiKeys(toolNames)),
     credentialSection(client, clientSecrets()),
-    await oauthSection(client));
+    ...oauthSections(client));
 }

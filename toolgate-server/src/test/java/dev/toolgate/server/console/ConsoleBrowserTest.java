@@ -111,7 +111,8 @@ class ConsoleBrowserTest extends BrowserTestBase {
     signIn(server.adminToken(AdminRole.OPERATOR).plaintext());
     // From the page's heading, Tab goes forward through real links and buttons, with a visible focus ring.
     List<WebElement> links = driver.findElements(By.cssSelector("#nav a"));
-    assertThat(links).extracting(WebElement::getText).containsExactly("Tools", "Clients", "Users", "Signing keys", "Audit log", "Test a tool call");
+    assertThat(links).extracting(WebElement::getText).containsExactly("Tools", "Clients", "Users", "Signing keys", "Admin tokens", "Audit log",
+        "Test a tool call");
     links.get(2).sendKeys(Keys.ENTER);
     waitForPage("#/users");
     assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("page-title");

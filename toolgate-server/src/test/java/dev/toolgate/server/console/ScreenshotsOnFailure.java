@@ -23,7 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 final class ScreenshotsOnFailure implements AfterTestExecutionCallback {
   static final Path DIR = Path.of("target", "console-screenshots");
-  static final List<String> PAGES = List.of("tools", "clients", "users", "keys", "audit", "test");
+  static final List<String> PAGES = List.of("tools", "clients", "users", "keys", "admin-tokens", "audit", "test");
 
   /** What a browser test class gives the extension. */
   interface Browser {
