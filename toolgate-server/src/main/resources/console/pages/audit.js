@@ -2,7 +2,7 @@
 // the address, so a search can be bookmarked and the Back button goes to the previous page).
 
 import {api, ApiError, csrfHeaders, seg, withQuery} from '../api.js';
-import {field, h, heading, replace, run, select, showError, statusArea, table, time, utc} from '../dom.js';
+import {confirmAction, field, h, heading, replace, run, select, showError, showOk, statusArea, table, time, utc} from '../dom.js';
 import {firstFailure} from '../trace.js';
 
 const FILTERS = ['tool', 'client_id', 'decision', 'code', 'since', 'until', 'limit'];
@@ -95,6 +95,31 @@ function exportButton(filters) {
   return h('div', {class: 'actions'}, button, status);
 }
 
+/** Deletes the decisions recorded before a time (role admin; at least 24 hours ago), asked first. */
+function pruneForm() {
+  const status = statusArea();
+  const before = h('input', {type: 'datetime-local', id: 'audit-prune-before', required: true});
+  const prune = h('button', {type: 'submit', class: 'danger', id: 'audit-prune'}, 'Prune');
+  const form = h('form', {class: 'card', id: 'audit-prune-form', 'aria-labelledby': 'audit-prune-title'},
+    h('h2', {id: 'audit-prune-title'}, 'Prune'),
+    h('p', {class: 'lead'}, 'Delete the decisions recorded before a time at least 24 hours ago (role admin only). Export them first if you keep them.'),
+    h('div', {class: 'row'}, field('Before', before, 'Your local time.')),
+    h('div', {class: 'actions'}, prune),
+    status);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const cutoff = utc(before.value);
+    if (!await confirmAction('Prune the audit log?', `Every decision recorded before ${new Date(cutoff).toLocaleString()} is deleted. This cannot be undone.`, 'Prune')) {
+      return;
+    }
+    const pruned = await run(status, prune, () => api('POST', '/admin/audit/prune', {before: cutoff}));
+    if (pruned) {
+      showOk(status, `Deleted ${pruned.deleted} decision${pruned.deleted === 1 ? '' : 's'} recorded before ${pruned.before}.`);
+    }
+  });
+  return form;
+}
+
 export async function renderAudit(container, {params, navigate}) {
   const results = h('div', {id: 'audit-results'}, h('p', {}, 'Loading…'));
   container.append(heading('Audit log'), h('p', {class: 'lead'}, 'Every decision Toolgate made, newest first. Open one to see its trace: each check, passed or failed.'),
@@ -134,5 +159,5 @@ export async function renderAudit(container, {params, navigate}) {
     ['Why', (d) => (d.decision === 'allow' ? '' : why(d))],
     ['Request id', (d) => h('a', {href: `#/audit/${seg(d.request_id)}`, class: 'request-id'}, d.request_id)],
   ], decisions, 'No decisions match.'), pager.length ? h('nav', {class: 'pager', 'aria-label': 'Pages'}, pager) : null,
-  exportButton(filters));
+  exportButton(filters), pruneForm());
 }

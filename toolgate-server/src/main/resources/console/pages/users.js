@@ -1,7 +1,9 @@
-// Users (Toolgate's directory) and platform user ids (which platform user is which user).
+// Users (Toolgate's directory) and platform user ids (which platform user is which user); what is
+// done to one user, opaque id keys and session tokens are in user-actions.js.
 
 import {api, seg} from '../api.js';
 import {confirmAction, facts, field, h, heading, replace, run, showError, statusArea, table, time} from '../dom.js';
+import {oneUser, opaqueIdKeys, sessionTokens} from './user-actions.js';
 
 function createUserForm(reload) {
   const status = statusArea();
@@ -42,10 +44,10 @@ function platformIds() {
     ['Platform user id', h('code', {}, mapped.user_id)],
     ['Toolgate user', mapped.username],
     ['Toolgate user id', h('code', {}, mapped.toolgate_user_id)],
-  ]));
+  ]), sessionTokens(mapped.platform, mapped.user_id));
   const form = h('form', {class: 'card', id: 'platform-user-form', 'aria-labelledby': 'platform-title'},
     h('h2', {id: 'platform-title'}, 'Platform user ids'),
-    h('p', {class: 'lead'}, "A platform's own user id (Sendbird's user_id) names one Toolgate user; tools that bind the user check it. Look one up, or map it to a user by username."),
+    h('p', {class: 'lead'}, "A platform's own user id (Sendbird's user_id) names one Toolgate user; tools that bind the user check it. Look one up, or map it to a user by username; then manage its session tokens."),
     h('div', {class: 'row'}, field('Platform', platform), field('Platform user id', platformUserId), field('Username (to map)', username)),
     h('div', {class: 'actions'}, look, map),
     status,
@@ -103,9 +105,11 @@ function opaqueIds() {
 export async function renderUsers(container) {
   const status = statusArea();
   const list = h('div', {id: 'user-list'}, h('p', {}, 'Loading…'));
+  const userSlot = h('div', {});
   async function reload() {
     try {
       const answer = await api('GET', '/admin/users');
+      replace(userSlot, oneUser(answer.users || []));
       replace(list, table('Users', [
         ['Username', (u) => u.username],
         ['Id', (u) => h('code', {}, u.id)],
@@ -131,6 +135,6 @@ export async function renderUsers(container) {
     return button;
   }
   container.append(heading('Users'), h('p', {class: 'lead'}, "Toolgate's users: the people agents act for."),
-    createUserForm(reload), platformIds(), opaqueIds(), h('h2', {}, 'All users'), status, list);
+    createUserForm(reload), h('h2', {}, 'All users'), status, list, userSlot, platformIds(), opaqueIds(), opaqueIdKeys());
   await reload();
 }

@@ -174,6 +174,58 @@ class ConsoleAdminPagesTest extends BrowserTestBase {
     assertNoConsoleProblemsExceptRefusals();
   }
 
+  @Test
+  void oneUsersPasswordOpaqueIdAndCustomerTokenTheOpaqueKeyASessionTokenAndAPrune() {
+    signIn(adminToken);
+    HttpResponse<String> created = admin("POST", "/admin/users", new JsonObject().put("username", "console-user").encode());
+    String userId = new JsonObject(created.body()).getString("id");
+    open("#/users");
+    choose("one-user", userId);
+    type("one-user-password", "correct horse battery");
+    byId("set-password").click();
+    awaitText("one-user-form", "Set the password of console-user.");
+    assertThat(new JsonObject(admin("GET", "/admin/users/" + userId, null).body()).getBoolean("has_password")).isTrue();
+
+    byId("get-opaque-id").click();
+    String opaqueId = byId("opaque-id-value").getText();
+    JsonObject resolved = new JsonObject(admin("GET", "/admin/opaque-ids/" + opaqueId, null).body());
+    assertThat(resolved.getString("user_id")).isEqualTo(userId);
+    assertThat(resolved.getString("platform")).isEqualTo("asapp");
+
+    byId("mint-customer-token").click();
+    String jwt = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#one-user-form .secret-value"))).getDomProperty("value");
+    assertThat(jwt.split("\\.")).hasSize(3);
+
+    int versions = new JsonObject(admin("GET", "/admin/opaque-id-keys", null).body()).getJsonArray("opaque_id_keys").size();
+    byId("rotate-opaque-key").click();
+    confirm();
+    awaitText("opaque-keys-section", "is active.");
+    assertThat(new JsonObject(admin("GET", "/admin/opaque-id-keys", null).body()).getJsonArray("opaque_id_keys")).hasSize(versions + 1);
+
+    // A platform user's session token: issued (shown once), then every one revoked.
+    type("platform-user-id", "sb-console");
+    type("platform-username", "console-user");
+    byId("map-platform-user").click();
+    byId("issue-session-token").click();
+    String token = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#session-tokens .secret-value"))).getDomProperty("value");
+    assertThat(token).startsWith("tgu_");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#session-token-list button[data-id]")));
+    byId("revoke-session-tokens").click();
+    confirm();
+    awaitText("session-tokens", "Revoked 1 session token.");
+    JsonArray tokens = new JsonObject(admin("GET", "/admin/platforms/sendbird/users/sb-console/token", null).body()).getJsonArray("tokens");
+    assertThat(tokens).hasSize(1);
+    assertThat(tokens.getJsonObject(0).getBoolean("active")).isFalse();
+
+    // Prune (asked first): what it deleted is said.
+    open("#/audit");
+    driver.executeScript("arguments[0].value = '2001-01-01T00:00'", byId("audit-prune-before"));
+    byId("audit-prune").click();
+    confirm();
+    awaitText("audit-prune-form", "Deleted 0 decisions recorded before ");
+    assertNoConsoleProblems("#/users and #/audit");
+  }
+
   /** A refused request (a 4xx on purpose) is logged by the browser as a failed resource: expected there, nothing else. */
   private void assertNoConsoleProblemsExceptRefusals() {
     assertThat(consoleProblems()).filteredOn(e -> !e.getMessage().matches("(?s).*/admin/.*status of 4\\d\\d.*")).isEmpty();
