@@ -200,7 +200,7 @@ public final class CredentialStore {
     return jdbc.write("create static token", connection -> {
       RevisionTable.bump(connection);
       ClientTable.require(connection, clientId);
-      StaticTokenTable.insert(connection, issued.record());
+      DigestCredentialTable.STATIC_TOKENS.insert(connection, issued.record());
       return issued;
     });
   }
@@ -211,7 +211,7 @@ public final class CredentialStore {
       if (clientId != null) {
         ClientTable.require(connection, clientId);
       }
-      return StaticTokenTable.list(connection, clientId);
+      return DigestCredentialTable.STATIC_TOKENS.list(connection, clientId);
     });
   }
 
@@ -236,19 +236,19 @@ public final class CredentialStore {
     Instant expires = requireFuture(newExpiresAt, now);
     return jdbc.write("rotate static token", connection -> {
       RevisionTable.bump(connection);
-      StaticToken old = StaticTokenTable.find(connection, id)
+      StaticToken old = DigestCredentialTable.STATIC_TOKENS.find(connection, id)
           .orElseThrow(() -> new NotFoundException("no static token with id '" + id + "'"));
       requireNotRevoked(old.revokedAt(), "static token", id);
       shorten(connection, CredentialRows.STATIC_TOKENS, id, old.expiresAt(), now.plus(overlap));
       IssuedSecret<StaticToken> issued = newStaticToken(old.clientId(), now, expires);
-      StaticTokenTable.insert(connection, issued.record());
+      DigestCredentialTable.STATIC_TOKENS.insert(connection, issued.record());
       return issued;
     });
   }
 
   /** One static token, or empty. */
   public Optional<StaticToken> findStaticToken(String id) {
-    return jdbc.read("find static token", connection -> StaticTokenTable.find(connection, id));
+    return jdbc.read("find static token", connection -> DigestCredentialTable.STATIC_TOKENS.find(connection, id));
   }
 
   private static IssuedSecret<StaticToken> newStaticToken(String clientId, Instant now, Instant expiresAt) {
@@ -382,9 +382,9 @@ public final class CredentialStore {
       long revision = RevisionTable.current(connection);
       List<ClientRecord> clients = ClientTable.all(connection);
       List<SigningSecretTable.Row> sealed = SigningSecretTable.list(connection, null);
-      List<StaticToken> tokens = StaticTokenTable.list(connection, null);
+      List<StaticToken> tokens = DigestCredentialTable.STATIC_TOKENS.list(connection, null);
       List<ApiKey> keys = ApiKeyTable.list(connection, null);
-      List<ClientSecret> clientSecrets = ClientSecretTable.list(connection, null);
+      List<ClientSecret> clientSecrets = DigestCredentialTable.CLIENT_SECRETS.list(connection, null);
       Set<String> revoked = RevokedTokenTable.idsExpiringAfter(connection, now.minus(OAuthClientStore.REVOCATION_SKEW_MARGIN));
       List<String> problems = new ArrayList<>();
       Map<String, OAuthSettings> settings = ClientOAuthTable.all(connection, problems);

@@ -182,7 +182,7 @@ public final class OAuthClientStore {
       ClientOAuthTable.updateRedirectUris(connection, id, settings.redirectUris());
       ClientKindTable.set(connection, id, kind);
       if (secret != null) {
-        ClientSecretTable.insert(connection, secret);
+        DigestCredentialTable.CLIENT_SECRETS.insert(connection, secret);
       }
       return new RegisteredClient(client, kind, settings, plaintext);
     });
@@ -242,7 +242,7 @@ public final class OAuthClientStore {
     return jdbc.write("create client secret", connection -> {
       RevisionTable.bump(connection);
       ClientTable.require(connection, clientId);
-      ClientSecretTable.insert(connection, secret);
+      DigestCredentialTable.CLIENT_SECRETS.insert(connection, secret);
       return new IssuedSecret<>(secret, plaintext);
     });
   }
@@ -251,18 +251,18 @@ public final class OAuthClientStore {
   public List<ClientSecret> listClientSecrets(String clientId) {
     return jdbc.read("list client secrets", connection -> {
       ClientTable.require(connection, clientId);
-      return ClientSecretTable.list(connection, clientId);
+      return DigestCredentialTable.CLIENT_SECRETS.list(connection, clientId);
     });
   }
 
   /** Every client's secrets (ids, digests, dates), oldest first. */
   public List<ClientSecret> listAllClientSecrets() {
-    return jdbc.read("list client secrets", connection -> ClientSecretTable.list(connection, null));
+    return jdbc.read("list client secrets", connection -> DigestCredentialTable.CLIENT_SECRETS.list(connection, null));
   }
 
   /** One client secret (id, digest, dates); empty if there is none with this id. */
   public Optional<ClientSecret> findClientSecret(String id) {
-    return jdbc.read("find client secret", connection -> ClientSecretTable.byId(connection, id));
+    return jdbc.read("find client secret", connection -> DigestCredentialTable.CLIENT_SECRETS.find(connection, id));
   }
 
   /** Revokes a client secret; true if this call revoked it, false if it already was. */
