@@ -17,9 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * The admin API's endpoints that nothing in {@code toolgate.yaml} changes (a reload keeps them), in
- * mounting order; {@link AdminAuth} first. The user endpoints depend on the configuration and are
- * built with it ({@code PolicyWiring}); those here that check a name against it (platforms, tools)
- * read the configuration in force at each request.
+ * mounting order; {@link AdminAuth} first ({@link AdminMethodNotAllowed} runs last whatever the
+ * order). The user endpoints depend on the configuration and are built with it ({@code
+ * PolicyWiring}); those here that check a name against it (platforms, tools) read the
+ * configuration in force at each request.
  *
  * @param opaqueIds the process's opaque customer identifiers (their caches and active key are shared with the gateway)
  * @param auditSpillDir where this instance's audit writer spills ({@code audit.spill_dir}): a prune waits until it is empty
@@ -45,7 +46,7 @@ public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, Se
         auth,
         new AdminTokensEndpoint(routes, new AdminTokenStore(database, clock)),
         new PlatformUsersEndpoint(routes, users, clock),
-        new OpaqueIdsAdminEndpoint(routes, users, opaqueIds),
+        new OpaqueIdsAdminEndpoint(routes, users, opaqueIds, config),
         new DecisionsAdminEndpoint(routes, audit),
         new AuditAdminEndpoint(routes, audit, auditSpillDir, clock),
         new ClientAdminEndpoint(routes, credentials, oauth, names, refreshCredentials),
@@ -57,6 +58,7 @@ public record AdminApi(AdminAuth auth, AdminRoutes routes, Database database, Se
         new ClientSecretsAdminEndpoint(routes, oauth, refreshCredentials, clock),
         // The refresh reloads this instance's signing key ring too.
         new SigningKeysAdminEndpoint(routes, new SigningKeyStore(database, box, clock), config, refreshCredentials),
-        new OpenApiEndpoint(routes));
+        new OpenApiEndpoint(routes),
+        new AdminMethodNotAllowed()); // ordered after every admin route, wherever it is mounted
   }
 }

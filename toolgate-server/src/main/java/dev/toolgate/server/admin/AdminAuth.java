@@ -325,7 +325,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
         return;
       }
       case SESSION_ENDED -> {
-        AdminProblems.send(ctx, AdminProblems.Code.ADMIN_TOKEN_INVALID, "the console session has ended; sign in again");
+        sessionRefused(ctx, "the console session has ended; sign in again");
         return;
       }
       case NONE -> { } // the admin token decides
@@ -333,11 +333,16 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     Instant now = clock.instant();
     AdminToken token = current.byId().get(verdict.adminTokenId());
     if (token == null || !token.activeAt(now)) {
-      AdminProblems.send(ctx, AdminProblems.Code.ADMIN_TOKEN_INVALID,
-          "the admin token this console session was opened with is revoked or expired; sign in again");
+      sessionRefused(ctx, "the admin token this console session was opened with is revoked or expired; sign in again");
       return;
     }
     admit(ctx, token, now);
+  }
+
+  /** 401 for a console session that no longer counts; a 401 always names its scheme (RFC 9110 §11.6.1). */
+  private static void sessionRefused(RoutingContext ctx, String detail) {
+    ctx.response().putHeader("www-authenticate", "Bearer realm=\"" + REALM + "\"");
+    AdminProblems.send(ctx, AdminProblems.Code.ADMIN_TOKEN_INVALID, detail);
   }
 
   private void admit(RoutingContext ctx, AdminToken token, Instant now) {

@@ -84,24 +84,29 @@ final class AdminIdempotency implements Handler<RoutingContext> {
             "a request with this Idempotency-Key is still being processed; retry in a moment");
       } else {
         AdminProblems.send(ctx, AdminProblems.Code.IDEMPOTENCY_KEY_REUSED,
-            "this Idempotency-Key was used for a different request (method, path or body); use a new key for a new request");
+            "this Idempotency-Key was used for a different request (method, path, query or body); use a new key for a new request");
       }
     });
   }
 
   /**
-   * What identifies the request, keyed with the admin token that sent it (AdminAuth let exactly one
-   * Authorization header through). A plain hash of a body that holds a password or a given secret
+   * What identifies the request: its method, path, query string and body, keyed with the secret that
+   * authenticated it (the admin token of the one Authorization header AdminAuth let through, or a
+   * console session's CSRF token). A plain hash of a body that holds a password or a given secret
    * would let anyone who reads the store (a backup) test guesses at hash speed, past the password
-   * hasher; the store keeps only the token's digest, so it cannot recompute this. Retries by the same
-   * token give the same value, and keys are per token anyway.
+   * hasher; the store keeps neither secret, so it cannot recompute this. Retries with the same
+   * credential give the same value, and keys are per admin token anyway.
    */
   static String requestDigest(RoutingContext ctx) {
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    String authorization = ctx.request().getHeader("authorization");
+    String secret = authorization != null ? authorization : ctx.request().getHeader(BrowserSessions.CSRF_HEADER);
+    String query = ctx.request().query();
+    String target = ctx.request().path() + (query == null ? "" : "?" + query);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(ctx.request().getHeader("authorization").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update((ctx.request().method().name() + ' ' + ctx.request().path() + '\n').getBytes(StandardCharsets.UTF_8));
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((ctx.request().method().name() + ' ' + target + '\n').getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(mac.doFinal(body));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is required by every Java platform", e);

@@ -32,6 +32,8 @@ public final class AdminProblems {
      */
     CSRF_TOKEN_INVALID(403, "csrf_token_invalid", "The console session's CSRF token is missing or wrong"),
     NOT_FOUND(404, "not_found", "No such resource"),
+    /** A known admin path asked with a method it does not take; {@code Allow} lists those it does. */
+    METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed"),
     CONFLICT(409, "conflict", "Request conflicts with what is stored"),
     IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still running"),
     PRECONDITION_FAILED(412, "precondition_failed", "The resource changed since it was read"),

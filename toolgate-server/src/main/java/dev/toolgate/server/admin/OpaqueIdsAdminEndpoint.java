@@ -1,5 +1,6 @@
 package dev.toolgate.server.admin;
 
+import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.server.admin.AdminRole.Access;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.store.NotFoundException;
@@ -10,13 +11,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Opaque customer identifiers on the admin API, as {@code toolgate user opaque-id | resolve |
  * rotate-opaque-key} do them:
  *
  * <pre>
- * POST /admin/users/{id}/opaque-id     {"platform"?}  → 200 opaque id   (operate; platform defaults to asapp)
+ * POST /admin/users/{id}/opaque-id     {"platform"?}  → 200 opaque id   (operate; platform: see below)
  * GET  /admin/opaque-ids/{opaque_id}                  → 200 opaque id   (read)
  * POST /admin/opaque-id-keys/rotate                   → 201 key         (operate; honours Idempotency-Key)
  * GET  /admin/opaque-id-keys                          → 200 {"opaque_id_keys": [key…]}
@@ -26,21 +28,29 @@ import java.util.Objects;
  * An opaque id is {@code {"opaque_id", "platform", "user_id", "key_version", "user"}}; a key is
  * {@code {"version", "active", "master_key_id", "created_at"}} (never its bytes). Asking for a
  * user's identifier creates it on first use and answers the same one ever after, so a repeated
- * request changes nothing. A rotation makes a new key active for pairs seen from then on;
- * identifiers already issued stay and keep resolving.
+ * request changes nothing. Without {@code platform}, the platform is the configuration's {@code
+ * authorization_server.customer_token.opaque_id_platform} ({@code asapp} unless set): the one whose
+ * identifier customer tokens carry and its tools forward, so the answer is the id upstreams see. A
+ * rotation makes a new key active for pairs seen from then on; identifiers already issued stay and
+ * keep resolving.
  */
 public final class OpaqueIdsAdminEndpoint implements Endpoint {
-  /** What the CLI's {@code --platform} defaults to. */
-  static final String DEFAULT_PLATFORM = "asapp";
-
   private final AdminRoutes routes;
   private final UserStore users;
   private final OpaqueIds ids;
+  private final Supplier<GatewayConfig> config;
 
-  public OpaqueIdsAdminEndpoint(AdminRoutes routes, UserStore users, OpaqueIds ids) {
+  /** @param config the configuration in force now: its customer tokens' opaque-id platform is the default */
+  public OpaqueIdsAdminEndpoint(AdminRoutes routes, UserStore users, OpaqueIds ids, Supplier<GatewayConfig> config) {
     this.routes = Objects.requireNonNull(routes, "routes");
     this.users = Objects.requireNonNull(users, "users");
     this.ids = Objects.requireNonNull(ids, "ids");
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /** The platform of an opaque id asked for without one. */
+  public static String defaultPlatform(GatewayConfig config) {
+    return config.authorizationServer().customerToken().opaqueIdPlatform();
   }
 
   @Override
@@ -58,7 +68,7 @@ public final class OpaqueIdsAdminEndpoint implements Endpoint {
     String userId = ctx.pathParam("id");
     AdminJson.respond(ctx, 200, () -> {
       String platform = AdminJson.string(AdminBody.read(ctx, List.of("platform")), "platform", false);
-      platform = UserStore.requirePlatform(platform == null ? DEFAULT_PLATFORM : platform);
+      platform = UserStore.requirePlatform(platform == null ? defaultPlatform(config.get()) : platform);
       User user = users.findUser(userId).orElseThrow(() -> new NotFoundException("no user with id '" + userId + "'"));
       String opaqueId = ids.idFor(platform, user.id());
       return new Resolved(ids.resolve(opaqueId).orElseThrow(), user);

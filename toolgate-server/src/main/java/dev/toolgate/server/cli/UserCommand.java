@@ -2,6 +2,7 @@ package dev.toolgate.server.cli;
 
 import dev.toolgate.core.config.GatewayConfig;
 import dev.toolgate.server.admin.AdminResources;
+import dev.toolgate.server.admin.OpaqueIdsAdminEndpoint;
 import dev.toolgate.server.users.OpaqueIds;
 import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.PasswordPolicy;
@@ -252,17 +253,20 @@ final class UserCommand {
     @Mixin StoreOrServer where;
     @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "USER", description = "User id or username.") String user;
-    @Option(names = "--platform", defaultValue = "asapp", paramLabel = "PLATFORM", description = "Platform name (default: ${DEFAULT-VALUE}).") String platform;
+    @Option(names = "--platform", paramLabel = "PLATFORM", description = {"Platform name (default: the configuration's",
+        "authorization_server.customer_token.opaque_id_platform, asapp unless set: the id customer tokens carry;",
+        "with --server, that server's)."}) String platform;
 
     @Override
     public Integer call() {
       JsonObject id = where.remote()
           ? where.api().post(AdminClient.path("/admin/users/{}/opaque-id", find(where.api(), user).getString("id")),
-              new JsonObject().put("platform", platform))
+              platform == null ? new JsonObject() : new JsonObject().put("platform", platform))
           : where.store(s -> {
             User u = find(new UserStore(s.database), user);
             OpaqueIds ids = new OpaqueIds(s.database, s.box);
-            return AdminResources.opaqueId(ids.resolve(ids.idFor(UserStore.requirePlatform(platform), u.id())).orElseThrow(), u);
+            String named = platform != null ? platform : OpaqueIdsAdminEndpoint.defaultPlatform(where.config());
+            return AdminResources.opaqueId(ids.resolve(ids.idFor(UserStore.requirePlatform(named), u.id())).orElseThrow(), u);
           });
       output.print(spec, id, out -> out.println(id.getString("opaque_id")));
       return 0;

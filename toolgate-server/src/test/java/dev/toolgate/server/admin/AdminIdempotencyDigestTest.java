@@ -62,4 +62,22 @@ class AdminIdempotencyDigestTest {
     HttpResponse<String> other = api.call("POST", "/admin/users", body.replace("erin", "eric"), api.adminToken, "Idempotency-Key", "user-erin");
     assertThat(other.statusCode()).isEqualTo(422);
   }
+
+  @Test
+  void theQueryStringIsPartOfTheRequestAKeyStandsFor() {
+    String body = "{\"username\":\"quinn\"}";
+    HttpResponse<String> first = api.call("POST", "/admin/users?batch=1", body, api.adminToken, "Idempotency-Key", "user-quinn");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+
+    HttpResponse<String> retry = api.call("POST", "/admin/users?batch=1", body, api.adminToken, "Idempotency-Key", "user-quinn");
+    assertThat(retry.statusCode()).isEqualTo(201);
+    assertThat(retry.headers().firstValue("idempotent-replayed")).hasValue("true");
+
+    for (String target : List.of("/admin/users?batch=2", "/admin/users", "/admin/users?batch=1&batch=1")) {
+      HttpResponse<String> other = api.call("POST", target, body, api.adminToken, "Idempotency-Key", "user-quinn");
+      AdminApiHarness.assertProblem(other, 422, "idempotency_key_reused");
+      assertThat(AdminApiHarness.json(other).getString("detail")).contains("query");
+    }
+    assertThat(api.users.findUserByUsername("quinn")).isPresent();
+  }
 }

@@ -49,11 +49,42 @@ class OpaqueIdsAdminApiTest {
     assertThat(first.getString("opaque_id")).isEqualTo(new OpaqueIds(api.db.database(), api.box).idFor("asapp", ada.id()));
 
     assertThat(idFor(ada, "{\"platform\": \"asapp\"}")).isEqualTo(first);
-    assertThat(idFor(ada, null)).as("asapp, as the CLI's --platform defaults").isEqualTo(first);
+    assertThat(idFor(ada, null)).as("the configured customer_token.opaque_id_platform: asapp unless set").isEqualTo(first);
     assertThat(idFor(ada, "{}")).isEqualTo(first);
     JsonObject other = idFor(ada, "{\"platform\": \"sendbird\"}");
     assertThat(other.getString("opaque_id")).isNotEqualTo(first.getString("opaque_id"));
     assertThat(idFor(bob, null).getString("opaque_id")).isNotEqualTo(first.getString("opaque_id"));
+  }
+
+  @Test
+  void withoutAPlatformTheConfiguredCustomerTokenPlatformIsUsedAsItIsNow() {
+    java.util.concurrent.atomic.AtomicReference<dev.toolgate.core.config.GatewayConfig> config = new java.util.concurrent.atomic.AtomicReference<>(
+        withOpaqueIdPlatform("asapp-eu"));
+    try (dev.toolgate.server.users.HttpHarness other = new dev.toolgate.server.users.HttpHarness(api.vertx,
+        List.of(api.auth, new OpaqueIdsAdminEndpoint(api.api.routes(), api.users, api.opaqueIds, config::get)))) {
+      java.util.function.Supplier<JsonObject> ask = () -> ok(other.send(other.request("/admin/users/" + ada.id() + "/opaque-id")
+          .header("authorization", "Bearer " + api.adminToken).header("content-type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))));
+      JsonObject eu = ask.get();
+      assertThat(eu.getString("platform")).isEqualTo("asapp-eu");
+      assertThat(eu.getString("opaque_id")).isEqualTo(new OpaqueIds(api.db.database(), api.box).idFor("asapp-eu", ada.id()));
+      // The configuration in force at each request (a reload changes it).
+      config.set(withOpaqueIdPlatform("support"));
+      assertThat(ask.get().getString("platform")).isEqualTo("support");
+    }
+  }
+
+  /** The harness's configuration with customer tokens whose subject is the opaque id of {@code platform}. */
+  static dev.toolgate.core.config.GatewayConfig withOpaqueIdPlatform(String platform) {
+    return dev.toolgate.core.config.ConfigLoader.parse("""
+        authorization_server:
+          customer_token: { opaque_id_platform: %s }
+        platforms:
+          %s: {}
+        tools:
+          - { name: profile, platform: %s, method: GET, path: /profile,
+              upstream: "http://127.0.0.1:9", policy: { require: [static_token] } }
+        """.formatted(platform, platform, platform), java.nio.file.Path.of("opaque-platform.yaml"));
   }
 
   @Test

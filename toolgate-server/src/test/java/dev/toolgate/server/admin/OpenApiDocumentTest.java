@@ -143,6 +143,8 @@ class OpenApiDocumentTest {
       }
       assertThat(op.node().get("x-toolgate-access").asString()).as(op.toString()).isIn(ACCESS);
       assertThat(op.node().at("/security/0").has("adminToken")).as(op + ": admin token").isTrue();
+      assertThat(new TreeSet<>(op.node().at("/security/1").propertyNames())).as(op + ": or a console session with its CSRF token")
+          .containsExactly("consoleCsrfToken", "consoleSession");
       assertThat(op.node().get("responses").has("401")).as(op + " documents 401").isTrue();
       assertThat(op.node().get("responses").has("403")).as(op + " documents 403").isTrue();
       for (Map.Entry<String, JsonNode> response : op.node().get("responses").properties()) {

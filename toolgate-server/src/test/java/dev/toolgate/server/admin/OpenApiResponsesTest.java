@@ -394,6 +394,44 @@ class OpenApiResponsesTest {
   }
 
   @Test
+  void aConsoleSessionWithItsCsrfTokenAsTheSecuritySchemesDescribe() {
+    var schemes = DOC.root().at("/components/securitySchemes");
+    String cookieName = schemes.at("/consoleSession/name").asString();
+    String csrfHeader = schemes.at("/consoleCsrfToken/name").asString();
+    assertThat(schemes.at("/consoleSession/in").asString()).isEqualTo("cookie");
+    assertThat(schemes.at("/consoleCsrfToken/in").asString()).isEqualTo("header");
+
+    HttpResponse<String> signedIn = s.call("POST", "/console/session", new JsonObject().put("token", s.admin()).encode(), null,
+        "origin", s.h.base());
+    assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+    String cookie = signedIn.headers().firstValue("set-cookie").orElseThrow().split(";", 2)[0];
+    assertThat(cookie).startsWith(cookieName + "=");
+    String csrf = json(signedIn).getString("csrf_token");
+
+    check(s.call("GET", "/admin/users", null, null, "cookie", cookie, csrfHeader, csrf), 200);
+    check(s.call("POST", "/admin/users", "{\"username\":\"from-the-console\"}", null, "cookie", cookie, csrfHeader, csrf,
+        "origin", s.h.base()), 201);
+    HttpResponse<String> noCsrf = check(s.call("GET", "/admin/users", null, null, "cookie", cookie), 403);
+    assertThat(json(noCsrf).getString("code")).isEqualTo("csrf_token_invalid");
+    HttpResponse<String> otherOrigin = check(s.call("POST", "/admin/users", "{\"username\":\"cross-site\"}", null, "cookie", cookie,
+        csrfHeader, csrf, "origin", "https://evil.example"), 403);
+    assertThat(json(otherOrigin).getString("code")).isEqualTo("csrf_token_invalid");
+    HttpResponse<String> ended = check(s.call("GET", "/admin/users", null, null, "cookie", cookieName + "=not-a-session", csrfHeader, csrf), 401);
+    assertThat(json(ended).getString("code")).isEqualTo("admin_token_invalid");
+  }
+
+  @Test
+  void aKnownAdminPathWithAnotherMethodIsADocumentedProblem() {
+    HttpResponse<String> r = s.call("DELETE", "/admin/users", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(405);
+    assertThat(r.headers().firstValue("allow")).hasValue("GET, POST");
+    assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+    DOC.assertValid("405", "/components/schemas/Problem", tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.body()), r.body());
+    assertThat(json(r).getString("code")).isEqualTo("method_not_allowed");
+    assertThat(r.headers().firstValue("x-request-id")).hasValue(json(r).getString("request_id"));
+  }
+
+  @Test
   void theDocumentIsNotReachableAroundTheAdminTokenOverARawSocket() throws Exception {
     String token = s.tokens.get(AdminRole.READ_ONLY);
     assertThat(raw("GET /admin/openapi.json", "Authorization: Bearer " + token)).startsWith("HTTP/1.1 200").contains("\"openapi\"");

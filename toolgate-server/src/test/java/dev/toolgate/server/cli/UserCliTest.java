@@ -11,6 +11,7 @@ import dev.toolgate.server.users.PasswordHasher;
 import dev.toolgate.server.users.SessionToken;
 import dev.toolgate.server.users.User;
 import dev.toolgate.server.users.UserStore;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -158,6 +159,18 @@ class UserCliTest extends CliTestSupport {
     assertThat(tg("user", "opaque-id", "erin", "--platform", "sendbird").ok().out().strip()).isNotEqualTo(opaque);
     assertThat(tg("user", "rotate-opaque-key").ok().out()).contains("version 2");
     assertThat(tg("user", "opaque-id", "erin").ok().out().strip()).as("existing ids stay").isEqualTo(opaque);
+  }
+
+  @Test
+  void withoutPlatformAnOpaqueIdIsForTheConfiguredCustomerTokenPlatform() throws Exception {
+    java.nio.file.Files.writeString(config, CONFIG.replace("authorization_server:\n",
+        "authorization_server:\n  customer_token: { opaque_id_platform: sendbird }\n"));
+    tgWithStdin("correct horse battery\n", "user", "create", "gwen").ok();
+    JsonObject id = CliJsonOutputTest.json(tg("user", "opaque-id", "gwen", "-o", "json"));
+    assertThat(id.getString("platform")).isEqualTo("sendbird");
+    assertThat(tg("user", "opaque-id", "gwen", "--platform", "sendbird").ok().out().strip()).isEqualTo(id.getString("opaque_id"));
+    assertThat(tg("user", "opaque-id", "gwen", "--platform", "asapp").ok().out().strip()).isNotEqualTo(id.getString("opaque_id"));
+    assertThat(tg("user", "opaque-id", "--help").ok().out()).contains("opaque_id_platform");
   }
 
   @Test

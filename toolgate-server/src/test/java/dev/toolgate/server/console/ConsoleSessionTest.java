@@ -92,6 +92,21 @@ class ConsoleSessionTest {
   }
 
   @Test
+  void aConsoleSessionMayCreateUnderAnIdempotencyKey() {
+    Browser browser = signIn(admin);
+    String[] headers = {"cookie", browser.cookie(), "x-csrf-token", browser.csrf(), "origin", server.base(), "idempotency-key", "console-create-1"};
+    HttpResponse<String> first = server.call("POST", "/admin/users", "{\"username\":\"idempotent-console\"}", headers);
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    HttpResponse<String> retry = server.call("POST", "/admin/users", "{\"username\":\"idempotent-console\"}", headers);
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(201);
+    assertThat(retry.headers().firstValue("idempotent-replayed")).hasValue("true");
+    assertThat(new JsonObject(retry.body()).getString("id")).isEqualTo(new JsonObject(first.body()).getString("id"));
+    HttpResponse<String> other = server.call("POST", "/admin/users", "{\"username\":\"another-console\"}", headers);
+    assertThat(other.statusCode()).isEqualTo(422);
+    assertThat(new JsonObject(other.body()).getString("code")).isEqualTo("idempotency_key_reused");
+  }
+
+  @Test
   void theCookieAloneIsRefusedAndSoIsAnotherSessionsCsrfToken() {
     Browser one = signIn(admin);
     Browser two = signIn(admin);
