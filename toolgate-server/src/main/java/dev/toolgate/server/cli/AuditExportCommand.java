@@ -1,7 +1,6 @@
 package dev.toolgate.server.cli;
 
 import dev.toolgate.core.port.AuditEvent;
-import dev.toolgate.server.admin.AdminJson;
 import dev.toolgate.server.admin.AdminResources;
 import dev.toolgate.server.store.AuditQuery;
 import java.io.PrintWriter;
@@ -28,37 +27,25 @@ final class AuditExportCommand implements Callable<Integer> {
   @Mixin StoreOrServer where;
   /** JSON lines whatever it says; -o json makes a failure JSON too. */
   @Mixin OutputOption output;
-  @Option(names = "--request", paramLabel = "ID", description = "Only this request id.") String requestId;
-  @Option(names = "--tool", paramLabel = "TOOL", description = "Only calls of this tool.") String tool;
-  @Option(names = "--client", paramLabel = "CLIENT_ID", description = "Only calls authenticated as this client (id or name).") String client;
-  @Option(names = "--decision", paramLabel = "allow|deny", description = "Only allowed or only denied calls.") String decision;
-  @Option(names = "--code", paramLabel = "CODE", description = "Only this code, e.g. signature_invalid.") String code;
-  @Option(names = "--since", paramLabel = "WHEN", description = "Only at or after this: an instant (2026-11-21T10:00:00Z) or an age (30m, 2h, 7d).") String since;
+  @Mixin AuditFilterOptions filters;
   @Option(names = "--until", paramLabel = "WHEN", description = "Only before this: an instant or an age.") String until;
 
   @Override
   public Integer call() {
-    if (decision != null && !decision.equals("allow") && !decision.equals("deny")) {
-      throw UserError.usage("--decision must be allow or deny");
-    }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS); // what the store keeps
-    Instant sinceAt = since == null ? null : AuditPruneCommand.when("--since", since, now);
+    Instant sinceAt = filters.sinceAt(now);
     Instant untilAt = until == null ? null : AuditPruneCommand.when("--until", until, now);
     if (sinceAt != null && untilAt != null && untilAt.isBefore(sinceAt)) {
       throw UserError.usage("--until (" + untilAt + ") is before --since (" + sinceAt + ")");
     }
     PrintWriter out = spec.commandLine().getOut();
     if (where.remote()) {
-      String clientId = client == null ? null : Clients.idOrSame(where.api(), client);
-      where.api().lines(AdminClient.query("/admin/audit/export", AdminClient.params("request_id", requestId, "tool", tool,
-          "client_id", clientId, "decision", decision, "code", code, "since", AdminJson.time(sinceAt), "until", AdminJson.time(untilAt))),
-          out::println);
+      where.api().lines(AdminClient.query("/admin/audit/export", filters.params(where.api(), sinceAt, untilAt)), out::println);
       out.flush();
       return 0;
     }
     return where.store(s -> {
-      String clientId = client == null ? null : s.credentials.findClient(client).map(c -> c.id()).orElse(client);
-      AuditQuery query = new AuditQuery(requestId, tool, clientId, decision, code, sinceAt, untilAt, PAGE);
+      AuditQuery query = filters.query(s, sinceAt, untilAt, PAGE);
       while (true) {
         List<AuditEvent> page = s.audit.query(query);
         for (AuditEvent e : page) {

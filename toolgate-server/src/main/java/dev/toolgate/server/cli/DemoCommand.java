@@ -43,7 +43,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "upstream (profile lookup, order status, refunds, catalog search), a sample MCP server, demo credentials, and",
         "ready-to-paste curl commands for allowed and denied calls of every credential kind, and the web console",
         "(/console/) with an admin token to sign in with.",
-        "With -o json it prints one JSON object instead (URLs and the demo credentials), then runs until stopped."})
+        "With -o json it prints one JSON object instead (URLs, the demo credentials and the CLI example), then runs",
+        "until stopped."})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOption output;
@@ -169,6 +170,7 @@ final class DemoCommand implements Callable<Integer> {
         .put("metrics", metrics)
         .put("mcp", base + "/mcp")
         .put("console", base + "/console/")
+        .put("cli", cliExample(base, c.adminToken()))
         .put("credentials", new JsonObject()
             .put("admin_token", c.adminToken())
             .put("sendbird_client", "sendbird-demo")
@@ -194,6 +196,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println("mcp: " + base + "/mcp  (the sample MCP server behind Toolgate; header 'Authorization: Bearer " + c.staticToken() + "', see 7.)");
     out.println("console: " + base + "/console/  (open it in a browser and sign in with the admin token below)");
     out.println("admin token (role admin; the console's sign-in, and Authorization: Bearer on /admin/): " + c.adminToken());
+    out.println("cli against this server (any management command, through the admin API; -o json for scripts):");
+    out.println("  " + cliExample(base, c.adminToken()));
     out.println("Demo client 'sendbird-demo' (platform sendbird). Its Sendbird master API token: " + c.masterToken());
     out.println();
     out.println("# 1. Sendbird signature (x-sendbird-signature = hex HMAC-SHA256 of the raw body)");
@@ -282,6 +286,11 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println("Press Ctrl-C to stop.");
     out.flush();
+  }
+
+  /** A management command run against the demo's server, ready to paste (the launcher, as every other line here). */
+  static String cliExample(String base, String adminToken) {
+    return AdminClient.TOKEN_ENV + "=" + adminToken + " ./toolgate client list --server " + base + " -o json";
   }
 
   private static String sign(String secret, String body) {

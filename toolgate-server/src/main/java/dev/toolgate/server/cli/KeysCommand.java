@@ -29,20 +29,20 @@ final class KeysCommand {
     @Spec CommandSpec spec;
     @Mixin StoreOrServer where;
     @Mixin OutputOption output;
-    @Option(names = "--algorithm", defaultValue = "RS256", paramLabel = "ALG",
-        description = "RS256, ES256 or EdDSA (Ed25519) (default: ${DEFAULT-VALUE}).") String algorithm;
+    @Option(names = "--algorithm", paramLabel = "ALG", description = {"RS256, ES256 or EdDSA (Ed25519) (default: " + CONFIGURED + ")."})
+    String algorithm;
 
     @Override
     public Integer call() {
-      SigningAlgorithm alg = algorithm(algorithm);
+      SigningAlgorithm alg = algorithm == null ? null : algorithm(algorithm);
       record Rotated(Optional<JsonObject> previous, JsonObject key) {}
       Rotated rotated = where.remote()
           ? new Rotated(output.json() ? Optional.empty() : active(where.api().get("/admin/signing-keys")), // the text names it
-              where.api().post("/admin/signing-keys/rotate", new JsonObject().put("algorithm", alg.jws().getName())))
+              where.api().post("/admin/signing-keys/rotate", algorithmBody(alg)))
           : where.store(s -> {
             SigningKeyStore keys = signingKeys(s);
             Optional<JsonObject> previous = active(AdminResources.list("signing_keys", keys.list(lifetime(where)), AdminResources::signingKey));
-            return new Rotated(previous, AdminResources.signingKey(find(keys, keys.rotate(alg).kid(), lifetime(where))));
+            return new Rotated(previous, AdminResources.signingKey(find(keys, keys.rotate(orConfigured(alg, where)).kid(), lifetime(where))));
           });
       JsonObject key = rotated.key();
       output.print(spec, key, out -> {
@@ -64,21 +64,21 @@ final class KeysCommand {
     @Mixin StoreOrServer where;
     @Mixin OutputOption output;
     @Parameters(index = "0", paramLabel = "KID", description = "The key's kid (see `keys list`).") String kid;
-    @Option(names = "--algorithm", defaultValue = "RS256", paramLabel = "ALG",
-        description = "Algorithm of the replacement key when KID is the active one: RS256, ES256 or EdDSA (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--algorithm", paramLabel = "ALG",
+        description = {"Algorithm of the replacement key when KID is the active one: RS256, ES256 or EdDSA", "(default: " + CONFIGURED + ")."})
     String algorithm;
 
     @Override
     public Integer call() {
-      SigningAlgorithm alg = algorithm(algorithm);
+      SigningAlgorithm alg = algorithm == null ? null : algorithm(algorithm);
       JsonObject revoked;
       try {
         revoked = where.remote()
-            ? where.api().post(AdminClient.path("/admin/signing-keys/{}/revoke", kid), new JsonObject().put("algorithm", alg.jws().getName()))
+            ? where.api().post(AdminClient.path("/admin/signing-keys/{}/revoke", kid), algorithmBody(alg))
             : where.store(s -> {
               SigningKeyStore keys = signingKeys(s);
               find(keys, kid, lifetime(where)); // an unknown kid is said before a replacement key is made for nothing
-              SigningKeyStore.Revocation done = keys.revokeKey(kid, alg);
+              SigningKeyStore.Revocation done = keys.revokeKey(kid, orConfigured(alg, where));
               return AdminResources.revokedSigningKey(done.revoked(),
                   done.replacement() == null ? null : find(keys, done.replacement().kid(), lifetime(where)));
             });
@@ -127,6 +127,19 @@ final class KeysCommand {
       });
       return 0;
     }
+  }
+
+  /** What a new key is unless --algorithm says: as the admin API and the server's first key, the configuration's. */
+  static final String CONFIGURED = "authorization_server.signing_algorithm of the configuration, RS256 unless set;"
+      + " with --server, that server's";
+
+  /** The request body: no algorithm makes the server use its configuration's. */
+  private static JsonObject algorithmBody(SigningAlgorithm alg) {
+    return alg == null ? new JsonObject() : new JsonObject().put("algorithm", alg.jws().getName());
+  }
+
+  private static SigningAlgorithm orConfigured(SigningAlgorithm alg, StoreOrServer where) {
+    return alg != null ? alg : where.config().authorizationServer().signingAlgorithm();
   }
 
   private static SigningAlgorithm algorithm(String name) {

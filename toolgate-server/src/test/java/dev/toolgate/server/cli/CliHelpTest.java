@@ -41,6 +41,23 @@ class CliHelpTest extends CliTestSupport {
   }
 
   @Test
+  void auditAndAuditExportShareTheirFilterOptions() {
+    CommandLine audit = ToolgateCli.commandLine().getSubcommands().get("audit");
+    CommandLine export = audit.getSubcommands().get("export");
+    for (String name : List.of("--request", "--tool", "--client", "--decision", "--code", "--since")) {
+      var inAudit = audit.getCommandSpec().findOption(name);
+      var inExport = export.getCommandSpec().findOption(name);
+      assertThat(inAudit).as(name).isNotNull();
+      assertThat(inExport).as(name).isNotNull();
+      assertThat(inExport.description()).as(name).isEqualTo(inAudit.description());
+      assertThat(inExport.paramLabel()).as(name).isEqualTo(inAudit.paramLabel());
+    }
+    assertThat(audit.getCommandSpec().mixins()).containsKey("filters");
+    assertThat(export.getCommandSpec().mixins()).containsKey("filters");
+    assertThat(run("audit", "export", "--help").ok().out()).contains("--since=WHEN", "Only at or after this");
+  }
+
+  @Test
   void topLevelHelpListsTheCommands() {
     Run r = run("--help").ok();
     assertThat(r.out()).startsWith("Usage: toolgate ")

@@ -118,6 +118,19 @@ class CliOAuthCommandsTest extends CliTestSupport {
   }
 
   @Test
+  void withoutAlgorithmANewKeyIsTheConfiguredOneAsOnTheAdminApi() throws Exception {
+    Files.writeString(config, CONFIG.replace("authorization_server:\n", "authorization_server:\n  signing_algorithm: ES256\n"));
+    assertThat(loadedConfig().authorizationServer().signingAlgorithm()).isEqualTo(SigningAlgorithm.ES256);
+    String k1 = oauthCmd("keys", "rotate").ok().find("Signing key (kid_\\w+) \\(ES256\\) is now active");
+    String k2 = oauthCmd("keys", "rotate", "--algorithm", "EdDSA").ok().find("Signing key (kid_\\w+) \\(EdDSA\\) is now active");
+    assertThat(oauthCmd("keys", "revoke", k2).ok().out()).contains("It was the active key").contains("(ES256) signs new tokens now");
+    assertThat(withKeys(k -> k.loadKeyRing(DAY)).active().algorithm()).isEqualTo(SigningAlgorithm.ES256);
+    List<SigningKeyInfo> stored = withKeys(k -> k.list(DAY));
+    assertThat(stored).extracting(SigningKeyInfo::kid).contains(k1);
+    assertThat(oauthCmd("keys", "rotate", "--help").ok().out()).contains("authorization_server.signing_algorithm").doesNotContain("default: RS256)");
+  }
+
+  @Test
   void keysRevokeWithdrawsAKeyAndReplacesTheActiveOne() {
     String k1 = oauthCmd("keys", "rotate").ok().find("Signing key (kid_\\w+)");
     String k2 = oauthCmd("keys", "rotate", "--algorithm", "ES256").ok().find("Signing key (kid_\\w+)");

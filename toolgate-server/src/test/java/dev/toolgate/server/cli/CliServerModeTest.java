@@ -187,12 +187,26 @@ class CliServerModeTest extends CliTestSupport {
     JsonObject key = json(remote("keys", "rotate", "--algorithm", "ES256", "-o", "json"));
     assertThat(json(remote("keys", "list", "-o", "json"))).isEqualTo(json(cmd("keys", "list", "-o", "json")));
     assertThat(remote("keys", "list").ok().out()).isEqualTo(cmd("keys", "list").ok().out());
-    Run rotated = remote("keys", "rotate").ok();
+    Run rotated = remote("keys", "rotate").ok(); // no algorithm sent: the server's configured one (RS256 by default), as in store mode
     assertThat(rotated.out()).contains("(RS256) is now active").contains("Previous key " + key.getString("kid") + " is retired");
     remote("keys", "list", "--max-token-lifetime", "1h").invalid("--max-token-lifetime works on the store only");
     JsonObject revoked = json(remote("keys", "revoke", key.getString("kid"), "-o", "json"));
     assertThat(revoked.getString("state")).isEqualTo("revoked");
     remote("keys", "revoke", key.getString("kid")).notFound("no signing key with kid '" + key.getString("kid") + "'", "toolgate keys list");
+  }
+
+  @Test
+  void keysRotateWithoutAlgorithmMakesTheServersConfiguredKind() throws Exception {
+    server.close();
+    Files.writeString(config, CONFIG.replace("authorization_server:\n", "authorization_server:\n  signing_algorithm: EdDSA\n")
+        + "server: { host: 127.0.0.1, port: 0 }\n", StandardCharsets.UTF_8);
+    server = Toolgate.start(loadedConfig());
+    url = "http://127.0.0.1:" + server.port();
+    // The CLI reads no configuration here (-c names no file): the algorithm is the server's.
+    assertThat(remote("keys", "rotate").ok().out()).contains("(EdDSA) is now active");
+    JsonObject replaced = json(remote("keys", "revoke", json(remote("keys", "list", "-o", "json")).getJsonArray("signing_keys")
+        .getJsonObject(0).getString("kid"), "-o", "json"));
+    assertThat(replaced.getJsonObject("replacement").getString("algorithm")).isEqualTo("EdDSA");
   }
 
   @Test

@@ -139,10 +139,45 @@ class DemoCommandTest {
       assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
       assertThat(new JsonObject(signIn.body()).getJsonObject("admin_token").getString("role")).isEqualTo("admin");
       assertThat(signIn.headers().firstValue("set-cookie").orElseThrow()).startsWith("toolgate_console=");
+
+      // The CLI example below them, run as printed (./toolgate is this classpath's CLI).
+      Matcher cli = Pattern.compile("(?m)^cli against this server .*:\n  (TOOLGATE_ADMIN_TOKEN=(tga_[A-Za-z0-9_-]{43}) \\./toolgate (.+))$").matcher(out);
+      assertThat(cli.find()).as(out).isTrue();
+      assertThat(cli.group(2)).isEqualTo(token.group(1));
+      assertThat(cli.group(3)).contains("--server " + page.resolve("/").toString().replaceAll("/$", ""));
+      assertCliExampleWorks(dir, cli.group(2), cli.group(3));
     } finally {
       demo.signal("TERM");
       demo.waitForExit();
     }
+  }
+
+  /** {@code -o json}: one object with the same URLs, credentials and CLI example as the text, and the example works. */
+  @Test
+  void theDemosJsonCarriesTheSameCliExample(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    CliProcess demo = CliProcess.start(dir, null, Map.of(), "demo", "--port", "0", "--upstream-port", "0", "--mcp-port", "0", "-o", "json");
+    try {
+      demo.awaitOutput("\n");
+      JsonObject printed = new JsonObject(demo.stdout());
+      String gateway = printed.getString("gateway");
+      String token = printed.getJsonObject("credentials").getString("admin_token");
+      assertThat(printed.getString("console")).isEqualTo(gateway + "/console/");
+      assertThat(printed.getString("cli")).isEqualTo(DemoCommand.cliExample(gateway, token))
+          .isEqualTo("TOOLGATE_ADMIN_TOKEN=" + token + " ./toolgate client list --server " + gateway + " -o json");
+      assertCliExampleWorks(dir, token, printed.getString("cli").substring(printed.getString("cli").indexOf("./toolgate ") + "./toolgate ".length()));
+    } finally {
+      demo.signal("TERM");
+      demo.waitForExit();
+    }
+  }
+
+  /** Runs {@code toolgate ARGS} with the admin token in the environment, as the printed line does: the demo's clients, as JSON. */
+  private static void assertCliExampleWorks(Path dir, String token, String args) throws Exception {
+    CliTestSupport.Run listed = CliProcess.run(dir, Map.of("TOOLGATE_ADMIN_TOKEN", token), args.split(" "));
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    JsonObject clients = new JsonObject(listed.out());
+    assertThat(clients.getJsonArray("clients").stream().map(c -> ((JsonObject) c).getString("name")).toList())
+        .contains("sendbird-demo", "asapp-demo");
   }
 
   @Test
