@@ -13,6 +13,7 @@ export class ApiError extends Error {
     this.code = problem && problem.code ? problem.code : null;
     this.detail = problem && problem.detail ? problem.detail : (problem && problem.title) || `HTTP ${status}`;
     this.requestId = problem && problem.request_id ? problem.request_id : null;
+    this.problems = problem && Array.isArray(problem.problems) ? problem.problems.map(String) : [];
   }
 }
 

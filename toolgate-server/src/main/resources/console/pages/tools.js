@@ -3,7 +3,7 @@
 // under "Everything as configured", nested values as nested lists, so no setting is left out.
 
 import {api} from '../api.js';
-import {facts, h, heading, statusArea, showError} from '../dom.js';
+import {facts, h, heading, run, showError, showOk, statusArea} from '../dom.js';
 
 function isEmpty(value) {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length)
@@ -93,9 +93,33 @@ function toolCard(tool) {
     h('p', {}, h('a', {href: `#/test?tool=${encodeURIComponent(tool.name)}`}, `Test ${tool.name}`)));
 }
 
-export async function renderTools(container) {
+/** "Reload configuration": POST /admin/config/reload, as `toolgate reload` does; a refused file's problems are listed. */
+function reloadControl(container, status) {
+  const button = h('button', {type: 'button', class: 'secondary', id: 'reload-config'}, 'Reload configuration');
+  button.addEventListener('click', async () => {
+    const done = await run(null, button, () => api('POST', '/admin/config/reload', {})).catch((error) => {
+      showError(status, error);
+      if (error.problems.length) {
+        status.append(h('ul', {class: 'problems', id: 'reload-problems'}, error.problems.map((p) => h('li', {}, h('code', {}, p)))));
+      }
+      return undefined;
+    });
+    if (done) {
+      showOk(status, `Configuration ${done.result}: version ${done.version}, ${done.tools} tool(s).`);
+      if (done.result === 'reloaded') {
+        container.replaceChildren();
+        await renderTools(container, {}, status);
+      }
+    }
+  });
+  return h('div', {class: 'reload'}, button, status);
+}
+
+export async function renderTools(container, context, reloadStatus) {
   const status = statusArea();
-  container.append(heading('Tools'), h('p', {class: 'lead'}, 'Every tool route as configured now (toolgate.yaml; a reload shows here at once).'), status);
+  const reload = reloadControl(container, reloadStatus || statusArea()); // after a reload, its outcome stays shown
+  container.append(heading('Tools'), h('p', {class: 'lead'}, 'Every tool route as configured now (toolgate.yaml; a reload shows here at once).'),
+    reload, status);
   let answer;
   try {
     answer = await api('GET', '/admin/tools');

@@ -44,6 +44,11 @@ public final class ConfigReloader {
     public Outcome {
       problems = List.copyOf(problems);
     }
+
+    /** {@code reloaded}, {@code unchanged} or {@code refused}: the result as reports and the admin API name it. */
+    public String resultName() {
+      return result.name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   private final ConfigFile file;

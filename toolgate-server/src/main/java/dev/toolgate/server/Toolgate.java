@@ -7,6 +7,7 @@ import dev.toolgate.core.config.PasswordHashSettings;
 import dev.toolgate.server.admin.AdminAuth;
 import dev.toolgate.server.admin.AdminTokenStore;
 import dev.toolgate.server.admin.AdminApi;
+import dev.toolgate.server.admin.ConfigReloadAdminEndpoint;
 import dev.toolgate.server.console.ConsoleEndpoint;
 import dev.toolgate.server.console.ConsoleSessions;
 import dev.toolgate.server.store.SecretBox;
@@ -230,6 +231,10 @@ public final class Toolgate implements AutoCloseable {
       fixedEndpoints.add(observe.endpoints()); // first: it times every other endpoint
       fixedEndpoints.addAll(admin.endpoints());
       fixedEndpoints.add(ConsoleEndpoint.of(adminAuth, consoleSessions, clock));
+      fixedEndpoints.add(new ConfigReloadAdminEndpoint(admin.routes(), () -> {
+        ConfigReloader.Outcome o = built.get().reload();
+        return new ConfigReloadAdminEndpoint.Report(o.resultName(), o.version(), o.tools(), o.problems());
+      }));
       fixedEndpoints.addAll(as.endpoints(credentials, audit));
 
       // What toolgate.yaml decides, built so that a reload can build it again: routes, the gateway

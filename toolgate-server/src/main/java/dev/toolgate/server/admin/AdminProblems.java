@@ -39,6 +39,8 @@ public final class AdminProblems {
     PRECONDITION_FAILED(412, "precondition_failed", "The resource changed since it was read"),
     BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused", "Idempotency-Key was used for another request"),
+    /** A reload read a configuration file that is invalid or changes what only a restart applies; the old one serves on. */
+    CONFIG_REFUSED(422, "config_refused", "The configuration file was refused"),
     INTERNAL_ERROR(500, "internal_error", "Internal error"),
     /** The store did not answer (in time): nothing was changed; retry after {@code Retry-After}. */
     STORE_UNAVAILABLE(503, "store_unavailable", "The store cannot be reached"),
@@ -63,6 +65,11 @@ public final class AdminProblems {
 
   /** Ends the response with this problem (unless something was already sent). */
   public static void send(RoutingContext ctx, Code code, String detail) {
+    send(ctx, code, detail, new JsonObject());
+  }
+
+  /** The same, with members of its own (RFC 9457 §3.2 extensions) after the standard ones. */
+  public static void send(RoutingContext ctx, Code code, String detail, JsonObject extensions) {
     if (ctx.response().headWritten()) {
       return;
     }
@@ -73,6 +80,7 @@ public final class AdminProblems {
         .put("code", code.code())
         .put("detail", detail)
         .put("request_id", requestId(ctx));
+    extensions.forEach(member -> body.put(member.getKey(), member.getValue()));
     ctx.response()
         .setStatusCode(code.status())
         .putHeader("content-type", "application/problem+json")

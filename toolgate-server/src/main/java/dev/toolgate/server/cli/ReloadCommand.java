@@ -20,15 +20,21 @@ import picocli.CommandLine.Spec;
         "a valid file is in force for every call that starts after it; an invalid one, or one that changes",
         "a setting only a restart applies, is refused with its errors (exit 1) and the old one keeps serving.",
         "Same as `kill -HUP <pid>` (systemd: ExecReload=/bin/kill -HUP $MAINPID), which does not wait.",
-        "With -o json: {\"pid\", \"result\": reloaded|unchanged|refused, \"version\", \"tools\", \"problems\": [...]} on stdout."})
+        "With --server URL (or $TOOLGATE_SERVER, when --pid-file is not given) it asks that server's admin API instead",
+        "(POST /admin/config/reload, admin token from $TOOLGATE_ADMIN_TOKEN, role operator or admin): no pid file needed.",
+        "With -o json: {\"pid\" (not with --server), \"result\": reloaded|unchanged|refused, \"version\", \"tools\", \"problems\": [...]} on stdout."})
 final class ReloadCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin OutputOption output;
-  @Mixin NoServer noServer;
 
-  @Option(names = "--pid-file", required = true, paramLabel = "FILE",
+  @Option(names = "--pid-file", paramLabel = "FILE",
       description = "The pid file the server was started with (serve --pid-file FILE).")
   Path pidFile;
+
+  @Option(names = "--server", paramLabel = "URL",
+      description = "Reload through this running server's admin API instead (e.g. http://127.0.0.1:8080; default: $"
+          + AdminClient.SERVER_ENV + " when --pid-file is not given). The admin token comes from $" + AdminClient.TOKEN_ENV + ".")
+  String server;
 
   @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION",
       description = "How long to wait for the server's report (default: ${DEFAULT-VALUE}; e.g. 10s, 2m).")
@@ -36,6 +42,16 @@ final class ReloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (pidFile != null && server != null) {
+      throw UserError.usage("give --pid-file or --server, not both");
+    }
+    String url = pidFile != null ? null : server != null ? server : ToolgateCli.env(spec, AdminClient.SERVER_ENV);
+    if (url != null && !url.isBlank()) {
+      return throughServer(url);
+    }
+    if (pidFile == null) {
+      throw UserError.usage("say which server: --pid-file FILE (the one it was started with) or --server URL");
+    }
     Duration wait = waitFor(timeout);
     long pid = PidFile.read(pidFile);
     if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
@@ -61,19 +77,38 @@ final class ReloadCommand implements Callable<Integer> {
     }
     JsonObject result = new JsonObject().put("pid", pid).put("result", report.result()).put("version", report.version())
         .put("tools", report.tools()).put("problems", new JsonArray(report.problems()));
-    if (!report.result().equals("reloaded") && !report.result().equals("unchanged")) {
+    return print(result);
+  }
+
+  /** POST /admin/config/reload: the same reload, its answer the same report (without a pid). */
+  private int throughServer(String url) {
+    AdminClient api = AdminClient.connect(url, ToolgateCli.env(spec, AdminClient.TOKEN_ENV));
+    AdminClient.Answer answer = api.exchange("POST", "/admin/config/reload", new JsonObject(), null);
+    JsonObject body = answer.body();
+    if (answer.status() == 422 && body != null && "config_refused".equals(body.getValue("code"))) {
+      return print(new JsonObject().put("result", "refused").put("version", body.getValue("version"))
+          .put("problems", body.getValue("problems") instanceof JsonArray problems ? problems : new JsonArray()));
+    }
+    JsonObject done = api.ok(answer).body();
+    return print(new JsonObject().put("result", done.getValue("result")).put("version", done.getValue("version"))
+        .put("tools", done.getValue("tools")).put("problems", done.getValue("problems")));
+  }
+
+  /** The report: 0 when the file is in force, 1 with the problems on stderr when it was refused. */
+  private int print(JsonObject result) {
+    String version = String.valueOf(result.getValue("version"));
+    if (!"reloaded".equals(result.getValue("result")) && !"unchanged".equals(result.getValue("result"))) {
       if (output.json()) {
         output.print(spec, result, text -> { });
       } else {
         PrintWriter err = spec.commandLine().getErr();
-        report.problems().forEach(err::println);
-        err.println("config reload refused; still serving version " + report.version());
+        Json.strings(result, "problems").forEach(err::println);
+        err.println("config reload refused; still serving version " + version);
         err.flush();
       }
       return 1;
     }
-    ReloadReport done = report;
-    output.print(spec, result, out -> out.println("config " + done.result() + ": version " + done.version() + ", " + done.tools() + " tool(s)"));
+    output.print(spec, result, out -> out.println("config " + result.getValue("result") + ": version " + version + ", " + result.getValue("tools") + " tool(s)"));
     return 0;
   }
 

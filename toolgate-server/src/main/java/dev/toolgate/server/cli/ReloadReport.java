@@ -30,7 +30,7 @@ record ReloadReport(long pid, long attempt, String result, String version, int t
   }
 
   static ReloadReport of(long pid, ConfigReloader.Outcome outcome) {
-    return new ReloadReport(pid, outcome.attempt(), outcome.result().name().toLowerCase(java.util.Locale.ROOT), outcome.version(),
+    return new ReloadReport(pid, outcome.attempt(), outcome.resultName(), outcome.version(),
         outcome.tools(), outcome.problems(), startOf(ProcessHandle.current()));
   }
 

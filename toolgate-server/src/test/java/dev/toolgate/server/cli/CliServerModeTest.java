@@ -66,6 +66,13 @@ class CliServerModeTest extends CliTestSupport {
     return runWithEnv(env, all.toArray(String[]::new));
   }
 
+  /** The same, for a command that reads no configuration at all (it has no {@code -c}). */
+  private Run remoteWithoutConfigOption(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--server", url));
+    return runWithEnv(Map.of(AdminClient.TOKEN_ENV, adminToken), all.toArray(String[]::new));
+  }
+
   private static JsonObject json(Run r) {
     return CliJsonOutputTest.json(r);
   }
@@ -432,10 +439,36 @@ class CliServerModeTest extends CliTestSupport {
   }
 
   @Test
+  void reloadThroughTheServersAdminApi() throws Exception {
+    // A server whose configuration was made in code has no file to read again: refused, exit 1.
+    Run inCode = remoteWithoutConfigOption("reload");
+    assertThat(inCode.exit()).as(inCode.err()).isEqualTo(1);
+    assertThat(inCode.err()).contains("was not read from a file").contains("config reload refused; still serving version");
+    runWithEnv(Map.of(AdminClient.TOKEN_ENV, adminToken), "reload", "--pid-file", "p", "--server", url).error(2, "not both");
+
+    server.close();
+    dev.toolgate.server.ConfigFile file = new dev.toolgate.server.ConfigFile(config);
+    server = Toolgate.start(file, file.load());
+    url = "http://127.0.0.1:" + server.port();
+    JsonObject unchanged = json(remoteWithoutConfigOption("reload", "-o", "json"));
+    assertThat(unchanged.getString("result")).isEqualTo("unchanged");
+    assertThat(unchanged.fieldNames()).containsExactlyInAnyOrder("result", "version", "tools", "problems");
+    Files.writeString(config, Files.readString(config) + "\n# a comment changes the version\n");
+    Run reloaded = remoteWithoutConfigOption("reload");
+    assertThat(reloaded.ok().out()).startsWith("config reloaded: version " + server.reloader().current().version() + ", ");
+    Files.writeString(config, Files.readString(config) + "bogus_section: 1\n");
+    Run refused = remoteWithoutConfigOption("reload", "-o", "json");
+    assertThat(refused.exit()).isEqualTo(1);
+    JsonObject report = new JsonObject(refused.out());
+    assertThat(report.getString("result")).isEqualTo("refused");
+    assertThat(report.getJsonArray("problems").encode()).contains("bogus_section");
+  }
+
+  @Test
   void commandsTheApiCannotDoRefuseServerAsAUsageError() {
     List<List<String>> local = List.of(List.of("master-key", "check"), List.of("master-key", "generate", "k.key"), List.of("master-key", "rotate"),
         List.of("master-key", "reset"), List.of("serve"), List.of("init"), List.of("validate"), List.of("demo"),
-        List.of("sign", "--secret", "s", "--body", "{}"), List.of("sample-upstream"), List.of("reload", "--pid-file", "p"), List.of("healthcheck"));
+        List.of("sign", "--secret", "s", "--body", "{}"), List.of("sample-upstream"), List.of("healthcheck"));
     for (List<String> command : local) {
       List<String> args = new ArrayList<>(command);
       args.addAll(List.of("--server", url));

@@ -161,7 +161,7 @@ class ReloadCliTest extends CliTestSupport {
     Files.writeString(pidFile, ended.pid() + "\n");
     run("reload", "--pid-file", pidFile.toString()).userError("no process " + ended.pid() + " is running");
     run("reload", "--pid-file", pidFile.toString(), "--timeout", "soon").invalid("--timeout must be a number of seconds or minutes");
-    run("reload").rejected("--pid-file");
+    run("reload").error(2, "--pid-file FILE", "--server URL");
   }
 
   /**

@@ -43,6 +43,29 @@ class ConsoleAdminPagesTest extends BrowserTestBase {
   }
 
   @Test
+  void reloadTheConfigurationFromTheToolsPageAndSeeARefusedFilesProblems() throws Exception {
+    signIn(adminToken);
+    open("#/tools");
+    byId("reload-config").click();
+    awaitText("page-tools", "Configuration unchanged: version " + server.toolgate.reloader().current().version());
+
+    String original = java.nio.file.Files.readString(server.file);
+    java.nio.file.Files.writeString(server.file, original.replace("path: /status,", "path: /health,"));
+    byId("reload-config").click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("page-tools"), "Configuration reloaded"));
+    awaitText("tool-list", "GET /health");
+    assertThat(server.toolgate.reloader().current().version()).isEqualTo(dev.toolgate.server.ConfigFile.version(
+        java.nio.file.Files.readAllBytes(server.file)));
+
+    String served = server.toolgate.reloader().current().version();
+    java.nio.file.Files.writeString(server.file, original.replace("policy: { anonymous: true } }", "policy: { anonymous: maybe } }"));
+    byId("reload-config").click();
+    awaitText("reload-problems", "anonymous");
+    assertThat(byId("page-tools").getText()).contains("config_refused").contains("version " + served + " keeps serving");
+    assertThat(server.toolgate.reloader().current().version()).as("the old configuration serves on").isEqualTo(served);
+  }
+
+  @Test
   void editOAuthSettingsSeeThemStoredAndAConcurrentChangeIsExplainedAndReloaded() {
     signIn(adminToken);
     String clientId = newClient("oauth-console");

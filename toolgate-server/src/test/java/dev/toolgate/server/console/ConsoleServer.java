@@ -63,6 +63,8 @@ final class ConsoleServer implements AutoCloseable {
       """;
 
   final Path dir;
+  /** The configuration file the server was started from. */
+  final Path file;
   final Vertx upstreamVertx;
   final DemoUpstream upstream;
   final GatewayConfig config;
@@ -91,9 +93,12 @@ final class ConsoleServer implements AutoCloseable {
     Path file = dir.resolve("toolgate.yaml");
     Files.writeString(file, CONFIG.replace("UPSTREAM", "http://127.0.0.1:" + upstream.port())
         .replace("  upstream_timeout: 5s\n", "  upstream_timeout: 5s\n" + serverYaml), StandardCharsets.UTF_8);
+    this.file = file;
     config = ConfigLoader.load(file);
     try {
-      toolgate = Toolgate.start(config);
+      // Started from its file, as `toolgate serve` does, so that the console's reload has a file to read.
+      dev.toolgate.server.ConfigFile configFile = new dev.toolgate.server.ConfigFile(file);
+      toolgate = Toolgate.start(configFile, configFile.load());
     } catch (RuntimeException e) {
       upstreamVertx.close();
       throw e;
