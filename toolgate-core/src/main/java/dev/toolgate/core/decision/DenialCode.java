@@ -65,7 +65,8 @@ public enum DenialCode {
   ISSUER_UNAVAILABLE(503, "issuer_unavailable", "The token issuer's keys cannot be fetched"),
   UPSTREAM_TIMEOUT(504, "upstream_timeout", "Upstream did not answer in time"),
   USER_DIRECTORY_UNAVAILABLE(503, "user_directory_unavailable", "The user directory cannot be reached"),
-  SHARED_STATE_UNAVAILABLE(503, "shared_state_unavailable", "Shared state (rate limits, once-only checks) cannot be reached");
+  SHARED_STATE_UNAVAILABLE(503, "shared_state_unavailable", "Shared state (rate limits, once-only checks) cannot be reached"),
+  AUDIT_UNAVAILABLE(503, "audit_unavailable", "The call's audit record could not be kept, so it was not answered");
 
   private final int status;
   private final String code;

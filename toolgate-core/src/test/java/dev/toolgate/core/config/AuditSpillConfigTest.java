@@ -23,14 +23,17 @@ class AuditSpillConfigTest {
   void readsEveryKeyAndResolvesTheDirectoryAgainstTheFile() {
     AuditSettings audit = parse("""
         audit:
+          durability: async
           batch_size: 50
+          batch_delay: 5ms
           flush_interval: 1s
           buffer_max_events: 2000
           spill_dir: spool/audit
           spill_max_bytes: 64MiB
         """ + ONE_TOOL).audit();
     assertThat(audit).isEqualTo(new AuditSettings(50, Duration.ofSeconds(1), 2000,
-        SOURCE.toAbsolutePath().getParent().resolve("spool/audit").toString(), 64L << 20));
+        SOURCE.toAbsolutePath().getParent().resolve("spool/audit").toString(), 64L << 20)
+        .withDurability(AuditDurability.ASYNC, Duration.ofMillis(5)));
     assertThat(parse("audit:\n  spill_dir: /var/spool/toolgate\n" + ONE_TOOL).audit().spillDir()).isEqualTo("/var/spool/toolgate");
   }
 

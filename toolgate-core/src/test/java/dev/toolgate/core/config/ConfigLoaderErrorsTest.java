@@ -133,7 +133,7 @@ class ConfigLoaderErrorsTest {
     assertUnknown("serve:\n  port: 1\n" + ONE_TOOL, 1, "serve", "server, store, audit, authorization_server, trusted_issuers, platforms, tools");
     assertUnknown("store:\n  kind: sqlite\n  file: x.db\n" + ONE_TOOL, 3, "store.file",
         "kind, path, url, user, password_env, master_key_file");
-    assertUnknown("audit:\n  batch: 5\n" + ONE_TOOL, 2, "audit.batch", "batch_size, flush_interval");
+    assertUnknown("audit:\n  batch: 5\n" + ONE_TOOL, 2, "audit.batch", "durability, batch_size, batch_delay, flush_interval");
     assertUnknown("platforms:\n  sendbird:\n    header: x\n" + ONE_TOOL, 3, "platforms.sendbird.header",
         "signature_header, signature_encoding, api_key_header");
     assertUnknown("""

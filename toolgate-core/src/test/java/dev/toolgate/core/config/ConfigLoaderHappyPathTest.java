@@ -35,7 +35,8 @@ class ConfigLoaderHappyPathTest {
     assertThat(config.store().user()).isEqualTo("toolgate");
     assertThat(config.store().passwordEnv()).isEqualTo("TOOLGATE_DB_PASSWORD");
     assertThat(config.store().masterKeyFile()).isEqualTo(file.getParent().resolve("keys/toolgate.key").toString());
-    assertThat(config.audit()).isEqualTo(new AuditSettings(1000, Duration.ofSeconds(1)));
+    assertThat(config.audit()).isEqualTo(new AuditSettings(1000, Duration.ofSeconds(1))
+        .withDurability(AuditDurability.DURABLE, AuditSettings.DEFAULT_BATCH_DELAY));
 
     assertThat(config.platforms()).containsOnlyKeys("sendbird", "asapp");
     assertThat(config.platforms().get("sendbird"))

@@ -11,7 +11,8 @@ import java.time.Duration;
 /**
  * The answers Toolgate writes itself rather than relays from an upstream: a refusal as problem+json
  * (with WWW-Authenticate, and in decision mode the problem header), the decision API's 200 with
- * identity headers, and the RateLimit and Retry-After headers. Each is recorded before it is sent.
+ * identity headers, and the RateLimit and Retry-After headers. Each is sent once its audit record is
+ * kept ({@link CallOutcome#recordThen}).
  */
 final class CallAnswers {
   private final CallOutcome outcome;
@@ -33,10 +34,11 @@ final class CallAnswers {
       // The body was not read: close rather than drain it (it may be large, or never end).
       ClosingConnections.closeAfter(req);
     }
-    outcome.record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
-    Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges(),
-        decisionOnly);
-    outcome.observe(ex);
+    outcome.recordThen(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail(), () -> {
+      Problem.send(req.response(), decision.code(), decision.detail(), ex.requestId, route == null ? null : route.name(), decision.challenges(),
+          decisionOnly);
+      outcome.observe(ex);
+    }, null);
   }
 
   /**
@@ -48,28 +50,30 @@ final class CallAnswers {
       return;
     }
     ex.answered = true;
-    outcome.record(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail());
-    Problem.sendJsonRpc(ex.req.response(), decision.code(), jsonRpcCode, id, decision.detail(), ex.requestId, route.name());
-    outcome.observe(ex);
+    outcome.recordThen(ex, route, decision, decision.code().code(), decision.code().status(), decision.detail(), () -> {
+      Problem.sendJsonRpc(ex.req.response(), decision.code(), jsonRpcCode, id, decision.detail(), ex.requestId, route.name());
+      outcome.observe(ex);
+    }, null);
   }
 
   /** Decision mode: the proxy that asked forwards the call itself, with these identity headers. */
   void allow(Exchange ex, Route route, Decision decision) {
     ex.answered = true;
-    HttpServerResponse resp = ex.req.response();
-    resp.putHeader(Forwarding.REQUEST_ID_HEADER, ex.requestId).putHeader(Forwarding.TOOL_HEADER, route.name());
-    if (decision.clientId() != null) {
-      resp.putHeader(Forwarding.CLIENT_HEADER, decision.clientId());
-    }
-    if (decision.subject() != null) {
-      resp.putHeader(Forwarding.USER_HEADER, decision.subject());
-    }
-    outcome.record(ex, route, decision, "ok", 200, null);
     if (!ex.req.isEnded()) {
       ClosingConnections.closeAfter(ex.req);
     }
-    resp.setStatusCode(200).end();
-    outcome.observe(ex);
+    outcome.recordThen(ex, route, decision, "ok", 200, null, () -> {
+      HttpServerResponse resp = ex.req.response();
+      resp.putHeader(Forwarding.REQUEST_ID_HEADER, ex.requestId).putHeader(Forwarding.TOOL_HEADER, route.name());
+      if (decision.clientId() != null) {
+        resp.putHeader(Forwarding.CLIENT_HEADER, decision.clientId());
+      }
+      if (decision.subject() != null) {
+        resp.putHeader(Forwarding.USER_HEADER, decision.subject());
+      }
+      resp.setStatusCode(200).end();
+      outcome.observe(ex);
+    }, null);
   }
 
   /**

@@ -81,7 +81,7 @@ final class ToolCallHandler implements Handler<HttpServerRequest> {
     this.settings = running.settings();
     this.unforwardableHeaders = new UnforwardableHeaders(routes.routes());
     this.mcp = running.mcp();
-    CallOutcome outcome = new CallOutcome(audit, observers, running.version(), decisionOnly, new ClientAddress(settings.trustedProxies()));
+    CallOutcome outcome = new CallOutcome(vertx, settings.upstreamTimeout(), audit, observers, running.version(), decisionOnly, new ClientAddress(settings.trustedProxies()));
     this.answers = new CallAnswers(outcome, decisionOnly);
     this.bodies = new RequestBody(vertx, settings, answers);
     this.upstream = new UpstreamExchange(vertx, settings, targets, running.forwarding(), upstreams, bodies, outcome, running.mcp().sessions());

@@ -159,6 +159,20 @@ final class UpstreamExchange {
       return;
     }
     ex.answered = true;
+    answer.pause(); // not a byte of the answer leaves before its audit record is kept
+    outcome.recordThen(ex, route, decision, "ok", answer.statusCode(), null, () -> {
+      if (ex.req.response().closed()) {
+        discard(answer); // the caller left while the record was written
+        outcome.observe(ex);
+        return;
+      }
+      relayAnswer(ex, route, decision, answer);
+      answer.resume();
+    }, () -> discard(answer));
+  }
+
+  /** The upstream's answer, its record kept: head then body to the caller. */
+  private void relayAnswer(Exchange ex, Route route, Decision decision, HttpClientResponse answer) {
     HttpServerResponse resp = ex.req.response();
     resp.setStatusCode(answer.statusCode());
     Forwarding.copyResponseHeaders(answer.headers(), resp.headers());
@@ -182,8 +196,6 @@ final class UpstreamExchange {
         resp.headers().set("x-accel-buffering", "no"); // nginx in front must pass each event on at once
       }
     }
-    // Recorded when the upstream's status is known, before the caller sees any byte of the answer.
-    outcome.record(ex, route, decision, "ok", answer.statusCode(), null);
     if (filtered) {
       relayFiltered(ex, answer, resp, events);
     } else if (events) {
@@ -317,14 +329,15 @@ final class UpstreamExchange {
     if (badCertificate) {
       UpstreamCertificateFailures.warn(route.name(), target.host(), target.port(), cause);
     }
-    outcome.record(ex, route, decision, code.code(), code.status(), detail);
     UpstreamFailureLog.failed(code, ex.requestId, route.name(), targets.get(route).authority(), cause);
     if (!ex.req.isEnded()) {
       // The caller is still sending a body nobody will read: close rather than keep reading it.
       ClosingConnections.closeAfter(ex.req);
     }
-    Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
-    outcome.observe(ex);
+    outcome.recordThen(ex, route, decision, code.code(), code.status(), detail, () -> {
+      Problem.send(ex.req.response(), code, detail, ex.requestId, route.name(), List.of());
+      outcome.observe(ex);
+    }, null);
   }
 
   /** How long the upstream may take to start its answer. */

@@ -19,8 +19,15 @@ import org.slf4j.LoggerFactory;
  * attempts in between. Not thread-safe apart from the completion callback: used by the writer's thread.
  */
 final class AuditBatchWriter {
-  /** A batch: from the queue, or from the spool ({@code spooled} says where, to acknowledge it). */
-  record Batch(List<AuditEvent> events, AuditSpool.Read spooled, int fromQueue) {}
+  /**
+   * A batch: from the queue, or from the spool ({@code spooled} says where, to acknowledge it).
+   * {@code waiting}: the futures of calls whose answer waits for this batch (durable mode), empty when none.
+   */
+  record Batch(List<AuditEvent> events, AuditSpool.Read spooled, int fromQueue, List<CompletableFuture<Void>> waiting) {
+    Batch(List<AuditEvent> events, AuditSpool.Read spooled, int fromQueue) {
+      this(events, spooled, fromQueue, List.of());
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
   private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -32,6 +39,8 @@ final class AuditBatchWriter {
   private final ExecutorService thread;
 
   private Batch pending;
+  /** A batch calls wait for, whose write failed: given back at once instead of retried (see {@link #poll}). */
+  private Batch givenBack;
   private CompletableFuture<Void> inFlight;
   private long retryAtNanos;
   private long backoffNanos = MIN_BACKOFF_NANOS;
@@ -75,7 +84,8 @@ final class AuditBatchWriter {
 
   /**
    * Looks at the batch: returns it once written; otherwise notes a failure (retry after the
-   * backoff) or starts the retry that is due, and returns null.
+   * backoff, or, for a batch calls wait for, give it back: see {@link #takeGivenBack}) or starts the
+   * retry that is due, and returns null.
    */
   Batch poll() {
     if (pending == null) {
@@ -107,6 +117,12 @@ final class AuditBatchWriter {
         LOG.debug("audit write attempt {} failed: {}", failedAttempts, failure.getMessage());
       }
       failing = true;
+      if (!pending.waiting().isEmpty()) {
+        // Its calls wait: they must not wait out a backoff. The writer spills the batch at once.
+        givenBack = pending;
+        pending = null;
+        return null;
+      }
       retryAtNanos = now + backoffNanos;
       backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
       return null;
@@ -121,6 +137,13 @@ final class AuditBatchWriter {
     Batch done = pending;
     pending = null;
     return done;
+  }
+
+  /** The batch whose write failed while calls wait for it, once (then null). */
+  Batch takeGivenBack() {
+    Batch batch = givenBack;
+    givenBack = null;
+    return batch;
   }
 
   /** Nanoseconds until the retry is due (0 if a write is in flight or nothing waits). */

@@ -43,8 +43,12 @@ final class AuditSpill {
     return bytes;
   }
 
-  /** Appends events taken off the queue; what the spool cannot take is lost, and counted. */
-  void spill(List<AuditEvent> events, String why) {
+  /**
+   * Appends events taken off the queue, synced to disk; what the spool cannot take is lost, and counted.
+   *
+   * @return whether every event is on disk
+   */
+  boolean spill(List<AuditEvent> events, String why) {
     // Spilled events are done once written from the spool; lost ones are done now.
     try {
       int unencodable = spool.append(events);
@@ -52,11 +56,14 @@ final class AuditSpill {
         losses.add(unencodable, "audit records that cannot be written as JSON");
         flushes.done(unencodable);
       }
+      bytes = spool.bytes();
+      return unencodable == 0;
     } catch (IOException e) {
       losses.add(events.size(), "could not spill them (" + why + "): " + AuditSpool.describe(e));
       flushes.done(events.size());
+      bytes = spool.bytes();
+      return false;
     }
-    bytes = spool.bytes();
   }
 
   /** The oldest spilled events, up to {@code max}; null when there are none this time (nothing spilled, or only unreadable lines). */

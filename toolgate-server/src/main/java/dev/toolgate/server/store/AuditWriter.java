@@ -1,5 +1,6 @@
 package dev.toolgate.server.store;
 
+import dev.toolgate.core.config.AuditDurability;
 import dev.toolgate.core.config.AuditSettings;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,15 @@ import org.slf4j.LoggerFactory;
  * {@code spill_max_bytes}, its disk is full or refuses the write, or its disk stalls so long that
  * the queue passes its hard bound): each loss is counted in {@link #dropped()}, logged as an ERROR
  * once a minute with the count, and makes {@link #health()} {@link AuditHealth#LOSING} for a minute.
+ *
+ * <p>Durable mode ({@code audit.durability: durable}): {@link #recordBeforeAnswer} returns a future
+ * completed once the record is kept, for the call's answer to wait on. A batch closes when it holds
+ * {@code batch_size} records or its first has waited {@code batch_delay} (while a write runs, the next
+ * batch fills: group commit), and its futures complete when its transaction is committed. While the
+ * store fails, older records wait in the spool, or memory is over {@code buffer_max_events}, queued
+ * records go to the spool at once and their futures complete once the spill file is synced; a batch
+ * whose write fails is spilled the same way instead of retried. A future fails only when a record
+ * can be kept neither way (the losses above).
  */
 public final class AuditWriter implements AuditSink, AutoCloseable {
   /** Where batches go; {@link AuditLog#appendBatch} in production (timed when metrics are on). */
@@ -54,6 +65,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
   private static final int SPILL_CHUNK = 1_000;
 
   private final int batchSize;
+  private final boolean durable;
+  private final long batchDelayNanos;
   private final long flushIntervalNanos;
   private final long closeTimeoutNanos;
   private final int bufferMax;
@@ -96,7 +109,13 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     if (settings.bufferMaxEvents() < 1) {
       throw new IllegalArgumentException("audit buffer_max_events must be at least 1, got " + settings.bufferMaxEvents());
     }
+    if (settings.durability() == AuditDurability.DURABLE
+        && (settings.batchDelay() == null || settings.batchDelay().isNegative() || settings.batchDelay().isZero())) {
+      throw new IllegalArgumentException("audit batch delay must be positive, got " + settings.batchDelay());
+    }
     this.batchSize = settings.batchSize();
+    this.durable = settings.durability() == AuditDurability.DURABLE;
+    this.batchDelayNanos = durable ? settings.batchDelay().toNanos() : 0;
     this.flushIntervalNanos = settings.flushInterval().toNanos();
     this.closeTimeoutNanos = closeTimeout.toNanos();
     this.bufferMax = settings.bufferMaxEvents();
@@ -117,22 +136,48 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
    */
   @Override
   public void record(AuditEvent event) {
+    queue(event, null);
+  }
+
+  /**
+   * Queues the event and returns at once; the future completes once the record is kept (durable
+   * mode: committed, or synced to a spill file; async mode: at once) and fails if it cannot be.
+   *
+   * @throws IllegalArgumentException if the event has no request id or time (a bug in the caller)
+   */
+  @Override
+  public CompletableFuture<Void> recordBeforeAnswer(AuditEvent event) {
+    CompletableFuture<Void> kept = new CompletableFuture<>();
+    if (!durable) {
+      queue(event, null);
+      kept.complete(null);
+      return kept;
+    }
+    if (!queue(event, kept)) {
+      AuditWaiter.notKept(List.of(kept), "the audit writer is closed or its queue is full");
+    }
+    return kept;
+  }
+
+  /** @return whether the event was queued (if not, the loss is counted) */
+  private boolean queue(AuditEvent event, CompletableFuture<Void> kept) {
     AuditLog.requireStorable(event);
     callersInside.incrementAndGet();
     try {
       if (closed) {
         losses.add(1, "recorded after the audit writer was closed");
-        return;
+        return false;
       }
       if (queued.get() >= hardBound) {
         losses.add(1, "the audit queue is full (" + hardBound + " events): the spill directory " + spill.directory() + " does not keep up");
-        return;
+        return false;
       }
-      queue.offer(event);
+      queue.offer(durable ? new AuditWaiter(event, kept, System.nanoTime()) : event);
       int n = queued.incrementAndGet();
-      if (n == batchSize || n > bufferMax) {
-        LockSupport.unpark(writer); // a full batch to write, or events to spill
+      if (n == batchSize || n > bufferMax || (durable && n == 1)) {
+        LockSupport.unpark(writer); // a full batch to write, events to spill, or (durable) a batch to time
       }
+      return true;
     } finally {
       callersInside.decrementAndGet();
     }
@@ -236,8 +281,11 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
         losses.tick();
         if (store.busy()) {
           AuditBatchWriter.Batch done = store.poll();
+          AuditBatchWriter.Batch failed = done == null ? store.takeGivenBack() : null;
           if (done != null) {
             written(done);
+          } else if (failed != null) {
+            spill(failed.events(), failed.waiting(), "writing them to the store failed");
           } else if (closed && (store.failing() || pastDeadline())) {
             stopAndSpool(store.failing() ? "the store is failing" : "the store was still busy when the shutdown timeout ran out");
             return;
@@ -266,7 +314,9 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
           }
           LockSupport.parkNanos(this, CLOSING_POLL_NANOS); // a caller is mid-record: let it finish
         } else if (queue.isEmpty()) {
-          LockSupport.parkNanos(this, flushIntervalNanos);
+          LockSupport.parkNanos(this, flushIntervalNanos); // durable: record() unparks for the first record
+        } else if (durable) {
+          LockSupport.parkNanos(this, nanosUntilBatchCloses()); // a full batch unparks sooner
         }
       }
     } catch (Throwable unexpected) {
@@ -280,30 +330,63 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     if (!spill.isEmpty()) {
       return spill.next(batchSize);
     }
+    if (durable && !closed && nanosUntilBatchCloses() > 0) {
+      return null;
+    }
     List<AuditEvent> events = new ArrayList<>(Math.min(batchSize, Math.max(16, queued.get())));
+    List<CompletableFuture<Void>> waiting = durable ? new ArrayList<>(events.size()) : List.of();
     while (events.size() < batchSize) {
       Object item = queue.poll();
       if (item == null) {
         break;
       }
-      take(item, events);
+      take(item, events, waiting);
     }
-    return events.isEmpty() ? null : new AuditBatchWriter.Batch(events, null, events.size());
+    return events.isEmpty() ? null : new AuditBatchWriter.Batch(events, null, events.size(), waiting);
   }
 
-  /** One item off the queue: an event into {@code into}, a flush request into the waiting flushes. */
-  private void take(Object item, List<AuditEvent> into) {
+  /** Durable mode: 0 if a batch is due (full, its first record waited batch_delay, or a flush waits), else how long until it is. */
+  private long nanosUntilBatchCloses() {
+    Object head = queue.peek();
+    if (queued.get() >= batchSize || !(head instanceof AuditWaiter first)) {
+      return 0;
+    }
+    return Math.max(0, first.queuedNanos() + batchDelayNanos - System.nanoTime());
+  }
+
+  /**
+   * One item off the queue: an event into {@code into} (and, durable, the future its call waits on
+   * into {@code waiting}), a flush request into the waiting flushes.
+   */
+  private void take(Object item, List<AuditEvent> into, List<CompletableFuture<Void>> waiting) {
     if (item instanceof AuditFlushes.Request request) {
       flushes.arrived(request);
       return;
     }
     queued.decrementAndGet();
     flushes.taken();
-    into.add((AuditEvent) item);
+    if (item instanceof AuditWaiter w) {
+      into.add(w.event());
+      if (w.kept() != null) {
+        waiting.add(w.kept());
+      }
+    } else {
+      into.add((AuditEvent) item);
+    }
+  }
+
+  /** Spills events taken off the queue; their calls may be answered once the file is synced. */
+  private void spill(List<AuditEvent> events, List<CompletableFuture<Void>> waiting, String why) {
+    if (spill.spill(events, why)) {
+      AuditWaiter.kept(waiting);
+    } else {
+      AuditWaiter.notKept(waiting, "the store did not take it and it could not be spilled (" + why + ")");
+    }
   }
 
   /** A batch is in the store. */
   private void written(AuditBatchWriter.Batch done) {
+    AuditWaiter.kept(done.waiting());
     written.addAndGet(done.events().size());
     flushes.done(done.fromQueue());
     if (done.spooled() != null) {
@@ -311,21 +394,29 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Moves the oldest queued events beyond the memory bound to the spool, after everything spooled before. */
+  /**
+   * Moves the oldest queued events beyond the memory bound to the spool, after everything spooled
+   * before. Durable mode, while the store fails or older records wait in the spool: every queued
+   * event, so its call is answered once the file is synced rather than when the store is back.
+   */
   private void spillOverflow() {
-    while (queued.get() > bufferMax) {
+    int keep = durable && (store.failing() || !spill.isEmpty()) ? 0 : bufferMax;
+    String why = keep == 0 ? "the store is failing or older records wait in the spill files"
+        : "memory holds " + bufferMax + " (audit.buffer_max_events)";
+    while (queued.get() > keep) {
       List<AuditEvent> chunk = new ArrayList<>(SPILL_CHUNK);
-      while (chunk.size() < SPILL_CHUNK && queued.get() > bufferMax) {
+      List<CompletableFuture<Void>> waiting = durable ? new ArrayList<>() : List.of();
+      while (chunk.size() < SPILL_CHUNK && queued.get() > keep) {
         Object item = queue.poll();
         if (item == null) {
           break;
         }
-        take(item, chunk);
+        take(item, chunk, waiting);
       }
       if (chunk.isEmpty()) {
         return;
       }
-      spill.spill(chunk, "memory holds " + bufferMax + " (audit.buffer_max_events)");
+      spill(chunk, waiting, why);
     }
   }
 
@@ -339,17 +430,25 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
       LockSupport.parkNanos(this, CLOSING_POLL_NANOS); // a caller passed the closed check: take its event too
     }
     List<AuditEvent> rest = new ArrayList<>();
+    List<CompletableFuture<Void>> waiting = new ArrayList<>();
     AuditBatchWriter.Batch unwritten = store.abandon();
     if (unwritten != null && unwritten.spooled() == null) {
       // Spooled after what was spooled before it: the one place the order may differ. A write still
       // in flight may land too; replaying it is then a no-op.
       rest.addAll(unwritten.events());
+      waiting.addAll(unwritten.waiting());
     }
     for (Object item = queue.poll(); item != null; item = queue.poll()) {
-      take(item, rest);
+      take(item, rest, waiting);
     }
+    boolean allSpilled = true;
     for (int from = 0; from < rest.size(); from += SPILL_CHUNK) {
-      spill.spill(rest.subList(from, Math.min(rest.size(), from + SPILL_CHUNK)), why);
+      allSpilled &= spill.spill(rest.subList(from, Math.min(rest.size(), from + SPILL_CHUNK)), why);
+    }
+    if (allSpilled) {
+      AuditWaiter.kept(waiting);
+    } else {
+      AuditWaiter.notKept(waiting, "the store did not take it and it could not be spilled (" + why + ")");
     }
     if (!rest.isEmpty()) {
       LOG.warn("audit writer closing while {}: {} records spilled to {} for the next start", why, rest.size(), spill.directory());
