@@ -42,6 +42,8 @@ final class AuditBatchWriter {
   /** A batch calls wait for, whose write failed: given back at once instead of retried (see {@link #poll}). */
   private Batch givenBack;
   private CompletableFuture<Void> inFlight;
+  /** When the pending batch was offered. */
+  private long offeredNanos;
   private long retryAtNanos;
   private long backoffNanos = MIN_BACKOFF_NANOS;
   private int failedAttempts;
@@ -79,7 +81,23 @@ final class AuditBatchWriter {
       throw new IllegalStateException("a batch is already being written");
     }
     pending = batch;
+    offeredNanos = System.nanoTime();
     submit();
+  }
+
+  /**
+   * The pending batch's calls, once they have waited {@code patienceNanos} for the store: returns
+   * the batch with them (for the writer to spill, so they are answered) and keeps writing its events
+   * without them (landing twice is harmless). Null when no call has waited that long.
+   */
+  Batch overdue(long patienceNanos) {
+    if (pending == null || pending.waiting().isEmpty() || System.nanoTime() - offeredNanos < patienceNanos) {
+      return null;
+    }
+    Batch withCalls = pending;
+    // fromQueue 0: the spilled copy counts for the flushes when it is replayed, this one must not count twice.
+    pending = new Batch(withCalls.events(), withCalls.spooled(), 0);
+    return withCalls;
   }
 
   /**

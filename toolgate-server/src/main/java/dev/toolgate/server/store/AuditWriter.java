@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * batch fills: group commit), and its futures complete when its transaction is committed. While the
  * store fails, older records wait in the spool, or memory is over {@code buffer_max_events}, queued
  * records go to the spool at once and their futures complete once the spill file is synced; a batch
- * whose write fails is spilled the same way instead of retried. A future fails only when a record
+ * whose write fails is spilled the same way instead of retried, and so is one the store has neither
+ * committed nor failed within a second (its write goes on; landing twice is harmless). A future fails only when a record
  * can be kept neither way (the losses above).
  */
 public final class AuditWriter implements AuditSink, AutoCloseable {
@@ -63,6 +64,12 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
   /** Longest park while a write is in flight or waits for its retry: the writer still watches the queue. */
   private static final long WATCH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final int SPILL_CHUNK = 1_000;
+  /**
+   * Durable mode: how long calls wait for a store that neither commits nor fails (a connection that
+   * hangs, a connect timeout of 5 s) before their batch is spilled so they are answered; well within
+   * the upstream timeout their answers wait at most.
+   */
+  static final long DURABLE_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final int batchSize;
   private final boolean durable;
@@ -289,6 +296,9 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
           } else if (closed && (store.failing() || pastDeadline())) {
             stopAndSpool(store.failing() ? "the store is failing" : "the store was still busy when the shutdown timeout ran out");
             return;
+          } else if (durable && (failed = store.overdue(DURABLE_PATIENCE_NANOS)) != null) {
+            spill(failed.events(), failed.waiting(), "the store did not commit them within "
+                + TimeUnit.NANOSECONDS.toMillis(DURABLE_PATIENCE_NANOS) + " ms");
           } else if (store.busy()) {
             long retryIn = store.nanosUntilRetry();
             LockSupport.parkNanos(this, retryIn > 0 ? Math.min(retryIn, WATCH_NANOS) : WATCH_NANOS); // a finished write unparks
@@ -388,10 +398,10 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
   private void written(AuditBatchWriter.Batch done) {
     AuditWaiter.kept(done.waiting());
     written.addAndGet(done.events().size());
-    flushes.done(done.fromQueue());
     if (done.spooled() != null) {
-      spill.written(done);
+      spill.written(done); // before the flushes are released: a flush that returns sees the file gone
     }
+    flushes.done(done.fromQueue());
   }
 
   /**
@@ -400,7 +410,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
    * event, so its call is answered once the file is synced rather than when the store is back.
    */
   private void spillOverflow() {
-    int keep = durable && (store.failing() || !spill.isEmpty()) ? 0 : bufferMax;
+    // (A failed store with nothing to retry gets the next batch: only a write can tell it is back.)
+    int keep = durable && (!spill.isEmpty() || store.busy() && store.failing()) ? 0 : bufferMax;
     String why = keep == 0 ? "the store is failing or older records wait in the spill files"
         : "memory holds " + bufferMax + " (audit.buffer_max_events)";
     while (queued.get() > keep) {

@@ -58,6 +58,11 @@ final class OutageGateway implements AutoCloseable {
 
   /** @param bufferMaxEvents audit.buffer_max_events: 1 makes nearly every record go through the spill file */
   OutageGateway(int bufferMaxEvents) throws Exception {
+    this(bufferMaxEvents, "");
+  }
+
+  /** @param auditExtra more keys of the {@code audit} flow mapping, each after a comma: {@code ", spill_max_bytes: 1"} */
+  OutageGateway(int bufferMaxEvents, String auditExtra) throws Exception {
     dir = Files.createTempDirectory("toolgate-outage-");
     spillDir = dir.resolve("spill");
     byte[] suffix = new byte[6];
@@ -74,7 +79,7 @@ final class OutageGateway implements AutoCloseable {
           url: "URL?currentSchema=SCHEMA"
           user: USER
           master_key_file: toolgate.key
-        audit: { batch_size: 100, flush_interval: 20ms, buffer_max_events: BUFFER, spill_dir: spill }
+        audit: { batch_size: 100, flush_interval: 20ms, buffer_max_events: BUFFER, spill_dir: spill AUDIT_EXTRA}
         authorization_server:
           password_hash: { memory_kib: 8192, iterations: 1, parallelism: 1 }
         platforms:
@@ -87,7 +92,7 @@ final class OutageGateway implements AutoCloseable {
           - { name: orders, platform: sendbird, method: GET, path: /orders/status,
               upstream: "UPSTREAM", policy: { require: [client_token], client_token: { scopes: [orders.read] } } }
         """.replace("URL", proxy.via(TestDb.POSTGRES_URL)).replace("SCHEMA", schema).replace("USER", TestDb.POSTGRES_USER)
-        .replace("BUFFER", Integer.toString(bufferMaxEvents)).replace("UPSTREAM", upstream.url());
+        .replace("BUFFER", Integer.toString(bufferMaxEvents)).replace(" AUDIT_EXTRA", auditExtra).replace("UPSTREAM", upstream.url());
     Path file = dir.resolve("toolgate.yaml");
     Files.writeString(file, yaml);
     config = ConfigLoader.load(file);

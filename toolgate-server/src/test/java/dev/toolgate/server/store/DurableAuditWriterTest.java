@@ -130,6 +130,8 @@ class DurableAuditWriterTest {
       CompletableFuture.allOf(kept.toArray(CompletableFuture[]::new)).get();
       writer.flush();
       assertThat(writer.dropped()).isZero();
+      assertThat(writer.spooledBytes()).as("a flush that returns has the spill files replayed").isZero();
+      assertThat(writer.health()).isEqualTo(AuditHealth.OK);
     }
     assertThat(StoreTestBase.count(database, "SELECT COUNT(*) FROM audit_events")).as("replayed from the spill file").isEqualTo(30);
     assertThat(AuditSpoolTest.spillFiles(dir.resolve("spill"))).as("replayed files are deleted").isEmpty();
