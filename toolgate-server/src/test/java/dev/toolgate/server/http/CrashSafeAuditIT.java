@@ -1,0 +1,242 @@
+package dev.toolgate.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.server.store.Database;
+import dev.toolgate.server.users.TestDb;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code audit.durability: durable} (the default) against SIGKILL: the real jar runs as a server
+ * process under concurrent load (allowed calls to an anonymous tool, refused calls with a wrong API
+ * key), is killed with SIGKILL at a random moment, and restarted on the same store, a few times. Every
+ * call the client saw answered must have its audit record (request id, decision, code), the store must
+ * open cleanly (SQLite: {@code PRAGMA integrity_check}), and the restarted server must serve at once.
+ * On SQLite and on a fresh schema of the test PostgreSQL.
+ */
+class CrashSafeAuditIT {
+  private static final Path JAR = Path.of("target", "toolgate.jar").toAbsolutePath();
+  private static final int ROUNDS = 3;
+  private static final int THREADS = 6;
+  private static final Duration START_DEADLINE = Duration.ofSeconds(90);
+
+  /** A call the client saw answered: what its audit record must say. */
+  private record Answer(String requestId, String decision, String code) {}
+
+  @Test
+  void sqliteKeepsTheRecordOfEveryAnsweredCallThroughSigkill() throws Exception {
+    Path dir = Files.createTempDirectory("toolgate-crash-sqlite-");
+    Path db = dir.resolve("toolgate.db");
+    crashRounds(dir, "store: { kind: sqlite, path: toolgate.db, master_key_file: toolgate.key }\n", () -> {
+      Database database = Database.openSqlite(db);
+      try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+          ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
+        assertThat(r.next()).isTrue();
+        assertThat(r.getString(1)).as("the SQLite file after SIGKILL").isEqualTo("ok");
+      }
+      return database;
+    });
+  }
+
+  @Test
+  void postgresqlKeepsTheRecordOfEveryAnsweredCallThroughSigkill() throws Exception {
+    Path dir = Files.createTempDirectory("toolgate-crash-pg-");
+    byte[] suffix = new byte[6];
+    new SecureRandom().nextBytes(suffix);
+    String schema = "toolgate_crash_" + HexFormat.of().formatHex(suffix);
+    execute("CREATE SCHEMA " + schema);
+    try {
+      String store = """
+          store:
+            kind: postgresql
+            url: "URL?currentSchema=SCHEMA"
+            user: USER
+            master_key_file: toolgate.key
+          """.replace("URL", TestDb.POSTGRES_URL).replace("SCHEMA", schema).replace("USER", TestDb.POSTGRES_USER);
+      crashRounds(dir, store, () -> Database.openPostgres(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null, schema));
+    } finally {
+      execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  @FunctionalInterface
+  private interface StoreOpener {
+    Database open() throws Exception;
+  }
+
+  private void crashRounds(Path dir, String storeYaml, StoreOpener openStore) throws Exception {
+    assertThat(JAR).as("built by mvn package before the integration tests").exists();
+    try (RecordingUpstream upstream = new RecordingUpstream()) {
+      int port = freePort();
+      Files.writeString(dir.resolve("toolgate.yaml"), """
+          server: { host: 127.0.0.1, port: PORT, shutdown_grace: 1s }
+          failed_auth_limit: off
+          STORE
+          platforms:
+            sendbird: { api_key_header: api-key }
+          tools:
+            - { name: open, method: GET, path: "/open/{n}", upstream: "UPSTREAM/open/{n}", policy: { anonymous: true } }
+            - { name: locked, platform: sendbird, method: GET, path: "/locked/{n}", upstream: "UPSTREAM/locked/{n}",
+                policy: { require: [api_key] } }
+          """.replace("PORT", Integer.toString(port)).replace("STORE\n", storeYaml).replace("UPSTREAM", upstream.url()));
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+      String base = "http://127.0.0.1:" + port;
+      int answered = 0;
+      for (int round = 0; round < ROUNDS; round++) {
+        Process server = start(dir, http, base, round);
+        List<Answer> answers = loadThenKill(server, http, base);
+        assertThat(answers).as("round %d: calls answered before the kill", round).isNotEmpty();
+        answered += answers.size();
+        try (Database store = openStore.open()) {
+          Map<String, Answer> stored = auditRecords(store);
+          List<Answer> missing = answers.stream().filter(a -> !a.equals(stored.get(a.requestId()))).toList();
+          assertThat(missing).as("round %d: answered calls (of %d) without their audit record, or with another decision or code",
+              round, answers.size()).isEmpty();
+        }
+      }
+      // Restarted on the store a SIGKILL left: ready, and the first call is answered and recorded.
+      Process server = start(dir, http, base, ROUNDS);
+      try {
+        HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(base + "/open/after")).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        String id = first.headers().firstValue("x-request-id").orElseThrow();
+        try (Database store = openStore.open()) {
+          assertThat(auditRecords(store).get(id)).isEqualTo(new Answer(id, "allow", "ok"));
+        }
+      } finally {
+        server.destroy();
+        server.waitFor(30, TimeUnit.SECONDS);
+        server.destroyForcibly();
+      }
+      assertThat(answered).as("calls answered in all rounds").isGreaterThanOrEqualTo(ROUNDS);
+    }
+  }
+
+  /** Starts the jar as a server process and waits until /readyz says 200. */
+  private static Process start(Path dir, HttpClient http, String base, int round) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "serve", "-c", "toolgate.yaml")
+        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("server-" + round + ".log").toFile()).start();
+    long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+    while (true) {
+      if (!p.isAlive()) {
+        throw new AssertionError("the server exited (" + p.exitValue() + "):\n" + Files.readString(dir.resolve("server-" + round + ".log")));
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return p;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline) {
+        p.destroyForcibly();
+        throw new AssertionError("not ready within " + START_DEADLINE + ":\n" + Files.readString(dir.resolve("server-" + round + ".log")));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** Concurrent allowed and refused calls; SIGKILL at a random moment; the calls answered before it. */
+  private static List<Answer> loadThenKill(Process server, HttpClient http, String base) throws Exception {
+    ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService load = Executors.newFixedThreadPool(THREADS);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      int thread = t;
+      workers.add(load.submit(() -> {
+        for (int i = 0; !stop.get(); i++) {
+          boolean allowed = (i + thread) % 2 == 0;
+          HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(base + (allowed ? "/open/" : "/locked/") + thread + "-" + i))
+              .timeout(Duration.ofSeconds(30));
+          if (!allowed) {
+            call.header("api-key", "tgk_wrong-" + i);
+          }
+          HttpResponse<String> r;
+          try {
+            r = http.send(call.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          } catch (IOException killed) {
+            continue; // no answer: the server is gone, or going
+          }
+          String id = r.headers().firstValue("x-request-id").orElseThrow();
+          if (r.statusCode() == 200) {
+            answers.add(new Answer(id, "allow", "ok"));
+          } else {
+            answers.add(new Answer(id, "deny", new JsonObject(r.body()).getString("code")));
+          }
+        }
+        return null;
+      }));
+    }
+    Thread.sleep(ThreadLocalRandom.current().nextLong(300, 1500));
+    server.destroyForcibly(); // SIGKILL on Linux
+    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    stop.set(true);
+    for (Future<?> w : workers) {
+      w.get(60, TimeUnit.SECONDS);
+    }
+    load.shutdown();
+    return List.copyOf(answers);
+  }
+
+  private static Map<String, Answer> auditRecords(Database store) throws SQLException {
+    Map<String, Answer> records = new HashMap<>();
+    try (Connection c = store.dataSource().getConnection();
+        PreparedStatement q = c.prepareStatement("SELECT request_id, decision, code FROM audit_events");
+        ResultSet rows = q.executeQuery()) {
+      while (rows.next()) {
+        records.put(rows.getString(1), new Answer(rows.getString(1), rows.getString(2), rows.getString(3)));
+      }
+    }
+    return records;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void execute(String sql) {
+    try (Connection connection = DriverManager.getConnection(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null);
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+}
