@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Reading and filtering {@code Cookie} request headers (RFC 6265 §4.2: {@code name=value} pairs
- * separated by {@code ;}; HTTP/2 may split them over several headers).
+ * separated by {@code ;}; HTTP/2 may split them over several headers), and recognising an
+ * upstream's {@code Set-Cookie} that names one of Toolgate's own cookies.
  */
 public final class CookieHeader {
   /** Toolgate's own browser cookies are named so, with or without a {@code __Host-}/{@code __Secure-} prefix. */
@@ -52,6 +53,16 @@ public final class CookieHeader {
       kept.append(trimmed);
     }
     return kept.length() == 0 ? null : kept.toString();
+  }
+
+  /**
+   * Whether a {@code Set-Cookie} value sets one of Toolgate's own cookies. An upstream answers on the
+   * gateway's host, so its {@code Set-Cookie} reaches the browser there: one naming a console session
+   * or an authorization page's CSRF nonce would plant a value the upstream chose.
+   */
+  static boolean setsOwn(String setCookie) {
+    int semicolon = setCookie.indexOf(';');
+    return isOwn((semicolon < 0 ? setCookie : setCookie.substring(0, semicolon)).strip());
   }
 
   private static boolean isOwn(String pair) {

@@ -129,12 +129,12 @@ public final class Forwarding {
     out.set("x-forwarded-proto", arrival.tls() ? "https" : "http");
   }
 
-  /** Response headers from upstream, minus hop-by-hop ones. */
+  /** Response headers from upstream, minus hop-by-hop ones and any {@code Set-Cookie} of Toolgate's own cookies. */
   static void copyResponseHeaders(MultiMap from, MultiMap to) {
     Set<String> listed = connectionListed(from);
     from.forEach((name, value) -> {
       String n = normalize(name);
-      if (!HOP_BY_HOP.contains(n) && !listed.contains(n)) {
+      if (!HOP_BY_HOP.contains(n) && !listed.contains(n) && !(n.equals("set-cookie") && CookieHeader.setsOwn(value))) {
         to.add(name, value);
       }
     });

@@ -166,6 +166,19 @@ class UpstreamSeesWhatWasJudgedTest {
   }
 
   @Test
+  void anUpstreamCannotSetToolgatesOwnBrowserCookiesOthersPass() throws Exception {
+    // The console's session and the authorization pages' cookies live on the gateway's host, as do
+    // the tools' answers: an upstream's Set-Cookie could plant a session of its choosing there
+    // (signing an admin in as someone else) or a CSRF nonce it knows (the authorization pages).
+    String response = send("GET /anon/sets-cookies HTTP/1.1\r\nHost: x\r\n", null);
+    assertThat(RawHttp.status(response)).as(response).isEqualTo(200);
+    List<String> setCookies = response.lines().filter(l -> l.regionMatches(true, 0, "set-cookie:", 0, 11))
+        .map(l -> l.substring(11).strip()).toList();
+    assertThat(setCookies).containsExactly("app=1; Path=/", "theme=dark; Max-Age=60");
+    assertThat(response).doesNotContain("planted").doesNotContain("toolgate_");
+  }
+
+  @Test
   void theDecisionApiRefusesAnOverrideHeaderItCannotDrop() throws Exception {
     int before = h.upstream.hits.get();
     String refused = send("GET /decisions HTTP/1.1\r\nHost: x\r\nX-Original-URI: /anon/x\r\nX-Original-Method: GET\r\n"
