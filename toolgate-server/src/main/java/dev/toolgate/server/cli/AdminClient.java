@@ -1,6 +1,7 @@
 package dev.toolgate.server.cli;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
  * {@code TOOLGATE_ADMIN_TOKEN}, and the server's problems turned into {@link UserError}s of the
  * matching exit code, the problem's {@code detail} as message (400 → 2, 401/403 → 5, 404 → 3,
  * 409/412/422 → 4, 5xx or no answer → 1). Redirects are not followed: the token goes to the URL
- * given, nowhere else.
+ * given, nowhere else. What the server sends is printed, so its control characters (an escape
+ * sequence retitles, clears or rewrites a terminal) come back escaped, as text.
  */
 final class AdminClient {
   static final String SERVER_ENV = "TOOLGATE_SERVER";
@@ -177,7 +179,7 @@ final class AdminClient {
         }
         throw failure(new Answer(response.statusCode(), problem, null));
       }
-      body.filter(l -> !l.isBlank()).forEach(line);
+      body.filter(l -> !l.isBlank()).map(AdminClient::printable).forEach(line);
     } catch (java.io.UncheckedIOException e) {
       throw UserError.failure("the answer of the server at " + base + " broke off: " + e.getMessage());
     }
@@ -246,9 +248,45 @@ final class AdminClient {
       return null;
     }
     try {
-      return new JsonObject(text);
+      return (JsonObject) printable(new JsonObject(text));
     } catch (DecodeException | ClassCastException e) {
       return null;
     }
+  }
+
+  /** {@code value} (a parsed answer) with every string in it, names too, {@link #printable(String) printable}. */
+  private static Object printable(Object value) {
+    if (value instanceof String text) {
+      return printable(text);
+    } else if (value instanceof JsonObject object) {
+      JsonObject out = new JsonObject();
+      object.forEach(field -> out.put(printable(field.getKey()), printable(field.getValue())));
+      return out;
+    } else if (value instanceof JsonArray array) {
+      JsonArray out = new JsonArray();
+      array.forEach(item -> out.add(printable(item)));
+      return out;
+    }
+    return value;
+  }
+
+  /**
+   * {@code text} with every control character (C0, DEL, C1) written as a JSON-style escape: a
+   * backslash, {@code u} and four hex digits. Shown, never obeyed by a terminal.
+   */
+  static String printable(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.getType(c) == Character.CONTROL) {
+        if (out == null) {
+          out = new StringBuilder(text.length() + 16).append(text, 0, i);
+        }
+        out.append(String.format("\\u%04x", (int) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? text : out.toString();
   }
 }

@@ -374,6 +374,49 @@ class CliServerModeTest extends CliTestSupport {
   }
 
   /**
+   * What a server sends is data, never terminal control: an escape sequence in a name, a problem's
+   * detail or an exported line (a hostile or compromised server, or a man in the middle of plain
+   * HTTP) would otherwise retitle, clear or rewrite the operator's terminal. Printed escaped.
+   */
+  @Test
+  void aHostileServerCannotWriteTerminalControlCharacters() throws Exception {
+    String evil = "x\u001b]0;PWNED\u0007\u001b[2J\r\u009b31mfake\u007f";
+    HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    fake.createContext("/", exchange -> {
+      int status = 200;
+      String body;
+      switch (exchange.getRequestURI().getPath()) {
+        case "/admin/clients" -> body = new JsonObject().put("clients", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("id", "cl_" + evil).put("name", evil).put("platform", evil).put("enabled", true).put("created_at", "2026-01-01T00:00:00Z")
+            .put("registration", "admin").put("redirect_uris", new io.vertx.core.json.JsonArray()).put("auth_methods", new io.vertx.core.json.JsonArray()))).encode();
+        case "/admin/audit/export" -> body = "{\"request_id\":\"" + evil + "\"}\n";
+        default -> {
+          status = 403;
+          body = new JsonObject().put("status", 403).put("code", "admin_role_forbidden").put("detail", "refused " + evil).encode();
+        }
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    });
+    fake.start();
+    try {
+      String base = "http://127.0.0.1:" + fake.getAddress().getPort();
+      Map<String, String> env = Map.of(AdminClient.TOKEN_ENV, adminToken);
+      List<Run> runs = List.of(runWithEnv(env, "client", "list", "--server", base), runWithEnv(env, "client", "list", "--server", base, "-o", "json"),
+          runWithEnv(env, "user", "list", "--server", base), runWithEnv(env, "audit", "export", "--server", base));
+      for (Run r : runs) {
+        assertThat(r.out() + r.err()).as(r.out() + r.err()).doesNotContain("\u001b", "\u0007", "\r", "\u009b", "\u007f").contains("PWNED");
+      }
+      assertThat(runs.get(0).out()).contains("x\\u001b]0;PWNED\\u0007\\u001b[2J\\u000d\\u009b31mfake\\u007f");
+      runs.get(2).notAuthorized("refused x\\u001b]0;PWNED");
+    } finally {
+      fake.stop(0);
+    }
+  }
+
+  /**
    * client-oauth's read-modify-write: a PUT refused with 412 (someone changed the settings since the
    * GET) is redone on what is stored then, with the new ETag, and gives up after a few tries.
    */
