@@ -1,5 +1,6 @@
 package dev.toolgate.server.cli;
 
+import dev.toolgate.core.net.RedirectUris;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
  * {@code TOOLGATE_ADMIN_TOKEN}, and the server's problems turned into {@link UserError}s of the
  * matching exit code, the problem's {@code detail} as message (400 → 2, 401/403 → 5, 404 → 3,
  * 409/412/422 → 4, 5xx or no answer → 1). Redirects are not followed: the token goes to the URL
- * given, nowhere else. What the server sends is printed, so its control characters (an escape
+ * given, nowhere else, and plain {@code http://} only to loopback. What the server sends is printed, so its control characters (an escape
  * sequence retitles, clears or rewrites a terminal) come back escaped, as text.
  */
 final class AdminClient {
@@ -70,7 +71,13 @@ final class AdminClient {
       boolean web = "http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme());
       if (web && uri.getHost() != null && uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
         String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-        return new URI(uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + uri.getRawAuthority() + path);
+        URI base = new URI(uri.getScheme().toLowerCase(java.util.Locale.ROOT) + "://" + uri.getRawAuthority() + path);
+        if (base.getScheme().equals("http") && !RedirectUris.isLoopback(base.toString())) {
+          // The admin token is a bearer credential: in clear text, anyone on the path could use it.
+          throw UserError.usage("--server " + url.strip() + ": plain http:// only to this machine (127.0.0.1, [::1], localhost);"
+              + " the admin token would cross the network in clear text. Use https://");
+        }
+        return base;
       }
     } catch (URISyntaxException e) {
       // refused below

@@ -20,7 +20,7 @@ final class StoreOrServer {
   @Option(names = "--server", paramLabel = "URL",
       description = {"Do it through this running server's admin API (e.g. http://127.0.0.1:8080; default: $" + AdminClient.SERVER_ENV
           + ") instead of opening the store: one HTTP call, no configuration read. The admin token comes from $"
-          + AdminClient.TOKEN_ENV + ", never the command line."})
+          + AdminClient.TOKEN_ENV + ", never the command line. Plain http:// to this machine only; https:// beyond."})
   String server;
 
   private AdminClient api;

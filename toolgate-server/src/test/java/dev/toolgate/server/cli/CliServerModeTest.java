@@ -374,6 +374,26 @@ class CliServerModeTest extends CliTestSupport {
   }
 
   /**
+   * The admin token is a bearer credential: over plain HTTP it may only go to this machine. Beyond
+   * loopback, http:// is refused before anything is sent, and https:// is the way.
+   */
+  @Test
+  void plainHttpBeyondLoopbackIsRefusedBeforeTheTokenIsSent() {
+    Map<String, String> env = Map.of(AdminClient.TOKEN_ENV, adminToken);
+    for (String server : List.of("http://toolgate.internal:8080", "http://192.0.2.7:8080", "HTTP://10.0.0.1/", "http://[2001:db8::1]:8080",
+        "http://127.0.0.1.nip.io/")) {
+      // A usage error (2), not a failure to connect (1): refused before any connection.
+      Run r = runWithEnv(env, "client", "list", "--server", server);
+      r.invalid("plain http:// only to this machine", "https://");
+      assertThat(r.err()).doesNotContain(adminToken);
+    }
+    // Loopback stays plain HTTP: the server is on this machine.
+    for (String local : List.of(url, url.replace("127.0.0.1", "localhost"))) {
+      assertThat(runWithEnv(env, "client", "list", "--server", local).exit()).as(local).isZero();
+    }
+  }
+
+  /**
    * What a server sends is data, never terminal control: an escape sequence in a name, a problem's
    * detail or an exported line (a hostile or compromised server, or a man in the middle of plain
    * HTTP) would otherwise retitle, clear or rewrite the operator's terminal. Printed escaped.
