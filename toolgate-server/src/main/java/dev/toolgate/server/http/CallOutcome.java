@@ -65,10 +65,12 @@ final class CallOutcome {
       return;
     }
     Context context = vertx.getOrCreateContext();
+    ex.awaitingRecord = true;
     Waiting waiting = new Waiting();
     waiting.timer = vertx.setTimer(Math.max(1, auditWait.toMillis()), t -> {
       if (!waiting.over) {
         waiting.over = true;
+        ex.awaitingRecord = false;
         notKept(ex, route, abandon, "not kept within " + auditWait.toMillis() + " ms");
       }
     });
@@ -77,6 +79,7 @@ final class CallOutcome {
         return;
       }
       waiting.over = true;
+      ex.awaitingRecord = false;
       vertx.cancelTimer(waiting.timer);
       if (failure == null) {
         answer.run();

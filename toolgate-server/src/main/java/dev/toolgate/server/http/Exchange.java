@@ -10,6 +10,8 @@ final class Exchange {
   final String requestId;
   final long startNanos;
   boolean answered;
+  /** Answered, and the answer waits for its audit record to be kept (durable mode): it is on its way. */
+  boolean awaitingRecord;
   boolean clientGone;
   long forwardStartNanos;
   /** When the upstream's response head (or its failure) arrived; 0 before. */

@@ -129,7 +129,14 @@ public final class Forwarding {
     out.set("x-forwarded-proto", arrival.tls() ? "https" : "http");
   }
 
-  /** Response headers from upstream, minus hop-by-hop ones and any {@code Set-Cookie} of Toolgate's own cookies. */
+  /**
+   * Response headers from upstream, minus hop-by-hop ones and any {@code Set-Cookie} of Toolgate's own
+   * cookies, plus {@code Content-Security-Policy: sandbox}. An upstream's answer is served from the
+   * console's origin: opened as a page, a script in it (an upstream's XSS, HTML it should not have
+   * sent) could read the console's CSRF token and act as the signed-in admin. Sandboxed, the page
+   * runs no script and has an origin of its own. Tool answers are for agents, not browsers to run;
+   * a CSP the upstream sets still applies too (every policy is enforced).
+   */
   static void copyResponseHeaders(MultiMap from, MultiMap to) {
     Set<String> listed = connectionListed(from);
     from.forEach((name, value) -> {
@@ -138,6 +145,7 @@ public final class Forwarding {
         to.add(name, value);
       }
     });
+    to.add("content-security-policy", "sandbox");
   }
 
   static String normalize(String name) {

@@ -303,8 +303,8 @@ final class UpstreamExchange {
   /** The upstream could not be reached, broke the exchange or took too long: 502, 504, or 499 for a caller gone. */
   private void failed(Exchange ex, Route route, Decision decision, Throwable cause) {
     if (ex.answered) {
-      if (!ex.req.response().ended()) {
-        ClosingConnections.cut(ex.req);
+      if (!ex.req.response().ended() && !ex.awaitingRecord) {
+        ClosingConnections.cut(ex.req); // an answer under way broke off; one waiting for its record (a 413) is still sent
       }
       return; // the caller already has an answer, and the audit its record
     }

@@ -179,6 +179,15 @@ class UpstreamSeesWhatWasJudgedTest {
   }
 
   @Test
+  void anUpstreamsAnswerIsSandboxedSoAPageItServesCannotActOnTheConsolesOrigin() throws Exception {
+    // Same origin as /console/: a script in an upstream's page could read the console's CSRF token.
+    String response = send("GET /anon/sets-cookies HTTP/1.1\r\nHost: x\r\n", null);
+    assertThat(RawHttp.status(response)).as(response).isEqualTo(200);
+    assertThat(response.lines().filter(l -> l.regionMatches(true, 0, "content-security-policy:", 0, 24))
+        .map(l -> l.substring(24).strip()).toList()).containsExactly("sandbox");
+  }
+
+  @Test
   void theDecisionApiRefusesAnOverrideHeaderItCannotDrop() throws Exception {
     int before = h.upstream.hits.get();
     String refused = send("GET /decisions HTTP/1.1\r\nHost: x\r\nX-Original-URI: /anon/x\r\nX-Original-Method: GET\r\n"
