@@ -13,18 +13,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates every {@code /admin/*} request: {@code Authorization: Bearer tga_…}, an admin token
@@ -34,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * on it alone.
  *
  * <p>The event loop never waits for the database: the tokens (few, by digest; revoked and expired
- * ones too, so that they are refused without a load) are held in an in-memory snapshot reloaded on
+ * ones too, so that they are refused without a load) are held in an in-memory snapshot ({@link
+ * AdminTokenCache}) reloaded on
  * a worker thread every {@link #REFRESH_INTERVAL}, so a token revoked by the CLI in another process
  * is refused within about a second; on PostgreSQL the store announces every change and {@link
  * #reload()} makes it effective at once. Expiry is checked against the clock on every request. If
@@ -61,36 +53,17 @@ import org.slf4j.LoggerFactory;
 public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   public static final String REALM = "toolgate-admin";
   public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
-  /** A snapshot not refreshed for this many refresh intervals is too old to decide on. */
-  static final int STALE_AFTER_INTERVALS = 10;
   /** Loads made for tokens the snapshot does not know start at most this often. */
   public static final Duration ON_DEMAND_SPACING = Duration.ofMillis(250);
-  /** What {@code toolgate admin-token create} makes: the prefix and base64url of 32 random bytes. */
-  private static final Pattern WELL_FORMED = Pattern.compile(Pattern.quote(AdminTokenStore.PREFIX) + "[A-Za-z0-9_-]{43}");
   /** Routes are tried in order; this runs before any route a feature mounts under /admin/. */
   static final int ROUTE_ORDER = -1_000_000;
   private static final int MAX_TOKEN_CHARS = 512;
   private static final String CALLER_KEY = "toolgate.admin_token";
-  private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
 
-  /** Every token, from a load that started at {@code loadStartedNanos}: a token committed before then is in it. */
-  private record Snapshot(Map<String, AdminToken> byDigest, Map<String, AdminToken> byId, long loadStartedNanos) {}
-
-  private final AdminTokenStore store;
+  private final AdminTokenCache tokens;
   private final Clock clock;
   private final BrowserSessions sessions;
-  private final Duration refreshInterval;
-  private final Map<String, Instant> lastUsed = new ConcurrentHashMap<>();
-  private final AtomicReference<Future<Void>> refreshing = new AtomicReference<>();
-  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
-  /** The next load for unknown tokens while it has not started yet; guarded by {@code this}. */
-  private Future<Void> pendingOnDemandLoad;
-  /** When the last load for unknown tokens started; guarded by {@code this}. */
-  private long lastOnDemandStartNanos = System.nanoTime() - ON_DEMAND_SPACING.toNanos();
-  private final AtomicLong onDemandLoads = new AtomicLong();
-  private final dev.toolgate.server.store.FailureStreak reloads = new dev.toolgate.server.store.FailureStreak(LOG, "reloading admin tokens");
   private volatile Vertx vertx;
-  private volatile long timerId = -1;
 
   public AdminAuth(AdminTokenStore store, Clock clock) {
     this(store, clock, REFRESH_INTERVAL);
@@ -103,21 +76,15 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
 
   /** @param sessions recognises the web console's signed-in browsers */
   public AdminAuth(AdminTokenStore store, Clock clock, Duration refreshInterval, BrowserSessions sessions) {
-    this.store = Objects.requireNonNull(store, "store");
+    this.tokens = new AdminTokenCache(store, clock, refreshInterval);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sessions = Objects.requireNonNull(sessions, "sessions");
-    if (refreshInterval.compareTo(Duration.ofMillis(1)) < 0) {
-      throw new IllegalArgumentException("refresh interval must be at least 1 ms");
-    }
-    this.refreshInterval = refreshInterval;
   }
 
   /** Loads the tokens, then keeps reloading them every refresh interval; completes after the first load. */
   public Future<Void> start(Vertx vertx) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
-    Future<Void> first = refresh();
-    timerId = vertx.setPeriodic(refreshInterval.toMillis(), id -> refresh());
-    return first;
+    return tokens.start(vertx);
   }
 
   /**
@@ -125,26 +92,12 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
    * announced, which a load already under way may have started too early to see.
    */
   public void reload() {
-    loadTokens();
+    tokens.reload();
   }
 
   /** Stops reloading and writes the last-used times still pending. */
   public Future<Void> stop() {
-    Vertx v = vertx;
-    if (v == null) {
-      return Future.succeededFuture();
-    }
-    if (timerId >= 0) {
-      v.cancelTimer(timerId);
-    }
-    return v.executeBlocking(() -> {
-      try {
-        flushLastUsed();
-      } catch (RuntimeException e) {
-        LOG.warn("could not record admin token last-used times: {}", e.getMessage());
-      }
-      return null;
-    }, false);
+    return tokens.stop();
   }
 
   /**
@@ -152,92 +105,12 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
    * in-process changes and tests; the timer does this every refresh interval). Concurrent calls share one load.
    */
   public Future<Void> refresh() {
-    Vertx v = vertx;
-    if (v == null) {
-      return Future.failedFuture(new IllegalStateException("AdminAuth is not started"));
-    }
-    Promise<Void> promise = Promise.promise();
-    Future<Void> mine = promise.future();
-    Future<Void> running = refreshing.compareAndExchange(null, mine);
-    if (running != null) {
-      return running;
-    }
-    v.<Void>executeBlocking(() -> {
-      try {
-        flushLastUsed();
-      } catch (RuntimeException e) {
-        LOG.debug("could not record admin token last-used times: {}", e.getMessage()); // informational only; the reload says the store is down
-      }
-      loadTokens();
-      return null;
-    }, false).onComplete(done -> {
-      refreshing.set(null);
-      if (done.failed()) {
-        reloads.failed(done.cause());
-      } else {
-        reloads.succeeded();
-      }
-      promise.handle(done);
-    });
-    return mine;
-  }
-
-  /** Reads the tokens and installs them, unless a load that started later already did. Blocking. */
-  private void loadTokens() {
-    long started = System.nanoTime();
-    Map<String, AdminToken> byDigest = new HashMap<>();
-    Map<String, AdminToken> byId = new HashMap<>();
-    for (AdminToken token : store.list()) { // revoked and expired too: known, they are refused at once
-      byDigest.put(token.digest(), token);
-      byId.put(token.id(), token);
-    }
-    Snapshot loaded = new Snapshot(Map.copyOf(byDigest), Map.copyOf(byId), started);
-    snapshot.accumulateAndGet(loaded, (current, next) ->
-        current == null || next.loadStartedNanos() - current.loadStartedNanos() > 0 ? next : current);
-  }
-
-  /**
-   * A load that starts after now: the one already waiting to start, or a new one, started no
-   * sooner than {@link #ON_DEMAND_SPACING} after the previous one.
-   */
-  private synchronized Future<Void> loadStartingLater() {
-    if (pendingOnDemandLoad != null) {
-      return pendingOnDemandLoad;
-    }
-    Promise<Void> promise = Promise.promise();
-    pendingOnDemandLoad = promise.future();
-    long waitNanos = lastOnDemandStartNanos + ON_DEMAND_SPACING.toNanos() - System.nanoTime();
-    vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)), id -> {
-      synchronized (this) {
-        pendingOnDemandLoad = null; // from here on, requests arriving need the load after this one
-        lastOnDemandStartNanos = System.nanoTime();
-      }
-      onDemandLoads.incrementAndGet();
-      vertx.<Void>executeBlocking(() -> {
-        loadTokens();
-        return null;
-      }, false).onComplete(promise);
-    });
-    return promise.future();
+    return tokens.refresh();
   }
 
   /** How many loads tokens unknown to the snapshot have caused so far. */
   long onDemandLoads() {
-    return onDemandLoads.get();
-  }
-
-  private void flushLastUsed() {
-    if (lastUsed.isEmpty()) {
-      return;
-    }
-    Map<String, Instant> batch = new HashMap<>();
-    for (String id : List.copyOf(lastUsed.keySet())) {
-      Instant at = lastUsed.remove(id);
-      if (at != null) {
-        batch.put(id, at);
-      }
-    }
-    store.touchLastUsed(batch);
+    return tokens.onDemandLoads();
   }
 
   @Override
@@ -256,20 +129,20 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     if (!ctx.request().headers().contains("authorization")) {
       BrowserSessions.Verdict verdict = sessions.check(ctx.request(), clock.instant());
       if (verdict != null) {
-        decideSession(ctx, verdict, snapshot.get());
+        decideSession(ctx, verdict, tokens.current());
         return;
       }
     }
     String presented = bearerToken(ctx);
     String digest = SecretDigest.of(presented == null ? "" : presented);
-    Snapshot current = snapshot.get();
-    if (waitsForLoad(current, presented, digest, arrived)) {
+    AdminTokenCache.Snapshot current = tokens.current();
+    if (AdminTokenCache.waitsForLoad(current, presented, digest, arrived)) {
       // Perhaps created a moment ago by another process: decide on a load that started after now.
       HttpServerRequest request = ctx.request();
       request.pause();
       Context loop = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
-      loadStartingLater().onComplete(loaded -> loop.runOnContext(v -> {
-        decide(ctx, presented, digest, loaded.succeeded() ? snapshot.get() : null);
+      tokens.loadStartingLater().onComplete(loaded -> loop.runOnContext(v -> {
+        decide(ctx, presented, digest, loaded.succeeded() ? tokens.current() : null);
         request.resume();
       }));
       return;
@@ -277,21 +150,11 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     decide(ctx, presented, digest, current);
   }
 
-  /** A well-formed token the snapshot does not know, and the snapshot loaded before the request arrived. */
-  private static boolean waitsForLoad(Snapshot current, String presented, String digest, long arrivedNanos) {
-    return current != null && presented != null && !current.byDigest().containsKey(digest)
-        && current.loadStartedNanos() - arrivedNanos < 0 && WELL_FORMED.matcher(presented).matches();
-  }
-
-  private boolean stale(Snapshot current) {
-    return current == null || System.nanoTime() - current.loadStartedNanos() > refreshInterval.toNanos() * STALE_AFTER_INTERVALS;
-  }
-
-  private void decide(RoutingContext ctx, String presented, String digest, Snapshot current) {
+  private void decide(RoutingContext ctx, String presented, String digest, AdminTokenCache.Snapshot current) {
     AdminToken token = current == null ? null : current.byDigest().get(digest);
     Instant now = clock.instant();
     boolean valid = presented != null && token != null && token.activeAt(now);
-    if (stale(current)) {
+    if (tokens.stale(current)) {
       AdminProblems.storeUnavailable(ctx, "admin tokens cannot be loaded from the store; see the server log");
       return;
     }
@@ -309,8 +172,8 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
   }
 
   /** A console session: its CSRF token and origin first, then the admin token it was opened with, as of now. */
-  private void decideSession(RoutingContext ctx, BrowserSessions.Verdict verdict, Snapshot current) {
-    if (stale(current)) {
+  private void decideSession(RoutingContext ctx, BrowserSessions.Verdict verdict, AdminTokenCache.Snapshot current) {
+    if (tokens.stale(current)) {
       AdminProblems.storeUnavailable(ctx, "admin tokens cannot be loaded from the store; see the server log");
       return;
     }
@@ -347,7 +210,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
 
   private void admit(RoutingContext ctx, AdminToken token, Instant now) {
     ctx.put(CALLER_KEY, token);
-    lastUsed.merge(token.id(), now, (a, b) -> a.isAfter(b) ? a : b);
+    tokens.markUsed(token.id(), now);
     ctx.next();
   }
 
@@ -362,19 +225,19 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     long arrived = System.nanoTime();
     String token = presented == null || presented.isEmpty() || presented.length() > MAX_TOKEN_CHARS ? null : presented;
     String digest = SecretDigest.of(token == null ? "" : token);
-    Snapshot current = snapshot.get();
-    if (!waitsForLoad(current, token, digest, arrived)) {
+    AdminTokenCache.Snapshot current = tokens.current();
+    if (!AdminTokenCache.waitsForLoad(current, token, digest, arrived)) {
       return verdictOn(current, token, digest);
     }
     Context loop = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
     Promise<Optional<AdminToken>> promise = Promise.promise();
-    loadStartingLater().onComplete(loaded -> loop.runOnContext(v ->
-        verdictOn(loaded.succeeded() ? snapshot.get() : null, token, digest).onComplete(promise)));
+    tokens.loadStartingLater().onComplete(loaded -> loop.runOnContext(v ->
+        verdictOn(loaded.succeeded() ? tokens.current() : null, token, digest).onComplete(promise)));
     return promise.future();
   }
 
-  private Future<Optional<AdminToken>> verdictOn(Snapshot current, String presented, String digest) {
-    if (stale(current)) {
+  private Future<Optional<AdminToken>> verdictOn(AdminTokenCache.Snapshot current, String presented, String digest) {
+    if (tokens.stale(current)) {
       return Future.failedFuture(new dev.toolgate.server.store.StoreException("admin tokens cannot be loaded from the store"));
     }
     Instant now = clock.instant();
@@ -382,17 +245,13 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
     if (token == null || !token.activeAt(now)) {
       return Future.succeededFuture(Optional.empty());
     }
-    lastUsed.merge(token.id(), now, (a, b) -> a.isAfter(b) ? a : b);
+    tokens.markUsed(token.id(), now);
     return Future.succeededFuture(Optional.of(token));
   }
 
   /** The admin token of this id as last loaded, if it is active now: whether a console session may go on. */
   public Optional<AdminToken> active(String id) {
-    Snapshot current = snapshot.get();
-    if (current == null || id == null) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(current.byId().get(id)).filter(t -> t.activeAt(clock.instant()));
+    return tokens.active(id);
   }
 
   /**
@@ -400,17 +259,7 @@ public final class AdminAuth implements Endpoint, Handler<RoutingContext> {
    * (no admin token, no way in, so no page either).
    */
   public boolean anyActive() {
-    Snapshot current = snapshot.get();
-    if (current == null) {
-      return false;
-    }
-    Instant now = clock.instant();
-    for (AdminToken token : current.byId().values()) {
-      if (token.activeAt(now)) {
-        return true;
-      }
-    }
-    return false;
+    return tokens.anyActive();
   }
 
   /** The admin token that authenticated this request, once {@link AdminAuth} has let it through. */
