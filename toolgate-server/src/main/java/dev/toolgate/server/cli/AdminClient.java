@@ -33,6 +33,8 @@ final class AdminClient {
   static final String TOKEN_ENV = "TOOLGATE_ADMIN_TOKEN";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  /** Far more than any admin answer but an export (which streams, see {@link #lines}). */
+  static final int MAX_ANSWER_BYTES = 32 * 1024 * 1024;
   /** What may be sent in a header: visible ASCII. */
   private static final Pattern TOKEN_CHARS = Pattern.compile("[\\x21-\\x7e]{1,512}");
   /** Characters left as they are in a path segment; everything else is percent-encoded. */
@@ -205,9 +207,19 @@ final class AdminClient {
     if (ifMatch != null) {
       request.header("if-match", ifMatch);
     }
-    HttpResponse<String> response;
+    HttpResponse<java.io.InputStream> response;
+    String text;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+      // At most MAX_ANSWER_BYTES: a server that sends more (hostile, or not Toolgate) must not fill this process's memory.
+      try (java.io.InputStream in = response.body()) {
+        byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+        if (bytes.length > MAX_ANSWER_BYTES) {
+          throw UserError.failure("the server at " + base + " sent an answer larger than " + MAX_ANSWER_BYTES / (1024 * 1024)
+              + " MiB: is it Toolgate's admin API?");
+        }
+        text = new String(bytes, StandardCharsets.UTF_8);
+      }
     } catch (HttpTimeoutException e) {
       throw UserError.failure("no answer from the server at " + base + " within " + REQUEST_TIMEOUT.toSeconds() + " s (" + method + " " + path + ")");
     } catch (ConnectException e) {
@@ -218,7 +230,7 @@ final class AdminClient {
       Thread.currentThread().interrupt();
       throw UserError.failure("interrupted while waiting for the server at " + base);
     }
-    return new Answer(response.statusCode(), json(response), response.headers().firstValue("etag").orElse(null));
+    return new Answer(response.statusCode(), json(text), response.headers().firstValue("etag").orElse(null));
   }
 
   /** The answer if it is a success; otherwise the failure it stands for. */
@@ -249,8 +261,7 @@ final class AdminClient {
     return new UserError(exit, message);
   }
 
-  private static JsonObject json(HttpResponse<String> response) {
-    String text = response.body();
+  private static JsonObject json(String text) {
     if (text == null || text.isBlank()) {
       return null;
     }

@@ -349,6 +349,20 @@ class CliServerModeTest extends CliTestSupport {
           body = "<html>not json</html>".getBytes();
           exchange.sendResponseHeaders(200, body.length);
         }
+        case "/base/admin/signing-keys" -> { // an endless answer: read up to the cap, no further
+          exchange.sendResponseHeaders(200, 0);
+          byte[] chunk = new byte[1024 * 1024];
+          java.util.Arrays.fill(chunk, (byte) ' ');
+          try (java.io.OutputStream out = exchange.getResponseBody()) {
+            for (int i = 0; i < 64; i++) {
+              out.write(chunk);
+            }
+          } catch (java.io.IOException closedByTheCli) {
+            // expected: the CLI stops reading past its cap
+          }
+          exchange.close();
+          return;
+        }
         default -> {
           body = new byte[0];
           exchange.getResponseHeaders().add("location", "http://127.0.0.1:" + closed + "/elsewhere");
@@ -364,10 +378,11 @@ class CliServerModeTest extends CliTestSupport {
       Map<String, String> env = Map.of(AdminClient.TOKEN_ENV, adminToken);
       runWithEnv(env, "user", "list", "--server", base).userError("the store cannot be reached now");
       runWithEnv(env, "admin-token", "list", "--server", base).userError("did not answer with JSON");
+      runWithEnv(env, "keys", "list", "--server", base).userError("sent an answer larger than 32 MiB");
       Run redirected = runWithEnv(env, "client", "list", "--server", base, "-o", "json");
       assertThat(redirected.jsonError(1, "failure").getString("message")).contains("HTTP 302");
       assertThat(seen).containsExactly("GET /base/admin/users Bearer " + adminToken, "GET /base/admin/admin-tokens Bearer " + adminToken,
-          "GET /base/admin/clients Bearer " + adminToken);
+          "GET /base/admin/signing-keys Bearer " + adminToken, "GET /base/admin/clients Bearer " + adminToken);
     } finally {
       fake.stop(0);
     }
