@@ -57,7 +57,7 @@ public final class Soak {
   }
   static final String BASE = env("SOAK_BASE");
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(2)).build();
+      .connectTimeout(Duration.ofSeconds(5)).build();
   static final Duration TIMEOUT = Duration.ofSeconds(10);
   static final String BASIC = "Basic " + Base64.getEncoder().encodeToString(
       (env("SOAK_CLIENT_ID") + ":" + env("SOAK_CLIENT_SECRET")).getBytes(StandardCharsets.UTF_8));
@@ -68,11 +68,12 @@ public final class Soak {
   static final Pattern ACCESS = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
   static final Pattern CUSTOMER = Pattern.compile("\"JWT\"\\s*:\\s*\"([^\"]+)\"");
 
-  /** Tokens the calls use: refreshed by the issuance and login operations, never revoked. */
-  static final AtomicReferenceArray<String> ACCESS_TOKENS = new AtomicReferenceArray<>(64);
-  static final AtomicReferenceArray<String> CUSTOMER_TOKENS = new AtomicReferenceArray<>(8);
+  /** Tokens the calls use, never revoked: refreshed by the issuance and login operations, and by the call itself
+   *  when the one it drew is over 2 minutes old (tokens live 5 minutes; a slow run issues and logs in rarely). */
+  static final Ring ACCESS_TOKENS = new Ring(16, Soak::issue);
+  static final Ring CUSTOMER_TOKENS = new Ring(4, Soak::login);
   /** JWTs of the external issuer: a partner reuses its token, and mints a new one now and then. */
-  static final AtomicReferenceArray<String> EXTERNAL_TOKENS = new AtomicReferenceArray<>(8);
+  static final Ring EXTERNAL_TOKENS = new Ring(8, (r, t) -> mintExternalJwt());
   static ECKey idpKey;
 
   /** One operation of the mix: its share per 1000 arrivals, and what it does. */
@@ -83,15 +84,15 @@ public final class Soak {
       new Op("call sendbird_signature", 149, (t, r) -> call(r, "call sendbird_signature", t, post("/echo/soak-signature").header("x-sendbird-signature", SENDBIRD_SIG), 200)),
       new Op("call static_token", 130, (t, r) -> call(r, "call static_token", t, post("/echo/soak-static-token").header("Authorization", "Bearer " + env("SOAK_STATIC_TOKEN")), 200)),
       new Op("call api_key", 130, (t, r) -> call(r, "call api_key", t, post("/echo/soak-api-key").header("api-key", env("SOAK_API_KEY")), 200)),
-      new Op("call client_token", 150, (t, r) -> call(r, "call client_token", t, post("/echo/soak-client-token").header("Authorization", "Bearer " + any(ACCESS_TOKENS)), 200)),
-      new Op("call user_token", 130, (t, r) -> call(r, "call user_token", t, post("/echo/soak-user-token").header("customer-auth", "JWT " + any(CUSTOMER_TOKENS)), 200)),
+      new Op("call client_token", 150, (t, r) -> call(r, "call client_token", t, post("/echo/soak-client-token").header("Authorization", "Bearer " + ACCESS_TOKENS.get(r)), 200)),
+      new Op("call user_token", 130, (t, r) -> call(r, "call user_token", t, post("/echo/soak-user-token").header("customer-auth", "JWT " + CUSTOMER_TOKENS.get(r)), 200)),
       new Op("call external_jwt", 110, (t, r) -> call(r, "call external_jwt", t, post("/echo/soak-external-jwt").header("Authorization", "Bearer " + externalJwt()), 200)),
       new Op("call standard_webhooks", 70, (t, r) -> call(r, "call standard_webhooks", t, webhook(), 200)),
       new Op("call stripe_signature", 70, (t, r) -> call(r, "call stripe_signature", t, stripe(), 200)),
-      new Op("token issuance", 30, (t, r) -> put(ACCESS_TOKENS, issue(r, t))),
+      new Op("token issuance", 30, (t, r) -> ACCESS_TOKENS.put(issue(r, t))),
       new Op("introspection", 25, (t, r) -> introspect(r, t)),
       new Op("revocation", 4, Soak::revocation),
-      new Op("customer login", 1, (t, r) -> put(CUSTOMER_TOKENS, login(r, t))),
+      new Op("customer login", 1, (t, r) -> CUSTOMER_TOKENS.put(login(r, t))),
       new Op("customer logout", 1, Soak::logout));
   static final Op[] BY_MILLE = new Op[1000];
 
@@ -112,12 +113,10 @@ public final class Soak {
       if (System.nanoTime() > until) throw new IllegalStateException("Toolgate not ready after 300 s (no " + pidFile + ")");
     }
     long pid = Long.parseLong(Files.readString(pidFile).trim());
-    for (int k = 0; k < EXTERNAL_TOKENS.length(); k++) EXTERNAL_TOKENS.set(k, mintExternalJwt());
 
     // Every operation once, so a misconfigured run stops before it measures anything.
     Recorder check = new Recorder();
-    for (int k = 0; k < ACCESS_TOKENS.length(); k++) ACCESS_TOKENS.set(k, issue(check, System.nanoTime()));
-    for (int k = 0; k < CUSTOMER_TOKENS.length(); k++) CUSTOMER_TOKENS.set(k, login(check, System.nanoTime()));
+    for (Ring ring : List.of(ACCESS_TOKENS, CUSTOMER_TOKENS, EXTERNAL_TOKENS)) ring.fill(check);
     for (Op op : MIX) op.step().run(System.nanoTime(), check);
     Window first = check.take(0);
     System.out.printf(Locale.ROOT, "check: every operation once: %d requests, %d errors%n", first.count(), first.errors());
@@ -125,21 +124,7 @@ public final class Soak {
 
     // Phase 1: the maximum.
     Recorder probeRec = new Recorder();
-    long probeStart = System.nanoTime();
-    long countFrom = probeStart + 5_000_000_000L;
-    long probeEnd = probeStart + probe * 1_000_000_000L;
-    AtomicLong arrivals = new AtomicLong();
-    ExecutorService workers = Executors.newFixedThreadPool(conns);
-    for (int w = 0; w < conns; w++) workers.submit(() -> {
-      for (long now; (now = System.nanoTime()) < probeEnd; ) {
-        runOp(pick(), now, probeRec);
-        if (now >= countFrom) arrivals.incrementAndGet();
-      }
-      return null;
-    });
-    workers.shutdown();
-    workers.awaitTermination(probe + 60L, java.util.concurrent.TimeUnit.SECONDS);
-    double max = arrivals.get() / ((probeEnd - countFrom) / 1e9);
+    double max = probe(conns, probe, probeRec);
     double rate = load * max;
     Window pw = probeRec.take(0);
     System.out.printf(Locale.ROOT, "phase 1: %d workers, %d s: %.0f operations/s (max), %d requests, p99 %.2f ms, %d errors%n",
@@ -156,35 +141,7 @@ public final class Soak {
     AtomicLong dropped = new AtomicLong();
     long start = System.nanoTime();
     long end = start + duration * 1_000_000_000L;
-    Thread sampling = new Thread(() -> {
-      long droppedInMinute = 0;
-      try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("samples.csv")));
-           PrintWriter minutes = new PrintWriter(Files.newBufferedWriter(out.resolve("minutes.csv")))) {
-        csv.println("t_s,requests,p50_ms,p99_ms,max_ms,errors,dropped,rss_kib,heap_after_gc_kib,fds,threads");
-        minutes.println("end_s,requests,p50_ms,p99_ms,max_ms,errors");
-        for (long k = 1; start + k * sample * 1_000_000_000L <= end; k++) {
-          long due = start + k * sample * 1_000_000_000L;
-          for (long now; (now = System.nanoTime()) < due; ) LockSupport.parkNanos(due - now);
-          long d = dropped.getAndSet(0);
-          Window w = rec.take(d);
-          boolean gc = (k * sample) % gcEvery == 0;
-          csv.println(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%d,%d,%s", k * sample,
-              w.count(), w.p50Ms(), w.p99Ms(), w.maxMs(), w.errors(), w.dropped(), sampler.sample(gc)));
-          csv.flush();
-          droppedInMinute += d;
-          boolean last = start + (k + 1) * sample * 1_000_000_000L > end;
-          if ((k * sample) % 60 == 0 || last) {
-            Window m = perMinute.take(droppedInMinute);
-            droppedInMinute = 0;
-            minutes.println(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%d", k * sample, m.count(), m.p50Ms(), m.p99Ms(), m.maxMs(), m.errors()));
-            minutes.flush();
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        e.printStackTrace();
-        Runtime.getRuntime().halt(2);   // a run without its samples proves nothing
-      }
-    }, "sampler");
+    Thread sampling = new Thread(() -> sampleUntil(end, start, sample, gcEvery, out, rec, perMinute, dropped, sampler), "sampler");
     sampling.start();
     double interval = 1e9 / rate;
     for (long n = 0; ; n++) {
@@ -205,6 +162,55 @@ public final class Soak {
     rec.dumpErrors(out.resolve("errors.txt"));
     System.out.println("phase 2: done");
     System.exit(0);
+  }
+
+  /** Every `sample` s until `end`: a line of samples.csv; every 60 s and at the end a line of minutes.csv. */
+  static void sampleUntil(long end, long start, int sample, int gcEvery, Path out, Recorder rec, Recorder perMinute,
+      AtomicLong dropped, Sampler sampler) {
+    long droppedInMinute = 0;
+    try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("samples.csv")));
+         PrintWriter minutes = new PrintWriter(Files.newBufferedWriter(out.resolve("minutes.csv")))) {
+      csv.println("t_s,requests,p50_ms,p99_ms,max_ms,errors,dropped,rss_kib,heap_after_gc_kib,fds,threads");
+      minutes.println("end_s,requests,p50_ms,p99_ms,max_ms,errors");
+      for (long k = 1; start + k * sample * 1_000_000_000L <= end; k++) {
+        long due = start + k * sample * 1_000_000_000L;
+        for (long now; (now = System.nanoTime()) < due; ) LockSupport.parkNanos(due - now);
+        long d = dropped.getAndSet(0);
+        Window w = rec.take(d);
+        csv.println(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%d,%d,%s", k * sample,
+            w.count(), w.p50Ms(), w.p99Ms(), w.maxMs(), w.errors(), w.dropped(), sampler.sample((k * sample) % gcEvery == 0)));
+        csv.flush();
+        droppedInMinute += d;
+        if ((k * sample) % 60 == 0 || start + (k + 1) * sample * 1_000_000_000L > end) {
+          Window m = perMinute.take(droppedInMinute);
+          droppedInMinute = 0;
+          minutes.println(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%d", k * sample, m.count(), m.p50Ms(), m.p99Ms(), m.maxMs(), m.errors()));
+          minutes.flush();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      e.printStackTrace();
+      Runtime.getRuntime().halt(2);   // a run without its samples proves nothing
+    }
+  }
+
+  /** Operations completed per second by `conns` workers sending back to back, after the first 5 s. */
+  static double probe(int conns, int seconds, Recorder rec) throws InterruptedException {
+    long probeStart = System.nanoTime();
+    long countFrom = probeStart + 5_000_000_000L;
+    long probeEnd = probeStart + seconds * 1_000_000_000L;
+    AtomicLong done = new AtomicLong();
+    ExecutorService workers = Executors.newFixedThreadPool(conns);
+    for (int w = 0; w < conns; w++) workers.submit(() -> {
+      for (long now; (now = System.nanoTime()) < probeEnd; ) {
+        runOp(pick(), now, rec);
+        if (now >= countFrom) done.incrementAndGet();
+      }
+      return null;
+    });
+    workers.shutdown();
+    workers.awaitTermination(seconds + 60L, java.util.concurrent.TimeUnit.SECONDS);
+    return done.get() / ((probeEnd - countFrom) / 1e9);
   }
 
   static Op pick() { return BY_MILLE[ThreadLocalRandom.current().nextInt(1000)]; }
@@ -238,7 +244,7 @@ public final class Soak {
     return body == null ? null : match(ACCESS, body);
   }
   static void introspect(Recorder rec, long t) throws Exception {
-    String body = call(rec, "introspection", t, form("/oauth/introspect", "token=" + any(ACCESS_TOKENS)).header("Authorization", BASIC), 200);
+    String body = call(rec, "introspection", t, form("/oauth/introspect", "token=" + ACCESS_TOKENS.get(rec)).header("Authorization", BASIC), 200);
     if (body != null && !body.contains("\"active\":true")) rec.record("introspection", t, false, "live token not active: " + body);
   }
   /** Issues a token, revokes it, and checks that a call with it is refused. */
@@ -277,8 +283,8 @@ public final class Soak {
   }
   /** A JWT of the external issuer from the ring; one call in 20 first replaces one with a new one. */
   static String externalJwt() throws Exception {
-    if (ThreadLocalRandom.current().nextInt(20) == 0) put(EXTERNAL_TOKENS, mintExternalJwt());
-    return any(EXTERNAL_TOKENS);
+    if (ThreadLocalRandom.current().nextInt(20) == 0) EXTERNAL_TOKENS.put(mintExternalJwt());
+    return EXTERNAL_TOKENS.get(null);
   }
   /** A new JWT of the external issuer (served by this process's JWKS endpoint), 10 minutes long. */
   static String mintExternalJwt() throws Exception {
@@ -304,9 +310,28 @@ public final class Soak {
   }
 
   // ------------------------------------------------------------------ helpers
-  static String any(AtomicReferenceArray<String> ring) { return ring.get(ThreadLocalRandom.current().nextInt(ring.length())); }
-  static void put(AtomicReferenceArray<String> ring, String value) {
-    if (value != null) ring.set(ThreadLocalRandom.current().nextInt(ring.length()), value);
+  interface Issuer { String issue(Recorder rec, long startNanos) throws Exception; }
+  /** A few tokens of one kind, each with the moment it was put in. */
+  static final class Ring {
+    static final long MAX_AGE = 120_000_000_000L;
+    record Entry(String token, long at) {}
+    private final AtomicReferenceArray<Entry> slots;
+    private final Issuer issuer;
+
+    Ring(int size, Issuer issuer) { this.slots = new AtomicReferenceArray<>(size); this.issuer = issuer; }
+    void fill(Recorder rec) throws Exception { for (int i = 0; i < slots.length(); i++) put(i, issuer.issue(rec, System.nanoTime())); }
+    void put(String token) { put(ThreadLocalRandom.current().nextInt(slots.length()), token); }
+    private void put(int i, String token) { if (token != null) slots.set(i, new Entry(token, System.nanoTime())); }
+    /** A token of the ring; one over MAX_AGE is replaced first (a failed replacement is recorded as an error). */
+    String get(Recorder rec) throws Exception {
+      int i = ThreadLocalRandom.current().nextInt(slots.length());
+      Entry e = slots.get(i);
+      if (System.nanoTime() - e.at() > MAX_AGE) {
+        String fresh = issuer.issue(rec, System.nanoTime());
+        if (fresh != null) { put(i, fresh); return fresh; }
+      }
+      return e.token();
+    }
   }
   static String match(Pattern p, String body) {
     Matcher m = p.matcher(body);

@@ -90,8 +90,8 @@ def main(out):
         *table,
         "",
         f"Errors: {errors} (phase 1: {driver.get('probe_errors', 0)}, phase 2 windows: {sum(int(s['errors']) for s in samples)}, "
-        f"calls still running at the last sample: {driver.get('tail_errors', 0)} of {driver.get('tail_requests', 0)}). "
-        "First ones in errors.txt.",
+        f"calls still running at the last sample: {driver.get('tail_errors', 0)} of {driver.get('tail_requests', 0)})."
+        + (" The first ones are in errors.txt." if errors else ""),
         "",
         *[f"- {text}" for _, text in verdicts],
         "",
