@@ -18,6 +18,11 @@ final class MalformedRequests {
   private MalformedRequests() {}
 
   static void answer(HttpServerRequest req) {
+    if (ClosingConnections.isClosing(req.connection())) {
+      // Bytes behind an answer that closes this connection (the body of a refused call, perhaps a
+      // smuggled request): never processed, nor answered (RFC 9112 §9.6), however malformed.
+      return;
+    }
     Throwable cause = req.decoderResult().cause();
     if (cause instanceof TooLongHttpLineException || cause instanceof TooLongHttpHeaderException) {
       HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER.handle(req);
