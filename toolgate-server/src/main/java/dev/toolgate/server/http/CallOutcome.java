@@ -8,7 +8,6 @@ import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.core.route.Route;
 import dev.toolgate.server.observe.CallObservers;
 import dev.toolgate.server.observe.CallRecord;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -60,39 +59,14 @@ final class CallOutcome {
    */
   void recordThen(Exchange ex, Route route, Decision decision, String code, int status, String detail, Runnable answer, Runnable abandon) {
     CompletableFuture<Void> kept = record(ex, route, decision, code, status, detail);
-    if (kept.isDone() && !kept.isCompletedExceptionally()) {
-      answer.run();
-      return;
-    }
-    Context context = vertx.getOrCreateContext();
-    ex.awaitingRecord = true;
-    Waiting waiting = new Waiting();
-    waiting.timer = vertx.setTimer(Math.max(1, auditWait.toMillis()), t -> {
-      if (!waiting.over) {
-        waiting.over = true;
-        ex.awaitingRecord = false;
-        notKept(ex, route, abandon, "not kept within " + auditWait.toMillis() + " ms");
-      }
-    });
-    kept.whenComplete((ok, failure) -> context.runOnContext(v -> {
-      if (waiting.over) {
-        return;
-      }
-      waiting.over = true;
+    ex.awaitingRecord = true; // the answer is on its way: an upstream reset meanwhile must not cut it off
+    AuditedAnswer.whenKept(vertx, kept, auditWait, () -> {
       ex.awaitingRecord = false;
-      vertx.cancelTimer(waiting.timer);
-      if (failure == null) {
-        answer.run();
-      } else {
-        notKept(ex, route, abandon, failure.getMessage());
-      }
-    }));
-  }
-
-  /** A call waiting for its record; touched on its event loop only. */
-  private static final class Waiting {
-    long timer;
-    boolean over;
+      answer.run();
+    }, why -> {
+      ex.awaitingRecord = false;
+      notKept(ex, route, abandon, why);
+    });
   }
 
   /** The record was not kept: 503 audit_unavailable in place of the answer. */

@@ -5,7 +5,7 @@ package dev.toolgate.server.http;
  * load) cannot turn logging into the bottleneck of the event loops; the lines left out are counted
  * and the next line says how many.
  */
-final class LogBudget {
+public final class LogBudget {
   private static final long SECOND_NANOS = 1_000_000_000L;
 
   private final int perSecond;
@@ -13,12 +13,12 @@ final class LogBudget {
   private int used;
   private long suppressed;
 
-  LogBudget(int perSecond) {
+  public LogBudget(int perSecond) {
     this.perSecond = perSecond;
   }
 
   /** -1: do not log this one; else log it, saying that this many were left out since the last line. */
-  synchronized long take() {
+  public synchronized long take() {
     long now = System.nanoTime();
     if (now - windowStart >= SECOND_NANOS) {
       windowStart = now;

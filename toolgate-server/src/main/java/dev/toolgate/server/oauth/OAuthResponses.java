@@ -1,5 +1,9 @@
 package dev.toolgate.server.oauth;
 
+import dev.toolgate.core.port.AuditEvent;
+import dev.toolgate.core.port.AuditSink;
+import dev.toolgate.server.http.AuditedAnswer;
+import dev.toolgate.server.http.LogBudget;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -8,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /** JSON answers of the OAuth endpoints: never cached (RFC 6749 §5.1), errors in RFC 6749 §5.2 form. */
 public final class OAuthResponses {
+  public static final String NOT_KEPT = "the audit record of this request could not be kept, so its answer is withheld; retry later";
   private static final Logger LOG = LoggerFactory.getLogger(OAuthResponses.class);
+  private static final LogBudget NOT_KEPT_LOGS = new LogBudget(1);
 
   private OAuthResponses() {}
 
@@ -37,6 +43,25 @@ public final class OAuthResponses {
       LOG.error("OAuth endpoint {} failed (request {})", ctx.request().path(), requestId, ctx.failure());
       error(ctx.response(), new OAuthError(500, "server_error", "internal error; see the server log", false));
     }
+  }
+
+  /**
+   * Records {@code event}, then runs {@code answer} once the record is kept (see {@link AuditedAnswer});
+   * a record that cannot be kept turns the answer into 503 {@code temporarily_unavailable}: no answer
+   * leaves without its record. What {@code answer} would have stored is stored already (a token issued,
+   * a client registered): the caller is told to retry, as after any 503.
+   */
+  public static void afterRecord(RoutingContext ctx, AuditSink audit, AuditEvent event, Runnable answer) {
+    AuditedAnswer.whenKept(ctx.vertx(), audit.recordBeforeAnswer(event), AuditedAnswer.ENDPOINT_WAIT, answer, why -> {
+      long left = NOT_KEPT_LOGS.take();
+      if (left >= 0) {
+        LOG.warn("OAuth request {} to {} answered 503: its audit record was {}{}", event.requestId(), event.path(), why,
+            left > 0 ? " (" + left + " more such requests not logged)" : "");
+      }
+      if (!ctx.response().ended() && !ctx.response().closed() && !ctx.response().headWritten()) {
+        error(ctx.response(), OAuthError.temporarilyUnavailable(NOT_KEPT));
+      }
+    });
   }
 
   public static void json(HttpServerResponse response, int status, JsonObject body) {

@@ -91,16 +91,17 @@ public final class RevocationEndpoint implements Endpoint {
 
   private void answered(RoutingContext ctx, long start, String clientId, AsyncResult<String> done) {
     int status = done.failed() ? 503 : 200;
-    audit.record(new AuditEvent(Instant.now(), RequestId.of(ctx), "POST", ctx.request().path(),
+    OAuthResponses.afterRecord(ctx, audit, new AuditEvent(Instant.now(), RequestId.of(ctx), "POST", ctx.request().path(),
         ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress(), null, clientId, List.of(),
         done.failed() ? "deny" : "allow", done.failed() ? "store_unavailable" : "revoked", status, (System.nanoTime() - start) / 1000,
-        done.failed() ? "revocation not stored: the store failed" : done.result(), List.of(), null));
-    if (done.failed()) {
-      // The store is a dependency: its failure is 503, never a silent "revoked".
-      ctx.response().putHeader("retry-after", "5");
-      OAuthResponses.error(ctx.response(), new OAuthError(503, "temporarily_unavailable", "the credential store is unavailable; the token was not revoked", false));
-    } else {
-      ctx.response().setStatusCode(200).putHeader("cache-control", "no-store").end();
-    }
+        done.failed() ? "revocation not stored: the store failed" : done.result(), List.of(), null), () -> {
+      if (done.failed()) {
+        // The store is a dependency: its failure is 503, never a silent "revoked".
+        ctx.response().putHeader("retry-after", "5");
+        OAuthResponses.error(ctx.response(), new OAuthError(503, "temporarily_unavailable", "the credential store is unavailable; the token was not revoked", false));
+      } else {
+        ctx.response().setStatusCode(200).putHeader("cache-control", "no-store").end();
+      }
+    });
   }
 }

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  *
  * <p>Reads the form, authenticates the client (public clients too: a bare {@code client_id}), and
  * hands both to the {@link Grant} of the {@code grant_type}, on a worker thread (the store, and RSA
- * signing at about a millisecond). Every answer is audited.
+ * signing at about a millisecond). Every answer is audited, and leaves once its record is kept
+ * ({@code audit.durability: durable}: committed; 503 {@code temporarily_unavailable} if it cannot be).
  */
 public final class TokenEndpoint implements Endpoint {
   static final int MAX_FORM_BYTES = 64 * 1024;
@@ -86,8 +87,7 @@ public final class TokenEndpoint implements Endpoint {
       if (done.failed()) {
         ctx.fail(done.cause());
       } else if (done.result() instanceof Grant.Refused refused) {
-        record(ctx, start, client, "deny", refused.error().error(), refused.error().status(), refused.detail());
-        OAuthResponses.error(ctx.response(), refused.error());
+        answer(ctx, start, client, refused.error(), refused.detail());
       } else {
         issued(ctx, start, asapp, client, grant, (Grant.Issued) done.result());
       }
@@ -113,19 +113,24 @@ public final class TokenEndpoint implements Endpoint {
       body.put("refresh_token", issued.refreshToken());
     }
     String forWhom = issued.subject().equals(client.client().id()) ? "" : " for user " + issued.subject();
-    record(ctx, start, client, "allow", "ok", 200, "issued access token " + t.jti() + forWhom + " via " + grant.type() + " (" + client.method() + ")");
-    OAuthResponses.json(ctx.response(), 200, body);
+    recordThen(ctx, start, client, "allow", "ok", 200, "issued access token " + t.jti() + forWhom + " via " + grant.type() + " (" + client.method() + ")",
+        () -> OAuthResponses.json(ctx.response(), 200, body));
   }
 
   private void answer(RoutingContext ctx, long start, ClientAuthenticator.Authenticated client, OAuthError error) {
-    record(ctx, start, client, "deny", error.error(), error.status(), error.description());
-    OAuthResponses.error(ctx.response(), error);
+    answer(ctx, start, client, error, error.description());
   }
 
-  private void record(RoutingContext ctx, long start, ClientAuthenticator.Authenticated client, String decision, String code, int status, String detail) {
-    audit.record(new AuditEvent(Instant.now(), RequestId.of(ctx), ctx.request().method().name(), ctx.request().path(),
+  private void answer(RoutingContext ctx, long start, ClientAuthenticator.Authenticated client, OAuthError error, String detail) {
+    recordThen(ctx, start, client, "deny", error.error(), error.status(), detail, () -> OAuthResponses.error(ctx.response(), error));
+  }
+
+  /** Audits the answer, then sends it once its record is kept (503 if it cannot be). */
+  private void recordThen(RoutingContext ctx, long start, ClientAuthenticator.Authenticated client, String decision, String code, int status,
+      String detail, Runnable send) {
+    OAuthResponses.afterRecord(ctx, audit, new AuditEvent(Instant.now(), RequestId.of(ctx), ctx.request().method().name(), ctx.request().path(),
         ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress(), null,
         client == null ? null : client.client().id(), List.of(), decision, code, status, (System.nanoTime() - start) / 1000, detail,
-        List.of(), configVersion));
+        List.of(), configVersion), send);
   }
 }

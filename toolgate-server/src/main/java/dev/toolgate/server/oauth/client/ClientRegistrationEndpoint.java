@@ -179,20 +179,22 @@ public final class ClientRegistrationEndpoint implements Endpoint {
     if (client.clientSecret() != null) {
       body.put("client_secret", client.clientSecret()).put("client_secret_expires_at", 0);
     }
-    record(ctx, start, address, client.client().id(), "allow", "ok", 201, "registered client " + client.client().id() + " ("
+    recordThen(ctx, start, address, client.client().id(), "allow", "ok", 201, "registered client " + client.client().id() + " ("
         + client.kind().applicationType().value() + ", " + method + ", " + s.redirectUris().size() + " redirect URI(s), scopes: "
-        + (s.allowedScopes().isEmpty() ? "none" : s.scopeString()) + ")");
-    OAuthResponses.json(ctx.response(), 201, body);
+        + (s.allowedScopes().isEmpty() ? "none" : s.scopeString()) + ")", () -> OAuthResponses.json(ctx.response(), 201, body));
   }
 
   private void refuse(RoutingContext ctx, long start, String address, OAuthError error) {
-    record(ctx, start, address, null, "deny", error.error(), error.status(), error.description());
-    OAuthResponses.error(ctx.response(), error);
+    recordThen(ctx, start, address, null, "deny", error.error(), error.status(), error.description(),
+        () -> OAuthResponses.error(ctx.response(), error));
   }
 
-  private void record(RoutingContext ctx, long start, String address, String clientId, String decision, String code, int status, String detail) {
-    setup.audit().record(new AuditEvent(setup.clock().instant(), RequestId.of(ctx), ctx.request().method().name(), ctx.request().path(),
-        address, null, clientId, List.of(), decision, code, status, (System.nanoTime() - start) / 1000, detail, List.of(), configVersion));
+  /** Audits the answer, then sends it once its record is kept (503 if it cannot be). */
+  private void recordThen(RoutingContext ctx, long start, String address, String clientId, String decision, String code, int status, String detail,
+      Runnable send) {
+    OAuthResponses.afterRecord(ctx, setup.audit(), new AuditEvent(setup.clock().instant(), RequestId.of(ctx), ctx.request().method().name(), ctx.request().path(),
+        address, null, clientId, List.of(), decision, code, status, (System.nanoTime() - start) / 1000, detail, List.of(), configVersion),
+        send);
   }
 
   private String address(HttpServerRequest req) {
