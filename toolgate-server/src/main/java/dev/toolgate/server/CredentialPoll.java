@@ -2,7 +2,6 @@ package dev.toolgate.server;
 
 import dev.toolgate.server.http.Readiness;
 import dev.toolgate.server.observe.DependencyMetrics;
-import dev.toolgate.server.store.AuditWriter;
 import dev.toolgate.server.store.CredentialCache;
 import dev.toolgate.server.store.StoreReachability;
 import io.vertx.core.Vertx;
@@ -11,7 +10,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Once a second: reloads the credentials if the store changed (so CLI changes reach a running
- * server), and tells readiness how the store and the audit records fare. A failed poll keeps the
+ * server), and tells readiness how the store fares. A failed poll keeps the
  * last snapshot, so calls go on being verified; the store's state is logged once per change
  * ({@link StoreReachability}). A poll still waiting for the store (up to the connection timeout)
  * makes the next ones skip instead of taking another worker thread each.
@@ -19,19 +18,17 @@ import java.util.function.BooleanSupplier;
 final class CredentialPoll {
   private final Vertx vertx;
   private final CredentialCache credentials;
-  private final AuditWriter audit;
   private final Readiness readiness;
   private final StoreReachability store;
   private final DependencyMetrics metrics;
   private final BooleanSupplier closed;
   private final AtomicBoolean polling = new AtomicBoolean();
 
-  CredentialPoll(Vertx vertx, CredentialCache credentials, AuditWriter audit, Readiness readiness, StoreReachability store,
+  CredentialPoll(Vertx vertx, CredentialCache credentials, Readiness readiness, StoreReachability store,
       DependencyMetrics metrics, BooleanSupplier closed) {
     this.metrics = metrics;
     this.vertx = vertx;
     this.credentials = credentials;
-    this.audit = audit;
     this.readiness = readiness;
     this.store = store;
     this.closed = closed;
@@ -62,8 +59,8 @@ final class CredentialPoll {
     });
   }
 
-  /** Tells readiness how the store (as last polled) and the audit records fare. */
+  /** Tells readiness how the store fared at the last poll. */
   void report() {
-    readiness.store(store.reachable(), audit.health().wireName());
+    readiness.store(store.reachable());
   }
 }

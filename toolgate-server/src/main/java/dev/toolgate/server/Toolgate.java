@@ -260,6 +260,7 @@ public final class Toolgate implements AutoCloseable {
         readiness.watchRedis(() -> connector.health().up());
       }
       readiness.watchConfig(() -> reloader.current().version());
+      readiness.watchAudit(() -> audit.health().wireName());
       try {
         as.start(vertx, auth);
         await(adminAuth.start(vertx));
@@ -286,7 +287,7 @@ public final class Toolgate implements AutoCloseable {
       }
       StoreReachability reachability = new StoreReachability(database.target());
       observe.store(reachability);
-      CredentialPoll poll = new CredentialPoll(vertx, credentials, audit, readiness, reachability, observe.dependencies(), () -> toolgate.closed);
+      CredentialPoll poll = new CredentialPoll(vertx, credentials, readiness, reachability, observe.dependencies(), () -> toolgate.closed);
       vertx.setPeriodic(fallbackPoll.toMillis(), id -> poll.run());
       if (fallbackPoll.compareTo(CREDENTIAL_POLL) > 0) {
         vertx.setPeriodic(CREDENTIAL_POLL.toMillis(), id -> poll.report()); // the audit writer's state, even when polls are rare

@@ -17,7 +17,7 @@ public final class Readiness {
 
   private volatile String credentialProblem = "starting";
   private volatile boolean storeReachable = true;
-  private volatile String audit = "ok";
+  private volatile Supplier<String> audit = () -> "ok";
   private volatile boolean shuttingDown;
   private volatile BooleanSupplier redisUp;
   private volatile Supplier<String> configVersion = () -> null;
@@ -46,13 +46,18 @@ public final class Readiness {
     }
   }
 
-  /**
-   * The store as the last poll saw it ({@code reachable}), and what the audit writer does about it:
-   * {@code ok}, {@code buffering}, {@code spilling} or {@code losing} (not ready).
-   */
-  public void store(boolean reachable, String auditState) {
+  /** The store as the last poll saw it. */
+  public void store(boolean reachable) {
     storeReachable = reachable;
-    audit = auditState;
+  }
+
+  /**
+   * What the audit writer does with its records: {@code ok}, {@code buffering}, {@code spilling} or
+   * {@code losing} (not ready). Read on every {@code /readyz}, so that it is current (a flush that has
+   * returned has emptied the spill files, and {@code /readyz} says so at once); must not block.
+   */
+  public void watchAudit(Supplier<String> state) {
+    audit = state;
   }
 
   /**
@@ -137,6 +142,6 @@ public final class Readiness {
 
   private State now() {
     BooleanSupplier redis = redisUp;
-    return new State(shuttingDown, credentialProblem, storeReachable, audit, redis != null, redis == null || redis.getAsBoolean());
+    return new State(shuttingDown, credentialProblem, storeReachable, audit.get(), redis != null, redis == null || redis.getAsBoolean());
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** What /readyz reports of each dependency, and when that makes the instance not ready. */
@@ -12,15 +13,16 @@ class ReadinessTest {
   void anUnreachableStoreIsReportedButKeepsTheInstanceReadyWhileRecordsAreKept() {
     Readiness readiness = new Readiness();
     readiness.credentialsLoaded(0);
+    readiness.store(false);
     for (String kept : new String[] {"ok", "buffering", "spilling"}) {
-      readiness.store(false, kept);
+      readiness.watchAudit(() -> kept);
       JsonObject body = readiness.toJson();
       assertThat(readiness.isReady()).as(kept).isTrue();
       assertThat(body.getString("store")).isEqualTo("down");
       assertThat(body.getString("audit")).isEqualTo(kept);
       assertThat(body.getString("reason")).isEqualTo("ready");
     }
-    readiness.store(true, "ok");
+    readiness.store(true);
     assertThat(readiness.toJson().getString("store")).isEqualTo("up");
   }
 
@@ -28,11 +30,12 @@ class ReadinessTest {
   void losingRecordsMakesItNotReadyUntilTheyAreKeptAgain() {
     Readiness readiness = new Readiness();
     readiness.credentialsLoaded(0);
-    readiness.store(false, "losing");
+    AtomicReference<String> audit = new AtomicReference<>("losing");
+    readiness.watchAudit(audit::get);
     assertThat(readiness.isReady()).isFalse();
     assertThat(readiness.reason()).contains("audit records are being lost");
-    readiness.store(true, "spilling");
-    assertThat(readiness.isReady()).isTrue();
+    audit.set("spilling");
+    assertThat(readiness.isReady()).as("read live, not as of the last store poll").isTrue();
   }
 
   @Test
@@ -41,7 +44,8 @@ class ReadinessTest {
     AtomicBoolean redis = new AtomicBoolean(false);
     readiness.watchRedis(redis::get);
     readiness.credentialsLoaded(2);
-    readiness.store(false, "losing");
+    readiness.store(false);
+    readiness.watchAudit(() -> "losing");
     assertThat(readiness.reason()).contains("cannot be decrypted").contains("audit records are being lost").contains("redis unreachable");
     assertThat(readiness.toJson().getString("redis")).isEqualTo("down");
     readiness.shuttingDown();

@@ -40,8 +40,8 @@ class StoreOutageIntegrationTest {
 
   @Test
   void underLoadAnOutageLosesNoAuditRecordAndRefusesNoValidCall() throws Exception {
-    // Async: records kept in memory through the outage (durable mode spills them at once; see AuditUnavailableTest).
-    try (ServerLog log = ServerLog.capture(); OutageGateway g = new OutageGateway(10_000, ", durability: async").start()) {
+    // Durable (the default): through the outage each record is spilled, synced, before its call is answered.
+    try (ServerLog log = ServerLog.capture(); OutageGateway g = new OutageGateway(10_000).start()) {
       AtomicBoolean cut = new AtomicBoolean();
       AtomicBoolean stop = new AtomicBoolean();
       ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
