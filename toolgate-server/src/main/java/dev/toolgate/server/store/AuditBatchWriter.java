@@ -22,8 +22,14 @@ final class AuditBatchWriter {
   /**
    * A batch: from the queue, or from the spool ({@code spooled} says where, to acknowledge it).
    * {@code waiting}: the futures of calls whose answer waits for this batch (durable mode), empty when none.
+   * {@code spilledToo}: its events were spilled as well while its write went on (see {@link #overdue}):
+   * the spilled copy counts them, as written and for the flushes, when it is replayed.
    */
-  record Batch(List<AuditEvent> events, AuditSpool.Read spooled, int fromQueue, List<CompletableFuture<Void>> waiting) {
+  record Batch(List<AuditEvent> events, AuditSpool.Read spooled, int fromQueue, List<CompletableFuture<Void>> waiting, boolean spilledToo) {
+    Batch(List<AuditEvent> events, AuditSpool.Read spooled, int fromQueue, List<CompletableFuture<Void>> waiting) {
+      this(events, spooled, fromQueue, waiting, false);
+    }
+
     Batch(List<AuditEvent> events, AuditSpool.Read spooled, int fromQueue) {
       this(events, spooled, fromQueue, List.of());
     }
@@ -95,8 +101,8 @@ final class AuditBatchWriter {
       return null;
     }
     Batch withCalls = pending;
-    // fromQueue 0: the spilled copy counts for the flushes when it is replayed, this one must not count twice.
-    pending = new Batch(withCalls.events(), withCalls.spooled(), 0);
+    // The spilled copy counts for the flushes and as written when it is replayed: this one must not count twice.
+    pending = new Batch(withCalls.events(), withCalls.spooled(), 0, List.of(), true);
     return withCalls;
   }
 

@@ -397,7 +397,9 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
   /** A batch is in the store. */
   private void written(AuditBatchWriter.Batch done) {
     AuditWaiter.kept(done.waiting());
-    written.addAndGet(done.events().size());
+    if (!done.spilledToo()) {
+      written.addAndGet(done.events().size());
+    }
     if (done.spooled() != null) {
       spill.written(done); // before the flushes are released: a flush that returns sees the file gone
     }

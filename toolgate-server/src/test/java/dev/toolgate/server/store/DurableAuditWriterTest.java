@@ -36,6 +36,8 @@ class DurableAuditWriterTest {
   private final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
   /** Store writes still to fail. */
   private final AtomicInteger failuresLeft = new AtomicInteger();
+  /** When set, the next store write hangs until it is counted down (a store that neither commits nor fails). */
+  private volatile CountDownLatch hangNext;
 
   @BeforeEach
   void open() {
@@ -50,6 +52,11 @@ class DurableAuditWriterTest {
 
   private AuditWriter writer(int batchSize, Duration batchDelay, long spillMaxBytes) {
     AuditWriter.Target target = events -> {
+      CountDownLatch hang = hangNext;
+      if (hang != null) {
+        hangNext = null;
+        awaitQuietly(hang);
+      }
       if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new StoreException("append audit events failed: the store is down (test)");
       }
@@ -135,6 +142,28 @@ class DurableAuditWriterTest {
     }
     assertThat(StoreTestBase.count(database, "SELECT COUNT(*) FROM audit_events")).as("replayed from the spill file").isEqualTo(30);
     assertThat(AuditSpoolTest.spillFiles(dir.resolve("spill"))).as("replayed files are deleted").isEmpty();
+  }
+
+  @Test
+  void aBatchSpilledWhileItsWriteHangsAndThenCommittedCountsOnceAsWritten() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    hangNext = release;
+    try (AuditWriter writer = writer(10, Duration.ofMillis(2), 1L << 20)) {
+      List<CompletableFuture<Void>> kept = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        kept.add(writer.recordBeforeAnswer(event("h" + i)));
+      }
+      // The write hangs: after the writer's patience the batch is spilled, and its calls may be answered.
+      CompletableFuture.allOf(kept.toArray(CompletableFuture[]::new)).get();
+      assertThat(committed).as("answered from the spill file, not the store").isEmpty();
+      release.countDown(); // the hung write commits after all; the spilled copy is replayed too
+      writer.flush();
+      assertThat(committed).hasSize(10);
+      assertThat(batches).as("written twice: the hung write and the replayed copy").hasSize(2);
+      assertThat(writer.written()).as("toolgate.audit.records.written counts each record once").isEqualTo(10);
+      assertThat(writer.spooledBytes()).isZero();
+    }
+    assertThat(StoreTestBase.count(database, "SELECT COUNT(*) FROM audit_events")).isEqualTo(10);
   }
 
   @Test
