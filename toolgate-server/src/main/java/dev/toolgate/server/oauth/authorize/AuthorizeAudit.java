@@ -3,14 +3,19 @@ package dev.toolgate.server.oauth.authorize;
 import dev.toolgate.core.net.ClientAddress;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
+import dev.toolgate.server.http.AuditedAnswer;
+import dev.toolgate.server.http.LogBudget;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Records each outcome of the authorization pages in the audit log: {@code allow} with
+ * Records each outcome of the authorization pages in the audit log, and lets its answer leave once the
+ * record is kept (503 page if it cannot be): {@code allow} with
  * {@code code_issued} / {@code login_succeeded}, {@code deny} with {@code consent_denied},
  * {@code login_failed}, {@code login_throttled}, {@code csrf_refused}, {@code session_invalid}, an OAuth error code, or
  * {@code invalid_authorization_request}. The signed-in user's id goes in the credential ids. Never a
@@ -27,6 +32,9 @@ final class AuthorizeAudit {
   static final String INVALID_REQUEST = "invalid_authorization_request";
   static final String UNAVAILABLE = "temporarily_unavailable";
 
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizeAudit.class);
+  private static final LogBudget NOT_KEPT_LOGS = new LogBudget(1);
+
   private final AuditSink sink;
   private final ClientAddress clientAddress;
   private final Clock clock;
@@ -37,19 +45,37 @@ final class AuthorizeAudit {
     this.clock = clock;
   }
 
-  void allow(RoutingContext ctx, long startNanos, String clientId, String userId, String code, int status, String detail) {
-    record(ctx, startNanos, clientId, userId, "allow", code, status, detail);
+  /** Records the outcome, then sends {@code answer} once the record is kept (see {@link #record}). */
+  void allow(RoutingContext ctx, long startNanos, String clientId, String userId, String code, int status, String detail, Runnable answer) {
+    record(ctx, startNanos, clientId, userId, "allow", code, status, detail, answer);
   }
 
-  void deny(RoutingContext ctx, long startNanos, String clientId, String userId, String code, int status, String detail) {
-    record(ctx, startNanos, clientId, userId, "deny", code, status, detail);
+  /** Records the outcome, then sends {@code answer} once the record is kept (see {@link #record}). */
+  void deny(RoutingContext ctx, long startNanos, String clientId, String userId, String code, int status, String detail, Runnable answer) {
+    record(ctx, startNanos, clientId, userId, "deny", code, status, detail, answer);
   }
 
+  /**
+   * The answer leaves once its record is kept ({@link AuditedAnswer}); a record that cannot be kept
+   * turns it into the 503 page, without the cookies already set for it (a sign-in whose record is
+   * not kept must not start a session).
+   */
   private void record(RoutingContext ctx, long startNanos, String clientId, String userId, String decision, String code, int status,
-      String detail) {
+      String detail, Runnable answer) {
     HttpServerRequest req = ctx.request();
-    sink.record(new AuditEvent(clock.instant(), BrowserAnswers.requestId(ctx), req.method().name(), req.path(), address(req), null,
-        clientId, userId == null ? List.of() : List.of(userId), decision, code, status, (System.nanoTime() - startNanos) / 1000, detail));
+    AuditEvent event = new AuditEvent(clock.instant(), BrowserAnswers.requestId(ctx), req.method().name(), req.path(), address(req), null,
+        clientId, userId == null ? List.of() : List.of(userId), decision, code, status, (System.nanoTime() - startNanos) / 1000, detail);
+    AuditedAnswer.whenKept(ctx.vertx(), sink.recordBeforeAnswer(event), AuditedAnswer.ENDPOINT_WAIT, answer, why -> {
+      long left = NOT_KEPT_LOGS.take();
+      if (left >= 0) {
+        LOG.warn("authorization page {} answered 503 (request {}): its audit record was {}{}", req.path(), event.requestId(), why,
+            left > 0 ? " (" + left + " more such requests not logged)" : "");
+      }
+      if (!ctx.response().headWritten()) {
+        ctx.response().headers().remove("set-cookie");
+        BrowserAnswers.unavailable(ctx);
+      }
+    });
   }
 
   /** The browser's address: the peer, or what a trusted proxy forwarded (the login throttle counts per address). */

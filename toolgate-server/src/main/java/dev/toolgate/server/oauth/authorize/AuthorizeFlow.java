@@ -72,8 +72,8 @@ final class AuthorizeFlow {
 
   /** 400 page: the client or its redirect URI is not one to send anything to. */
   void refuseClient(RoutingContext ctx, long start, String clientId, String message) {
-    audit.deny(ctx, start, clientId, null, AuthorizeAudit.INVALID_REQUEST, 400, message);
-    BrowserAnswers.problem(ctx, 400, "This sign-in request cannot be used", message);
+    audit.deny(ctx, start, clientId, null, AuthorizeAudit.INVALID_REQUEST, 400, message,
+        () -> BrowserAnswers.problem(ctx, 400, "This sign-in request cannot be used", message));
   }
 
   /** The login form for a validated request; {@code error} shown above it (null for none). */
@@ -121,8 +121,8 @@ final class AuthorizeFlow {
   /** 303 to the client with a code. */
   void sendCode(RoutingContext ctx, long start, AuthorizationRequest r, String userId, String code) {
     audit.allow(ctx, start, r.clientId(), userId, AuthorizeAudit.CODE_ISSUED, 303,
-        "authorization code issued for " + r.resource() + (r.scopes().isEmpty() ? "" : " scope " + String.join(" ", r.scopes())));
-    BrowserAnswers.redirect(ctx, ClientRedirect.code(r.redirectUri(), code, r.state(), issuer));
+        "authorization code issued for " + r.resource() + (r.scopes().isEmpty() ? "" : " scope " + String.join(" ", r.scopes())),
+        () -> BrowserAnswers.redirect(ctx, ClientRedirect.code(r.redirectUri(), code, r.state(), issuer)));
   }
 
   /** 303 to the client with an OAuth error (RFC 6749 §4.1.2.1). */
@@ -132,8 +132,8 @@ final class AuthorizeFlow {
 
   void sendError(RoutingContext ctx, long start, String clientId, String userId, String redirectUri, String state, String error,
       String description, String auditCode) {
-    audit.deny(ctx, start, clientId, userId, auditCode, 303, error + ": " + description);
-    BrowserAnswers.redirect(ctx, ClientRedirect.error(redirectUri, error, description, state, issuer));
+    audit.deny(ctx, start, clientId, userId, auditCode, 303, error + ": " + description,
+        () -> BrowserAnswers.redirect(ctx, ClientRedirect.error(redirectUri, error, description, state, issuer)));
   }
 
   /** 503 page: the store, the throttle or the client lookup failed. One log line, no trace, for a dependency that is down. */
@@ -143,7 +143,6 @@ final class AuthorizeFlow {
     } else {
       LOG.error("authorization page {} failed (request {})", ctx.request().path(), BrowserAnswers.requestId(ctx), cause);
     }
-    audit.deny(ctx, start, clientId, userId, AuthorizeAudit.UNAVAILABLE, 503, "a dependency could not answer");
-    BrowserAnswers.unavailable(ctx);
+    audit.deny(ctx, start, clientId, userId, AuthorizeAudit.UNAVAILABLE, 503, "a dependency could not answer", () -> BrowserAnswers.unavailable(ctx));
   }
 }

@@ -31,15 +31,15 @@ final class ConsentStep {
     String userId = post.pending().userId();
     Optional<BrowserSession> session = flow.session(ctx.request());
     if (userId == null || session.isEmpty() || !session.get().userId().equals(userId)) {
-      flow.audit.deny(ctx, start, r.clientId(), userId, AuthorizeAudit.SESSION_INVALID, 403, "no session of the user the consent page was shown to");
-      BrowserAnswers.problem(ctx, 403, "You are not signed in",
-          "This answer does not come with the sign-in it belongs to (it may have expired, or cookies are disabled).");
+      flow.audit.deny(ctx, start, r.clientId(), userId, AuthorizeAudit.SESSION_INVALID, 403, "no session of the user the consent page was shown to",
+          () -> BrowserAnswers.problem(ctx, 403, "You are not signed in",
+              "This answer does not come with the sign-in it belongs to (it may have expired, or cookies are disabled)."));
       return;
     }
     String decision = post.field("decision");
     if (!"allow".equals(decision) && !"deny".equals(decision)) {
-      flow.audit.deny(ctx, start, r.clientId(), userId, AuthorizeAudit.INVALID_REQUEST, 400, "decision is neither allow nor deny");
-      BrowserAnswers.problem(ctx, 400, "Bad request", "Choose Allow or Deny.");
+      flow.audit.deny(ctx, start, r.clientId(), userId, AuthorizeAudit.INVALID_REQUEST, 400, "decision is neither allow nor deny",
+          () -> BrowserAnswers.problem(ctx, 400, "Bad request", "Choose Allow or Deny."));
       return;
     }
     flow.recheck(ctx, start, r, userId, client -> {
@@ -55,9 +55,11 @@ final class ConsentStep {
         if (done.failed()) {
           flow.unavailable(ctx, start, r.clientId(), userId, done.cause());
         } else if (done.result() == null) {
-          flow.audit.deny(ctx, start, r.clientId(), userId, AuthorizeAudit.SESSION_INVALID, 403, "the session's user is disabled or changed password");
-          flow.cookies.clearSession(ctx.response());
-          BrowserAnswers.problem(ctx, 403, "You are not signed in", "Your sign-in is no longer valid.");
+          flow.audit.deny(ctx, start, r.clientId(), userId, AuthorizeAudit.SESSION_INVALID, 403, "the session's user is disabled or changed password",
+              () -> {
+                flow.cookies.clearSession(ctx.response());
+                BrowserAnswers.problem(ctx, 403, "You are not signed in", "Your sign-in is no longer valid.");
+              });
         } else {
           flow.sendCode(ctx, start, r, userId, done.result());
         }

@@ -46,8 +46,8 @@ final class LoginStep {
       }
       if (password.length() > MAX_PASSWORD_CHARS) {
         // No password is this long: refused like a wrong one, without hashing a megabyte.
-        flow.audit.deny(ctx, start, r.clientId(), null, AuthorizeAudit.LOGIN_FAILED, 200, "wrong credentials");
-        flow.showLogin(ctx, 200, client, r, csrf, WRONG_CREDENTIALS);
+        flow.audit.deny(ctx, start, r.clientId(), null, AuthorizeAudit.LOGIN_FAILED, 200, "wrong credentials",
+            () -> flow.showLogin(ctx, 200, client, r, csrf, WRONG_CREDENTIALS));
         return;
       }
       String name = UserStore.normalizeUsername(username);
@@ -70,19 +70,20 @@ final class LoginStep {
     User user = result.login().user();
     if (result.login().retryAfter() != null) {
       long seconds = Math.max(1, result.login().retryAfter().toSeconds());
-      flow.audit.deny(ctx, start, r.clientId(), null, AuthorizeAudit.LOGIN_THROTTLED, 429, "too many failed logins; retry after " + seconds + "s");
-      ctx.response().putHeader("retry-after", Long.toString(seconds));
-      flow.showLogin(ctx, 429, client, r, csrf, "Too many failed sign-ins. Try again in " + seconds + " seconds.");
+      flow.audit.deny(ctx, start, r.clientId(), null, AuthorizeAudit.LOGIN_THROTTLED, 429, "too many failed logins; retry after " + seconds + "s", () -> {
+        ctx.response().putHeader("retry-after", Long.toString(seconds));
+        flow.showLogin(ctx, 429, client, r, csrf, "Too many failed sign-ins. Try again in " + seconds + " seconds.");
+      });
     } else if (user == null) {
-      flow.audit.deny(ctx, start, r.clientId(), null, AuthorizeAudit.LOGIN_FAILED, 200, "wrong credentials");
-      flow.showLogin(ctx, 200, client, r, csrf, WRONG_CREDENTIALS);
+      flow.audit.deny(ctx, start, r.clientId(), null, AuthorizeAudit.LOGIN_FAILED, 200, "wrong credentials",
+          () -> flow.showLogin(ctx, 200, client, r, csrf, WRONG_CREDENTIALS));
     } else {
       flow.startSession(ctx, user);
       if (result.code() != null) {
         flow.sendCode(ctx, start, r, user.id(), result.code());
       } else {
-        flow.audit.allow(ctx, start, r.clientId(), user.id(), AuthorizeAudit.LOGIN_SUCCEEDED, 200, "signed in; consent asked");
-        flow.showConsent(ctx, client, r, csrf, user);
+        flow.audit.allow(ctx, start, r.clientId(), user.id(), AuthorizeAudit.LOGIN_SUCCEEDED, 200, "signed in; consent asked",
+            () -> flow.showConsent(ctx, client, r, csrf, user));
       }
     }
   }

@@ -69,23 +69,22 @@ final class PostCheck {
       return forbidden(ctx, start, clientId, "the csrf cookie is missing or does not match");
     }
     if (pending.get().expired(flow.clock.instant())) {
-      flow.audit.deny(ctx, start, clientId, pending.get().userId(), AuthorizeAudit.INVALID_REQUEST, 400, "the page has expired");
-      BrowserAnswers.problem(ctx, 400, "This page has expired", "The sign-in page was open for too long.");
+      flow.audit.deny(ctx, start, clientId, pending.get().userId(), AuthorizeAudit.INVALID_REQUEST, 400, "the page has expired",
+          () -> BrowserAnswers.problem(ctx, 400, "This page has expired", "The sign-in page was open for too long."));
       return Optional.empty();
     }
     return Optional.of(new Passed(form, pending.get()));
   }
 
   private Optional<Passed> forbidden(RoutingContext ctx, long start, String clientId, String detail) {
-    flow.audit.deny(ctx, start, clientId, null, AuthorizeAudit.CSRF_REFUSED, 403, detail);
-    BrowserAnswers.problem(ctx, 403, "This form cannot be accepted",
-        "It was not sent from the sign-in page this server showed in this browser (cookies must be enabled).");
+    flow.audit.deny(ctx, start, clientId, null, AuthorizeAudit.CSRF_REFUSED, 403, detail,
+        () -> BrowserAnswers.problem(ctx, 403, "This form cannot be accepted",
+            "It was not sent from the sign-in page this server showed in this browser (cookies must be enabled)."));
     return Optional.empty();
   }
 
   private Optional<Passed> badRequest(RoutingContext ctx, long start, String message) {
-    flow.audit.deny(ctx, start, null, null, AuthorizeAudit.INVALID_REQUEST, 400, message);
-    BrowserAnswers.problem(ctx, 400, "Bad request", message);
+    flow.audit.deny(ctx, start, null, null, AuthorizeAudit.INVALID_REQUEST, 400, message, () -> BrowserAnswers.problem(ctx, 400, "Bad request", message));
     return Optional.empty();
   }
 

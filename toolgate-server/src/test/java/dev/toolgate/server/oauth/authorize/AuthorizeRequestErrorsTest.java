@@ -132,7 +132,8 @@ class AuthorizeRequestErrorsTest extends AuthorizeTestBase {
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      socket.shutdownOutput();
+      // No half-close: the server closes after its answer (Connection: close); a half-closed connection
+      // is closed by the server before an answer that waits for its audit record can leave.
       InputStream in = socket.getInputStream();
       ByteArrayOutputStream response = new ByteArrayOutputStream();
       in.transferTo(response);
