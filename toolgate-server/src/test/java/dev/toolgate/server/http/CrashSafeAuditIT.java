@@ -3,10 +3,8 @@ package dev.toolgate.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.server.store.Database;
-import dev.toolgate.server.users.TestDb;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,17 +12,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,10 +39,8 @@ import org.junit.jupiter.api.Test;
  * On SQLite and on a fresh schema of the test PostgreSQL.
  */
 class CrashSafeAuditIT {
-  private static final Path JAR = Path.of("target", "toolgate.jar").toAbsolutePath();
   private static final int ROUNDS = 3;
   private static final int THREADS = 6;
-  private static final Duration START_DEADLINE = Duration.ofSeconds(90);
 
   /** A call the client saw answered: what its audit record must say. */
   private record Answer(String requestId, String decision, String code) {}
@@ -57,35 +49,17 @@ class CrashSafeAuditIT {
   void sqliteKeepsTheRecordOfEveryAnsweredCallThroughSigkill() throws Exception {
     Path dir = Files.createTempDirectory("toolgate-crash-sqlite-");
     Path db = dir.resolve("toolgate.db");
-    crashRounds(dir, "store: { kind: sqlite, path: toolgate.db, master_key_file: toolgate.key }\n", () -> {
-      Database database = Database.openSqlite(db);
-      try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("PRAGMA integrity_check")) {
-        assertThat(r.next()).isTrue();
-        assertThat(r.getString(1)).as("the SQLite file after SIGKILL").isEqualTo("ok");
-      }
-      return database;
-    });
+    crashRounds(dir, "store: { kind: sqlite, path: toolgate.db, master_key_file: toolgate.key }\n", () -> ServerProcess.openIntactSqlite(db));
   }
 
   @Test
   void postgresqlKeepsTheRecordOfEveryAnsweredCallThroughSigkill() throws Exception {
     Path dir = Files.createTempDirectory("toolgate-crash-pg-");
-    byte[] suffix = new byte[6];
-    new SecureRandom().nextBytes(suffix);
-    String schema = "toolgate_crash_" + HexFormat.of().formatHex(suffix);
-    execute("CREATE SCHEMA " + schema);
+    String schema = ServerProcess.createSchema("toolgate_crash");
     try {
-      String store = """
-          store:
-            kind: postgresql
-            url: "URL?currentSchema=SCHEMA"
-            user: USER
-            master_key_file: toolgate.key
-          """.replace("URL", TestDb.POSTGRES_URL).replace("SCHEMA", schema).replace("USER", TestDb.POSTGRES_USER);
-      crashRounds(dir, store, () -> Database.openPostgres(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null, schema));
+      crashRounds(dir, ServerProcess.postgresStoreYaml(schema), () -> ServerProcess.openPostgres(schema));
     } finally {
-      execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      ServerProcess.dropSchema(schema);
     }
   }
 
@@ -95,9 +69,8 @@ class CrashSafeAuditIT {
   }
 
   private void crashRounds(Path dir, String storeYaml, StoreOpener openStore) throws Exception {
-    assertThat(JAR).as("built by mvn package before the integration tests").exists();
     try (RecordingUpstream upstream = new RecordingUpstream()) {
-      int port = freePort();
+      int port = ServerProcess.freePort();
       Files.writeString(dir.resolve("toolgate.yaml"), """
           server: { host: 127.0.0.1, port: PORT, shutdown_grace: 1s }
           failed_auth_limit: off
@@ -113,7 +86,7 @@ class CrashSafeAuditIT {
       String base = "http://127.0.0.1:" + port;
       int answered = 0;
       for (int round = 0; round < ROUNDS; round++) {
-        Process server = start(dir, http, base, round);
+        Process server = ServerProcess.start(dir, http, base, round);
         List<Answer> answers = loadThenKill(server, http, base);
         assertThat(answers).as("round %d: calls answered before the kill", round).isNotEmpty();
         answered += answers.size();
@@ -125,7 +98,7 @@ class CrashSafeAuditIT {
         }
       }
       // Restarted on the store a SIGKILL left: ready, and the first call is answered and recorded.
-      Process server = start(dir, http, base, ROUNDS);
+      Process server = ServerProcess.start(dir, http, base, ROUNDS);
       try {
         HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(base + "/open/after")).timeout(Duration.ofSeconds(30)).build(),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -135,38 +108,9 @@ class CrashSafeAuditIT {
           assertThat(auditRecords(store).get(id)).isEqualTo(new Answer(id, "allow", "ok"));
         }
       } finally {
-        server.destroy();
-        server.waitFor(30, TimeUnit.SECONDS);
-        server.destroyForcibly();
+        ServerProcess.stop(server);
       }
       assertThat(answered).as("calls answered in all rounds").isGreaterThanOrEqualTo(ROUNDS);
-    }
-  }
-
-  /** Starts the jar as a server process and waits until /readyz says 200. */
-  private static Process start(Path dir, HttpClient http, String base, int round) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "serve", "-c", "toolgate.yaml")
-        .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("server-" + round + ".log").toFile()).start();
-    long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-    while (true) {
-      if (!p.isAlive()) {
-        throw new AssertionError("the server exited (" + p.exitValue() + "):\n" + Files.readString(dir.resolve("server-" + round + ".log")));
-      }
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return p;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      if (System.nanoTime() > deadline) {
-        p.destroyForcibly();
-        throw new AssertionError("not ready within " + START_DEADLINE + ":\n" + Files.readString(dir.resolve("server-" + round + ".log")));
-      }
-      Thread.sleep(100);
     }
   }
 
@@ -203,8 +147,7 @@ class CrashSafeAuditIT {
       }));
     }
     Thread.sleep(ThreadLocalRandom.current().nextLong(300, 1500));
-    server.destroyForcibly(); // SIGKILL on Linux
-    assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    ServerProcess.sigkill(server);
     stop.set(true);
     for (Future<?> w : workers) {
       w.get(60, TimeUnit.SECONDS);
@@ -223,20 +166,5 @@ class CrashSafeAuditIT {
       }
     }
     return records;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void execute(String sql) {
-    try (Connection connection = DriverManager.getConnection(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null);
-        Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-    }
   }
 }
