@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code Idempotency-Key} on admin creations: a retry with the same key and the same request is
  * answered as the first was (with {@code Idempotent-Replayed: true}, and without the secret, which
- * is shown once); the same key on another request is 422; a retry while the first still runs is 409.
+ * is shown once); the same key on another request is 422; a retry while the first still runs is 409,
+ * and so is one whose first request changed the store but died before its answer was recorded (the
+ * key is marked in the same transaction as the change, so it is never carried out twice).
  * Without the header a creation simply runs. Keys are per admin token and kept 24 hours.
  */
 final class AdminIdempotency implements Handler<RoutingContext> {
@@ -29,6 +31,11 @@ final class AdminIdempotency implements Handler<RoutingContext> {
 
   /** A key reserved for this request: record its answer, or free the key if it failed. */
   record Reservation(IdempotencyKeys keys, String tokenId, String key) {
+    /** Runs the request's work so that each of its store writes marks the key carried out with it. */
+    <T> T run(java.util.concurrent.Callable<T> work) throws Exception {
+      return dev.toolgate.server.store.Jdbc.alsoInEachWrite(keys.markCarriedOut(tokenId, key), work);
+    }
+
     void complete(int status, String location, String response) {
       keys.complete(tokenId, key, status, location, response);
     }
@@ -78,6 +85,10 @@ final class AdminIdempotency implements Handler<RoutingContext> {
         ctx.next();
       } else if (outcome instanceof IdempotencyKeys.Replay replay) {
         replay(ctx, replay);
+      } else if (outcome instanceof IdempotencyKeys.CarriedOut) {
+        AdminProblems.send(ctx, AdminProblems.Code.IDEMPOTENCY_KEY_IN_USE,
+            "the request with this Idempotency-Key was carried out, but the server stopped before its answer was recorded;"
+                + " look the change up instead of retrying (a new key would do it again)");
       } else if (outcome instanceof IdempotencyKeys.InFlight) {
         ctx.response().putHeader("retry-after", "1");
         AdminProblems.send(ctx, AdminProblems.Code.IDEMPOTENCY_KEY_IN_USE,

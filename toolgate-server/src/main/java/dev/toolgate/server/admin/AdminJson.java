@@ -146,7 +146,7 @@ public final class AdminJson {
     record Answer(Object body, String location) {}
     Future<Answer> done = ctx.vertx().executeBlocking(() -> {
       try {
-        T result = work.call();
+        T result = reservation == null ? work.call() : reservation.run(work);
         Object body = json.apply(result);
         String where = location == null ? null : location.apply(result);
         if (reservation != null && body instanceof JsonObject object) {

@@ -30,6 +30,15 @@ public final class IdempotencyKeys {
   /** The first request with this key is still running. */
   public record InFlight() implements Outcome {}
 
+  /**
+   * The first request with this key changed the store, but its answer was never recorded (the
+   * process died between the two): running it again would do it twice, and its answer is lost.
+   */
+  public record CarriedOut() implements Outcome {}
+
+  /** {@code status} of a key whose request wrote to the store and has no recorded answer yet. */
+  private static final int CARRIED_OUT = 0;
+
   /** The key was used for a different request. */
   public record Mismatch() implements Outcome {}
 
@@ -71,6 +80,9 @@ public final class IdempotencyKeys {
             return new Mismatch();
           }
           int status = row.getInt("status");
+          if (!row.wasNull() && status == CARRIED_OUT) {
+            return new CarriedOut();
+          }
           if (!row.wasNull()) {
             return new Replay(status, row.getString("location"), row.getString("response"));
           }
@@ -88,6 +100,24 @@ public final class IdempotencyKeys {
         return takeOver.executeUpdate() == 1 ? new Reserved() : new InFlight();
       }
     });
+  }
+
+  /**
+   * For {@link Jdbc#alsoInEachWrite}: marks the key as carried out in each transaction the request
+   * writes, so that a crash before {@link #complete} leaves a key that says so (a retry is not run
+   * twice, nor the key freed by {@link #release}), and a rolled-back write leaves the key as it was.
+   */
+  public Jdbc.Work<Void> markCarriedOut(String tokenId, String key) {
+    return connection -> {
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE idempotency_keys SET status = ? WHERE token_id = ? AND idem_key = ? AND status IS NULL")) {
+        update.setInt(1, CARRIED_OUT);
+        update.setString(2, tokenId);
+        update.setString(3, key);
+        update.executeUpdate();
+      }
+      return null;
+    };
   }
 
   /** Records the answer a retry gets (never holding a secret). */

@@ -18,6 +18,9 @@ public final class Jdbc {
     T run(Connection connection) throws SQLException;
   }
 
+  /** See {@link #alsoInEachWrite}: set on the thread that runs the request's work, for its duration. */
+  private static final ThreadLocal<Work<?>> ALSO_IN_WRITES = new ThreadLocal<>();
+
   private final Database database;
 
   public Jdbc(Database database) {
@@ -26,6 +29,21 @@ public final class Jdbc {
 
   public Database database() {
     return database;
+  }
+
+  /**
+   * Runs {@code body} so that every write transaction it starts on this thread also runs {@code also}
+   * (after its own work, before the commit): both commit, or neither. How an admin creation marks its
+   * idempotency key as carried out in the very transaction that carries it out.
+   */
+  public static <T> T alsoInEachWrite(Work<?> also, java.util.concurrent.Callable<T> body) throws Exception {
+    Work<?> outer = ALSO_IN_WRITES.get();
+    ALSO_IN_WRITES.set(also);
+    try {
+      return body.call();
+    } finally {
+      ALSO_IN_WRITES.set(outer);
+    }
   }
 
   /** Autocommit: each statement sees the latest committed data. For single-statement reads. */
@@ -51,12 +69,18 @@ public final class Jdbc {
    * second time for nothing.)
    */
   public <T> T write(String operation, Work<T> work) {
+    Work<?> also = ALSO_IN_WRITES.get();
+    Work<T> unit = also == null ? work : connection -> {
+      T result = work.run(connection);
+      also.run(connection);
+      return result;
+    };
     SqliteGroupCommit group = database.groupCommit();
     if (group == null) {
-      return transaction(operation, work, false);
+      return transaction(operation, unit, false);
     }
     try {
-      return group.write(operation, work);
+      return group.write(operation, unit);
     } catch (SQLException e) {
       throw failure(operation, e);
     } catch (RuntimeException e) {

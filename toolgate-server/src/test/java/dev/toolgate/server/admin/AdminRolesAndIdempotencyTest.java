@@ -4,7 +4,9 @@ import static dev.toolgate.server.admin.AdminApiHarness.assertProblem;
 import static dev.toolgate.server.admin.AdminApiHarness.json;
 import static dev.toolgate.server.admin.AdminApiHarness.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.toolgate.server.store.Jdbc;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -147,6 +149,46 @@ class AdminRolesAndIdempotencyTest {
     assertThat(keys.reserve("adm_a", "k", "d1")).isInstanceOf(IdempotencyKeys.Reserved.class);
     keys.complete("adm_a", "k", 201, "/x", "{}");
     assertThat(keys.reserve("adm_a", "k", "d1")).isEqualTo(new IdempotencyKeys.Replay(201, "/x", "{}"));
+  }
+
+  @Test
+  void aKeyWhoseRequestWroteButDiedBeforeItsAnswerWasRecordedIsNeverRunAgain() throws Exception {
+    IdempotencyKeys keys = new IdempotencyKeys(api.db.database(), api.clock);
+    AdminTokenStore tokens = new AdminTokenStore(api.db.database());
+    assertThat(keys.reserve("adm_a", "wrote", "d")).isInstanceOf(IdempotencyKeys.Reserved.class);
+    // The creation commits; the process dies before complete() (here: it is never called).
+    Jdbc.alsoInEachWrite(keys.markCarriedOut("adm_a", "wrote"), () -> tokens.create("made-once", null));
+    keys.release("adm_a", "wrote"); // what a failure after the write would do: the key stays
+    api.clock.advance(IdempotencyKeys.ABANDONED_AFTER.plusSeconds(1));
+    assertThat(keys.reserve("adm_a", "wrote", "d")).as("not taken over: it would run twice").isInstanceOf(IdempotencyKeys.CarriedOut.class);
+
+    assertThat(keys.reserve("adm_a", "rolled-back", "d")).isInstanceOf(IdempotencyKeys.Reserved.class);
+    Jdbc jdbc = new Jdbc(api.db.database());
+    assertThatThrownBy(() -> Jdbc.alsoInEachWrite(keys.markCarriedOut("adm_a", "rolled-back"), () -> jdbc.write("fail", c -> {
+      throw new IllegalStateException("the creation fails: its transaction, mark included, rolls back");
+    }))).isInstanceOf(IllegalStateException.class);
+    api.clock.advance(IdempotencyKeys.ABANDONED_AFTER.plusSeconds(1));
+    assertThat(keys.reserve("adm_a", "rolled-back", "d")).as("nothing was done: a retry runs it").isInstanceOf(IdempotencyKeys.Reserved.class);
+  }
+
+  @Test
+  void aCarriedOutKeyIsAnswered409WithoutRunningTheRequestAgain() {
+    String client = ok(api.call("POST", "/admin/clients", new JsonObject().put("name", "carried").put("platform", "sendbird").encode()))
+        .getString("id");
+    String body = new JsonObject().put("client_id", client).encode();
+    HttpResponse<String> first = api.call("POST", "/admin/static-tokens", body, api.adminToken, "Idempotency-Key", "k-carried");
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    // As if the process had died after the creation committed and before its answer was recorded.
+    new Jdbc(api.db.database()).write("forget the answer", c -> {
+      try (var update = c.prepareStatement("UPDATE idempotency_keys SET status = 0, location = NULL, response = NULL WHERE idem_key = 'k-carried'")) {
+        update.executeUpdate();
+      }
+      return null;
+    });
+    String list = "/admin/static-tokens?client_id=" + client;
+    assertThat(ok(api.call("GET", list, null)).getJsonArray("static_tokens")).hasSize(1);
+    assertProblem(api.call("POST", "/admin/static-tokens", body, api.adminToken, "Idempotency-Key", "k-carried"), 409, "idempotency_key_in_use");
+    assertThat(ok(api.call("GET", list, null)).getJsonArray("static_tokens")).as("not created twice").hasSize(1);
   }
 
   @Test
