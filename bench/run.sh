@@ -14,6 +14,7 @@
 #                    median round: on a shared machine, load that drifts during the run then hits
 #                    every scenario alike instead of the last ones (default 1)
 #   BENCH_ONLY=a,b   only these scenarios (anonymous is always kept: it is the baseline)
+#   BENCH_AUDIT_DURABILITY=durable|async   audit.durability of the gateway (default: Toolgate's, durable)
 # Needs: wrk (apt-get install wrk), curl, a JDK. Bounded in time: about 6 x (warmup + duration) seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,8 @@ cat > "$WORK/toolgate.yaml" <<YAML
 server:
   host: 127.0.0.1
   port: $GW_PORT
+audit:
+  durability: ${BENCH_AUDIT_DURABILITY:-durable}
 platforms:
   sendbird: {}
 tools:
