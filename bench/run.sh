@@ -15,6 +15,7 @@
 #                    every scenario alike instead of the last ones (default 1)
 #   BENCH_ONLY=a,b   only these scenarios (anonymous is always kept: it is the baseline)
 #   BENCH_AUDIT_DURABILITY=durable|async   audit.durability of the gateway (default: Toolgate's, durable)
+#   BENCH_AUDIT_BATCH_DELAY=DURATION       its audit.batch_delay (default: Toolgate's)
 # Needs: wrk (apt-get install wrk), curl, a JDK. Bounded in time: about 6 x (warmup + duration) seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,7 @@ server:
   port: $GW_PORT
 audit:
   durability: ${BENCH_AUDIT_DURABILITY:-durable}
+${BENCH_AUDIT_BATCH_DELAY:+  batch_delay: $BENCH_AUDIT_BATCH_DELAY}
 platforms:
   sendbird: {}
 tools:

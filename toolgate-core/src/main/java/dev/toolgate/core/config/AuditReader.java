@@ -33,7 +33,7 @@ final class AuditReader {
             + String.join(", ", AuditDurability.yamlNames()) + ")");
       }
     }
-    Duration batchDelay = m.duration("batch_delay");
+    Duration batchDelay = m.durationOrZero("batch_delay");
     batching = batching.withDurability(durability, batchDelay != null ? batchDelay : d.batchDelay());
     return AuditSpillReader.read(m, batching, baseDir);
   }

@@ -22,7 +22,12 @@ public record AuditSettings(int batchSize, Duration flushInterval, int bufferMax
   public static final int DEFAULT_BUFFER_MAX_EVENTS = 10_000;
   public static final String DEFAULT_SPILL_DIR = "audit-spill";
   public static final long DEFAULT_SPILL_MAX_BYTES = 1L << 30;
-  public static final Duration DEFAULT_BATCH_DELAY = Duration.ofMillis(2);
+  /**
+   * None: a batch closes as soon as the writer is free, and under load the next one fills while a
+   * commit runs. A fixed wait only adds latency while commits (an fsync each) are this slow: 2 ms
+   * halved a signed call's throughput on SQLite (docs/benchmarks.md, audit durability).
+   */
+  public static final Duration DEFAULT_BATCH_DELAY = Duration.ZERO;
 
   /** Asynchronous (records written after the answer), batching as given; buffering and spilling take their defaults. */
   public AuditSettings(int batchSize, Duration flushInterval) {

@@ -13,6 +13,11 @@ final class Units {
 
   private Units() {}
 
+  /** Whether {@code text} is a duration of zero written with a unit ({@code 0ms}, {@code 0s}). */
+  static boolean isZeroDuration(String text) {
+    return text.matches("0+(ms|s|m|h)");
+  }
+
   /** A positive duration; the exception message is a complete sentence for a config error. */
   static Duration parseDuration(String text) {
     Matcher m = DURATION.matcher(text);

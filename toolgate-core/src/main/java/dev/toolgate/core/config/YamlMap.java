@@ -198,6 +198,12 @@ final class YamlMap {
   }
 
   /** A positive duration such as {@code 250ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+  /** A duration that may also be zero ({@code 0ms}): for a wait that may be none. */
+  Duration durationOrZero(String key) {
+    return value(key) instanceof ScalarNode scalar && !Tag.BOOL.equals(scalar.getTag()) && Units.isZeroDuration(scalar.getValue())
+        ? Duration.ZERO : duration(key);
+  }
+
   Duration duration(String key) {
     Node v = value(key);
     if (Yaml.isNull(v) || !Yaml.checkTag(v, field(key), problems)) {

@@ -14,7 +14,7 @@ class AuditDurabilityConfigTest {
   void aFileWithoutTheKeysIsDurableWithBatchesOfTwoMilliseconds() {
     AuditSettings noSection = parse(ONE_TOOL).audit();
     assertThat(noSection.durability()).isEqualTo(AuditDurability.DURABLE);
-    assertThat(noSection.batchDelay()).isEqualTo(Duration.ofMillis(2));
+    assertThat(noSection.batchDelay()).isEqualTo(Duration.ZERO);
     AuditSettings otherKeys = parse("audit:\n  batch_size: 64\n" + ONE_TOOL).audit();
     assertThat(otherKeys.durability()).isEqualTo(AuditDurability.DURABLE);
     assertThat(otherKeys.batchSize()).isEqualTo(64);
@@ -32,7 +32,9 @@ class AuditDurabilityConfigTest {
   void refusesAnUnknownModeAndADelayThatIsNotAPositiveDuration() {
     assertError("audit:\n  durability: sync\n" + ONE_TOOL, 2, "audit.durability", "unknown audit durability 'sync' (known: durable, async)");
     assertError("audit:\n  durability: true\n" + ONE_TOOL, 2, "audit.durability", "");
-    assertError("audit:\n  batch_delay: 0ms\n" + ONE_TOOL, 2, "audit.batch_delay", "duration must be positive");
+    assertThat(parse("audit:\n  batch_delay: 0ms\n" + ONE_TOOL).audit().batchDelay()).isEqualTo(Duration.ZERO);
+    assertError("audit:\n  batch_delay: 0\n" + ONE_TOOL, 2, "audit.batch_delay", "has no unit");
+    assertError("audit:\n  batch_delay: -1ms\n" + ONE_TOOL, 2, "audit.batch_delay", "invalid duration");
     assertError("audit:\n  batch_delay: 2\n" + ONE_TOOL, 2, "audit.batch_delay", "has no unit");
     assertError("audit:\n  batch_dealy: 2ms\n" + ONE_TOOL, 2, "audit.batch_dealy", "batch_delay");
   }

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durable mode ({@code audit.durability: durable}): {@link #recordBeforeAnswer} returns a future
  * completed once the record is kept, for the call's answer to wait on. A batch closes when it holds
- * {@code batch_size} records or its first has waited {@code batch_delay} (while a write runs, the next
+ * {@code batch_size} records or its first has waited {@code batch_delay}, at once by default (while a write runs, the next
  * batch fills: group commit), and its futures complete when its transaction is committed. While the
  * store fails, older records wait in the spool, or memory is over {@code buffer_max_events}, queued
  * records go to the spool at once and their futures complete once the spill file is synced; a batch
@@ -117,8 +117,8 @@ public final class AuditWriter implements AuditSink, AutoCloseable {
       throw new IllegalArgumentException("audit buffer_max_events must be at least 1, got " + settings.bufferMaxEvents());
     }
     if (settings.durability() == AuditDurability.DURABLE
-        && (settings.batchDelay() == null || settings.batchDelay().isNegative() || settings.batchDelay().isZero())) {
-      throw new IllegalArgumentException("audit batch delay must be positive, got " + settings.batchDelay());
+        && (settings.batchDelay() == null || settings.batchDelay().isNegative())) {
+      throw new IllegalArgumentException("audit batch delay must be zero or positive, got " + settings.batchDelay());
     }
     this.batchSize = settings.batchSize();
     this.durable = settings.durability() == AuditDurability.DURABLE;
