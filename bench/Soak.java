@@ -6,7 +6,7 @@
 // at SOAK_LOAD x that maximum (arrivals scheduled at fixed intervals whatever the answers do, latency
 // counted from the scheduled moment, so a stall shows in the latencies instead of slowing the load).
 // Every SOAK_SAMPLE s of phase 2: count, p50, p99, errors, and Toolgate's RSS, threads, open fds, and
-// every SOAK_GC_EVERY s its heap after a full GC (jcmd GC.run, then GC.heap_info).
+// every SOAK_GC_EVERY s its live heap (the total of jcmd GC.class_histogram, which collects fully first).
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -137,7 +137,7 @@ public final class Soak {
     Recorder rec = new Recorder(perMinute);
     rec.errorsSeen.addAll(probeRec.errorsSeen);
     ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(Math.max(conns * 2, 64));
-    Sampler sampler = new Sampler(pid, env("SOAK_JCMD"));
+    Sampler sampler = new Sampler(pid, env("SOAK_JCMD"), out);
     AtomicLong dropped = new AtomicLong();
     long start = System.nanoTime();
     long end = start + duration * 1_000_000_000L;
@@ -170,7 +170,7 @@ public final class Soak {
     long droppedInMinute = 0;
     try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("samples.csv")));
          PrintWriter minutes = new PrintWriter(Files.newBufferedWriter(out.resolve("minutes.csv")))) {
-      csv.println("t_s,requests,p50_ms,p99_ms,max_ms,errors,dropped,rss_kib,heap_after_gc_kib,fds,threads");
+      csv.println("t_s,requests,p50_ms,p99_ms,max_ms,errors,dropped,rss_kib,live_heap_kib,fds,threads");
       minutes.println("end_s,requests,p50_ms,p99_ms,max_ms,errors");
       for (long k = 1; start + k * sample * 1_000_000_000L <= end; k++) {
         long due = start + k * sample * 1_000_000_000L;
@@ -399,28 +399,34 @@ public final class Soak {
     synchronized void dumpErrors(Path file) throws IOException { Files.write(file, errorsSeen); }
   }
 
-  /** Toolgate's RSS, heap after a full GC (when asked), open fds and threads, from /proc and jcmd. */
-  record Sampler(long pid, String jcmd) {
-    static final Pattern USED = Pattern.compile("total \\d+K, used (\\d+)K");
+  /**
+   * Toolgate's RSS, live heap (when asked), open fds and threads, from /proc and jcmd. The live heap is the
+   * total of `jcmd GC.class_histogram`, which collects fully and counts in the same safepoint: GC.run followed
+   * by GC.heap_info also counted what the load allocated between the two commands (it swung 56–251 MiB).
+   */
+  record Sampler(long pid, String jcmd, Path out) {
+    static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
     String sample(boolean gc) throws IOException {
       String status = Files.readString(Path.of("/proc/" + pid + "/status"));
       long fds;
       try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) { fds = s.count(); }
-      String heap = gc ? Long.toString(heapAfterGc()) : "";
+      String heap = gc ? Long.toString(liveHeapKib()) : "";
       return field(status, "VmRSS") + "," + heap + "," + fds + "," + field(status, "Threads");
     }
     static String field(String status, String key) {
       Matcher m = Pattern.compile("(?m)^" + key + ":\\s+(\\d+)").matcher(status);
       return m.find() ? m.group(1) : "";
     }
-    /** Sum of the generations' "used" after a full collection, in KiB. */
-    long heapAfterGc() throws IOException {
-      jcmd("GC.run");
-      Matcher m = USED.matcher(jcmd("GC.heap_info"));
-      long used = 0;
-      while (m.find()) used += Long.parseLong(m.group(1));
-      return used;
+    /** Bytes of live objects after a full collection, in KiB; the histogram's top lines kept for the report. */
+    long liveHeapKib() throws IOException {
+      String histogram = jcmd("GC.class_histogram");
+      Matcher m = TOTAL.matcher(histogram);
+      if (!m.find()) throw new IOException("no Total line in the class histogram: " + histogram.lines().limit(5).toList());
+      String top = histogram.lines().limit(43).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+      Path first = out.resolve("histogram-first.txt");
+      Files.writeString(Files.exists(first) ? out.resolve("histogram-last.txt") : first, top);
+      return Long.parseLong(m.group(1)) / 1024;
     }
     String jcmd(String command) throws IOException {
       Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();

@@ -20,15 +20,15 @@
 # Phase 2 (DURATION s): the mix at BENCH_SOAK_LOAD (0.8) x that maximum, as an open model: arrivals at
 #   fixed intervals whatever the answers do; latency counted from the scheduled moment.
 # Every 10 s of phase 2: requests, p50, p99, errors of the window; Toolgate's RSS and threads
-#   (/proc/PID/status), open file descriptors (/proc/PID/fd); every 30 s its heap after a full GC
-#   (jcmd PID GC.run, then GC.heap_info: the sum of the generations' "used"). Per minute: requests,
+#   (/proc/PID/status), open file descriptors (/proc/PID/fd); every 30 s its live heap
+#   (the total of jcmd PID GC.class_histogram, which collects fully and counts in one pause). Per minute: requests,
 #   p50, p99, errors.
 #
 # Verdict (bench/soak_report.py): FAIL, exit status 1, when any call erred (in the check, phase 1 or
-# phase 2), or when any of RSS, heap after GC, open fds, threads, p99 trends up. Trend rule: skip the
+# phase 2), or when any of RSS, live heap, open fds, threads, p99 trends up. Trend rule: skip the
 # warm-up (the first 20 % of phase 2, at least 30 s); split the samples after it into thirds by time;
 # a metric trends up when the median of the last third exceeds the median of the first third by more
-# than BOTH a relative and an absolute margin: RSS 10 % and 16 MiB, heap after GC 10 % and 4 MiB,
+# than BOTH a relative and an absolute margin: RSS 10 % and 16 MiB, live heap 10 % and 4 MiB,
 # fds 10 % and 8, threads 10 % and 4, p99 (10-s windows) 50 % and 2 ms. With fewer than 2 samples
 # per third a metric is not judged (the report says so): short runs check errors only.
 #

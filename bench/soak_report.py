@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 # metric column -> (label, scale to the unit shown, unit, relative margin, absolute margin in that unit)
 TRENDS = {
     "rss_kib": ("RSS", 1 / 1024, "MiB", 0.10, 16),
-    "heap_after_gc_kib": ("heap after GC", 1 / 1024, "MiB", 0.10, 4),
+    "live_heap_kib": ("live heap", 1 / 1024, "MiB", 0.10, 4),
     "fds": ("open fds", 1, "", 0.10, 8),
     "threads": ("threads", 1, "", 0.10, 4),
     "p99_ms": ("p99 (10-s windows)", 1, "ms", 0.50, 2),
@@ -58,14 +58,14 @@ def main(out):
     warmup = max(30, duration * 0.2)
 
     # Per minute: the driver's figures, and the resources at the minute's last sample (heap: its last GC).
-    table = ["| minute | requests | req/s | p50 ms | p99 ms | errors | RSS MiB | heap after GC MiB | fds | threads |",
+    table = ["| minute | requests | req/s | p50 ms | p99 ms | errors | RSS MiB | live heap MiB | fds | threads |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     begin = 0
     for m in minutes:
         end = int(m["end_s"])
         inside = [s for s in samples if begin < float(s["t_s"]) <= end]
         last = inside[-1] if inside else {}
-        heaps = [num(s["heap_after_gc_kib"]) for s in inside if num(s["heap_after_gc_kib"]) is not None]
+        heaps = [num(s["live_heap_kib"]) for s in inside if num(s["live_heap_kib"]) is not None]
         rss = num(last.get("rss_kib"))
         table.append("| {}–{} s | {} | {:.0f} | {:.2f} | {:.2f} | {} | {} | {} | {} | {} |".format(
             begin, end, m["requests"], int(m["requests"]) / (end - begin), float(m["p50_ms"]), float(m["p99_ms"]), m["errors"],
@@ -109,9 +109,9 @@ def plot(samples, warmup, path):
     t = [float(s["t_s"]) / 60 for s in samples]
     fig, (mem, lat) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
     mem.plot(t, [num(s["rss_kib"]) / 1024 for s in samples], label="RSS")
-    heap = [(x, num(s["heap_after_gc_kib"]) / 1024) for x, s in zip(t, samples) if num(s["heap_after_gc_kib"]) is not None]
+    heap = [(x, num(s["live_heap_kib"]) / 1024) for x, s in zip(t, samples) if num(s["live_heap_kib"]) is not None]
     if heap:
-        mem.plot(*zip(*heap), marker="o", markersize=3, label="heap after full GC")
+        mem.plot(*zip(*heap), marker="o", markersize=3, label="live heap (objects after a full GC)")
     mem.set_ylabel("MiB")
     mem.set_ylim(bottom=0)
     mem.legend(loc="center right")
