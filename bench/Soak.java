@@ -406,6 +406,7 @@ public final class Soak {
    */
   record Sampler(long pid, String jcmd, Path out) {
     static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
+    static final Pattern FILLER = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+\\S*jdk\\.internal\\.vm\\.Filler");
 
     String sample(boolean gc) throws IOException {
       String status = Files.readString(Path.of("/proc/" + pid + "/status"));
@@ -423,10 +424,12 @@ public final class Soak {
       String histogram = jcmd("GC.class_histogram");
       Matcher m = TOTAL.matcher(histogram);
       if (!m.find()) throw new IOException("no Total line in the class histogram: " + histogram.lines().limit(5).toList());
+      long fillers = 0;   // dead space the JVM keeps parsable (jdk.internal.vm.FillerElement arrays): not objects
+      for (Matcher f = FILLER.matcher(histogram); f.find(); ) fillers += Long.parseLong(f.group(1));
       String top = histogram.lines().limit(43).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
       Path first = out.resolve("histogram-first.txt");
       Files.writeString(Files.exists(first) ? out.resolve("histogram-last.txt") : first, top);
-      return Long.parseLong(m.group(1)) / 1024;
+      return (Long.parseLong(m.group(1)) - fillers) / 1024;
     }
     String jcmd(String command) throws IOException {
       Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();

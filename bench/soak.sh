@@ -21,7 +21,8 @@
 #   fixed intervals whatever the answers do; latency counted from the scheduled moment.
 # Every 10 s of phase 2: requests, p50, p99, errors of the window; Toolgate's RSS and threads
 #   (/proc/PID/status), open file descriptors (/proc/PID/fd); every 30 s its live heap
-#   (the total of jcmd PID GC.class_histogram, which collects fully and counts in one pause). Per minute: requests,
+#   (the total of jcmd PID GC.class_histogram, which collects fully and counts in one pause, less
+#   filler arrays). Per minute: requests,
 #   p50, p99, errors.
 #
 # Verdict (bench/soak_report.py): FAIL, exit status 1, when any call erred (in the check, phase 1 or
@@ -45,7 +46,7 @@
 #   BENCH_TG_PORT / BENCH_UP_PORT / BENCH_JWKS_PORT   18096 / 19096 / 19097
 #   TOOLGATE_JAVA_OPTS JVM options for Toolgate (replaces the launcher's defaults, as for users)
 # Writes bench/results/soak-<UTC time>/: samples.csv (10-s windows), minutes.csv, driver.txt,
-# report.md (per-minute table and verdict), soak.png (memory and p99 over time), errors.txt,
+# gc.txt (jstat -gc at the end), histogram-first.txt / histogram-last.txt (top 40 classes), report.md (per-minute table and verdict), soak.png (memory and p99 over time), errors.txt,
 # toolgate.log. Prints report.md.
 # Needs: a JDK (with jcmd), curl, python3 with matplotlib (apt-get install python3-matplotlib, or
 # pip install matplotlib). Bounded: about 2 min of set-up + probe + DURATION; a watchdog ends the run
@@ -165,6 +166,7 @@ untrack_pid "$DRIVER_PID"
 sleep 0.3   # tail's last lines
 [[ $driver_rc -eq 0 ]] || { cp "$WORK/toolgate.log" "$OUT/"; die "the driver failed (exit status $driver_rc; see ${OUT#"$ROOT"/}/driver.log, errors.txt)"; }
 kill -0 "$TG_PID" 2>/dev/null || { cp "$WORK/toolgate.log" "$OUT/"; die "Toolgate exited during the run"; }
+"$JAVA_HOME/bin/jstat" -gc "$TG_PID" > "$OUT/gc.txt" 2>&1 || true   # collections over the whole run, for the report
 cp "$WORK/toolgate.log" "$OUT/"
 { echo "toolgate_rev=$(toolgate_rev)"; echo "jvm=$(jvm_opts "$TG_PID")"; echo "java=$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
   echo "duration_s=$DURATION"; echo "load=$LOAD"; echo "machine=$(nproc) cores, $(busy)"; } >> "$OUT/driver.txt"

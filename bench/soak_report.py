@@ -1,6 +1,7 @@
 """Report of a bench/soak.sh run: per-minute table, plot, verdict. Usage: soak_report.py RESULT_DIR
 
-Reads samples.csv (10-s windows), minutes.csv and driver.txt written by bench/Soak.java; writes
+Reads samples.csv (10-s windows), minutes.csv and driver.txt written by bench/Soak.java, and gc.txt
+(jstat -gc of Toolgate at the end) when there; writes
 report.md and soak.png into the directory and prints report.md. Exit status 1 when the run FAILS:
 any call erred, or a metric trends up (the rule is in bench/soak.sh's header and below).
 """
@@ -49,6 +50,21 @@ def trend(rows, col, warmup_s, duration_s):
                 f" (limit {margin:.1f}{unit}: {rel:.0%} and {floor}{unit}): {'TRENDS UP' if up else 'ok'}")
 
 
+def gc_line(out, samples):
+    """The run's collections from jstat -gc (counts and seconds since Toolgate started), or None."""
+    path = out / "gc.txt"
+    rows = path.read_text().split() if path.exists() else []
+    half = len(rows) // 2
+    if half == 0 or rows[:half][-1] != "GCT":
+        return None
+    gc = dict(zip(rows[:half], rows[half:]))
+    forced = sum(1 for s in samples if num(s["live_heap_kib"]) is not None)
+    young, full = int(gc["YGC"]), int(gc["FGC"])
+    return (f"Collections since Toolgate started (jstat -gc): {young} young, {float(gc['YGCT']):.1f} s in all "
+            f"({1000 * float(gc['YGCT']) / max(young, 1):.1f} ms each); {full} full, {float(gc['FGCT']):.1f} s in all "
+            f"({1000 * float(gc['FGCT']) / max(full, 1):.0f} ms each), {forced} of them asked for by the live-heap samples.")
+
+
 def main(out):
     out = Path(out)
     samples = read_csv(out / "samples.csv")
@@ -95,6 +111,7 @@ def main(out):
         "",
         *[f"- {text}" for _, text in verdicts],
         "",
+        *([gc_line(out, samples), ""] if gc_line(out, samples) else []),
         f"**Verdict: {'FAIL' if failed else 'PASS'}**" + ("" if failed else " (no error, nothing trends up)"),
         "",
         "![memory and p99 over time](soak.png)",

@@ -35,7 +35,8 @@ public final class AdminProblems {
     /** A known admin path asked with a method it does not take; {@code Allow} lists those it does. */
     METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method not allowed"),
     CONFLICT(409, "conflict", "Request conflicts with what is stored"),
-    IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still running"),
+    /** Still running ({@code Retry-After: 1}), or carried out with its answer lost to a crash (no {@code Retry-After}: look it up). */
+    IDEMPOTENCY_KEY_IN_USE(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still running or was already carried out"),
     PRECONDITION_FAILED(412, "precondition_failed", "The resource changed since it was read"),
     BODY_TOO_LARGE(413, "body_too_large", "Request body is too large"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused", "Idempotency-Key was used for another request"),

@@ -1,19 +1,16 @@
 package dev.toolgate.server.console;
 
+import dev.toolgate.core.secret.ConstantTime;
 import dev.toolgate.server.admin.BrowserSessions;
+import dev.toolgate.server.http.BrowserOrigin;
 import dev.toolgate.server.http.CookieHeader;
 import dev.toolgate.server.store.SealedState;
 import dev.toolgate.server.store.SecretBox;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.HostAndPort;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -49,7 +46,7 @@ public final class ConsoleSessions implements BrowserSessions {
    */
   public ConsoleSessions(SecretBox box, String issuer, boolean secure) {
     this.sealer = new SealedState(Objects.requireNonNull(box, "box"));
-    this.issuerOrigin = origin(issuer);
+    this.issuerOrigin = BrowserOrigin.of(issuer);
     this.secure = secure;
   }
 
@@ -68,7 +65,7 @@ public final class ConsoleSessions implements BrowserSessions {
       return new Verdict(null, Refusal.SESSION_ENDED);
     }
     List<String> csrf = request.headers().getAll(CSRF_HEADER);
-    if (csrf.size() != 1 || !same(csrf.get(0), session.get().csrfToken())) {
+    if (csrf.size() != 1 || !ConstantTime.same(csrf.get(0), session.get().csrfToken())) {
       return new Verdict(session.get().adminTokenId(), Refusal.CSRF_TOKEN);
     }
     if (changes(request.method()) && !originAllowed(request)) {
@@ -118,46 +115,13 @@ public final class ConsoleSessions implements BrowserSessions {
   /**
    * Whether a request may change something: it names no origin (not a browser, or one that sends
    * none on a same-origin GET), or names exactly the console's: the issuer's, or the one the request
-   * was sent to. One {@code Origin} header at most; {@code null} (an opaque origin) is no origin of ours.
+   * was sent to.
    */
   boolean originAllowed(HttpServerRequest request) {
-    List<String> origins = request.headers().getAll("origin");
-    if (origins.isEmpty()) {
-      return true;
-    }
-    if (origins.size() > 1) {
-      return false;
-    }
-    String origin = origins.get(0).toLowerCase(Locale.ROOT);
-    return origin.equals(issuerOrigin) || origin.equals(ownOrigin(request));
-  }
-
-  /** The origin a browser names when it sent this request to the page's own server. */
-  private static String ownOrigin(HttpServerRequest request) {
-    HostAndPort authority = request.authority();
-    if (authority == null || authority.host() == null || authority.host().isEmpty()) {
-      return null;
-    }
-    String scheme = request.isSSL() ? "https" : "http";
-    int port = authority.port();
-    boolean defaultPort = port < 0 || scheme.equals("https") && port == 443 || scheme.equals("http") && port == 80;
-    return scheme + "://" + authority.host().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
-  }
-
-  /** The ASCII serialisation of a URL's origin, as a browser sends it in {@code Origin}. */
-  static String origin(String url) {
-    URI uri = URI.create(url);
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    int port = uri.getPort();
-    boolean defaultPort = port < 0 || scheme.equals("https") && port == 443 || scheme.equals("http") && port == 80;
-    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    return BrowserOrigin.noneOrOurs(request, issuerOrigin, BrowserOrigin.ofRequest(request));
   }
 
   private static boolean changes(HttpMethod method) {
     return !(method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS);
-  }
-
-  static boolean same(String a, String b) {
-    return a != null && b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -2,6 +2,7 @@ package dev.toolgate.server.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolgate.server.http.BrowserOrigin;
 import dev.toolgate.server.store.MasterKey;
 import dev.toolgate.server.store.SealedState;
 import dev.toolgate.server.store.SecretBox;
@@ -50,8 +51,8 @@ class ConsoleSessionSealTest {
 
   @Test
   void originsAreComparedAsBrowsersSendThem() {
-    assertThat(ConsoleSessions.origin("https://Gateway.Example.com:443/base/")).isEqualTo("https://gateway.example.com");
-    assertThat(ConsoleSessions.origin("http://127.0.0.1:8080")).isEqualTo("http://127.0.0.1:8080");
-    assertThat(ConsoleSessions.origin("http://[::1]:80")).isEqualTo("http://[::1]");
+    assertThat(BrowserOrigin.of("https://Gateway.Example.com:443/base/")).isEqualTo("https://gateway.example.com");
+    assertThat(BrowserOrigin.of("http://127.0.0.1:8080")).isEqualTo("http://127.0.0.1:8080");
+    assertThat(BrowserOrigin.of("http://[::1]:80")).isEqualTo("http://[::1]");
   }
 }

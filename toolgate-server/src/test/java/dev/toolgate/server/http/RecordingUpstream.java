@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a path ending in {@code /stalled-answer} gets a head promising 100 bytes, 10 of them, and then nothing;
  * one ending in {@code /sets-cookies} sets cookies, Toolgate's own among them.
  */
-final class RecordingUpstream implements AutoCloseable {
+public final class RecordingUpstream implements AutoCloseable {
   final AtomicInteger hits = new AtomicInteger();
   /** The x-request-id of every call that reached this upstream. */
   final java.util.Set<String> requestIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -23,7 +23,7 @@ final class RecordingUpstream implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
 
-  RecordingUpstream() throws Exception {
+  public RecordingUpstream() throws Exception {
     server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       hits.incrementAndGet();
       String requestId = req.getHeader("x-request-id");
@@ -60,7 +60,7 @@ final class RecordingUpstream implements AutoCloseable {
     return server.actualPort();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port();
   }
 

@@ -1,12 +1,11 @@
 package dev.toolgate.server.oauth.authorize;
 
 import dev.toolgate.core.request.FormBody;
+import dev.toolgate.core.secret.ConstantTime;
+import dev.toolgate.server.http.BrowserOrigin;
 import dev.toolgate.server.http.FormBodyReader;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,15 +32,15 @@ final class PostCheck {
 
   PostCheck(AuthorizeFlow flow) {
     this.flow = flow;
-    this.issuerOrigin = origin(flow.issuer);
+    this.issuerOrigin = BrowserOrigin.of(flow.issuer);
   }
 
   /** The form if it passes; otherwise the browser was answered (400 or 403 page) and the result is empty. */
   Optional<Passed> check(RoutingContext ctx, long start) {
     HttpServerRequest req = ctx.request();
-    List<String> origins = req.headers().getAll("origin");
-    if (origins.size() > 1 || origins.size() == 1 && !origins.get(0).equalsIgnoreCase(issuerOrigin)) {
-      return forbidden(ctx, start, null, "the form was posted from another site (Origin " + (origins.size() == 1 ? "mismatch" : "repeated") + ")");
+    if (!BrowserOrigin.noneOrOurs(req, issuerOrigin)) {
+      String why = req.headers().getAll("origin").size() == 1 ? "mismatch" : "repeated";
+      return forbidden(ctx, start, null, "the form was posted from another site (Origin " + why + ")");
     }
     if (!FORM_TYPE.equals(mediaType(req.getHeader("content-type")))) {
       return badRequest(ctx, start, "The form was not sent as a form.");
@@ -62,10 +61,10 @@ final class PostCheck {
       return forbidden(ctx, start, null, "the sealed request is missing or was not made by this server");
     }
     String clientId = pending.get().request().clientId();
-    if (!BrowserCookies.isNonce(csrf) || !same(csrf, pending.get().csrf())) {
+    if (!BrowserCookies.isNonce(csrf) || !ConstantTime.same(csrf, pending.get().csrf())) {
       return forbidden(ctx, start, clientId, "the csrf field does not match the sealed request");
     }
-    if (BrowserCookies.values(req, flow.cookies.csrfName()).stream().noneMatch(cookie -> same(cookie, csrf))) {
+    if (BrowserCookies.values(req, flow.cookies.csrfName()).stream().noneMatch(cookie -> ConstantTime.same(cookie, csrf))) {
       return forbidden(ctx, start, clientId, "the csrf cookie is missing or does not match");
     }
     if (pending.get().expired(flow.clock.instant())) {
@@ -91,19 +90,6 @@ final class PostCheck {
   private static String field(FormBody form, String name) {
     List<String> values = form.values(name);
     return values.isEmpty() ? null : values.get(0);
-  }
-
-  private static boolean same(String a, String b) {
-    return a != null && b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The ASCII serialisation of the issuer's origin, as a browser sends it in {@code Origin}. */
-  static String origin(String issuer) {
-    URI uri = URI.create(issuer);
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    int port = uri.getPort();
-    boolean defaultPort = port < 0 || scheme.equals("https") && port == 443 || scheme.equals("http") && port == 80;
-    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
   }
 
   private static String mediaType(String contentType) {

@@ -40,7 +40,7 @@ import java.util.Set;
 /**
  * The authorization pages on a real HTTP server on loopback, over a real SQLite store: a public
  * client "Notes App" with an https and a loopback redirect URI, a user alice, a login throttle of
- * three failures, the real audit writer.
+ * three failures, the real audit writer (durable, as by default), whose store can be made to fail.
  */
 final class AuthorizeServer implements AutoCloseable {
   static final String PASSWORD = "correct horse battery";
@@ -61,6 +61,8 @@ final class AuthorizeServer implements AutoCloseable {
   final MutableClock clock;
   final AuditLog auditLog = new AuditLog(database);
   final AuditWriter audit;
+  /** While true, every audit write fails as a store outage would; spill files may hold one byte, so no record can be kept. */
+  volatile boolean auditStoreDown;
   final Path spill;
   final Vertx vertx = Vertx.vertx();
   final HttpServer server;
@@ -82,7 +84,13 @@ final class AuthorizeServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    audit = new AuditWriter(auditLog, AuditSettings.defaults(), spill);
+    AuditSettings durable = AuditSettings.defaults().withSpill(AuditSettings.DEFAULT_BUFFER_MAX_EVENTS, spill.toString(), 1);
+    audit = new AuditWriter(events -> {
+      if (auditStoreDown) {
+        throw new IllegalStateException("the audit store is down (test)");
+      }
+      auditLog.appendBatch(events);
+    }, durable, spill);
     app = admin.createClient(appName, "mcp");
     oauth.setOAuthSettings(app.id(), Set.of("notes:read", "notes:write"), Duration.ofHours(1), Set.of("none"), null);
     oauth.setRedirectUris(app.id(), List.of(APP_REDIRECT, LOOPBACK_REDIRECT));

@@ -1,4 +1,4 @@
-package dev.toolgate.server.http;
+package dev.toolgate.server.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,6 +73,44 @@ final class ServerProcess {
     server.destroy();
     server.waitFor(30, TimeUnit.SECONDS);
     server.destroyForcibly();
+  }
+
+  /** Opens the store a crash test checks. */
+  @FunctionalInterface
+  interface StoreOpener {
+    Database open() throws Exception;
+  }
+
+  /** A crash test's rounds, in {@code dir}, on the store {@code storeYaml} configures and {@code openStore} opens. */
+  @FunctionalInterface
+  interface CrashRounds {
+    void run(Path dir, String storeYaml, StoreOpener openStore) throws Exception;
+  }
+
+  /** Runs {@code rounds} on a SQLite file in a fresh directory, checked with {@code PRAGMA integrity_check} when opened. */
+  static void onSqlite(String prefix, CrashRounds rounds) throws Exception {
+    Path dir = Files.createTempDirectory(prefix + "-sqlite-");
+    Path db = dir.resolve("toolgate.db");
+    rounds.run(dir, "store: { kind: sqlite, path: toolgate.db, master_key_file: toolgate.key }\n", () -> openIntactSqlite(db));
+    deleteTree(dir); // kept when the rounds fail: the logs and the store are what to look at
+  }
+
+  /** Runs {@code rounds} on a fresh schema of the test PostgreSQL, dropped afterwards. */
+  static void onPostgres(String prefix, CrashRounds rounds) throws Exception {
+    Path dir = Files.createTempDirectory(prefix + "-pg-");
+    String schema = createSchema(prefix.replace('-', '_'));
+    try {
+      rounds.run(dir, postgresStoreYaml(schema), () -> openPostgres(schema));
+    } finally {
+      dropSchema(schema);
+    }
+    deleteTree(dir);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   static int freePort() throws IOException {

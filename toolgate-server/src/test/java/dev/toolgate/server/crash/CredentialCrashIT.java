@@ -1,8 +1,7 @@
-package dev.toolgate.server.http;
+package dev.toolgate.server.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toolgate.core.secret.SecretDigest;
 import dev.toolgate.server.admin.AdminTokenStore;
 import dev.toolgate.server.store.Database;
 import io.vertx.core.json.JsonObject;
@@ -15,15 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -50,52 +47,28 @@ import org.junit.jupiter.api.Test;
 class CredentialCrashIT {
   private static final int ROUNDS = 3;
   private static final int THREADS = 4;
-  private static final long OVERLAP_SECONDS = 3600;
-  private static final String[] CREDENTIAL_TABLES = {"static_tokens", "api_keys", "signing_secrets"};
+  private static final long OVERLAP_SECONDS = AcknowledgedChanges.OVERLAP_SECONDS;
 
   /** An admin request sent with an {@code Idempotency-Key}: what a retry sends, and the answer it must get (null: none seen). */
   private record Idempotent(String key, String path, String body, JsonObject answer) {}
 
-  /** A credential a client saw created: its table, id, client and secret. */
-  private record Created(String table, String id, String clientId, String secret) {}
-
-  /** A rotation a client saw answered: the old credential must still live for the overlap, asked at {@code sentAtMillis}. */
-  private record Rotation(String table, String oldId, String newId, long sentAtMillis) {}
-
-  /** What the clients saw acknowledged, across rounds. */
-  private static final class Seen {
-    final ConcurrentLinkedQueue<String> clients = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<Created> created = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<Rotation> rotations = new ConcurrentLinkedQueue<>();
-    final ConcurrentLinkedQueue<String> revokedKeys = new ConcurrentLinkedQueue<>();
+  /** What the clients saw acknowledged, across rounds, and the idempotency keys they sent. */
+  private static final class Seen extends AcknowledgedChanges {
     final ConcurrentLinkedQueue<Idempotent> acknowledged = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Idempotent> unanswered = new ConcurrentLinkedQueue<>();
   }
 
   @Test
   void sqliteKeepsEveryAcknowledgedCredentialChangeWholeThroughSigkill() throws Exception {
-    Path dir = Files.createTempDirectory("toolgate-credcrash-sqlite-");
-    Path db = dir.resolve("toolgate.db");
-    crashRounds(dir, "store: { kind: sqlite, path: toolgate.db, master_key_file: toolgate.key }\n", () -> ServerProcess.openIntactSqlite(db));
+    ServerProcess.onSqlite("toolgate-credcrash", this::crashRounds);
   }
 
   @Test
   void postgresqlKeepsEveryAcknowledgedCredentialChangeWholeThroughSigkill() throws Exception {
-    Path dir = Files.createTempDirectory("toolgate-credcrash-pg-");
-    String schema = ServerProcess.createSchema("toolgate_credcrash");
-    try {
-      crashRounds(dir, ServerProcess.postgresStoreYaml(schema), () -> ServerProcess.openPostgres(schema));
-    } finally {
-      ServerProcess.dropSchema(schema);
-    }
+    ServerProcess.onPostgres("toolgate-credcrash", this::crashRounds);
   }
 
-  @FunctionalInterface
-  private interface StoreOpener {
-    Database open() throws Exception;
-  }
-
-  private void crashRounds(Path dir, String storeYaml, StoreOpener openStore) throws Exception {
+  private void crashRounds(Path dir, String storeYaml, ServerProcess.StoreOpener openStore) throws Exception {
     int port = ServerProcess.freePort();
     Files.writeString(dir.resolve("toolgate.yaml"), """
         server: { host: 127.0.0.1, port: PORT, shutdown_grace: 1s }
@@ -113,12 +86,12 @@ class CredentialCrashIT {
     Seen seen = new Seen();
     for (int round = 0; round < ROUNDS; round++) {
       Process server = ServerProcess.start(dir, admin.http, admin.base, round);
-      int before = seen.created.size() + seen.clients.size();
+      int before = seen.count();
       changesThenKill(server, admin, seen);
       try (Database store = openStore.open()) {
         assertWhole(store, seen, round);
       }
-      assertThat(seen.created.size() + seen.clients.size()).as("round %d: changes acknowledged before the kill", round).isGreaterThan(before);
+      assertThat(seen.count()).as("round %d: changes acknowledged before the kill", round).isGreaterThan(before);
     }
     assertThat(seen.rotations).as("rotations acknowledged in all rounds").isNotEmpty();
     assertThat(seen.revokedKeys).as("revocations acknowledged in all rounds").isNotEmpty();
@@ -204,7 +177,7 @@ class CredentialCrashIT {
     HttpResponse<String> r = admin.sendIdempotent(sent, seen);
     if (r != null && r.statusCode() == 201) {
       JsonObject answer = new JsonObject(r.body());
-      seen.created.add(new Created(table, answer.getString("id"), body.getString("client_id"), answer.getString("secret")));
+      seen.created.add(new AcknowledgedChanges.Created(table, answer.getString("id"), body.getString("client_id"), answer.getString("secret")));
       if (live != null) {
         live.add(answer.getString("id"));
       }
@@ -223,72 +196,27 @@ class CredentialCrashIT {
     if (r != null && r.statusCode() == 201) {
       JsonObject answer = new JsonObject(r.body());
       String newId = answer.getString("id");
-      seen.created.add(new Created(table, newId, answer.getString("client_id"), answer.getString("secret")));
-      seen.rotations.add(new Rotation(table, oldId, newId, sentAt));
+      seen.created.add(new AcknowledgedChanges.Created(table, newId, answer.getString("client_id"), answer.getString("secret")));
+      seen.rotations.add(new AcknowledgedChanges.Rotation(table, oldId, newId, sentAt));
       live.add(newId);
     }
   }
 
-  /** The store after a kill: every acknowledged change there and whole, nothing half-written. */
+  /** The store after a kill: every acknowledged change there and whole, every recorded idempotent answer backed. */
   private static void assertWhole(Database store, Seen seen, int round) throws SQLException {
     try (Connection c = store.dataSource().getConnection()) {
-      List<String> clients = column(c, "SELECT id FROM clients");
-      assertThat(clients).as("round %d: acknowledged clients", round).containsAll(seen.clients);
-      Map<String, Row> rows = new HashMap<>();
-      for (String table : CREDENTIAL_TABLES) {
-        String digest = table.equals("signing_secrets") ? "NULL" : "digest";
-        try (Statement s = c.createStatement();
-            ResultSet r = s.executeQuery("SELECT id, client_id, " + digest + ", expires_at, revoked_at FROM " + table)) {
-          while (r.next()) {
-            Long expires = r.getObject(4) == null ? null : r.getLong(4);
-            rows.put(r.getString(1), new Row(r.getString(2), r.getString(3), expires, r.getObject(5) != null));
-          }
-        }
-        assertThat(column(c, "SELECT t.id FROM " + table + " t LEFT JOIN clients c ON c.id = t.client_id WHERE c.id IS NULL"))
-            .as("round %d: %s without their client", round, table).isEmpty();
-      }
-      for (Created created : seen.created) {
-        Row row = rows.get(created.id());
-        assertThat(row).as("round %d: acknowledged %s %s", round, created.table(), created.id()).isNotNull();
-        assertThat(row.clientId()).isEqualTo(created.clientId());
-        if (row.digest() != null) {
-          assertThat(row.digest()).as("the secret the client was given matches the stored digest").isEqualTo(SecretDigest.of(created.secret()));
-        }
-      }
-      for (Rotation rotation : seen.rotations) {
-        Row old = rows.get(rotation.oldId());
-        assertThat(old).as("round %d: the credential rotated into %s", round, rotation.newId()).isNotNull();
-        assertThat(rows).containsKey(rotation.newId());
-        assertThat(old.expiresAt()).as("round %d: %s %s keeps its overlap", round, rotation.table(), rotation.oldId())
-            .isNotNull().isGreaterThanOrEqualTo(rotation.sentAtMillis() + OVERLAP_SECONDS * 1000 - 60_000);
-      }
-      for (String revoked : seen.revokedKeys) {
-        assertThat(rows.get(revoked)).as("round %d: acknowledged revocation of %s", round, revoked).isNotNull();
-        assertThat(rows.get(revoked).revoked()).as("round %d: %s revoked", round, revoked).isTrue();
-      }
-      List<String> unrecorded = column(c, "SELECT idem_key FROM idempotency_keys WHERE status IS NULL OR status = 0");
+      Set<String> stored = seen.assertKeptIn(c, round);
+      List<String> unrecorded = AcknowledgedChanges.column(c, "SELECT idem_key FROM idempotency_keys WHERE status IS NULL OR status = 0");
       assertThat(seen.acknowledged.stream().map(Idempotent::key).filter(unrecorded::contains).toList())
           .as("round %d: acknowledged keys whose answer is not recorded", round).isEmpty();
       // Every answer an idempotency key would replay names a credential that is stored.
       try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT response FROM idempotency_keys WHERE status > 0")) {
         while (r.next()) {
           String id = new JsonObject(r.getString(1)).getString("id");
-          assertThat(rows.containsKey(id) || clients.contains(id)).as("round %d: recorded idempotent answer for %s", round, id).isTrue();
+          assertThat(stored).as("round %d: recorded idempotent answer for %s", round, id).contains(id);
         }
       }
     }
-  }
-
-  private record Row(String clientId, String digest, Long expiresAt, boolean revoked) {}
-
-  private static List<String> column(Connection c, String sql) throws SQLException {
-    List<String> values = new ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement(sql); ResultSet r = q.executeQuery()) {
-      while (r.next()) {
-        values.add(r.getString(1));
-      }
-    }
-    return values;
   }
 
   /** The admin API of the server process, with one admin token. */

@@ -1,7 +1,8 @@
-package dev.toolgate.server.http;
+package dev.toolgate.server.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolgate.server.http.RecordingUpstream;
 import dev.toolgate.server.store.Database;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -47,28 +48,15 @@ class CrashSafeAuditIT {
 
   @Test
   void sqliteKeepsTheRecordOfEveryAnsweredCallThroughSigkill() throws Exception {
-    Path dir = Files.createTempDirectory("toolgate-crash-sqlite-");
-    Path db = dir.resolve("toolgate.db");
-    crashRounds(dir, "store: { kind: sqlite, path: toolgate.db, master_key_file: toolgate.key }\n", () -> ServerProcess.openIntactSqlite(db));
+    ServerProcess.onSqlite("toolgate-crash", this::crashRounds);
   }
 
   @Test
   void postgresqlKeepsTheRecordOfEveryAnsweredCallThroughSigkill() throws Exception {
-    Path dir = Files.createTempDirectory("toolgate-crash-pg-");
-    String schema = ServerProcess.createSchema("toolgate_crash");
-    try {
-      crashRounds(dir, ServerProcess.postgresStoreYaml(schema), () -> ServerProcess.openPostgres(schema));
-    } finally {
-      ServerProcess.dropSchema(schema);
-    }
+    ServerProcess.onPostgres("toolgate-crash", this::crashRounds);
   }
 
-  @FunctionalInterface
-  private interface StoreOpener {
-    Database open() throws Exception;
-  }
-
-  private void crashRounds(Path dir, String storeYaml, StoreOpener openStore) throws Exception {
+  private void crashRounds(Path dir, String storeYaml, ServerProcess.StoreOpener openStore) throws Exception {
     try (RecordingUpstream upstream = new RecordingUpstream()) {
       int port = ServerProcess.freePort();
       Files.writeString(dir.resolve("toolgate.yaml"), """
