@@ -5,8 +5,8 @@
 // after the first 5 s are the measured maximum. Phase 2 (SOAK_DURATION s): the same mix as an open model
 // at SOAK_LOAD x that maximum (arrivals scheduled at fixed intervals whatever the answers do, latency
 // counted from the scheduled moment, so a stall shows in the latencies instead of slowing the load).
-// Every SOAK_SAMPLE s of phase 2: count, p50, p99, errors, and Toolgate's RSS, threads, open fds, and
-// every SOAK_GC_EVERY s its live heap (the total of jcmd GC.class_histogram, which collects fully first).
+// Every SOAK_SAMPLE s of phase 2: count, p50, p99, errors, and Toolgate's RSS, threads, open fds and heap
+// after its last full collection (bench/SoakSampler.java); a class histogram after SOAK_WARMUP s and at the end.
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
@@ -78,7 +77,7 @@ public final class Soak {
 
   /** One operation of the mix: its share per 1000 arrivals, and what it does. */
   record Op(String name, int perMille, Step step) {}
-  interface Step { void run(long startNanos, Recorder rec) throws Exception; }
+  interface Step { void run(long startNanos, SoakRecorder rec) throws Exception; }
 
   static final List<Op> MIX = List.of(
       new Op("call sendbird_signature", 149, (t, r) -> call(r, "call sendbird_signature", t, post("/echo/soak-signature").header("x-sendbird-signature", SENDBIRD_SIG), 200)),
@@ -103,7 +102,7 @@ public final class Soak {
     int duration = Integer.parseInt(env("SOAK_DURATION"));
     double load = Double.parseDouble(env("SOAK_LOAD"));
     int sample = Integer.parseInt(env("SOAK_SAMPLE"));
-    int gcEvery = Integer.parseInt(env("SOAK_GC_EVERY"));
+    int warmup = Integer.parseInt(env("SOAK_WARMUP"));
     int i = 0;
     for (Op op : MIX) for (int k = 0; k < op.perMille(); k++) BY_MILLE[i++] = op;
     if (i != 1000) throw new IllegalStateException("the mix adds up to " + i + " per mille, not 1000");
@@ -115,33 +114,33 @@ public final class Soak {
     long pid = Long.parseLong(Files.readString(pidFile).trim());
 
     // Every operation once, so a misconfigured run stops before it measures anything.
-    Recorder check = new Recorder();
+    SoakRecorder check = new SoakRecorder();
     for (Ring ring : List.of(ACCESS_TOKENS, CUSTOMER_TOKENS, EXTERNAL_TOKENS)) ring.fill(check);
     for (Op op : MIX) op.step().run(System.nanoTime(), check);
-    Window first = check.take(0);
+    SoakRecorder.Window first = check.take(0);
     System.out.printf(Locale.ROOT, "check: every operation once: %d requests, %d errors%n", first.count(), first.errors());
     if (first.errors() > 0) { check.dumpErrors(out.resolve("errors.txt")); System.exit(1); }
 
     // Phase 1: the maximum.
-    Recorder probeRec = new Recorder();
+    SoakRecorder probeRec = new SoakRecorder();
     double max = probe(conns, probe, probeRec);
     double rate = load * max;
-    Window pw = probeRec.take(0);
+    SoakRecorder.Window pw = probeRec.take(0);
     System.out.printf(Locale.ROOT, "phase 1: %d workers, %d s: %.0f operations/s (max), %d requests, p99 %.2f ms, %d errors%n",
         conns, probe, max, pw.count(), pw.p99Ms(), pw.errors());
     System.out.printf(Locale.ROOT, "phase 2: %d s at %.0f%% of it: %.0f operations/s%n", duration, load * 100, rate);
     Files.writeString(out.resolve("driver.txt"), String.format(Locale.ROOT, "max_ops_per_s=%.1f%nrate_ops_per_s=%.1f%nprobe_errors=%d%n", max, rate, pw.errors()));
 
     // Phase 2: open model at the rate; a thread of its own samples, so a slow jcmd never delays an arrival.
-    Recorder perMinute = new Recorder();
-    Recorder rec = new Recorder(perMinute);
+    SoakRecorder perMinute = new SoakRecorder();
+    SoakRecorder rec = new SoakRecorder(perMinute);
     rec.errorsSeen.addAll(probeRec.errorsSeen);
     ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(Math.max(conns * 2, 64));
-    Sampler sampler = new Sampler(pid, env("SOAK_JCMD"), out);
+    SoakSampler sampler = new SoakSampler(pid, env("SOAK_JCMD"), out);
     AtomicLong dropped = new AtomicLong();
     long start = System.nanoTime();
     long end = start + duration * 1_000_000_000L;
-    Thread sampling = new Thread(() -> sampleUntil(end, start, sample, gcEvery, out, rec, perMinute, dropped, sampler), "sampler");
+    Thread sampling = new Thread(() -> sampleUntil(end, start, sample, warmup, out, rec, perMinute, dropped, sampler), "sampler");
     sampling.start();
     double interval = 1e9 / rate;
     for (long n = 0; ; n++) {
@@ -156,7 +155,7 @@ public final class Soak {
     pool.shutdown();
     boolean finished = pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
     int stuck = finished ? 0 : pool.shutdownNow().size() + pool.getActiveCount();
-    Window tail = rec.take(dropped.get() + stuck);   // the calls still running when the last sample was taken
+    SoakRecorder.Window tail = rec.take(dropped.get() + stuck);   // the calls still running when the last sample was taken
     Files.writeString(out.resolve("driver.txt"), String.format(Locale.ROOT, "tail_requests=%d%ntail_errors=%d%n", tail.count(), tail.errors()),
         java.nio.file.StandardOpenOption.APPEND);
     rec.dumpErrors(out.resolve("errors.txt"));
@@ -165,24 +164,28 @@ public final class Soak {
   }
 
   /** Every `sample` s until `end`: a line of samples.csv; every 60 s and at the end a line of minutes.csv. */
-  static void sampleUntil(long end, long start, int sample, int gcEvery, Path out, Recorder rec, Recorder perMinute,
-      AtomicLong dropped, Sampler sampler) {
+  static void sampleUntil(long end, long start, int sample, int warmup, Path out, SoakRecorder rec, SoakRecorder perMinute,
+      AtomicLong dropped, SoakSampler sampler) {
     long droppedInMinute = 0;
     try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out.resolve("samples.csv")));
          PrintWriter minutes = new PrintWriter(Files.newBufferedWriter(out.resolve("minutes.csv")))) {
-      csv.println("t_s,requests,p50_ms,p99_ms,max_ms,errors,dropped,rss_kib,live_heap_kib,fds,threads");
+      csv.println("t_s,requests,p50_ms,p99_ms,max_ms,errors,dropped,rss_kib,heap_after_full_gc_kib,fds,threads");
       minutes.println("end_s,requests,p50_ms,p99_ms,max_ms,errors");
       for (long k = 1; start + k * sample * 1_000_000_000L <= end; k++) {
         long due = start + k * sample * 1_000_000_000L;
         for (long now; (now = System.nanoTime()) < due; ) LockSupport.parkNanos(due - now);
         long d = dropped.getAndSet(0);
-        Window w = rec.take(d);
+        SoakRecorder.Window w = rec.take(d);
         csv.println(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%d,%d,%s", k * sample,
-            w.count(), w.p50Ms(), w.p99Ms(), w.maxMs(), w.errors(), w.dropped(), sampler.sample((k * sample) % gcEvery == 0)));
+            w.count(), w.p50Ms(), w.p99Ms(), w.maxMs(), w.errors(), w.dropped(), sampler.sample()));
         csv.flush();
+        boolean last = start + (k + 1) * sample * 1_000_000_000L > end;
+        if (last || (k - 1) * sample < warmup && k * sample >= warmup) {
+          sampler.histogram(last ? "histogram-last.txt" : "histogram-first.txt");
+        }
         droppedInMinute += d;
-        if ((k * sample) % 60 == 0 || start + (k + 1) * sample * 1_000_000_000L > end) {
-          Window m = perMinute.take(droppedInMinute);
+        if ((k * sample) % 60 == 0 || last) {
+          SoakRecorder.Window m = perMinute.take(droppedInMinute);
           droppedInMinute = 0;
           minutes.println(String.format(Locale.ROOT, "%d,%d,%.3f,%.3f,%.3f,%d", k * sample, m.count(), m.p50Ms(), m.p99Ms(), m.maxMs(), m.errors()));
           minutes.flush();
@@ -195,7 +198,7 @@ public final class Soak {
   }
 
   /** Operations completed per second by `conns` workers sending back to back, after the first 5 s. */
-  static double probe(int conns, int seconds, Recorder rec) throws InterruptedException {
+  static double probe(int conns, int seconds, SoakRecorder rec) throws InterruptedException {
     long probeStart = System.nanoTime();
     long countFrom = probeStart + 5_000_000_000L;
     long probeEnd = probeStart + seconds * 1_000_000_000L;
@@ -215,7 +218,7 @@ public final class Soak {
 
   static Op pick() { return BY_MILLE[ThreadLocalRandom.current().nextInt(1000)]; }
 
-  static void runOp(Op op, long startNanos, Recorder rec) {
+  static void runOp(Op op, long startNanos, SoakRecorder rec) {
     try {
       op.step().run(startNanos, rec);
     } catch (Exception e) {
@@ -231,7 +234,7 @@ public final class Soak {
     return post(path).header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
   }
   /** Sends the request (the 512 B JSON body unless it has one); the answer must have the status. Returns its body, or null. */
-  static String call(Recorder rec, String name, long startNanos, HttpRequest.Builder req, int expected) throws IOException, InterruptedException {
+  static String call(SoakRecorder rec, String name, long startNanos, HttpRequest.Builder req, int expected) throws IOException, InterruptedException {
     HttpRequest r = req.build();
     if (r.bodyPublisher().isEmpty()) r = req.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
     HttpResponse<String> res = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
@@ -239,27 +242,27 @@ public final class Soak {
     rec.record(name, startNanos, ok, ok ? null : res.statusCode() + " " + res.body());
     return ok ? res.body() : null;
   }
-  static String issue(Recorder rec, long t) throws Exception {
+  static String issue(SoakRecorder rec, long t) throws Exception {
     String body = call(rec, "token issuance", t, form("/oauth/token", "grant_type=client_credentials").header("Authorization", BASIC), 200);
     return body == null ? null : match(ACCESS, body);
   }
-  static void introspect(Recorder rec, long t) throws Exception {
+  static void introspect(SoakRecorder rec, long t) throws Exception {
     String body = call(rec, "introspection", t, form("/oauth/introspect", "token=" + ACCESS_TOKENS.get(rec)).header("Authorization", BASIC), 200);
     if (body != null && !body.contains("\"active\":true")) rec.record("introspection", t, false, "live token not active: " + body);
   }
   /** Issues a token, revokes it, and checks that a call with it is refused. */
-  static void revocation(long t, Recorder rec) throws Exception {
+  static void revocation(long t, SoakRecorder rec) throws Exception {
     String token = issue(rec, t);
     if (token == null) return;
     if (call(rec, "revocation", System.nanoTime(), form("/oauth/revoke", "token=" + token).header("Authorization", BASIC), 200) == null) return;
     call(rec, "call revoked client_token (401)", System.nanoTime(), post("/echo/soak-client-token").header("Authorization", "Bearer " + token), 401);
   }
-  static String login(Recorder rec, long t) throws Exception {
+  static String login(SoakRecorder rec, long t) throws Exception {
     String body = call(rec, "customer login", t, form("/auth/customer_authenticate", LOGIN_FORM), 200);
     return body == null ? null : match(CUSTOMER, body);
   }
   /** Logs in, logs out, and checks that a call with the logged-out token is refused. */
-  static void logout(long t, Recorder rec) throws Exception {
+  static void logout(long t, SoakRecorder rec) throws Exception {
     String jwt = login(rec, t);
     if (jwt == null) return;
     if (call(rec, "customer logout", System.nanoTime(), post("/auth/logout").header("customer-auth", "JWT " + jwt)
@@ -310,7 +313,7 @@ public final class Soak {
   }
 
   // ------------------------------------------------------------------ helpers
-  interface Issuer { String issue(Recorder rec, long startNanos) throws Exception; }
+  interface Issuer { String issue(SoakRecorder rec, long startNanos) throws Exception; }
   /** A few tokens of one kind, each with the moment it was put in. */
   static final class Ring {
     static final long MAX_AGE = 120_000_000_000L;
@@ -319,11 +322,11 @@ public final class Soak {
     private final Issuer issuer;
 
     Ring(int size, Issuer issuer) { this.slots = new AtomicReferenceArray<>(size); this.issuer = issuer; }
-    void fill(Recorder rec) throws Exception { for (int i = 0; i < slots.length(); i++) put(i, issuer.issue(rec, System.nanoTime())); }
+    void fill(SoakRecorder rec) throws Exception { for (int i = 0; i < slots.length(); i++) put(i, issuer.issue(rec, System.nanoTime())); }
     void put(String token) { put(ThreadLocalRandom.current().nextInt(slots.length()), token); }
     private void put(int i, String token) { if (token != null) slots.set(i, new Entry(token, System.nanoTime())); }
     /** A token of the ring; one over MAX_AGE is replaced first (a failed replacement is recorded as an error). */
-    String get(Recorder rec) throws Exception {
+    String get(SoakRecorder rec) throws Exception {
       int i = ThreadLocalRandom.current().nextInt(slots.length());
       Entry e = slots.get(i);
       if (System.nanoTime() - e.at() > MAX_AGE) {
@@ -356,91 +359,5 @@ public final class Soak {
     System.arraycopy(body, 0, all, h.length, body.length);
     System.arraycopy(tail, 0, all, h.length + body.length, tail.length);
     return all;
-  }
-
-  // ------------------------------------------------------------------ measurements
-  record Window(long count, long errors, long dropped, double p50Ms, double p99Ms, double maxMs) {}
-
-  /** Latencies and errors since the last take(); the first 50 errors' details. */
-  static final class Recorder {
-    private final Recorder also;   // a second recorder over longer windows, or null
-    private long[] micros = new long[1 << 16];
-    private int n;
-    private long errors;
-    final List<String> errorsSeen = new ArrayList<>();
-
-    Recorder() { this(null); }
-    Recorder(Recorder also) { this.also = also; }
-
-    void record(String op, long startNanos, boolean ok, String detail) {
-      long us = (System.nanoTime() - startNanos) / 1000;
-      add(op, us, ok, detail);
-      if (also != null) also.add(op, us, ok, detail);
-    }
-    private synchronized void add(String op, long us, boolean ok, String detail) {
-      if (n == micros.length) micros = Arrays.copyOf(micros, n * 2);
-      micros[n++] = us;
-      if (!ok) {
-        errors++;
-        if (errorsSeen.size() < 50) errorsSeen.add(op + ": " + (detail.length() > 300 ? detail.substring(0, 300) : detail));
-      }
-    }
-    synchronized Window take(long dropped) {
-      long[] l = Arrays.copyOf(micros, n);
-      Arrays.sort(l);
-      Window w = new Window(n, errors + dropped, dropped, pct(l, 0.50), pct(l, 0.99), n == 0 ? 0 : l[n - 1] / 1000.0);
-      n = 0;
-      errors = 0;
-      return w;
-    }
-    static double pct(long[] sorted, double q) {
-      return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] / 1000.0;
-    }
-    synchronized void dumpErrors(Path file) throws IOException { Files.write(file, errorsSeen); }
-  }
-
-  /**
-   * Toolgate's RSS, live heap (when asked), open fds and threads, from /proc and jcmd. The live heap is the
-   * total of `jcmd GC.class_histogram`, which collects fully and counts in the same safepoint: GC.run followed
-   * by GC.heap_info also counted what the load allocated between the two commands (it swung 56–251 MiB).
-   */
-  record Sampler(long pid, String jcmd, Path out) {
-    static final Pattern TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
-    static final Pattern FILLER = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+\\S*jdk\\.internal\\.vm\\.Filler");
-
-    String sample(boolean gc) throws IOException {
-      String status = Files.readString(Path.of("/proc/" + pid + "/status"));
-      long fds;
-      try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) { fds = s.count(); }
-      String heap = gc ? Long.toString(liveHeapKib()) : "";
-      return field(status, "VmRSS") + "," + heap + "," + fds + "," + field(status, "Threads");
-    }
-    static String field(String status, String key) {
-      Matcher m = Pattern.compile("(?m)^" + key + ":\\s+(\\d+)").matcher(status);
-      return m.find() ? m.group(1) : "";
-    }
-    /** Bytes of live objects after a full collection, in KiB; the histogram's top lines kept for the report. */
-    long liveHeapKib() throws IOException {
-      String histogram = jcmd("GC.class_histogram");
-      Matcher m = TOTAL.matcher(histogram);
-      if (!m.find()) throw new IOException("no Total line in the class histogram: " + histogram.lines().limit(5).toList());
-      long fillers = 0;   // dead space the JVM keeps parsable (jdk.internal.vm.FillerElement arrays): not objects
-      for (Matcher f = FILLER.matcher(histogram); f.find(); ) fillers += Long.parseLong(f.group(1));
-      String top = histogram.lines().limit(43).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-      Path first = out.resolve("histogram-first.txt");
-      Files.writeString(Files.exists(first) ? out.resolve("histogram-last.txt") : first, top);
-      return (Long.parseLong(m.group(1)) - fillers) / 1024;
-    }
-    String jcmd(String command) throws IOException {
-      Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
-      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      try {
-        if (p.waitFor() != 0) throw new IOException("jcmd " + command + " failed: " + text);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
-      return text;
-    }
   }
 }

@@ -115,3 +115,8 @@ jvm_opts() {
 rss_kib() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
 # The Toolgate build being measured, for reports.
 toolgate_rev() { echo "${BENCH_REV:-$(git rev-parse --short HEAD 2>/dev/null || echo '(no git)')$(git diff --quiet HEAD -- toolgate-core toolgate-server toolgate 2>/dev/null || echo '+uncommitted')}"; }
+
+# Until the sample upstream on port $1 answers a POST to /echo/x (at most 10 s; a later request would fail loudly).
+upstream_wait_ready() {
+  for _ in $(seq 1 100); do curl -fs -o /dev/null -X POST "http://127.0.0.1:$1/echo/x" && return 0; sleep 0.1; done
+}

@@ -20,21 +20,21 @@
 # Phase 2 (DURATION s): the mix at BENCH_SOAK_LOAD (0.8) x that maximum, as an open model: arrivals at
 #   fixed intervals whatever the answers do; latency counted from the scheduled moment.
 # Every 10 s of phase 2: requests, p50, p99, errors of the window; Toolgate's RSS and threads
-#   (/proc/PID/status), open file descriptors (/proc/PID/fd); every 30 s its live heap
-#   (the total of jcmd PID GC.class_histogram, which collects fully and counts in one pause, less
-#   filler arrays). Per minute: requests,
-#   p50, p99, errors.
+#   (/proc/PID/status), open file descriptors (/proc/PID/fd), and its heap after the window's last
+#   full collection, from its GC log (turned on with jcmd PID VM.log once it runs; nothing is
+#   collected for the measurement). Per minute: requests, p50, p99, errors.
 #
 # Verdict (bench/soak_report.py): FAIL, exit status 1, when any call erred (in the check, phase 1 or
-# phase 2), or when any of RSS, live heap, open fds, threads, p99 trends up. Trend rule: skip the
+# phase 2), or when any of RSS, heap after full GC, open fds, threads, p99 trends up. Trend rule: skip the
 # warm-up (the first 20 % of phase 2, at least 30 s); split the samples after it into thirds by time;
 # a metric trends up when the median of the last third exceeds the median of the first third by more
-# than BOTH a relative and an absolute margin: RSS 10 % and 16 MiB, live heap 10 % and 4 MiB,
+# than BOTH a relative and an absolute margin: RSS 10 % and 16 MiB, heap after full GC 10 % and 4 MiB,
 # fds 10 % and 8, threads 10 % and 4, p99 (10-s windows) 50 % and 2 ms. With fewer than 2 samples
 # per third a metric is not judged (the report says so): short runs check errors only.
 #
 # The failed-authentication limit per IP is raised so that the expected 401s (all from 127.0.0.1) are
-# still counted but never turn into 429s. Tokens live 5 minutes here (access and customer tokens), so the revocation list, the verified-token
+# still counted but never turn into 429s; so is the login throttle's per-user limit, which counts a
+# login while its password is checked (all logins are one user's: more than 5 at once were refused). Tokens live 5 minutes here (access and customer tokens), so the revocation list, the verified-token
 # caches and the replay stores reach their steady size within the warm-up of a 30-minute run.
 #
 # Usage: bench/soak.sh DURATION_S          e.g. bench/soak.sh 1800 (the documented run), 90 (a smoke run)
@@ -46,7 +46,8 @@
 #   BENCH_TG_PORT / BENCH_UP_PORT / BENCH_JWKS_PORT   18096 / 19096 / 19097
 #   TOOLGATE_JAVA_OPTS JVM options for Toolgate (replaces the launcher's defaults, as for users)
 # Writes bench/results/soak-<UTC time>/: samples.csv (10-s windows), minutes.csv, driver.txt,
-# gc.txt (jstat -gc at the end), histogram-first.txt / histogram-last.txt (top 40 classes), report.md (per-minute table and verdict), soak.png (memory and p99 over time), errors.txt,
+# gc.log and gc.txt (jstat -gc at the end), histogram-first.txt / histogram-last.txt (top 40 classes
+# after the warm-up and at the end), report.md (per-minute table and verdict), soak.png (memory and p99 over time), errors.txt,
 # toolgate.log. Prints report.md.
 # Needs: a JDK (with jcmd), curl, python3 with matplotlib (apt-get install python3-matplotlib, or
 # pip install matplotlib). Bounded: about 2 min of set-up + probe + DURATION; a watchdog ends the run
@@ -88,6 +89,10 @@ authorization_server:
   issuer: $TG_BASE
   access_token_ttl: 5m
   customer_token: { ttl: 5m, subject: user_id }
+  # A login holds one of its user's (and its address's) allowed failures while its password is checked
+  # (given back if it succeeds): the soak's one user logs in about twice a second, several at once
+  # during a GC pause, and more than 5 at once were refused 429.
+  login_throttle: { per_user_failures: 1000, per_ip_failures: off }
 # The revocation and logout checks expect 401s from one address: counted, as always, but never
 # enough to empty the bucket and turn them into 429s.
 failed_auth_limit: { limit: 1000000000, period: 1s }
@@ -147,7 +152,7 @@ JAVA_HOME=$JAVA_HOME "$TOOLGATE" sample-upstream --port "$UP_PORT" > "$WORK/upst
 SOAK_BASE=$TG_BASE SOAK_BODY=$WORK/body.json SOAK_CLIENT_ID=$SOAK_CLIENT_ID SOAK_CLIENT_SECRET=$SOAK_CLIENT_SECRET \
   SOAK_STATIC_TOKEN=$SOAK_STATIC_TOKEN SOAK_API_KEY=$SOAK_API_KEY SOAK_USER=soak-user \
   SOAK_EXT_ISSUER=https://idp.soak.invalid SOAK_EXT_AUDIENCE=toolgate-soak SOAK_JWKS_PORT=$JWKS_PORT \
-  SOAK_CONNS=$CONNS SOAK_PROBE=$PROBE SOAK_DURATION=$DURATION SOAK_LOAD=$LOAD SOAK_SAMPLE=10 SOAK_GC_EVERY=30 \
+  SOAK_CONNS=$CONNS SOAK_PROBE=$PROBE SOAK_DURATION=$DURATION SOAK_LOAD=$LOAD SOAK_SAMPLE=10 SOAK_WARMUP=$(( DURATION / 5 > 30 ? DURATION / 5 : 30 )) \
   SOAK_PID_FILE=$WORK/toolgate.pid SOAK_JCMD=$JAVA_HOME/bin/jcmd \
   "$JAVA_HOME/bin/java" -Xmx256m -cp toolgate-server/target/toolgate.jar bench/Soak.java "$OUT" > "$OUT/driver.log" 2>&1 &
 DRIVER_PID=$!; track_pid "$DRIVER_PID"
@@ -156,7 +161,7 @@ for _ in $(seq 1 300); do ! port_free "$JWKS_PORT" && break; kill -0 "$DRIVER_PI
 tg_drop_stale_archive
 tg_start
 tg_wait_ready
-for _ in $(seq 1 100); do curl -fs -o /dev/null -X POST "http://127.0.0.1:$UP_PORT/echo/x" && break; sleep 0.1; done
+upstream_wait_ready "$UP_PORT"
 log "Toolgate $(toolgate_rev) pid $TG_PID, JVM: $(jvm_opts "$TG_PID"); $(busy)"
 log "driver: check every operation, phase 1 ${PROBE}s (maximum), phase 2 ${DURATION}s at $LOAD of it"
 echo "$TG_PID" > "$WORK/toolgate.pid"

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 # metric column -> (label, scale to the unit shown, unit, relative margin, absolute margin in that unit)
 TRENDS = {
     "rss_kib": ("RSS", 1 / 1024, "MiB", 0.10, 16),
-    "live_heap_kib": ("live heap", 1 / 1024, "MiB", 0.10, 4),
+    "heap_after_full_gc_kib": ("heap after full GC", 1 / 1024, "MiB", 0.10, 4),
     "fds": ("open fds", 1, "", 0.10, 8),
     "threads": ("threads", 1, "", 0.10, 4),
     "p99_ms": ("p99 (10-s windows)", 1, "ms", 0.50, 2),
@@ -58,11 +58,10 @@ def gc_line(out, samples):
     if half == 0 or rows[:half][-1] != "GCT":
         return None
     gc = dict(zip(rows[:half], rows[half:]))
-    forced = sum(1 for s in samples if num(s["live_heap_kib"]) is not None)
     young, full = int(gc["YGC"]), int(gc["FGC"])
     return (f"Collections since Toolgate started (jstat -gc): {young} young, {float(gc['YGCT']):.1f} s in all "
             f"({1000 * float(gc['YGCT']) / max(young, 1):.1f} ms each); {full} full, {float(gc['FGCT']):.1f} s in all "
-            f"({1000 * float(gc['FGCT']) / max(full, 1):.0f} ms each), {forced} of them asked for by the live-heap samples.")
+            f"({1000 * float(gc['FGCT']) / max(full, 1):.0f} ms each), 2 of them forced by the class histograms.")
 
 
 def main(out):
@@ -73,15 +72,15 @@ def main(out):
     duration = int(driver["duration_s"])
     warmup = max(30, duration * 0.2)
 
-    # Per minute: the driver's figures, and the resources at the minute's last sample (heap: its last GC).
-    table = ["| minute | requests | req/s | p50 ms | p99 ms | errors | RSS MiB | live heap MiB | fds | threads |",
+    # Per minute: the driver's figures, and the resources at the minute's last sample (heap: after its last full GC, blank without one).
+    table = ["| minute | requests | req/s | p50 ms | p99 ms | errors | RSS MiB | heap after full GC MiB | fds | threads |",
              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     begin = 0
     for m in minutes:
         end = int(m["end_s"])
         inside = [s for s in samples if begin < float(s["t_s"]) <= end]
         last = inside[-1] if inside else {}
-        heaps = [num(s["live_heap_kib"]) for s in inside if num(s["live_heap_kib"]) is not None]
+        heaps = [num(s["heap_after_full_gc_kib"]) for s in inside if num(s["heap_after_full_gc_kib"]) is not None]
         rss = num(last.get("rss_kib"))
         table.append("| {}–{} s | {} | {:.0f} | {:.2f} | {:.2f} | {} | {} | {} | {} | {} |".format(
             begin, end, m["requests"], int(m["requests"]) / (end - begin), float(m["p50_ms"]), float(m["p99_ms"]), m["errors"],
@@ -126,9 +125,9 @@ def plot(samples, warmup, path):
     t = [float(s["t_s"]) / 60 for s in samples]
     fig, (mem, lat) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
     mem.plot(t, [num(s["rss_kib"]) / 1024 for s in samples], label="RSS")
-    heap = [(x, num(s["live_heap_kib"]) / 1024) for x, s in zip(t, samples) if num(s["live_heap_kib"]) is not None]
+    heap = [(x, num(s["heap_after_full_gc_kib"]) / 1024) for x, s in zip(t, samples) if num(s["heap_after_full_gc_kib"]) is not None]
     if heap:
-        mem.plot(*zip(*heap), marker="o", markersize=3, label="live heap (objects after a full GC)")
+        mem.plot(*zip(*heap), marker="o", markersize=3, linestyle="none", label="heap after a full GC")
     mem.set_ylabel("MiB")
     mem.set_ylim(bottom=0)
     mem.legend(loc="center right")

@@ -145,7 +145,7 @@ YAML
   tg_start
   wait_first_token "$TG_BASE/oauth/token" "$TG_BASIC" "$TG_LAUNCH_MS" "$TG_PID" "$WORK/toolgate.log"
   tg_stop
-  for _ in $(seq 1 100); do curl -fs -o /dev/null -X POST "http://127.0.0.1:$UP_PORT/echo/x" && break; sleep 0.1; done
+  upstream_wait_ready "$UP_PORT"
 
   python3 - "$WORK/body.json" <<'PY'
 import json, sys

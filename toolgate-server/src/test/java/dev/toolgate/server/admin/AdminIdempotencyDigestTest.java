@@ -9,8 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,18 +16,7 @@ import org.junit.jupiter.api.Test;
  * a user's password (or a given signing secret) is in that body, and a plain SHA-256 of it lets a
  * reader of the store test password guesses at hash speed, past the password hasher.
  */
-class AdminIdempotencyDigestTest {
-  AdminApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = AdminApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+class AdminIdempotencyDigestTest extends AdminApiTestBase {
 
   private List<String> storedDigests() throws Exception {
     List<String> digests = new ArrayList<>();

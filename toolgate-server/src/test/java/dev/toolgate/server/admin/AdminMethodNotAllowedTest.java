@@ -5,26 +5,13 @@ import static dev.toolgate.server.admin.AdminApiHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A known admin path with a method it does not take is 405 {@code method_not_allowed} with {@code
  * Allow}; an unknown path stays 404; and a caller without an admin token learns neither.
  */
-class AdminMethodNotAllowedTest {
-  AdminApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = AdminApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+class AdminMethodNotAllowedTest extends AdminApiTestBase {
 
   @Test
   void aKnownPathWithAnotherMethodIs405WithAllow() {

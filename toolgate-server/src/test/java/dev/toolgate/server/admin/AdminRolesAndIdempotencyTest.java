@@ -10,23 +10,10 @@ import dev.toolgate.server.store.Jdbc;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Admin token roles on every kind of route, admin tokens over the API, Idempotency-Key and ETags. */
-class AdminRolesAndIdempotencyTest {
-  AdminApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = AdminApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+class AdminRolesAndIdempotencyTest extends AdminApiTestBase {
 
   String createUser(String name) {
     return ok(api.call("POST", "/admin/users", new JsonObject().put("username", name).encode())).getString("id");

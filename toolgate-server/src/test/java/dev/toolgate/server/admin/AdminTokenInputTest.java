@@ -5,8 +5,6 @@ import static dev.toolgate.server.admin.AdminApiHarness.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,18 +12,7 @@ import org.junit.jupiter.api.Test;
  * the most powerful credential there is, and the role defaults to admin, so a misspelt or repeated
  * field must be refused rather than turn into an admin token or one that never expires.
  */
-class AdminTokenInputTest {
-  AdminApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = AdminApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+class AdminTokenInputTest extends AdminApiTestBase {
 
   private int adminTokens() {
     return api.tokens.list().size();

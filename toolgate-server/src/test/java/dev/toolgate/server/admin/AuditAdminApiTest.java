@@ -19,25 +19,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /admin/decisions} (filters, keyset pages) and {@code GET /admin/audit/export} over real HTTP. */
-class AuditAdminApiTest {
+class AuditAdminApiTest extends AdminApiTestBase {
   static final Instant T0 = AdminApiHarness.START.minus(Duration.ofDays(3));
-
-  AdminApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = AdminApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
 
   static AuditEvent decision(String id, Instant time, String tool, String client, String decision, String code) {
     boolean allowed = decision.equals("allow");

@@ -16,30 +16,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /admin/audit/prune} over real HTTP. */
-class AuditPruneAdminApiTest {
+class AuditPruneAdminApiTest extends AdminApiTestBase {
   static final Instant NOW = AdminApiHarness.START;
-
-  AdminApiHarness api;
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     // One decision an hour over the last ten days, the newest an hour ago.
     List<AuditEvent> events = new ArrayList<>();
     for (int h = 1; h <= 240; h++) {
       events.add(AuditAdminApiTest.decision(String.format("req_%03d", h), NOW.minus(Duration.ofHours(h)), "refund", null, "allow", "ok"));
     }
     api.audit.appendBatch(events);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   int remaining() {

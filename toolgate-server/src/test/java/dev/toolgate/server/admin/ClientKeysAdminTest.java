@@ -21,26 +21,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A client's private_key_jwt keys one at a time: add, list, remove, hostile keys, If-Match, roles. */
-class ClientKeysAdminTest {
-  AdminApiHarness api;
+class ClientKeysAdminTest extends AdminApiTestBase {
   String client;
   String keys;
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     client = api.credentials.createClient("signer", "asapp").id();
     keys = "/admin/clients/" + client + "/keys";
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   static ECKey ec(String kid) throws Exception {

@@ -11,24 +11,16 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** OAuth client secrets: created with the value once, listed, read, revoked; retries, hostile input, roles. */
-class ClientSecretsAdminTest {
-  AdminApiHarness api;
+class ClientSecretsAdminTest extends AdminApiTestBase {
   String client;
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     client = api.credentials.createClient("billing", "asapp").id();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   String create(String body) {

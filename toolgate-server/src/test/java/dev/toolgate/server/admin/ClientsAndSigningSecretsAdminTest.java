@@ -11,27 +11,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** POST /admin/clients and /admin/signing-secrets over real HTTP: shapes, secrets shown once, bad input. */
-class ClientsAndSigningSecretsAdminTest {
+class ClientsAndSigningSecretsAdminTest extends AdminApiTestBase {
   static final List<String> CLIENT_FIELDS = List.of("id", "name", "platform", "enabled", "created_at", "registration",
       "application_type", "redirect_uris", "auth_methods", "scopes");
   static final List<String> SECRET_FIELDS = List.of("id", "client_id", "created_at", "expires_at", "revoked_at");
-
-  AdminApiHarness api;
-
-  @BeforeEach
-  void start() {
-    api = AdminApiHarness.start();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
 
   String client(String name) {
     return ok(api.call("POST", "/admin/clients", new JsonObject().put("name", name).put("platform", "sendbird").encode())).getString("id");

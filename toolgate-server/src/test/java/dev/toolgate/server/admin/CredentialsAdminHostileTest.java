@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,19 +17,12 @@ import org.junit.jupiter.api.Test;
  * UTF-8 inside a secret, a field sent twice, broken escapes in the query and the path, oversized
  * bodies. Each is refused with a problem, nothing is stored, and no secret comes back.
  */
-class CredentialsAdminHostileTest {
-  AdminApiHarness api;
+class CredentialsAdminHostileTest extends AdminApiTestBase {
   String client;
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     client = api.credentials.createClient("sendbird-prod", "sendbird").id();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   record Answer(int status, String head, String body) {

@@ -9,13 +9,11 @@ import dev.toolgate.core.port.StaticToken;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Which admin roles may read and change clients and credentials: every route, every role. */
-class CredentialsAdminRolesTest {
-  AdminApiHarness api;
+class CredentialsAdminRolesTest extends AdminApiTestBase {
   String client;
   String secretId;
   String tokenId;
@@ -23,16 +21,10 @@ class CredentialsAdminRolesTest {
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     client = api.credentials.createClient("sendbird-prod", "sendbird").id();
     secretId = api.credentials.addSigningSecret(client, new byte[] {1, 2, 3}, null).id();
     tokenId = api.credentials.createStaticToken(client, null).record().id();
     keyId = api.credentials.createApiKey(client, Set.of(ApiKey.ALL_TOOLS), null).record().id();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   /** Every write this area adds, with a body that would succeed for an operator. */

@@ -8,7 +8,6 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,21 +16,14 @@ import org.junit.jupiter.api.Test;
  * them: oversized keys (declared and chunked), repeated If-Match lines, duplicate JSON members that
  * would smuggle a private key, bytes that are not UTF-8, encoded separators and NULs in a kid.
  */
-class OAuthKeysRawHttpTest {
-  AdminApiHarness api;
+class OAuthKeysRawHttpTest extends AdminApiTestBase {
   String client;
   ECKey key;
 
   @BeforeEach
   void start() throws Exception {
-    api = AdminApiHarness.start();
     client = api.credentials.createClient("raw", "asapp").id();
     key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   String request(String method, String path, String extraHeaders, byte[] body) {

@@ -17,26 +17,18 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** GET and PUT /admin/clients/{id}/oauth: shapes, full replace, If-Match inside the write, validation, roles. */
-class OAuthSettingsAdminTest {
-  AdminApiHarness api;
+class OAuthSettingsAdminTest extends AdminApiTestBase {
   String client;
   String path;
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     client = api.credentials.createClient("orders-agent", "sendbird").id();
     path = "/admin/clients/" + client + "/oauth";
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   static JsonObject settings(String... scopes) {

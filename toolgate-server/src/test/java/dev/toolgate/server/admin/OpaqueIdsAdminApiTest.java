@@ -10,26 +10,18 @@ import dev.toolgate.server.users.User;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Opaque customer identifiers and their keys on the admin API, as the CLI's user opaque-id / resolve / rotate-opaque-key. */
-class OpaqueIdsAdminApiTest {
-  AdminApiHarness api;
+class OpaqueIdsAdminApiTest extends AdminApiTestBase {
   User ada;
   User bob;
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     ada = api.users.createUser("ada", User.NO_PASSWORD);
     bob = api.users.createUser("bob", User.NO_PASSWORD);
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   JsonObject idFor(User user, String body) {

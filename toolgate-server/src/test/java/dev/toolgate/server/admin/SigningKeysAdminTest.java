@@ -11,25 +11,17 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Toolgate's signing keys: listed without key material, rotated and revoked with this instance's key ring reloaded at once. */
-class SigningKeysAdminTest {
+class SigningKeysAdminTest extends AdminApiTestBase {
   static final List<String> FIELDS = List.of("kid", "algorithm", "state", "master_key_id", "created_at", "activated_at", "retired_at");
-  AdminApiHarness api;
   String first;
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     first = api.cache.keyRing().active().kid();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   @Test

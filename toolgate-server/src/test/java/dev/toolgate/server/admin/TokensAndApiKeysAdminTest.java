@@ -17,28 +17,20 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** /admin/static-tokens and /admin/api-keys over real HTTP: shapes, secrets once, rotation, revocation, bad input. */
-class TokensAndApiKeysAdminTest {
+class TokensAndApiKeysAdminTest extends AdminApiTestBase {
   static final Instant START = AdminApiHarness.START;
   static final List<String> TOKEN_FIELDS = List.of("id", "client_id", "created_at", "expires_at", "revoked_at", "last_used_at");
   static final List<String> KEY_FIELDS = List.of("id", "client_id", "tools", "created_at", "expires_at", "revoked_at", "last_used_at");
 
-  AdminApiHarness api;
   String client;
 
   @BeforeEach
   void start() {
-    api = AdminApiHarness.start();
     client = api.credentials.createClient("sendbird-prod", "sendbird").id();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
   }
 
   JsonObject token(JsonObject body) {

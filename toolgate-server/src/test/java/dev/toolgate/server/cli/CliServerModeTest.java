@@ -2,11 +2,14 @@ package dev.toolgate.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.server.Toolgate;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -335,8 +338,7 @@ class CliServerModeTest extends CliTestSupport {
         .invalid("--server must be the server's base URL");
 
     List<String> seen = new CopyOnWriteArrayList<>();
-    HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    fake.createContext("/", exchange -> {
+    HttpServer fake = fakeServer(exchange -> {
       seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " " + exchange.getRequestHeaders().getFirst("authorization"));
       byte[] body;
       switch (exchange.getRequestURI().getPath()) {
@@ -372,7 +374,6 @@ class CliServerModeTest extends CliTestSupport {
       exchange.getResponseBody().write(body);
       exchange.close();
     });
-    fake.start();
     try {
       String base = "http://127.0.0.1:" + fake.getAddress().getPort() + "/base/";
       Map<String, String> env = Map.of(AdminClient.TOKEN_ENV, adminToken);
@@ -416,8 +417,7 @@ class CliServerModeTest extends CliTestSupport {
   @Test
   void aHostileServerCannotWriteTerminalControlCharacters() throws Exception {
     String evil = "x\u001b]0;PWNED\u0007\u001b[2J\r\u009b31mfake\u007f";
-    HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    fake.createContext("/", exchange -> {
+    HttpServer fake = fakeServer(exchange -> {
       int status = 200;
       String body;
       switch (exchange.getRequestURI().getPath()) {
@@ -430,12 +430,8 @@ class CliServerModeTest extends CliTestSupport {
           body = new JsonObject().put("status", 403).put("code", "admin_role_forbidden").put("detail", "refused " + evil).encode();
         }
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
+      answer(exchange, status, body);
     });
-    fake.start();
     try {
       String base = "http://127.0.0.1:" + fake.getAddress().getPort();
       Map<String, String> env = Map.of(AdminClient.TOKEN_ENV, adminToken);
@@ -460,8 +456,7 @@ class CliServerModeTest extends CliTestSupport {
     List<String> seen = new CopyOnWriteArrayList<>();
     java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
     java.util.concurrent.atomic.AtomicInteger version = new java.util.concurrent.atomic.AtomicInteger();
-    HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    fake.createContext("/", exchange -> {
+    HttpServer fake = fakeServer(exchange -> {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
       byte[] sent = exchange.getRequestBody().readAllBytes();
@@ -490,12 +485,8 @@ class CliServerModeTest extends CliTestSupport {
           body = put.put("client_id", "cl_1").encode();
         }
       }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
+      answer(exchange, status, body);
     });
-    fake.start();
     try {
       String base = "http://127.0.0.1:" + fake.getAddress().getPort();
       Map<String, String> env = Map.of(AdminClient.TOKEN_ENV, adminToken);
@@ -567,5 +558,20 @@ class CliServerModeTest extends CliTestSupport {
     try (var files = Files.list(empty)) {
       assertThat(files.map(p -> p.getFileName().toString())).as("nothing but the captured output").allMatch(n -> n.startsWith("std"));
     }
+  }
+
+  /** A fake admin API on loopback, started: {@code handler} answers every request. */
+  private static HttpServer fakeServer(HttpHandler handler) throws IOException {
+    HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    fake.createContext("/", handler);
+    fake.start();
+    return fake;
+  }
+
+  private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+    exchange.close();
   }
 }
