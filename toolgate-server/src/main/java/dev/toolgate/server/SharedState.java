@@ -15,6 +15,7 @@ import dev.toolgate.server.redis.RedisConnector;
 import dev.toolgate.server.redis.RedisLoginThrottle;
 import dev.toolgate.server.replay.InMemoryReplayCache;
 import dev.toolgate.server.users.InMemoryLoginThrottle;
+import dev.toolgate.server.users.LoginsInFlight;
 import dev.toolgate.server.users.LoginThrottle;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,14 +38,14 @@ record SharedState(CallQuota quota, QuotaFallback fallback, LoginThrottle loginT
     if (redis == null) {
       LocalRateLimiter buckets = new LocalRateLimiter(RATE_LIMIT_BUCKETS, longestPeriod(config));
       return new SharedState(new LocalCallQuota(buckets, new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_MAXIMUM_SIZE, clock)),
-          QuotaFallback.DEFAULT, new InMemoryLoginThrottle(limits, clock), buckets);
+          QuotaFallback.DEFAULT, new LoginsInFlight(new InMemoryLoginThrottle(limits, clock)), buckets);
     }
     RedisFallbacks fallbacks = redis.settings().whenUnavailable();
     RedisCallQuota quota = new RedisCallQuota(redis, clock);
     // A login waits for at most two commands (address, then username), each bounded by redis.timeout.
     Duration wait = redis.settings().timeout().multipliedBy(2).plusMillis(100);
     return new SharedState(quota, QuotaFallback.of(fallbacks),
-        new RedisLoginThrottle(quota, limits, fallbacks.loginThrottle() == WhenUnavailable.ALLOW, wait), null);
+        new LoginsInFlight(new RedisLoginThrottle(quota, limits, fallbacks.loginThrottle() == WhenUnavailable.ALLOW, wait)), null);
   }
 
   /**
