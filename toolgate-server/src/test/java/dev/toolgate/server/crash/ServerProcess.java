@@ -3,6 +3,7 @@ package dev.toolgate.server.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.server.store.Database;
+import dev.toolgate.server.users.PostgresSchema;
 import dev.toolgate.server.users.TestDb;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -12,14 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -98,11 +96,9 @@ final class ServerProcess {
   /** Runs {@code rounds} on a fresh schema of the test PostgreSQL, dropped afterwards. */
   static void onPostgres(String prefix, CrashRounds rounds) throws Exception {
     Path dir = Files.createTempDirectory(prefix + "-pg-");
-    String schema = createSchema(prefix.replace('-', '_'));
-    try {
-      rounds.run(dir, postgresStoreYaml(schema), () -> openPostgres(schema));
-    } finally {
-      dropSchema(schema);
+    try (PostgresSchema schema = PostgresSchema.create(prefix.replace('-', '_'))) {
+      rounds.run(dir, "store:\n" + schema.storeLines() + "  master_key_file: toolgate.key\n",
+          () -> Database.openPostgres(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null, schema.name()));
     }
     deleteTree(dir);
   }
@@ -128,42 +124,5 @@ final class ServerProcess {
       assertThat(r.getString(1)).as("the SQLite file after SIGKILL").isEqualTo("ok");
     }
     return database;
-  }
-
-  /** A fresh schema of the test PostgreSQL, named {@code <prefix>_<random hex>}. */
-  static String createSchema(String prefix) {
-    byte[] suffix = new byte[6];
-    new SecureRandom().nextBytes(suffix);
-    String schema = prefix + "_" + HexFormat.of().formatHex(suffix);
-    execute("CREATE SCHEMA " + schema);
-    return schema;
-  }
-
-  static void dropSchema(String schema) {
-    execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-  }
-
-  /** The {@code store} section for a schema of the test PostgreSQL. */
-  static String postgresStoreYaml(String schema) {
-    return """
-        store:
-          kind: postgresql
-          url: "URL?currentSchema=SCHEMA"
-          user: USER
-          master_key_file: toolgate.key
-        """.replace("URL", TestDb.POSTGRES_URL).replace("SCHEMA", schema).replace("USER", TestDb.POSTGRES_USER);
-  }
-
-  static Database openPostgres(String schema) {
-    return Database.openPostgres(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null, schema);
-  }
-
-  private static void execute(String sql) {
-    try (Connection connection = DriverManager.getConnection(TestDb.POSTGRES_URL, TestDb.POSTGRES_USER, null);
-        Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-    }
   }
 }
