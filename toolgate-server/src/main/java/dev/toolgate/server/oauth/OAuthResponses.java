@@ -4,9 +4,13 @@ import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.server.http.AuditedAnswer;
 import dev.toolgate.server.http.LogBudget;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +37,46 @@ public final class OAuthResponses {
       ctx.request().connection().close();
       return;
     }
+    error(ctx.response(), failure(ctx, maxBodyBytes));
+  }
+
+  /**
+   * As {@link #failed(RoutingContext, int)}, for an endpoint whose answers are audited: the refusal is
+   * recorded and leaves once its record is kept, like the endpoint's other answers ({@link #afterRecord}).
+   */
+  public static Handler<RoutingContext> failedAudited(int maxBodyBytes, AuditSink audit, String configVersion) {
+    return ctx -> {
+      if (ctx.response().headWritten()) {
+        ctx.request().connection().close();
+        return;
+      }
+      OAuthError error = failure(ctx, maxBodyBytes);
+      refused(ctx, audit, null, error, 0, configVersion);
+    };
+  }
+
+  /**
+   * Records a refusal of an audited endpoint (the client, if known), then answers it once the record
+   * is kept (see {@link #afterRecord}).
+   */
+  public static void refused(RoutingContext ctx, AuditSink audit, String clientId, OAuthError error, long latencyMicros, String configVersion) {
+    HttpServerRequest req = ctx.request();
+    afterRecord(ctx, audit, new AuditEvent(Instant.now(), RequestId.of(ctx), req.method().name(), req.path(),
+        req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress(), null, clientId, List.of(), "deny", error.error(),
+        error.status(), latencyMicros, error.description(), List.of(), configVersion), () -> error(ctx.response(), error));
+  }
+
+  /** The error answering a failed route: 413 or 400 {@code invalid_request}, else 500 {@code server_error} (logged once). */
+  private static OAuthError failure(RoutingContext ctx, int maxBodyBytes) {
     String requestId = RequestId.of(ctx);
     int status = ctx.statusCode();
     if (status == 413) {
-      error(ctx.response(), new OAuthError(413, "invalid_request", "the request body is larger than " + maxBodyBytes + " bytes", false));
+      return new OAuthError(413, "invalid_request", "the request body is larger than " + maxBodyBytes + " bytes", false);
     } else if (status >= 400 && status < 500) {
-      error(ctx.response(), OAuthError.invalidRequest("the request could not be read"));
-    } else {
-      LOG.error("OAuth endpoint {} failed (request {})", ctx.request().path(), requestId, ctx.failure());
-      error(ctx.response(), new OAuthError(500, "server_error", "internal error; see the server log", false));
+      return OAuthError.invalidRequest("the request could not be read");
     }
+    LOG.error("OAuth endpoint {} failed (request {})", ctx.request().path(), requestId, ctx.failure());
+    return new OAuthError(500, "server_error", "internal error; see the server log", false);
   }
 
   /**

@@ -50,15 +50,19 @@ public final class RevocationEndpoint implements Endpoint {
 
   @Override
   public void mount(Router router) {
-    router.post("/oauth/revoke").handler(new FormBodyReader(TokenEndpoint.MAX_FORM_BYTES)).handler(this::handle).failureHandler(OAuthResponses::failed);
+    router.post("/oauth/revoke").handler(new FormBodyReader(TokenEndpoint.MAX_FORM_BYTES)).handler(this::handle)
+        .failureHandler(OAuthResponses.failedAudited(TokenEndpoint.MAX_FORM_BYTES, audit, null));
   }
 
   private void handle(RoutingContext ctx) {
-    TokenRequest.read(ctx, clients, true, request -> handle(ctx, request));
+    long start = System.nanoTime();
+    // Refusals (a failed client authentication, no token) are audited answers too.
+    TokenRequest.read(ctx, clients, true,
+        (clientId, error) -> OAuthResponses.refused(ctx, audit, clientId, error, (System.nanoTime() - start) / 1000, null),
+        request -> handle(ctx, request, start));
   }
 
-  private void handle(RoutingContext ctx, TokenRequest request) {
-    long start = System.nanoTime();
+  private void handle(RoutingContext ctx, TokenRequest request, long start) {
     String clientId = request.client().client().id();
     if (request.token().startsWith(AuthorizationStore.REFRESH_TOKEN_PREFIX)) {
       revokeRefreshToken(ctx, request, start);

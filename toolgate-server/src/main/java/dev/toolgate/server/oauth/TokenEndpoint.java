@@ -4,6 +4,7 @@ import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.http.FormBodyReader;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -45,8 +46,9 @@ public final class TokenEndpoint implements Endpoint {
   @Override
   public void mount(Router router) {
     FormBodyReader body = new FormBodyReader(MAX_FORM_BYTES);
-    router.post("/oauth/token").handler(body).handler(ctx -> handle(ctx, false)).failureHandler(OAuthResponses::failed);
-    router.post("/oauth/access_token").handler(body).handler(ctx -> handle(ctx, true)).failureHandler(OAuthResponses::failed);
+    Handler<RoutingContext> failed = OAuthResponses.failedAudited(MAX_FORM_BYTES, audit, configVersion);
+    router.post("/oauth/token").handler(body).handler(ctx -> handle(ctx, false)).failureHandler(failed);
+    router.post("/oauth/access_token").handler(body).handler(ctx -> handle(ctx, true)).failureHandler(failed);
   }
 
   private void handle(RoutingContext ctx, boolean asapp) {

@@ -2,6 +2,7 @@ package dev.toolgate.server.oauth;
 
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * How introspection and revocation requests start: a form body, an authenticated client, and a
@@ -19,25 +20,34 @@ record TokenRequest(ClientAuthenticator.Authenticated client, String token) {
 
   /** As above; with {@code allowPublic}, a public client's bare {@code client_id} is accepted (RFC 7009 §2.1). */
   static void read(RoutingContext ctx, ClientAuthenticator clients, boolean allowPublic, java.util.function.Consumer<TokenRequest> next) {
+    read(ctx, clients, allowPublic, (clientId, error) -> OAuthResponses.error(ctx.response(), error), next);
+  }
+
+  /**
+   * As above; each refusal goes to {@code refuse} with the authenticated client's id (null before
+   * authentication), for an endpoint whose answers are audited to record it before answering it.
+   */
+  static void read(RoutingContext ctx, ClientAuthenticator clients, boolean allowPublic, BiConsumer<String, OAuthError> refuse,
+      java.util.function.Consumer<TokenRequest> next) {
     RequestId.of(ctx);
     FormRequest.Result parsed = FormRequest.read(ctx);
     if (parsed.error() != null) {
-      OAuthResponses.error(ctx.response(), parsed.error());
+      refuse.accept(null, parsed.error());
       return;
     }
     clients.authenticate(ctx.request(), parsed.form(), ctx.vertx().getOrCreateContext(), allowPublic)
-        .onSuccess(auth -> read(ctx, parsed.form(), auth).ifPresent(next))
+        .onSuccess(auth -> read(parsed.form(), auth, refuse).ifPresent(next))
         .onFailure(ctx::fail);
   }
 
-  private static Optional<TokenRequest> read(RoutingContext ctx, FormRequest form, ClientAuthenticator.Outcome auth) {
+  private static Optional<TokenRequest> read(FormRequest form, ClientAuthenticator.Outcome auth, BiConsumer<String, OAuthError> refuse) {
     if (auth.error() != null) {
-      OAuthResponses.error(ctx.response(), auth.error());
+      refuse.accept(null, auth.error());
       return Optional.empty();
     }
     Optional<String> token = form.get("token");
     if (token.isEmpty()) {
-      OAuthResponses.error(ctx.response(), OAuthError.invalidRequest("token is missing"));
+      refuse.accept(auth.client().client().id(), OAuthError.invalidRequest("token is missing"));
       return Optional.empty();
     }
     return Optional.of(new TokenRequest(auth.client(), token.get()));

@@ -86,7 +86,7 @@ public final class ClientRegistrationEndpoint implements Endpoint {
   @Override
   public void mount(Router router) {
     router.post(PATH).handler(new FormBodyReader(MAX_BODY_BYTES)).handler(this::handle)
-        .failureHandler(ctx -> OAuthResponses.failed(ctx, MAX_BODY_BYTES));
+        .failureHandler(OAuthResponses.failedAudited(MAX_BODY_BYTES, setup.audit(), configVersion));
   }
 
   private void handle(RoutingContext ctx) {
