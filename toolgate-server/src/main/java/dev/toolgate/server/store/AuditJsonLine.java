@@ -20,8 +20,12 @@ import java.util.List;
  */
 final class AuditJsonLine {
   private static final JsonFactory JSON = new JsonFactory();
-  /** Longest request id, client id or tool a line may carry: 4-byte characters still fit a PostgreSQL index entry. */
-  static final int MAX_INDEXED_CHARS = 512;
+  /**
+   * Longest request id, client id or tool a line may carry, in UTF-8 bytes: fits a PostgreSQL index
+   * entry (about 2.7 kB), and takes the longest client id Toolgate accepts (a Client ID Metadata
+   * Document URL, {@link dev.toolgate.server.oauth.client.ClientIdUrl#MAX_LENGTH} ASCII characters).
+   */
+  static final int MAX_INDEXED_BYTES = 2048;
 
   private AuditJsonLine() {}
 
@@ -123,10 +127,14 @@ final class AuditJsonLine {
   private static void requireWritable(AuditEvent event) {
     event.time().toEpochMilli(); // ArithmeticException beyond the range of a BIGINT of milliseconds
     for (String indexed : new String[] {event.requestId(), event.clientId(), event.tool()}) {
-      if (indexed != null && indexed.length() > MAX_INDEXED_CHARS) {
-        throw new IllegalArgumentException("an indexed field is longer than " + MAX_INDEXED_CHARS + " characters");
+      if (indexed != null && indexed.length() > MAX_INDEXED_BYTES / 3 && utf8Length(indexed) > MAX_INDEXED_BYTES) {
+        throw new IllegalArgumentException("an indexed field is longer than " + MAX_INDEXED_BYTES + " bytes");
       }
     }
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   private static String text(JsonParser json, JsonToken value) throws IOException {

@@ -91,4 +91,33 @@ class AuditSpillHostileTest {
       assertTheRestIsWritten(database, spill, good.size());
     }
   }
+  /**
+   * A client id as long as the authorization server accepts (a Client ID Metadata Document URL of
+   * 2048 characters) is stored when the store takes the record at once; spilled during an outage, it
+   * must be written from the spill file too, not skipped as a line no store could take.
+   */
+  @Test
+  void aRecordWithTheLongestClientIdUrlIsWrittenFromTheSpillFile() throws IOException {
+    StringBuilder url = new StringBuilder("https://agent.example/");
+    java.util.Random random = new java.util.Random(11);
+    while (url.length() < dev.toolgate.server.oauth.client.ClientIdUrl.MAX_LENGTH) {
+      url.append(Integer.toString(random.nextInt(36), 36)); // random: no compression makes the index entry smaller
+    }
+    AuditEvent longClient = new AuditEvent(java.time.Instant.parse("2026-01-15T10:00:00Z"), "req_long_client", "GET", "/oauth/authorize",
+        "10.0.0.1", null, url.toString(), List.of(), "deny", "invalid_authorization_request", 400, 1, "redirect_uri not registered");
+    Path spill = dir.resolve("spill");
+    try (AuditSpool earlier = AuditSpool.open(spill, 1L << 20)) {
+      earlier.append(List.of(longClient));
+    }
+    try (PostgresBackend backend = new PostgresBackend(); Database database = backend.open()) {
+      AuditWriter writer = new AuditWriter(new AuditLog(database), SETTINGS, spill);
+      try {
+        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+      } finally {
+        writer.close();
+      }
+      assertThat(writer.dropped()).as("nothing lost").isZero();
+      assertThat(new AuditLog(database).find("req_long_client")).hasValueSatisfying(e -> assertThat(e.clientId()).isEqualTo(url.toString()));
+    }
+  }
 }
