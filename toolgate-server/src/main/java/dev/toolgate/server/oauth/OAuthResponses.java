@@ -60,10 +60,17 @@ public final class OAuthResponses {
    * is kept (see {@link #afterRecord}).
    */
   public static void refused(RoutingContext ctx, AuditSink audit, String clientId, OAuthError error, long latencyMicros, String configVersion) {
+    afterRecord(ctx, audit, event(ctx, clientId, "deny", error.error(), error.status(), latencyMicros, error.description(), configVersion),
+        () -> error(ctx.response(), error));
+  }
+
+  /** The audit record of an OAuth endpoint's answer: the peer's address, no tool, no credential ids. */
+  public static AuditEvent event(RoutingContext ctx, String clientId, String decision, String code, int status, long latencyMicros,
+      String detail, String configVersion) {
     HttpServerRequest req = ctx.request();
-    afterRecord(ctx, audit, new AuditEvent(Instant.now(), RequestId.of(ctx), req.method().name(), req.path(),
-        req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress(), null, clientId, List.of(), "deny", error.error(),
-        error.status(), latencyMicros, error.description(), List.of(), configVersion), () -> error(ctx.response(), error));
+    return new AuditEvent(Instant.now(), RequestId.of(ctx), req.method().name(), req.path(),
+        req.remoteAddress() == null ? "unknown" : req.remoteAddress().hostAddress(), null, clientId, List.of(), decision, code, status,
+        latencyMicros, detail, List.of(), configVersion);
   }
 
   /** The error answering a failed route: 413 or 400 {@code invalid_request}, else 500 {@code server_error} (logged once). */

@@ -1,7 +1,6 @@
 package dev.toolgate.server.oauth;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.core.token.JwtResult;
 import dev.toolgate.server.http.Endpoint;
@@ -12,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -95,10 +93,9 @@ public final class RevocationEndpoint implements Endpoint {
 
   private void answered(RoutingContext ctx, long start, String clientId, AsyncResult<String> done) {
     int status = done.failed() ? 503 : 200;
-    OAuthResponses.afterRecord(ctx, audit, new AuditEvent(Instant.now(), RequestId.of(ctx), "POST", ctx.request().path(),
-        ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress(), null, clientId, List.of(),
-        done.failed() ? "deny" : "allow", done.failed() ? "store_unavailable" : "revoked", status, (System.nanoTime() - start) / 1000,
-        done.failed() ? "revocation not stored: the store failed" : done.result(), List.of(), null), () -> {
+    OAuthResponses.afterRecord(ctx, audit, OAuthResponses.event(ctx, clientId, done.failed() ? "deny" : "allow",
+        done.failed() ? "store_unavailable" : "revoked", status, (System.nanoTime() - start) / 1000,
+        done.failed() ? "revocation not stored: the store failed" : done.result(), null), () -> {
       if (done.failed()) {
         // The store is a dependency: its failure is 503, never a silent "revoked".
         ctx.response().putHeader("retry-after", "5");

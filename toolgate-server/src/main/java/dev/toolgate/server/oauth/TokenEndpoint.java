@@ -1,6 +1,5 @@
 package dev.toolgate.server.oauth;
 
-import dev.toolgate.core.port.AuditEvent;
 import dev.toolgate.core.port.AuditSink;
 import dev.toolgate.server.http.Endpoint;
 import dev.toolgate.server.http.FormBodyReader;
@@ -9,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import dev.toolgate.server.oauth.grant.Grant;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,9 +128,7 @@ public final class TokenEndpoint implements Endpoint {
   /** Audits the answer, then sends it once its record is kept (503 if it cannot be). */
   private void recordThen(RoutingContext ctx, long start, ClientAuthenticator.Authenticated client, String decision, String code, int status,
       String detail, Runnable send) {
-    OAuthResponses.afterRecord(ctx, audit, new AuditEvent(Instant.now(), RequestId.of(ctx), ctx.request().method().name(), ctx.request().path(),
-        ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress(), null,
-        client == null ? null : client.client().id(), List.of(), decision, code, status, (System.nanoTime() - start) / 1000, detail,
-        List.of(), configVersion), send);
+    OAuthResponses.afterRecord(ctx, audit, OAuthResponses.event(ctx, client == null ? null : client.client().id(), decision, code, status,
+        (System.nanoTime() - start) / 1000, detail, configVersion), send);
   }
 }
