@@ -27,6 +27,9 @@ class OAuthRefusalAuditTest {
       assertThat(wrongSecret.statusCode()).as(wrongSecret.body()).isEqualTo(401);
       assertThat(noToken.statusCode()).as(noToken.body()).isEqualTo(400);
       assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(413);
+      assertThat(new JsonObject(wrongSecret.body()).getString("error")).isEqualTo("invalid_client");
+      assertThat(new JsonObject(noToken.body()).getString("error")).isEqualTo("invalid_request");
+      assertThat(new JsonObject(tooLarge.body()).getString("error")).isEqualTo("invalid_request");
       // Read at once, without a flush: the answers left after their records were committed.
       assertThat(g.storedRequestIds()).contains(requestId(wrongSecret), requestId(noToken), requestId(tooLarge));
     }
